@@ -1,0 +1,39 @@
+// Import boundaries between the layers of ARCHITECTURE.md: imports only point down.
+//   cli, gateway, streams  ->  client  ->  (Kafka protocol over TCP)  ->  broker -> storage -> protocol -> util
+// `cli` may also import `broker` (for `brook start`), the one composition root allowed to.
+const layer = (name) => `^src/${name}/`;
+const forbid = (from, to, why) => ({
+  name: `${from}-must-not-import-${to}`,
+  comment: why,
+  severity: 'error',
+  from: { path: layer(from) },
+  to: { path: layer(to) },
+});
+const above = {
+  util: ['protocol', 'storage', 'broker', 'client', 'gateway', 'console', 'cli', 'streams'],
+  protocol: ['storage', 'broker', 'client', 'gateway', 'console', 'cli', 'streams'],
+  storage: ['broker', 'client', 'gateway', 'console', 'cli', 'streams'],
+  broker: ['client', 'gateway', 'console', 'cli', 'streams'],
+  client: ['broker', 'storage', 'gateway', 'console', 'cli', 'streams'],
+  streams: ['broker', 'storage', 'gateway', 'console', 'cli'],
+  gateway: ['broker', 'storage', 'cli', 'streams'],
+  console: ['broker', 'storage', 'protocol', 'client', 'cli', 'streams'],
+};
+const rules = [];
+for (const [from, targets] of Object.entries(above)) {
+  for (const to of targets) rules.push(forbid(from, to, `${from} is below ${to} (or beside it across the wire)`));
+}
+rules.push({
+  name: 'no-circular',
+  severity: 'error',
+  from: {},
+  to: { circular: true },
+});
+module.exports = {
+  forbidden: rules,
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+  },
+};

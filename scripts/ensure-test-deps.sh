@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Makes sure the real Kafka clients the integration tests drive are on this machine:
+# kcat, and python3-confluent-kafka / python3-kafka for /usr/bin/python3 (Debian packages).
+# Installs what is missing when it can (root with apt-get). Under CI=true a client that is
+# still missing fails the run; elsewhere the tests that need it are skipped with a message.
+set -u
+missing=()
+command -v kcat >/dev/null 2>&1 || missing+=(kcat)
+/usr/bin/python3 -c 'import confluent_kafka' >/dev/null 2>&1 || missing+=(python3-confluent-kafka)
+/usr/bin/python3 -c 'import kafka' >/dev/null 2>&1 || missing+=(python3-kafka)
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  echo "ensure-test-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null && apt-get install -y -qq "${missing[@]}" >/dev/null || true
+fi
+
+still=()
+command -v kcat >/dev/null 2>&1 || still+=(kcat)
+/usr/bin/python3 -c 'import confluent_kafka' >/dev/null 2>&1 || still+=(python3-confluent-kafka)
+/usr/bin/python3 -c 'import kafka' >/dev/null 2>&1 || still+=(python3-kafka)
+if [ ${#still[@]} -gt 0 ]; then
+  if [ "${CI:-}" = "true" ]; then
+    echo "ensure-test-deps: missing test clients under CI: ${still[*]}" >&2
+    exit 1
+  fi
+  echo "ensure-test-deps: missing ${still[*]}; tests that need them will be skipped" >&2
+fi
+exit 0
