@@ -1,0 +1,181 @@
+// The broker's configuration in layers, resolved the way Kafka resolves it:
+//   topic override (DYNAMIC_TOPIC_CONFIG) > dynamic broker value (DYNAMIC_BROKER_CONFIG)
+//   > static broker value from flags/env/file (STATIC_BROKER_CONFIG) > default (DEFAULT_CONFIG).
+// Topic keys fall back to their broker synonym; a few broker keys have unit variants
+// (log.retention.ms > .minutes > .hours, log.roll.ms > .hours) which count as synonyms too.
+import {
+  BROKER_CONFIGS,
+  TOPIC_CONFIGS,
+  brokerConfigByName,
+  topicConfigByName,
+  type ConfigDefinition,
+} from './definitions.js';
+import { validateConfigValue } from './validate.js';
+
+/** DescribeConfigs configSource codes (v1+). */
+export const ConfigSource = {
+  DYNAMIC_TOPIC_CONFIG: 1,
+  DYNAMIC_BROKER_CONFIG: 2,
+  DYNAMIC_DEFAULT_BROKER_CONFIG: 3,
+  STATIC_BROKER_CONFIG: 4,
+  DEFAULT_CONFIG: 5,
+} as const;
+export type ConfigSourceName = keyof typeof ConfigSource;
+
+export interface ResolvedConfig {
+  name: string;
+  value: string | null;
+  source: ConfigSourceName;
+  definition: ConfigDefinition;
+  /** The values this one was chosen from, most specific first (DescribeConfigs synonyms). */
+  synonyms: { name: string; value: string | null; source: ConfigSourceName }[];
+}
+
+/** Broker keys whose value is derived from unit variants, with the multiplier to milliseconds. */
+const UNIT_VARIANTS: Record<string, { name: string; factor: number }[]> = {
+  'log.retention.ms': [
+    { name: 'log.retention.ms', factor: 1 },
+    { name: 'log.retention.minutes', factor: 60_000 },
+    { name: 'log.retention.hours', factor: 3_600_000 },
+  ],
+  'log.roll.ms': [
+    { name: 'log.roll.ms', factor: 1 },
+    { name: 'log.roll.hours', factor: 3_600_000 },
+  ],
+};
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export class BrokerConfig {
+  private readonly staticValues: Map<string, string>;
+  private readonly dynamicValues = new Map<string, string>();
+
+  /** `values` are static settings (flags, environment, file); unknown keys are kept but ignored. */
+  constructor(values: Record<string, string> = {}) {
+    this.staticValues = new Map();
+    for (const [name, value] of Object.entries(values)) {
+      const definition = brokerConfigByName.get(name);
+      if (definition) {
+        const problem = validateConfigValue(definition, value);
+        if (problem) throw new ConfigError(problem);
+      }
+      this.staticValues.set(name, value);
+    }
+  }
+
+  /** Sets (or with null, removes) a dynamic broker value. Returns an error sentence or null. */
+  setDynamic(name: string, value: string | null): string | null {
+    const definition = brokerConfigByName.get(name);
+    if (!definition) return `unknown broker config ${name}`;
+    if (!definition.dynamic) return `${name} cannot be changed while the broker runs`;
+    if (value === null) {
+      this.dynamicValues.delete(name);
+      return null;
+    }
+    const problem = validateConfigValue(definition, value);
+    if (problem) return problem;
+    this.dynamicValues.set(name, value);
+    return null;
+  }
+
+  dynamicEntries(): [string, string][] {
+    return [...this.dynamicValues.entries()];
+  }
+
+  /** The layered value of one broker key (without unit-variant fallback). */
+  private layer(name: string): { value: string | null; source: ConfigSourceName } | undefined {
+    const dynamic = this.dynamicValues.get(name);
+    if (dynamic !== undefined) return { value: dynamic, source: 'DYNAMIC_BROKER_CONFIG' };
+    const stat = this.staticValues.get(name);
+    if (stat !== undefined) return { value: stat, source: 'STATIC_BROKER_CONFIG' };
+    return undefined;
+  }
+
+  /** Resolves a broker key, following unit variants (log.retention.ms from .hours, ...). */
+  resolveBroker(name: string): ResolvedConfig {
+    const definition = brokerConfigByName.get(name);
+    if (!definition) throw new ConfigError(`unknown broker config ${name}`);
+    const synonyms: ResolvedConfig['synonyms'] = [];
+    let chosen: { value: string | null; source: ConfigSourceName } | undefined;
+    for (const variant of UNIT_VARIANTS[name] ?? [{ name, factor: 1 }]) {
+      const layered = this.layer(variant.name);
+      if (layered) {
+        const value = layered.value === null ? null : scale(layered.value, variant.factor);
+        synonyms.push({ name: variant.name, value: layered.value, source: layered.source });
+        chosen ??= { value, source: layered.source };
+      }
+    }
+    if (!chosen) {
+      const fallback = defaultOf(name);
+      chosen = { value: fallback, source: 'DEFAULT_CONFIG' };
+      synonyms.push({ name, value: fallback, source: 'DEFAULT_CONFIG' });
+    }
+    return { name, value: chosen.value, source: chosen.source, definition, synonyms };
+  }
+
+  get(name: string): string | null {
+    return this.resolveBroker(name).value;
+  }
+
+  getNumber(name: string): number {
+    const v = this.get(name);
+    return v === null ? NaN : Number(v);
+  }
+
+  getBoolean(name: string): boolean {
+    return this.get(name) === 'true';
+  }
+
+  /** Resolves a topic key given the topic's overrides. */
+  resolveTopic(name: string, overrides: Readonly<Record<string, string>>): ResolvedConfig {
+    const definition = topicConfigByName.get(name);
+    if (!definition) throw new ConfigError(`unknown topic config ${name}`);
+    const synonyms: ResolvedConfig['synonyms'] = [];
+    const override = overrides[name];
+    if (override !== undefined) synonyms.push({ name, value: override, source: 'DYNAMIC_TOPIC_CONFIG' });
+    let fromBroker: ResolvedConfig | undefined;
+    if (definition.brokerSynonym) {
+      fromBroker = this.resolveBroker(definition.brokerSynonym);
+      for (const s of fromBroker.synonyms) if (s.source !== 'DEFAULT_CONFIG') synonyms.push(s);
+    }
+    if (override !== undefined) return { name, value: override, source: 'DYNAMIC_TOPIC_CONFIG', definition, synonyms };
+    if (fromBroker && fromBroker.source !== 'DEFAULT_CONFIG') {
+      return { name, value: fromBroker.value, source: fromBroker.source, definition, synonyms };
+    }
+    synonyms.push({ name, value: definition.defaultValue, source: 'DEFAULT_CONFIG' });
+    return { name, value: definition.defaultValue, source: 'DEFAULT_CONFIG', definition, synonyms };
+  }
+
+  /** Every topic key resolved for a topic with these overrides. */
+  resolveAllTopic(overrides: Readonly<Record<string, string>>): ResolvedConfig[] {
+    return TOPIC_CONFIGS.map((d) => this.resolveTopic(d.name, overrides));
+  }
+
+  resolveAllBroker(): ResolvedConfig[] {
+    return BROKER_CONFIGS.map((d) => this.resolveBroker(d.name));
+  }
+}
+
+/** Validates topic overrides (CreateTopics, AlterConfigs). Returns an error sentence or null. */
+export function validateTopicOverrides(overrides: Readonly<Record<string, string | null>>): string | null {
+  for (const [name, value] of Object.entries(overrides)) {
+    const definition = topicConfigByName.get(name);
+    if (!definition) return `unknown topic config ${name}`;
+    if (value === null) continue;
+    const problem = validateConfigValue(definition, value);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+function defaultOf(name: string): string | null {
+  return brokerConfigByName.get(name)?.defaultValue ?? null;
+}
+
+function scale(value: string, factor: number): string {
+  if (factor === 1) return value;
+  const n = Number(value);
+  return n < 0 ? String(n) : String(n * factor);
+}

@@ -1,0 +1,136 @@
+// The catalog of configuration keys Brook understands, with Kafka's own names, types,
+// defaults and valid ranges. Broker keys configure the whole broker; topic keys are the
+// per-topic overrides, each with the broker key it falls back to (its "synonym", as
+// DescribeConfigs reports it). Values are kept as strings, as Kafka's protocol carries them.
+
+/** DescribeConfigs v3+ configType codes. */
+export const ConfigType = {
+  BOOLEAN: 1,
+  STRING: 2,
+  INT: 3,
+  SHORT: 4,
+  LONG: 5,
+  DOUBLE: 6,
+  LIST: 7,
+  CLASS: 8,
+  PASSWORD: 9,
+} as const;
+export type ConfigTypeName = keyof typeof ConfigType;
+
+export interface ConfigDefinition {
+  name: string;
+  type: ConfigTypeName;
+  /** Default as Kafka prints it; null when the key has no default. */
+  defaultValue: string | null;
+  /** Inclusive numeric range for INT/LONG/SHORT/DOUBLE. */
+  min?: number;
+  max?: number;
+  /** Allowed values for enumerated STRING/LIST keys. */
+  allowed?: readonly string[];
+  /** Can be changed at run time (IncrementalAlterConfigs on the broker resource). */
+  dynamic?: boolean;
+  documentation: string;
+}
+
+const LONG_MAX = '9223372036854775807';
+
+function def(
+  name: string,
+  type: ConfigTypeName,
+  defaultValue: string | null,
+  documentation: string,
+  extra: Partial<ConfigDefinition> = {},
+): ConfigDefinition {
+  return { name, type, defaultValue, documentation, ...extra };
+}
+
+/** Broker-wide keys (server.properties in Kafka). */
+export const BROKER_CONFIGS: readonly ConfigDefinition[] = [
+  def('node.id', 'INT', '0', 'The id this broker reports in Metadata.', { min: 0 }),
+  def('broker.id', 'INT', '0', 'Alias of node.id kept for tools that still read it.', { min: 0 }),
+  def('num.partitions', 'INT', '1', 'Partitions of an auto-created topic, and of CreateTopics with -1.', { min: 1, dynamic: true }),
+  def('default.replication.factor', 'INT', '1', 'Replication factor reported for created topics (one node: always 1).', { min: 1, max: 1 }),
+  def('auto.create.topics.enable', 'BOOLEAN', 'true', 'Create a topic when a client asks Metadata for one that does not exist.', { dynamic: true }),
+  def('delete.topic.enable', 'BOOLEAN', 'true', 'Whether DeleteTopics deletes topics.', { dynamic: true }),
+  def('message.max.bytes', 'INT', '1048588', 'Largest record batch the broker accepts (topic override: max.message.bytes).', { min: 0, dynamic: true }),
+  def('socket.request.max.bytes', 'INT', '104857600', 'Largest request frame; checked before any allocation.', { min: 1 }),
+  def('connections.max.idle.ms', 'LONG', '600000', 'Idle connections are closed after this long.', { min: 0 }),
+  def('log.dirs', 'STRING', null, 'The data directory (Brook uses one).'),
+  def('log.dir', 'STRING', '/tmp/kafka-logs', 'The data directory when log.dirs is not set.'),
+  def('log.segment.bytes', 'INT', '1073741824', 'Size at which a segment is rolled.', { min: 14, dynamic: true }),
+  def('log.roll.ms', 'LONG', null, 'Age at which a segment is rolled; log.roll.hours when unset.', { min: 1, dynamic: true }),
+  def('log.roll.hours', 'INT', '168', 'Age in hours at which a segment is rolled.', { min: 1 }),
+  def('log.retention.ms', 'LONG', null, 'How long data is kept; -1 keeps it forever. Falls back to minutes, then hours.', { min: -1, dynamic: true }),
+  def('log.retention.minutes', 'INT', null, 'Retention in minutes when log.retention.ms is unset.', { min: -1 }),
+  def('log.retention.hours', 'INT', '168', 'Retention in hours when the ms and minutes forms are unset.', { min: -1 }),
+  def('log.retention.bytes', 'LONG', '-1', 'Per-partition size above which old segments are deleted; -1 for no limit.', { min: -1, dynamic: true }),
+  def('log.retention.check.interval.ms', 'LONG', '300000', 'How often retention runs.', { min: 1 }),
+  def('log.index.interval.bytes', 'INT', '4096', 'Bytes of log between two offset-index entries.', { min: 0, dynamic: true }),
+  def('log.index.size.max.bytes', 'INT', '10485760', 'Largest offset index before a segment rolls.', { min: 4, dynamic: true }),
+  def('log.flush.interval.messages', 'LONG', LONG_MAX, 'fsync after this many records even without acks=all.', { min: 1, dynamic: true }),
+  def('log.flush.interval.ms', 'LONG', null, 'fsync data older than this even without acks=all.', { min: 0, dynamic: true }),
+  def('log.message.timestamp.type', 'STRING', 'CreateTime', 'CreateTime keeps producer timestamps; LogAppendTime stamps on append.', { allowed: ['CreateTime', 'LogAppendTime'], dynamic: true }),
+  def('log.cleanup.policy', 'LIST', 'delete', 'Default cleanup policy of topics.', { allowed: ['delete', 'compact'], dynamic: true }),
+  def('log.cleaner.delete.retention.ms', 'LONG', '86400000', 'How long delete tombstones are kept in compacted topics.', { min: 0, dynamic: true }),
+  def('log.cleaner.min.compaction.lag.ms', 'LONG', '0', 'Minimum age of a record before it can be compacted.', { min: 0, dynamic: true }),
+  def('log.cleaner.max.compaction.lag.ms', 'LONG', LONG_MAX, 'Maximum time a record stays uncompacted.', { min: 1, dynamic: true }),
+  def('log.cleaner.min.cleanable.ratio', 'DOUBLE', '0.5', 'Dirty ratio that makes a log eligible for compaction.', { min: 0, max: 1, dynamic: true }),
+  def('log.segment.delete.delay.ms', 'LONG', '60000', 'Delay before a deleted segment file is removed.', { min: 0, dynamic: true }),
+  def('log.roll.jitter.ms', 'LONG', null, 'Random jitter subtracted from the roll time.', { min: 0, dynamic: true }),
+  def('log.preallocate', 'BOOLEAN', 'false', 'Preallocate segment files.', { dynamic: true }),
+  def('log.message.timestamp.before.max.ms', 'LONG', LONG_MAX, 'How far in the past a CreateTime timestamp may be.', { min: 0, dynamic: true }),
+  def('log.message.timestamp.after.max.ms', 'LONG', LONG_MAX, 'How far in the future a CreateTime timestamp may be.', { min: 0, dynamic: true }),
+  def('compression.type', 'STRING', 'producer', 'Compression of stored batches; producer keeps what the producer sent.', { allowed: ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'], dynamic: true }),
+  def('min.insync.replicas', 'INT', '1', 'Replicas that must acknowledge acks=all (one node: 1).', { min: 1, dynamic: true }),
+  def('unclean.leader.election.enable', 'BOOLEAN', 'false', 'Kept for tools; there is one replica.', { dynamic: true }),
+  def('offsets.topic.num.partitions', 'INT', '50', 'Partitions of __consumer_offsets.', { min: 1 }),
+  def('offsets.retention.minutes', 'INT', '10080', 'Committed offsets of empty groups expire after this long.', { min: 1 }),
+  def('offsets.retention.check.interval.ms', 'LONG', '600000', 'How often expired offsets are removed.', { min: 1 }),
+  def('group.initial.rebalance.delay.ms', 'INT', '3000', 'How long the first rebalance of an empty group waits for more members.', { min: 0 }),
+  def('group.min.session.timeout.ms', 'INT', '6000', 'Smallest session timeout a member may ask for.', { min: 0 }),
+  def('group.max.session.timeout.ms', 'INT', '1800000', 'Largest session timeout a member may ask for.', { min: 0 }),
+  def('group.max.size', 'INT', '2147483647', 'Largest number of members in a group.', { min: 1 }),
+  def('transaction.state.log.num.partitions', 'INT', '50', 'Partitions of __transaction_state.', { min: 1 }),
+  def('transaction.max.timeout.ms', 'INT', '900000', 'Largest transaction timeout a producer may ask for.', { min: 1 }),
+  def('transactional.id.expiration.ms', 'INT', '604800000', 'Idle transactional ids expire after this long.', { min: 1 }),
+  def('producer.id.expiration.ms', 'INT', '86400000', 'Idle idempotent producer state expires after this long.', { min: 1, dynamic: true }),
+];
+
+/** Per-topic keys with the broker key each falls back to. */
+export interface TopicConfigDefinition extends ConfigDefinition {
+  /** The broker key whose value applies when the topic has no override. */
+  brokerSynonym: string | null;
+}
+
+function topicDef(name: string, brokerSynonym: string | null, type: ConfigTypeName, defaultValue: string | null, documentation: string, extra: Partial<ConfigDefinition> = {}): TopicConfigDefinition {
+  return { ...def(name, type, defaultValue, documentation, extra), brokerSynonym };
+}
+
+export const TOPIC_CONFIGS: readonly TopicConfigDefinition[] = [
+  topicDef('cleanup.policy', 'log.cleanup.policy', 'LIST', 'delete', 'delete removes old segments; compact keeps the latest value per key.', { allowed: ['delete', 'compact'] }),
+  topicDef('compression.type', 'compression.type', 'STRING', 'producer', 'Compression of stored batches.', { allowed: ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'] }),
+  topicDef('delete.retention.ms', 'log.cleaner.delete.retention.ms', 'LONG', '86400000', 'How long tombstones are kept in a compacted topic.', { min: 0 }),
+  topicDef('file.delete.delay.ms', 'log.segment.delete.delay.ms', 'LONG', '60000', 'Delay before a deleted segment file is removed.', { min: 0 }),
+  topicDef('flush.messages', 'log.flush.interval.messages', 'LONG', LONG_MAX, 'fsync after this many records.', { min: 1 }),
+  topicDef('flush.ms', 'log.flush.interval.ms', 'LONG', LONG_MAX, 'fsync data older than this.', { min: 0 }),
+  topicDef('index.interval.bytes', 'log.index.interval.bytes', 'INT', '4096', 'Bytes of log between two offset-index entries.', { min: 0 }),
+  topicDef('max.compaction.lag.ms', 'log.cleaner.max.compaction.lag.ms', 'LONG', LONG_MAX, 'Maximum time a record stays uncompacted.', { min: 1 }),
+  topicDef('max.message.bytes', 'message.max.bytes', 'INT', '1048588', 'Largest record batch this topic accepts.', { min: 0 }),
+  topicDef('message.timestamp.type', 'log.message.timestamp.type', 'STRING', 'CreateTime', 'CreateTime or LogAppendTime.', { allowed: ['CreateTime', 'LogAppendTime'] }),
+  topicDef('message.timestamp.before.max.ms', 'log.message.timestamp.before.max.ms', 'LONG', LONG_MAX, 'How far in the past a CreateTime timestamp may be.', { min: 0 }),
+  topicDef('message.timestamp.after.max.ms', 'log.message.timestamp.after.max.ms', 'LONG', LONG_MAX, 'How far in the future a CreateTime timestamp may be.', { min: 0 }),
+  topicDef('min.cleanable.dirty.ratio', 'log.cleaner.min.cleanable.ratio', 'DOUBLE', '0.5', 'Dirty ratio that makes the log eligible for compaction.', { min: 0, max: 1 }),
+  topicDef('min.compaction.lag.ms', 'log.cleaner.min.compaction.lag.ms', 'LONG', '0', 'Minimum age of a record before it can be compacted.', { min: 0 }),
+  topicDef('min.insync.replicas', 'min.insync.replicas', 'INT', '1', 'Replicas that must acknowledge acks=all.', { min: 1 }),
+  topicDef('preallocate', 'log.preallocate', 'BOOLEAN', 'false', 'Preallocate segment files.'),
+  topicDef('retention.bytes', 'log.retention.bytes', 'LONG', '-1', 'Partition size above which old segments are deleted; -1 for no limit.', { min: -1 }),
+  topicDef('retention.ms', 'log.retention.ms', 'LONG', '604800000', 'How long data is kept; -1 keeps it forever.', { min: -1 }),
+  topicDef('segment.bytes', 'log.segment.bytes', 'INT', '1073741824', 'Size at which a segment is rolled.', { min: 14 }),
+  topicDef('segment.index.bytes', 'log.index.size.max.bytes', 'INT', '10485760', 'Largest offset index before a segment rolls.', { min: 4 }),
+  topicDef('segment.jitter.ms', 'log.roll.jitter.ms', 'LONG', '0', 'Random jitter subtracted from the roll time.', { min: 0 }),
+  topicDef('segment.ms', 'log.roll.ms', 'LONG', '604800000', 'Age at which a segment is rolled.', { min: 1 }),
+  topicDef('unclean.leader.election.enable', 'unclean.leader.election.enable', 'BOOLEAN', 'false', 'Kept for tools; there is one replica.'),
+];
+
+export const brokerConfigByName: ReadonlyMap<string, ConfigDefinition> = new Map(BROKER_CONFIGS.map((d) => [d.name, d]));
+export const topicConfigByName: ReadonlyMap<string, TopicConfigDefinition> = new Map(TOPIC_CONFIGS.map((d) => [d.name, d]));
