@@ -1,0 +1,109 @@
+// Request and response headers. The header version depends on the API and its version
+// (messages/index.ts: requestHeaderVersion, responseHeaderVersion):
+//
+//   request header v0: api_key int16 | api_version int16 | correlation_id int32
+//   request header v1: v0 + client_id nullable string (int16 length, never compact: even in v2)
+//   request header v2: v1 + tagged fields
+//   response header v0: correlation_id int32
+//   response header v1: v0 + tagged fields (we never send any: one 0 byte)
+import { DecodeError } from './decode-error.js';
+import { ByteReader } from './primitives/byte-reader.js';
+import { ByteWriter, nullableStringSize } from './primitives/byte-writer.js';
+import type { MessageCodec, MessageInput } from './primitives/codec.js';
+import { requestHeaderVersion, responseHeaderVersion } from './messages/index.js';
+
+export interface RequestHeader {
+  apiKey: number;
+  apiVersion: number;
+  correlationId: number;
+  /** Null in header v0 or when the client sent a null id. */
+  clientId: string | null;
+  /** 0, 1 or 2, chosen from apiKey and apiVersion. */
+  headerVersion: number;
+  /** Where the request body starts in the decoded buffer. */
+  bodyOffset: number;
+}
+
+/**
+ * Decodes the request header at `offset` of a frame (the frame without its size prefix). Unknown
+ * API keys and versions still decode (as header v1 / by flexibility of the known key), so the
+ * broker can answer them with UNSUPPORTED_VERSION using the correlation id.
+ */
+export function decodeRequestHeader(frame: Buffer, offset = 0): RequestHeader {
+  const r = new ByteReader(frame, offset);
+  const apiKey = r.int16();
+  const apiVersion = r.int16();
+  const correlationId = r.int32();
+  const headerVersion = requestHeaderVersion(apiKey, apiVersion);
+  const clientId = headerVersion >= 1 ? r.nullableString(false) : null;
+  if (headerVersion >= 2) r.skipTaggedFields();
+  return { apiKey, apiVersion, correlationId, clientId, headerVersion, bodyOffset: r.pos };
+}
+
+/** Decodes a request body that starts at `header.bodyOffset` of `frame`. */
+export function decodeRequestBody<T>(frame: Buffer, header: RequestHeader, codec: MessageCodec<T>): T {
+  if (header.bodyOffset > frame.length) throw new DecodeError('truncated', 'request body offset past the frame');
+  return codec.read(new ByteReader(frame, header.bodyOffset), header.apiVersion);
+}
+
+export function responseHeaderSize(headerVersion: number): number {
+  return headerVersion >= 1 ? 5 : 4;
+}
+
+export function writeResponseHeader(w: ByteWriter, correlationId: number, headerVersion: number): void {
+  w.int32(correlationId);
+  if (headerVersion >= 1) w.uvarint(0);
+}
+
+/**
+ * A whole response frame in one allocation: int32 size, response header, body. The header
+ * version is derived from the API (ApiVersions always v0).
+ */
+export function encodeResponseFrame<T>(
+  apiKey: number,
+  apiVersion: number,
+  correlationId: number,
+  codec: MessageCodec<T>,
+  body: MessageInput<T>,
+): Buffer {
+  const hv = responseHeaderVersion(apiKey, apiVersion);
+  const size = responseHeaderSize(hv) + codec.size(body, apiVersion);
+  const w = new ByteWriter(Buffer.allocUnsafe(4 + size));
+  w.int32(size);
+  writeResponseHeader(w, correlationId, hv);
+  codec.write(w, body, apiVersion);
+  if (w.pos !== w.buf.length) throw new Error(`response encoder wrote ${w.pos} bytes, sized ${w.buf.length}`);
+  return w.buf;
+}
+
+/** A whole request frame (size, header, body) as a client would send it; used by tests and tools. */
+export function encodeRequestFrame<T>(
+  header: { apiKey: number; apiVersion: number; correlationId: number; clientId: string | null },
+  codec: MessageCodec<T>,
+  body: MessageInput<T>,
+): Buffer {
+  const hv = requestHeaderVersion(header.apiKey, header.apiVersion);
+  const headerSize = 8 + (hv >= 1 ? nullableStringSize(header.clientId, false) : 0) + (hv >= 2 ? 1 : 0);
+  const size = headerSize + codec.size(body, header.apiVersion);
+  const w = new ByteWriter(Buffer.allocUnsafe(4 + size));
+  w.int32(size);
+  w.int16(header.apiKey);
+  w.int16(header.apiVersion);
+  w.int32(header.correlationId);
+  if (hv >= 1) w.nullableString(header.clientId, false);
+  if (hv >= 2) w.uvarint(0);
+  codec.write(w, body, header.apiVersion);
+  return w.buf;
+}
+
+/** Decodes a response header (client side / tests); returns the correlation id and body offset. */
+export function decodeResponseHeader(
+  frame: Buffer,
+  headerVersion: number,
+  offset = 0,
+): { correlationId: number; bodyOffset: number } {
+  const r = new ByteReader(frame, offset);
+  const correlationId = r.int32();
+  if (headerVersion >= 1) r.skipTaggedFields();
+  return { correlationId, bodyOffset: r.pos };
+}
