@@ -8,6 +8,7 @@
 import { DecodeError } from './decode-error.js';
 
 export const DEFAULT_MAX_FRAME_SIZE = 100 * 1024 * 1024;
+const EMPTY_FRAME = Buffer.alloc(0);
 
 export interface FrameDecoderOptions {
   /** Largest accepted frame payload in bytes (default 100 MiB, Kafka's socket.request.max.bytes). */
@@ -50,6 +51,7 @@ export class FrameDecoder {
     }
     if (this.buffered - 4 < size) return null;
     this.consume(4);
+    if (size === 0) return EMPTY_FRAME;
     const first = this.chunks[this.head]!;
     if (first.length - this.offset >= size) {
       const frame = first.subarray(this.offset, this.offset + size);
