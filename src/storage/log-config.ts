@@ -1,0 +1,95 @@
+// The per-partition log configuration, resolved from Kafka's config names: a topic override
+// (`segment.bytes`, ...) wins over the broker default (`log.segment.bytes`, ...), which wins over
+// Kafka's built-in default. Values arrive as strings (as in CreateTopics/AlterConfigs) or numbers.
+import { StorageError } from './storage-error.js';
+
+export type ConfigValues = Readonly<Record<string, string | number>>;
+
+export interface LogConfig {
+  segmentBytes: number;
+  segmentMs: number;
+  retentionMs: number; // -1: forever
+  retentionBytes: number; // -1: no limit
+  indexIntervalBytes: number;
+  flushMessages: number; // records between forced flushes (Number.MAX_SAFE_INTEGER: never)
+  flushMs: number; // age of unflushed data that forces a flush (Number.MAX_SAFE_INTEGER: never)
+  logAppendTime: boolean; // message.timestamp.type=LogAppendTime
+  maxMessageBytes: number;
+  cleanupPolicy: string; // 'delete' | 'compact' | 'compact,delete' (retention applies when it includes delete)
+}
+
+const NEVER = Number.MAX_SAFE_INTEGER;
+
+interface Key {
+  topic: string;
+  broker: readonly string[]; // broker names, first found wins (e.g. log.roll.ms before log.roll.hours)
+  brokerScale?: readonly number[]; // multiplier per broker name (hours -> ms)
+  fallback: string;
+  kind: 'int' | 'string';
+  min?: number;
+}
+
+const keys: Record<keyof LogConfig, Key> = {
+  segmentBytes: { topic: 'segment.bytes', broker: ['log.segment.bytes'], fallback: '1073741824', kind: 'int', min: 14 },
+  segmentMs: { topic: 'segment.ms', broker: ['log.roll.ms', 'log.roll.hours'], brokerScale: [1, 3_600_000], fallback: '604800000', kind: 'int', min: 1 },
+  retentionMs: {
+    topic: 'retention.ms',
+    broker: ['log.retention.ms', 'log.retention.minutes', 'log.retention.hours'],
+    brokerScale: [1, 60_000, 3_600_000],
+    fallback: '604800000',
+    kind: 'int',
+    min: -1,
+  },
+  retentionBytes: { topic: 'retention.bytes', broker: ['log.retention.bytes'], fallback: '-1', kind: 'int', min: -1 },
+  indexIntervalBytes: { topic: 'index.interval.bytes', broker: ['log.index.interval.bytes'], fallback: '4096', kind: 'int', min: 0 },
+  flushMessages: { topic: 'flush.messages', broker: ['log.flush.interval.messages'], fallback: String(NEVER), kind: 'int', min: 1 },
+  flushMs: { topic: 'flush.ms', broker: ['log.flush.interval.ms'], fallback: String(NEVER), kind: 'int', min: 0 },
+  logAppendTime: { topic: 'message.timestamp.type', broker: ['log.message.timestamp.type'], fallback: 'CreateTime', kind: 'string' },
+  maxMessageBytes: { topic: 'max.message.bytes', broker: ['message.max.bytes'], fallback: '1048588', kind: 'int', min: 0 },
+  cleanupPolicy: { topic: 'cleanup.policy', broker: ['log.cleanup.policy'], fallback: 'delete', kind: 'string' },
+};
+
+/** Topic-level config names this module understands (others are stored and returned untouched). */
+export const topicConfigNames: readonly string[] = Object.values(keys).map((k) => k.topic);
+
+function parseInt64(name: string, raw: string | number, min: number | undefined): number {
+  const n = typeof raw === 'number' ? raw : Number(String(raw).trim());
+  if (!Number.isFinite(n) || !Number.isInteger(n) || (min !== undefined && n < min)) {
+    throw new StorageError('invalid-config', `invalid value ${JSON.stringify(raw)} for ${name}`);
+  }
+  // Kafka's Long.MAX_VALUE ("never") does not fit a double exactly: clamp.
+  return Math.min(n, NEVER);
+}
+
+/** Resolves a LogConfig; throws StorageError('invalid-config') on a bad value. */
+export function resolveLogConfig(brokerDefaults: ConfigValues, topicOverrides: ConfigValues): LogConfig {
+  const out: Record<string, number | boolean | string> = {};
+  for (const [field, key] of Object.entries(keys) as [keyof LogConfig, Key][]) {
+    let raw: string | number = key.fallback;
+    let scale = 1;
+    let name = key.topic;
+    if (topicOverrides[key.topic] !== undefined) raw = topicOverrides[key.topic]!;
+    else {
+      const i = key.broker.findIndex((b) => brokerDefaults[b] !== undefined);
+      if (i >= 0) {
+        name = key.broker[i]!;
+        raw = brokerDefaults[name]!;
+        scale = key.brokerScale?.[i] ?? 1;
+      }
+    }
+    if (field === 'logAppendTime') {
+      if (raw !== 'CreateTime' && raw !== 'LogAppendTime') throw new StorageError('invalid-config', `invalid value ${JSON.stringify(raw)} for ${name}`);
+      out[field] = raw === 'LogAppendTime';
+    } else if (key.kind === 'string') out[field] = String(raw);
+    else {
+      const n = parseInt64(name, raw, key.min);
+      out[field] = n < 0 || scale === 1 ? n : Math.min(n * scale, NEVER);
+    }
+  }
+  return out as unknown as LogConfig;
+}
+
+/** Checks topic overrides by resolving them (throws StorageError('invalid-config')). */
+export function validateTopicConfig(overrides: ConfigValues): void {
+  resolveLogConfig({}, overrides);
+}

@@ -1,0 +1,626 @@
+// PartitionLog: one partition's append-only log (Kafka's UnifiedLog, Redpanda's disk_log_impl):
+// a list of LogSegments, the last one active, plus the offsets the broker serves from.
+//
+//   logStartOffset <= highWatermark <= logEndOffset
+//   log start: first offset a consumer may read (retention and DeleteRecords move it forward)
+//   log end:   the offset the next append gets (everything below is written to the file)
+//   high watermark: the last offset consumers may see + 1. With the default 'durable' policy it is
+//              the flushed offset: consumers never see data a power failure could take away
+//              (which would let offsets be reused for different data after a restart). Non-durable
+//              appends therefore schedule a background group-commit flush right after their write.
+//              The 'written' policy is Kafka's single-replica behaviour: HW = LEO after the write.
+//
+// Ordering invariants (written down once, here):
+// - Appends and rolls run one at a time in the "append turn" (a promise chain). Offsets are
+//   assigned, the write issued and LEO advanced inside the turn; durable appends wait for the
+//   flusher *after* leaving the turn, which is what lets concurrent appends share one fsync.
+// - Reads never take the turn: they read the segment list and sizes as they are, and only bytes
+//   whose write completed (segment.size) below the high watermark.
+// - A flush round syncs the directory (new segment entries) and every segment written since the
+//   last round before any durable append it covers is acknowledged.
+// - Any failed write or sync takes the partition offline for good (StorageError 'storage-error');
+//   it is never retried. Reads of offline partitions fail too.
+import {
+  batchCrcIsValid,
+  batchLastOffsetDelta,
+  batchRecordCount,
+  batchTotalSize,
+  checkBatchFraming,
+  setBatchBaseOffset,
+  setLogAppendTime,
+} from '../protocol/records/batch-header.js';
+import { DecodeError } from '../protocol/decode-error.js';
+import type { Logger } from '../util/logger.js';
+import { silentLogger } from '../util/logger.js';
+import { scanBatches } from './batch-scan.js';
+import { Flusher } from './flusher.js';
+import type { FileSystem } from './fs/file-system.js';
+import type { LogConfig } from './log-config.js';
+import { deleteSegmentFiles, loadLog } from './log-loader.js';
+import type { RecoveryReport } from './log-loader.js';
+import { LogSegment } from './log-segment.js';
+import type { SegmentOptions } from './log-segment.js';
+import { writeCheckpoint } from './partition-checkpoint.js';
+import { firstRecordAtOrAfter } from './record-timestamps.js';
+import { readSegment } from './segment-reader.js';
+import { StorageError } from './storage-error.js';
+import { TailCache } from './tail-cache.js';
+import type { TimestampOffset } from './time-index.js';
+
+export type HighWatermarkPolicy = 'durable' | 'written';
+
+export interface PartitionLogOptions {
+  fs: FileSystem;
+  /** The partition directory, `<data-dir>/<topic>-<partition>`. */
+  dir: string;
+  config: LogConfig;
+  /** True when the data dir had the clean-shutdown marker (skip recovery). */
+  cleanShutdown?: boolean;
+  now?: () => number;
+  logger?: Logger;
+  highWatermarkPolicy?: HighWatermarkPolicy;
+  /** Bytes of recent appends served from memory (default 1 MiB; 0 disables). */
+  tailCacheBytes?: number;
+}
+
+export interface AppendOptions {
+  /** Acknowledge only after fdatasync (acks=all). */
+  durable: boolean;
+}
+
+export interface AppendResult {
+  baseOffset: number;
+  lastOffset: number;
+  /** The LogAppendTime stamped on the batches, or -1 under CreateTime. */
+  logAppendTimeMs: number;
+}
+
+export type ReadResult =
+  | { kind: 'records'; chunks: Buffer[]; bytes: number; nextOffset: number; highWatermark: number; logStartOffset: number }
+  | { kind: 'offset-out-of-range'; logStartOffset: number; logEndOffset: number; highWatermark: number };
+
+export interface ReadOptions {
+  /** Serve up to the high watermark (consumers, default) or the log end offset. */
+  upTo?: 'high-watermark' | 'log-end';
+}
+
+export interface RetentionResult {
+  segmentsDeleted: number;
+  bytesDeleted: number;
+}
+
+export class PartitionLog {
+  private segments: LogSegment[];
+  private logStart: number;
+  private logEnd: number;
+  private hw: number;
+  private recoveryPoint: number;
+  private failure: StorageError | null = null;
+  private closed = false;
+  private turn: Promise<unknown> = Promise.resolve();
+  private readonly flusher: Flusher;
+  private readonly cache: TailCache;
+  private readonly listeners = new Set<() => void>();
+  private readonly unsynced = new Set<LogSegment>();
+  private pendingFinalize: LogSegment[] = [];
+  private dirDirty = false;
+  private unflushedMessages = 0;
+  private firstUnflushedMs = -1;
+  private checkpointChain: Promise<void> = Promise.resolve();
+  private readonly now: () => number;
+  private readonly logger: Logger;
+  private readonly policy: HighWatermarkPolicy;
+  private config: LogConfig;
+
+  private constructor(
+    private readonly fs: FileSystem,
+    readonly dir: string,
+    loaded: { segments: LogSegment[]; logStartOffset: number; recoveryPoint: number },
+    options: PartitionLogOptions,
+    /** What opening this log found and repaired. */
+    readonly recovery: RecoveryReport,
+  ) {
+    this.segments = loaded.segments;
+    this.logStart = loaded.logStartOffset;
+    this.logEnd = this.active.nextOffset;
+    this.hw = this.logEnd;
+    this.recoveryPoint = loaded.recoveryPoint;
+    this.config = options.config;
+    this.now = options.now ?? Date.now;
+    this.logger = options.logger ?? silentLogger;
+    this.policy = options.highWatermarkPolicy ?? 'durable';
+    this.cache = new TailCache(options.tailCacheBytes ?? 1 << 20);
+    this.flusher = new Flusher(
+      () => this.syncRound(),
+      this.logEnd,
+      (offset) => this.onFlushed(offset),
+      (e) => this.goOffline(e),
+    );
+  }
+
+  /** Opens (creating if needed) and, after an unclean stop, recovers the partition directory. */
+  static async open(options: PartitionLogOptions): Promise<PartitionLog> {
+    const logger = options.logger ?? silentLogger;
+    const now = options.now ?? Date.now;
+    const segOptions: SegmentOptions = { indexIntervalBytes: options.config.indexIntervalBytes, logger };
+    const loaded = await loadLog(options.fs, options.dir, options.cleanShutdown ?? false, now(), segOptions);
+    return new PartitionLog(options.fs, options.dir, loaded, { ...options, logger, now }, loaded.recovery);
+  }
+
+  get logStartOffset(): number {
+    return this.logStart;
+  }
+  get logEndOffset(): number {
+    return this.logEnd;
+  }
+  get highWatermark(): number {
+    return this.hw;
+  }
+  /** Offset below which segments and their indexes are flushed (persisted at rolls and close). */
+  get recoveryPointOffset(): number {
+    return this.recoveryPoint;
+  }
+  /** The error that took the partition offline, or null while it is healthy. */
+  get offlineError(): StorageError | null {
+    return this.failure;
+  }
+  get isOffline(): boolean {
+    return this.failure !== null;
+  }
+  /** Bytes of all segment files. */
+  get sizeInBytes(): number {
+    let n = 0;
+    for (const s of this.segments) n += s.size;
+    return n;
+  }
+  get segmentCount(): number {
+    return this.segments.length;
+  }
+  /** Base offsets of the segments, oldest first. */
+  get segmentBaseOffsets(): number[] {
+    return this.segments.map((s) => s.baseOffset);
+  }
+  /** Completed flush rounds (each one fdatasync of the active segment; shows group commit). */
+  get flushRounds(): number {
+    return this.flusher.rounds;
+  }
+  get logConfig(): LogConfig {
+    return this.config;
+  }
+
+  updateConfig(config: LogConfig): void {
+    this.config = config;
+  }
+
+  /**
+   * Calls `listener` whenever the high watermark advances or the partition goes offline (long
+   * polls park on this). Returns the function that removes it.
+   */
+  addAppendListener(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Appends one or more concatenated v2 batches (as received), assigning consecutive offsets by
+   * rewriting base offsets in `records` in place (and timestamps + CRC under LogAppendTime). The
+   * buffer is kept by the tail cache: do not reuse it. One write per call.
+   */
+  append(records: Buffer, options: AppendOptions): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new StorageError('closed', 'the log is closed'));
+    if (this.failure) return Promise.reject(this.failure);
+    const invalid = this.validate(records);
+    if (invalid) return Promise.reject(invalid);
+    const result = this.turn.then(() => this.appendInTurn(records, options.durable));
+    this.turn = result.catch(() => {});
+    if (!options.durable) return result;
+    return result.then(async (r) => {
+      await this.flusher.waitFor(r.lastOffset + 1);
+      return r;
+    });
+  }
+
+  /** Framing, size and CRC checks of a produced buffer, before anything is written. */
+  private validate(records: Buffer): StorageError | null {
+    if (records.length === 0) return new StorageError('invalid-record', 'an append needs at least one batch');
+    try {
+      for (let pos = 0; pos < records.length; ) {
+        const size = checkBatchFraming(records, pos, records.length);
+        if (size > this.config.maxMessageBytes) {
+          return new StorageError('message-too-large', `batch of ${size} bytes exceeds max.message.bytes ${this.config.maxMessageBytes}`);
+        }
+        if (batchLastOffsetDelta(records, pos) < 0) return new StorageError('corrupt-message', 'negative lastOffsetDelta');
+        if (!batchCrcIsValid(records, pos)) return new StorageError('corrupt-message', 'record batch CRC-32C mismatch');
+        pos += size;
+      }
+    } catch (e) {
+      if (e instanceof DecodeError) return new StorageError('corrupt-message', `malformed record batch: ${e.message}`);
+      throw e;
+    }
+    return null;
+  }
+
+  private async appendInTurn(records: Buffer, durable: boolean): Promise<AppendResult> {
+    if (this.failure) throw this.failure;
+    const now = this.now();
+    if (this.shouldRoll(records.length, now)) await this.roll(now);
+    const baseOffset = this.logEnd;
+    const appendTime = this.config.logAppendTime;
+    let next = baseOffset;
+    let messages = 0;
+    for (let pos = 0; pos < records.length; ) {
+      const size = batchTotalSize(records, pos);
+      setBatchBaseOffset(records, pos, next);
+      if (appendTime) setLogAppendTime(records, pos, now);
+      next += batchLastOffsetDelta(records, pos) + 1;
+      messages += batchRecordCount(records, pos);
+      pos += size;
+    }
+    const segment = this.active;
+    try {
+      await segment.append(records);
+    } catch (e) {
+      throw this.goOffline(e);
+    }
+    this.logEnd = next;
+    this.unsynced.add(segment);
+    this.cache.add(baseOffset, next, records);
+    this.unflushedMessages += messages;
+    if (this.firstUnflushedMs < 0) this.firstUnflushedMs = now;
+    if (this.policy === 'written') this.advanceHighWatermark(next);
+    if (!durable && (this.policy === 'durable' || this.unflushedMessages >= this.config.flushMessages)) this.flusher.request();
+    return { baseOffset, lastOffset: next - 1, logAppendTimeMs: appendTime ? now : -1 };
+  }
+
+  private get active(): LogSegment {
+    return this.segments[this.segments.length - 1]!;
+  }
+
+  private shouldRoll(incoming: number, now: number): boolean {
+    const a = this.active;
+    if (a.size === 0) return false;
+    return (
+      a.size + incoming > this.config.segmentBytes ||
+      now - a.createdMs >= this.config.segmentMs ||
+      this.logEnd - a.baseOffset > 0x7fff_0000 // relative offsets are int32 in the indexes
+    );
+  }
+
+  /** Starts a new active segment at the log end (inside the append turn). */
+  private async roll(now: number): Promise<void> {
+    const old = this.active;
+    let seg: LogSegment;
+    try {
+      seg = await LogSegment.create(this.fs, this.dir, this.logEnd, now, { indexIntervalBytes: this.config.indexIntervalBytes, logger: this.logger });
+    } catch (e) {
+      throw this.goOffline(e);
+    }
+    this.segments.push(seg);
+    this.dirDirty = true;
+    this.pendingFinalize.push(old);
+    this.cache.clear();
+    this.logger.debug('rolled segment', { dir: this.dir, baseOffset: seg.baseOffset });
+    this.flusher.request();
+  }
+
+  /** One group-commit round (see flusher.ts); resolves to the offset now durable. */
+  private async syncRound(): Promise<number> {
+    const target = this.logEnd;
+    const segments = [...this.unsynced];
+    this.unsynced.clear();
+    const finalize = this.pendingFinalize;
+    this.pendingFinalize = [];
+    const dirDirty = this.dirDirty;
+    this.dirDirty = false;
+    this.unflushedMessages = 0;
+    this.firstUnflushedMs = -1;
+    // The directory entry of a new segment is durable before anything written to it is acknowledged.
+    if (dirDirty) await this.fs.syncDir(this.dir);
+    for (const s of segments) await s.file.datasync();
+    if (finalize.length > 0) {
+      for (const s of finalize) await s.writeIndexFiles();
+      await this.fs.syncDir(this.dir);
+      const last = this.segments.indexOf(finalize[finalize.length - 1]!);
+      const point = this.segments[last + 1]?.baseOffset ?? target;
+      if (point > this.recoveryPoint) {
+        this.recoveryPoint = point;
+        await this.persistCheckpoint();
+      }
+    }
+    return target;
+  }
+
+  private onFlushed(offset: number): void {
+    if (this.policy === 'durable') this.advanceHighWatermark(offset);
+  }
+
+  private advanceHighWatermark(offset: number): void {
+    if (offset <= this.hw) return;
+    this.hw = offset;
+    this.notify();
+  }
+
+  private notify(): void {
+    for (const l of this.listeners) {
+      try {
+        l();
+      } catch (e) {
+        this.logger.error('append listener threw', { dir: this.dir, error: String(e) });
+      }
+    }
+  }
+
+  /** Takes the partition offline after an I/O error; returns the error to throw. */
+  private goOffline(cause: unknown): StorageError {
+    if (this.failure) return this.failure;
+    if (cause instanceof StorageError && cause.kind === 'storage-error') this.failure = cause;
+    else {
+      const msg = cause instanceof Error ? cause.message : String(cause);
+      this.failure = new StorageError('storage-error', `partition ${this.dir} is offline after an I/O error: ${msg}`, { cause });
+    }
+    this.logger.error('partition offline', { dir: this.dir, error: this.failure.message });
+    this.flusher.fail(this.failure);
+    this.notify();
+    return this.failure;
+  }
+
+  private persistCheckpoint(): Promise<void> {
+    const c = { logStartOffset: this.logStart, recoveryPoint: this.recoveryPoint };
+    const p = this.checkpointChain.then(() => writeCheckpoint(this.fs, this.dir, c));
+    this.checkpointChain = p.catch(() => {});
+    return p;
+  }
+
+  /**
+   * Stored batches from the one holding `offset`: at most `maxBytes` but at least one whole batch.
+   * `offset` equal to the high watermark gives no chunks (a long poll then waits for a listener).
+   */
+  async read(offset: number, maxBytes: number, options: ReadOptions = {}): Promise<ReadResult> {
+    if (this.failure) throw this.failure;
+    if (this.closed) throw new StorageError('closed', 'the log is closed');
+    const upper = options.upTo === 'log-end' ? this.logEnd : this.hw;
+    if (offset < this.logStart || offset > this.logEnd) {
+      return { kind: 'offset-out-of-range', logStartOffset: this.logStart, logEndOffset: this.logEnd, highWatermark: this.hw };
+    }
+    const done = (chunks: Buffer[], bytes: number, nextOffset: number): ReadResult => ({
+      kind: 'records',
+      chunks,
+      bytes,
+      nextOffset,
+      highWatermark: this.hw,
+      logStartOffset: this.logStart,
+    });
+    if (offset >= upper) return done([], 0, offset);
+    const cached = this.cache.read(offset, maxBytes, upper);
+    if (cached) return done(cached.chunks, cached.bytes, cached.nextOffset);
+    for (let i = this.segmentIndexFor(offset); i < this.segments.length; i++) {
+      const seg = this.segments[i]!;
+      seg.acquire();
+      try {
+        const r = await readSegment(seg, offset, maxBytes, upper, seg.size);
+        if (r) return done([r.data], r.data.length, r.nextOffset);
+      } catch (e) {
+        if (e instanceof StorageError) this.logger.error('refusing to serve corrupt data', { dir: this.dir, offset, error: e.message });
+        throw e instanceof StorageError ? e : new StorageError('storage-error', `read failed: ${String(e)}`, { cause: e });
+      } finally {
+        seg.release();
+      }
+    }
+    return done([], 0, offset);
+  }
+
+  /** Index of the last segment whose base offset is <= offset (0 when none). */
+  private segmentIndexFor(offset: number): number {
+    let lo = 0;
+    let hi = this.segments.length - 1;
+    let found = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.segments[mid]!.baseOffset <= offset) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  }
+
+  private async loadedSegment(i: number): Promise<LogSegment> {
+    const seg = this.segments[i]!;
+    await seg.loadIndexes(this.segments[i + 1]?.baseOffset);
+    return seg;
+  }
+
+  /**
+   * ListOffsets by timestamp: the earliest offset (>= log start, < high watermark) whose record
+   * timestamp is >= `timestamp`, with that timestamp; null when there is none. Inside compressed
+   * batches the batch's base offset is answered (records are not decompressed here).
+   */
+  async offsetForTimestamp(timestamp: number): Promise<TimestampOffset | null> {
+    if (this.failure) throw this.failure;
+    for (let i = this.segmentIndexFor(this.logStart); i < this.segments.length; i++) {
+      const seg = await this.loadedSegment(i);
+      if (seg.maxTimestamp < timestamp) continue;
+      const from = (await seg.index()).lookup((await seg.times()).scanStart(timestamp)).position;
+      let found: TimestampOffset | null = null;
+      const hw = this.hw;
+      const start = this.logStart;
+      seg.acquire();
+      try {
+        await scanBatches(seg.file, from, seg.size, { verifyCrc: false, minBaseOffset: 0 }, (b) => {
+          if (b.baseOffset >= hw) return false;
+          if (b.lastOffset < start || b.maxTimestamp < timestamp) return true;
+          const r = firstRecordAtOrAfter(b.buf, b.bufPos, timestamp);
+          if (r) found = r.offset < start ? { offset: start, timestamp: r.timestamp } : r;
+          return found === null;
+        });
+      } finally {
+        seg.release();
+      }
+      if (found) return found;
+    }
+    return null;
+  }
+
+  /** ListOffsets MAX_TIMESTAMP (KIP-734): the record with the largest timestamp, or null when empty. */
+  async maxTimestampOffset(): Promise<TimestampOffset | null> {
+    if (this.failure) throw this.failure;
+    let best: LogSegment | null = null;
+    for (let i = this.segmentIndexFor(this.logStart); i < this.segments.length; i++) {
+      const seg = await this.loadedSegment(i);
+      if (seg.maxTimestamp >= 0 && (best === null || seg.maxTimestamp > best.maxTimestamp)) best = seg;
+    }
+    if (!best) return null;
+    const r = await this.offsetForTimestampIn(best, best.maxTimestamp);
+    return r ?? { offset: Math.max(best.offsetOfMaxTimestamp, this.logStart), timestamp: best.maxTimestamp };
+  }
+
+  private async offsetForTimestampIn(seg: LogSegment, timestamp: number): Promise<TimestampOffset | null> {
+    const from = (await seg.index()).lookup(seg.offsetOfMaxTimestamp).position;
+    let found: TimestampOffset | null = null;
+    seg.acquire();
+    try {
+      await scanBatches(seg.file, from, seg.size, { verifyCrc: false, minBaseOffset: 0 }, (b) => {
+        if (b.maxTimestamp >= timestamp) found = firstRecordAtOrAfter(b.buf, b.bufPos, timestamp);
+        return found === null;
+      });
+    } finally {
+      seg.release();
+    }
+    return found;
+  }
+
+  /** ListOffsets EARLIEST. */
+  earliestOffset(): number {
+    return this.logStart;
+  }
+
+  /** ListOffsets LATEST (read_uncommitted): the high watermark. */
+  latestOffset(): number {
+    return this.hw;
+  }
+
+  /**
+   * DeleteRecords: moves the log start offset to `offset` (-1: the high watermark), persisting it
+   * before resolving, and deletes the segments now wholly below it. Resolves to the new log start.
+   */
+  async deleteRecordsBefore(offset: number): Promise<number> {
+    if (this.failure) throw this.failure;
+    const target = offset === -1 ? this.hw : offset;
+    if (target < 0 || target > this.hw) {
+      throw new StorageError('offset-out-of-range', `offset ${offset} is outside [${this.logStart}, ${this.hw}]`);
+    }
+    if (target <= this.logStart) return this.logStart;
+    this.logStart = target;
+    try {
+      await this.persistCheckpoint();
+    } catch (e) {
+      throw this.goOffline(e);
+    }
+    await this.deleteOldSegments(() => false);
+    return this.logStart;
+  }
+
+  /**
+   * Time and size retention (cleanup.policy including `delete`): deletes whole inactive segments,
+   * oldest first, whose largest timestamp is older than retention.ms, while the partition exceeds
+   * retention.bytes, or that lie wholly below the log start offset.
+   */
+  async applyRetention(now = this.now()): Promise<RetentionResult> {
+    if (this.failure || this.closed || !this.config.cleanupPolicy.split(',').includes('delete')) {
+      return { segmentsDeleted: 0, bytesDeleted: 0 };
+    }
+    const { retentionMs, retentionBytes } = this.config;
+    let excess = retentionBytes >= 0 ? this.sizeInBytes - retentionBytes : -1;
+    return this.deleteOldSegments(async (seg, i) => {
+      if (retentionBytes >= 0 && excess - seg.size >= 0) {
+        excess -= seg.size;
+        return true;
+      }
+      if (retentionMs >= 0) {
+        await this.loadedSegment(i);
+        const ts = seg.maxTimestamp >= 0 ? seg.maxTimestamp : seg.createdMs;
+        if (now - ts > retentionMs) return true;
+      }
+      return false;
+    });
+  }
+
+  /**
+   * Deletes inactive, finalized segments from the oldest while `shouldDelete` says so (or they lie
+   * below the log start offset). The log start offset moves first and is persisted; then the files
+   * are unlinked (open handles keep serving in-flight reads) and closed once idle.
+   */
+  private async deleteOldSegments(shouldDelete: (seg: LogSegment, i: number) => boolean | Promise<boolean>): Promise<RetentionResult> {
+    let n = 0;
+    while (n < this.segments.length - 1) {
+      const seg = this.segments[n]!;
+      const next = this.segments[n + 1]!;
+      if (next.baseOffset > this.recoveryPoint) break; // not yet flushed and finalized
+      if (!(next.baseOffset <= this.logStart || (await shouldDelete(seg, n)))) break;
+      n++;
+    }
+    if (n === 0) return { segmentsDeleted: 0, bytesDeleted: 0 };
+    const doomed = this.segments.splice(0, n);
+    const bytes = doomed.reduce((a, s) => a + s.size, 0);
+    try {
+      if (this.segments[0]!.baseOffset > this.logStart) {
+        this.logStart = this.segments[0]!.baseOffset;
+        await this.persistCheckpoint();
+      }
+      for (const seg of doomed) {
+        await deleteSegmentFiles(this.fs, seg);
+        await seg.retire();
+      }
+      await this.fs.syncDir(this.dir);
+    } catch (e) {
+      throw this.goOffline(e);
+    }
+    this.logger.info('deleted old segments', { dir: this.dir, segments: n, bytes, logStartOffset: this.logStart });
+    return { segmentsDeleted: n, bytesDeleted: bytes };
+  }
+
+  /**
+   * Periodic work (driven by LogManager's task with an injectable clock): flush.ms, rolling an
+   * idle active segment after segment.ms, and retention.
+   */
+  async maintenance(now = this.now()): Promise<RetentionResult> {
+    if (this.failure || this.closed) return { segmentsDeleted: 0, bytesDeleted: 0 };
+    if (this.firstUnflushedMs >= 0 && now - this.firstUnflushedMs >= this.config.flushMs) this.flusher.request();
+    if (this.active.size > 0 && now - this.active.createdMs >= this.config.segmentMs) {
+      const rolled = this.turn.then(() => (this.active.size > 0 && now - this.active.createdMs >= this.config.segmentMs ? this.roll(now) : undefined));
+      this.turn = rolled.catch(() => {});
+      await rolled;
+    }
+    return this.applyRetention(now);
+  }
+
+  /** Resolves once everything appended so far is durable. */
+  async flush(): Promise<void> {
+    if (this.failure) throw this.failure;
+    await this.turn;
+    await this.flusher.waitFor(this.logEnd);
+  }
+
+  /**
+   * Clean close: waits for appends in progress, flushes, writes the active segment's indexes and a
+   * checkpoint with the recovery point at the log end. Idempotent. An offline log just closes.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.turn;
+    if (!this.failure) {
+      try {
+        await this.flusher.waitFor(this.logEnd);
+        await this.active.writeIndexFiles();
+        await this.fs.syncDir(this.dir);
+        this.recoveryPoint = this.logEnd;
+        await this.persistCheckpoint();
+      } catch (e) {
+        this.goOffline(e);
+      }
+    }
+    for (const s of this.segments) await s.close().catch(() => {});
+    this.listeners.clear();
+  }
+}

@@ -1,0 +1,33 @@
+// File names inside a partition directory, Kafka's scheme: the segment's base offset as 20 zero-
+// padded digits plus an extension. Suffixes mark files in transition:
+//   .deleted  a segment removed by retention/DeleteRecords, unlinked in the background
+//   .tmp      an atomic replace in progress (never read; removed on open)
+import { join } from 'node:path';
+
+export const LOG_SUFFIX = '.log';
+export const INDEX_SUFFIX = '.index';
+export const TIME_INDEX_SUFFIX = '.timeindex';
+export const DELETED_SUFFIX = '.deleted';
+export const TMP_SUFFIX = '.tmp';
+
+export function segmentFileName(baseOffset: number, suffix: string): string {
+  return String(baseOffset).padStart(20, '0') + suffix;
+}
+
+export function segmentPath(dir: string, baseOffset: number, suffix: string): string {
+  return join(dir, segmentFileName(baseOffset, suffix));
+}
+
+/** The base offset of a `.log` file name, or null if the name is not one. */
+export function parseLogFileName(name: string): number | null {
+  if (!name.endsWith(LOG_SUFFIX)) return null;
+  const digits = name.slice(0, -LOG_SUFFIX.length);
+  if (!/^\d{20}$/.test(digits)) return null;
+  const n = Number(digits);
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+/** `<topic>-<partition>`, Kafka's partition directory name. */
+export function partitionDirName(topic: string, partition: number): string {
+  return `${topic}-${partition}`;
+}

@@ -1,0 +1,101 @@
+// A bounded in-memory cache of the most recent appends of one partition (Redpanda's batch cache,
+// reduced to the tail): consumers that keep up are served from memory, without a read syscall and
+// without copying, from the very buffers the producer's request arrived in. Entries are whole
+// appends (one or more batches, offsets assigned); the oldest are evicted past `maxBytes`.
+// The cache is only consulted for offsets it covers contiguously up to the log end offset.
+import { BATCH_OVERHEAD, LAST_OFFSET_DELTA_OFFSET, batchBaseOffset } from '../protocol/records/batch-header.js';
+
+interface Entry {
+  baseOffset: number;
+  nextOffset: number;
+  buf: Buffer;
+}
+
+export interface CachedRead {
+  chunks: Buffer[];
+  bytes: number;
+  nextOffset: number;
+}
+
+export class TailCache {
+  private entries: Entry[] = [];
+  private head = 0;
+  private bytes = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  /** Lowest offset served from memory (Infinity when empty). */
+  get firstOffset(): number {
+    return this.head < this.entries.length ? this.entries[this.head]!.baseOffset : Infinity;
+  }
+
+  add(baseOffset: number, nextOffset: number, buf: Buffer): void {
+    if (this.maxBytes <= 0 || buf.length > this.maxBytes) {
+      this.clear();
+      return;
+    }
+    this.entries.push({ baseOffset, nextOffset, buf });
+    this.bytes += buf.length;
+    while (this.bytes > this.maxBytes) this.bytes -= this.entries[this.head++]!.buf.length;
+    if (this.head > 64 && this.head * 2 > this.entries.length) {
+      this.entries = this.entries.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  clear(): void {
+    this.entries = [];
+    this.head = 0;
+    this.bytes = 0;
+  }
+
+  /**
+   * Whole batches from the one holding `offset`, up to `maxBytes` (at least one batch), stopping
+   * before base offsets >= `upperOffset`. Null when `offset` is not cached.
+   */
+  read(offset: number, maxBytes: number, upperOffset: number): CachedRead | null {
+    if (offset < this.firstOffset) return null;
+    let i = this.find(offset);
+    if (i < 0) return null;
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    let nextOffset = offset;
+    let first = true;
+    for (; i < this.entries.length; i++) {
+      const { buf } = this.entries[i]!;
+      let p = 0;
+      let start = -1;
+      while (p < buf.length) {
+        const size = BATCH_OVERHEAD + buf.readInt32BE(p + 8);
+        const base = batchBaseOffset(buf, p);
+        const last = base + buf.readInt32BE(p + LAST_OFFSET_DELTA_OFFSET);
+        if (last < offset) {
+          p += size;
+          continue;
+        }
+        if (base >= upperOffset || (!first && bytes + size > maxBytes)) break;
+        if (start < 0) start = p;
+        first = false;
+        bytes += size;
+        nextOffset = last + 1;
+        p += size;
+      }
+      if (start >= 0) chunks.push(buf.subarray(start, p));
+      if (p < buf.length) break;
+    }
+    return { chunks, bytes, nextOffset };
+  }
+
+  private find(offset: number): number {
+    let lo = this.head;
+    let hi = this.entries.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const e = this.entries[mid]!;
+      if (offset < e.baseOffset) hi = mid - 1;
+      else if (offset >= e.nextOffset) lo = mid + 1;
+      else return mid;
+    }
+    return -1;
+  }
+}
