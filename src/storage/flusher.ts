@@ -71,9 +71,9 @@ export class Flusher {
         offset = await this.syncRound();
       } catch (e) {
         const err = e instanceof Error ? e : new Error(String(e));
-        this.fail(err);
         this.running = false;
-        this.onFailure(err);
+        this.onFailure(err); // the owner maps the error and calls fail() with it
+        this.fail(err);
         return;
       }
       this.rounds++;

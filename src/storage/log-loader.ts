@@ -7,7 +7,7 @@
 // are deleted, and each drop is logged with its bytes and offsets. Segments before the recovery
 // point were flushed with their indexes before it advanced, so they are not rescanned; a framing
 // error found there later by a read is reported as a storage error, never served.
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Logger } from '../util/logger.js';
 import type { FileSystem } from './fs/file-system.js';
 import { LogSegment } from './log-segment.js';
@@ -40,7 +40,11 @@ export async function loadLog(
   options: SegmentOptions,
 ): Promise<LoadedLog> {
   const log: Logger = options.logger;
-  await fs.mkdir(dir);
+  if (!(await fs.isDirectory(dir))) {
+    // A new partition: its directory entry must be durable before anything in it is acknowledged.
+    await fs.mkdir(dir);
+    await fs.syncDir(dirname(dir));
+  }
   const names = await fs.readdir(dir);
   const bases: number[] = [];
   for (const name of names) {

@@ -45,6 +45,8 @@ export async function readSegment(
     let start = -1;
     let nextOffset = offset;
     while (p + HEADER_PREFIX <= len) {
+      // A bad header after batches already taken is reported by the read that starts there.
+      if (start >= 0 && !headerIsValid(buf, p, pos + p, end)) break;
       const size = checkHeader(segment, buf, p, pos + p, end);
       const base = batchBaseOffset(buf, p);
       const last = base + buf.readInt32BE(p + LAST_OFFSET_DELTA_OFFSET);
@@ -67,6 +69,11 @@ export async function readSegment(
     pos += p;
   }
   return null;
+}
+
+function headerIsValid(buf: Buffer, p: number, filePos: number, end: number): boolean {
+  const size = BATCH_OVERHEAD + buf.readInt32BE(p + 8);
+  return size >= MIN_MAGIC_V2_BATCH_SIZE && buf.readInt8(p + MAGIC_OFFSET) === CURRENT_MAGIC && filePos + size <= end;
 }
 
 function checkHeader(segment: LogSegment, buf: Buffer, p: number, filePos: number, end: number): number {
