@@ -583,7 +583,7 @@ export class PartitionLog {
    * Periodic work (driven by LogManager's task with an injectable clock): flush.ms, rolling an
    * idle active segment after segment.ms, and retention.
    */
-  async maintenance(now = this.now()): Promise<RetentionResult> {
+  async maintenance(now = this.now(), retention = true): Promise<RetentionResult> {
     if (this.failure || this.closed) return { segmentsDeleted: 0, bytesDeleted: 0 };
     if (this.firstUnflushedMs >= 0 && now - this.firstUnflushedMs >= this.config.flushMs) this.flusher.request();
     if (this.active.size > 0 && now - this.active.createdMs >= this.config.segmentMs) {
@@ -591,7 +591,7 @@ export class PartitionLog {
       this.turn = rolled.catch(() => {});
       await rolled;
     }
-    return this.applyRetention(now);
+    return retention ? this.applyRetention(now) : { segmentsDeleted: 0, bytesDeleted: 0 };
   }
 
   /** Resolves once everything appended so far is durable. */
