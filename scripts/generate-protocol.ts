@@ -104,7 +104,7 @@ const PRIMITIVES: Record<string, { ts: string; fixed?: number }> = {
   uuid: { ts: 'string', fixed: 16 },
   string: { ts: 'string' },
   bytes: { ts: 'Buffer' },
-  records: { ts: 'Buffer' },
+  records: { ts: 'RecordsView' }, // a Buffer, marked so encoders may take a chunk list
 };
 const ELEMENT_NAME: Record<string, string> = {
   int8: 'Int8',
@@ -179,7 +179,7 @@ class ModuleBuilder {
   tsType(f: FieldSpec, ctx: Range): string {
     const arr = f.type.startsWith('[]');
     const elem = arr ? f.type.slice(2) : f.type;
-    const base = PRIMITIVES[elem] ? PRIMITIVES[elem].ts : this.struct(elem).tsName;
+    const base = elem === 'records' ? this.use('RecordsView') : PRIMITIVES[elem] ? PRIMITIVES[elem].ts : this.struct(elem).tsName;
     const t = arr ? `${base}[]` : base;
     const nullable = this.facts(f, ctx).nullableAll !== null || (f.type === 'records' && f.nullableVersions !== undefined);
     return nullable ? `${t} | null` : t;
@@ -210,7 +210,7 @@ class ModuleBuilder {
       case 'bytes':
         return isNull ? 'null' : this.use('EMPTY_BYTES');
       case 'records':
-        return f.nullableVersions !== undefined ? 'null' : this.use('EMPTY_BYTES');
+        return f.nullableVersions !== undefined ? 'null' : this.use('EMPTY_RECORDS');
       default: {
         if (isNull) return 'null';
         const s = this.struct(f.type);
@@ -250,7 +250,7 @@ class ModuleBuilder {
       case 'bytes':
         return pick(NC, `r.nullableBytes(${C})`, `r.bytes(${C})`);
       case 'records':
-        return pick(NC, `r.records(${C})`, `r.bytes(${C})`);
+        return pick(NC, `r.records(${C})`, `r.nonNullRecords(${C})`);
       default:
         if (PRIMITIVES[elem]) return `r.${elem}()`;
         return pick(NC, `(r.present() ? read${this.struct(elem).tsName}(r, v) : null)`, `read${this.struct(elem).tsName}(r, v)`);
@@ -273,8 +273,9 @@ class ModuleBuilder {
       case 'string':
         return pick(NC, `${this.use('nullableStringSize')}(${val}, ${C})`, `${this.use('stringSize')}(${val}, ${C})`);
       case 'bytes':
-      case 'records':
         return pick(NC, `${this.use('nullableBytesSize')}(${val}, ${C})`, `${this.use('bytesSize')}(${val}, ${C})`);
+      case 'records':
+        return pick(NC, `${this.use('recordsSize')}(${val}, ${C})`, `${this.use('nonNullRecordsSize')}(${val}, ${C})`);
       default: {
         const fixed = PRIMITIVES[elem]?.fixed;
         if (fixed !== undefined) return String(fixed);
@@ -306,7 +307,7 @@ class ModuleBuilder {
       case 'bytes':
         return alt(`w.nullableBytes(${val}, ${C})`, `w.bytes(${val}, ${C})`);
       case 'records':
-        return alt(`w.records(${val}, ${C})`, `w.bytes(${val}, ${C})`);
+        return alt(`w.records(${val}, ${C})`, `w.nonNullRecords(${val}, ${C})`);
       default:
         if (PRIMITIVES[elem]) return `w.${elem}(${val})`;
         return alt(`w.nullableStruct(${val}, write${this.struct(elem).tsName}, v)`, `write${this.struct(elem).tsName}(w, ${val}, v)`);
@@ -547,11 +548,11 @@ class ModuleBuilder {
 }
 
 const IMPORT_SOURCES: [string, RegExp, boolean][] = [
-  ['../primitives/byte-reader.js', /^(ByteReader|EMPTY_BYTES|read\w+Element)$/, false],
+  ['../primitives/byte-reader.js', /^(ByteReader|EMPTY_BYTES|EMPTY_RECORDS|RecordsView|read\w+Element)$/, false],
   ['../primitives/byte-writer.js', /^(ByteWriter|ZERO_UUID|\w+Size|write\w+Element|\w+ElementSize)$/, false],
   ['../primitives/codec.js', /^(MessageInput|MessageCodec|ApiDefinition|DataDefinition|decodeMessage|encodeMessage)$/, false],
 ];
-const TYPE_ONLY = new Set(['MessageInput', 'MessageCodec', 'ApiDefinition', 'DataDefinition']);
+const TYPE_ONLY = new Set(['MessageInput', 'MessageCodec', 'ApiDefinition', 'DataDefinition', 'RecordsView']);
 
 function importLines(names: Set<string>): string[] {
   const lines: string[] = [];

@@ -8,7 +8,8 @@
 //   response header v1: v0 + tagged fields (we never send any: one 0 byte)
 import { DecodeError } from './decode-error.js';
 import { ByteReader } from './primitives/byte-reader.js';
-import { ByteWriter, nullableStringSize } from './primitives/byte-writer.js';
+import { ByteWriter, nullableStringSize, takeRecordsContentBytes } from './primitives/byte-writer.js';
+import { GatherWriter } from './primitives/gather-writer.js';
 import type { MessageCodec, MessageInput } from './primitives/codec.js';
 import { requestHeaderVersion, responseHeaderVersion } from './messages/index.js';
 
@@ -74,6 +75,33 @@ export function encodeResponseFrame<T>(
   codec.write(w, body, apiVersion);
   if (w.pos !== w.buf.length) throw new Error(`response encoder wrote ${w.pos} bytes, sized ${w.buf.length}`);
   return w.buf;
+}
+
+/**
+ * The same frame as encodeResponseFrame, as a list of Buffers for one writev: the non-records bytes
+ * live in one allocation (sliced around the records fields), and each `records` field contributes
+ * the caller's Buffers themselves, in order, never copied. A records field may be given as one
+ * Buffer or as a list of stored batch slices. Concatenating the list gives the copying encoding.
+ *
+ *   socket.cork(); for (const b of encodeResponseFrameGather(...)) socket.write(b); socket.uncork();
+ */
+export function encodeResponseFrameGather<T>(
+  apiKey: number,
+  apiVersion: number,
+  correlationId: number,
+  codec: MessageCodec<T>,
+  body: MessageInput<T>,
+): Buffer[] {
+  const hv = responseHeaderVersion(apiKey, apiVersion);
+  takeRecordsContentBytes(); // restart the count: a size pass that threw may have left some
+  const size = responseHeaderSize(hv) + codec.size(body, apiVersion);
+  const recordsBytes = takeRecordsContentBytes();
+  const w = new GatherWriter(Buffer.allocUnsafe(4 + size - recordsBytes));
+  w.int32(size);
+  writeResponseHeader(w, correlationId, hv);
+  codec.write(w, body, apiVersion);
+  if (w.pos !== w.buf.length) throw new Error(`response encoder wrote ${w.pos} bytes, sized ${w.buf.length}`);
+  return w.chunks();
 }
 
 /** A whole request frame (size, header, body) as a client would send it; used by tests and tools. */

@@ -17,6 +17,17 @@ import { readSignedVarint, readSignedVarlong, readUnsignedVarint, type VarintRes
 /** The shared zero-length buffer decoders return for empty `bytes` defaults. */
 export const EMPTY_BYTES: Buffer = Buffer.alloc(0);
 
+declare const recordsMark: unique symbol;
+/**
+ * A decoded `records` field: a plain Buffer (a view of the input) at run time. The mark exists only
+ * in the type system, so MessageInput can let encoders take a list of chunks for exactly these
+ * fields (RecordsInput in byte-writer.ts) while `bytes` fields stay single Buffers.
+ */
+export type RecordsView = Buffer & { readonly [recordsMark]: true };
+
+/** The empty records default of a non-nullable `records` field. */
+export const EMPTY_RECORDS = EMPTY_BYTES as RecordsView;
+
 /** Reads one element of an array; struct readers take the message version. */
 export type ElementReader<T> = (r: ByteReader, version: number) => T;
 
@@ -138,8 +149,12 @@ export class ByteReader {
     return n < 0 ? null : this.slice(n);
   }
   /** A `records` field: nullable bytes, left undecoded as a view of the input. */
-  records(compact: boolean): Buffer | null {
-    return this.nullableBytes(compact);
+  records(compact: boolean): RecordsView | null {
+    return this.nullableBytes(compact) as RecordsView | null;
+  }
+  /** A `records` field in a version where it is not nullable (FetchSnapshot's UnalignedRecords). */
+  nonNullRecords(compact: boolean): RecordsView {
+    return this.bytes(compact) as RecordsView;
   }
 
   /**

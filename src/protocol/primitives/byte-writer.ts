@@ -12,6 +12,13 @@ import {
   writeUnsignedVarint,
 } from './varint.js';
 
+/**
+ * What encoders take for a `records` field: one Buffer, or a list of Buffers (e.g. stored batch
+ * slices) that form the field's content back to back. The copying writer concatenates them; the
+ * gather writer (gather-writer.ts) hands the very same Buffers on for a writev.
+ */
+export type RecordsInput = Buffer | readonly Buffer[];
+
 export type ElementWriter<T> = (w: ByteWriter, value: T, version: number) => void;
 export type ElementSizer<T> = (value: T, version: number) => number;
 
@@ -64,7 +71,7 @@ export class ByteWriter {
   }
 
   /** Length prefix; -1 writes null. Strings use int16, bytes and arrays int32 (non-flexible). */
-  private length(n: number, compact: boolean, wide: boolean): void {
+  protected length(n: number, compact: boolean, wide: boolean): void {
     if (compact) this.uvarint(n + 1);
     else if (wide) this.int32(n);
     else this.int16(n);
@@ -91,9 +98,31 @@ export class ByteWriter {
     if (b === null) this.length(-1, compact, true);
     else this.bytes(b, compact);
   }
-  /** A `records` field (copied here; a gather-write variant can hand the slice on instead). */
-  records(b: Uint8Array | null, compact: boolean): void {
-    this.nullableBytes(b, compact);
+  /** A nullable `records` field, its content copied (GatherWriter hands the chunks on instead). */
+  records(b: RecordsInput | null, compact: boolean): void {
+    if (b === null) {
+      this.length(-1, compact, true);
+      return;
+    }
+    this.length(recordsLength(b), compact, true);
+    this.recordsContent(b);
+  }
+  /** A `records` field in a version where it is not nullable. */
+  nonNullRecords(b: RecordsInput | null, compact: boolean): void {
+    if (b === null) throw nullError('records');
+    this.records(b, compact);
+  }
+  /** Writes a records field's content after its length prefix. */
+  protected recordsContent(b: RecordsInput): void {
+    if (!isChunkList(b)) {
+      this.buf.set(b, this.pos);
+      this.pos += b.length;
+      return;
+    }
+    for (const chunk of b) {
+      this.buf.set(chunk, this.pos);
+      this.pos += chunk.length;
+    }
   }
 
   /** A nullable struct (KIP-893 style): int8 -1 for null, 1 then the struct otherwise. */
@@ -140,7 +169,40 @@ export function bytesSize(b: Uint8Array | null, compact: boolean): number {
 export function nullableBytesSize(b: Uint8Array | null, compact: boolean): number {
   return b === null ? lengthSize(-1, compact, true) : bytesSize(b, compact);
 }
-export const recordsSize = nullableBytesSize;
+/** True for the list form of RecordsInput (Array.isArray does not narrow readonly arrays). */
+export function isChunkList(b: RecordsInput): b is readonly Buffer[] {
+  return Array.isArray(b);
+}
+
+/** The content length of a records field: its Buffer's, or the sum of its chunks'. */
+export function recordsLength(b: RecordsInput): number {
+  if (!isChunkList(b)) return b.length;
+  let n = 0;
+  for (const chunk of b) n += chunk.length;
+  return n;
+}
+
+// Records content bytes counted by the size pass since the last takeRecordsContentBytes(). The
+// gather encoder resets it, runs one (synchronous) size pass, and reads it back, to allocate only
+// the non-records bytes of a frame. Sizing never awaits, so no other size pass can interleave.
+let recordsContentBytes = 0;
+
+/** Returns the records content bytes sized since the previous call, and restarts the count. */
+export function takeRecordsContentBytes(): number {
+  const n = recordsContentBytes;
+  recordsContentBytes = 0;
+  return n;
+}
+export function recordsSize(b: RecordsInput | null, compact: boolean): number {
+  if (b === null) return lengthSize(-1, compact, true);
+  const n = recordsLength(b);
+  recordsContentBytes += n;
+  return lengthSize(n, compact, true) + n;
+}
+export function nonNullRecordsSize(b: RecordsInput | null, compact: boolean): number {
+  if (b === null) throw nullError('records');
+  return recordsSize(b, compact);
+}
 export function arrayLengthSize(n: number, compact: boolean): number {
   return lengthSize(n, compact, true);
 }

@@ -1,16 +1,19 @@
 // The shape every generated message codec shares, and the one-shot encode/decode helpers.
-import { ByteReader } from './byte-reader.js';
-import { ByteWriter } from './byte-writer.js';
+import { ByteReader, type RecordsView } from './byte-reader.js';
+import { ByteWriter, type RecordsInput } from './byte-writer.js';
 
 /**
  * What encoders accept: the decoded type with every field optional, at every depth. A missing
  * field encodes as its spec default (0, '', empty array, null, ... or the `default` attribute),
- * as Kafka's generated Java classes do. Buffers, bigints and primitives are taken as they are.
+ * as Kafka's generated Java classes do. Buffers, bigints and primitives are taken as they are;
+ * a `records` field also takes a list of Buffers (stored batch slices), written back to back.
  */
-export type MessageInput<T> = T extends Uint8Array | bigint | string | number | boolean | null
+export type MessageInput<T> = T extends RecordsView
+  ? RecordsInput
+  : T extends Uint8Array | bigint | string | number | boolean | null
   ? T
   : T extends readonly (infer E)[]
-    ? MessageInput<E>[]
+    ? readonly MessageInput<E>[]
     : { [K in keyof T]?: MessageInput<T[K]> };
 
 /** A generated message: read from a ByteReader, size and write for one version. */
