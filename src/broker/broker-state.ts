@@ -1,0 +1,25 @@
+// What every handler can reach: the broker's identity, configuration, storage and services.
+// Built once by the Broker composition root; handlers read it, they never construct parts.
+import type { LogManager } from '../storage/index.js';
+import type { Logger } from '../util/logger.js';
+import type { BrokerConfig } from './config/broker-config.js';
+import type { ApiVersionRange } from './server/handler-table.js';
+import type { TopicService } from './topics/topic-service.js';
+
+export interface BrokerEndpoint {
+  host: string;
+  port: number;
+}
+
+export interface BrokerState {
+  readonly nodeId: number;
+  readonly clusterId: string;
+  /** The host and port clients are told to connect to (Metadata, FindCoordinator). */
+  readonly advertised: BrokerEndpoint;
+  readonly config: BrokerConfig;
+  readonly logs: LogManager;
+  readonly topics: TopicService;
+  readonly logger: Logger;
+  /** The APIs and versions served, for ApiVersions. */
+  supportedApis(): ApiVersionRange[];
+}

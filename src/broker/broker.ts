@@ -1,0 +1,118 @@
+// The composition root: opens storage, builds the broker's services, binds the listener.
+// `Broker.start()` embeds a whole broker in any Node process (tests, examples, `brook start`).
+// No protocol logic lives here.
+import { LogManager, NodeFileSystem } from '../storage/index.js';
+import type { FileSystem } from '../storage/index.js';
+import { createLogger, type Logger } from '../util/logger.js';
+import type { BrokerEndpoint, BrokerState } from './broker-state.js';
+import { loadClusterIdentity } from './cluster-identity.js';
+import { BrokerConfig } from './config/broker-config.js';
+import { handlers } from './handlers/index.js';
+import { HandlerTable } from './server/handler-table.js';
+import { Listener } from './server/listener.js';
+import { TopicService } from './topics/topic-service.js';
+
+export interface BrokerOptions {
+  dataDir: string;
+  /** Interface to bind (default 127.0.0.1). */
+  host?: string;
+  /** Port to bind; 0 picks a free one (default 9092). */
+  port?: number;
+  /** Host advertised to clients in Metadata (default: the bound host, or localhost for 0.0.0.0). */
+  advertisedHost?: string;
+  /** Kafka broker config by Kafka's names (`num.partitions`, `log.retention.ms`, ...). */
+  config?: Record<string, string>;
+  logger?: Logger;
+  fs?: FileSystem;
+}
+
+export class Broker {
+  private closing: Promise<void> | null = null;
+
+  private constructor(
+    readonly state: BrokerState,
+    private readonly listener: Listener,
+    readonly port: number,
+    readonly host: string,
+  ) {}
+
+  get dataDir(): string {
+    return this.state.logs.dataDir;
+  }
+
+  /** host:port clients should bootstrap from. */
+  get bootstrap(): string {
+    return `${this.state.advertised.host}:${this.state.advertised.port}`;
+  }
+
+  static async start(options: BrokerOptions): Promise<Broker> {
+    const logger = options.logger ?? createLogger({ level: 'info' });
+    const config = new BrokerConfig(options.config ?? {});
+    const fs = options.fs ?? new NodeFileSystem();
+    const nodeId = config.getNumber('node.id');
+    const identity = await loadClusterIdentity(fs, options.dataDir, nodeId);
+    const logs = await LogManager.open({
+      dataDir: options.dataDir,
+      fs,
+      brokerConfig: brokerLogDefaults(config),
+      logger: logger.child({ component: 'storage' }),
+    });
+    const table = new HandlerTable(handlers);
+    const host = options.host ?? '127.0.0.1';
+    const advertised: BrokerEndpoint = { host: options.advertisedHost ?? advertisedFor(host), port: 0 };
+    const state: BrokerState = {
+      nodeId,
+      clusterId: identity.clusterId,
+      advertised,
+      config,
+      logs,
+      topics: new TopicService(logs, config, nodeId, logger.child({ component: 'topics' })),
+      logger,
+      supportedApis: () => table.versions.map((v) => ({ ...v })),
+    };
+    const listener = new Listener(
+      state,
+      table,
+      {
+        maxRequestBytes: config.getNumber('socket.request.max.bytes'),
+        idleTimeoutMs: config.getNumber('connections.max.idle.ms'),
+      },
+      logger.child({ component: 'network' }),
+    );
+    let port: number;
+    try {
+      port = await listener.listen(host, options.port ?? 9092);
+    } catch (e) {
+      await logs.close();
+      throw e;
+    }
+    advertised.port = port;
+    logs.startBackgroundTasks();
+    logger.info('broker started', { listener: `${host}:${port}`, advertised: `${advertised.host}:${port}`, dataDir: options.dataDir, clusterId: identity.clusterId });
+    return new Broker(state, listener, port, host);
+  }
+
+  /** Stops accepting, closes connections, flushes and closes storage (clean-shutdown marker). */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.listener.close();
+      this.state.logs.stopBackgroundTasks();
+      await this.state.logs.close();
+      this.state.logger.info('broker stopped', { dataDir: this.dataDir });
+    })();
+    return this.closing;
+  }
+}
+
+function advertisedFor(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+}
+
+/** The broker-level log.* values storage resolves per-topic configs against. */
+function brokerLogDefaults(config: BrokerConfig): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const r of config.resolveAllBroker()) {
+    if (r.source !== 'DEFAULT_CONFIG' && r.value !== null) out[r.name] = r.value;
+  }
+  return out;
+}

@@ -1,0 +1,86 @@
+// Metadata (key 3): this node as the only broker, controller and leader of every partition.
+// v0 asks for all topics with an empty list, v1+ with null. Topics missing from the log are
+// auto-created when the request allows it (v4+ flag; always for v0-3) and the broker's
+// auto.create.topics.enable is on. v10+ may name topics by id.
+import { apis } from '../../protocol/messages/index.js';
+import type { MetadataResponseTopic } from '../../protocol/messages/metadata.js';
+import type { MessageInput } from '../../protocol/primitives/codec.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import type { TopicInfo } from '../../storage/index.js';
+import type { BrokerState } from '../broker-state.js';
+import { CLUSTER_OPERATIONS, NOT_REQUESTED, TOPIC_OPERATIONS } from '../topics/authorized-operations.js';
+import { isInternalTopic } from '../topics/internal-topics.js';
+import { ZERO_UUID, isZeroTopicId, topicIdToWire } from '../topics/topic-ids.js';
+import { defineHandler } from './handler.js';
+
+type TopicOut = MessageInput<MetadataResponseTopic>;
+
+export default defineHandler({
+  api: apis.Metadata,
+  minVersion: 0,
+  maxVersion: 12,
+  async handle(request, ctx) {
+    const { broker, header } = ctx;
+    const v = header.apiVersion;
+    const topicOps = request.includeTopicAuthorizedOperations ? TOPIC_OPERATIONS : NOT_REQUESTED;
+    const allTopics = request.topics === null || (v === 0 && request.topics.length === 0);
+    let topics: TopicOut[];
+    if (allTopics) {
+      topics = broker.topics.list().map((t) => describeTopic(broker, t, topicOps));
+    } else {
+      topics = await Promise.all(
+        request.topics!.map(async (wanted): Promise<TopicOut> => {
+          if (wanted.name === null || wanted.name === '') {
+            const name = isZeroTopicId(wanted.topicId) ? undefined : broker.topics.nameForId(wanted.topicId);
+            const t = name === undefined ? undefined : broker.topics.get(name);
+            if (!t) return { errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name: null, topicId: wanted.topicId, partitions: [], topicAuthorizedOperations: topicOps };
+            return describeTopic(broker, t, topicOps);
+          }
+          const existing = broker.topics.get(wanted.name);
+          if (existing) return describeTopic(broker, existing, topicOps);
+          if (!request.allowAutoTopicCreation) return missing(wanted.name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, topicOps);
+          const outcome = await broker.topics.autoCreate(wanted.name);
+          if (outcome.topic) return describeTopic(broker, outcome.topic, topicOps);
+          return missing(wanted.name, outcome.errorCode, topicOps);
+        }),
+      );
+    }
+    return {
+      throttleTimeMs: 0,
+      brokers: [{ nodeId: broker.nodeId, host: broker.advertised.host, port: broker.advertised.port, rack: null }],
+      clusterId: broker.clusterId,
+      controllerId: broker.nodeId,
+      topics,
+      clusterAuthorizedOperations: request.includeClusterAuthorizedOperations ? CLUSTER_OPERATIONS : NOT_REQUESTED,
+    };
+  },
+});
+
+function describeTopic(broker: BrokerState, t: TopicInfo, topicOps: number): TopicOut {
+  const partitions = [];
+  for (let p = 0; p < t.partitions; p++) {
+    const log = broker.logs.getLog(t.name, p);
+    const offline = !log || log.isOffline;
+    partitions.push({
+      errorCode: offline ? ErrorCode.KAFKA_STORAGE_ERROR : ErrorCode.NONE,
+      partitionIndex: p,
+      leaderId: offline ? -1 : broker.nodeId,
+      leaderEpoch: 0,
+      replicaNodes: [broker.nodeId],
+      isrNodes: offline ? [] : [broker.nodeId],
+      offlineReplicas: offline ? [broker.nodeId] : [],
+    });
+  }
+  return {
+    errorCode: ErrorCode.NONE,
+    name: t.name,
+    topicId: topicIdToWire(t.topicId),
+    isInternal: isInternalTopic(t.name),
+    partitions,
+    topicAuthorizedOperations: topicOps,
+  };
+}
+
+function missing(name: string, errorCode: number, topicOps: number): TopicOut {
+  return { errorCode, name, topicId: ZERO_UUID, isInternal: false, partitions: [], topicAuthorizedOperations: topicOps };
+}

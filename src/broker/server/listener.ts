@@ -1,0 +1,50 @@
+// The TCP listener: accepts connections, hands each to a Connection, and closes them all on
+// shutdown. Knows nothing of Kafka beyond the options it passes along.
+import { createServer, type Server, type Socket } from 'node:net';
+import type { Logger } from '../../util/logger.js';
+import type { BrokerState } from '../broker-state.js';
+import { Connection, type ConnectionOptions, type HandlerLookup } from './connection.js';
+
+export class Listener {
+  private readonly server: Server;
+  private readonly connections = new Set<Connection>();
+  private nextId = 1;
+
+  constructor(
+    private readonly broker: BrokerState,
+    private readonly handlers: HandlerLookup,
+    private readonly options: ConnectionOptions,
+    private readonly logger: Logger,
+  ) {
+    this.server = createServer((socket) => this.accept(socket));
+  }
+
+  /** Binds and resolves with the port actually bound (useful with port 0). */
+  listen(host: string, port: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        const address = this.server.address();
+        resolve(typeof address === 'object' && address ? address.port : port);
+      });
+    });
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  private accept(socket: Socket): void {
+    const conn = new Connection(socket, this.nextId++, this.broker, this.handlers, this.options, this.logger);
+    this.connections.add(conn);
+    conn.onClose(() => this.connections.delete(conn));
+  }
+
+  /** Stops accepting, closes every connection, and resolves when the server is closed. */
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const conn of this.connections) conn.close('broker shutting down');
+    await closed;
+  }
+}

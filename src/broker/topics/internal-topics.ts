@@ -1,0 +1,10 @@
+// Kafka's internal topics: never auto-created for clients and closed to client produce,
+// as in Kafka (clients get INVALID_TOPIC_EXCEPTION when they try to write to them).
+export const CONSUMER_OFFSETS_TOPIC = '__consumer_offsets';
+export const TRANSACTION_STATE_TOPIC = '__transaction_state';
+
+const INTERNAL = new Set([CONSUMER_OFFSETS_TOPIC, TRANSACTION_STATE_TOPIC]);
+
+export function isInternalTopic(name: string): boolean {
+  return INTERNAL.has(name);
+}
