@@ -305,6 +305,10 @@ export class PartitionLog {
 
   /** One group-commit round (see flusher.ts); resolves to the offset now durable. */
   private async syncRound(): Promise<number> {
+    // Group commit: let appenders just released by the previous round queue their next writes,
+    // and let every write already queued finish, so this one fsync covers all of them.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await this.turn;
     const target = this.logEnd;
     const segments = [...this.unsynced];
     this.unsynced.clear();
