@@ -3,6 +3,9 @@
 import type { LogManager } from '../storage/index.js';
 import type { Logger } from '../util/logger.js';
 import type { BrokerConfig } from './config/broker-config.js';
+import type { FetchWaiters } from './fetch/fetch-waiters.js';
+import type { GroupCoordinator } from './groups/group-coordinator.js';
+import type { ProducerStateManager } from './producers/producer-state-manager.js';
 import type { ApiVersionRange } from './server/handler-table.js';
 import type { TopicService } from './topics/topic-service.js';
 
@@ -20,6 +23,9 @@ export interface BrokerState {
   readonly logs: LogManager;
   readonly topics: TopicService;
   readonly logger: Logger;
+  readonly producers: ProducerStateManager;
+  readonly fetchWaiters: FetchWaiters;
+  readonly groups: GroupCoordinator;
   /** The APIs and versions served, for ApiVersions. */
   supportedApis(): ApiVersionRange[];
 }

@@ -11,6 +11,10 @@ import { handlers } from './handlers/index.js';
 import { HandlerTable } from './server/handler-table.js';
 import { Listener } from './server/listener.js';
 import { TopicService } from './topics/topic-service.js';
+import { FetchWaiters } from './fetch/fetch-waiters.js';
+import { GroupCoordinator } from './groups/group-coordinator.js';
+import { ProducerStateManager } from './producers/producer-state-manager.js';
+import type { BrokerService, ServiceDeps } from './service.js';
 
 export interface BrokerOptions {
   dataDir: string;
@@ -31,6 +35,7 @@ export class Broker {
 
   private constructor(
     readonly state: BrokerState,
+    private readonly services: readonly BrokerService[],
     private readonly listener: Listener,
     readonly port: number,
     readonly host: string,
@@ -60,16 +65,24 @@ export class Broker {
     const table = new HandlerTable(handlers);
     const host = options.host ?? '127.0.0.1';
     const advertised: BrokerEndpoint = { host: options.advertisedHost ?? advertisedFor(host), port: 0 };
+    const topics = new TopicService(logs, config, nodeId, logger.child({ component: 'topics' }));
+    const deps = (component: string): ServiceDeps => ({ nodeId, config, logs, topics, logger: logger.child({ component }) });
     const state: BrokerState = {
       nodeId,
       clusterId: identity.clusterId,
       advertised,
       config,
       logs,
-      topics: new TopicService(logs, config, nodeId, logger.child({ component: 'topics' })),
+      topics,
       logger,
+      producers: new ProducerStateManager(deps('producers')),
+      fetchWaiters: new FetchWaiters(deps('fetch')),
+      groups: new GroupCoordinator(deps('groups')),
       supportedApis: () => table.versions.map((v) => ({ ...v })),
     };
+    // Started in this order, closed in reverse, all before storage closes.
+    const services: BrokerService[] = [state.producers, state.fetchWaiters, state.groups];
+    for (const s of services) await s.start();
     const listener = new Listener(
       state,
       table,
@@ -83,19 +96,21 @@ export class Broker {
     try {
       port = await listener.listen(host, options.port ?? 9092);
     } catch (e) {
+      for (const s of [...services].reverse()) await s.close();
       await logs.close();
       throw e;
     }
     advertised.port = port;
     logs.startBackgroundTasks();
     logger.info('broker started', { listener: `${host}:${port}`, advertised: `${advertised.host}:${port}`, dataDir: options.dataDir, clusterId: identity.clusterId });
-    return new Broker(state, listener, port, host);
+    return new Broker(state, services, listener, port, host);
   }
 
   /** Stops accepting, closes connections, flushes and closes storage (clean-shutdown marker). */
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.listener.close();
+      for (const s of [...this.services].reverse()) await s.close();
       this.state.logs.stopBackgroundTasks();
       await this.state.logs.close();
       this.state.logger.info('broker stopped', { dataDir: this.dataDir });

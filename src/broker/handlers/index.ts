@@ -1,8 +1,9 @@
-// The handler list: one module per API key. Adding an API is adding a file here;
-// ApiVersions advertises exactly these, with each handler's declared version range.
+// Every handler, one module per API key, gathered from one list per area so each area's
+// list can grow on its own. ApiVersions advertises exactly these.
 import type { AnyHandler } from './handler.js';
-import metadata from './03-metadata.js';
-import apiVersions from './18-api-versions.js';
-import createTopics from './19-create-topics.js';
+import { adminHandlers } from './admin-handlers.js';
+import { coreHandlers } from './core-handlers.js';
+import { dataPathHandlers } from './data-path-handlers.js';
+import { groupHandlers } from './group-handlers.js';
 
-export const handlers: readonly AnyHandler[] = [metadata, apiVersions, createTopics];
+export const handlers: readonly AnyHandler[] = [...coreHandlers, ...dataPathHandlers, ...adminHandlers, ...groupHandlers];
