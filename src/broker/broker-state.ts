@@ -3,11 +3,18 @@
 import type { LogManager } from '../storage/index.js';
 import type { Logger } from '../util/logger.js';
 import type { BrokerConfig } from './config/broker-config.js';
+import type { DynamicBrokerConfig } from './config/dynamic-broker-config.js';
 import type { FetchWaiters } from './fetch/fetch-waiters.js';
 import type { GroupCoordinator } from './groups/group-coordinator.js';
 import type { ProducerStateManager } from './producers/producer-state-manager.js';
-import type { ApiVersionRange } from './server/handler-table.js';
 import type { TopicService } from './topics/topic-service.js';
+
+/** One entry of ApiVersions' key list. */
+export interface ApiVersionRange {
+  apiKey: number;
+  minVersion: number;
+  maxVersion: number;
+}
 
 export interface BrokerEndpoint {
   host: string;
@@ -20,6 +27,8 @@ export interface BrokerState {
   /** The host and port clients are told to connect to (Metadata, FindCoordinator). */
   readonly advertised: BrokerEndpoint;
   readonly config: BrokerConfig;
+  /** Run-time changes to broker config (persisted, pushed to storage). */
+  readonly dynamicConfig: DynamicBrokerConfig;
   readonly logs: LogManager;
   readonly topics: TopicService;
   readonly logger: Logger;

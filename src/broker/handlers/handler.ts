@@ -34,6 +34,13 @@ export interface Handler<Req, Res> {
 // Method syntax in Handler/MessageCodec keeps parameters bivariant, so any Handler<Req, Res> fits.
 export type AnyHandler = Handler<unknown, unknown>;
 
+/** How the connection finds handlers (implemented by server/handler-table.ts). */
+export interface HandlerLookup {
+  handlerFor(apiKey: number): AnyHandler | undefined;
+  /** Answers an ApiVersions request whose version we do not serve (KIP-511). */
+  unsupportedApiVersions(header: RequestHeader): Buffer;
+}
+
 /** Identity helper that lets TypeScript infer Req/Res from `api`. */
 export function defineHandler<Req, Res>(handler: Handler<Req, Res>): AnyHandler {
   return handler as unknown as AnyHandler;

@@ -16,7 +16,7 @@ import { FrameDecoder } from '../../protocol/framing.js';
 import { decodeRequestHeader, decodeRequestBody, type RequestHeader } from '../../protocol/headers.js';
 import type { Logger } from '../../util/logger.js';
 import type { BrokerState } from '../broker-state.js';
-import { NO_RESPONSE, type AnyHandler, type RequestContext } from '../handlers/handler.js';
+import { NO_RESPONSE, type AnyHandler, type HandlerLookup, type RequestContext } from '../handlers/handler.js';
 import { ResponseQueue } from './response-queue.js';
 import { encodeResponse } from './response-encoding.js';
 
@@ -27,12 +27,6 @@ export interface ConnectionOptions {
   maxInFlight?: number;
   /** Pause reading while more response bytes than this wait in the socket. */
   maxQueuedResponseBytes?: number;
-}
-
-export interface HandlerLookup {
-  handlerFor(apiKey: number): AnyHandler | undefined;
-  /** Answers an ApiVersions request whose version we do not serve (KIP-511). */
-  unsupportedApiVersions(header: RequestHeader): Buffer;
 }
 
 export class Connection {

@@ -2,14 +2,8 @@
 import { apis } from '../../protocol/messages/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { encodeResponseFrame, type RequestHeader } from '../../protocol/headers.js';
-import type { AnyHandler } from '../handlers/handler.js';
-import type { HandlerLookup } from './connection.js';
-
-export interface ApiVersionRange {
-  apiKey: number;
-  minVersion: number;
-  maxVersion: number;
-}
+import type { ApiVersionRange } from '../broker-state.js';
+import type { AnyHandler, HandlerLookup } from '../handlers/handler.js';
 
 export class HandlerTable implements HandlerLookup {
   private readonly byKey = new Map<number, AnyHandler>();

@@ -3,7 +3,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from '../../util/logger.js';
 import type { BrokerState } from '../broker-state.js';
-import { Connection, type ConnectionOptions, type HandlerLookup } from './connection.js';
+import type { HandlerLookup } from '../handlers/handler.js';
+import { Connection, type ConnectionOptions } from './connection.js';
 
 export class Listener {
   private readonly server: Server;
