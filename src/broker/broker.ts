@@ -7,6 +7,8 @@ import { createLogger, type Logger } from '../util/logger.js';
 import type { BrokerEndpoint, BrokerState } from './broker-state.js';
 import { loadClusterIdentity } from './cluster-identity.js';
 import { BrokerConfig } from './config/broker-config.js';
+import { DynamicBrokerConfig } from './config/dynamic-broker-config.js';
+import { brokerLogDefaults } from './config/log-defaults.js';
 import { handlers } from './handlers/index.js';
 import { HandlerTable } from './server/handler-table.js';
 import { Listener } from './server/listener.js';
@@ -56,12 +58,16 @@ export class Broker {
     const fs = options.fs ?? new NodeFileSystem();
     const nodeId = config.getNumber('node.id');
     const identity = await loadClusterIdentity(fs, options.dataDir, nodeId);
+    // Persisted dynamic values are loaded before storage opens, so logs start with them.
+    const dynamicConfig = new DynamicBrokerConfig(config, fs, options.dataDir, logger.child({ component: 'config' }));
+    await dynamicConfig.load();
     const logs = await LogManager.open({
       dataDir: options.dataDir,
       fs,
       brokerConfig: brokerLogDefaults(config),
       logger: logger.child({ component: 'storage' }),
     });
+    dynamicConfig.attach(logs);
     const table = new HandlerTable(handlers);
     const host = options.host ?? '127.0.0.1';
     const advertised: BrokerEndpoint = { host: options.advertisedHost ?? advertisedFor(host), port: 0 };
@@ -72,6 +78,7 @@ export class Broker {
       clusterId: identity.clusterId,
       advertised,
       config,
+      dynamicConfig,
       logs,
       topics,
       logger,
@@ -121,13 +128,4 @@ export class Broker {
 
 function advertisedFor(host: string): string {
   return host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-}
-
-/** The broker-level log.* values storage resolves per-topic configs against. */
-function brokerLogDefaults(config: BrokerConfig): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const r of config.resolveAllBroker()) {
-    if (r.source !== 'DEFAULT_CONFIG' && r.value !== null) out[r.name] = r.value;
-  }
-  return out;
 }

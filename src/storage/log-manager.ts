@@ -223,6 +223,21 @@ export class LogManager {
     return info(meta);
   }
 
+  /**
+   * Replaces the broker-level defaults (dynamic broker config changed) and re-applies them to the
+   * logs of every topic; overrides still win. Throws StorageError('invalid-config') before
+   * changing anything when a value does not resolve.
+   */
+  updateBrokerConfig(brokerConfig: ConfigValues): void {
+    const resolved = [...this.topics.values()].map((t) => [t, resolveLogConfig(brokerConfig, t.meta.configs)] as const);
+    resolveLogConfig(brokerConfig, {});
+    this.options.brokerConfig = { ...brokerConfig };
+    for (const [topic, config] of resolved) {
+      topic.config = config;
+      for (const log of topic.logs) log.updateConfig(config);
+    }
+  }
+
   listTopics(): TopicInfo[] {
     return [...this.topics.values()].map((t) => info(t.meta));
   }

@@ -1,5 +1,6 @@
 // The broker's configuration in layers, resolved the way Kafka resolves it:
-//   topic override (DYNAMIC_TOPIC_CONFIG) > dynamic broker value (DYNAMIC_BROKER_CONFIG)
+//   topic override (DYNAMIC_TOPIC_CONFIG) > dynamic value for this node (DYNAMIC_BROKER_CONFIG)
+//   > dynamic cluster-wide default (DYNAMIC_DEFAULT_BROKER_CONFIG, the broker resource named "")
 //   > static broker value from flags/env/file (STATIC_BROKER_CONFIG) > default (DEFAULT_CONFIG).
 // Topic keys fall back to their broker synonym; a few broker keys have unit variants
 // (log.retention.ms > .minutes > .hours, log.roll.ms > .hours) which count as synonyms too.
@@ -44,13 +45,16 @@ const UNIT_VARIANTS: Record<string, { name: string; factor: number }[]> = {
   ],
 };
 
+/** Which dynamic layer a change targets: this node's, or the cluster-wide default (resource ""). */
+export type DynamicScope = 'node' | 'cluster-default';
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
 export class BrokerConfig {
   private readonly staticValues: Map<string, string>;
-  private readonly dynamicValues = new Map<string, string>();
+  private readonly dynamicValues: Record<DynamicScope, Map<string, string>> = { node: new Map(), 'cluster-default': new Map() };
 
   /** `values` are static settings (flags, environment, file); unknown keys are kept but ignored. */
   constructor(values: Record<string, string> = {}) {
@@ -65,32 +69,37 @@ export class BrokerConfig {
     }
   }
 
-  /** Sets (or with null, removes) a dynamic broker value. Returns an error sentence or null. */
-  setDynamic(name: string, value: string | null): string | null {
+  /** Why `value` cannot be a dynamic value of `name`, or null when it can (null value: removal). */
+  checkDynamic(name: string, value: string | null): string | null {
     const definition = brokerConfigByName.get(name);
     if (!definition) return `unknown broker config ${name}`;
     if (!definition.dynamic) return `${name} cannot be changed while the broker runs`;
-    if (value === null) {
-      this.dynamicValues.delete(name);
-      return null;
-    }
-    const problem = validateConfigValue(definition, value);
+    return value === null ? null : validateConfigValue(definition, value);
+  }
+
+  /** Sets (or with null, removes) a dynamic broker value. Returns an error sentence or null. */
+  setDynamic(name: string, value: string | null, scope: DynamicScope = 'node'): string | null {
+    const problem = this.checkDynamic(name, value);
     if (problem) return problem;
-    this.dynamicValues.set(name, value);
+    if (value === null) this.dynamicValues[scope].delete(name);
+    else this.dynamicValues[scope].set(name, value);
     return null;
   }
 
-  dynamicEntries(): [string, string][] {
-    return [...this.dynamicValues.entries()];
+  dynamicEntries(scope: DynamicScope = 'node'): [string, string][] {
+    return [...this.dynamicValues[scope].entries()];
   }
 
-  /** The layered value of one broker key (without unit-variant fallback). */
-  private layer(name: string): { value: string | null; source: ConfigSourceName } | undefined {
-    const dynamic = this.dynamicValues.get(name);
-    if (dynamic !== undefined) return { value: dynamic, source: 'DYNAMIC_BROKER_CONFIG' };
+  /** Every layer that sets one broker key (without unit-variant fallback), most specific first. */
+  private layers(name: string): { value: string; source: ConfigSourceName }[] {
+    const out: { value: string; source: ConfigSourceName }[] = [];
+    const node = this.dynamicValues.node.get(name);
+    if (node !== undefined) out.push({ value: node, source: 'DYNAMIC_BROKER_CONFIG' });
+    const clusterDefault = this.dynamicValues['cluster-default'].get(name);
+    if (clusterDefault !== undefined) out.push({ value: clusterDefault, source: 'DYNAMIC_DEFAULT_BROKER_CONFIG' });
     const stat = this.staticValues.get(name);
-    if (stat !== undefined) return { value: stat, source: 'STATIC_BROKER_CONFIG' };
-    return undefined;
+    if (stat !== undefined) out.push({ value: stat, source: 'STATIC_BROKER_CONFIG' });
+    return out;
   }
 
   /** Resolves a broker key, following unit variants (log.retention.ms from .hours, ...). */
@@ -99,19 +108,19 @@ export class BrokerConfig {
     if (!definition) throw new ConfigError(`unknown broker config ${name}`);
     const synonyms: ResolvedConfig['synonyms'] = [];
     let chosen: { value: string | null; source: ConfigSourceName } | undefined;
-    for (const variant of UNIT_VARIANTS[name] ?? [{ name, factor: 1 }]) {
-      const layered = this.layer(variant.name);
-      if (layered) {
-        const value = layered.value === null ? null : scale(layered.value, variant.factor);
+    const variants = UNIT_VARIANTS[name] ?? [{ name, factor: 1 }];
+    for (const variant of variants) {
+      for (const layered of this.layers(variant.name)) {
         synonyms.push({ name: variant.name, value: layered.value, source: layered.source });
-        chosen ??= { value, source: layered.source };
+        chosen ??= { value: scale(layered.value, variant.factor), source: layered.source };
       }
     }
-    if (!chosen) {
-      const fallback = defaultOf(name);
-      chosen = { value: fallback, source: 'DEFAULT_CONFIG' };
-      synonyms.push({ name, value: fallback, source: 'DEFAULT_CONFIG' });
+    // Kafka lists the built-in defaults last (each unit variant's, when it has one).
+    for (const variant of variants) {
+      const fallback = defaultOf(variant.name);
+      if (fallback !== null || variant.name === name) synonyms.push({ name: variant.name, value: fallback, source: 'DEFAULT_CONFIG' });
     }
+    chosen ??= { value: defaultOf(name), source: 'DEFAULT_CONFIG' };
     return { name, value: chosen.value, source: chosen.source, definition, synonyms };
   }
 

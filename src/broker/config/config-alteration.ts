@@ -1,0 +1,66 @@
+// What AlterConfigs and IncrementalAlterConfigs share: finding the resource a change targets
+// (a topic, this node's dynamic broker config, or the cluster-wide dynamic defaults), its
+// current set of values, checking a proposed new set, and replacing the set. Both APIs reduce
+// to "compute the resource's new complete set, validate it, replace it" — the legacy API gives
+// the set directly, the incremental one derives it with SET/DELETE/APPEND/SUBTRACT.
+import { ErrorCode } from '../../protocol/errors.js';
+import type { BrokerState } from '../broker-state.js';
+import { storageOutcome } from '../topics/topic-service.js';
+import { validateTopicOverrides, type DynamicScope } from './broker-config.js';
+import { brokerConfigByName, topicConfigByName, type ConfigDefinition } from './definitions.js';
+import { ConfigResourceType, brokerScope, isResourceError, resourceError, unsupportedResourceType, type ResourceError } from './resource-types.js';
+
+export type AlterTarget = { kind: 'topic'; topic: string } | { kind: 'broker'; scope: DynamicScope };
+
+export function alterTarget(broker: BrokerState, resourceType: number, resourceName: string): AlterTarget | ResourceError {
+  switch (resourceType) {
+    case ConfigResourceType.TOPIC:
+      if (!broker.topics.get(resourceName)) return resourceError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${resourceName}' does not exist.`);
+      return { kind: 'topic', topic: resourceName };
+    case ConfigResourceType.BROKER: {
+      const scope = brokerScope(resourceName, broker.nodeId);
+      return isResourceError(scope) ? scope : { kind: 'broker', scope };
+    }
+    default:
+      return unsupportedResourceType(resourceType);
+  }
+}
+
+/** The resource's current values: a topic's overrides, or a broker scope's dynamic values. */
+export function currentValues(broker: BrokerState, target: AlterTarget): Record<string, string> {
+  if (target.kind === 'topic') return { ...(broker.topics.get(target.topic)?.configs ?? {}) };
+  return broker.dynamicConfig.current(target.scope);
+}
+
+export function definitionFor(target: AlterTarget, name: string): ConfigDefinition | undefined {
+  return target.kind === 'topic' ? topicConfigByName.get(name) : brokerConfigByName.get(name);
+}
+
+/** INVALID_CONFIG with the offending key and its allowed values, or null when `values` may replace the set. */
+export function checkValues(broker: BrokerState, target: AlterTarget, values: Readonly<Record<string, string>>): ResourceError | null {
+  const problem = target.kind === 'topic' ? validateTopicOverrides(values) : broker.dynamicConfig.validate(values);
+  return problem ? resourceError(ErrorCode.INVALID_CONFIG, problem) : null;
+}
+
+/** Replaces the resource's whole set with `values` (already checked). */
+export async function replaceValues(broker: BrokerState, target: AlterTarget, values: Readonly<Record<string, string>>): Promise<ResourceError | null> {
+  try {
+    if (target.kind === 'topic') await broker.logs.alterTopicConfig(target.topic, { ...values });
+    else await broker.dynamicConfig.replace(target.scope, values);
+    return null;
+  } catch (e) {
+    const outcome = storageOutcome(e);
+    return resourceError(outcome.errorCode, outcome.errorMessage ?? 'altering the config failed');
+  }
+}
+
+/** Kafka rejects a request naming one resource twice (INVALID_REQUEST for each copy). */
+export function duplicateResources(resources: readonly { resourceType: number; resourceName: string }[]): Set<string> {
+  const counts = new Map<string, number>();
+  for (const r of resources) counts.set(resourceKey(r), (counts.get(resourceKey(r)) ?? 0) + 1);
+  return new Set([...counts].filter(([, n]) => n > 1).map(([k]) => k));
+}
+
+export function resourceKey(r: { resourceType: number; resourceName: string }): string {
+  return `${r.resourceType}:${r.resourceName}`;
+}

@@ -1,0 +1,65 @@
+// CreatePartitions (key 37): grows a topic to `count` partitions. Explicit assignments must list
+// one replica set per new partition, each [this node]. validateOnly checks without growing.
+// Shrinking or keeping the count is INVALID_PARTITIONS, with Kafka's sentences.
+import { apis } from '../../protocol/messages/index.js';
+import type { CreatePartitionsRequestCreatePartitionsTopic } from '../../protocol/messages/create-partitions.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import type { BrokerState } from '../broker-state.js';
+import { storageOutcome } from '../topics/topic-service.js';
+import { defineHandler } from './handler.js';
+
+interface Outcome {
+  errorCode: number;
+  errorMessage: string | null;
+}
+
+const ok: Outcome = { errorCode: ErrorCode.NONE, errorMessage: null };
+
+export default defineHandler({
+  api: apis.CreatePartitions,
+  minVersion: 0,
+  maxVersion: 3,
+  async handle(request, ctx) {
+    const { broker } = ctx;
+    const seen = new Map<string, number>();
+    for (const t of request.topics) seen.set(t.name, (seen.get(t.name) ?? 0) + 1);
+    const results = [];
+    for (const t of request.topics) {
+      let outcome: Outcome;
+      if ((seen.get(t.name) ?? 0) > 1) outcome = { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Duplicate topic in request.' };
+      else outcome = validate(broker, t) ?? (request.validateOnly ? ok : await grow(broker, t.name, t.count));
+      results.push({ name: t.name, ...outcome });
+    }
+    return { throttleTimeMs: 0, results };
+  },
+});
+
+function validate(broker: BrokerState, t: CreatePartitionsRequestCreatePartitionsTopic): Outcome | null {
+  const topic = broker.topics.get(t.name);
+  if (!topic) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `The topic '${t.name}' does not exist.` };
+  if (t.count < topic.partitions) {
+    return { errorCode: ErrorCode.INVALID_PARTITIONS, errorMessage: `Topic currently has ${topic.partitions} partitions, which is higher than the requested ${t.count}.` };
+  }
+  if (t.count === topic.partitions) return { errorCode: ErrorCode.INVALID_PARTITIONS, errorMessage: `Topic already has ${topic.partitions} partitions.` };
+  if (t.assignments !== null) {
+    const added = t.count - topic.partitions;
+    if (t.assignments.length !== added) {
+      return { errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, errorMessage: `Increasing the number of partitions by ${added} but ${t.assignments.length} assignments provided.` };
+    }
+    const bad = t.assignments.findIndex((a) => a.brokerIds.length !== 1 || a.brokerIds[0] !== broker.nodeId);
+    if (bad >= 0) {
+      return { errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, errorMessage: `Partition ${topic.partitions + bad} must be assigned to broker ${broker.nodeId} alone.` };
+    }
+  }
+  return null;
+}
+
+async function grow(broker: BrokerState, name: string, count: number): Promise<Outcome> {
+  try {
+    await broker.logs.addPartitions(name, count);
+    broker.logger.info('added partitions', { topic: name, partitions: count });
+    return ok;
+  } catch (e) {
+    return storageOutcome(e);
+  }
+}
