@@ -82,7 +82,7 @@ export class Broker {
       logs,
       topics,
       logger,
-      producers: new ProducerStateManager(deps('producers')),
+      producers: new ProducerStateManager(deps('producers'), fs),
       fetchWaiters: new FetchWaiters(deps('fetch')),
       groups: new GroupCoordinator(deps('groups')),
       supportedApis: () => table.versions.map((v) => ({ ...v })),

@@ -1,9 +1,67 @@
-// Long-poll support for Fetch: requests parked on partitions, woken by their appends.
-// (Being built: see issue #4.)
+// Long-poll support for Fetch (Kafka's DelayedFetch purgatory): a fetch that has not gathered
+// minBytes parks on the partitions it reads and is woken by their append listeners (which fire when
+// the high watermark advances or the partition goes offline). One timer per parked fetch bounds the
+// wait by maxWaitMs; nothing polls.
+//
+// Lost-wakeup rule: the caller passes the high watermark it saw when it read each partition; if any
+// has moved by the time the waiter is registered, it returns at once instead of sleeping through an
+// append that landed between the read and the park.
+import type { PartitionLog } from '../../storage/index.js';
 import type { BrokerService, ServiceDeps } from '../service.js';
 
+export interface WatchedPartition {
+  log: PartitionLog;
+  /** The high watermark the fetch saw when it read this partition. */
+  seenHighWatermark: number;
+}
+
+export type WakeReason = 'appended' | 'timeout' | 'closed';
+
+interface Parked {
+  wake(reason: WakeReason): void;
+}
+
 export class FetchWaiters implements BrokerService {
+  private readonly parked = new Set<Parked>();
+  private closed = false;
+
   constructor(readonly deps: ServiceDeps) {}
+
   async start(): Promise<void> {}
-  async close(): Promise<void> {}
+
+  /** Wakes every parked fetch (they answer with what they have) and refuses new parks. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const p of [...this.parked]) p.wake('closed');
+  }
+
+  /** Fetches parked right now (for tests and metrics). */
+  get size(): number {
+    return this.parked.size;
+  }
+
+  /** Resolves when one of `partitions` advances its high watermark, or after `maxWaitMs`. */
+  wait(partitions: readonly WatchedPartition[], maxWaitMs: number): Promise<WakeReason> {
+    if (this.closed) return Promise.resolve('closed');
+    if (maxWaitMs <= 0) return Promise.resolve('timeout');
+    return new Promise<WakeReason>((resolve) => {
+      const unsubscribe: (() => void)[] = [];
+      let timer: NodeJS.Timeout | null = null;
+      const parked: Parked = {
+        wake: (reason) => {
+          if (!this.parked.delete(parked)) return;
+          if (timer) clearTimeout(timer);
+          for (const u of unsubscribe) u();
+          resolve(reason);
+        },
+      };
+      this.parked.add(parked);
+      for (const p of partitions) unsubscribe.push(p.log.addAppendListener(() => parked.wake('appended')));
+      if (partitions.some((p) => p.log.highWatermark !== p.seenHighWatermark || p.log.isOffline)) {
+        parked.wake('appended');
+        return;
+      }
+      timer = setTimeout(() => parked.wake('timeout'), maxWaitMs);
+    });
+  }
 }

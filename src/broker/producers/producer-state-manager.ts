@@ -1,9 +1,180 @@
-// Idempotent-producer state: producer ids, epochs and per-partition sequence windows.
-// (Being built: see issue #4.)
+// Idempotent-producer state: producer ids (InitProducerId), epochs, and per-partition sequence
+// windows that turn producer retries into exactly-once appends (KIP-98).
+//
+// Atomicity: `append` admits a batch (sequence check + recording it as in progress) and starts the
+// partition's append in the same synchronous step. PartitionLog assigns offsets in the order append()
+// is called, so two requests of one producer racing on a partition are checked and written in the same
+// order, and the second is checked against the first. Nothing awaits between the check and the call
+// (the only await, loading a partition's state, comes before the check). Durable appends still share
+// one fsync: the wait for it happens after the check, outside any per-partition lock.
+//
+// Restart: producer state is rebuilt lazily, the first time an idempotent batch arrives for a
+// partition, by scanning batch headers (never records) from the first offset whose timestamp is within
+// producer.id.expiration.ms (older producers would have expired anyway, KIP-854) to the log end. No
+// snapshot file: the scan reads at most a day of the partition once per run; a snapshot (Kafka's
+// `.snapshot` files) is the follow-up when partitions with heavy traffic make that slow.
+import { join } from 'node:path';
+import { ErrorCode } from '../../protocol/errors.js';
+import {
+  batchBaseOffset,
+  batchBaseSequence,
+  batchIsControl,
+  batchLastOffsetDelta,
+  batchMaxTimestamp,
+  batchProducerEpoch,
+  batchProducerId,
+  batchTotalSize,
+} from '../../protocol/records/batch-header.js';
+import { NodeFileSystem, type AppendResult, type FileSystem, type PartitionLog } from '../../storage/index.js';
 import type { BrokerService, ServiceDeps } from '../service.js';
+import { PartitionProducers, sequenceAfter, type BatchIdentity, type RetainedBatch } from './partition-producers.js';
+import { ProducerIdAllocator } from './producer-id-allocator.js';
+
+export type IdempotentAppendOutcome =
+  | { kind: 'appended'; result: AppendResult }
+  | { kind: 'duplicate'; baseOffset: number; lastOffset: number; logAppendTimeMs: number }
+  | { kind: 'rejected'; errorCode: number; message: string };
+
+export type InitProducerOutcome = { errorCode: number; producerId: number; producerEpoch: number };
+
+/** Kafka's Short.MAX_VALUE - 1: an epoch that cannot be bumped again gets a new producer id. */
+const MAX_EPOCH = 32766;
+const SCAN_CHUNK = 1 << 20;
+
+interface PartitionState {
+  producers: PartitionProducers;
+  loading: Promise<void> | null;
+}
 
 export class ProducerStateManager implements BrokerService {
-  constructor(readonly deps: ServiceDeps) {}
-  async start(): Promise<void> {}
+  private allocator: ProducerIdAllocator | null = null;
+  private readonly partitions = new WeakMap<PartitionLog, PartitionState>();
+  /** Epochs bumped by InitProducerId in this run (KIP-360), to fence the older instance. */
+  private readonly epochs = new Map<number, number>();
+
+  constructor(
+    readonly deps: ServiceDeps,
+    private readonly fs: FileSystem = new NodeFileSystem(),
+  ) {}
+
+  async start(): Promise<void> {
+    this.allocator = await ProducerIdAllocator.open(this.fs, join(this.deps.logs.dataDir, 'meta'));
+  }
+
   async close(): Promise<void> {}
+
+  /**
+   * InitProducerId for an idempotent (non-transactional) producer. Without an id: a fresh one at
+   * epoch 0. With the id and epoch the producer holds (v3+, KIP-360, after an error that left its
+   * sequences unknown): the same id with the epoch bumped, or a fresh id once the epoch is exhausted.
+   */
+  async initProducerId(existingId: number, existingEpoch: number): Promise<InitProducerOutcome> {
+    const allocator = this.allocator;
+    if (!allocator) return { errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, producerId: -1, producerEpoch: -1 };
+    if (existingId >= 0 && existingEpoch >= 0 && existingId < allocator.nextId) {
+      const current = this.epochs.get(existingId);
+      if (current !== undefined && existingEpoch < current) {
+        return { errorCode: ErrorCode.PRODUCER_FENCED, producerId: -1, producerEpoch: -1 };
+      }
+      if (existingEpoch < MAX_EPOCH) {
+        this.epochs.set(existingId, existingEpoch + 1);
+        return { errorCode: ErrorCode.NONE, producerId: existingId, producerEpoch: existingEpoch + 1 };
+      }
+    }
+    const id = await allocator.allocate();
+    return { errorCode: ErrorCode.NONE, producerId: id, producerEpoch: 0 };
+  }
+
+  /**
+   * Appends one idempotent batch (producerId >= 0, already validated) unless it duplicates one of
+   * the producer's last five, answering duplicates with the offsets they were first written at.
+   */
+  async append(log: PartitionLog, batch: Buffer, durable: boolean): Promise<IdempotentAppendOutcome> {
+    const state = this.stateFor(log);
+    if (state.loading) await state.loading;
+    const identity = identityOf(batch);
+    // --- from here to log.append(): no await (check and append are one step, see the header)
+    const verdict = state.producers.admit(identity, Date.now());
+    if (verdict.kind === 'error') return { kind: 'rejected', errorCode: verdict.errorCode, message: verdict.message };
+    if (verdict.kind === 'duplicate') return duplicateOf(verdict.batch);
+    const retained = verdict.batch;
+    let settle!: () => void;
+    retained.pending = new Promise<void>((resolve) => (settle = resolve));
+    const appending = log.append(batch, { durable });
+    // ---
+    try {
+      const result = await appending;
+      retained.firstOffset = result.baseOffset;
+      retained.lastOffset = result.lastOffset;
+      retained.logAppendTimeMs = result.logAppendTimeMs;
+      return { kind: 'appended', result };
+    } catch (e) {
+      state.producers.failed(identity.producerId, retained);
+      throw e;
+    } finally {
+      retained.pending = null;
+      settle();
+    }
+  }
+
+  private stateFor(log: PartitionLog): PartitionState {
+    let s = this.partitions.get(log);
+    if (!s) {
+      const producers = new PartitionProducers();
+      const state: PartitionState = { producers, loading: null };
+      state.loading = this.rebuild(log, producers)
+        .catch((e: unknown) => {
+          // An offline partition rejects the append that follows anyway; log and carry on empty.
+          this.deps.logger.warn('could not rebuild producer state', { dir: log.dir, error: e instanceof Error ? e.message : String(e) });
+        })
+        .finally(() => (state.loading = null));
+      this.partitions.set(log, state);
+      s = state;
+    }
+    return s;
+  }
+
+  /** Replays the batch headers of the recent log into `producers` (see the header comment). */
+  private async rebuild(log: PartitionLog, producers: PartitionProducers): Promise<void> {
+    const expirationMs = this.deps.config.getNumber('producer.id.expiration.ms');
+    const now = Date.now();
+    const since = await log.offsetForTimestamp(now - expirationMs);
+    let offset = since ? since.offset : log.logEndOffset;
+    const end = log.logEndOffset;
+    const logAppendTime = log.logConfig.logAppendTime;
+    let batches = 0;
+    while (offset < end) {
+      const r = await log.read(offset, SCAN_CHUNK, { upTo: 'log-end' });
+      if (r.kind !== 'records' || r.chunks.length === 0) break;
+      for (const chunk of r.chunks) {
+        for (let pos = 0; pos + 61 <= chunk.length; pos += batchTotalSize(chunk, pos)) {
+          if (batchProducerId(chunk, pos) < 0 || batchIsControl(chunk, pos)) continue;
+          const base = batchBaseOffset(chunk, pos);
+          const last = base + batchLastOffsetDelta(chunk, pos);
+          if (last < offset) continue;
+          const ts = batchMaxTimestamp(chunk, pos);
+          producers.replay(identityOf(chunk, pos), base, last, ts, logAppendTime ? ts : -1);
+          batches++;
+        }
+      }
+      if (r.nextOffset <= offset) break;
+      offset = r.nextOffset;
+    }
+    producers.expire(now, expirationMs);
+    if (batches > 0) this.deps.logger.info('rebuilt producer state', { dir: log.dir, batches, producers: producers.size });
+  }
+}
+
+function identityOf(batch: Buffer, pos = 0): BatchIdentity {
+  const firstSeq = batchBaseSequence(batch, pos);
+  return { producerId: batchProducerId(batch, pos), epoch: batchProducerEpoch(batch, pos), firstSeq, lastSeq: sequenceAfter(firstSeq, batchLastOffsetDelta(batch, pos)) };
+}
+
+async function duplicateOf(b: RetainedBatch): Promise<IdempotentAppendOutcome> {
+  // A retry of a batch whose first write is still in progress waits for it to learn its offsets.
+  if (b.pending) await b.pending;
+  if (b.firstOffset < 0) {
+    return { kind: 'rejected', errorCode: ErrorCode.KAFKA_STORAGE_ERROR, message: 'the original write of this batch failed' };
+  }
+  return { kind: 'duplicate', baseOffset: b.firstOffset, lastOffset: b.lastOffset, logAppendTimeMs: b.logAppendTimeMs };
 }

@@ -1,10 +1,14 @@
 // Turns a handler's response value into the bytes of one response frame (size prefix,
-// response header, body). Kept apart from the connection so the encoding strategy (one
-// buffer, or header bytes plus stored record slices for Fetch) can change in one place.
+// response header, body), as a list of Buffers the response queue writes corked (one writev).
+// Kept apart from the connection so the encoding strategy lives in one place.
+//
+// Gather encoding: the non-records bytes are one allocation, and every `records` field (Fetch) is
+// the stored batch slices themselves, so record bytes are never copied on the way out
+// (ARCHITECTURE.md, Performance notes: Fetch).
 import type { ApiDefinition } from '../../protocol/primitives/codec.js';
 import type { RequestHeader } from '../../protocol/headers.js';
-import { encodeResponseFrame } from '../../protocol/headers.js';
+import { encodeResponseFrameGather } from '../../protocol/headers.js';
 
 export function encodeResponse(api: ApiDefinition<unknown, unknown>, header: RequestHeader, body: unknown): Buffer[] {
-  return [encodeResponseFrame(header.apiKey, header.apiVersion, header.correlationId, api.response, body as never)];
+  return encodeResponseFrameGather(header.apiKey, header.apiVersion, header.correlationId, api.response, body as never);
 }

@@ -1,0 +1,122 @@
+// Produce (key 0), v3-11. v0-2 carry the old message formats, which Kafka 4 no longer accepts
+// (KIP-896); every current client (librdkafka, kafka-python 2.0.2 against a modern broker, KafkaJS,
+// @platformatic/kafka) sends v3+ record batches.
+//
+// Per partition, in Kafka's order: topic and partition exist and are not internal, the records pass
+// Kafka's batch checks (produce-validation.ts), transactional batches are refused, idempotent batches go
+// through the producer's sequence window (producers/), everything else is appended as is.
+//
+//   acks  when the response is sent                         (ARCHITECTURE.md, Durability)
+//   ----  -----------------------------------------------------------------------------
+//    0    never (NO_RESPONSE; the append still completes before the next slot is released)
+//    1    after the write reached the operating system
+//   -1    after fdatasync (group commit with every concurrent durable append)
+//   else  INVALID_REQUIRED_ACKS for every partition, nothing written
+//
+// Transactions (issue #8) do not exist yet: a transactional request or batch is answered
+// TRANSACTIONAL_ID_AUTHORIZATION_FAILED, a fatal, non-retriable error every client surfaces at once,
+// rather than appending data no transaction marker will ever commit or abort.
+import { ErrorCode } from '../../protocol/errors.js';
+import { apis } from '../../protocol/messages/index.js';
+import type { ProduceResponsePartitionProduceResponse, ProduceResponseTopicProduceResponse } from '../../protocol/messages/produce.js';
+import type { MessageInput } from '../../protocol/primitives/codec.js';
+import { batchIsTransactional, batchProducerId } from '../../protocol/records/batch-header.js';
+import { explainProduceRecords } from '../../protocol/records/produce-validation.js';
+import type { PartitionLog } from '../../storage/index.js';
+import type { BrokerState } from '../broker-state.js';
+import { errorCodeOf, lookupPartition } from '../fetch/partition-lookup.js';
+import { isInternalTopic } from '../topics/internal-topics.js';
+import { NO_RESPONSE, defineHandler } from './handler.js';
+
+type PartitionOut = MessageInput<ProduceResponsePartitionProduceResponse>;
+
+export default defineHandler({
+  api: apis.Produce,
+  minVersion: 3,
+  maxVersion: 11,
+  async handle(request, ctx) {
+    const { broker, header } = ctx;
+    const acks = request.acks;
+    const validAcks = acks === 0 || acks === 1 || acks === -1;
+    const transactional = request.transactionalId !== null;
+    const responses: MessageInput<ProduceResponseTopicProduceResponse>[] = [];
+    const pending: Promise<unknown>[] = [];
+    for (const topic of request.topicData) {
+      const partitionResponses: PartitionOut[] = [];
+      responses.push({ name: topic.name, partitionResponses });
+      for (const pd of topic.partitionData) {
+        if (!validAcks) {
+          partitionResponses.push(failure(pd.index, ErrorCode.INVALID_REQUIRED_ACKS, `acks must be 0, 1 or -1, got ${acks}`));
+        } else if (transactional) {
+          partitionResponses.push(failure(pd.index, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, 'transactions are not supported yet'));
+        } else {
+          const slot = partitionResponses.length;
+          partitionResponses.push(failure(pd.index, ErrorCode.UNKNOWN_SERVER_ERROR, null));
+          pending.push(
+            producePartition(broker, topic.name, pd.index, pd.records, acks === -1, header.apiVersion).then((r) => (partitionResponses[slot] = r)),
+          );
+        }
+      }
+    }
+    await Promise.all(pending);
+    if (acks === 0) return NO_RESPONSE;
+    return { responses, throttleTimeMs: 0 };
+  },
+});
+
+async function producePartition(
+  broker: BrokerState,
+  topic: string,
+  partition: number,
+  records: Buffer | null,
+  durable: boolean,
+  version: number,
+): Promise<PartitionOut> {
+  // Kafka refuses client writes to its internal topics with INVALID_TOPIC_EXCEPTION.
+  if (isInternalTopic(topic)) return failure(partition, ErrorCode.INVALID_TOPIC_EXCEPTION, `cannot produce to internal topic ${topic}`);
+  const found = lookupPartition(broker, topic, partition);
+  if (!found.log) return failure(partition, found.errorCode, null);
+  const log = found.log;
+  if (records === null) return failure(partition, ErrorCode.INVALID_RECORD, 'no records');
+  const config = log.logConfig;
+  const rejection = explainProduceRecords(records, {
+    maxMessageBytes: config.maxMessageBytes,
+    produceVersion: version,
+    compactedTopic: config.cleanupPolicy.split(',').includes('compact'),
+  });
+  if (rejection) {
+    broker.logger.debug('rejected produce', { topic, partition, error: rejection.error, reason: rejection.message });
+    return failure(partition, ErrorCode[rejection.error], rejection.message);
+  }
+  if (batchIsTransactional(records)) {
+    return failure(partition, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, 'transactions are not supported yet');
+  }
+  try {
+    if (batchProducerId(records) >= 0) {
+      const outcome = await broker.producers.append(log, records, durable);
+      if (outcome.kind === 'rejected') return failure(partition, outcome.errorCode, outcome.message);
+      if (outcome.kind === 'duplicate') return success(log, partition, outcome.baseOffset, outcome.logAppendTimeMs);
+      return success(log, partition, outcome.result.baseOffset, outcome.result.logAppendTimeMs);
+    }
+    const r = await log.append(records, { durable });
+    return success(log, partition, r.baseOffset, r.logAppendTimeMs);
+  } catch (e) {
+    return failure(partition, errorCodeOf(e), e instanceof Error ? e.message : String(e));
+  }
+}
+
+function success(log: PartitionLog, index: number, baseOffset: number, logAppendTimeMs: number): PartitionOut {
+  return {
+    index,
+    errorCode: ErrorCode.NONE,
+    baseOffset: BigInt(baseOffset),
+    logAppendTimeMs: BigInt(logAppendTimeMs),
+    logStartOffset: BigInt(log.logStartOffset),
+    recordErrors: [],
+    errorMessage: null,
+  };
+}
+
+function failure(index: number, errorCode: number, errorMessage: string | null): PartitionOut {
+  return { index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage };
+}

@@ -1,0 +1,84 @@
+// Fetch (key 1), v4-17 (v4 is the first that carries v2 record batches; v0-3 clients no longer exist
+// against Kafka 4, KIP-896). v13+ names topics by id (KIP-516): unknown ids get UNKNOWN_TOPIC_ID.
+//
+// Long poll: read every partition once; answer at once when the data reaches min_bytes, max_wait_ms is
+// 0, or a partition has an error; otherwise park on the partitions read (fetch/fetch-waiters.ts), and
+// read again when one of them advances its high watermark, until min_bytes or the deadline.
+//
+// Fetch sessions (KIP-227) are declined: a full fetch (session id 0, epoch -1 or 0) is answered with
+// session id 0, which tells the client the broker keeps no session, as Kafka does when its session
+// cache is full. An incremental fetch for a session id (we never hand one out) gets
+// FETCH_SESSION_ID_NOT_FOUND, and session id 0 with any other epoch INVALID_FETCH_SESSION_EPOCH, so the
+// client falls back to full fetches.
+import { ErrorCode } from '../../protocol/errors.js';
+import { apis } from '../../protocol/messages/index.js';
+import type { FetchRequest } from '../../protocol/messages/fetch.js';
+import type { BrokerState } from '../broker-state.js';
+import { lookupPartition } from '../fetch/partition-lookup.js';
+import { readPartitions, type PartitionToRead, type ReadRound } from '../fetch/partition-reader.js';
+import { ZERO_UUID } from '../topics/topic-ids.js';
+import { defineHandler } from './handler.js';
+
+const FIRST_TOPIC_ID_VERSION = 13;
+
+interface TopicToRead {
+  name: string;
+  topicId: string;
+  partitions: PartitionToRead[];
+}
+
+export default defineHandler({
+  api: apis.Fetch,
+  minVersion: 4,
+  maxVersion: 17,
+  async handle(request, ctx) {
+    const v = ctx.header.apiVersion;
+    if (request.sessionId !== 0 || (request.sessionEpoch !== -1 && request.sessionEpoch !== 0)) {
+      const errorCode = request.sessionId !== 0 ? ErrorCode.FETCH_SESSION_ID_NOT_FOUND : ErrorCode.INVALID_FETCH_SESSION_EPOCH;
+      return { throttleTimeMs: 0, errorCode, sessionId: 0, responses: [] };
+    }
+    const topics = resolveTopics(ctx.broker, request, v >= FIRST_TOPIC_ID_VERSION);
+    const flat = topics.flatMap((t) => t.partitions);
+    const deadline = Date.now() + request.maxWaitMs;
+    let round = await readPartitions(flat, request.maxBytes, request.isolationLevel);
+    while (round.bytes < request.minBytes && !round.hasError && round.watched.length > 0) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) break;
+      const reason = await ctx.broker.fetchWaiters.wait(round.watched, remaining);
+      if (reason === 'closed') break;
+      round = await readPartitions(flat, request.maxBytes, request.isolationLevel);
+      if (reason === 'timeout') break;
+    }
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: toResponses(topics, round) };
+  },
+});
+
+function resolveTopics(broker: BrokerState, request: FetchRequest, byId: boolean): TopicToRead[] {
+  return request.topics.map((t) => {
+    const name = byId ? broker.topics.nameForId(t.topicId) : t.topic;
+    return {
+      name: name ?? '',
+      topicId: byId ? t.topicId : ZERO_UUID,
+      partitions: t.partitions.map((p): PartitionToRead => {
+        const found = name === undefined ? { log: null, errorCode: ErrorCode.UNKNOWN_TOPIC_ID } : lookupPartition(broker, name, p.partition);
+        return {
+          partition: p.partition,
+          log: found.log,
+          errorCode: found.errorCode,
+          fetchOffset: Number(p.fetchOffset),
+          partitionMaxBytes: p.partitionMaxBytes,
+          currentLeaderEpoch: p.currentLeaderEpoch,
+        };
+      }),
+    };
+  });
+}
+
+function toResponses(topics: readonly TopicToRead[], round: ReadRound) {
+  let i = 0;
+  return topics.map((t) => ({
+    topic: t.name,
+    topicId: t.topicId,
+    partitions: t.partitions.map(() => round.partitions[i++]!),
+  }));
+}
