@@ -1,0 +1,109 @@
+// `new App({ appId, ... })` is where a topology starts: sources come from here, and the finished
+// topology (plus the app's runtime options) is what the TestDriver and the Kafka runtime run.
+// This module is the DSL's composition root: it wires the implementations together in a Kit.
+
+import type { Serde } from '../serdes.js';
+import type { Processor } from '../engine/processor.js';
+import type { DeserializationErrorPolicy } from '../engine/task.js';
+import type { Topology } from '../engine/topology.js';
+import { TableSourceProcessor } from '../ops/aggregate.js';
+import type { ValueGetterSupplier } from '../ops/table-ops.js';
+import type { KeyValueStore } from '../stores/store.js';
+import { Builder, type Materialized } from './builder.js';
+import { GroupedImpl } from './grouped.js';
+import type { Kit } from './kit.js';
+import { StreamImpl } from './stream.js';
+import { TableImpl } from './table.js';
+import type { Stream, Table } from './types.js';
+
+export interface AppOptions {
+  /** Names the consumer group and prefixes every internal topic (`<appId>-<store>-changelog`). */
+  appId: string;
+  /** Bootstrap brokers for the Kafka runtime (unused by the TestDriver). */
+  brokers?: string[];
+  /** Where persistent stores keep their files. */
+  stateDir?: string;
+  /** Undecodable records: 'fail' (default) stops the task, 'skip' counts and drops, or a dead-letter topic. */
+  onDeserializationError?: DeserializationErrorPolicy;
+  /** How often the runtime commits. Default 30 s at-least-once, as Kafka Streams. */
+  commitIntervalMs?: number;
+}
+
+export interface SourceOptions<K, V> {
+  key: Serde<K>;
+  value: Serde<V>;
+  /** Event time from the record; defaults to the record's own timestamp. */
+  timestamp?: (value: V, key: K, recordTimestamp: number) => number;
+}
+
+export class App {
+  readonly options: Readonly<AppOptions>;
+  private readonly builder: Builder;
+  private readonly kit: Kit;
+
+  constructor(options: AppOptions) {
+    if (!/^[A-Za-z0-9._-]+$/.test(options.appId)) throw new RangeError(`appId '${options.appId}' must be a legal Kafka topic name prefix`);
+    this.options = { ...options };
+    const b = (this.builder = new Builder(options.appId));
+    const kit: Kit = {
+      b,
+      stream: (node, key, value, keyChanged) => new StreamImpl(kit, node, key, value, keyChanged),
+      table: (node, key, value, getter) => new TableImpl(kit, node, key, value, getter),
+      grouped: (node, key, value) => new GroupedImpl(kit, node, key, value),
+    };
+    this.kit = kit;
+  }
+
+  get appId(): string {
+    return this.options.appId;
+  }
+
+  stream<K, V>(topic: string, options: SourceOptions<K, V>): Stream<K, V> {
+    const name = this.builder.nodeName('SOURCE');
+    const extract = options.timestamp;
+    this.builder.topology.addNode(
+      {
+        kind: 'source',
+        name,
+        topic,
+        keySerde: options.key as Serde<unknown>,
+        valueSerde: options.value as Serde<unknown>,
+        timestamp: extract ? (k, v, ts) => extract(v as V, k as K, ts) : undefined,
+        keepNullValues: false,
+        children: [],
+      },
+      [],
+    );
+    return this.kit.stream(name, options.key, options.value, false);
+  }
+
+  /** A table from a topic's latest value per key (a null value deletes), materialized in a store. */
+  table<K, V>(topic: string, options: SourceOptions<K, V> & Materialized): Table<K, V> {
+    const b = this.builder;
+    const source = b.nodeName('SOURCE');
+    b.topology.addNode(
+      { kind: 'source', name: source, topic, keySerde: options.key as Serde<unknown>, valueSerde: options.value as Serde<unknown>, timestamp: undefined, keepNullValues: true, children: [] },
+      [],
+    );
+    const { persistent, maxEntries, cacheEntries } = options;
+    const store = b.addStore(options.store ?? `${topic}-table`, 'key-value', options.key, options.value, { persistent, maxEntries, cacheEntries });
+    const node = b.addProcessor('KTABLE-SOURCE', [source], () => new TableSourceProcessor(store) as Processor<unknown, unknown>, [store]);
+    const getter: ValueGetterSupplier<K, V> = {
+      stores: [store],
+      create: (ctx) => {
+        const s = ctx.store<KeyValueStore<K, V>>(store);
+        return (key) => s.get(key);
+      },
+    };
+    return this.kit.table(node, options.key, options.value, getter);
+  }
+
+  /** The topology built so far; running it freezes it. */
+  topology(): Topology {
+    return this.builder.topology;
+  }
+
+  describe(): string {
+    return this.builder.topology.describe();
+  }
+}

@@ -1,0 +1,180 @@
+// The Stream implementation: each operator adds one processor node and returns a new handle.
+// Serdes travel with the handle while the types they describe are unchanged, so sinks, groupings
+// and stores can default to them; an operator that changes a type drops that serde.
+
+import { StreamsError } from '../errors.js';
+import type { Serde } from '../serdes.js';
+import type { Processor } from '../engine/processor.js';
+import { AsyncMapProcessor } from '../ops/async-map.js';
+import { ForAwaitProcessor, type LoopFunction } from '../ops/for-await.js';
+import {
+  BranchProcessor,
+  FilterProcessor,
+  FlatMapProcessor,
+  FlatMapValuesProcessor,
+  MapProcessor,
+  MapValuesProcessor,
+  PassThroughProcessor,
+  PeekProcessor,
+  SelectKeyProcessor,
+} from '../ops/stateless.js';
+import { StreamTableJoinProcessor } from '../ops/table-ops.js';
+import type { StateStore } from '../stores/store.js';
+import { requireSerde } from './builder.js';
+import { getterOf, nodeOf, type Kit } from './kit.js';
+import type { AsyncOptions, GroupedStream, Serdes, StoreDeclaration, StoresOf, Stream, Table } from './types.js';
+
+type AnyProcessor = Processor<unknown, unknown>;
+
+export class StreamImpl<K, V> implements Stream<K, V> {
+  constructor(
+    private readonly kit: Kit,
+    readonly node: string,
+    private readonly keySerde: Serde<K> | undefined,
+    private readonly valueSerde: Serde<V> | undefined,
+    /** Set once an operator may have changed the key: grouping then repartitions. */
+    private readonly keyChanged: boolean,
+  ) {}
+
+  private add(kind: string, create: () => AnyProcessor, stores: readonly string[] = []): string {
+    return this.kit.b.addProcessor(kind, [this.node], create, stores);
+  }
+
+  private same(node: string): Stream<K, V> {
+    return this.kit.stream(node, this.keySerde, this.valueSerde, this.keyChanged);
+  }
+
+  filter(predicate: (key: K, value: V) => boolean): Stream<K, V> {
+    return this.same(this.add('FILTER', () => new FilterProcessor(predicate) as AnyProcessor));
+  }
+
+  filterNot(predicate: (key: K, value: V) => boolean): Stream<K, V> {
+    return this.filter((k, v) => !predicate(k, v));
+  }
+
+  map<K2, V2>(mapper: (key: K, value: V) => readonly [K2, V2]): Stream<K2, V2> {
+    const node = this.add('MAP', () => new MapProcessor(mapper) as AnyProcessor);
+    return this.kit.stream<K2, V2>(node, undefined, undefined, true);
+  }
+
+  mapValues<V2>(mapper: (value: V, key: K) => V2): Stream<K, V2> {
+    const node = this.add('MAPVALUES', () => new MapValuesProcessor(mapper) as AnyProcessor);
+    return this.kit.stream<K, V2>(node, this.keySerde, undefined, this.keyChanged);
+  }
+
+  flatMap<K2, V2>(mapper: (key: K, value: V) => Iterable<readonly [K2, V2]>): Stream<K2, V2> {
+    const node = this.add('FLATMAP', () => new FlatMapProcessor(mapper) as AnyProcessor);
+    return this.kit.stream<K2, V2>(node, undefined, undefined, true);
+  }
+
+  flatMapValues<V2>(mapper: (value: V, key: K) => Iterable<V2>): Stream<K, V2> {
+    const node = this.add('FLATMAPVALUES', () => new FlatMapValuesProcessor(mapper) as AnyProcessor);
+    return this.kit.stream<K, V2>(node, this.keySerde, undefined, this.keyChanged);
+  }
+
+  selectKey<K2>(selector: (key: K, value: V) => K2): Stream<K2, V> {
+    const node = this.add('KEY-SELECT', () => new SelectKeyProcessor(selector) as AnyProcessor);
+    return this.kit.stream<K2, V>(node, undefined, this.valueSerde, true);
+  }
+
+  peek(action: (key: K, value: V, timestamp: number) => void): Stream<K, V> {
+    return this.same(this.add('PEEK', () => new PeekProcessor(action) as AnyProcessor));
+  }
+
+  branch(...predicates: Array<(key: K, value: V) => boolean>): Array<Stream<K, V>> {
+    const out: Array<Stream<K, V>> = [];
+    for (let i = 0; i <= predicates.length; i++) {
+      out.push(this.same(this.add('BRANCH', () => new BranchProcessor(predicates, i) as AnyProcessor)));
+    }
+    return out;
+  }
+
+  merge(other: Stream<K, V>): Stream<K, V> {
+    const o = other as unknown as StreamImpl<K, V>;
+    const node = this.kit.b.addProcessor('MERGE', [this.node, nodeOf(other)], () => new PassThroughProcessor() as AnyProcessor);
+    return this.kit.stream(node, this.keySerde ?? o.keySerde, this.valueSerde ?? o.valueSerde, this.keyChanged || o.keyChanged);
+  }
+
+  mapAsync<K2, V2>(mapper: (key: K, value: V) => Promise<readonly [K2, V2]>, options: AsyncOptions = {}): Stream<K2, V2> {
+    const c = options.concurrency ?? 16;
+    const node = this.add('MAP-ASYNC', () => new AsyncMapProcessor<K, V>('map', mapper, c) as AnyProcessor);
+    return this.kit.stream<K2, V2>(node, undefined, undefined, true);
+  }
+
+  mapValuesAsync<V2>(mapper: (value: V, key: K) => Promise<V2>, options: AsyncOptions = {}): Stream<K, V2> {
+    const c = options.concurrency ?? 16;
+    const fn = (k: K, v: V): Promise<V2> => mapper(v, k);
+    const node = this.add('MAPVALUES-ASYNC', () => new AsyncMapProcessor<K, V>('mapValues', fn, c) as AnyProcessor);
+    return this.kit.stream<K, V2>(node, this.keySerde, undefined, this.keyChanged);
+  }
+
+  withSerdes(serdes: Serdes<K, V>): Stream<K, V> {
+    return this.kit.stream(this.node, serdes.key ?? this.keySerde, serdes.value ?? this.valueSerde, this.keyChanged);
+  }
+
+  groupByKey(options: Serdes<K, V> & { name?: string } = {}): GroupedStream<K, V> {
+    const key = requireSerde(options.key ?? this.keySerde, 'groupByKey (key)');
+    const value = options.value ?? this.valueSerde;
+    if (!this.keyChanged) return this.kit.grouped(this.node, key, value);
+    return this.repartition(this.node, key, requireSerde(value, 'groupByKey (value, for the repartition topic)'), options.name);
+  }
+
+  groupBy<K2>(selector: (key: K, value: V) => K2, options: { key: Serde<K2>; value?: Serde<V>; name?: string }): GroupedStream<K2, V> {
+    const value = requireSerde(options.value ?? this.valueSerde, 'groupBy (value, for the repartition topic)');
+    const node = this.add('KEY-SELECT', () => new SelectKeyProcessor(selector) as AnyProcessor);
+    return this.repartition(node, options.key, value, options.name);
+  }
+
+  private repartition<K2>(from: string, key: Serde<K2>, value: Serde<V>, name: string | undefined): GroupedStream<K2, V> {
+    const b = this.kit.b;
+    const topic = `${b.appId}-${name ?? b.autoName('groupby')}-repartition`;
+    b.topology.addRepartitionTopic(topic);
+    b.topology.addNode(
+      { kind: 'sink', name: b.nodeName('REPARTITION-SINK'), topic, keySerde: key as Serde<unknown>, valueSerde: value as Serde<unknown>, children: [] },
+      [from],
+    );
+    const source = b.nodeName('REPARTITION-SOURCE');
+    b.topology.addNode(
+      { kind: 'source', name: source, topic, keySerde: key as Serde<unknown>, valueSerde: value as Serde<unknown>, timestamp: undefined, keepNullValues: false, children: [] },
+      [],
+    );
+    return this.kit.grouped(source, key, value);
+  }
+
+  join<TV, R>(table: Table<K, TV>, joiner: (value: V, tableValue: TV, key: K) => R): Stream<K, R> {
+    return this.joinWith(table, (v, tv, k) => joiner(v, tv as TV, k), true);
+  }
+
+  leftJoin<TV, R>(table: Table<K, TV>, joiner: (value: V, tableValue: TV | undefined, key: K) => R): Stream<K, R> {
+    return this.joinWith(table, joiner, false);
+  }
+
+  private joinWith<TV, R>(table: Table<K, TV>, joiner: (value: V, tv: TV | undefined, key: K) => R, inner: boolean): Stream<K, R> {
+    const getter = getterOf(table);
+    if (!getter) throw new StreamsError('TOPOLOGY_INVALID', 'this table cannot be joined: it is not backed by a key-value store');
+    const node = this.add('JOIN', () => new StreamTableJoinProcessor(getter, joiner, inner) as AnyProcessor, getter.stores);
+    return this.kit.stream<K, R>(node, this.keySerde, undefined, this.keyChanged);
+  }
+
+  process<KOut, VOut, D extends Record<string, StoreDeclaration<StateStore>>>(
+    loop: LoopFunction<K, V, KOut, VOut, StoresOf<D>>,
+    options: { stores?: D } = {},
+  ): Stream<KOut, VOut> {
+    const names: string[] = [];
+    for (const [name, decl] of Object.entries(options.stores ?? {})) {
+      this.kit.b.addStore(name, decl.kind, decl.keySerde, decl.valueSerde, decl.options);
+      names.push(name);
+    }
+    const node = this.add('PROCESS', () => new ForAwaitProcessor(loop) as unknown as AnyProcessor, names);
+    return this.kit.stream<KOut, VOut>(node, undefined, undefined, true);
+  }
+
+  to(topic: string, serdes: Serdes<K, V> = {}): void {
+    const key = requireSerde(serdes.key ?? this.keySerde, `to('${topic}') key`);
+    const value = requireSerde(serdes.value ?? this.valueSerde, `to('${topic}') value`);
+    this.kit.b.topology.addNode(
+      { kind: 'sink', name: this.kit.b.nodeName('SINK'), topic, keySerde: key as Serde<unknown>, valueSerde: value as Serde<unknown>, children: [] },
+      [this.node],
+    );
+  }
+}

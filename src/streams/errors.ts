@@ -1,0 +1,35 @@
+// The catalog of brook/streams errors. Codes are stable strings so applications and the later
+// Kafka runtime can branch on them (and metrics can count them) without parsing messages.
+
+export type StreamsErrorCode =
+  | 'SERDE_ERROR' // a key or value could not be (de)serialized
+  | 'TOPOLOGY_INVALID' // the DSL built something the engine cannot run
+  | 'MISSING_SERDE' // an operation needs a serde the stream does not know
+  | 'STORE_FULL' // an in-memory store reached its documented maxEntries
+  | 'STORE_NOT_FOUND' // ctx.store(name) for a store the processor did not declare
+  | 'STORE_CLOSED' // a store used after close
+  | 'TASK_FAILED' // a processor (or async mapper) threw; the task stops
+  | 'TASK_CLOSED'; // a task used after close
+
+export class StreamsError extends Error {
+  readonly code: StreamsErrorCode;
+  override readonly name = 'StreamsError';
+
+  constructor(code: StreamsErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** Where a failing record came from, attached to serde errors for a clear message. */
+export interface RecordOrigin {
+  topic: string;
+  partition: number;
+  offset: bigint;
+}
+
+export function serdeError(what: string, origin: RecordOrigin | undefined, cause: unknown): StreamsError {
+  const where = origin ? ` at ${origin.topic}-${origin.partition}@${origin.offset}` : '';
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new StreamsError('SERDE_ERROR', `cannot deserialize ${what}${where}: ${reason}`, { cause });
+}
