@@ -15,7 +15,9 @@ import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
 import type { ListOffsetsResponseListOffsetsPartitionResponse } from '../../protocol/messages/list-offsets.js';
 import type { MessageInput } from '../../protocol/primitives/codec.js';
-import type { PartitionLog } from '../../storage/index.js';
+import { BATCH_HEADER_SIZE, batchBaseOffset, batchCompression } from '../../protocol/records/batch-header.js';
+import { forEachRecord } from '../../protocol/records/record-reader.js';
+import type { PartitionLog, TimestampOffset } from '../../storage/index.js';
 import { LEADER_EPOCH, checkLeaderEpoch, errorCodeOf, lookupPartition } from '../fetch/partition-lookup.js';
 import { defineHandler } from './handler.js';
 
@@ -80,9 +82,30 @@ async function lookup(log: PartitionLog, timestamp: number): Promise<{ offset: n
     default: {
       if (timestamp < 0) return { offset: -1, timestamp: -1 };
       const r = await log.offsetForTimestamp(timestamp);
-      return r ?? { offset: -1, timestamp: -1 };
+      return r ? exactInCompressedBatch(log, r, timestamp) : { offset: -1, timestamp: -1 };
     }
   }
+}
+
+/**
+ * Storage answers a timestamp that falls inside a compressed batch with the batch's base offset (it
+ * never decompresses). Kafka answers the exact record, so this rare lookup decompresses that one batch
+ * and walks its records.
+ */
+async function exactInCompressedBatch(log: PartitionLog, found: TimestampOffset, timestamp: number): Promise<TimestampOffset> {
+  const r = await log.read(found.offset, 1);
+  if (r.kind !== 'records' || r.chunks.length === 0) return found;
+  const batch = r.chunks[0]!;
+  if (batch.length < BATCH_HEADER_SIZE || batchCompression(batch) === 0 || batchBaseOffset(batch) !== found.offset) return found;
+  let exact: TimestampOffset | null = null;
+  try {
+    forEachRecord(batch, 0, (rec) => {
+      if (exact === null && rec.offset >= found.offset && rec.timestamp >= timestamp) exact = { offset: rec.offset, timestamp: rec.timestamp };
+    });
+  } catch {
+    // Undecodable records were refused on produce; if one is here anyway, the batch answer stands.
+  }
+  return exact ?? found;
 }
 
 function failure(partitionIndex: number, errorCode: number): PartitionOut {
