@@ -1,8 +1,172 @@
-// The classic consumer-group coordinator and committed offsets. (Being built: see issue #5.)
+// The classic consumer-group coordinator and committed offsets (issue #5). Owns the groups of this
+// node; wires the rebalance protocol (group-membership.ts), committed offsets (committed-offsets.ts),
+// persistence to __consumer_offsets (offsets-topic.ts, loaded at start by offsets-topic-loader.ts)
+// and offset expiry. Every group maps to the partition Kafka would choose, so a data dir reads the
+// same as Kafka's; on one node this broker coordinates them all.
+import type { PartitionLog } from '../../storage/index.js';
 import type { BrokerService, ServiceDeps } from '../service.js';
+import { CONSUMER_OFFSETS_TOPIC } from '../topics/internal-topics.js';
+import { ClassicGroup } from './classic-group.js';
+import { CommittedOffsets } from './committed-offsets.js';
+import { GroupMembership, type GroupRegistry } from './group-membership.js';
+import { GroupMember } from './member.js';
+import { expiredOffsets } from './offset-expiry.js';
+import { encodeGroupKey, encodeGroupValue, encodeOffsetKey, type GroupValue } from './offsets-record-codec.js';
+import { loadOffsetsTopic } from './offsets-topic-loader.js';
+import { OffsetsTopicWriter } from './offsets-topic.js';
+
+/** __consumer_offsets is compacted: the latest record per key is all that matters (Kafka's settings). */
+const OFFSETS_TOPIC_CONFIGS = { 'cleanup.policy': 'compact', 'segment.bytes': '104857600', 'compression.type': 'producer' };
 
 export class GroupCoordinator implements BrokerService {
+  readonly groups = new Map<string, ClassicGroup>();
+  private writer!: OffsetsTopicWriter;
+  private membershipFlow!: GroupMembership;
+  private offsetsFlow!: CommittedOffsets;
+  private expiryTimer: NodeJS.Timeout | null = null;
+  private readonly now = (): number => Date.now();
+
   constructor(readonly deps: ServiceDeps) {}
-  async start(): Promise<void> {}
-  async close(): Promise<void> {}
+
+  get membership(): GroupMembership {
+    return this.membershipFlow;
+  }
+
+  get offsets(): CommittedOffsets {
+    return this.offsetsFlow;
+  }
+
+  /** The __consumer_offsets partition that holds a group (Kafka's hash). */
+  partitionFor(groupId: string): number {
+    return this.writer.partitionFor(groupId);
+  }
+
+  async start(): Promise<void> {
+    const { config, topics, logs, logger } = this.deps;
+    const topic = await topics.ensureInternal(CONSUMER_OFFSETS_TOPIC, config.getNumber('offsets.topic.num.partitions'), OFFSETS_TOPIC_CONFIGS);
+    this.writer = new OffsetsTopicWriter(logs, topic.partitions);
+    const registry: GroupRegistry & { createSimple(groupId: string): ClassicGroup } = {
+      get: (id) => this.groups.get(id),
+      getOrCreate: (id) => this.getOrCreate(id),
+      createSimple: (id) => this.getOrCreate(id),
+      dropIfUnused: (g) => {
+        if (g.is('Empty') && g.size === 0 && !this.offsetsFlow.store.hasOffsets(g.groupId) && this.groups.get(g.groupId) === g && g.generationId === 0) {
+          this.groups.delete(g.groupId);
+        }
+      },
+      persist: (g) => this.writer.write(g.groupId, [{ key: encodeGroupKey(g.groupId), value: encodeGroupValue(g.toRecord()) }], this.now()),
+    };
+    this.membershipFlow = new GroupMembership(
+      registry,
+      {
+        initialRebalanceDelayMs: config.getNumber('group.initial.rebalance.delay.ms'),
+        minSessionTimeoutMs: config.getNumber('group.min.session.timeout.ms'),
+        maxSessionTimeoutMs: config.getNumber('group.max.session.timeout.ms'),
+        maxGroupSize: config.getNumber('group.max.size'),
+      },
+      logger,
+      this.now,
+    );
+    this.offsetsFlow = new CommittedOffsets({
+      registry,
+      writer: this.writer,
+      partitionExists: (t, p) => {
+        const info = topics.get(t);
+        return info !== undefined && p >= 0 && p < info.partitions;
+      },
+      logger,
+      now: this.now,
+    });
+    await this.load(topic.partitions);
+    const interval = config.getNumber('offsets.retention.check.interval.ms');
+    this.expiryTimer = setInterval(() => void this.expireOffsets(this.now()), interval);
+    this.expiryTimer.unref();
+  }
+
+  async close(): Promise<void> {
+    if (this.expiryTimer) clearInterval(this.expiryTimer);
+    this.expiryTimer = null;
+    for (const g of this.groups.values()) this.membershipFlow?.forget(g);
+    this.membershipFlow?.close();
+  }
+
+  private getOrCreate(groupId: string): ClassicGroup {
+    let g = this.groups.get(groupId);
+    if (!g) this.groups.set(groupId, (g = new ClassicGroup(groupId, this.now())));
+    return g;
+  }
+
+  private async load(partitions: number): Promise<void> {
+    const started = this.now();
+    const logs: PartitionLog[] = [];
+    for (let p = 0; p < partitions; p++) {
+      const log = this.deps.logs.getLog(CONSUMER_OFFSETS_TOPIC, p);
+      if (log) logs.push(log);
+    }
+    const loaded = await loadOffsetsTopic(logs, this.deps.logger);
+    for (const [groupId, value] of loaded.groups) this.restoreGroup(groupId, value);
+    for (const [groupId, offsets] of loaded.offsets) {
+      if (offsets.size === 0) continue;
+      this.getOrCreate(groupId);
+      for (const { topic, partition, value } of offsets.values()) {
+        this.offsetsFlow.store.set(groupId, topic, partition, { offset: value.offset, leaderEpoch: value.leaderEpoch, metadata: value.metadata, commitTimestamp: value.commitTimestamp });
+      }
+    }
+    this.deps.logger.info('loaded consumer groups', { groups: this.groups.size, records: loaded.records, ms: this.now() - started });
+  }
+
+  /** A persisted group comes back Stable with its members (they must heartbeat within their session) or Empty. */
+  private restoreGroup(groupId: string, v: GroupValue): void {
+    const g = this.getOrCreate(groupId);
+    g.generationId = v.generation;
+    g.protocolType = v.protocolType === '' ? null : v.protocolType;
+    g.protocolName = v.protocol;
+    g.currentStateTimestamp = v.currentStateTimestamp >= 0 ? v.currentStateTimestamp : this.now();
+    for (const m of v.members) {
+      const member = new GroupMember({ ...m, protocolType: v.protocolType, protocols: [{ name: v.protocol ?? '', metadata: m.subscription }] });
+      member.assignment = m.assignment;
+      g.add(member);
+    }
+    g.leaderId = v.leader !== null && g.members.has(v.leader) ? v.leader : (g.members.keys().next().value ?? null);
+    g.state = v.members.length > 0 ? 'Stable' : 'Empty';
+    this.membershipFlow.adoptLoaded(g);
+  }
+
+  /** Deletes an Empty group and its offsets (DeleteGroups): tombstones first, then memory. */
+  async deleteGroup(group: ClassicGroup): Promise<void> {
+    const tombstones = this.offsetsFlow.store.all(group.groupId).map((o) => ({ key: encodeOffsetKey(group.groupId, o.topic, o.partition), value: null }));
+    tombstones.push({ key: encodeGroupKey(group.groupId), value: null });
+    await this.writer.write(group.groupId, tombstones, this.now());
+    this.membershipFlow.forget(group);
+    group.transitionTo('Dead', this.now());
+    this.groups.delete(group.groupId);
+    this.offsetsFlow.store.deleteGroup(group.groupId);
+  }
+
+  /** offsets.retention.minutes: expires offsets of Empty groups; a group left with none is removed. */
+  async expireOffsets(now: number): Promise<number> {
+    const retentionMs = this.deps.config.getNumber('offsets.retention.minutes') * 60_000;
+    let expired = 0;
+    for (const group of [...this.groups.values()]) {
+      const gone = expiredOffsets(group, this.offsetsFlow.store.all(group.groupId), now, retentionMs);
+      const removeGroup = group.is('Empty') && gone.length === this.offsetsFlow.store.all(group.groupId).length;
+      if (gone.length === 0 && !removeGroup) continue;
+      const records = gone.map((o) => ({ key: encodeOffsetKey(group.groupId, o.topic, o.partition), value: null }));
+      if (removeGroup) records.push({ key: encodeGroupKey(group.groupId), value: null });
+      try {
+        await this.writer.write(group.groupId, records, now);
+      } catch (e) {
+        this.deps.logger.error('writing expired offsets failed', { group: group.groupId, error: String(e) });
+        continue;
+      }
+      for (const o of gone) this.offsetsFlow.store.delete(group.groupId, o.topic, o.partition);
+      expired += gone.length;
+      if (removeGroup && group.is('Empty') && !this.offsetsFlow.store.hasOffsets(group.groupId)) {
+        group.transitionTo('Dead', now);
+        this.groups.delete(group.groupId);
+        this.deps.logger.info('expired group', { group: group.groupId, offsets: gone.length });
+      }
+    }
+    return expired;
+  }
 }

@@ -1,0 +1,15 @@
+// Heartbeat (key 12): keeps a member's session alive and tells it when to rejoin
+// (REBALANCE_IN_PROGRESS). v3+ carry group.instance.id (KIP-345).
+import { apis } from '../../protocol/messages/index.js';
+import { defineHandler } from './handler.js';
+
+export default defineHandler({
+  api: apis.Heartbeat,
+  minVersion: 0,
+  maxVersion: 4,
+  handle(request, ctx) {
+    const instanceId = ctx.header.apiVersion >= 3 ? request.groupInstanceId : null;
+    const errorCode = ctx.broker.groups.membership.heartbeat(request.groupId, request.memberId, instanceId, request.generationId);
+    return { throttleTimeMs: 0, errorCode };
+  },
+});
