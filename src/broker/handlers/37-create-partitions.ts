@@ -41,7 +41,8 @@ function validate(broker: BrokerState, t: CreatePartitionsRequestCreatePartition
     return { errorCode: ErrorCode.INVALID_PARTITIONS, errorMessage: `Topic currently has ${topic.partitions} partitions, which is higher than the requested ${t.count}.` };
   }
   if (t.count === topic.partitions) return { errorCode: ErrorCode.INVALID_PARTITIONS, errorMessage: `Topic already has ${topic.partitions} partitions.` };
-  if (t.assignments !== null) {
+  // An empty list means "no explicit assignments", as null does: @platformatic/kafka sends [].
+  if (t.assignments !== null && t.assignments.length > 0) {
     const added = t.count - topic.partitions;
     if (t.assignments.length !== added) {
       return { errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, errorMessage: `Increasing the number of partitions by ${added} but ${t.assignments.length} assignments provided.` };
