@@ -1,0 +1,88 @@
+// Turns `brook start` flags, BROOK_* environment variables and a properties file into the
+// broker's start options. Precedence, as operators expect from Kafka tooling:
+//   command-line flags > BROOK_* environment > --config file > built-in defaults.
+// Every problem is a UsageError with one sentence; the command exits 2 on it.
+import { resolve } from 'node:path';
+import { BrokerConfig, ConfigError } from '../../broker/config/broker-config.js';
+import { loadSettings } from '../../broker/config/load.js';
+import { brokerConfigByName } from '../../broker/config/definitions.js';
+import type { LogLevel } from '../../util/logger.js';
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Flags as commander parses them (all optional strings; --set repeatable). */
+export interface StartFlags {
+  dataDir?: string;
+  host?: string;
+  port?: string;
+  advertisedHost?: string;
+  set?: string[];
+  config?: string;
+  logLevel?: string;
+}
+
+export interface StartOptions {
+  dataDir: string;
+  host: string;
+  port: number;
+  advertisedHost: string | undefined;
+  config: Record<string, string>;
+  logLevel: LogLevel;
+  /** Kafka keys given that Brook does not know (warned about, then ignored). */
+  unknownKeys: string[];
+}
+
+export const DEFAULTS = { dataDir: './brook-data', host: '127.0.0.1', port: '9092', logLevel: 'info' } as const;
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+export function resolveStartOptions(flags: StartFlags, env: NodeJS.ProcessEnv): StartOptions {
+  const pick = (flag: string | undefined, envName: string, fallback: string): string => flag ?? nonEmpty(env[envName]) ?? fallback;
+  const port = parsePort(pick(flags.port, 'BROOK_PORT', DEFAULTS.port));
+  const logLevel = pick(flags.logLevel, 'BROOK_LOG_LEVEL', DEFAULTS.logLevel);
+  if (!LOG_LEVELS.includes(logLevel as LogLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not "${logLevel}".`);
+  const configFile = flags.config ?? nonEmpty(env.BROOK_CONFIG);
+  let config: Record<string, string>;
+  try {
+    config = loadSettings({ flags: parseSets(flags.set ?? []), env, configFile });
+  } catch (e) {
+    throw new UsageError(`Cannot read the config file ${configFile ?? ''}: ${e instanceof Error ? e.message : String(e)}.`);
+  }
+  try {
+    new BrokerConfig(config); // validates every known key against its type and range
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(`Invalid configuration: ${e.message}.`);
+    throw e;
+  }
+  return {
+    dataDir: resolve(pick(flags.dataDir, 'BROOK_DATA_DIR', DEFAULTS.dataDir)),
+    host: pick(flags.host, 'BROOK_HOST', DEFAULTS.host),
+    port,
+    advertisedHost: flags.advertisedHost ?? nonEmpty(env.BROOK_ADVERTISED_HOST),
+    config,
+    logLevel: logLevel as LogLevel,
+    unknownKeys: Object.keys(config).filter((k) => !brokerConfigByName.has(k)),
+  };
+}
+
+function nonEmpty(v: string | undefined): string | undefined {
+  return v === undefined || v === '' ? undefined : v;
+}
+
+function parsePort(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535 (0 picks a free port), not "${text}".`);
+  return n;
+}
+
+/** `--set key=value`, repeatable; the last of one key wins. */
+function parseSets(sets: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const s of sets) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--set expects key=value (a Kafka config name, e.g. num.partitions=3), not "${s}".`);
+    out[s.slice(0, eq).trim()] = s.slice(eq + 1).trim();
+  }
+  return out;
+}

@@ -1,0 +1,86 @@
+// `brook start`: runs a broker in this process until SIGINT or SIGTERM, then closes it cleanly
+// (storage writes its clean-shutdown marker) and exits 0. Bad flags or config exit 2 with one
+// sentence; a failure to start (port in use, unreadable data dir) exits 1.
+import type { Command } from 'commander';
+import { Broker } from '../../broker/broker.js';
+import { createLogger, type Logger } from '../../util/logger.js';
+import { packageInfo } from '../../util/package-info.js';
+import { startBanner } from './banner.js';
+import { DEFAULTS, UsageError, resolveStartOptions, type StartFlags } from './start-options.js';
+
+export const EXIT_USAGE = 2;
+const EXIT_FAILURE = 1;
+
+export function registerStart(program: Command): void {
+  program
+    .command('start')
+    .description('Run a Brook broker (Kafka wire protocol) in the foreground.')
+    .option('--data-dir <dir>', `where topics are stored [env BROOK_DATA_DIR] (default: "${DEFAULTS.dataDir}")`)
+    .option('--host <host>', `interface to listen on; 0.0.0.0 for all [env BROOK_HOST] (default: "${DEFAULTS.host}")`)
+    .option('--port <port>', `port to listen on; 0 picks a free one [env BROOK_PORT] (default: ${DEFAULTS.port})`)
+    .option('--advertised-host <host>', 'host clients are told to connect to [env BROOK_ADVERTISED_HOST] (default: the listen host)')
+    .option('--set <key=value>', 'any Kafka broker config, repeatable (overrides BROOK_* env and --config)', collect)
+    .option('--config <file>', 'Kafka server.properties-style file [env BROOK_CONFIG]')
+    .option('--log-level <level>', `debug, info, warn or error [env BROOK_LOG_LEVEL] (default: "${DEFAULTS.logLevel}")`)
+    .action(async (flags: StartFlags) => {
+      // Exit explicitly: a stray timer or handle must not keep a stopped broker's process alive.
+      process.exit(await start(flags));
+    });
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** Runs until a signal; resolves to the process exit status. */
+async function start(flags: StartFlags): Promise<number> {
+  let options;
+  try {
+    options = resolveStartOptions(flags, process.env);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`brook start: ${e.message}\n`);
+    return EXIT_USAGE;
+  }
+  const logger = createLogger({ level: options.logLevel });
+  for (const key of options.unknownKeys) logger.warn('ignoring an unknown config key', { key });
+  let broker: Broker;
+  try {
+    broker = await Broker.start({ ...options, logger });
+  } catch (e) {
+    process.stderr.write(`brook start: could not start the broker: ${e instanceof Error ? e.message : String(e)}\n`);
+    return EXIT_FAILURE;
+  }
+  process.stdout.write(
+    startBanner({
+      version: packageInfo.version,
+      listener: `${broker.host}:${broker.port}`,
+      advertised: broker.bootstrap,
+      dataDir: broker.dataDir,
+      clusterId: broker.state.clusterId,
+    }),
+  );
+  return waitForSignalThenClose(broker, logger);
+}
+
+function waitForSignalThenClose(broker: Broker, logger: Logger): Promise<number> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      // A second signal while closing means "now": skip the clean close.
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+      process.once('SIGINT', () => process.exit(130));
+      process.once('SIGTERM', () => process.exit(143));
+      logger.info('shutting down', { signal });
+      broker.close().then(
+        () => resolve(0),
+        (e: unknown) => {
+          logger.error('shutdown failed', { error: String(e) });
+          resolve(EXIT_FAILURE);
+        },
+      );
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
