@@ -116,16 +116,27 @@ export class StreamImpl<K, V> implements Stream<K, V> {
     const key = requireSerde(options.key ?? this.keySerde, 'groupByKey (key)');
     const value = options.value ?? this.valueSerde;
     if (!this.keyChanged) return this.kit.grouped(this.node, key, value);
-    return this.repartition(this.node, key, requireSerde(value, 'groupByKey (value, for the repartition topic)'), options.name);
+    return this.groupedVia(this.node, key, requireSerde(value, 'groupByKey (value, for the repartition topic)'), options.name);
   }
 
   groupBy<K2>(selector: (key: K, value: V) => K2, options: { key: Serde<K2>; value?: Serde<V>; name?: string }): GroupedStream<K2, V> {
     const value = requireSerde(options.value ?? this.valueSerde, 'groupBy (value, for the repartition topic)');
     const node = this.add('KEY-SELECT', () => new SelectKeyProcessor(selector) as AnyProcessor);
-    return this.repartition(node, options.key, value, options.name);
+    return this.groupedVia(node, options.key, value, options.name);
   }
 
-  private repartition<K2>(from: string, key: Serde<K2>, value: Serde<V>, name: string | undefined): GroupedStream<K2, V> {
+  repartition(options: Serdes<K, V> & { name?: string } = {}): Stream<K, V> {
+    const key = requireSerde(options.key ?? this.keySerde, 'repartition (key)');
+    const value = requireSerde(options.value ?? this.valueSerde, 'repartition (value)');
+    const source = this.repartitionSource(this.node, key, value, options.name);
+    return this.kit.stream(source, key, value, false);
+  }
+
+  private groupedVia<K2>(from: string, key: Serde<K2>, value: Serde<V>, name: string | undefined): GroupedStream<K2, V> {
+    return this.kit.grouped(this.repartitionSource(from, key, value, name), key, value);
+  }
+
+  private repartitionSource<K2>(from: string, key: Serde<K2>, value: Serde<V>, name: string | undefined): string {
     const b = this.kit.b;
     const topic = `${b.appId}-${name ?? b.autoName('groupby')}-repartition`;
     b.topology.addRepartitionTopic(topic);
@@ -138,7 +149,7 @@ export class StreamImpl<K, V> implements Stream<K, V> {
       { kind: 'source', name: source, topic, keySerde: key as Serde<unknown>, valueSerde: value as Serde<unknown>, timestamp: undefined, keepNullValues: false, children: [] },
       [],
     );
-    return this.kit.grouped(source, key, value);
+    return source;
   }
 
   join<TV, R>(table: Table<K, TV>, joiner: (value: V, tableValue: TV, key: K) => R): Stream<K, R> {

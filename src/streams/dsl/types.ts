@@ -48,6 +48,8 @@ export interface Stream<K, V> {
   mapValuesAsync<V2>(mapper: (value: V, key: K) => Promise<V2>, options?: AsyncOptions): Stream<K, V2>;
   /** Tell the stream its serdes after an operator changed its types. */
   withSerdes(serdes: Serdes<K, V>): Stream<K, V>;
+  /** Route records through `<appId>-<name>-repartition` so each lands on the task of its key's partition. */
+  repartition(options?: Serdes<K, V> & { name?: string }): Stream<K, V>;
   groupByKey(options?: Serdes<K, V> & { name?: string }): GroupedStream<K, V>;
   /** Re-key and group; records travel through the repartition topic `<appId>-<name>-repartition`. */
   groupBy<K2>(selector: (key: K, value: V) => K2, options: { key: Serde<K2>; value?: Serde<V>; name?: string }): GroupedStream<K2, V>;
