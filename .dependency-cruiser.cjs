@@ -24,6 +24,13 @@ for (const [from, targets] of Object.entries(above)) {
   for (const to of targets) rules.push(forbid(from, to, `${from} is below ${to} (or beside it across the wire)`));
 }
 rules.push({
+  name: 'kafka-client-only-in-client-layer',
+  comment: 'Everything above the wire reaches Kafka through src/client (ARCHITECTURE.md).',
+  severity: 'error',
+  from: { path: '^src/', pathNot: '^src/client/' },
+  to: { path: 'node_modules/(@platformatic/kafka|kafkajs)/' },
+});
+rules.push({
   name: 'no-circular',
   severity: 'error',
   from: {},
