@@ -2,7 +2,16 @@
 // topic goes to partition i % partitions with the value "<topic>-<i>", so a test can tell exactly
 // which records were consumed, and how often.
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
-import type { LiveProcess } from './live-process.js';
+import type { LiveEvent } from './live-process.js';
+
+/** What the helpers need of a member, in a child process (MemberView) or in this one (node-members.ts). */
+export interface MemberView {
+  readonly name: string;
+  readonly events: LiveEvent[];
+  records(): { p: number; o: number; v: string }[];
+  onOutput(listener: () => void): () => void;
+  readonly stderrTail: string;
+}
 
 export async function createTopic(bootstrap: string, topic: string, partitions: number): Promise<void> {
   const admin = new Kafka({ clientId: 'groups-fixture', brokers: [bootstrap], logLevel: logLevel.NOTHING }).admin();
@@ -33,18 +42,18 @@ export async function produceRange(bootstrap: string, topic: string, partitions:
 }
 
 /** Values consumed by the members, in total (duplicates kept so a test can see them). */
-export function consumedValues(members: readonly LiveProcess[]): string[] {
+export function consumedValues(members: readonly MemberView[]): string[] {
   return members.flatMap((m) => m.records().map((r) => r.v));
 }
 
 /** The current assignment of a member: empty after a revoke until the next assignment. */
-export function currentAssignment(m: LiveProcess): number[] | null {
+export function currentAssignment(m: MemberView): number[] | null {
   const last = [...m.events].reverse().find((e) => e.ev === 'assigned' || e.ev === 'revoked' || e.ev === 'closed');
   return last?.ev === 'assigned' ? (last.parts as number[]) : null;
 }
 
 /** True when the members' current assignments split all partitions without overlap. */
-export function splitsAll(members: readonly LiveProcess[], partitions: number): boolean {
+export function splitsAll(members: readonly MemberView[], partitions: number): boolean {
   const seen: number[] = [];
   for (const m of members) {
     const a = currentAssignment(m);
@@ -55,7 +64,7 @@ export function splitsAll(members: readonly LiveProcess[], partitions: number): 
 }
 
 /** Waits (bounded) until cond() holds, re-checking whenever any member prints. */
-export function until(members: readonly LiveProcess[], cond: () => boolean, what: string, limitMs = 60_000): Promise<void> {
+export function until(members: readonly MemberView[], cond: () => boolean, what: string, limitMs = 60_000): Promise<void> {
   return new Promise((resolve, reject) => {
     const offs: (() => void)[] = [];
     const finish = (e?: Error): void => {
