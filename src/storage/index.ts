@@ -5,6 +5,8 @@ export { PartitionLog } from './partition-log.js';
 export type {
   AppendOptions,
   AppendResult,
+  CompactionPass,
+  CompactionResult,
   HighWatermarkPolicy,
   PartitionLogOptions,
   ReadOptions,

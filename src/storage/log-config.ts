@@ -16,6 +16,12 @@ export interface LogConfig {
   logAppendTime: boolean; // message.timestamp.type=LogAppendTime
   maxMessageBytes: number;
   cleanupPolicy: string; // 'delete' | 'compact' | 'compact,delete' (retention applies when it includes delete)
+  // Compaction (see log-cleaner.ts); Kafka's names and defaults.
+  minCleanableDirtyRatio: number; // min.cleanable.dirty.ratio, 0..1
+  minCompactionLagMs: number; // records younger than this are never compacted
+  maxCompactionLagMs: number; // a dirty record older than this forces a clean regardless of the ratio
+  deleteRetentionMs: number; // how long a cleaned tombstone stays readable (the delete horizon)
+  segmentJitterMs: number; // segment.jitter.ms: random reduction of segment.ms per segment
 }
 
 const NEVER = Number.MAX_SAFE_INTEGER;
@@ -25,8 +31,9 @@ interface Key {
   broker: readonly string[]; // broker names, first found wins (e.g. log.roll.ms before log.roll.hours)
   brokerScale?: readonly number[]; // multiplier per broker name (hours -> ms)
   fallback: string;
-  kind: 'int' | 'string';
+  kind: 'int' | 'double' | 'string';
   min?: number;
+  max?: number;
 }
 
 const keys: Record<keyof LogConfig, Key> = {
@@ -47,10 +54,23 @@ const keys: Record<keyof LogConfig, Key> = {
   logAppendTime: { topic: 'message.timestamp.type', broker: ['log.message.timestamp.type'], fallback: 'CreateTime', kind: 'string' },
   maxMessageBytes: { topic: 'max.message.bytes', broker: ['message.max.bytes'], fallback: '1048588', kind: 'int', min: 0 },
   cleanupPolicy: { topic: 'cleanup.policy', broker: ['log.cleanup.policy'], fallback: 'delete', kind: 'string' },
+  minCleanableDirtyRatio: { topic: 'min.cleanable.dirty.ratio', broker: ['log.cleaner.min.cleanable.ratio'], fallback: '0.5', kind: 'double', min: 0, max: 1 },
+  minCompactionLagMs: { topic: 'min.compaction.lag.ms', broker: ['log.cleaner.min.compaction.lag.ms'], fallback: '0', kind: 'int', min: 0 },
+  maxCompactionLagMs: { topic: 'max.compaction.lag.ms', broker: ['log.cleaner.max.compaction.lag.ms'], fallback: String(NEVER), kind: 'int', min: 1 },
+  deleteRetentionMs: { topic: 'delete.retention.ms', broker: ['log.cleaner.delete.retention.ms'], fallback: '86400000', kind: 'int', min: 0 },
+  segmentJitterMs: { topic: 'segment.jitter.ms', broker: ['log.roll.jitter.ms', 'log.roll.jitter.hours'], brokerScale: [1, 3_600_000], fallback: '0', kind: 'int', min: 0 },
 };
 
 /** Topic-level config names this module understands (others are stored and returned untouched). */
 export const topicConfigNames: readonly string[] = Object.values(keys).map((k) => k.topic);
+
+function parseDouble(name: string, raw: string | number, min: number | undefined, max: number | undefined): number {
+  const n = typeof raw === 'number' ? raw : Number(String(raw).trim());
+  if (!Number.isFinite(n) || (min !== undefined && n < min) || (max !== undefined && n > max)) {
+    throw new StorageError('invalid-config', `invalid value ${JSON.stringify(raw)} for ${name}`);
+  }
+  return n;
+}
 
 function parseInt64(name: string, raw: string | number, min: number | undefined): number {
   const n = typeof raw === 'number' ? raw : Number(String(raw).trim());
@@ -81,6 +101,7 @@ export function resolveLogConfig(brokerDefaults: ConfigValues, topicOverrides: C
       if (raw !== 'CreateTime' && raw !== 'LogAppendTime') throw new StorageError('invalid-config', `invalid value ${JSON.stringify(raw)} for ${name}`);
       out[field] = raw === 'LogAppendTime';
     } else if (key.kind === 'string') out[field] = String(raw);
+    else if (key.kind === 'double') out[field] = parseDouble(name, raw, key.min, key.max);
     else {
       const n = parseInt64(name, raw, key.min);
       out[field] = n < 0 || scale === 1 ? n : Math.min(n * scale, NEVER);
@@ -92,4 +113,23 @@ export function resolveLogConfig(brokerDefaults: ConfigValues, topicOverrides: C
 /** Checks topic overrides by resolving them (throws StorageError('invalid-config')). */
 export function validateTopicConfig(overrides: ConfigValues): void {
   resolveLogConfig({}, overrides);
+}
+
+/** cleanup.policy includes `compact` (compacted topics: __consumer_offsets, changelogs). */
+export function isCompacted(config: LogConfig): boolean {
+  return config.cleanupPolicy.split(',').some((p) => p.trim() === 'compact');
+}
+
+/** cleanup.policy includes `delete` (time/size retention applies). */
+export function hasDeleteRetention(config: LogConfig): boolean {
+  return config.cleanupPolicy.split(',').some((p) => p.trim() === 'delete');
+}
+
+/**
+ * The segment age that forces a roll: segment.ms, capped by max.compaction.lag.ms on compacted
+ * topics so records cannot stay in the never-cleaned active segment longer than that (Kafka's
+ * LogConfig.maxSegmentMs, KIP-354).
+ */
+export function maxSegmentMs(config: LogConfig): number {
+  return isCompacted(config) ? Math.min(config.segmentMs, config.maxCompactionLagMs) : config.segmentMs;
 }

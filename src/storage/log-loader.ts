@@ -7,6 +7,9 @@
 // are deleted, and each drop is logged with its bytes and offsets. Segments before the recovery
 // point were flushed with their indexes before it advanced, so they are not rescanned; a framing
 // error found there later by a read is reported as a storage error, never served.
+//
+// Before any of that, a compaction swap interrupted by a crash is rolled back (uncommitted
+// `.cleaned` files) or finished (committed `.swap` files): see segment-swap.ts.
 import { dirname, join } from 'node:path';
 import type { Logger } from '../util/logger.js';
 import type { FileSystem } from './fs/file-system.js';
@@ -14,6 +17,7 @@ import { LogSegment } from './log-segment.js';
 import type { SegmentOptions } from './log-segment.js';
 import { readCheckpoint, writeCheckpoint } from './partition-checkpoint.js';
 import { DELETED_SUFFIX, INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, TMP_SUFFIX, parseLogFileName } from './segment-files.js';
+import { finishInterruptedSwaps } from './segment-swap.js';
 
 export interface LoadedLog {
   segments: LogSegment[];
@@ -30,6 +34,8 @@ export interface RecoveryReport {
   segmentsDeleted: number;
   /** One line per cut: where, and why. */
   problems: string[];
+  /** Compaction swaps interrupted by a crash and finished on open (segment-swap.ts). */
+  swapsCompleted: number;
 }
 
 export async function loadLog(
@@ -45,6 +51,7 @@ export async function loadLog(
     await fs.mkdir(dir);
     await fs.syncDir(dirname(dir));
   }
+  const swapsCompleted = await finishInterruptedSwaps(fs, dir, log);
   const names = await fs.readdir(dir);
   const bases: number[] = [];
   for (const name of names) {
@@ -59,7 +66,7 @@ export async function loadLog(
   const cp = await readCheckpoint(fs, dir);
   if (cp === 'invalid') log.warn('partition checkpoint is corrupt; recovering the whole log', { dir });
   const checkpoint = cp === null || cp === 'invalid' ? null : cp;
-  const report: RecoveryReport = { clean, segmentsScanned: 0, bytesTruncated: 0, segmentsDeleted: 0, problems: [] };
+  const report: RecoveryReport = { clean, segmentsScanned: 0, bytesTruncated: 0, segmentsDeleted: 0, problems: [], swapsCompleted };
 
   const segments: LogSegment[] = [];
   for (const base of bases) segments.push(await LogSegment.open(fs, dir, base, nowMs, options));

@@ -15,7 +15,14 @@
 //   assigned, the write issued and LEO advanced inside the turn; durable appends wait for the
 //   flusher *after* leaving the turn, which is what lets concurrent appends share one fsync.
 // - Reads never take the turn: they read the segment list and sizes as they are, and only bytes
-//   whose write completed (segment.size) below the high watermark.
+//   whose write completed (segment.size) below the high watermark. The segment array is never
+//   mutated in place (rolls, retention and compaction swap in a new one) and readers acquire the
+//   segments they may touch before their first await (segment-list.ts).
+// - Structural changes below the active segment (retention, DeleteRecords, compaction swaps) run
+//   one at a time in the "exclusive section"; they never take the append turn, because they never
+//   touch the active segment, and the array swap itself is synchronous.
+// - Compaction (log-cleaner.ts) reads only flushed, non-active segments, so appends never wait
+//   for it; close() waits for a pass in progress.
 // - A flush round syncs the directory (new segment entries) and every segment written since the
 //   last round before any durable append it covers is acknowledged.
 // - Any failed write or sync takes the partition offline for good (StorageError 'storage-error');
@@ -23,6 +30,7 @@
 import {
   batchCrcIsValid,
   batchLastOffsetDelta,
+  batchMaxTimestamp,
   batchRecordCount,
   batchTotalSize,
   checkBatchFraming,
@@ -32,16 +40,26 @@ import {
 import { DecodeError } from '../protocol/decode-error.js';
 import type { Logger } from '../util/logger.js';
 import { silentLogger } from '../util/logger.js';
-import { scanBatches } from './batch-scan.js';
+import { planCleaning } from './cleaning-schedule.js';
+import type { CleaningReason } from './cleaning-schedule.js';
+import { readCleanerCheckpoint, writeCleanerCheckpoint } from './cleaner-checkpoint.js';
+import type { CleanerCheckpoint } from './cleaner-checkpoint.js';
 import { Flusher } from './flusher.js';
 import type { FileSystem } from './fs/file-system.js';
+import { hasDeleteRetention, isCompacted, maxSegmentMs } from './log-config.js';
 import type { LogConfig } from './log-config.js';
+import { cleanSegments } from './log-cleaner.js';
+import type { CleanerHost, CompactionResult } from './log-cleaner.js';
 import { deleteSegmentFiles, loadLog } from './log-loader.js';
 import type { RecoveryReport } from './log-loader.js';
 import { LogSegment } from './log-segment.js';
 import type { SegmentOptions } from './log-segment.js';
 import { writeCheckpoint } from './partition-checkpoint.js';
-import { firstRecordAtOrAfter } from './record-timestamps.js';
+import { deletablePrefix, retentionBreach } from './partition-retention.js';
+import type { SegmentPredicate } from './partition-retention.js';
+import { maxTimestampOffset, offsetForTimestamp } from './partition-timestamps.js';
+import { shouldRoll, randomRollJitter } from './segment-roll.js';
+import { acquireFrom, segmentIndexFor } from './segment-list.js';
 import { readSegment } from './segment-reader.js';
 import { StorageError } from './storage-error.js';
 import { TailCache } from './tail-cache.js';
@@ -89,6 +107,14 @@ export interface RetentionResult {
   bytesDeleted: number;
 }
 
+export type { CompactionResult } from './log-cleaner.js';
+
+/** One compaction pass: why it ran and what it did. */
+export interface CompactionPass extends CompactionResult {
+  reason: CleaningReason;
+  dirtyRatio: number;
+}
+
 export class PartitionLog {
   private segments: LogSegment[];
   private logStart: number;
@@ -107,6 +133,11 @@ export class PartitionLog {
   private unflushedMessages = 0;
   private firstUnflushedMs = -1;
   private checkpointChain: Promise<void> = Promise.resolve();
+  private exclusiveChain: Promise<unknown> = Promise.resolve();
+  private cleaning: Promise<CompactionPass | null> | null = null;
+  private cleanerState: CleanerCheckpoint | null = null;
+  /** segment.jitter.ms drawn for the active segment (Kafka's LogSegment.rollJitterMs). */
+  private rollJitterMs: number;
   private readonly now: () => number;
   private readonly logger: Logger;
   private readonly policy: HighWatermarkPolicy;
@@ -130,6 +161,7 @@ export class PartitionLog {
     this.logger = options.logger ?? silentLogger;
     this.policy = options.highWatermarkPolicy ?? 'durable';
     this.cache = new TailCache(options.tailCacheBytes ?? 1 << 20);
+    this.rollJitterMs = randomRollJitter(this.config);
     this.flusher = new Flusher(
       () => this.syncRound(),
       this.logEnd,
@@ -243,9 +275,20 @@ export class PartitionLog {
   private async appendInTurn(records: Buffer, durable: boolean): Promise<AppendResult> {
     if (this.failure) throw this.failure;
     const now = this.now();
-    if (this.shouldRoll(records.length, now)) await this.roll(now);
-    const baseOffset = this.logEnd;
     const appendTime = this.config.logAppendTime;
+    let maxTimestamp = -1;
+    for (let pos = 0; pos < records.length; pos += batchTotalSize(records, pos)) maxTimestamp = Math.max(maxTimestamp, batchMaxTimestamp(records, pos));
+    if (appendTime) maxTimestamp = now;
+    const roll = shouldRoll(this.active, {
+      config: this.config,
+      jitterMs: this.rollJitterMs,
+      incomingBytes: records.length,
+      incomingMaxTimestamp: maxTimestamp,
+      nextOffset: this.logEnd,
+      now,
+    });
+    if (roll) await this.roll(now);
+    const baseOffset = this.logEnd;
     let next = baseOffset;
     let messages = 0;
     for (let pos = 0; pos < records.length; ) {
@@ -276,16 +319,6 @@ export class PartitionLog {
     return this.segments[this.segments.length - 1]!;
   }
 
-  private shouldRoll(incoming: number, now: number): boolean {
-    const a = this.active;
-    if (a.size === 0) return false;
-    return (
-      a.size + incoming > this.config.segmentBytes ||
-      now - a.createdMs >= this.config.segmentMs ||
-      this.logEnd - a.baseOffset > 0x7fff_0000 // relative offsets are int32 in the indexes
-    );
-  }
-
   /** Starts a new active segment at the log end (inside the append turn). */
   private async roll(now: number): Promise<void> {
     const old = this.active;
@@ -295,7 +328,8 @@ export class PartitionLog {
     } catch (e) {
       throw this.goOffline(e);
     }
-    this.segments.push(seg);
+    this.segments = [...this.segments, seg];
+    this.rollJitterMs = randomRollJitter(this.config);
     this.dirDirty = true;
     this.pendingFinalize.push(old);
     this.cache.clear();
@@ -397,100 +431,38 @@ export class PartitionLog {
     if (offset >= upper) return done([], 0, offset);
     const cached = this.cache.read(offset, maxBytes, upper);
     if (cached) return done(cached.chunks, cached.bytes, cached.nextOffset);
-    for (let i = this.segmentIndexFor(offset); i < this.segments.length; i++) {
-      const seg = this.segments[i]!;
-      seg.acquire();
-      try {
+    const segments = this.segments;
+    const first = segmentIndexFor(segments, offset);
+    const release = acquireFrom(segments, first);
+    try {
+      for (let i = first; i < segments.length; i++) {
+        const seg = segments[i]!;
         const r = await readSegment(seg, offset, maxBytes, upper, seg.size);
         if (r) return done([r.data], r.data.length, r.nextOffset);
-      } catch (e) {
-        if (e instanceof StorageError) this.logger.error('refusing to serve corrupt data', { dir: this.dir, offset, error: e.message });
-        throw e instanceof StorageError ? e : new StorageError('storage-error', `read failed: ${String(e)}`, { cause: e });
-      } finally {
-        seg.release();
       }
+    } catch (e) {
+      if (e instanceof StorageError) this.logger.error('refusing to serve corrupt data', { dir: this.dir, offset, error: e.message });
+      throw e instanceof StorageError ? e : new StorageError('storage-error', `read failed: ${String(e)}`, { cause: e });
+    } finally {
+      release();
     }
     return done([], 0, offset);
   }
 
-  /** Index of the last segment whose base offset is <= offset (0 when none). */
-  private segmentIndexFor(offset: number): number {
-    let lo = 0;
-    let hi = this.segments.length - 1;
-    let found = 0;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.segments[mid]!.baseOffset <= offset) {
-        found = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return found;
-  }
-
-  private async loadedSegment(i: number): Promise<LogSegment> {
-    const seg = this.segments[i]!;
-    await seg.loadIndexes(this.segments[i + 1]?.baseOffset);
-    return seg;
-  }
-
   /**
    * ListOffsets by timestamp: the earliest offset (>= log start, < high watermark) whose record
-   * timestamp is >= `timestamp`, with that timestamp; null when there is none. Inside compressed
-   * batches the batch's base offset is answered (records are not decompressed here).
+   * timestamp is >= `timestamp`, with that timestamp; null when there is none. Exact inside
+   * compressed batches too (partition-timestamps.ts).
    */
   async offsetForTimestamp(timestamp: number): Promise<TimestampOffset | null> {
     if (this.failure) throw this.failure;
-    for (let i = this.segmentIndexFor(this.logStart); i < this.segments.length; i++) {
-      const seg = await this.loadedSegment(i);
-      if (seg.maxTimestamp < timestamp) continue;
-      const from = (await seg.index()).lookup((await seg.times()).scanStart(timestamp)).position;
-      let found: TimestampOffset | null = null;
-      const hw = this.hw;
-      const start = this.logStart;
-      seg.acquire();
-      try {
-        await scanBatches(seg.file, from, seg.size, { verifyCrc: false, minBaseOffset: 0 }, (b) => {
-          if (b.baseOffset >= hw) return false;
-          if (b.lastOffset < start || b.maxTimestamp < timestamp) return true;
-          const r = firstRecordAtOrAfter(b.buf, b.bufPos, timestamp);
-          if (r) found = r.offset < start ? { offset: start, timestamp: r.timestamp } : r;
-          return found === null;
-        });
-      } finally {
-        seg.release();
-      }
-      if (found) return found;
-    }
-    return null;
+    return offsetForTimestamp({ segments: this.segments, logStartOffset: this.logStart, highWatermark: this.hw }, timestamp);
   }
 
   /** ListOffsets MAX_TIMESTAMP (KIP-734): the record with the largest timestamp, or null when empty. */
   async maxTimestampOffset(): Promise<TimestampOffset | null> {
     if (this.failure) throw this.failure;
-    let best: LogSegment | null = null;
-    for (let i = this.segmentIndexFor(this.logStart); i < this.segments.length; i++) {
-      const seg = await this.loadedSegment(i);
-      if (seg.maxTimestamp >= 0 && (best === null || seg.maxTimestamp > best.maxTimestamp)) best = seg;
-    }
-    if (!best) return null;
-    const r = await this.offsetForTimestampIn(best, best.maxTimestamp);
-    return r ?? { offset: Math.max(best.offsetOfMaxTimestamp, this.logStart), timestamp: best.maxTimestamp };
-  }
-
-  private async offsetForTimestampIn(seg: LogSegment, timestamp: number): Promise<TimestampOffset | null> {
-    const from = (await seg.index()).lookup(seg.offsetOfMaxTimestamp).position;
-    let found: TimestampOffset | null = null;
-    seg.acquire();
-    try {
-      await scanBatches(seg.file, from, seg.size, { verifyCrc: false, minBaseOffset: 0 }, (b) => {
-        if (b.maxTimestamp >= timestamp) found = firstRecordAtOrAfter(b.buf, b.bufPos, timestamp);
-        return found === null;
-      });
-    } finally {
-      seg.release();
-    }
-    return found;
+    return maxTimestampOffset({ segments: this.segments, logStartOffset: this.logStart, highWatermark: this.hw });
   }
 
   /** ListOffsets EARLIEST. */
@@ -520,82 +492,126 @@ export class PartitionLog {
     } catch (e) {
       throw this.goOffline(e);
     }
-    await this.deleteOldSegments(() => false);
+    await this.deleteOldSegments(() => () => false);
     return this.logStart;
   }
 
   /**
    * Time and size retention (cleanup.policy including `delete`): deletes whole inactive segments,
    * oldest first, whose largest timestamp is older than retention.ms, while the partition exceeds
-   * retention.bytes, or that lie wholly below the log start offset.
+   * retention.bytes, or that lie wholly below the log start offset (partition-retention.ts).
    */
   async applyRetention(now = this.now()): Promise<RetentionResult> {
-    if (this.failure || this.closed || !this.config.cleanupPolicy.split(',').includes('delete')) {
-      return { segmentsDeleted: 0, bytesDeleted: 0 };
-    }
-    const { retentionMs, retentionBytes } = this.config;
-    let excess = retentionBytes >= 0 ? this.sizeInBytes - retentionBytes : -1;
-    return this.deleteOldSegments(async (seg, i) => {
-      if (retentionBytes >= 0 && excess - seg.size >= 0) {
-        excess -= seg.size;
-        return true;
+    if (this.failure || this.closed || !hasDeleteRetention(this.config)) return { segmentsDeleted: 0, bytesDeleted: 0 };
+    return this.deleteOldSegments(() => retentionBreach(this.config, this.segments, now));
+  }
+
+  /** Runs `fn` in the exclusive section (see the ordering invariants at the top). */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.exclusiveChain.then(fn);
+    this.exclusiveChain = p.catch(() => {});
+    return p;
+  }
+
+  /**
+   * Deletes inactive, finalized segments from the oldest while the predicate says so (or they lie
+   * below the log start offset). The log start offset moves first and is persisted; then the files
+   * are unlinked (open handles keep serving in-flight reads) and closed once idle. Deletion is
+   * immediate: Kafka's file.delete.delay.ms exists for readers without a reference, and every
+   * Brook reader holds one (LogSegment.acquire), so no delay is needed.
+   */
+  private deleteOldSegments(makePredicate: () => SegmentPredicate): Promise<RetentionResult> {
+    return this.exclusive(async () => {
+      const n = await deletablePrefix(this.segments, this.logStart, this.recoveryPoint, makePredicate());
+      if (n === 0) return { segmentsDeleted: 0, bytesDeleted: 0 };
+      const doomed = this.segments.slice(0, n);
+      this.segments = this.segments.slice(n);
+      const bytes = doomed.reduce((a, s) => a + s.size, 0);
+      try {
+        if (this.segments[0]!.baseOffset > this.logStart) {
+          this.logStart = this.segments[0]!.baseOffset;
+          await this.persistCheckpoint();
+        }
+        for (const seg of doomed) {
+          await deleteSegmentFiles(this.fs, seg);
+          await seg.retire();
+        }
+        await this.fs.syncDir(this.dir);
+      } catch (e) {
+        throw this.goOffline(e);
       }
-      if (retentionMs >= 0) {
-        await this.loadedSegment(i);
-        const ts = seg.maxTimestamp >= 0 ? seg.maxTimestamp : seg.createdMs;
-        if (now - ts > retentionMs) return true;
-      }
-      return false;
+      this.logger.info('deleted old segments', { dir: this.dir, segments: n, bytes, logStartOffset: this.logStart });
+      return { segmentsDeleted: n, bytesDeleted: bytes };
     });
   }
 
   /**
-   * Deletes inactive, finalized segments from the oldest while `shouldDelete` says so (or they lie
-   * below the log start offset). The log start offset moves first and is persisted; then the files
-   * are unlinked (open handles keep serving in-flight reads) and closed once idle.
+   * One compaction pass when cleanup.policy includes `compact` and the log is due for one
+   * (cleaning-schedule.ts); null when not due. Concurrent calls share the pass in progress.
    */
-  private async deleteOldSegments(shouldDelete: (seg: LogSegment, i: number) => boolean | Promise<boolean>): Promise<RetentionResult> {
-    let n = 0;
-    while (n < this.segments.length - 1) {
-      const seg = this.segments[n]!;
-      const next = this.segments[n + 1]!;
-      if (next.baseOffset > this.recoveryPoint) break; // not yet flushed and finalized
-      if (!(next.baseOffset <= this.logStart || (await shouldDelete(seg, n)))) break;
-      n++;
-    }
-    if (n === 0) return { segmentsDeleted: 0, bytesDeleted: 0 };
-    const doomed = this.segments.splice(0, n);
-    const bytes = doomed.reduce((a, s) => a + s.size, 0);
-    try {
-      if (this.segments[0]!.baseOffset > this.logStart) {
-        this.logStart = this.segments[0]!.baseOffset;
-        await this.persistCheckpoint();
-      }
-      for (const seg of doomed) {
-        await deleteSegmentFiles(this.fs, seg);
-        await seg.retire();
-      }
-      await this.fs.syncDir(this.dir);
-    } catch (e) {
-      throw this.goOffline(e);
-    }
-    this.logger.info('deleted old segments', { dir: this.dir, segments: n, bytes, logStartOffset: this.logStart });
-    return { segmentsDeleted: n, bytesDeleted: bytes };
+  compact(now = this.now()): Promise<CompactionPass | null> {
+    if (this.failure || this.closed || !isCompacted(this.config)) return Promise.resolve(null);
+    this.cleaning ??= this.runCompaction(now).finally(() => (this.cleaning = null));
+    return this.cleaning;
+  }
+
+  private async runCompaction(now: number): Promise<CompactionPass | null> {
+    this.cleanerState ??= await readCleanerCheckpoint(this.fs, this.dir);
+    const state = this.cleanerState;
+    const plan = await planCleaning({
+      segments: this.segments,
+      flushedUpTo: Math.min(this.recoveryPoint, this.hw),
+      firstDirtyOffset: Math.max(state.firstDirtyOffset, this.logStart),
+      deleteHorizonDueMs: state.deleteHorizonDueMs,
+      config: this.config,
+      now,
+    });
+    if (!plan) return null;
+    const result = await cleanSegments(this.cleanerHost(), plan.segmentCount, now);
+    this.cleanerState = { firstDirtyOffset: plan.endOffset, deleteHorizonDueMs: result.deleteHorizonDueMs };
+    await writeCleanerCheckpoint(this.fs, this.dir, this.cleanerState);
+    return { ...result, reason: plan.reason, dirtyRatio: plan.dirtyRatio };
+  }
+
+  private cleanerHost(): CleanerHost {
+    return {
+      fs: this.fs,
+      dir: this.dir,
+      logger: this.logger,
+      config: this.config,
+      segmentOptions: { indexIntervalBytes: this.config.indexIntervalBytes, logger: this.logger },
+      segments: () => this.segments,
+      exclusive: (fn) => this.exclusive(fn),
+      replaceSegments: (old, replacement) => {
+        const i = this.segments.indexOf(old[0]!);
+        if (i < 0 || !old.every((s, k) => this.segments[i + k] === s)) return false;
+        this.segments = [...this.segments.slice(0, i), replacement, ...this.segments.slice(i + old.length)];
+        return true;
+      },
+      fail: (cause) => this.goOffline(cause),
+    };
   }
 
   /**
    * Periodic work (driven by LogManager's task with an injectable clock): flush.ms, rolling an
-   * idle active segment after segment.ms, and retention.
+   * idle active segment, retention (when `retention`), and compaction on compacted topics.
+   * The idle roll is Brook's addition (Kafka rolls only on append): a non-empty active segment
+   * older than segment.ms (wall clock since it was created or opened; max.compaction.lag.ms caps
+   * it on compacted topics) is rolled so an idle topic's tail becomes eligible for retention and
+   * compaction.
    */
   async maintenance(now = this.now(), retention = true): Promise<RetentionResult> {
     if (this.failure || this.closed) return { segmentsDeleted: 0, bytesDeleted: 0 };
     if (this.firstUnflushedMs >= 0 && now - this.firstUnflushedMs >= this.config.flushMs) this.flusher.request();
-    if (this.active.size > 0 && now - this.active.createdMs >= this.config.segmentMs) {
-      const rolled = this.turn.then(() => (this.active.size > 0 && now - this.active.createdMs >= this.config.segmentMs ? this.roll(now) : undefined));
+    const idle = (): boolean => this.active.size > 0 && now - this.active.createdMs >= maxSegmentMs(this.config);
+    if (idle()) {
+      const rolled = this.turn.then(() => (idle() ? this.roll(now) : undefined));
       this.turn = rolled.catch(() => {});
       await rolled;
     }
-    return retention ? this.applyRetention(now) : { segmentsDeleted: 0, bytesDeleted: 0 };
+    const result = retention ? await this.applyRetention(now) : { segmentsDeleted: 0, bytesDeleted: 0 };
+    await this.compact(now);
+    return result;
   }
 
   /** Resolves once everything appended so far is durable. */
@@ -613,6 +629,8 @@ export class PartitionLog {
     if (this.closed) return;
     this.closed = true;
     await this.turn;
+    await this.cleaning?.catch(() => null);
+    await this.exclusiveChain;
     if (!this.failure) {
       try {
         await this.flusher.waitFor(this.logEnd);

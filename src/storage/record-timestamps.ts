@@ -2,8 +2,10 @@
 // of offset-for-timestamp (ListOffsets). Only this lookup walks records, and only the
 // `length, attributes, timestampDelta, offsetDelta` prefix of each (record format v2):
 //   length varint | attributes int8 | timestampDelta varlong | offsetDelta varint | key, value, headers...
-// Compressed batches are not decompressed here: the batch's base offset is answered instead
-// (the earliest offset the answer can be), which the caller documents.
+// Compressed batches are decompressed (only here: ListOffsets by timestamp is not a hot path, and
+// Kafka decompresses for it too) so the answer is the exact record, as Kafka's
+// LogSegment.findOffsetByTimestamp gives it. Offsets may have gaps inside a batch after compaction:
+// each record's own offset delta is used.
 import {
   RECORDS_OFFSET,
   batchBaseOffset,
@@ -15,6 +17,7 @@ import {
   batchTotalSize,
 } from '../protocol/records/batch-header.js';
 import { readSignedVarint, readSignedVarlong } from '../protocol/primitives/varint.js';
+import { forEachRecord } from '../protocol/records/record-reader.js';
 import type { VarintResult } from '../protocol/primitives/varint.js';
 import type { TimestampOffset } from './time-index.js';
 
@@ -28,7 +31,7 @@ export function firstRecordAtOrAfter(buf: Buffer, pos: number, target: number): 
   if (maxTs < target) return null;
   // LogAppendTime: every record carries the batch's max timestamp.
   if (batchTimestampType(buf, pos) === 1) return { offset: base, timestamp: maxTs };
-  if (batchCompression(buf, pos) !== 0) return { offset: base, timestamp: maxTs };
+  if (batchCompression(buf, pos) !== 0) return firstCompressedRecordAtOrAfter(buf, pos, target);
   const end = pos + batchTotalSize(buf, pos);
   const baseTs = batchBaseTimestamp(buf, pos);
   const count = batchRecordCount(buf, pos);
@@ -48,4 +51,23 @@ export function firstRecordAtOrAfter(buf: Buffer, pos: number, target: number): 
     // Malformed records: fall back to the batch, whose header passed the CRC check on append.
   }
   return { offset: base, timestamp: maxTs };
+}
+
+/** The compressed case: decompress the one batch and walk its records. */
+function firstCompressedRecordAtOrAfter(buf: Buffer, pos: number, target: number): TimestampOffset {
+  let found: TimestampOffset | null = null;
+  try {
+    const batch = buf.subarray(pos, pos + batchTotalSize(buf, pos));
+    forEachRecord(
+      batch,
+      0,
+      (r) => {
+        if (found === null && r.timestamp >= target) found = { offset: r.offset, timestamp: r.timestamp };
+      },
+      { verifyCrc: false },
+    );
+  } catch {
+    // Undecodable records (refused on produce, so unexpected): the batch's base offset stands.
+  }
+  return found ?? { offset: batchBaseOffset(buf, pos), timestamp: batchMaxTimestamp(buf, pos) };
 }
