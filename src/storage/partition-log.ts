@@ -28,33 +28,36 @@
 // - Any failed write or sync takes the partition offline for good (StorageError 'storage-error');
 //   it is never retried. Reads of offline partitions fail too.
 import {
-  batchCrcIsValid,
   batchLastOffsetDelta,
   batchMaxTimestamp,
   batchRecordCount,
   batchTotalSize,
-  checkBatchFraming,
   setBatchBaseOffset,
   setLogAppendTime,
 } from '../protocol/records/batch-header.js';
-import { DecodeError } from '../protocol/decode-error.js';
 import type { Logger } from '../util/logger.js';
 import { silentLogger } from '../util/logger.js';
-import { planCleaning } from './cleaning-schedule.js';
-import type { CleaningReason } from './cleaning-schedule.js';
-import { readCleanerCheckpoint, writeCleanerCheckpoint } from './cleaner-checkpoint.js';
-import type { CleanerCheckpoint } from './cleaner-checkpoint.js';
+import { validateAppend } from './append-validation.js';
 import { Flusher } from './flusher.js';
 import type { FileSystem } from './fs/file-system.js';
-import { hasDeleteRetention, isCompacted, maxSegmentMs } from './log-config.js';
+import { hasDeleteRetention, maxSegmentMs } from './log-config.js';
 import type { LogConfig } from './log-config.js';
-import { cleanSegments } from './log-cleaner.js';
-import type { CleanerHost, CompactionResult } from './log-cleaner.js';
 import { deleteSegmentFiles, loadLog } from './log-loader.js';
 import type { RecoveryReport } from './log-loader.js';
 import { LogSegment } from './log-segment.js';
 import type { SegmentOptions } from './log-segment.js';
 import { writeCheckpoint } from './partition-checkpoint.js';
+import { PartitionCompactor } from './partition-compaction.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  CompactionPass,
+  HighWatermarkPolicy,
+  PartitionLogOptions,
+  ReadOptions,
+  ReadResult,
+  RetentionResult,
+} from './partition-log-types.js';
 import { deletablePrefix, retentionBreach } from './partition-retention.js';
 import type { SegmentPredicate } from './partition-retention.js';
 import { maxTimestampOffset, offsetForTimestamp } from './partition-timestamps.js';
@@ -65,55 +68,17 @@ import { StorageError } from './storage-error.js';
 import { TailCache } from './tail-cache.js';
 import type { TimestampOffset } from './time-index.js';
 
-export type HighWatermarkPolicy = 'durable' | 'written';
-
-export interface PartitionLogOptions {
-  fs: FileSystem;
-  /** The partition directory, `<data-dir>/<topic>-<partition>`. */
-  dir: string;
-  config: LogConfig;
-  /** True when the data dir had the clean-shutdown marker (skip recovery). */
-  cleanShutdown?: boolean;
-  now?: () => number;
-  logger?: Logger;
-  highWatermarkPolicy?: HighWatermarkPolicy;
-  /** Bytes of recent appends served from memory (default 1 MiB; 0 disables). */
-  tailCacheBytes?: number;
-}
-
-export interface AppendOptions {
-  /** Acknowledge only after fdatasync (acks=all). */
-  durable: boolean;
-}
-
-export interface AppendResult {
-  baseOffset: number;
-  lastOffset: number;
-  /** The LogAppendTime stamped on the batches, or -1 under CreateTime. */
-  logAppendTimeMs: number;
-}
-
-export type ReadResult =
-  | { kind: 'records'; chunks: Buffer[]; bytes: number; nextOffset: number; highWatermark: number; logStartOffset: number }
-  | { kind: 'offset-out-of-range'; logStartOffset: number; logEndOffset: number; highWatermark: number };
-
-export interface ReadOptions {
-  /** Serve up to the high watermark (consumers, default) or the log end offset. */
-  upTo?: 'high-watermark' | 'log-end';
-}
-
-export interface RetentionResult {
-  segmentsDeleted: number;
-  bytesDeleted: number;
-}
-
-export type { CompactionResult } from './log-cleaner.js';
-
-/** One compaction pass: why it ran and what it did. */
-export interface CompactionPass extends CompactionResult {
-  reason: CleaningReason;
-  dirtyRatio: number;
-}
+export type {
+  AppendOptions,
+  AppendResult,
+  CompactionPass,
+  CompactionResult,
+  HighWatermarkPolicy,
+  PartitionLogOptions,
+  ReadOptions,
+  ReadResult,
+  RetentionResult,
+} from './partition-log-types.js';
 
 export class PartitionLog {
   private segments: LogSegment[];
@@ -134,8 +99,7 @@ export class PartitionLog {
   private firstUnflushedMs = -1;
   private checkpointChain: Promise<void> = Promise.resolve();
   private exclusiveChain: Promise<unknown> = Promise.resolve();
-  private cleaning: Promise<CompactionPass | null> | null = null;
-  private cleanerState: CleanerCheckpoint | null = null;
+  private readonly compactor: PartitionCompactor;
   /** segment.jitter.ms drawn for the active segment (Kafka's LogSegment.rollJitterMs). */
   private rollJitterMs: number;
   private readonly now: () => number;
@@ -162,6 +126,7 @@ export class PartitionLog {
     this.policy = options.highWatermarkPolicy ?? 'durable';
     this.cache = new TailCache(options.tailCacheBytes ?? 1 << 20);
     this.rollJitterMs = randomRollJitter(this.config);
+    this.compactor = this.makeCompactor();
     this.flusher = new Flusher(
       () => this.syncRound(),
       this.logEnd,
@@ -241,7 +206,7 @@ export class PartitionLog {
   append(records: Buffer, options: AppendOptions): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new StorageError('closed', 'the log is closed'));
     if (this.failure) return Promise.reject(this.failure);
-    const invalid = this.validate(records);
+    const invalid = validateAppend(records, this.config.maxMessageBytes);
     if (invalid) return Promise.reject(invalid);
     const result = this.turn.then(() => this.appendInTurn(records, options.durable));
     this.turn = result.catch(() => {});
@@ -250,26 +215,6 @@ export class PartitionLog {
       await this.flusher.waitFor(r.lastOffset + 1);
       return r;
     });
-  }
-
-  /** Framing, size and CRC checks of a produced buffer, before anything is written. */
-  private validate(records: Buffer): StorageError | null {
-    if (records.length === 0) return new StorageError('invalid-record', 'an append needs at least one batch');
-    try {
-      for (let pos = 0; pos < records.length; ) {
-        const size = checkBatchFraming(records, pos, records.length);
-        if (size > this.config.maxMessageBytes) {
-          return new StorageError('message-too-large', `batch of ${size} bytes exceeds max.message.bytes ${this.config.maxMessageBytes}`);
-        }
-        if (batchLastOffsetDelta(records, pos) < 0) return new StorageError('corrupt-message', 'negative lastOffsetDelta');
-        if (!batchCrcIsValid(records, pos)) return new StorageError('corrupt-message', 'record batch CRC-32C mismatch');
-        pos += size;
-      }
-    } catch (e) {
-      if (e instanceof DecodeError) return new StorageError('corrupt-message', `malformed record batch: ${e.message}`);
-      throw e;
-    }
-    return null;
   }
 
   private async appendInTurn(records: Buffer, durable: boolean): Promise<AppendResult> {
@@ -547,39 +492,32 @@ export class PartitionLog {
 
   /**
    * One compaction pass when cleanup.policy includes `compact` and the log is due for one
-   * (cleaning-schedule.ts); null when not due. Concurrent calls share the pass in progress.
+   * (partition-compaction.ts); null when not due. Concurrent calls share the pass in progress.
    */
   compact(now = this.now()): Promise<CompactionPass | null> {
-    if (this.failure || this.closed || !isCompacted(this.config)) return Promise.resolve(null);
-    this.cleaning ??= this.runCompaction(now).finally(() => (this.cleaning = null));
-    return this.cleaning;
+    if (this.failure || this.closed) return Promise.resolve(null);
+    return this.compactor.compact(now);
   }
 
-  private async runCompaction(now: number): Promise<CompactionPass | null> {
-    this.cleanerState ??= await readCleanerCheckpoint(this.fs, this.dir);
-    const state = this.cleanerState;
-    const plan = await planCleaning({
-      segments: this.segments,
-      flushedUpTo: Math.min(this.recoveryPoint, this.hw),
-      firstDirtyOffset: Math.max(state.firstDirtyOffset, this.logStart),
-      deleteHorizonDueMs: state.deleteHorizonDueMs,
-      config: this.config,
-      now,
-    });
-    if (!plan) return null;
-    const result = await cleanSegments(this.cleanerHost(), plan.segmentCount, now);
-    this.cleanerState = { firstDirtyOffset: plan.endOffset, deleteHorizonDueMs: result.deleteHorizonDueMs };
-    await writeCleanerCheckpoint(this.fs, this.dir, this.cleanerState);
-    return { ...result, reason: plan.reason, dirtyRatio: plan.dirtyRatio };
-  }
-
-  private cleanerHost(): CleanerHost {
-    return {
+  private makeCompactor(): PartitionCompactor {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const log = this;
+    return new PartitionCompactor({
       fs: this.fs,
       dir: this.dir,
       logger: this.logger,
-      config: this.config,
-      segmentOptions: { indexIntervalBytes: this.config.indexIntervalBytes, logger: this.logger },
+      get config() {
+        return log.config;
+      },
+      get segmentOptions() {
+        return { indexIntervalBytes: log.config.indexIntervalBytes, logger: log.logger };
+      },
+      get logStartOffset() {
+        return log.logStart;
+      },
+      get flushedUpTo() {
+        return Math.min(log.recoveryPoint, log.hw);
+      },
       segments: () => this.segments,
       exclusive: (fn) => this.exclusive(fn),
       replaceSegments: (old, replacement) => {
@@ -589,7 +527,7 @@ export class PartitionLog {
         return true;
       },
       fail: (cause) => this.goOffline(cause),
-    };
+    });
   }
 
   /**
@@ -629,7 +567,7 @@ export class PartitionLog {
     if (this.closed) return;
     this.closed = true;
     await this.turn;
-    await this.cleaning?.catch(() => null);
+    await this.compactor.idle();
     await this.exclusiveChain;
     if (!this.failure) {
       try {

@@ -1,0 +1,57 @@
+// One partition's compaction driver: decides when a pass is due (cleaning-schedule.ts), runs it
+// (log-cleaner.ts) and persists where the dirty part now starts (cleaner-checkpoint.ts). Kafka
+// splits this between LogCleanerManager (which log, which offsets) and LogCleaner (the pass);
+// Brook cleans each log from its own maintenance, so one small driver per partition suffices.
+//
+// At most one pass runs per partition; concurrent requests share it. The checkpoint is written
+// after the pass's last swap, so a crash in between only means the next pass sees that range as
+// dirty again and cleans it once more (cleaning is idempotent: a clean log cleans to itself).
+import { planCleaning } from './cleaning-schedule.js';
+import { readCleanerCheckpoint, writeCleanerCheckpoint } from './cleaner-checkpoint.js';
+import type { CleanerCheckpoint } from './cleaner-checkpoint.js';
+import { isCompacted } from './log-config.js';
+import { cleanSegments } from './log-cleaner.js';
+import type { CleanerHost } from './log-cleaner.js';
+import type { CompactionPass } from './partition-log-types.js';
+
+export interface CompactionHost extends CleanerHost {
+  readonly logStartOffset: number;
+  /** min(recovery point, high watermark): only flushed, finalized segments are cleaned. */
+  readonly flushedUpTo: number;
+}
+
+export class PartitionCompactor {
+  private running: Promise<CompactionPass | null> | null = null;
+  private state: CleanerCheckpoint | null = null;
+
+  constructor(private readonly host: CompactionHost) {}
+
+  compact(now: number): Promise<CompactionPass | null> {
+    if (!isCompacted(this.host.config)) return Promise.resolve(null);
+    this.running ??= this.pass(now).finally(() => (this.running = null));
+    return this.running;
+  }
+
+  /** Resolves once no pass is running (errors are the pass caller's). */
+  async idle(): Promise<void> {
+    await this.running?.catch(() => null);
+  }
+
+  private async pass(now: number): Promise<CompactionPass | null> {
+    const host = this.host;
+    this.state ??= await readCleanerCheckpoint(host.fs, host.dir);
+    const plan = await planCleaning({
+      segments: host.segments(),
+      flushedUpTo: host.flushedUpTo,
+      firstDirtyOffset: Math.max(this.state.firstDirtyOffset, host.logStartOffset),
+      deleteHorizonDueMs: this.state.deleteHorizonDueMs,
+      config: host.config,
+      now,
+    });
+    if (!plan) return null;
+    const result = await cleanSegments(host, plan.segmentCount, now);
+    this.state = { firstDirtyOffset: plan.endOffset, deleteHorizonDueMs: result.deleteHorizonDueMs };
+    await writeCleanerCheckpoint(host.fs, host.dir, this.state);
+    return { ...result, reason: plan.reason, dirtyRatio: plan.dirtyRatio };
+  }
+}

@@ -1,0 +1,57 @@
+// The public types of PartitionLog's API (options and results), kept apart from the class so the
+// class file holds behaviour only. Re-exported by partition-log.ts and index.ts.
+import type { Logger } from '../util/logger.js';
+import type { CleaningReason } from './cleaning-schedule.js';
+import type { FileSystem } from './fs/file-system.js';
+import type { LogConfig } from './log-config.js';
+import type { CompactionResult } from './log-cleaner.js';
+
+export type HighWatermarkPolicy = 'durable' | 'written';
+
+export interface PartitionLogOptions {
+  fs: FileSystem;
+  /** The partition directory, `<data-dir>/<topic>-<partition>`. */
+  dir: string;
+  config: LogConfig;
+  /** True when the data dir had the clean-shutdown marker (skip recovery). */
+  cleanShutdown?: boolean;
+  now?: () => number;
+  logger?: Logger;
+  highWatermarkPolicy?: HighWatermarkPolicy;
+  /** Bytes of recent appends served from memory (default 1 MiB; 0 disables). */
+  tailCacheBytes?: number;
+}
+
+export interface AppendOptions {
+  /** Acknowledge only after fdatasync (acks=all). */
+  durable: boolean;
+}
+
+export interface AppendResult {
+  baseOffset: number;
+  lastOffset: number;
+  /** The LogAppendTime stamped on the batches, or -1 under CreateTime. */
+  logAppendTimeMs: number;
+}
+
+export type ReadResult =
+  | { kind: 'records'; chunks: Buffer[]; bytes: number; nextOffset: number; highWatermark: number; logStartOffset: number }
+  | { kind: 'offset-out-of-range'; logStartOffset: number; logEndOffset: number; highWatermark: number };
+
+export interface ReadOptions {
+  /** Serve up to the high watermark (consumers, default) or the log end offset. */
+  upTo?: 'high-watermark' | 'log-end';
+}
+
+export interface RetentionResult {
+  segmentsDeleted: number;
+  bytesDeleted: number;
+}
+
+export type { CompactionResult } from './log-cleaner.js';
+
+/** One compaction pass: why it ran and what it did. */
+export interface CompactionPass extends CompactionResult {
+  reason: CleaningReason;
+  dirtyRatio: number;
+}
