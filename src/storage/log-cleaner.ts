@@ -64,9 +64,11 @@ const WRITE_CHUNK = 1 << 20;
 /** Relative offsets are int32 in the indexes (as Kafka's LogCleaner.groupSegmentsBySize checks). */
 const MAX_OFFSET_SPAN = 0x7fff_0000;
 
-/** Cleans the first `count` segments of the host's log at time `now`. */
-export async function cleanSegments(host: CleanerHost, count: number, now: number): Promise<CompactionResult> {
-  const all = host.segments();
+/**
+ * Cleans the first `count` segments of `all` (a snapshot of the host's segment list, taken and
+ * acquired by the caller before it planned the pass) at time `now`.
+ */
+export async function cleanSegments(host: CleanerHost, all: readonly LogSegment[], count: number, now: number): Promise<CompactionResult> {
   const range = all.slice(0, count);
   const release = acquireFrom(range, 0);
   try {

@@ -13,6 +13,7 @@ import { isCompacted } from './log-config.js';
 import { cleanSegments } from './log-cleaner.js';
 import type { CleanerHost } from './log-cleaner.js';
 import type { CompactionPass } from './partition-log-types.js';
+import { acquireFrom } from './segment-list.js';
 
 export interface CompactionHost extends CleanerHost {
   readonly logStartOffset: number;
@@ -39,19 +40,28 @@ export class PartitionCompactor {
 
   private async pass(now: number): Promise<CompactionPass | null> {
     const host = this.host;
-    this.state ??= await readCleanerCheckpoint(host.fs, host.dir);
-    const plan = await planCleaning({
-      segments: host.segments(),
-      flushedUpTo: host.flushedUpTo,
-      firstDirtyOffset: Math.max(this.state.firstDirtyOffset, host.logStartOffset),
-      deleteHorizonDueMs: this.state.deleteHorizonDueMs,
-      config: host.config,
-      now,
-    });
-    if (!plan) return null;
-    const result = await cleanSegments(host, plan.segmentCount, now);
-    this.state = { firstDirtyOffset: plan.endOffset, deleteHorizonDueMs: result.deleteHorizonDueMs };
-    await writeCleanerCheckpoint(host.fs, host.dir, this.state);
-    return { ...result, reason: plan.reason, dirtyRatio: plan.dirtyRatio };
+    // One snapshot of the segment list for planning and cleaning, held from before the first await
+    // so retention or DeleteRecords cannot close these segments under the pass (segment-list.ts);
+    // each swap re-checks that its group is still in the log.
+    const segments = host.segments();
+    const release = acquireFrom(segments, 0);
+    try {
+      this.state ??= await readCleanerCheckpoint(host.fs, host.dir);
+      const plan = await planCleaning({
+        segments,
+        flushedUpTo: host.flushedUpTo,
+        firstDirtyOffset: Math.max(this.state.firstDirtyOffset, host.logStartOffset),
+        deleteHorizonDueMs: this.state.deleteHorizonDueMs,
+        config: host.config,
+        now,
+      });
+      if (!plan) return null;
+      const result = await cleanSegments(host, segments, plan.segmentCount, now);
+      this.state = { firstDirtyOffset: plan.endOffset, deleteHorizonDueMs: result.deleteHorizonDueMs };
+      await writeCleanerCheckpoint(host.fs, host.dir, this.state);
+      return { ...result, reason: plan.reason, dirtyRatio: plan.dirtyRatio };
+    } finally {
+      release();
+    }
   }
 }

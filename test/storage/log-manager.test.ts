@@ -10,6 +10,7 @@ import type { FsFixture } from './helpers/fs-impls.js';
 import { fsImplementations } from './helpers/fs-impls.js';
 import { simpleBatch } from './helpers/batches.js';
 import { FakeClock } from './helpers/logs.js';
+import { compactModel, keyedBatch, readKeyed } from './helpers/keyed.js';
 
 for (const impl of fsImplementations) {
   describe(`log manager (${impl.name} fs)`, () => {
@@ -86,6 +87,19 @@ for (const impl of fsImplementations) {
       await m.runMaintenance();
       assert.equal(log.segmentCount, 1);
       m.startBackgroundTasks(60_000);
+      await m.close();
+    });
+
+    it('compacts compacted topics from maintenance (broker-level cleaner defaults apply)', async () => {
+      const m = await open({ 'log.cleaner.min.cleanable.ratio': '0.1' });
+      await m.createTopic('__consumer_offsets', 1, { 'cleanup.policy': 'compact', 'segment.bytes': '400' });
+      const log = m.getLog('__consumer_offsets', 0)!;
+      assert.equal(log.logConfig.minCleanableDirtyRatio, 0.1);
+      for (let i = 0; i < 30; i++) await log.append(keyedBatch([{ key: `g${i % 3}`, value: `offset-${i}` }]), { durable: true });
+      await log.flush();
+      const before = await readKeyed(log);
+      await m.runMaintenance();
+      assert.deepEqual(await readKeyed(log), compactModel(before, log.segmentBaseOffsets.at(-1)!, false));
       await m.close();
     });
   });
