@@ -18,3 +18,14 @@ export type {
   MessageToProduce,
   ProduceResult,
 } from '@platformatic/kafka';
+export { ClientFacingError, explainClientError, isNetworkError, kafkaErrorName } from './errors.js';
+export { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, committedOffsets, listOffsetsAt, partitionKey } from './offsets.js';
+export type { TopicPartition } from './offsets.js';
+export { LogReader } from './log-reader.js';
+export type { FetchPosition, FetchRound, FetchedRecord, LogReaderOptions } from './log-reader.js';
+export { checkBrokersReachable } from './connection-check.js';
+// brook/streams runtime: commits with metadata, and the raw fetch types its partition reader uses.
+export { GroupOffsets, OffsetCommitError, FENCED_COMMIT_CODES } from './group-offsets.js';
+export type { CommittedOffset, OffsetWithMetadata } from './group-offsets.js';
+export type { ClusterMetadata, GroupPartitionsAssigner, KafkaRecord, RecordsBatch } from '@platformatic/kafka';
+export type { FetchResponse, FetchRequestTopic } from './fetch-types.js';

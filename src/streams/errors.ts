@@ -9,7 +9,13 @@ export type StreamsErrorCode =
   | 'STORE_NOT_FOUND' // ctx.store(name) for a store the processor did not declare
   | 'STORE_CLOSED' // a store used after close
   | 'TASK_FAILED' // a processor (or async mapper) threw; the task stops
-  | 'TASK_CLOSED'; // a task used after close
+  | 'TASK_CLOSED' // a task used after close
+  | 'TOPIC_NOT_FOUND' // a source or output topic the app needs does not exist
+  | 'NOT_COPARTITIONED' // topics read by one sub-topology (a join) have different partition counts
+  | 'FETCH_FAILED' // the broker refused a fetch for an input or changelog partition
+  | 'PRODUCE_FAILED' // an output or changelog write was not acknowledged
+  | 'BROKER_UNAVAILABLE' // the brokers cannot be reached (lost connection, all retries spent)
+  | 'APP_CLOSED'; // the running app was used after close
 
 export class StreamsError extends Error {
   readonly code: StreamsErrorCode;

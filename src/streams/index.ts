@@ -1,6 +1,7 @@
 // brook/streams: typed stream processing on Kafka-compatible topics.
 
 export { App, type AppOptions, type SourceOptions } from './dsl/app.js';
+export type { RunningApp } from './runtime/kafka-runtime.js';
 export type { Materialized } from './dsl/builder.js';
 export { keyValueStore, sessionStore, windowStore } from './dsl/stores.js';
 export type {

@@ -2,6 +2,8 @@
 // topology (plus the app's runtime options) is what the TestDriver and the Kafka runtime run.
 // This module is the DSL's composition root: it wires the implementations together in a Kit.
 
+import type { StreamsError } from '../errors.js';
+import type { RunningApp } from '../runtime/kafka-runtime.js';
 import type { Serde } from '../serdes.js';
 import type { Processor } from '../engine/processor.js';
 import type { DeserializationErrorPolicy } from '../engine/task.js';
@@ -25,8 +27,18 @@ export interface AppOptions {
   stateDir?: string;
   /** Undecodable records: 'fail' (default) stops the task, 'skip' counts and drops, or a dead-letter topic. */
   onDeserializationError?: DeserializationErrorPolicy;
-  /** How often the runtime commits. Default 30 s at-least-once, as Kafka Streams. */
+  /** How often the Kafka runtime commits, ms. Default 1000 (see runtime/kafka-runtime.ts for why not Kafka Streams' 30 s). */
   commitIntervalMs?: number;
+  /** Kafka client id of this instance; default `<appId>-<pid>`. */
+  clientId?: string;
+  /** Group session timeout, ms (default 10000): how soon the others take over a dead instance's tasks. */
+  sessionTimeoutMs?: number;
+  /** Group heartbeat interval, ms (default a third of the session timeout). */
+  heartbeatIntervalMs?: number;
+  /** Connection attempts of the Kafka clients before the app fails with BROKER_UNAVAILABLE. */
+  retries?: number;
+  /** Called once if the running app fails (a task error, a serde error under 'fail', lost brokers). */
+  onError?: (error: StreamsError) => void;
 }
 
 export interface SourceOptions<K, V> {
@@ -105,5 +117,16 @@ export class App {
 
   describe(): string {
     return this.builder.topology.describe();
+  }
+
+  /**
+   * Run this app against Kafka-compatible brokers (`brokers`, else BROOK_BROKERS, else
+   * localhost:9092): creates internal topics, joins the group `appId`, restores state and
+   * processes until `close()`. Start several instances to share the work.
+   */
+  async start(): Promise<RunningApp> {
+    // Loaded on demand, so TestDriver-only users never load the Kafka client.
+    const { startApp } = await import('../runtime/kafka-runtime.js');
+    return startApp(this);
   }
 }

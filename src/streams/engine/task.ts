@@ -13,6 +13,7 @@ import { StreamsError, serdeError } from '../errors.js';
 import { createStore } from '../stores/create-store.js';
 import type { StateStore } from '../stores/store.js';
 import { newTaskMetrics, type TaskMetrics } from './metrics.js';
+import { restoreStore } from './restore.js';
 import type { Processor, ProcessorContext, PunctuationType, RecordContext } from './processor.js';
 import type { SinkNode, SourceNode, Subtopology, Topology } from './topology.js';
 import {
@@ -142,7 +143,10 @@ export class StreamTask {
     this.onDeserializationError = options.onDeserializationError ?? 'fail';
   }
 
-  /** Open stores, restore them from their changelogs, then initialize processors. */
+  /**
+   * Open stores, restore them from their changelogs (up to the committed changelog ends, repairing
+   * the uncommitted tail: engine/restore.ts), then initialize processors.
+   */
   async initialize(reader: ChangelogReader, committed: CommittedState = {}): Promise<void> {
     if (this.state !== 'created') throw new StreamsError('TASK_CLOSED', `task ${this.id} already initialized`);
     this.readMetadata(committed.metadata);
@@ -151,16 +155,16 @@ export class StreamTask {
       const spec = this.topology.stores.get(name)!;
       const store = await createStore(spec, { stateDir: this.options.stateDir, appId: this.topology.appId, taskId: this.id });
       this.stores.set(name, store);
-      const from = store.checkpoint() ?? 0n;
-      for await (const batch of reader.read(spec.changelogTopic, this.partition, from)) {
-        store.restoreBatch(batch);
-        this.metrics.restoredRecords += batch.length;
-      }
       const topic = spec.changelogTopic;
       const partition = this.partition;
-      store.init({
-        log: (key, value) => this.collector.send({ topic, partition, timestamp: this.currentTimestamp, key, value }),
+      const limit = committed.changelogEnds ? (committed.changelogEnds.get(topic) ?? 0n) : undefined;
+      const repairs = await restoreStore(store, reader, topic, partition, limit, (n) => {
+        this.metrics.restoredRecords += n;
       });
+      const log = (key: Buffer, value: Buffer | null) => this.collector.send({ topic, partition, timestamp: this.currentTimestamp, key, value });
+      const now = this.clock.now();
+      for (const r of repairs) this.collector.send({ topic, partition, timestamp: now, key: r.key, value: r.value });
+      store.init({ log });
     }
     this.metrics.restoring = false;
     this.wireNodes();

@@ -94,6 +94,12 @@ export interface CommitPoint {
 /** What the runtime knows from the consumer group about this task's inputs when it starts. */
 export interface CommittedState {
   readonly metadata?: string | undefined;
+  /**
+   * Changelog topic -> the task's changelog end offset at its last commit (engine/commit-metadata.ts).
+   * When given, stores restore only up to it and the uncommitted tail is repaired; a changelog
+   * missing from a given map restores nothing. Undefined: restore everything.
+   */
+  readonly changelogEnds?: ReadonlyMap<string, bigint> | undefined;
 }
 
 /** Changelog end offsets after the producer's acknowledgement, keyed by `${topic}:${partition}`. */

@@ -119,6 +119,13 @@ export class LmdbKeyValueStore<K, V> implements KeyValueStore<K, V> {
     });
   }
 
+  changelogValue(key: Buffer): Buffer | null {
+    const p = this.pending.get(this.ids.ofBytes(key));
+    if (p) return p.valueBytes;
+    const bytes = this.data.getBinary(key);
+    return bytes === undefined ? null : Buffer.from(bytes);
+  }
+
   get(key: K): V | undefined {
     const id = this.ids.of(key);
     const p = this.pending.get(id);

@@ -24,6 +24,11 @@ export interface StateStore {
   /** Next changelog offset to restore from, when the store kept a valid local copy; else undefined (restore everything). */
   checkpoint(): bigint | undefined;
   restoreBatch(records: readonly ChangelogRecord[]): void;
+  /**
+   * The serialized value the local copy holds for a changelog key (null: none). Only stores with
+   * a checkpoint need it: restore repairs keys whose committed value predates the checkpoint.
+   */
+  changelogValue?(key: Buffer): Buffer | null;
   /** Make local writes durable (persistent stores); called while the task commits. */
   flush(): Promise<void>;
   /** The changelog end offset the producer acknowledged at the last commit (persistent stores checkpoint it on clean close). */

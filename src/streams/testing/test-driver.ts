@@ -11,6 +11,7 @@ import { toMillis, type Duration } from '../duration.js';
 import type { Serde } from '../serdes.js';
 import type { App } from '../dsl/app.js';
 import type { TaskMetrics } from '../engine/metrics.js';
+import { decodeCommitMetadata, encodeCommitMetadata } from '../engine/commit-metadata.js';
 import { StreamTask } from '../engine/task.js';
 import { topicPartitionKey, type RecordCollector, type RecordHeader } from '../engine/transport.js';
 import type { StateStore } from '../stores/store.js';
@@ -186,12 +187,16 @@ export class TestDriver {
     const group = this.app.appId;
     for (const task of this.tasks.values()) {
       const point = await task.prepareCommit();
-      for (const o of point.offsets) this.cluster.commit(group, o.topic, o.partition, { offset: o.offset, metadata: point.metadata });
       const ends = new Map<string, bigint>();
+      const byTopic = new Map<string, bigint>();
       for (const name of task.storeNames()) {
         const topic = this.app.topology().stores.get(name)!.changelogTopic;
-        ends.set(topicPartitionKey(topic, task.partition), this.cluster.endOffset(topic, task.partition));
+        const end = this.cluster.endOffset(topic, task.partition);
+        ends.set(topicPartitionKey(topic, task.partition), end);
+        byTopic.set(topic, end);
       }
+      const metadata = encodeCommitMetadata(point.metadata, byTopic);
+      for (const o of point.offsets) this.cluster.commit(group, o.topic, o.partition, { offset: o.offset, metadata });
       await task.postCommit(ends);
     }
   }
@@ -231,7 +236,8 @@ export class TestDriver {
           onDeserializationError: this.app.options.onDeserializationError,
         });
         const committed = sub.sourceTopics.map((t) => this.cluster.committed(this.app.appId, t, p)).find((c) => c !== undefined);
-        await task.initialize(reader, { metadata: committed?.metadata });
+        const decoded = decodeCommitMetadata(committed?.metadata);
+        await task.initialize(reader, { metadata: decoded?.task, changelogEnds: decoded?.changelogEnds ?? new Map() });
         this.tasks.set(task.id, task);
       }
     }

@@ -1,0 +1,39 @@
+// Reads changelog partitions for restore with a consumer that never joins a group: it lists the
+// partition's end offset once, at the call, and fetches from the requested offset up to it
+// (Kafka Streams' restore consumer does the same with assign + seek). It also records the end
+// offsets it saw, which are a restored task's changelog ends until it writes something.
+
+import type { Consumer } from '../../client/index.js';
+import { topicPartitionKey, type ChangelogReader, type ChangelogRecord } from '../engine/transport.js';
+import { fetchPartitions } from './partition-fetch.js';
+
+export class KafkaChangelogReader implements ChangelogReader {
+  /** `${topic}:${partition}` -> end offset at the last read. */
+  readonly ends = new Map<string, bigint>();
+
+  constructor(private readonly consumer: Consumer) {}
+
+  async *read(topic: string, partition: number, fromOffset: bigint): AsyncIterable<readonly ChangelogRecord[]> {
+    const metadata = await this.consumer.metadata({ topics: [topic], forceUpdate: true });
+    if (!metadata.topics.has(topic)) return;
+    const offsets = await this.consumer.listOffsets({ topics: [topic], partitions: { [topic]: [partition] }, timestamp: -1n });
+    const end = offsets.get(topic)?.[partition] ?? 0n;
+    this.ends.set(topicPartitionKey(topic, partition), end);
+    let position = fromOffset;
+    while (position < end) {
+      const [fetched] = await fetchPartitions(this.consumer, metadata, [{ topic, partition, offset: position }], {
+        maxWaitMs: 0,
+        maxBytes: 16 << 20,
+        maxBytesPerPartition: 16 << 20,
+      });
+      if (!fetched || fetched.next <= position) break; // nothing more is readable (truncated, or compacted away)
+      const batch: ChangelogRecord[] = [];
+      for (const r of fetched.records) {
+        if (r.offset >= end) break;
+        if (r.key !== null) batch.push({ offset: r.offset, key: r.key, value: r.value, timestamp: r.timestamp });
+      }
+      position = fetched.next;
+      if (batch.length > 0) yield batch;
+    }
+  }
+}

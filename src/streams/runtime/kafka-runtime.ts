@@ -1,0 +1,163 @@
+// App.start(): the composition root of the Kafka runtime. It wires the parts and owns their
+// lifecycle; the logic lives in the modules it composes:
+//   topic-plan / topic-admin   partition counts, co-partitioning checks, internal topic creation
+//   task-assignor              whole tasks per group member (the group leader runs it)
+//   task-manager               tasks from assignments, restore, the commit barrier
+//   stream-thread              the fetch/process/punctuate/commit loop
+//   kafka-collector            outputs and changelog writes through one producer (acks=all)
+//   changelog-reader           restore through a consumer that never joins the group
+//
+// Several instances with the same appId share the work: one consumer group named after the app,
+// one member per instance. Instances should run the same topology.
+
+import { createAdmin, createConsumer, createProducer, FENCED_COMMIT_CODES, GroupOffsets, OffsetCommitError, resolveBrokers } from '../../client/index.js';
+import type { Admin, Consumer, ConsumerOptions, Producer } from '../../client/index.js';
+import { StreamsError } from '../errors.js';
+import type { App } from '../dsl/app.js';
+import type { TaskMetrics } from '../engine/metrics.js';
+import type { StateStore } from '../stores/store.js';
+import { KafkaChangelogReader } from './changelog-reader.js';
+import { KafkaRecordCollector } from './kafka-collector.js';
+import { toStreamsError } from './runtime-errors.js';
+import { StreamThread } from './stream-thread.js';
+import { taskAssignor } from './task-assignor.js';
+import { TaskManager } from './task-manager.js';
+import { createInternalTopics, outputTopics, partitionCounts } from './topic-admin.js';
+import { planTopics } from './topic-plan.js';
+
+/** A running app instance. */
+export interface RunningApp {
+  readonly appId: string;
+  /** Resolves once this instance has its first assignment, with stores restored. */
+  readonly ready: Promise<void>;
+  /** Resolves after close(); rejects with a StreamsError if the instance failed. */
+  readonly done: Promise<void>;
+  /** Per-task metrics of the tasks running here: records in/out, late drops, skipped, lag, restore progress. */
+  metrics(): Record<string, TaskMetrics>;
+  /** Ids of the tasks running here (`<sub-topology>_<partition>`). */
+  tasks(): string[];
+  /** The local instance of a store for a partition, if that task runs here. */
+  store<S extends StateStore>(name: string, partition: number): S | undefined;
+  /** Commit now (waits for acknowledgements first). */
+  commit(): Promise<void>;
+  /** Graceful shutdown: stop fetching, commit, close tasks and leave the group. */
+  close(): Promise<void>;
+}
+
+/** Kafka Streams' at-least-once default is 30 s; 1 s bounds what a failure makes an instance redo, at one small commit per second. */
+export const DEFAULT_COMMIT_INTERVAL_MS = 1_000;
+
+export async function startApp(app: App): Promise<RunningApp> {
+  const options = app.options;
+  const topology = app.topology();
+  const brokers = options.brokers && options.brokers.length > 0 ? options.brokers : resolveBrokers(undefined);
+  const clientId = options.clientId ?? `${app.appId}-${process.pid}`;
+  const client = { brokers, clientId, ...(options.retries !== undefined ? { retries: options.retries } : {}) };
+  const closers: Array<() => Promise<void>> = [];
+  const closeClients = async () => {
+    for (const c of closers.splice(0).reverse()) await c().catch(() => {});
+  };
+  try {
+    const admin: Admin = createAdmin(client);
+    closers.push(() => admin.close());
+    const dlq = typeof options.onDeserializationError === 'object' ? [options.onDeserializationError.deadLetterTopic] : [];
+    const outputs = [...outputTopics(topology), ...dlq];
+    const known = [...topology.sourceTopics(), ...topology.internalTopics.keys(), ...outputs];
+    const existing = await partitionCounts(admin, known);
+    const plan = planTopics(topology, existing);
+    for (const t of outputs) {
+      if (!existing.has(t)) throw new StreamsError('TOPIC_NOT_FOUND', `output topic '${t}' does not exist; create it before starting app '${app.appId}'`);
+    }
+    await createInternalTopics(admin, topology, plan.internal, existing);
+    const counts = new Map([...existing, ...plan.internal]);
+
+    const producer: Producer = createProducer(client, {});
+    closers.push(() => producer.close());
+    const collector = new KafkaRecordCollector(producer, (topic) => {
+      const n = counts.get(topic);
+      if (n === undefined) throw new StreamsError('TOPIC_NOT_FOUND', `app '${app.appId}' writes to '${topic}', which did not exist when it started`);
+      return n;
+    });
+    const restoreConsumer: Consumer = createConsumer(client, { groupId: `${app.appId}-restore`, autocommit: false });
+    closers.push(() => restoreConsumer.close());
+    const reader = new KafkaChangelogReader(restoreConsumer);
+
+    const sessionTimeout = options.sessionTimeoutMs ?? 10_000;
+    const heartbeatInterval = options.heartbeatIntervalMs ?? Math.max(100, Math.floor(sessionTimeout / 3));
+    // Omit<> over the library's union of group-protocol options loses the classic-protocol
+    // fields, hence the annotation.
+    const groupOptions: ConsumerOptions<Buffer, Buffer, Buffer, Buffer> = {
+      clientId,
+      bootstrapBrokers: brokers,
+      groupId: app.appId,
+      autocommit: false,
+      sessionTimeout,
+      heartbeatInterval,
+      rebalanceTimeout: Math.max(sessionTimeout, 30_000),
+      partitionAssigner: taskAssignor(topology),
+    };
+    const consumer: Consumer = createConsumer(client, groupOptions);
+    closers.push(() => consumer.close()); // leaves the group, so the others take over at once
+    const offsets = new GroupOffsets(consumer);
+    closers.push(() => offsets.close());
+    const tasks = new TaskManager(topology, collector, reader, offsets, {
+      stateDir: options.stateDir,
+      onDeserializationError: options.onDeserializationError,
+    });
+    const thread = new StreamThread(consumer, tasks, collector, {
+      commitIntervalMs: options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS,
+      fetch: { maxWaitMs: 250, maxBytes: 8 << 20, maxBytesPerPartition: 4 << 20 },
+      isFenced: (e) => e instanceof OffsetCommitError && FENCED_COMMIT_CODES.has(e.errorCode),
+      now: () => Date.now(),
+    });
+    consumer.topics.trackAll(...topology.sourceTopics());
+    await consumer.joinGroup({ sessionTimeout, heartbeatInterval, rebalanceTimeout: Math.max(sessionTimeout, 30_000) });
+
+    let failure: StreamsError | undefined;
+    let closing: Promise<void> | undefined;
+    const running = thread.run().catch(async (e: unknown) => {
+      failure = toStreamsError(e, brokers, 'processing');
+      await tasks.closeAll().catch(() => {});
+      await closeClients();
+      options.onError?.(failure);
+    });
+    const done = running.then(() => {
+      if (failure) throw failure;
+    });
+    done.catch(() => {}); // observed through `done` by whoever cares; never an unhandled rejection
+    const ready = Promise.race([thread.assigned, done]);
+    ready.catch(() => {});
+
+    return {
+      appId: app.appId,
+      ready,
+      done,
+      metrics: () => tasks.metrics(),
+      tasks: () => [...tasks.tasks.keys()],
+      store: <S extends StateStore>(name: string, partition: number): S | undefined => {
+        for (const t of tasks.tasks.values()) if (t.partition === partition && t.storeNames().includes(name)) return t.store(name) as S;
+        return undefined;
+      },
+      commit: async () => {
+        if (failure) throw failure;
+        thread.requestCommit();
+        await thread.commit();
+      },
+      close: () =>
+        (closing ??= (async () => {
+          thread.stop();
+          await running;
+          if (failure) throw failure;
+          try {
+            await thread.commit();
+          } finally {
+            await tasks.closeAll();
+            await closeClients();
+          }
+        })()),
+    };
+  } catch (e) {
+    await closeClients();
+    throw toStreamsError(e, brokers, `starting app '${app.appId}'`);
+  }
+}

@@ -1,0 +1,99 @@
+// One Fetch round for a set of partitions at given offsets, decoded into the engine's
+// ConsumedRecords. Used by the main loop (assigned input partitions) and by changelog restore.
+// Records come back batch by batch as the broker stored them; a batch may start before the
+// requested offset (Kafka returns whole batches), so earlier records are dropped here. Control
+// batches (transaction markers) carry no data and only advance the position.
+
+import type { ClusterMetadata, Consumer, FetchRequestTopic, RecordsBatch } from '../../client/index.js';
+import { StreamsError } from '../errors.js';
+import type { ConsumedRecord, RecordHeader } from '../engine/transport.js';
+
+export interface FetchPosition {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: bigint;
+}
+
+export interface FetchedPartition {
+  readonly topic: string;
+  readonly partition: number;
+  /** The offset this fetch was asked for: results are only valid while the position is still that. */
+  readonly requested: bigint;
+  readonly records: ConsumedRecord[];
+  /** Position after these records (past control batches too). */
+  readonly next: bigint;
+  readonly highWatermark: bigint;
+}
+
+export interface FetchLimits {
+  readonly maxWaitMs: number;
+  readonly maxBytes: number;
+  readonly maxBytesPerPartition: number;
+}
+
+const CONTROL_BATCH = 0x20; // attributes bit 5: a transaction marker batch
+
+export async function fetchPartitions(
+  consumer: Consumer,
+  metadata: ClusterMetadata,
+  positions: readonly FetchPosition[],
+  limits: FetchLimits,
+): Promise<FetchedPartition[]> {
+  const byLeader = new Map<number, Map<string, FetchRequestTopic>>();
+  const topicNames = new Map<string, string>();
+  const requested = new Map<string, bigint>();
+  for (const p of positions) {
+    const t = metadata.topics.get(p.topic);
+    const leader = t?.partitions[p.partition]?.leader;
+    if (!t || leader === undefined) throw new StreamsError('TOPIC_NOT_FOUND', `no metadata for ${p.topic}-${p.partition}`);
+    let topics = byLeader.get(leader);
+    if (!topics) byLeader.set(leader, (topics = new Map()));
+    let req = topics.get(t.id);
+    if (!req) topics.set(t.id, (req = { topicId: t.id, partitions: [] }));
+    req.partitions.push({ partition: p.partition, fetchOffset: p.offset, partitionMaxBytes: limits.maxBytesPerPartition, currentLeaderEpoch: -1, lastFetchedEpoch: -1 });
+    topicNames.set(t.id, p.topic);
+    requested.set(`${p.topic}:${p.partition}`, p.offset);
+  }
+  const responses = await Promise.all(
+    [...byLeader].map(([node, topics]) =>
+      consumer.fetch({ node, topics: [...topics.values()], maxWaitTime: limits.maxWaitMs, minBytes: 1, maxBytes: limits.maxBytes, isolationLevel: 0 }),
+    ),
+  );
+  const out: FetchedPartition[] = [];
+  for (const response of responses) {
+    for (const t of response.responses) {
+      const topic = topicNames.get(t.topicId);
+      if (topic === undefined) continue;
+      for (const p of t.partitions) {
+        const from = requested.get(`${topic}:${p.partitionIndex}`);
+        if (from === undefined) continue;
+        if (p.errorCode !== 0) {
+          throw new StreamsError('FETCH_FAILED', `fetching ${topic}-${p.partitionIndex} at offset ${from} failed with Kafka error ${p.errorCode}`);
+        }
+        const records: ConsumedRecord[] = [];
+        const next = decodeBatches(topic, p.partitionIndex, from, p.records ?? [], records);
+        out.push({ topic, partition: p.partitionIndex, requested: from, records, next, highWatermark: p.highWatermark });
+      }
+    }
+  }
+  return out;
+}
+
+function decodeBatches(topic: string, partition: number, from: bigint, batches: readonly RecordsBatch[], out: ConsumedRecord[]): bigint {
+  let next = from;
+  for (const batch of batches) {
+    const last = batch.firstOffset + BigInt(batch.lastOffsetDelta);
+    if (last < from) continue;
+    if (last + 1n > next) next = last + 1n;
+    if ((batch.attributes & CONTROL_BATCH) !== 0) continue;
+    const base = Number(batch.firstTimestamp);
+    for (const r of batch.records) {
+      const offset = batch.firstOffset + BigInt(r.offsetDelta);
+      if (offset < from) continue;
+      const headers: RecordHeader[] | undefined =
+        r.headers.length === 0 ? undefined : r.headers.map(([k, v]) => ({ key: k === null ? '' : k.toString('utf8'), value: v }));
+      out.push({ topic, partition, offset, timestamp: base + Number(r.timestampDelta), key: r.key, value: r.value, headers });
+    }
+  }
+  return next;
+}

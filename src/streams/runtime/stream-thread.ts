@@ -1,0 +1,165 @@
+// The processing loop of one app instance (Kafka Streams' StreamThread): fetch the assigned input
+// partitions, hand each record to its task, flush outputs to the producer, punctuate, and commit
+// every commit interval. Group events only set flags; the loop acts on them between fetches, so
+// tasks are never touched concurrently:
+//   'consumer:group:rebalance' (a rebalance began)   -> commit as soon as possible, so the
+//                                                       partitions leave with little to redo;
+//   'consumer:group:join' (a new assignment arrived) -> close revoked tasks, create and restore
+//                                                       new ones before fetching again.
+// Within one task that reads several partitions (a join), records of one fetch are merged by
+// timestamp, lowest first, as Kafka Streams picks the partition with the lowest head timestamp.
+
+import type { ClusterMetadata, Consumer } from '../../client/index.js';
+import { StreamsError } from '../errors.js';
+import type { ConsumedRecord } from '../engine/transport.js';
+import type { StreamTask } from '../engine/task.js';
+import { fetchPartitions, type FetchedPartition, type FetchLimits } from './partition-fetch.js';
+import type { KafkaRecordCollector } from './kafka-collector.js';
+import type { TaskManager } from './task-manager.js';
+
+export interface ThreadOptions {
+  readonly commitIntervalMs: number;
+  readonly fetch: FetchLimits;
+  readonly isFenced: (e: unknown) => boolean;
+  readonly now: () => number;
+}
+
+export class StreamThread {
+  private stopping = false;
+  private rebalancePending = true;
+  private commitRequested = false;
+  private lastCommit: number;
+  private memberId: string | null = null;
+  private metadata: ClusterMetadata | undefined;
+  private wake: (() => void) | undefined;
+  /** Resolves once the first assignment has been applied (tasks created and restored). */
+  readonly assigned: Promise<void>;
+  private markAssigned!: () => void;
+
+  constructor(
+    private readonly consumer: Consumer,
+    private readonly tasks: TaskManager,
+    private readonly collector: KafkaRecordCollector,
+    private readonly options: ThreadOptions,
+  ) {
+    this.lastCommit = options.now();
+    this.assigned = new Promise((resolve) => (this.markAssigned = resolve));
+    consumer.on('consumer:group:join', () => this.poke(() => (this.rebalancePending = true)));
+    consumer.on('consumer:group:rebalance', () => this.poke(() => (this.commitRequested = true)));
+  }
+
+  stop(): void {
+    this.poke(() => (this.stopping = true));
+  }
+
+  requestCommit(): void {
+    this.poke(() => (this.commitRequested = true));
+  }
+
+  /** Runs until stop(); a final commit is the caller's job. Rejects on a task or broker failure. */
+  async run(): Promise<void> {
+    while (!this.stopping) {
+      if (this.rebalancePending) await this.applyAssignment();
+      const now = this.options.now();
+      if (this.commitRequested || now - this.lastCommit >= this.options.commitIntervalMs) await this.commit();
+      if (this.tasks.positions.size === 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 100);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = undefined;
+        continue;
+      }
+      const fetched = await this.fetchOnce();
+      await this.process(fetched);
+      this.collector.flush();
+      const wall = this.options.now();
+      for (const t of this.tasks.tasks.values()) t.punctuateWallClock(wall);
+    }
+  }
+
+  async commit(): Promise<boolean> {
+    this.commitRequested = false;
+    this.lastCommit = this.options.now();
+    const ok = await this.tasks.commit(this.options.isFenced);
+    if (!ok) this.rebalancePending = true; // fenced: our generation is over; a new assignment follows
+    return ok;
+  }
+
+  private poke(change: () => void): void {
+    change();
+    this.wake?.();
+  }
+
+  private async applyAssignment(): Promise<void> {
+    this.rebalancePending = false;
+    const assignments = this.consumer.assignments;
+    if (assignments === null) return;
+    if (this.memberId !== null && this.consumer.memberId !== this.memberId) {
+      // This member was removed from the group (missed its session) and rejoined under a new id:
+      // others may have processed our tasks meanwhile, so every local task is stale.
+      await this.tasks.closeAll();
+    }
+    this.memberId = this.consumer.memberId;
+    await this.tasks.reconcile(assignments);
+    this.metadata = undefined;
+    this.markAssigned();
+  }
+
+  private async fetchOnce(): Promise<FetchedPartition[]> {
+    const positions = [...this.tasks.positions].map(([key, offset]) => {
+      const at = key.lastIndexOf(':');
+      return { topic: key.slice(0, at), partition: Number(key.slice(at + 1)), offset };
+    });
+    this.metadata ??= await this.consumer.metadata({ topics: [...new Set(positions.map((p) => p.topic))], forceUpdate: true });
+    try {
+      return await fetchPartitions(this.consumer, this.metadata, positions, this.options.fetch);
+    } catch (e) {
+      if (e instanceof StreamsError) this.metadata = undefined; // e.g. leader moved: refresh, then fail on repeat
+      throw e;
+    }
+  }
+
+  private async process(fetched: readonly FetchedPartition[]): Promise<void> {
+    const perTask = new Map<StreamTask, FetchedPartition[]>();
+    for (const f of fetched) {
+      const key = `${f.topic}:${f.partition}`;
+      if (this.tasks.positions.get(key) !== f.requested) continue; // stale answer (task moved meanwhile)
+      const task = this.tasks.byPartition.get(key);
+      if (!task) continue;
+      task.updateEndOffset(f.topic, f.partition, f.highWatermark);
+      let list = perTask.get(task);
+      if (!list) perTask.set(task, (list = []));
+      list.push(f);
+    }
+    for (const [task, parts] of perTask) {
+      const records = parts.length === 1 ? parts[0]!.records : mergeByTimestamp(parts);
+      for (let i = 0; i < records.length; i++) {
+        const wait = task.process(records[i]!);
+        if (wait) await wait;
+      }
+      for (const f of parts) {
+        this.tasks.positions.set(`${f.topic}:${f.partition}`, f.next);
+        task.updateEndOffset(f.topic, f.partition, f.highWatermark);
+      }
+    }
+  }
+}
+
+/** Records of several partitions, lowest timestamp first (ties: in fetch order); per-partition order kept. */
+function mergeByTimestamp(parts: readonly FetchedPartition[]): ConsumedRecord[] {
+  const heads = parts.map(() => 0);
+  const out: ConsumedRecord[] = [];
+  for (;;) {
+    let best = -1;
+    for (let i = 0; i < parts.length; i++) {
+      const r = parts[i]!.records[heads[i]!];
+      if (r && (best < 0 || r.timestamp < parts[best]!.records[heads[best]!]!.timestamp)) best = i;
+    }
+    if (best < 0) return out;
+    out.push(parts[best]!.records[heads[best]!++]!);
+  }
+}

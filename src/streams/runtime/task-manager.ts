@@ -1,0 +1,145 @@
+// The tasks this instance runs, made from the partitions the group assigned it. It creates a
+// task per (sub-topology, partition), restores its stores before it processes anything, keeps
+// each input partition's position, and commits with the at-least-once barrier of
+// engine/transport.ts: prepare every task, wait for the producer to acknowledge every output and
+// changelog write, then commit offsets with metadata, then let stores checkpoint.
+
+import type { GroupOffsets } from '../../client/index.js';
+import { decodeCommitMetadata, encodeCommitMetadata } from '../engine/commit-metadata.js';
+import type { TaskMetrics } from '../engine/metrics.js';
+import { StreamTask, type TaskOptions } from '../engine/task.js';
+import type { Topology } from '../engine/topology.js';
+import { topicPartitionKey, type CommitPoint } from '../engine/transport.js';
+import type { KafkaChangelogReader } from './changelog-reader.js';
+import type { KafkaRecordCollector } from './kafka-collector.js';
+
+export interface AssignedTopic {
+  readonly topic: string;
+  readonly partitions: readonly number[];
+}
+
+export class TaskManager {
+  readonly tasks = new Map<string, StreamTask>();
+  /** `${topic}:${partition}` -> the task reading it. */
+  readonly byPartition = new Map<string, StreamTask>();
+  /** `${topic}:${partition}` -> next offset to fetch. */
+  readonly positions = new Map<string, bigint>();
+  /** Task id -> what it last committed, to skip commits that would change nothing. */
+  private readonly lastCommitted = new Map<string, string>();
+
+  constructor(
+    private readonly topology: Topology,
+    private readonly collector: KafkaRecordCollector,
+    private readonly reader: KafkaChangelogReader,
+    private readonly offsets: GroupOffsets,
+    private readonly taskOptions: TaskOptions,
+  ) {}
+
+  /** The task ids an assignment implies. */
+  wanted(assigned: readonly AssignedTopic[]): Map<string, { sub: number; partition: number }> {
+    const out = new Map<string, { sub: number; partition: number }>();
+    for (const a of assigned) {
+      const sub = this.topology.subtopologyFor(a.topic);
+      if (!sub) continue;
+      for (const p of a.partitions) out.set(`${sub.id}_${p}`, { sub: sub.id, partition: p });
+    }
+    return out;
+  }
+
+  /** Close tasks no longer assigned (without commit: their new owner redoes uncommitted work) and create the new ones. */
+  async reconcile(assigned: readonly AssignedTopic[]): Promise<void> {
+    const wanted = this.wanted(assigned);
+    for (const [id, task] of this.tasks) if (!wanted.has(id)) await this.drop(task);
+    const fresh = [...wanted].filter(([id]) => !this.tasks.has(id));
+    if (fresh.length === 0) return;
+    const subs = this.topology.subtopologies();
+    const request = new Map<string, number[]>();
+    for (const [, t] of fresh) {
+      for (const topic of subs[t.sub]!.sourceTopics) {
+        let ps = request.get(topic);
+        if (!ps) request.set(topic, (ps = []));
+        ps.push(t.partition);
+      }
+    }
+    const committed = await this.offsets.fetch([...request].map(([topic, partitions]) => ({ topic, partitions })));
+    for (const [id, t] of fresh) {
+      const sub = subs[t.sub]!;
+      const task = new StreamTask(this.topology, sub, t.partition, this.collector, this.taskOptions);
+      let metadata: string | null = null;
+      for (const topic of sub.sourceTopics) {
+        const key = topicPartitionKey(topic, t.partition);
+        const c = committed.get(key);
+        this.positions.set(key, c?.offset ?? 0n); // no commit yet: from the beginning (Kafka Streams' auto.offset.reset=earliest)
+        metadata ??= c?.metadata ?? null;
+        this.byPartition.set(key, task);
+      }
+      const decoded = decodeCommitMetadata(metadata);
+      await task.initialize(this.reader, { metadata: decoded?.task, changelogEnds: decoded?.changelogEnds ?? new Map() });
+      this.tasks.set(id, task);
+    }
+  }
+
+  /**
+   * Commit every task that progressed. Returns false if the coordinator refused the commit
+   * because this member's generation is over (the caller then waits for the new assignment).
+   */
+  async commit(isFenced: (e: unknown) => boolean): Promise<boolean> {
+    const tasks = [...this.tasks.values()];
+    const points: CommitPoint[] = [];
+    for (const t of tasks) points.push(await t.prepareCommit());
+    await this.collector.flushAndWait();
+    const offsets: Array<{ topic: string; partition: number; offset: bigint; metadata: string }> = [];
+    const committing: Array<{ task: StreamTask; ends: Map<string, bigint>; marker: string }> = [];
+    tasks.forEach((task, i) => {
+      const point = points[i]!;
+      if (point.offsets.length === 0) return; // nothing consumed yet: nothing to commit
+      const ends = new Map<string, bigint>();
+      const byTopic = new Map<string, bigint>();
+      for (const name of task.storeNames()) {
+        const topic = this.topology.stores.get(name)!.changelogTopic;
+        const key = topicPartitionKey(topic, task.partition);
+        const a = this.collector.ends.get(key) ?? 0n;
+        const b = this.reader.ends.get(key) ?? 0n;
+        const end = a > b ? a : b;
+        ends.set(key, end);
+        byTopic.set(topic, end);
+      }
+      const metadata = encodeCommitMetadata(point.metadata, byTopic);
+      const marker = metadata + point.offsets.map((o) => `${o.topic}:${o.partition}@${o.offset}`).join(',');
+      if (this.lastCommitted.get(task.id) === marker) return;
+      for (const o of point.offsets) offsets.push({ ...o, metadata });
+      committing.push({ task, ends, marker });
+    });
+    if (offsets.length === 0) return true;
+    try {
+      await this.offsets.commit(offsets);
+    } catch (e) {
+      if (isFenced(e)) return false;
+      throw e;
+    }
+    for (const c of committing) {
+      this.lastCommitted.set(c.task.id, c.marker);
+      await c.task.postCommit(c.ends);
+    }
+    return true;
+  }
+
+  async closeAll(): Promise<void> {
+    for (const t of [...this.tasks.values()]) await this.drop(t);
+  }
+
+  metrics(): Record<string, TaskMetrics> {
+    return Object.fromEntries([...this.tasks].map(([id, t]) => [id, { ...t.metrics }]));
+  }
+
+  private async drop(task: StreamTask): Promise<void> {
+    this.tasks.delete(task.id);
+    this.lastCommitted.delete(task.id);
+    for (const topic of task.subtopology.sourceTopics) {
+      const key = topicPartitionKey(topic, task.partition);
+      this.byPartition.delete(key);
+      this.positions.delete(key);
+    }
+    await task.close();
+  }
+}
