@@ -21,6 +21,7 @@ export interface StartFlags {
   set?: string[];
   config?: string;
   logLevel?: string;
+  seedTopic?: string[];
 }
 
 export interface StartOptions {
@@ -32,6 +33,8 @@ export interface StartOptions {
   logLevel: LogLevel;
   /** Kafka keys given that Brook does not know (warned about, then ignored). */
   unknownKeys: string[];
+  /** --seed-topic: topics to create once the broker is up. */
+  seedTopics: SeedTopic[];
 }
 
 export const DEFAULTS = { dataDir: './brook-data', host: '127.0.0.1', port: '9092', logLevel: 'info' } as const;
@@ -63,7 +66,24 @@ export function resolveStartOptions(flags: StartFlags, env: NodeJS.ProcessEnv): 
     config,
     logLevel: logLevel as LogLevel,
     unknownKeys: Object.keys(config).filter((k) => !brokerConfigByName.has(k)),
+    seedTopics: (flags.seedTopic ?? []).map(parseSeedTopic),
   };
+}
+
+export interface SeedTopic {
+  name: string;
+  partitions: number;
+}
+
+/** `--seed-topic orders:3` -> { name: "orders", partitions: 3 }; "orders" alone takes 1 partition. */
+export function parseSeedTopic(text: string): SeedTopic {
+  const at = text.lastIndexOf(':');
+  const name = at < 0 ? text : text.slice(0, at);
+  const count = at < 0 ? '1' : text.slice(at + 1);
+  if (name === '' || !/^\d+$/.test(count) || Number(count) < 1) {
+    throw new UsageError(`--seed-topic expects name:partitions with at least 1 partition (e.g. orders:3), not "${text}".`);
+  }
+  return { name, partitions: Number(count) };
 }
 
 function nonEmpty(v: string | undefined): string | undefined {

@@ -6,6 +6,7 @@ import { Broker } from '../../broker/broker.js';
 import { createLogger, type Logger } from '../../util/logger.js';
 import { packageInfo } from '../../util/package-info.js';
 import { startBanner } from './banner.js';
+import { seedTopics } from './seed-topics.js';
 import { DEFAULTS, UsageError, resolveStartOptions, type StartFlags } from './start-options.js';
 
 export const EXIT_USAGE = 2;
@@ -21,6 +22,7 @@ export function registerStart(program: Command): void {
     .option('--advertised-host <host>', 'host clients are told to connect to [env BROOK_ADVERTISED_HOST] (default: the listen host)')
     .option('--set <key=value>', 'any Kafka broker config, repeatable (overrides BROOK_* env and --config)', collect)
     .option('--config <file>', 'Kafka server.properties-style file [env BROOK_CONFIG]')
+    .option('--seed-topic <name:partitions>', 'create this topic at start unless it exists, repeatable (e.g. orders:3)', collect)
     .option('--log-level <level>', `debug, info, warn or error [env BROOK_LOG_LEVEL] (default: "${DEFAULTS.logLevel}")`)
     .action(async (flags: StartFlags) => {
       // Exit explicitly: a stray timer or handle must not keep a stopped broker's process alive.
@@ -49,6 +51,13 @@ async function start(flags: StartFlags): Promise<number> {
     broker = await Broker.start({ ...options, logger });
   } catch (e) {
     process.stderr.write(`brook start: could not start the broker: ${e instanceof Error ? e.message : String(e)}\n`);
+    return EXIT_FAILURE;
+  }
+  try {
+    await seedTopics(broker, options.seedTopics);
+  } catch (e) {
+    process.stderr.write(`brook start: ${e instanceof Error ? e.message : String(e)}.\n`);
+    await broker.close();
     return EXIT_FAILURE;
   }
   process.stdout.write(
