@@ -21,7 +21,7 @@ after(async () => {
   await b.close();
 });
 
-function member(client: PythonClient, group: string, topic: string, extra: { max?: number; instanceId?: string; sessionTimeoutMs?: number; assignor?: 'range' | 'roundrobin' } = {}, name?: string): LiveProcess {
+function member(client: PythonClient, group: string, topic: string, extra: { max?: number; instanceId?: string; sessionTimeoutMs?: number; assignor?: 'range' | 'roundrobin' | 'cooperative-sticky' } = {}, name?: string): LiveProcess {
   const p = startPythonConsumer(client, { bootstrap: b.bootstrap, group, topic, sessionTimeoutMs: 3000, ...extra }, name);
   running.push(p);
   return p;
@@ -129,4 +129,28 @@ test('a group mixing confluent-kafka and kafka-python members (roundrobin) split
   await stop(x);
   await stop(y);
   assertExactlyOnce(consumedValues([x, y]), produced);
+});
+
+test('confluent-kafka cooperative-sticky (KIP-429): members join and leave incrementally, nothing lost or repeated', { skip: skipUnless(clients.confluentKafka(), 'confluent-kafka') }, async () => {
+  const topic = 'gp-coop';
+  const group = 'coop';
+  await createTopic(b.bootstrap, topic, 6);
+  const opts = { assignor: 'cooperative-sticky' as const };
+  const x = member('ck', group, topic, opts, 'x');
+  await until([x], () => splitsAll([x], 6), 'one member owns everything');
+  const produced = await produceRange(b.bootstrap, topic, 6, 0, 60);
+  const y = member('ck', group, topic, opts, 'y');
+  await until([x, y], () => splitsAll([x, y], 6) && y.assignment().length > 0, 'two cooperative members split the partitions');
+  const z = member('ck', group, topic, opts, 'z');
+  await until([x, y, z], () => splitsAll([x, y, z], 6) && z.assignment().length > 0, 'three cooperative members split the partitions');
+  produced.push(...(await produceRange(b.bootstrap, topic, 6, 60, 120)));
+  await until([x, y, z], () => consumedValues([x, y, z]).length >= 120, 'everything consumed');
+  await stop(z);
+  await until([x, y], () => splitsAll([x, y], 6), 'z leaves, x and y take over');
+  produced.push(...(await produceRange(b.bootstrap, topic, 6, 120, 180)));
+  await until([x, y], () => consumedValues([x, y, z]).length >= 180, 'the rest consumed');
+  assert.equal(b.broker.state.groups.groups.get(group)!.protocolName, 'cooperative-sticky');
+  await stop(x);
+  await stop(y);
+  assertExactlyOnce(consumedValues([x, y, z]), produced);
 });

@@ -18,7 +18,7 @@ export interface PythonConsumerOptions {
   instanceId?: string;
   /** Stop taking records after this many (then idle, still a member). */
   max?: number;
-  assignor?: 'range' | 'roundrobin';
+  assignor?: 'range' | 'roundrobin' | 'cooperative-sticky';
   clientId?: string;
 }
 
@@ -42,10 +42,19 @@ if kind == 'ck':
             'partition.assignment.strategy': opts.get('assignor', 'range'), 'topic.metadata.refresh.interval.ms': 2000}
     if opts.get('instance'): conf['group.instance.id'] = opts['instance']
     c = Consumer(conf)
+    # cooperative-sticky (KIP-429) hands out and takes back partitions incrementally: the callbacks
+    # see only the change, so the member tracks its whole assignment and prints that.
+    cooperative = opts.get('assignor') == 'cooperative-sticky'
+    owned = set()
     def on_assign(cons, parts):
-        out(ev='assigned', parts=sorted(p.partition for p in parts))
+        owned.update(p.partition for p in parts)
+        out(ev='assigned', parts=sorted(owned if cooperative else [p.partition for p in parts]))
     def on_revoke(cons, parts):
-        out(ev='revoked', parts=sorted(p.partition for p in parts))
+        if cooperative:
+            owned.difference_update(p.partition for p in parts)
+            out(ev='assigned', parts=sorted(owned))
+        else:
+            out(ev='revoked', parts=sorted(p.partition for p in parts))
     c.subscribe([opts['topic']], on_assign=on_assign, on_revoke=on_revoke)
     while True:
         cmd = stdin_command()
