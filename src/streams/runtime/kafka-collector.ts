@@ -15,10 +15,12 @@ import { defaultPartition } from '../engine/partitioner.js';
 import { topicPartitionKey, type ProducedRecord, type RecordCollector } from '../engine/transport.js';
 
 const CHUNK = 2_000;
+const MAX_PER_SEND = 10_000;
 
 export class KafkaRecordCollector implements RecordCollector {
   private buffer: MessageToProduce[] = [];
-  private readonly inFlight = new Set<Promise<void>>();
+  private inFlight: Promise<void> | undefined;
+  private waiting = false;
   private failure: Error | undefined;
   /** Acknowledged end offsets, `${topic}:${partition}` -> next offset. */
   readonly ends = new Map<string, bigint>();
@@ -45,36 +47,50 @@ export class KafkaRecordCollector implements RecordCollector {
     if (this.buffer.length >= CHUNK) this.flush();
   }
 
-  /** Hand buffered records to the producer (does not wait for acknowledgement). */
+  /**
+   * Hand buffered records to the producer (does not wait for acknowledgement). One send is in
+   * flight at a time, carrying everything buffered meanwhile: concurrent sends could reach the
+   * broker out of order (each resolves metadata and connections asynchronously), and per-partition
+   * order is what keeps per-key order in repartition topics and changelogs.
+   */
   flush(): void {
-    if (this.buffer.length === 0) return;
-    const messages = this.buffer;
-    this.buffer = [];
+    if (this.inFlight !== undefined || this.buffer.length === 0 || this.failure) return;
+    const messages = this.buffer.length <= MAX_PER_SEND ? this.buffer : this.buffer.slice(0, MAX_PER_SEND);
+    this.buffer = this.buffer.length <= MAX_PER_SEND ? [] : this.buffer.slice(MAX_PER_SEND);
     const counts = new Map<string, number>();
     for (const m of messages) {
       const k = topicPartitionKey(m.topic, m.partition!);
       counts.set(k, (counts.get(k) ?? 0) + 1);
     }
-    const done = this.producer.send({ messages, acks: -1 }).then(
+    this.inFlight = this.producer.send({ messages, acks: -1 }).then(
       (result) => {
         for (const o of result.offsets ?? []) {
           const k = topicPartitionKey(o.topic, o.partition);
           const end = o.offset + BigInt(counts.get(k) ?? 0);
           if (end > (this.ends.get(k) ?? -1n)) this.ends.set(k, end);
         }
+        this.inFlight = undefined;
+        if (this.buffer.length >= CHUNK || this.waiting) this.flush();
       },
       (e: unknown) => {
+        this.inFlight = undefined;
         this.failure ??= new StreamsError('PRODUCE_FAILED', `writing ${messages.length} records failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
       },
     );
-    this.inFlight.add(done);
-    void done.finally(() => this.inFlight.delete(done));
   }
 
   /** Flush, then wait until everything sent so far is acknowledged; throws if anything failed. */
   async flushAndWait(): Promise<void> {
-    this.flush();
-    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+    this.waiting = true;
+    try {
+      this.flush();
+      while (this.inFlight !== undefined) {
+        await this.inFlight;
+        this.flush();
+      }
+    } finally {
+      this.waiting = false;
+    }
     if (this.failure) throw this.failure;
   }
 

@@ -13,6 +13,7 @@ import type { App } from '../dsl/app.js';
 import type { TaskMetrics } from '../engine/metrics.js';
 import { decodeCommitMetadata, encodeCommitMetadata } from '../engine/commit-metadata.js';
 import { StreamTask } from '../engine/task.js';
+import { planTopics } from '../runtime/topic-plan.js';
 import { topicPartitionKey, type RecordCollector, type RecordHeader } from '../engine/transport.js';
 import type { StateStore } from '../stores/store.js';
 import { VirtualCluster, type StoredRecord } from './virtual-cluster.js';
@@ -223,12 +224,15 @@ export class TestDriver {
       },
     };
     const reader = this.cluster.changelogReader();
+    // Size internal topics and check co-partitioning exactly as the Kafka runtime does.
+    const existing = new Map<string, number>();
+    for (const t of [...topology.sourceTopics(), ...topology.internalTopics.keys()]) {
+      if (!topology.internalTopics.has(t) || this.cluster.isDefined(t)) existing.set(t, this.cluster.partitions(t));
+    }
+    const plan = planTopics(topology, existing);
+    for (const [topic, n] of plan.internal) this.cluster.ensureTopic(topic, n);
     for (const sub of topology.subtopologies()) {
-      const counts = sub.sourceTopics.map((t) => this.cluster.partitions(t));
-      const n = Math.max(...counts);
-      if (counts.some((c) => c !== n)) {
-        throw new RangeError(`sub-topology ${sub.id} reads topics with different partition counts (${sub.sourceTopics.join(', ')}): they must be co-partitioned`);
-      }
+      const n = plan.tasksPerSubtopology.get(sub.id)!;
       for (let p = 0; p < n; p++) {
         const task = new StreamTask(topology, sub, p, collector, {
           clock: { now: () => this.wallClock },

@@ -51,6 +51,16 @@ export class VirtualCluster {
     return rec;
   }
 
+  /** Whether the topic exists or was given a partition count up front. */
+  isDefined(topic: string): boolean {
+    return this.logs.has(topic) || this.partitionCounts[topic] !== undefined;
+  }
+
+  /** Create `topic` with `partitions` unless it exists (as the runtime creates internal topics). */
+  ensureTopic(topic: string, partitions: number): void {
+    if (!this.logs.has(topic)) this.logs.set(topic, Array.from({ length: partitions }, () => []));
+  }
+
   records(topic: string, partition: number, fromOffset = 0n): readonly StoredRecord[] {
     return this.logs.get(topic)?.[partition]?.slice(Number(fromOffset)) ?? [];
   }
