@@ -37,8 +37,6 @@ export type IdempotentAppendOutcome =
 
 export type InitProducerOutcome = { errorCode: number; producerId: number; producerEpoch: number };
 
-/** Kafka's Short.MAX_VALUE - 1: an epoch that cannot be bumped again gets a new producer id. */
-const MAX_EPOCH = 32766;
 const SCAN_CHUNK = 1 << 20;
 
 interface PartitionState {
@@ -49,8 +47,6 @@ interface PartitionState {
 export class ProducerStateManager implements BrokerService {
   private allocator: ProducerIdAllocator | null = null;
   private readonly partitions = new WeakMap<PartitionLog, PartitionState>();
-  /** Epochs bumped by InitProducerId in this run (KIP-360), to fence the older instance. */
-  private readonly epochs = new Map<number, number>();
 
   constructor(
     readonly deps: ServiceDeps,
@@ -64,23 +60,17 @@ export class ProducerStateManager implements BrokerService {
   async close(): Promise<void> {}
 
   /**
-   * InitProducerId for an idempotent (non-transactional) producer. Without an id: a fresh one at
-   * epoch 0. With the id and epoch the producer holds (v3+, KIP-360, after an error that left its
-   * sequences unknown): the same id with the epoch bumped, or a fresh id once the epoch is exhausted.
+   * InitProducerId for an idempotent (non-transactional) producer: always a fresh id at epoch 0, as
+   * Kafka's coordinator answers when there is no transactional.id, even when the request carries the
+   * id and epoch the producer holds (KIP-360 v3+ recovery). Bumping the given epoch instead would be
+   * wrong here: @platformatic/kafka 1.35 sends producerId 0 / epoch 0 on its *first* call, so every
+   * such producer would be handed id 0. A fresh id has no sequence state, which is all a producer
+   * recovering from UNKNOWN_PRODUCER_ID / OUT_OF_ORDER_SEQUENCE_NUMBER needs. Epoch bumps with
+   * fencing belong to transactional ids (issue #8).
    */
-  async initProducerId(existingId: number, existingEpoch: number): Promise<InitProducerOutcome> {
+  async initProducerId(): Promise<InitProducerOutcome> {
     const allocator = this.allocator;
     if (!allocator) return { errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, producerId: -1, producerEpoch: -1 };
-    if (existingId >= 0 && existingEpoch >= 0 && existingId < allocator.nextId) {
-      const current = this.epochs.get(existingId);
-      if (current !== undefined && existingEpoch < current) {
-        return { errorCode: ErrorCode.PRODUCER_FENCED, producerId: -1, producerEpoch: -1 };
-      }
-      if (existingEpoch < MAX_EPOCH) {
-        this.epochs.set(existingId, existingEpoch + 1);
-        return { errorCode: ErrorCode.NONE, producerId: existingId, producerEpoch: existingEpoch + 1 };
-      }
-    }
     const id = await allocator.allocate();
     return { errorCode: ErrorCode.NONE, producerId: id, producerEpoch: 0 };
   }
