@@ -107,6 +107,10 @@ interface LoopParts {
 
 async function readLoop(parts: LoopParts): Promise<void> {
   let printed = 0;
+  // Partitions committed at least once. A newly assigned partition gets its starting position
+  // committed even before it yields records, so `group describe` shows its lag (as Kafka's
+  // consumers do by committing their position).
+  const committedOnce = new Set<string>();
   while (!parts.stop.requested && printed < parts.limit) {
     const positions = await parts.source.current();
     if (positions.size === 0) {
@@ -133,7 +137,11 @@ async function readLoop(parts: LoopParts): Promise<void> {
       printed++;
     }
     if (out) await writeOut(out);
-    if (parts.commit && moved.size > 0) await parts.commit([...moved].map((k) => positions.get(k)!));
+    for (const key of positions.keys()) if (!committedOnce.has(key)) moved.add(key);
+    if (parts.commit && moved.size > 0) {
+      await parts.commit([...moved].map((k) => positions.get(k)!));
+      for (const key of moved) committedOnce.add(key);
+    }
     if (parts.exitAtEnd && [...positions].every(([k, p]) => p.offset >= (round.highWatermarks.get(k) ?? p.offset))) return;
   }
 }
