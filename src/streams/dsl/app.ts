@@ -2,11 +2,10 @@
 // topology (plus the app's runtime options) is what the TestDriver and the Kafka runtime run.
 // This module is the DSL's composition root: it wires the implementations together in a Kit.
 
-import type { StreamsError } from '../errors.js';
-import type { RunningApp } from '../runtime/kafka-runtime.js';
+import type { RunnableApp, RunningApp } from '../runtime/running-app.js';
+import type { AppOptions } from './app-options.js';
 import type { Serde } from '../serdes.js';
 import type { Processor } from '../engine/processor.js';
-import type { DeserializationErrorPolicy } from '../engine/task.js';
 import type { Topology } from '../engine/topology.js';
 import { TableSourceProcessor } from '../ops/aggregate.js';
 import type { ValueGetterSupplier } from '../ops/table-ops.js';
@@ -18,28 +17,6 @@ import { StreamImpl } from './stream.js';
 import { TableImpl } from './table.js';
 import type { Stream, Table } from './types.js';
 
-export interface AppOptions {
-  /** Names the consumer group and prefixes every internal topic (`<appId>-<store>-changelog`). */
-  appId: string;
-  /** Bootstrap brokers for the Kafka runtime (unused by the TestDriver). */
-  brokers?: string[];
-  /** Where persistent stores keep their files. */
-  stateDir?: string;
-  /** Undecodable records: 'fail' (default) stops the task, 'skip' counts and drops, or a dead-letter topic. */
-  onDeserializationError?: DeserializationErrorPolicy;
-  /** How often the Kafka runtime commits, ms. Default 1000 (see runtime/kafka-runtime.ts for why not Kafka Streams' 30 s). */
-  commitIntervalMs?: number;
-  /** Kafka client id of this instance; default `<appId>-<pid>`. */
-  clientId?: string;
-  /** Group session timeout, ms (default 10000): how soon the others take over a dead instance's tasks. */
-  sessionTimeoutMs?: number;
-  /** Group heartbeat interval, ms (default a third of the session timeout). */
-  heartbeatIntervalMs?: number;
-  /** Connection attempts of the Kafka clients before the app fails with BROKER_UNAVAILABLE. */
-  retries?: number;
-  /** Called once if the running app fails (a task error, a serde error under 'fail', lost brokers). */
-  onError?: (error: StreamsError) => void;
-}
 
 export interface SourceOptions<K, V> {
   key: Serde<K>;
@@ -48,7 +25,9 @@ export interface SourceOptions<K, V> {
   timestamp?: (value: V, key: K, recordTimestamp: number) => number;
 }
 
-export class App {
+export type { AppOptions };
+
+export class App implements RunnableApp {
   readonly options: Readonly<AppOptions>;
   private readonly builder: Builder;
   private readonly kit: Kit;

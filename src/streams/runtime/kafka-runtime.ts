@@ -13,8 +13,6 @@
 import { createAdmin, createConsumer, createProducer, FENCED_COMMIT_CODES, GroupOffsets, OffsetCommitError, resolveBrokers } from '../../client/index.js';
 import type { Admin, Consumer, ConsumerOptions, Producer } from '../../client/index.js';
 import { StreamsError } from '../errors.js';
-import type { App } from '../dsl/app.js';
-import type { TaskMetrics } from '../engine/metrics.js';
 import type { StateStore } from '../stores/store.js';
 import { KafkaChangelogReader } from './changelog-reader.js';
 import { KafkaRecordCollector } from './kafka-collector.js';
@@ -25,29 +23,13 @@ import { TaskManager } from './task-manager.js';
 import { createInternalTopics, outputTopics, partitionCounts } from './topic-admin.js';
 import { planTopics } from './topic-plan.js';
 
-/** A running app instance. */
-export interface RunningApp {
-  readonly appId: string;
-  /** Resolves once this instance has its first assignment, with stores restored. */
-  readonly ready: Promise<void>;
-  /** Resolves after close(); rejects with a StreamsError if the instance failed. */
-  readonly done: Promise<void>;
-  /** Per-task metrics of the tasks running here: records in/out, late drops, skipped, lag, restore progress. */
-  metrics(): Record<string, TaskMetrics>;
-  /** Ids of the tasks running here (`<sub-topology>_<partition>`). */
-  tasks(): string[];
-  /** The local instance of a store for a partition, if that task runs here. */
-  store<S extends StateStore>(name: string, partition: number): S | undefined;
-  /** Commit now (waits for acknowledgements first). */
-  commit(): Promise<void>;
-  /** Graceful shutdown: stop fetching, commit, close tasks and leave the group. */
-  close(): Promise<void>;
-}
+import type { RunnableApp, RunningApp } from './running-app.js';
+export type { RunningApp };
 
 /** Kafka Streams' at-least-once default is 30 s; 1 s bounds what a failure makes an instance redo, at one small commit per second. */
 export const DEFAULT_COMMIT_INTERVAL_MS = 1_000;
 
-export async function startApp(app: App): Promise<RunningApp> {
+export async function startApp(app: RunnableApp): Promise<RunningApp> {
   const options = app.options;
   const topology = app.topology();
   const brokers = options.brokers && options.brokers.length > 0 ? options.brokers : resolveBrokers(undefined);
