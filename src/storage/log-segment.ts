@@ -87,13 +87,22 @@ export class LogSegment {
    * write, then records them in the indexes. Rejects on any I/O error (the caller goes offline).
    */
   async append(records: Buffer): Promise<void> {
-    const position = this.size;
-    await this.file.writev([records], position);
-    forEachBatch(records, 0, records.length, (pos, size) => {
-      const base = batchBaseOffset(records, pos);
-      this.recordBatch(base, base + batchLastOffsetDelta(records, pos), batchMaxTimestamp(records, pos), position + pos, size);
-    });
-    this.size = position + records.length;
+    await this.appendChunks([records]);
+  }
+
+  /** `append` for several buffers of whole batches, back to back, still in one writev. */
+  async appendChunks(chunks: readonly Buffer[]): Promise<void> {
+    const start = this.size;
+    await this.file.writev(chunks, start);
+    let position = start;
+    for (const records of chunks) {
+      forEachBatch(records, 0, records.length, (pos, size) => {
+        const base = batchBaseOffset(records, pos);
+        this.recordBatch(base, base + batchLastOffsetDelta(records, pos), batchMaxTimestamp(records, pos), position + pos, size);
+      });
+      position += records.length;
+    }
+    this.size = position;
   }
 
   /** Index bookkeeping for one batch now in the file at `position`. */
