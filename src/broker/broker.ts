@@ -65,6 +65,7 @@ export class Broker {
       dataDir: options.dataDir,
       fs,
       brokerConfig: brokerLogDefaults(config),
+      highWatermarkPolicy: config.get('brook.high.watermark.policy') === 'durable' ? 'durable' : 'written',
       logger: logger.child({ component: 'storage' }),
     });
     dynamicConfig.attach(logs);

@@ -38,7 +38,10 @@ export interface LogManagerOptions {
   brokerConfig?: ConfigValues;
   now?: () => number;
   logger?: Logger;
-  /** See partition-log.ts; 'durable' (default) exposes only fsynced data to consumers. */
+  /**
+   * See partition-log.ts. 'written' (default) is Kafka's single-replica behaviour, HW = LEO after
+   * the write; 'durable' exposes only fsynced data to consumers (broker key brook.high.watermark.policy).
+   */
   highWatermarkPolicy?: HighWatermarkPolicy;
   /** Per-partition tail cache (default 1 MiB). */
   tailCacheBytes?: number;
@@ -137,7 +140,7 @@ export class LogManager {
       cleanShutdown: clean,
       now: this.now,
       logger: this.logger.child({ topic, partition }),
-      highWatermarkPolicy: this.options.highWatermarkPolicy ?? 'durable',
+      highWatermarkPolicy: this.options.highWatermarkPolicy ?? 'written',
       tailCacheBytes: this.options.tailCacheBytes ?? 1 << 20,
     });
   }

@@ -4,7 +4,8 @@
 //   logStartOffset <= highWatermark <= logEndOffset
 //   log start: first offset a consumer may read (retention and DeleteRecords move it forward)
 //   log end:   the offset the next append gets (everything below is written to the file)
-//   high watermark: the last offset consumers may see + 1. With the default 'durable' policy it is
+//   high watermark: the last offset consumers may see + 1. With the 'durable' policy (this class's
+//              default; the broker's is 'written', broker key brook.high.watermark.policy) it is
 //              the flushed offset: consumers never see data a power failure could take away
 //              (which would let offsets be reused for different data after a restart). Non-durable
 //              appends therefore schedule a background group-commit flush right after their write.
