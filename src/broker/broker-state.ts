@@ -8,6 +8,7 @@ import type { FetchWaiters } from './fetch/fetch-waiters.js';
 import type { GroupCoordinator } from './groups/group-coordinator.js';
 import type { ProducerStateManager } from './producers/producer-state-manager.js';
 import type { TopicService } from './topics/topic-service.js';
+import type { TransactionCoordinator } from './transactions/transaction-coordinator.js';
 
 /** One entry of ApiVersions' key list. */
 export interface ApiVersionRange {
@@ -35,6 +36,7 @@ export interface BrokerState {
   readonly producers: ProducerStateManager;
   readonly fetchWaiters: FetchWaiters;
   readonly groups: GroupCoordinator;
+  readonly transactions: TransactionCoordinator;
   /** The APIs and versions served, for ApiVersions. */
   supportedApis(): ApiVersionRange[];
 }

@@ -16,6 +16,7 @@ import { TopicService } from './topics/topic-service.js';
 import { FetchWaiters } from './fetch/fetch-waiters.js';
 import { GroupCoordinator } from './groups/group-coordinator.js';
 import { ProducerStateManager } from './producers/producer-state-manager.js';
+import { TransactionCoordinator } from './transactions/transaction-coordinator.js';
 import type { BrokerService, ServiceDeps } from './service.js';
 
 export interface BrokerOptions {
@@ -74,6 +75,8 @@ export class Broker {
     const advertised: BrokerEndpoint = { host: options.advertisedHost ?? advertisedFor(host), port: 0 };
     const topics = new TopicService(logs, config, nodeId, logger.child({ component: 'topics' }));
     const deps = (component: string): ServiceDeps => ({ nodeId, config, logs, topics, logger: logger.child({ component }) });
+    const producers = new ProducerStateManager(deps('producers'), fs);
+    const groups = new GroupCoordinator(deps('groups'));
     const state: BrokerState = {
       nodeId,
       clusterId: identity.clusterId,
@@ -83,13 +86,14 @@ export class Broker {
       logs,
       topics,
       logger,
-      producers: new ProducerStateManager(deps('producers'), fs),
+      producers,
       fetchWaiters: new FetchWaiters(deps('fetch')),
-      groups: new GroupCoordinator(deps('groups')),
+      groups,
+      transactions: new TransactionCoordinator(deps('transactions'), producers, groups),
       supportedApis: () => table.versions.map((v) => ({ ...v })),
     };
     // Started in this order, closed in reverse, all before storage closes.
-    const services: BrokerService[] = [state.producers, state.fetchWaiters, state.groups];
+    const services: BrokerService[] = [state.producers, state.fetchWaiters, state.groups, state.transactions];
     for (const s of services) await s.start();
     const listener = new Listener(
       state,

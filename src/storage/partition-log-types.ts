@@ -41,6 +41,8 @@ export type ReadResult =
 export interface ReadOptions {
   /** Serve up to the high watermark (consumers, default) or the log end offset. */
   upTo?: 'high-watermark' | 'log-end';
+  /** Serve no batch whose base offset is >= this (READ_COMMITTED reads stop at the last stable offset). */
+  maxOffset?: number;
 }
 
 export interface RetentionResult {

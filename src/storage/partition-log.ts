@@ -418,7 +418,8 @@ export class PartitionLog {
   async read(offset: number, maxBytes: number, options: ReadOptions = {}): Promise<ReadResult> {
     if (this.failure) throw this.failure;
     if (this.closed) throw new StorageError('closed', 'the log is closed');
-    const upper = options.upTo === 'log-end' ? this.logEnd : this.hw;
+    const bound = options.upTo === 'log-end' ? this.logEnd : this.hw;
+    const upper = options.maxOffset !== undefined && options.maxOffset < bound ? options.maxOffset : bound;
     if (offset < this.logStart || offset > this.logEnd) {
       return { kind: 'offset-out-of-range', logStartOffset: this.logStart, logEndOffset: this.logEnd, highWatermark: this.hw };
     }

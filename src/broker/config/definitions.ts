@@ -94,6 +94,8 @@ export const BROKER_CONFIGS: readonly ConfigDefinition[] = [
   def('transaction.state.log.num.partitions', 'INT', '50', 'Partitions of __transaction_state.', { min: 1 }),
   def('transaction.max.timeout.ms', 'INT', '900000', 'Largest transaction timeout a producer may ask for.', { min: 1 }),
   def('transactional.id.expiration.ms', 'INT', '604800000', 'Idle transactional ids expire after this long.', { min: 1 }),
+  def('transaction.abort.timed.out.transaction.cleanup.interval.ms', 'INT', '10000', 'How often the transaction coordinator aborts transactions past their timeout.', { min: 1 }),
+  def('transaction.remove.expired.transaction.cleanup.interval.ms', 'INT', '3600000', 'How often expired transactional ids are removed.', { min: 1 }),
   def('producer.id.expiration.ms', 'INT', '86400000', 'Idle idempotent producer state expires after this long.', { min: 1, dynamic: true }),
 ];
 

@@ -7,6 +7,7 @@
 // Records are the stored batch slices themselves (zero copy, see server/response-encoding.ts).
 import { ErrorCode } from '../../protocol/errors.js';
 import type { PartitionLog } from '../../storage/index.js';
+import type { PartitionTransactionsRegistry } from '../producers/partition-transactions-registry.js';
 import type { WatchedPartition } from './fetch-waiters.js';
 import { checkLeaderEpoch, errorCodeOf } from './partition-lookup.js';
 
@@ -26,7 +27,7 @@ export interface PartitionRead {
   highWatermark: bigint;
   lastStableOffset: bigint;
   logStartOffset: bigint;
-  abortedTransactions: [] | null;
+  abortedTransactions: FetchedAbortedTransaction[] | null;
   preferredReadReplica: number;
   records: Buffer[];
 }
@@ -42,12 +43,25 @@ export interface ReadRound {
 
 const NO_RECORDS: Buffer[] = [];
 
+export interface FetchedAbortedTransaction {
+  producerId: bigint;
+  firstOffset: bigint;
+}
+
 /**
- * One pass over the partitions. READ_COMMITTED (isolation 1) sees up to the last stable offset, which
- * equals the high watermark until transactions exist (issue #8), with an empty aborted list.
+ * One pass over the partitions. READ_COMMITTED (isolation 1) reads stop before the last stable offset
+ * and list the aborted transactions overlapping what was read (KIP-98); the partition's transaction
+ * state is loaded on the first such read (producers/partition-transactions-registry.ts).
+ * READ_UNCOMMITTED reads are untouched: they only report the LSO when it is already known.
  */
-export async function readPartitions(parts: readonly PartitionToRead[], maxBytes: number, isolationLevel: number): Promise<ReadRound> {
-  const aborted = isolationLevel === 1 ? ([] as []) : null;
+export async function readPartitions(
+  parts: readonly PartitionToRead[],
+  maxBytes: number,
+  isolationLevel: number,
+  txns: PartitionTransactionsRegistry,
+): Promise<ReadRound> {
+  const readCommitted = isolationLevel === 1;
+  const aborted = readCommitted ? [] : null;
   const out: PartitionRead[] = [];
   const watched: WatchedPartition[] = [];
   let budget = maxBytes;
@@ -83,7 +97,9 @@ export async function readPartitions(parts: readonly PartitionToRead[], maxBytes
         watched.push({ log, seenHighWatermark: log.highWatermark });
         continue;
       }
-      const r = await log.read(p.fetchOffset, limit);
+      const partitionTxns = readCommitted ? (txns.peek(log) ?? (await txns.get(log))) : null;
+      const lso = partitionTxns ? partitionTxns.lastStableOffset(log.highWatermark) : -1;
+      const r = await log.read(p.fetchOffset, limit, partitionTxns ? { maxOffset: lso } : undefined);
       if (r.kind === 'offset-out-of-range') {
         entry.errorCode = ErrorCode.OFFSET_OUT_OF_RANGE;
         fillOffsets(entry, r.highWatermark, r.logStartOffset);
@@ -91,9 +107,15 @@ export async function readPartitions(parts: readonly PartitionToRead[], maxBytes
         continue;
       }
       fillOffsets(entry, r.highWatermark, r.logStartOffset);
+      entry.lastStableOffset = BigInt(partitionTxns ? lso : txns.lastStableOffsetOrHw(log));
       watched.push({ log, seenHighWatermark: r.highWatermark });
       if (r.bytes === 0 || (r.bytes > limit && bytes > 0)) continue;
       entry.records = r.chunks;
+      if (partitionTxns) {
+        entry.abortedTransactions = partitionTxns
+          .abortedIn(p.fetchOffset, r.nextOffset)
+          .map((a) => ({ producerId: BigInt(a.producerId), firstOffset: BigInt(a.firstOffset) }));
+      }
       bytes += r.bytes;
       budget -= r.bytes;
     } catch (e) {

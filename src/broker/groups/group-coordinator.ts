@@ -11,9 +11,10 @@ import { CommittedOffsets } from './committed-offsets.js';
 import { GroupMembership, type GroupRegistry } from './group-membership.js';
 import { GroupMember } from './member.js';
 import { expiredOffsets } from './offset-expiry.js';
-import { encodeGroupKey, encodeGroupValue, encodeOffsetKey, type GroupValue } from './offsets-record-codec.js';
+import { decodeKey, decodeOffsetValue, encodeGroupKey, encodeGroupValue, encodeOffsetKey, type GroupValue } from './offsets-record-codec.js';
 import { loadOffsetsTopic } from './offsets-topic-loader.js';
 import { OffsetsTopicWriter } from './offsets-topic.js';
+import { TxnOffsets } from './txn-offsets.js';
 
 /** __consumer_offsets is compacted: the latest record per key is all that matters (Kafka's settings). */
 const OFFSETS_TOPIC_CONFIGS = { 'cleanup.policy': 'compact', 'segment.bytes': '104857600', 'compression.type': 'producer' };
@@ -23,6 +24,7 @@ export class GroupCoordinator implements BrokerService {
   private writer!: OffsetsTopicWriter;
   private membershipFlow!: GroupMembership;
   private offsetsFlow!: CommittedOffsets;
+  private txnOffsetsFlow!: TxnOffsets;
   private expiryTimer: NodeJS.Timeout | null = null;
   private readonly now = (): number => Date.now();
 
@@ -34,6 +36,11 @@ export class GroupCoordinator implements BrokerService {
 
   get offsets(): CommittedOffsets {
     return this.offsetsFlow;
+  }
+
+  /** Offsets committed in transactions, waiting for their markers (TxnOffsetCommit). */
+  get txnOffsets(): TxnOffsets {
+    return this.txnOffsetsFlow;
   }
 
   /** The __consumer_offsets partition that holds a group (Kafka's hash). */
@@ -77,6 +84,20 @@ export class GroupCoordinator implements BrokerService {
       logger,
       now: this.now,
     });
+    this.txnOffsetsFlow = new TxnOffsets(
+      {
+        registry,
+        writer: this.writer,
+        partitionExists: (t, p) => {
+          const info = topics.get(t);
+          return info !== undefined && p >= 0 && p < info.partitions;
+        },
+        logger,
+        now: this.now,
+      },
+      this.offsetsFlow.store,
+      (groupId) => this.partitionFor(groupId),
+    );
     await this.load(topic.partitions);
     const interval = config.getNumber('offsets.retention.check.interval.ms');
     this.expiryTimer = setInterval(() => void this.expireOffsets(this.now()), interval);
@@ -112,7 +133,26 @@ export class GroupCoordinator implements BrokerService {
         this.offsetsFlow.store.set(groupId, topic, partition, { offset: value.offset, leaderEpoch: value.leaderEpoch, metadata: value.metadata, commitTimestamp: value.commitTimestamp });
       }
     }
+    for (const [producerId, records] of loaded.pendingTxn) this.holdLoadedTxnOffsets(producerId, records);
     this.deps.logger.info('loaded consumer groups', { groups: this.groups.size, records: loaded.records, ms: this.now() - started });
+  }
+
+  private holdLoadedTxnOffsets(producerId: number, records: readonly { key: Buffer; value: Buffer | null }[]): void {
+    for (const r of records) {
+      try {
+        const key = decodeKey(r.key);
+        if (key === null || key.kind !== 'offset' || r.value === null) continue;
+        const v = decodeOffsetValue(r.value);
+        this.txnOffsetsFlow.hold(producerId, {
+          groupId: key.group,
+          topic: key.topic,
+          partition: key.partition,
+          value: { offset: v.offset, leaderEpoch: v.leaderEpoch, metadata: v.metadata, commitTimestamp: v.commitTimestamp },
+        });
+      } catch (e) {
+        this.deps.logger.warn('skipping an undecodable transactional offset record', { producerId, error: String(e) });
+      }
+    }
   }
 
   /** A persisted group comes back Stable with its members (they must heartbeat within their session) or Empty. */

@@ -2,7 +2,12 @@
 // log start to its log end, and for each key the latest record wins (a tombstone deletes). This is
 // what compaction would leave, so the result is the same before and after the log is compacted.
 // A record that does not decode is logged and skipped: one bad record must not lose every group.
-import { CONTROL_FLAG_MASK, batchAttributes, forEachBatch } from '../../protocol/records/batch-header.js';
+//
+// Transactional batches (TxnOffsetCommit) count only once their producer's COMMIT marker follows in
+// the same partition; an ABORT drops them. Those with no marker yet are returned as `pendingTxn`, to be
+// decided by the transaction coordinator's recovery (txn-offsets.ts).
+import { CONTROL_FLAG_MASK, batchAttributes, batchIsTransactional, batchProducerId, forEachBatch } from '../../protocol/records/batch-header.js';
+import { ControlRecordType, parseEndTransactionMarker } from '../../protocol/records/control-batch.js';
 import { forEachRecord } from '../../protocol/records/record-reader.js';
 import type { PartitionLog } from '../../storage/index.js';
 import type { Logger } from '../../util/logger.js';
@@ -14,13 +19,24 @@ export interface LoadedState {
   /** group -> "topic\0partition" -> latest OffsetCommitValue. */
   offsets: Map<string, Map<string, { topic: string; partition: number; value: OffsetValue }>>;
   records: number;
+  /** Transactional offset records with no marker yet: producer id -> records in log order. */
+  pendingTxn: Map<number, { key: Buffer; value: Buffer | null }[]>;
 }
 
 const READ_CHUNK_BYTES = 1 << 20;
 
 export async function loadOffsetsTopic(partitions: readonly PartitionLog[], logger: Logger): Promise<LoadedState> {
-  const state: LoadedState = { groups: new Map(), offsets: new Map(), records: 0 };
+  const state: LoadedState = { groups: new Map(), offsets: new Map(), records: 0, pendingTxn: new Map() };
+  const applySafely = (key: Buffer, value: Buffer | null, offset: number): void => {
+    try {
+      apply(state, key, value);
+    } catch (e) {
+      logger.warn('skipping an undecodable __consumer_offsets record', { offset, error: String(e) });
+    }
+  };
   for (const log of partitions) {
+    // Per partition: a producer's transactional records wait for its marker in this partition.
+    const open = new Map<number, { key: Buffer; value: Buffer | null }[]>();
     let offset = log.logStartOffset;
     const end = log.logEndOffset;
     while (offset < end) {
@@ -29,19 +45,40 @@ export async function loadOffsetsTopic(partitions: readonly PartitionLog[], logg
       const from = offset;
       for (const chunk of r.chunks) {
         forEachBatch(chunk, 0, chunk.length, (pos) => {
-          if ((batchAttributes(chunk, pos) & CONTROL_FLAG_MASK) !== 0) return;
+          const transactional = batchIsTransactional(chunk, pos);
+          const pid = transactional ? batchProducerId(chunk, pos) : -1;
+          if ((batchAttributes(chunk, pos) & CONTROL_FLAG_MASK) !== 0) {
+            if (!transactional) return;
+            const held = open.get(pid);
+            open.delete(pid);
+            let commit = false;
+            try {
+              commit = parseEndTransactionMarker(chunk, pos).type === ControlRecordType.Commit;
+            } catch {
+              return;
+            }
+            if (commit && held) for (const r of held) applySafely(r.key, r.value, -1);
+            return;
+          }
           forEachRecord(chunk, pos, (rec) => {
             if (rec.offset < from || rec.key === null) return;
             state.records++;
-            try {
-              apply(state, rec.key, rec.value);
-            } catch (e) {
-              logger.warn('skipping an undecodable __consumer_offsets record', { offset: rec.offset, error: String(e) });
+            if (transactional) {
+              let held = open.get(pid);
+              if (!held) open.set(pid, (held = []));
+              held.push({ key: rec.key, value: rec.value });
+              return;
             }
+            applySafely(rec.key, rec.value, rec.offset);
           });
         });
       }
       offset = r.nextOffset;
+    }
+    for (const [pid, held] of open) {
+      let all = state.pendingTxn.get(pid);
+      if (!all) state.pendingTxn.set(pid, (all = []));
+      all.push(...held);
     }
   }
   return state;

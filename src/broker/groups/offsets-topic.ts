@@ -12,6 +12,11 @@ export interface OffsetsTopicRecord {
   value: Buffer | null;
 }
 
+export interface TransactionalWriter {
+  producerId: number;
+  producerEpoch: number;
+}
+
 export class OffsetsTopicWriter {
   constructor(
     private readonly logs: LogManager,
@@ -23,11 +28,15 @@ export class OffsetsTopicWriter {
   }
 
   /** Appends the records of one group durably. Rejects with the storage error when the append fails. */
-  async write(groupId: string, records: readonly OffsetsTopicRecord[], now = Date.now()): Promise<void> {
+  async write(groupId: string, records: readonly OffsetsTopicRecord[], now = Date.now(), txn?: TransactionalWriter): Promise<void> {
     if (records.length === 0) return;
     const partition = this.partitionFor(groupId);
     const log = this.logs.getLog(CONSUMER_OFFSETS_TOPIC, partition);
     if (!log) throw new Error(`${CONSUMER_OFFSETS_TOPIC}-${partition} is not open`);
-    await log.append(buildRecordBatch(records, { timestamp: now }), { durable: true });
+    // TxnOffsetCommit: the producer's transactional batch (no sequence), decided by its marker.
+    const batch = txn
+      ? buildRecordBatch(records, { timestamp: now, producerId: txn.producerId, producerEpoch: txn.producerEpoch, transactional: true })
+      : buildRecordBatch(records, { timestamp: now });
+    await log.append(batch, { durable: true });
   }
 }

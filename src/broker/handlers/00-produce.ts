@@ -3,8 +3,10 @@
 // @platformatic/kafka) sends v3+ record batches.
 //
 // Per partition, in Kafka's order: topic and partition exist and are not internal, the records pass
-// Kafka's batch checks (produce-validation.ts), transactional batches are refused, idempotent batches go
-// through the producer's sequence window (producers/), everything else is appended as is.
+// Kafka's batch checks (produce-validation.ts), transactional batches are verified against the
+// transaction coordinator (transactions/transactional-append.ts), idempotent batches go through the
+// producer's sequence window (producers/), everything else is appended as is. Only batch headers are
+// read: a non-transactional batch pays one attribute-bit test for transactions.
 //
 //   acks  when the response is sent                         (ARCHITECTURE.md, Durability)
 //   ----  -----------------------------------------------------------------------------
@@ -12,10 +14,6 @@
 //    1    after the write reached the operating system
 //   -1    after fdatasync (group commit with every concurrent durable append)
 //   else  INVALID_REQUIRED_ACKS for every partition, nothing written
-//
-// Transactions (issue #8) do not exist yet: a transactional request or batch is answered
-// TRANSACTIONAL_ID_AUTHORIZATION_FAILED, a fatal, non-retriable error every client surfaces at once,
-// rather than appending data no transaction marker will ever commit or abort.
 import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
 import type { ProduceResponsePartitionProduceResponse, ProduceResponseTopicProduceResponse } from '../../protocol/messages/produce.js';
@@ -26,6 +24,7 @@ import type { PartitionLog } from '../../storage/index.js';
 import type { BrokerState } from '../broker-state.js';
 import { errorCodeOf, lookupPartition } from '../fetch/partition-lookup.js';
 import { isInternalTopic } from '../topics/internal-topics.js';
+import { appendTransactional } from '../transactions/transactional-append.js';
 import { NO_RESPONSE, defineHandler } from './handler.js';
 
 type PartitionOut = MessageInput<ProduceResponsePartitionProduceResponse>;
@@ -38,7 +37,6 @@ export default defineHandler({
     const { broker, header } = ctx;
     const acks = request.acks;
     const validAcks = acks === 0 || acks === 1 || acks === -1;
-    const transactional = request.transactionalId !== null;
     const responses: MessageInput<ProduceResponseTopicProduceResponse>[] = [];
     const pending: Promise<unknown>[] = [];
     for (const topic of request.topicData) {
@@ -47,8 +45,6 @@ export default defineHandler({
       for (const pd of topic.partitionData) {
         if (!validAcks) {
           partitionResponses.push(failure(pd.index, ErrorCode.INVALID_REQUIRED_ACKS, `acks must be 0, 1 or -1, got ${acks}`));
-        } else if (transactional) {
-          partitionResponses.push(failure(pd.index, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, 'transactions are not supported yet'));
         } else {
           const slot = partitionResponses.length;
           partitionResponses.push(failure(pd.index, ErrorCode.UNKNOWN_SERVER_ERROR, null));
@@ -88,12 +84,11 @@ async function producePartition(
     broker.logger.debug('rejected produce', { topic, partition, error: rejection.error, reason: rejection.message });
     return failure(partition, ErrorCode[rejection.error], rejection.message);
   }
-  if (batchIsTransactional(records)) {
-    return failure(partition, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, 'transactions are not supported yet');
-  }
   try {
     if (batchProducerId(records) >= 0) {
-      const outcome = await broker.producers.append(log, records, durable);
+      const outcome = batchIsTransactional(records)
+        ? await appendTransactional(broker, log, topic, partition, records, durable)
+        : await broker.producers.append(log, records, durable);
       if (outcome.kind === 'rejected') return failure(partition, outcome.errorCode, outcome.message);
       if (outcome.kind === 'duplicate') return success(log, partition, outcome.baseOffset, outcome.logAppendTimeMs);
       return success(log, partition, outcome.result.baseOffset, outcome.result.logAppendTimeMs);

@@ -1,6 +1,9 @@
 // Fetch (key 1), v4-17 (v4 is the first that carries v2 record batches; v0-3 clients no longer exist
 // against Kafka 4, KIP-896). v13+ names topics by id (KIP-516): unknown ids get UNKNOWN_TOPIC_ID.
 //
+// READ_COMMITTED (isolation 1) reads stop at each partition's last stable offset and carry the aborted
+// transactions overlapping the data returned (KIP-98, fetch/partition-reader.ts).
+//
 // Long poll: read every partition once; answer at once when the data reaches min_bytes, max_wait_ms is
 // 0, or a partition has an error; otherwise park on the partitions read (fetch/fetch-waiters.ts), and
 // read again when one of them advances its high watermark, until min_bytes or the deadline.
@@ -40,13 +43,13 @@ export default defineHandler({
     const topics = resolveTopics(ctx.broker, request, v >= FIRST_TOPIC_ID_VERSION);
     const flat = topics.flatMap((t) => t.partitions);
     const deadline = Date.now() + request.maxWaitMs;
-    let round = await readPartitions(flat, request.maxBytes, request.isolationLevel);
+    let round = await readPartitions(flat, request.maxBytes, request.isolationLevel, ctx.broker.producers.transactions);
     while (round.bytes < request.minBytes && !round.hasError && round.watched.length > 0) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) break;
       const reason = await ctx.broker.fetchWaiters.wait(round.watched, remaining);
       if (reason === 'closed') break;
-      round = await readPartitions(flat, request.maxBytes, request.isolationLevel);
+      round = await readPartitions(flat, request.maxBytes, request.isolationLevel, ctx.broker.producers.transactions);
       if (reason === 'timeout') break;
     }
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: toResponses(topics, round) };

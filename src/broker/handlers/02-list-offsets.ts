@@ -2,8 +2,8 @@
 //
 //   timestamp  meaning (KIP)                          answer
 //   ---------  -------------------------------------  ---------------------------------------------
-//   -1         LATEST                                 high watermark (= last stable offset: no
-//                                                       transactions yet, so isolation levels agree)
+//   -1         LATEST                                 high watermark; READ_COMMITTED (v2+): the
+//                                                       last stable offset (KIP-98)
 //   -2         EARLIEST                               log start offset
 //   -3         MAX_TIMESTAMP (KIP-734, v7+)           offset and timestamp of the largest timestamp
 //   -4         EARLIEST_LOCAL (KIP-405, v8+)          log start offset (all data is local)
@@ -15,9 +15,7 @@ import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
 import type { ListOffsetsResponseListOffsetsPartitionResponse } from '../../protocol/messages/list-offsets.js';
 import type { MessageInput } from '../../protocol/primitives/codec.js';
-import { BATCH_HEADER_SIZE, batchBaseOffset, batchCompression } from '../../protocol/records/batch-header.js';
-import { forEachRecord } from '../../protocol/records/record-reader.js';
-import type { PartitionLog, TimestampOffset } from '../../storage/index.js';
+import type { PartitionLog } from '../../storage/index.js';
 import { LEADER_EPOCH, checkLeaderEpoch, errorCodeOf, lookupPartition } from '../fetch/partition-lookup.js';
 import { defineHandler } from './handler.js';
 
@@ -46,6 +44,15 @@ export default defineHandler({
             if (epochError !== ErrorCode.NONE) return failure(p.partitionIndex, epochError);
             try {
               const r = await lookup(found.log, Number(p.timestamp));
+              if (request.isolationLevel === 1 && r.offset >= 0) {
+                // READ_COMMITTED never answers past the last stable offset (Kafka's fetchOffsetByTimestamp).
+                const lso = (await ctx.broker.producers.transactions.get(found.log)).lastStableOffset(found.log.highWatermark);
+                if (r.offset > lso) {
+                  const latest = Number(p.timestamp) === LATEST || Number(p.timestamp) === LATEST_TIERED;
+                  r.offset = latest ? lso : -1;
+                  if (!latest) r.timestamp = -1;
+                }
+              }
               if (v === 0) {
                 return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, oldStyleOffsets: r.offset >= 0 && p.maxNumOffsets > 0 ? [BigInt(r.offset)] : [] };
               }
@@ -82,30 +89,9 @@ async function lookup(log: PartitionLog, timestamp: number): Promise<{ offset: n
     default: {
       if (timestamp < 0) return { offset: -1, timestamp: -1 };
       const r = await log.offsetForTimestamp(timestamp);
-      return r ? exactInCompressedBatch(log, r, timestamp) : { offset: -1, timestamp: -1 };
+      return r ?? { offset: -1, timestamp: -1 };
     }
   }
-}
-
-/**
- * Storage answers a timestamp that falls inside a compressed batch with the batch's base offset (it
- * never decompresses). Kafka answers the exact record, so this rare lookup decompresses that one batch
- * and walks its records.
- */
-async function exactInCompressedBatch(log: PartitionLog, found: TimestampOffset, timestamp: number): Promise<TimestampOffset> {
-  const r = await log.read(found.offset, 1);
-  if (r.kind !== 'records' || r.chunks.length === 0) return found;
-  const batch = r.chunks[0]!;
-  if (batch.length < BATCH_HEADER_SIZE || batchCompression(batch) === 0 || batchBaseOffset(batch) !== found.offset) return found;
-  let exact: TimestampOffset | null = null;
-  try {
-    forEachRecord(batch, 0, (rec) => {
-      if (exact === null && rec.offset >= found.offset && rec.timestamp >= timestamp) exact = { offset: rec.offset, timestamp: rec.timestamp };
-    });
-  } catch {
-    // Undecodable records were refused on produce; if one is here anyway, the batch answer stands.
-  }
-  return exact ?? found;
 }
 
 function failure(partitionIndex: number, errorCode: number): PartitionOut {

@@ -1,8 +1,7 @@
 // FindCoordinator (key 10): this node coordinates every group. v0-3 ask for one key; v4+ batch keys
-// (KIP-699) and answer per key. Key type 0 is a group; key type 1 (transactions) has no coordinator
-// until issue #8 lands, so it answers COORDINATOR_NOT_AVAILABLE at once (retriable: a transactional
-// producer retries and then fails with its own timeout, as it would against a Kafka cluster whose
-// __transaction_state is unavailable). Other key types (share groups, KIP-932) are INVALID_REQUEST.
+// (KIP-699) and answer per key. Key type 0 is a group, key type 1 a transactional id: this node is the
+// coordinator of both (transactions/transaction-coordinator.ts). Other key types (share groups,
+// KIP-932) are INVALID_REQUEST.
 import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
 import type { BrokerState } from '../broker-state.js';
@@ -21,9 +20,8 @@ interface Answer {
 
 function coordinatorFor(broker: BrokerState, key: string, keyType: number): Answer {
   const none = (errorCode: number, errorMessage: string): Answer => ({ nodeId: -1, host: '', port: -1, errorCode, errorMessage });
-  if (keyType === TRANSACTION_KEY) return none(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'this broker has no transaction coordinator yet');
-  if (keyType !== GROUP_KEY) return none(ErrorCode.INVALID_REQUEST, `unsupported coordinator key type ${keyType}`);
-  if (key === '') return none(ErrorCode.INVALID_REQUEST, 'the group id is empty');
+  if (keyType !== GROUP_KEY && keyType !== TRANSACTION_KEY) return none(ErrorCode.INVALID_REQUEST, `unsupported coordinator key type ${keyType}`);
+  if (key === '') return none(ErrorCode.INVALID_REQUEST, keyType === GROUP_KEY ? 'the group id is empty' : 'the transactional id is empty');
   return { nodeId: broker.nodeId, host: broker.advertised.host, port: broker.advertised.port, errorCode: ErrorCode.NONE, errorMessage: null };
 }
 

@@ -2,10 +2,11 @@
 // request always gets a fresh id at epoch 0, also when it carries an id and epoch (v3+, KIP-360), as in
 // Kafka; see ProducerStateManager.initProducerId for why no epoch is bumped.
 //
-// Transactional producers (a transactional.id) need the transaction coordinator of issue #8. Until it
-// exists they get TRANSACTIONAL_ID_AUTHORIZATION_FAILED: fatal and non-retriable in every client, so
-// `initTransactions()` fails at once with a clear error. COORDINATOR_NOT_AVAILABLE would be retried
-// until the client's timeout and look like a hang.
+// With a transactional.id the transaction coordinator answers (transactions/transaction-coordinator.ts):
+// the id's producer id with its epoch bumped, fencing any older producer of the same id (an open
+// transaction of it is aborted first). v3+ may carry the id and epoch the producer holds (KIP-360);
+// they must match, or the producer is fenced. Fenced: PRODUCER_FENCED from v4 (KIP-588), before that
+// INVALID_PRODUCER_EPOCH.
 import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
 import { defineHandler } from './handler.js';
@@ -16,8 +17,15 @@ export default defineHandler({
   maxVersion: 5,
   async handle(request, ctx) {
     if (request.transactionalId !== null) {
-      ctx.logger.info('refused a transactional producer (transactions are not supported yet)', { transactionalId: request.transactionalId });
-      return { throttleTimeMs: 0, errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, producerId: -1n, producerEpoch: -1 };
+      const fenced = ctx.header.apiVersion >= 4 ? ErrorCode.PRODUCER_FENCED : ErrorCode.INVALID_PRODUCER_EPOCH;
+      const out = await ctx.broker.transactions.initProducerId(
+        request.transactionalId,
+        request.transactionTimeoutMs,
+        Number(request.producerId),
+        request.producerEpoch,
+        fenced,
+      );
+      return { throttleTimeMs: 0, errorCode: out.errorCode, producerId: BigInt(out.producerId), producerEpoch: out.producerEpoch };
     }
     const out = await ctx.broker.producers.initProducerId();
     return { throttleTimeMs: 0, errorCode: out.errorCode, producerId: BigInt(out.producerId), producerEpoch: out.producerEpoch };

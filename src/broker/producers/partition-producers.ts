@@ -125,6 +125,18 @@ export class PartitionProducers {
     if (e.batches.length === 0) this.entries.delete(producerId);
   }
 
+  /** A marker at `epoch` was written: a higher epoch replaces the producer's (its sequences start over). */
+  raiseEpoch(producerId: number, epoch: number, nowMs: number): void {
+    const e = this.entries.get(producerId);
+    if (e && e.epoch >= epoch) return;
+    this.entries.set(producerId, { epoch, batches: [], lastSeenMs: nowMs });
+  }
+
+  /** Every producer with state here (DescribeProducers). */
+  all(): IterableIterator<[number, ProducerEntry]> {
+    return this.entries.entries();
+  }
+
   /** Drops producers idle for longer than `expirationMs` (producer.id.expiration.ms, KIP-854). */
   expire(nowMs: number, expirationMs: number): void {
     for (const [id, e] of this.entries) {

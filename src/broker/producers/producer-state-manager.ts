@@ -29,6 +29,7 @@ import { NodeFileSystem, type AppendResult, type FileSystem, type PartitionLog }
 import type { BrokerService, ServiceDeps } from '../service.js';
 import { PartitionProducers, sequenceAfter, type BatchIdentity, type RetainedBatch } from './partition-producers.js';
 import { ProducerIdAllocator } from './producer-id-allocator.js';
+import { PartitionTransactionsRegistry } from './partition-transactions-registry.js';
 
 export type IdempotentAppendOutcome =
   | { kind: 'appended'; result: AppendResult }
@@ -46,12 +47,16 @@ interface PartitionState {
 
 export class ProducerStateManager implements BrokerService {
   private allocator: ProducerIdAllocator | null = null;
+  /** Open and aborted transactions per partition: the last stable offset (KIP-98). */
+  readonly transactions: PartitionTransactionsRegistry;
   private readonly partitions = new WeakMap<PartitionLog, PartitionState>();
 
   constructor(
     readonly deps: ServiceDeps,
     private readonly fs: FileSystem = new NodeFileSystem(),
-  ) {}
+  ) {
+    this.transactions = new PartitionTransactionsRegistry(deps.logger);
+  }
 
   async start(): Promise<void> {
     this.allocator = await ProducerIdAllocator.open(this.fs, join(this.deps.logs.dataDir, 'meta'));
@@ -76,10 +81,28 @@ export class ProducerStateManager implements BrokerService {
   }
 
   /**
+   * A transaction marker of `producerId` at `epoch` is being written to `log`: a bumped epoch (fencing,
+   * timeout abort, KIP-360) becomes the producer's epoch here, so a zombie's older-epoch batches are
+   * refused with INVALID_PRODUCER_EPOCH from now on. Call before appending the marker.
+   */
+  async fenceEpoch(log: PartitionLog, producerId: number, epoch: number): Promise<void> {
+    const state = this.stateFor(log);
+    if (state.loading) await state.loading;
+    state.producers.raiseEpoch(producerId, epoch, Date.now());
+  }
+
+  /** The idempotence state of one partition's producers (DescribeProducers). */
+  async producersOf(log: PartitionLog): Promise<PartitionProducers> {
+    const state = this.stateFor(log);
+    if (state.loading) await state.loading;
+    return state.producers;
+  }
+
+  /**
    * Appends one idempotent batch (producerId >= 0, already validated) unless it duplicates one of
    * the producer's last five, answering duplicates with the offsets they were first written at.
    */
-  async append(log: PartitionLog, batch: Buffer, durable: boolean): Promise<IdempotentAppendOutcome> {
+  async append(log: PartitionLog, batch: Buffer, durable: boolean, beforeAppend?: () => void): Promise<IdempotentAppendOutcome> {
     const state = this.stateFor(log);
     if (state.loading) await state.loading;
     const identity = identityOf(batch);
@@ -90,6 +113,7 @@ export class ProducerStateManager implements BrokerService {
     const retained = verdict.batch;
     let settle!: () => void;
     retained.pending = new Promise<void>((resolve) => (settle = resolve));
+    beforeAppend?.();
     const appending = log.append(batch, { durable });
     // ---
     try {

@@ -1,0 +1,17 @@
+// AddOffsetsToTxn (key 25), v0-4: the __consumer_offsets partition of the group joins the transaction,
+// so the offsets TxnOffsetCommit then writes there are decided by the transaction's marker.
+// Fenced producers: PRODUCER_FENCED from v2 (KIP-588), INVALID_PRODUCER_EPOCH before.
+import { ErrorCode } from '../../protocol/errors.js';
+import { apis } from '../../protocol/messages/index.js';
+import { defineHandler } from './handler.js';
+
+export default defineHandler({
+  api: apis.AddOffsetsToTxn,
+  minVersion: 0,
+  maxVersion: 4,
+  async handle(request, ctx) {
+    const fenced = ctx.header.apiVersion >= 2 ? ErrorCode.PRODUCER_FENCED : ErrorCode.INVALID_PRODUCER_EPOCH;
+    const errorCode = await ctx.broker.transactions.addOffsets(request.transactionalId, Number(request.producerId), request.producerEpoch, request.groupId, fenced);
+    return { throttleTimeMs: 0, errorCode };
+  },
+});
