@@ -140,7 +140,13 @@ async function produceBids(topic: string): Promise<void> {
 async function measure(name: string, build: (app: App, input: string, output: string) => void): Promise<Measured> {
   const input = `bids-${name}`;
   await produceBids(input);
-  const app = new App({ appId: `bench-${name}`, brokers, commitIntervalMs: 1_000 });
+  const app = new App({ appId: `bench-${name}`, brokers, commitIntervalMs: 1_000,
+    onError: (e) => {
+      // A failed app never reaches the record count: stop the bench instead of waiting forever.
+      console.error(`${name}: app failed`, e);
+      process.exit(1);
+    },
+  });
   build(app, input, `${input}-out`);
   const running = await app.start();
   await running.ready;

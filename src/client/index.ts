@@ -29,3 +29,6 @@ export { GroupOffsets, OffsetCommitError, FENCED_COMMIT_CODES } from './group-of
 export type { CommittedOffset, OffsetWithMetadata } from './group-offsets.js';
 export type { ClusterMetadata, GroupPartitionsAssigner, KafkaRecord, RecordsBatch } from '@platformatic/kafka';
 export type { FetchResponse, FetchRequestTopic } from './fetch-types.js';
+// brook/streams runtime: one v2 batch per partition, one Produce request per leader (acks=all).
+export { BatchProducer, ProduceBatchError } from './batch-producer.js';
+export type { BatchProducerOptions, PartitionRecords, RecordInput } from './batch-producer.js';

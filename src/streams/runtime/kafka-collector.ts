@@ -9,16 +9,24 @@
 // also lets the collector track each partition's acknowledged end offset (base offset + records),
 // which is what a commit records as the changelog end (engine/commit-metadata.ts).
 
-import type { MessageToProduce, Producer } from '../../client/index.js';
+import type { BatchProducer, RecordInput } from '../../client/index.js';
 import { StreamsError } from '../errors.js';
 import { defaultPartition } from '../engine/partitioner.js';
 import { topicPartitionKey, type ProducedRecord, type RecordCollector } from '../engine/transport.js';
 
-const CHUNK = 2_000;
-const MAX_PER_SEND = 10_000;
+/** Records buffered before a send is started without waiting for the end of the fetch. */
+const CHUNK = 5_000;
+
+interface PartitionBuffer {
+  readonly topic: string;
+  readonly partition: number;
+  records: RecordInput[];
+}
 
 export class KafkaRecordCollector implements RecordCollector {
-  private buffer: MessageToProduce[] = [];
+  /** `${topic}:${partition}` -> records not yet handed to the producer, in send order. */
+  private buffers = new Map<string, PartitionBuffer>();
+  private buffered = 0;
   private inFlight: Promise<void> | undefined;
   private waiting = false;
   private failure: Error | undefined;
@@ -27,58 +35,53 @@ export class KafkaRecordCollector implements RecordCollector {
   sent = 0;
 
   constructor(
-    private readonly producer: Producer,
+    private readonly producer: BatchProducer,
     private readonly partitionCount: (topic: string) => number,
   ) {}
 
   send(r: ProducedRecord): void {
     if (this.failure) throw this.failure;
     const partition = r.partition ?? (r.key === null ? 0 : defaultPartition(r.key, this.partitionCount(r.topic)));
-    const message: MessageToProduce = { topic: r.topic, partition, timestamp: BigInt(r.timestamp < 0 ? 0 : r.timestamp) };
-    if (r.key !== null) message.key = r.key;
-    if (r.value !== null) message.value = r.value;
-    if (r.headers && r.headers.length > 0) {
-      const headers = new Map<Buffer, Buffer>();
-      for (const h of r.headers) headers.set(Buffer.from(h.key), h.value ?? Buffer.alloc(0));
-      message.headers = headers;
-    }
-    this.buffer.push(message);
+    const key = topicPartitionKey(r.topic, partition);
+    let buffer = this.buffers.get(key);
+    if (!buffer) this.buffers.set(key, (buffer = { topic: r.topic, partition, records: [] }));
+    // Engine records already have the RecordInput shape (key, value, headers as {key, value}).
+    buffer.records.push({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp < 0 ? 0 : r.timestamp });
+    this.buffered++;
     this.sent++;
-    if (this.buffer.length >= CHUNK) this.flush();
+    if (this.buffered >= CHUNK) this.flush();
   }
 
   /**
-   * Hand buffered records to the producer (does not wait for acknowledgement). One send is in
-   * flight at a time, carrying everything buffered meanwhile: concurrent sends could reach the
-   * broker out of order (each resolves metadata and connections asynchronously), and per-partition
-   * order is what keeps per-key order in repartition topics and changelogs.
+   * Hand buffered records to the producer (does not wait for acknowledgement): one batch per
+   * partition, one request. One send is in flight at a time, carrying everything buffered
+   * meanwhile, so a partition's batches reach the broker in order; per-partition order is what
+   * keeps per-key order in repartition topics and changelogs.
    */
   flush(): void {
-    if (this.inFlight !== undefined || this.buffer.length === 0 || this.failure) return;
-    const messages = this.buffer.length <= MAX_PER_SEND ? this.buffer : this.buffer.slice(0, MAX_PER_SEND);
-    this.buffer = this.buffer.length <= MAX_PER_SEND ? [] : this.buffer.slice(MAX_PER_SEND);
-    const counts = new Map<string, number>();
-    for (const m of messages) {
-      const k = topicPartitionKey(m.topic, m.partition!);
-      counts.set(k, (counts.get(k) ?? 0) + 1);
-    }
-    this.inFlight = this.producer.send({ messages, acks: -1 }).then(
-      (result) => {
-        for (const o of result.offsets ?? []) {
-          const k = topicPartitionKey(o.topic, o.partition);
-          const end = o.offset + BigInt(counts.get(k) ?? 0);
+    if (this.inFlight !== undefined || this.buffered === 0 || this.failure) return;
+    const parts = [...this.buffers.values()];
+    this.buffers = new Map();
+    const count = this.buffered;
+    this.buffered = 0;
+    this.inFlight = this.producer.produce(parts).then(
+      (bases) => {
+        for (const p of parts) {
+          const k = topicPartitionKey(p.topic, p.partition);
+          const base = bases.get(k);
+          if (base === undefined) continue;
+          const end = base + BigInt(p.records.length);
           if (end > (this.ends.get(k) ?? -1n)) this.ends.set(k, end);
         }
         this.inFlight = undefined;
-        if (this.buffer.length >= CHUNK || this.waiting) this.flush();
+        if (this.buffered >= CHUNK || this.waiting) this.flush();
       },
       (e: unknown) => {
         this.inFlight = undefined;
-        this.failure ??= new StreamsError('PRODUCE_FAILED', `writing ${messages.length} records failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+        this.failure ??= new StreamsError('PRODUCE_FAILED', `writing ${count} records failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
       },
     );
   }
-
   /** Flush, then wait until everything sent so far is acknowledged; throws if anything failed. */
   async flushAndWait(): Promise<void> {
     this.waiting = true;
@@ -100,6 +103,7 @@ export class KafkaRecordCollector implements RecordCollector {
 
   /** Drop buffered records (used when tasks are abandoned without commit: their input is redone elsewhere). */
   discard(): void {
-    this.buffer = [];
+    this.buffers = new Map();
+    this.buffered = 0;
   }
 }

@@ -10,7 +10,7 @@
 // Several instances with the same appId share the work: one consumer group named after the app,
 // one member per instance. Instances should run the same topology.
 
-import { createAdmin, createConsumer, createProducer, FENCED_COMMIT_CODES, GroupOffsets, OffsetCommitError, resolveBrokers } from '../../client/index.js';
+import { BatchProducer, createAdmin, createConsumer, createProducer, FENCED_COMMIT_CODES, GroupOffsets, OffsetCommitError, resolveBrokers } from '../../client/index.js';
 import type { Admin, Consumer, ConsumerOptions, Producer } from '../../client/index.js';
 import { StreamsError } from '../errors.js';
 import type { StateStore } from '../stores/store.js';
@@ -55,7 +55,7 @@ export async function startApp(app: RunnableApp): Promise<RunningApp> {
 
     const producer: Producer = createProducer(client, {});
     closers.push(() => producer.close());
-    const collector = new KafkaRecordCollector(producer, (topic) => {
+    const collector = new KafkaRecordCollector(new BatchProducer(producer), (topic) => {
       const n = counts.get(topic);
       if (n === undefined) throw new StreamsError('TOPIC_NOT_FOUND', `app '${app.appId}' writes to '${topic}', which did not exist when it started`);
       return n;
