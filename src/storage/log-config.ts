@@ -14,6 +14,10 @@ export interface LogConfig {
   flushMessages: number; // records between forced flushes (Number.MAX_SAFE_INTEGER: never)
   flushMs: number; // age of unflushed data that forces a flush (Number.MAX_SAFE_INTEGER: never)
   logAppendTime: boolean; // message.timestamp.type=LogAppendTime
+  // KIP-937 (Kafka 3.6): how far a CreateTime timestamp may lie before/after the broker's clock on
+  // produce (Number.MAX_SAFE_INTEGER, Kafka's Long.MAX_VALUE: unchecked).
+  timestampBeforeMaxMs: number;
+  timestampAfterMaxMs: number;
   maxMessageBytes: number;
   cleanupPolicy: string; // 'delete' | 'compact' | 'compact,delete' (retention applies when it includes delete)
   // Compaction (see log-cleaner.ts); Kafka's names and defaults.
@@ -52,6 +56,8 @@ const keys: Record<keyof LogConfig, Key> = {
   flushMessages: { topic: 'flush.messages', broker: ['log.flush.interval.messages'], fallback: String(NEVER), kind: 'int', min: 1 },
   flushMs: { topic: 'flush.ms', broker: ['log.flush.interval.ms'], fallback: String(NEVER), kind: 'int', min: 0 },
   logAppendTime: { topic: 'message.timestamp.type', broker: ['log.message.timestamp.type'], fallback: 'CreateTime', kind: 'string' },
+  timestampBeforeMaxMs: { topic: 'message.timestamp.before.max.ms', broker: ['log.message.timestamp.before.max.ms'], fallback: String(NEVER), kind: 'int', min: 0 },
+  timestampAfterMaxMs: { topic: 'message.timestamp.after.max.ms', broker: ['log.message.timestamp.after.max.ms'], fallback: String(NEVER), kind: 'int', min: 0 },
   maxMessageBytes: { topic: 'max.message.bytes', broker: ['message.max.bytes'], fallback: '1048588', kind: 'int', min: 0 },
   cleanupPolicy: { topic: 'cleanup.policy', broker: ['log.cleanup.policy'], fallback: 'delete', kind: 'string' },
   minCleanableDirtyRatio: { topic: 'min.cleanable.dirty.ratio', broker: ['log.cleaner.min.cleanable.ratio'], fallback: '0.5', kind: 'double', min: 0, max: 1 },

@@ -19,8 +19,8 @@ import { apis } from '../../protocol/messages/index.js';
 import type { ProduceResponsePartitionProduceResponse, ProduceResponseTopicProduceResponse } from '../../protocol/messages/produce.js';
 import type { MessageInput } from '../../protocol/primitives/codec.js';
 import { batchIsTransactional, batchProducerId } from '../../protocol/records/batch-header.js';
-import { explainProduceRecords } from '../../protocol/records/produce-validation.js';
-import type { PartitionLog } from '../../storage/index.js';
+import { explainProduceRecords, type ProduceTimestampPolicy } from '../../protocol/records/produce-validation.js';
+import type { LogConfig, PartitionLog } from '../../storage/index.js';
 import type { BrokerState } from '../broker-state.js';
 import { errorCodeOf, lookupPartition } from '../fetch/partition-lookup.js';
 import { isInternalTopic } from '../topics/internal-topics.js';
@@ -28,6 +28,9 @@ import { appendTransactional } from '../transactions/transactional-append.js';
 import { NO_RESPONSE, defineHandler } from './handler.js';
 
 type PartitionOut = MessageInput<ProduceResponsePartitionProduceResponse>;
+
+/** LogConfig's clamp of Kafka's Long.MAX_VALUE (storage/log-config.ts). */
+const NEVER_MS = Number.MAX_SAFE_INTEGER;
 
 export default defineHandler({
   api: apis.Produce,
@@ -79,6 +82,7 @@ async function producePartition(
     maxMessageBytes: config.maxMessageBytes,
     produceVersion: version,
     compactedTopic: config.cleanupPolicy.split(',').includes('compact'),
+    timestamps: timestampPolicy(config),
   });
   if (rejection) {
     broker.logger.debug('rejected produce', { topic, partition, error: rejection.error, reason: rejection.message });
@@ -98,6 +102,16 @@ async function producePartition(
   } catch (e) {
     return failure(partition, errorCodeOf(e), e instanceof Error ? e.message : String(e));
   }
+}
+
+/**
+ * KIP-937 bounds on CreateTime timestamps (Kafka checks every record, LogValidator.validateTimestamp).
+ * Both default to Long.MAX ("never"): then no policy, so the default path walks no timestamps.
+ */
+function timestampPolicy(config: LogConfig): ProduceTimestampPolicy | undefined {
+  if (config.logAppendTime) return undefined;
+  if (config.timestampBeforeMaxMs >= NEVER_MS && config.timestampAfterMaxMs >= NEVER_MS) return undefined;
+  return { type: 0, now: Date.now(), beforeMaxMs: config.timestampBeforeMaxMs, afterMaxMs: config.timestampAfterMaxMs };
 }
 
 function success(log: PartitionLog, index: number, baseOffset: number, logAppendTimeMs: number): PartitionOut {
