@@ -11,7 +11,7 @@
 // unacknowledged (at-least-once: a request that was written before the connection broke may
 // have been appended too). Anything else fails the call with ProduceBatchError.
 import { produceV9, Writer, type Connection, type Producer } from '@platformatic/kafka';
-import { buildRecordBatch } from '../protocol/records/batch-builder.js';
+import { buildRecordBatch, type BatchOptions } from '../protocol/records/batch-builder.js';
 import type { RecordInput } from '../protocol/records/record.js';
 
 export type { RecordInput } from '../protocol/records/record.js';
@@ -27,6 +27,19 @@ export interface BatchProducerOptions {
   timeoutMs?: number;
   /** Resends after a retriable failure before giving up. */
   retries?: number;
+  /** Set by TransactionalProducer: batches carry its producer id, epoch and sequences (KIP-98). */
+  transaction?: BatchTransaction;
+}
+
+/** How a transactional producer stamps the batches this producer builds. */
+export interface BatchTransaction {
+  readonly transactionalId: string;
+  /**
+   * Called once per batch as it is built, in send order: the caller advances the partition's
+   * sequence by `recordCount`. A resend reuses the built bytes, so the broker sees the same
+   * sequence and de-duplicates it (idempotence).
+   */
+  stamp(topic: string, partition: number, recordCount: number): BatchOptions;
 }
 
 export class ProduceBatchError extends Error {
@@ -49,6 +62,7 @@ const MAX_BATCH_BYTES = 256 * 1024;
 export class BatchProducer {
   private readonly timeoutMs: number;
   private readonly retries: number;
+  private readonly transaction: BatchTransaction | undefined;
 
   /** `client` supplies metadata and connections (its pool); its own send path is not used. */
   constructor(
@@ -57,6 +71,7 @@ export class BatchProducer {
   ) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.retries = options.retries ?? 3;
+    this.transaction = options.transaction;
   }
 
   /**
@@ -67,7 +82,7 @@ export class BatchProducer {
     // Brook (like Kafka 4) takes one batch per partition per request: a partition with more
     // records than one batch holds sends them in successive rounds, each acknowledged before the
     // next, which keeps its order. Its base offset is the first round's.
-    const perPartition = parts.filter((p) => p.records.length > 0).map((p) => ({ topic: p.topic, partition: p.partition, batches: buildBatches(p.records) }));
+    const perPartition = parts.filter((p) => p.records.length > 0).map((p) => ({ topic: p.topic, partition: p.partition, batches: buildBatches(p.records, (n) => this.transaction?.stamp(p.topic, p.partition, n) ?? {}) }));
     const first = new Map<string, bigint>();
     for (let round = 0; ; round++) {
       const batches = perPartition.filter((p) => p.batches.length > round).map((p) => ({ topic: p.topic, partition: p.partition, batch: p.batches[round]! }));
@@ -134,7 +149,7 @@ export class BatchProducer {
     }
     // Produce v9 body (flexible): transactional_id, acks, timeout_ms, [topic_data: name, [index, records]].
     const payload = () => {
-      const w = Writer.create().appendString(null).appendInt16(ACKS_ALL).appendInt32(this.timeoutMs);
+      const w = Writer.create().appendString(this.transaction?.transactionalId ?? null).appendInt16(ACKS_ALL).appendInt32(this.timeoutMs);
       w.appendArray([...byTopic], (tw, [topic, ps]) => {
         tw.appendString(topic).appendArray(ps, (pw, p) => {
           pw.appendInt32(p.partition).appendUnsignedVarInt(p.batch.length + 1).append(p.batch);
@@ -158,7 +173,7 @@ export class BatchProducer {
  * The records as consecutive v2 batches of at most ~MAX_BATCH_BYTES each (the broker rejects a
  * batch over message.max.bytes, 1 MiB by default).
  */
-function buildBatches(records: readonly RecordInput[]): Buffer[] {
+function buildBatches(records: readonly RecordInput[], options: (recordCount: number) => BatchOptions): Buffer[] {
   const batches: Buffer[] = [];
   let from = 0;
   let bytes = 0;
@@ -167,7 +182,7 @@ function buildBatches(records: readonly RecordInput[]): Buffer[] {
     bytes += 32 + (r.key?.length ?? 0) + (r.value?.length ?? 0);
     for (const h of r.headers ?? []) bytes += 8 + h.key.length * 3 + (h.value?.length ?? 0);
     if (bytes >= MAX_BATCH_BYTES || i === records.length - 1) {
-      batches.push(buildRecordBatch(records.slice(from, i + 1)));
+      batches.push(buildRecordBatch(records.slice(from, i + 1), options(i + 1 - from)));
       from = i + 1;
       bytes = 0;
     }

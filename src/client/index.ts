@@ -32,3 +32,7 @@ export type { FetchResponse, FetchRequestTopic } from './fetch-types.js';
 // brook/streams runtime: one v2 batch per partition, one Produce request per leader (acks=all).
 export { BatchProducer, ProduceBatchError } from './batch-producer.js';
 export type { BatchProducerOptions, PartitionRecords, RecordInput } from './batch-producer.js';
+// brook/streams exactly-once: one transactional producer per app instance (KIP-98 / KIP-447).
+export { TransactionalProducer, TransactionError } from './transactional-producer.js';
+export type { GroupMembership, TransactionalProducerOptions } from './transactional-producer.js';
+export type { BatchTransaction } from './batch-producer.js';

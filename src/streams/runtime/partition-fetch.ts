@@ -3,6 +3,11 @@
 // Records come back batch by batch as the broker stored them; a batch may start before the
 // requested offset (Kafka returns whole batches), so earlier records are dropped here. Control
 // batches (transaction markers) carry no data and only advance the position.
+//
+// Under exactly-once the fetch is read_committed (isolation level 1, KIP-98): the broker returns
+// data only up to the last stable offset, plus the list of aborted transactions that start in
+// the returned range; batches of those transactions are skipped here, as Kafka's consumer does,
+// so no aborted output or changelog write ever reaches a task or a store.
 
 import type { ClusterMetadata, Consumer, FetchRequestTopic, RecordsBatch } from '../../client/index.js';
 import { StreamsError } from '../errors.js';
@@ -29,9 +34,17 @@ export interface FetchLimits {
   readonly maxWaitMs: number;
   readonly maxBytes: number;
   readonly maxBytesPerPartition: number;
+  /** 0 read_uncommitted (default), 1 read_committed. */
+  readonly isolationLevel?: 0 | 1;
+}
+
+interface AbortedTransaction {
+  readonly producerId: bigint;
+  readonly firstOffset: bigint;
 }
 
 const CONTROL_BATCH = 0x20; // attributes bit 5: a transaction marker batch
+const TRANSACTIONAL_BATCH = 0x10; // attributes bit 4: written inside a transaction
 
 export async function fetchPartitions(
   consumer: Consumer,
@@ -56,7 +69,7 @@ export async function fetchPartitions(
   }
   const responses = await Promise.all(
     [...byLeader].map(([node, topics]) =>
-      consumer.fetch({ node, topics: [...topics.values()], maxWaitTime: limits.maxWaitMs, minBytes: 1, maxBytes: limits.maxBytes, isolationLevel: 0 }),
+      consumer.fetch({ node, topics: [...topics.values()], maxWaitTime: limits.maxWaitMs, minBytes: 1, maxBytes: limits.maxBytes, isolationLevel: limits.isolationLevel ?? 0 }),
     ),
   );
   const out: FetchedPartition[] = [];
@@ -71,21 +84,34 @@ export async function fetchPartitions(
           throw new StreamsError('FETCH_FAILED', `fetching ${topic}-${p.partitionIndex} at offset ${from} failed with Kafka error ${p.errorCode}`);
         }
         const records: ConsumedRecord[] = [];
-        const next = decodeBatches(topic, p.partitionIndex, from, p.records ?? [], records);
-        out.push({ topic, partition: p.partitionIndex, requested: from, records, next, highWatermark: p.highWatermark });
+        const aborted = limits.isolationLevel === 1 ? p.abortedTransactions ?? [] : [];
+        const next = decodeBatches(topic, p.partitionIndex, from, p.records ?? [], aborted, records);
+        // read_committed: the end a task can reach is the last stable offset, not the high watermark.
+        const end = limits.isolationLevel === 1 && p.lastStableOffset >= 0n ? p.lastStableOffset : p.highWatermark;
+        out.push({ topic, partition: p.partitionIndex, requested: from, records, next, highWatermark: end });
       }
     }
   }
   return out;
 }
 
-function decodeBatches(topic: string, partition: number, from: bigint, batches: readonly RecordsBatch[], out: ConsumedRecord[]): bigint {
+function decodeBatches(topic: string, partition: number, from: bigint, batches: readonly RecordsBatch[], aborted: readonly AbortedTransaction[], out: ConsumedRecord[]): bigint {
   let next = from;
+  // Kafka's consumer algorithm: a producer's batches are skipped from the first offset of its
+  // aborted transaction until that transaction's ABORT marker.
+  const pendingAborts = [...aborted].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0));
+  const abortedProducers = new Set<bigint>();
   for (const batch of batches) {
     const last = batch.firstOffset + BigInt(batch.lastOffsetDelta);
+    while (pendingAborts.length > 0 && pendingAborts[0]!.firstOffset <= last) abortedProducers.add(pendingAborts.shift()!.producerId);
+    if ((batch.attributes & CONTROL_BATCH) !== 0) {
+      if (isAbortMarker(batch)) abortedProducers.delete(batch.producerId);
+      if (last + 1n > next) next = last + 1n;
+      continue;
+    }
     if (last < from) continue;
     if (last + 1n > next) next = last + 1n;
-    if ((batch.attributes & CONTROL_BATCH) !== 0) continue;
+    if ((batch.attributes & TRANSACTIONAL_BATCH) !== 0 && abortedProducers.has(batch.producerId)) continue;
     const base = Number(batch.firstTimestamp);
     for (const r of batch.records) {
       const offset = batch.firstOffset + BigInt(r.offsetDelta);
@@ -96,4 +122,10 @@ function decodeBatches(topic: string, partition: number, from: bigint, batches: 
     }
   }
   return next;
+}
+
+/** A control record's key is version (int16) then type (int16): 0 ABORT, 1 COMMIT. */
+function isAbortMarker(batch: RecordsBatch): boolean {
+  const key = batch.records[0]?.key;
+  return key !== undefined && key !== null && key.length >= 4 && key.readInt16BE(2) === 0;
 }

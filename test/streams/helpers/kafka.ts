@@ -49,19 +49,24 @@ export async function produce(bootstrap: string, topic: string, records: readonl
   }
 }
 
-/** Every record of every partition of `topic`, partition by partition, in offset order. */
-export async function readTopic(bootstrap: string, topic: string): Promise<RawRecord[]> {
+/**
+ * Every record of every partition of `topic`, partition by partition, in offset order. With
+ * `readCommitted`, as a read_committed consumer sees it: up to the last stable offset, aborted
+ * transactions left out.
+ */
+export async function readTopic(bootstrap: string, topic: string, readCommitted = false): Promise<RawRecord[]> {
+  const isolationLevel = readCommitted ? 1 : 0;
   const consumer = createConsumer({ brokers: [bootstrap], clientId: 'streams-test-reader' }, { groupId: 'streams-test-reader', autocommit: false });
   try {
     const metadata = await consumer.metadata({ topics: [topic], forceUpdate: true });
     const n = metadata.topics.get(topic)!.partitionsCount;
-    const ends = await consumer.listOffsets({ topics: [topic], timestamp: -1n });
+    const ends = await consumer.listOffsets({ topics: [topic], timestamp: -1n, isolationLevel });
     const out: RawRecord[] = [];
     for (let p = 0; p < n; p++) {
       const end = ends.get(topic)![p]!;
       let at = 0n;
       for (let guard = 0; at < end && guard < 10_000; guard++) {
-        const [f] = await fetchPartitions(consumer, metadata, [{ topic, partition: p, offset: at }], { maxWaitMs: 0, maxBytes: 8 << 20, maxBytesPerPartition: 8 << 20 });
+        const [f] = await fetchPartitions(consumer, metadata, [{ topic, partition: p, offset: at }], { maxWaitMs: 0, maxBytes: 8 << 20, maxBytesPerPartition: 8 << 20, isolationLevel });
         if (!f || f.next <= at) break;
         for (const r of f.records) if (r.offset < end) out.push({ partition: p, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value });
         at = f.next;

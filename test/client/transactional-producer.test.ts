@@ -1,0 +1,64 @@
+// The transactional producer against an in-process broker: committed transactions are visible to
+// read_committed readers together with their offsets, aborted ones never are, and a second
+// InitProducerId for the same transactional id fences the first producer (KIP-98).
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { createConsumer, createProducer, GroupOffsets, TransactionalProducer, TransactionError } from '../../src/client/index.js';
+import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { createTopics, readTopic } from '../streams/helpers/kafka.js';
+
+let broker: TestBroker;
+before(async () => {
+  broker = await startTestBroker();
+});
+after(async () => {
+  await broker.close();
+});
+
+const rec = (s: string) => ({ key: Buffer.from(s), value: Buffer.from(s) });
+const text = (rs: ReadonlyArray<{ value: Buffer | null }>) => rs.map((r) => r.value?.toString()).sort();
+
+test('commit makes records and offsets visible together; abort hides records; a new incarnation fences the old', async () => {
+  await createTopics(broker.bootstrap, { 'txp-out': 2, 'txp-in': 1 });
+  const client = { brokers: [broker.bootstrap], clientId: 'txp-test' };
+  const lib = createProducer(client);
+  const lib2 = createProducer(client);
+  const consumer = createConsumer(client, { groupId: 'txp-group', autocommit: false });
+  const offsets = new GroupOffsets(consumer);
+  const group = { groupId: 'txp-group', generationId: -1, memberId: '', groupInstanceId: null };
+  try {
+    const p = new TransactionalProducer(lib, { transactionalId: 'txp-1' });
+    await p.init();
+    await p.send([{ topic: 'txp-out', partition: 0, records: [rec('a'), rec('b')] }]);
+    await p.send([{ topic: 'txp-out', partition: 0, records: [rec('c')] }, { topic: 'txp-out', partition: 1, records: [rec('d')] }]);
+    assert.deepEqual(text(await readTopic(broker.bootstrap, 'txp-out', true)), [], 'nothing visible before the commit');
+    await p.commit(group, [{ topic: 'txp-in', partition: 0, offset: 7n, metadata: 'm1' }]);
+    assert.deepEqual(text(await readTopic(broker.bootstrap, 'txp-out', true)), ['a', 'b', 'c', 'd']);
+    assert.deepEqual(await offsets.fetch([{ topic: 'txp-in', partitions: [0] }]), new Map([['txp-in:0', { offset: 7n, metadata: 'm1' }]]));
+
+    await p.send([{ topic: 'txp-out', partition: 1, records: [rec('x')] }]);
+    await p.abort();
+    await p.send([{ topic: 'txp-out', partition: 1, records: [rec('e')] }]);
+    await p.commit(group, [{ topic: 'txp-in', partition: 0, offset: 9n, metadata: 'm2' }]);
+    assert.deepEqual(text(await readTopic(broker.bootstrap, 'txp-out', true)), ['a', 'b', 'c', 'd', 'e'], 'the aborted record is skipped');
+    assert.ok(text(await readTopic(broker.bootstrap, 'txp-out', false)).includes('x'), 'it is in the log for read_uncommitted readers');
+
+    // A second incarnation with the same transactional id: the first is fenced.
+    await p.send([{ topic: 'txp-out', partition: 0, records: [rec('zombie')] }]);
+    const q = new TransactionalProducer(lib2, { transactionalId: 'txp-1' });
+    await q.init();
+    await assert.rejects(
+      p.commit(group, [{ topic: 'txp-in', partition: 0, offset: 99n, metadata: 'z' }]),
+      (e: unknown) => e instanceof TransactionError && e.fenced === 'producer',
+    );
+    await q.send([{ topic: 'txp-out', partition: 0, records: [rec('f')] }]);
+    await q.commit(group, [{ topic: 'txp-in', partition: 0, offset: 10n, metadata: 'm3' }]);
+    assert.deepEqual(text(await readTopic(broker.bootstrap, 'txp-out', true)), ['a', 'b', 'c', 'd', 'e', 'f'], "the zombie's open transaction was aborted by the new incarnation's init");
+    assert.equal((await offsets.fetch([{ topic: 'txp-in', partitions: [0] }])).get('txp-in:0')?.offset, 10n);
+  } finally {
+    await offsets.close();
+    await consumer.close();
+    await lib.close();
+    await lib2.close();
+  }
+});
