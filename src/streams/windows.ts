@@ -13,12 +13,16 @@
 //   * hopping(size, advance)  windows are aligned to the epoch: start = k * advance (k >= 0), and
 //                             a record at t belongs to every window with start <= t < start + size.
 //                             Windows that would start before 0 are not created (as in Kafka).
-//   * sliding(d)              one window per record timestamp r, covering [r - d, r + 1): the
-//                             records at most d ms before r, r included (Kafka's "left windows",
-//                             inclusive at both ends in its terms). A record at t belongs to the
-//                             windows of every record timestamp r of its key with t <= r <= t + d.
-//                             Kafka additionally keeps "right windows" (the records after r); Brook
-//                             does not produce those, so each output window ends at a real record.
+//   * sliding(d)              Kafka Streams' SlidingWindows (KIP-450). Every window spans d + 1 ms:
+//                             [start, start + d + 1) here, [start, start + d] in Kafka's inclusive
+//                             terms. Windows exist only where records are, per key: for each record
+//                             at r, its *left window* starts at r - d (clipped to 0: records before
+//                             d share the window [0, d + 1), as in Kafka), and its *right window*
+//                             starting at r + 1 exists when a record of the key lies in
+//                             (r, r + d + 1]. A window's aggregate covers the key's accepted records
+//                             inside it. Each record updates every existing window holding it and
+//                             creates its own left and right windows and the previous record's
+//                             right window when they are missing (see ops/sliding-window-aggregate.ts).
 //   * session(gap)            per key, records closer than or equal to `gap` ms merge into one
 //                             session. A session is [first timestamp, last timestamp + 1). A new
 //                             record at t merges every session [s, e) of its key with
@@ -27,6 +31,10 @@
 //
 // Grace and lateness
 //   * A window is closed when stream time - grace >= window end.
+//   * Sliding windows, as in Kafka's KStreamSlidingWindowAggregate: a record at t is dropped whole
+//     (late, nothing stored) when t + d + 1 <= stream time - grace, i.e. even its right window
+//     has closed. Otherwise it is stored and counts as late exactly when its left window has
+//     closed (the left window ends first of all windows holding t); open windows still take it.
 //   * A record is processed into each of its windows that is still open. If any of its windows is
 //     closed, the record is *late* for those: it is counted once in the task's late-drop metric and
 //     offered once to the `onLate` hook. A record all of whose windows are closed changes nothing.
@@ -133,9 +141,9 @@ export function fixedWindowsFor(ts: number, w: Pick<FixedWindows, 'sizeMs' | 'ad
   return out;
 }
 
-/** The sliding window of a record at `r`. */
-export function slidingWindowOf(r: number, timeDifferenceMs: number): TimeWindow {
-  return { start: Math.max(0, r - timeDifferenceMs), end: r + 1 };
+/** Start of the left sliding window of a record at `r` (early records share the window at 0). */
+export function slidingWindowStart(r: number, timeDifferenceMs: number): number {
+  return Math.max(0, r - timeDifferenceMs);
 }
 
 /** Does the session [start, end) absorb a record at `ts`? */

@@ -174,11 +174,37 @@ test('session count with grace: sessions and late drops match a naive model', as
   );
 });
 
-test('sliding count: every open window [r - d, r] counts the accepted records in it', async () => {
+/**
+ * Kafka's sliding windows by definition (KIP-450): per accepted record r, its left window starts
+ * at max(0, r - d), and its right window at r + 1 when another record lies in (r, r + d + 1].
+ * Returns window start -> number of records within [start, start + d].
+ */
+function naiveSlidingWindows(ts: readonly number[], d: number): Map<number, number> {
+  const starts = new Set<number>();
+  for (const r of ts) {
+    starts.add(Math.max(0, r - d));
+    if (ts.some((x) => x > r && x <= r + d + 1)) starts.add(r + 1);
+  }
+  const out = new Map<number, number>();
+  for (const s of [...starts].sort((a, b) => a - b)) out.set(s, ts.filter((x) => x >= s && x <= s + d).length);
+  return out;
+}
+
+test('sliding count: open windows, their counts and late drops match Kafka\'s windows by definition', async () => {
   await fc.assert(
     fc.asyncProperty(recordsArb, fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 30 }), async (records, diff, grace) => {
       const app = new App({ appId: 'slide' });
-      app.stream('in', { key: string, value: string }).groupByKey().windowedBy(sliding(diff).grace(grace)).count({ store: 'sl' });
+      const changes = new Map<string, number>();
+      app
+        .stream('in', { key: string, value: string })
+        .groupByKey()
+        .windowedBy(sliding(diff).grace(grace))
+        .count({ store: 'sl' })
+        .toStream()
+        .peek((w, n) => {
+          assert.equal(w.window.end - w.window.start, diff + 1, 'every window spans d + 1 ms');
+          changes.set(`${w.key}@${w.window.start}`, n as number);
+        });
       const d = await TestDriver.create(app);
       const accepted = new Map<string, number[]>();
       let st = -1;
@@ -186,21 +212,64 @@ test('sliding count: every open window [r - d, r] counts the accepted records in
       for (const r of records) {
         await d.input('in', string, string).pipe(r.key, 'x', { timestamp: r.ts });
         st = Math.max(st, r.ts);
-        const closedAll = st - grace >= r.ts + diff + 1;
-        const ownClosed = st - grace >= r.ts + 1;
-        const later = (accepted.get(r.key) ?? []).filter((x) => x > r.ts && x <= r.ts + diff && st - grace >= x + 1);
-        if (closedAll || ownClosed || later.length > 0) late++;
-        if (!closedAll) accepted.set(r.key, [...(accepted.get(r.key) ?? []), r.ts]);
+        const cutoff = st - grace;
+        if (r.ts + diff + 1 <= cutoff) {
+          late++; // dropped whole: even its right window has closed
+          continue;
+        }
+        if (Math.max(0, r.ts - diff) + diff + 1 <= cutoff) late++; // its left window has closed
+        accepted.set(r.key, [...(accepted.get(r.key) ?? []), r.ts]);
       }
       assert.equal(d.total('lateDrops'), late);
       const store = d.store<WindowStore<string, number>>('sl');
+      const expectedOpen: Array<{ key: string; start: number; value: number }> = [];
       for (const [key, ts] of accepted) {
-        for (const r of new Set(ts)) {
-          if (st - grace >= r + 1) continue; // closed: expired
-          assert.equal(store.get(key, r - diff), ts.filter((x) => x >= r - diff && x <= r).length, `window ending ${r}`);
+        for (const [start, n] of naiveSlidingWindows(ts, diff)) {
+          if (st - grace >= start + diff + 1) continue; // closed: expired from the store
+          expectedOpen.push({ key, start, value: n });
+          assert.equal(changes.get(`${key}@${start}`), n, `last change of ${key}@${start}`);
         }
       }
+      const order = (a: { key: string; start: number }, b: { key: string; start: number }) => a.start - b.start || a.key.localeCompare(b.key);
+      const held = store.fetchAll(0, Number.MAX_SAFE_INTEGER).map((e) => ({ key: e.key, start: e.start, value: e.value }));
+      assert.deepEqual(held.sort(order), expectedOpen.sort(order));
       await d.crash();
+    }),
+    { numRuns: RUNS * 2 },
+  );
+});
+
+test('sliding emit final: each closed window once, with its last changed value, in end order', async () => {
+  await fc.assert(
+    fc.asyncProperty(recordsArb, fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 30 }), async (records, diff, grace) => {
+      const build = (strategy: 'changes' | 'final', sink: (k: string, start: number, n: number) => void) => {
+        const app = new App({ appId: `slide-${strategy}` });
+        app
+          .stream('in', { key: string, value: string })
+          .groupByKey()
+          .windowedBy(sliding(diff).grace(grace))
+          .emit(strategy)
+          .count()
+          .toStream()
+          .peek((w, n) => sink(w.key, w.window.start, n as number));
+        return app;
+      };
+      const last = new Map<string, number>();
+      const finals: Array<[string, number, number]> = [];
+      const changes = await TestDriver.create(build('changes', (k, s, n) => last.set(`${k}@${s}`, n)));
+      const final = await TestDriver.create(build('final', (k, s, n) => finals.push([k, s, n])));
+      let st = -1;
+      for (const r of records) {
+        await changes.input('in', string, string).pipe(r.key, 'x', { timestamp: r.ts });
+        await final.input('in', string, string).pipe(r.key, 'x', { timestamp: r.ts });
+        st = Math.max(st, r.ts);
+      }
+      const closed = [...last].filter(([id]) => st - grace >= Number(id.split('@')[1]) + diff + 1);
+      assert.equal(finals.length, closed.length, 'every closed window exactly once');
+      for (const [k, s, n] of finals) assert.equal(last.get(`${k}@${s}`), n);
+      for (let i = 1; i < finals.length; i++) assert.ok(finals[i - 1]![1] <= finals[i]![1], 'in end order');
+      await changes.crash();
+      await final.crash();
     }),
     { numRuns: RUNS },
   );
