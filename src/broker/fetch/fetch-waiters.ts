@@ -6,6 +6,9 @@
 // Lost-wakeup rule: the caller passes the high watermark it saw when it read each partition; if any
 // has moved by the time the waiter is registered, it returns at once instead of sleeping through an
 // append that landed between the read and the park.
+//
+// Cancellation: the fetch's connection aborts `signal` when it closes; the park is released at once
+// ('cancelled': timer cleared, listeners removed) and the handler answers nothing anyone will read.
 import type { PartitionLog } from '../../storage/index.js';
 import type { BrokerService, ServiceDeps } from '../service.js';
 
@@ -15,7 +18,7 @@ export interface WatchedPartition {
   seenHighWatermark: number;
 }
 
-export type WakeReason = 'appended' | 'timeout' | 'closed';
+export type WakeReason = 'appended' | 'timeout' | 'closed' | 'cancelled';
 
 interface Parked {
   wake(reason: WakeReason): void;
@@ -40,22 +43,26 @@ export class FetchWaiters implements BrokerService {
     return this.parked.size;
   }
 
-  /** Resolves when one of `partitions` advances its high watermark, or after `maxWaitMs`. */
-  wait(partitions: readonly WatchedPartition[], maxWaitMs: number): Promise<WakeReason> {
+  /** Resolves when one of `partitions` advances its high watermark, after `maxWaitMs`, or when `signal` aborts. */
+  wait(partitions: readonly WatchedPartition[], maxWaitMs: number, signal?: AbortSignal): Promise<WakeReason> {
     if (this.closed) return Promise.resolve('closed');
+    if (signal?.aborted) return Promise.resolve('cancelled');
     if (maxWaitMs <= 0) return Promise.resolve('timeout');
     return new Promise<WakeReason>((resolve) => {
       const unsubscribe: (() => void)[] = [];
       let timer: NodeJS.Timeout | null = null;
+      const onAbort = (): void => parked.wake('cancelled');
       const parked: Parked = {
         wake: (reason) => {
           if (!this.parked.delete(parked)) return;
           if (timer) clearTimeout(timer);
           for (const u of unsubscribe) u();
+          signal?.removeEventListener('abort', onAbort);
           resolve(reason);
         },
       };
       this.parked.add(parked);
+      signal?.addEventListener('abort', onAbort, { once: true });
       for (const p of partitions) unsubscribe.push(p.log.addAppendListener(() => parked.wake('appended')));
       if (partitions.some((p) => p.log.highWatermark !== p.seenHighWatermark || p.log.isOffline)) {
         parked.wake('appended');

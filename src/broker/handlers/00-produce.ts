@@ -10,11 +10,13 @@
 //
 //   acks  when the response is sent                         (ARCHITECTURE.md, Durability)
 //   ----  -----------------------------------------------------------------------------
-//    0    never (NO_RESPONSE; the append still completes before the next slot is released)
+//    0    never (NO_RESPONSE; the append still completes before the next slot is released); if any
+//         partition failed, the connection is closed instead, as Kafka does (KafkaApis.handleProduceRequest:
+//         the client has no other way to learn of the error; it reconnects and refreshes metadata)
 //    1    after the write reached the operating system
 //   -1    after fdatasync (group commit with every concurrent durable append)
 //   else  INVALID_REQUIRED_ACKS for every partition, nothing written
-import { ErrorCode } from '../../protocol/errors.js';
+import { ErrorCode, errorName } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
 import type { ProduceResponsePartitionProduceResponse, ProduceResponseTopicProduceResponse } from '../../protocol/messages/produce.js';
 import type { MessageInput } from '../../protocol/primitives/codec.js';
@@ -25,7 +27,7 @@ import type { BrokerState } from '../broker-state.js';
 import { errorCodeOf, lookupPartition } from '../fetch/partition-lookup.js';
 import { isInternalTopic } from '../topics/internal-topics.js';
 import { appendTransactional } from '../transactions/transactional-append.js';
-import { NO_RESPONSE, defineHandler } from './handler.js';
+import { NO_RESPONSE, closeConnection, defineHandler, type CloseConnection } from './handler.js';
 
 type PartitionOut = MessageInput<ProduceResponsePartitionProduceResponse>;
 
@@ -40,7 +42,7 @@ export default defineHandler({
     const { broker, header } = ctx;
     const acks = request.acks;
     const validAcks = acks === 0 || acks === 1 || acks === -1;
-    const responses: MessageInput<ProduceResponseTopicProduceResponse>[] = [];
+    const responses: (MessageInput<ProduceResponseTopicProduceResponse> & { name: string; partitionResponses: PartitionOut[] })[] = [];
     const pending: Promise<unknown>[] = [];
     for (const topic of request.topicData) {
       const partitionResponses: PartitionOut[] = [];
@@ -58,7 +60,7 @@ export default defineHandler({
       }
     }
     await Promise.all(pending);
-    if (acks === 0) return NO_RESPONSE;
+    if (acks === 0) return failedAcksZero(responses) ?? NO_RESPONSE;
     return { responses, throttleTimeMs: 0 };
   },
 });
@@ -102,6 +104,18 @@ async function producePartition(
   } catch (e) {
     return failure(partition, errorCodeOf(e), e instanceof Error ? e.message : String(e));
   }
+}
+
+/** Kafka's "error during produce request with ack=0": names each failed partition and its error. */
+function failedAcksZero(responses: readonly { name: string; partitionResponses: PartitionOut[] }[]): CloseConnection | null {
+  const failed: string[] = [];
+  for (const t of responses) {
+    for (const p of t.partitionResponses) {
+      const code = p.errorCode ?? ErrorCode.NONE;
+      if (code !== ErrorCode.NONE) failed.push(`${t.name}-${p.index ?? -1}: ${errorName(code)}${p.errorMessage ? ` (${p.errorMessage})` : ''}`);
+    }
+  }
+  return failed.length === 0 ? null : closeConnection('error during produce request with acks=0', { partitions: failed.join('; ') });
 }
 
 /**

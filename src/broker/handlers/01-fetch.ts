@@ -6,7 +6,8 @@
 //
 // Long poll: read every partition once; answer at once when the data reaches min_bytes, max_wait_ms is
 // 0, or a partition has an error; otherwise park on the partitions read (fetch/fetch-waiters.ts), and
-// read again when one of them advances its high watermark, until min_bytes or the deadline.
+// read again when one of them advances its high watermark, until min_bytes or the deadline. A park ends
+// at once when the client's connection closes (ctx.signal), as Kafka's purgatory drops the request.
 //
 // Fetch sessions (KIP-227) are declined: a full fetch (session id 0, epoch -1 or 0) is answered with
 // session id 0, which tells the client the broker keeps no session, as Kafka does when its session
@@ -47,8 +48,8 @@ export default defineHandler({
     while (round.bytes < request.minBytes && !round.hasError && round.watched.length > 0) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) break;
-      const reason = await ctx.broker.fetchWaiters.wait(round.watched, remaining);
-      if (reason === 'closed') break;
+      const reason = await ctx.broker.fetchWaiters.wait(round.watched, remaining, ctx.signal);
+      if (reason === 'closed' || reason === 'cancelled') break;
       round = await readPartitions(flat, request.maxBytes, request.isolationLevel, ctx.broker.producers.transactions);
       if (reason === 'timeout') break;
     }

@@ -12,6 +12,27 @@ import type { BrokerState } from '../broker-state.js';
 /** Returned by a handler that must not answer (Produce with acks=0). */
 export const NO_RESPONSE: unique symbol = Symbol('no-response');
 
+/**
+ * Returned by a handler that must end the connection instead of answering, after every earlier
+ * response is written: a failed acks=0 Produce (Kafka closes the connection, the only way such a
+ * client learns of the error). The connection logs `reason`.
+ */
+export interface CloseConnection {
+  readonly kind: typeof CLOSE_CONNECTION;
+  readonly reason: string;
+  readonly fields: Readonly<Record<string, string | number>>;
+}
+
+const CLOSE_CONNECTION: unique symbol = Symbol('close-connection');
+
+export function closeConnection(reason: string, fields: Record<string, string | number> = {}): CloseConnection {
+  return { kind: CLOSE_CONNECTION, reason, fields };
+}
+
+export function isCloseConnection(result: unknown): result is CloseConnection {
+  return typeof result === 'object' && result !== null && (result as { kind?: unknown }).kind === CLOSE_CONNECTION;
+}
+
 export interface RequestContext {
   header: RequestHeader;
   broker: BrokerState;
@@ -19,9 +40,11 @@ export interface RequestContext {
   clientAddress: string;
   connectionId: number;
   logger: Logger;
+  /** Aborted when the connection closes: parked work (a long-polling Fetch) stops waiting. */
+  signal: AbortSignal;
 }
 
-export type HandlerResult<Res> = MessageInput<Res> | typeof NO_RESPONSE;
+export type HandlerResult<Res> = MessageInput<Res> | typeof NO_RESPONSE | CloseConnection;
 
 export interface Handler<Req, Res> {
   api: ApiDefinition<Req, Res>;

@@ -5,18 +5,24 @@
 // socket.request.max.bytes (checked before allocating), a header or body that does not
 // decode, an unknown API key, a version the handler does not serve (except ApiVersions,
 // which answers UNSUPPORTED_VERSION per KIP-511), an exception escaping a handler, and idleness
-// past connections.max.idle.ms. Everything semantic is the handler's to answer with an error code.
+// past connections.max.idle.ms, and a handler answering closeConnection() (a failed acks=0 Produce,
+// closed after the earlier responses are written). Everything else semantic is the handler's to answer
+// with an error code.
+//
+// On close, every handler still running sees ctx.signal abort, so parked long polls are released at
+// once instead of holding a timer for a socket that is gone.
 //
 // Backpressure: reading pauses while too many requests are unanswered or too many response
 // bytes wait in the socket, and resumes when the client catches up, so a client that sends
 // without reading cannot make the broker buffer without bound.
+import { setMaxListeners } from 'node:events';
 import type { Socket } from 'node:net';
 import { DecodeError } from '../../protocol/decode-error.js';
 import { FrameDecoder } from '../../protocol/framing.js';
 import { decodeRequestHeader, decodeRequestBody, type RequestHeader } from '../../protocol/headers.js';
 import type { Logger } from '../../util/logger.js';
 import type { BrokerState } from '../broker-state.js';
-import { NO_RESPONSE, type AnyHandler, type HandlerLookup, type RequestContext } from '../handlers/handler.js';
+import { NO_RESPONSE, isCloseConnection, type AnyHandler, type HandlerLookup, type RequestContext } from '../handlers/handler.js';
 import { ResponseQueue } from './response-queue.js';
 import { encodeResponse } from './response-encoding.js';
 
@@ -37,6 +43,7 @@ export class Connection {
   private readonly maxQueuedBytes: number;
   private paused = false;
   private closed = false;
+  private readonly aborter = new AbortController();
 
   constructor(
     private readonly socket: Socket,
@@ -52,6 +59,8 @@ export class Connection {
     this.responses = new ResponseQueue(socket);
     this.maxInFlight = options.maxInFlight ?? 256;
     this.maxQueuedBytes = options.maxQueuedResponseBytes ?? 16 * 1024 * 1024;
+    // Each in-flight request (at most maxInFlight before reading pauses) may listen for the abort.
+    setMaxListeners(this.maxInFlight + 1, this.aborter.signal);
     socket.setNoDelay(true);
     if (options.idleTimeoutMs > 0) {
       socket.setTimeout(options.idleTimeoutMs, () => this.close('idle for connections.max.idle.ms'));
@@ -76,11 +85,13 @@ export class Connection {
     this.logger.warn('closing connection', { reason, ...fields });
     this.responses.close();
     this.socket.destroy();
+    this.aborter.abort();
   }
 
   private onClosed(): void {
     this.closed = true;
     this.responses.close();
+    this.aborter.abort();
     for (const hook of this.onCloseHooks.splice(0)) hook();
   }
 
@@ -129,7 +140,7 @@ export class Connection {
       return;
     }
     const complete = this.responses.reserve();
-    const ctx: RequestContext = { header, broker: this.broker, clientAddress: this.clientAddress, connectionId: this.id, logger: this.logger };
+    const ctx: RequestContext = { header, broker: this.broker, clientAddress: this.clientAddress, connectionId: this.id, logger: this.logger, signal: this.aborter.signal };
     let result;
     try {
       result = handler.handle(request, ctx);
@@ -147,10 +158,19 @@ export class Connection {
     }
   }
 
-  private respond(complete: (chunks: readonly Buffer[] | null) => void, handler: AnyHandler, header: RequestHeader, result: unknown): void {
+  private respond(
+    complete: (chunks: readonly Buffer[] | null, afterWrite?: () => void) => void,
+    handler: AnyHandler,
+    header: RequestHeader,
+    result: unknown,
+  ): void {
     if (this.closed) return;
     if (result === NO_RESPONSE) {
       complete(null);
+    } else if (isCloseConnection(result)) {
+      const fields = { api: handler.api.name, correlationId: header.correlationId, clientId: header.clientId ?? '', ...result.fields };
+      complete(null, () => this.close(result.reason, fields));
+      return;
     } else {
       try {
         complete(encodeResponse(handler.api, header, result));

@@ -8,6 +8,8 @@
 // Invariants:
 // - a slot is written exactly once, after every earlier slot has been written or skipped;
 // - a slot resolved with `null` (acks=0 Produce) takes no bytes on the wire;
+// - a slot's `afterWrite` runs when the slot's turn comes, after every earlier response went to the
+//   socket (a failed acks=0 Produce closes the connection there, so earlier answers are not lost);
 // - all buffers of one response, and of consecutive ready responses, go out in one
 //   corked batch so the kernel sees a single writev.
 
@@ -20,6 +22,7 @@ export interface ResponseSink {
 interface Slot {
   done: boolean;
   chunks: readonly Buffer[] | null;
+  afterWrite?: () => void;
 }
 
 export class ResponseQueue {
@@ -35,13 +38,14 @@ export class ResponseQueue {
   }
 
   /** Reserves the next position; call `complete` on the returned function when the response is ready. */
-  reserve(): (chunks: readonly Buffer[] | null) => void {
+  reserve(): (chunks: readonly Buffer[] | null, afterWrite?: () => void) => void {
     const slot: Slot = { done: false, chunks: null };
     this.slots.push(slot);
-    return (chunks) => {
+    return (chunks, afterWrite) => {
       if (slot.done) return;
       slot.done = true;
       slot.chunks = chunks;
+      slot.afterWrite = afterWrite;
       this.flush();
     };
   }
@@ -66,6 +70,12 @@ export class ResponseQueue {
         for (const chunk of slot.chunks) this.sink.write(chunk);
       }
       slot.chunks = null;
+      if (slot.afterWrite) {
+        if (corked) this.sink.uncork();
+        corked = false;
+        slot.afterWrite();
+        if (this.closed) return;
+      }
     }
     if (corked) this.sink.uncork();
     // Compact occasionally so a long-lived connection does not grow the array forever.
