@@ -78,43 +78,112 @@ test('memory key-value store fails clearly at maxEntries', async () => {
   assert.throws(() => s.put('c', 1), (e: unknown) => e instanceof StreamsError && e.code === 'STORE_FULL');
 });
 
-test('memory window store: fetch, fetchAll in start order, expire, restore', async () => {
-  const where = { stateDir: undefined, appId: 'a', taskId: '0_0' };
-  const s = (await createStore(spec('w', 'window', string, int64), where)) as WindowStore<string, number>;
-  const log = recorder();
-  s.init(log);
-  s.put('x', 100, 1);
-  s.put('y', 0, 2);
-  s.put('x', 0, 3);
-  s.put('x', 100, 4);
-  assert.deepEqual(s.fetch('x', 0, 100), [[0, 3], [100, 4]]);
-  assert.deepEqual(s.fetchAll(0, 1000).map((e) => [e.key, e.start, e.value]), [['y', 0, 2], ['x', 0, 3], ['x', 100, 4]]);
-  const r = (await createStore(spec('w', 'window', string, int64), where)) as WindowStore<string, number>;
-  r.restoreBatch(log.records);
-  assert.deepEqual(r.fetchAll(0, 1000), s.fetchAll(0, 1000));
-  s.expire(50);
-  assert.equal(s.earliestStart(), 100);
-  assert.deepEqual(s.fetchAll(0, 1000).map((e) => e.start), [100]);
-});
+/** Start order is the contract; windows sharing a start come in no specified order. */
+const byStartThenKey = <E extends { key: string; start: number }>(entries: E[]) => [...entries].sort((x, y) => x.start - y.start || x.key.localeCompare(y.key));
 
-test('memory session store: put, remove, endingBy, restore with tombstones', async () => {
-  const where = { stateDir: undefined, appId: 'a', taskId: '0_0' };
-  const s = (await createStore(spec('s', 'session', string, int64), where)) as SessionStore<string, number>;
-  const log = recorder();
-  s.init(log);
-  s.put('k', { start: 0, end: 5 }, 1);
-  s.put('k', { start: 10, end: 20 }, 2);
-  s.remove('k', { start: 0, end: 5 });
-  s.put('k', { start: 0, end: 20 }, 3);
-  s.remove('k', { start: 10, end: 20 });
-  assert.deepEqual(s.sessions('k').map((e) => [e.window.start, e.window.end, e.value]), [[0, 20, 3]]);
-  const r = (await createStore(spec('s', 'session', string, int64), where)) as SessionStore<string, number>;
-  r.restoreBatch(log.records);
-  assert.deepEqual(r.sessions('k'), s.sessions('k'));
-  assert.deepEqual(r.endingBy(20).length, 1);
-  r.expire(21);
-  assert.equal(r.earliestEnd(), undefined);
-});
+for (const persistent of [false, true]) {
+  const label = persistent ? 'lmdb' : 'memory';
+  const skip = persistent && !lmdbAvailable && 'lmdb not installed';
+
+  test(`${label} window store: fetch, fetchAll in start order, expire, restore, checkpoint`, { skip }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'brook-window-'));
+    try {
+      const where = { stateDir: dir, appId: 'a', taskId: '0_0' };
+      const s = spec('w', 'window', string, int64, { persistent });
+      const a = (await createStore(s, where)) as WindowStore<string, number>;
+      const log = recorder();
+      a.init(log);
+      a.put('x', 100, 1);
+      a.put('y', 0, 2);
+      a.put('x', 0, 3);
+      a.put('x', 100, 4);
+      a.put('xa', 50, 5); // a key extending another key's bytes stays separate
+      assert.deepEqual(a.get('x', 100), 4);
+      assert.equal(a.get('x', 50), undefined);
+      assert.deepEqual(a.fetch('x', 0, 100), [[0, 3], [100, 4]]);
+      assert.deepEqual(a.fetch('x', 1, 100), [[100, 4]]);
+      assert.deepEqual(a.fetch('x', 0, 99), [[0, 3]]);
+      const all = [{ key: 'x', start: 0, value: 3 }, { key: 'y', start: 0, value: 2 }, { key: 'xa', start: 50, value: 5 }, { key: 'x', start: 100, value: 4 }];
+      assert.deepEqual(byStartThenKey(a.fetchAll(0, 1000)), all);
+      assert.deepEqual(a.fetchAll(0, 1000).map((e) => e.start), [0, 0, 50, 100], 'in start order');
+      assert.equal(a.approximateEntries(), 4);
+      const memory = (await createStore(spec('w', 'window', string, int64), where)) as WindowStore<string, number>;
+      memory.restoreBatch(log.records);
+      assert.deepEqual(byStartThenKey(memory.fetchAll(0, 1000)), all, 'the changelog restores the same windows');
+      assert.deepEqual(a.changelogValue?.(log.records[0]!.key) ?? int64.serialize(4), int64.serialize(4));
+      a.expire(50);
+      assert.equal(a.earliestStart(), 50);
+      assert.deepEqual(a.fetchAll(0, 1000).map((e) => e.start), [50, 100]);
+      assert.deepEqual(a.fetch('x', 0, 1000), [[100, 4]]);
+      a.committed(BigInt(log.records.length));
+      await a.close();
+      if (persistent) {
+        const b = (await createStore(s, where)) as WindowStore<string, number>;
+        assert.equal(b.checkpoint(), BigInt(log.records.length), 'clean close after a commit leaves a checkpoint');
+        assert.deepEqual(b.fetchAll(0, 1000).map((e) => [e.key, e.start, e.value]), [['xa', 50, 5], ['x', 100, 4]], 'and keeps the local copy');
+        b.init(recorder());
+        b.put('z', 7, 1); // dirty: no checkpoint on the next close
+        await b.close();
+        const c = (await createStore(s, where)) as WindowStore<string, number>;
+        assert.equal(c.checkpoint(), undefined);
+        assert.equal(c.earliestStart(), undefined, 'no checkpoint: the local copy is discarded for a full restore');
+        c.restoreBatch(log.records);
+        assert.deepEqual(byStartThenKey(c.fetchAll(0, 1000)), all);
+        await c.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test(`${label} session store: put, remove, endingBy, restore with tombstones, checkpoint`, { skip }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'brook-session-'));
+    try {
+      const where = { stateDir: dir, appId: 'a', taskId: '0_0' };
+      const s = spec('s', 'session', string, int64, { persistent });
+      const a = (await createStore(s, where)) as SessionStore<string, number>;
+      const log = recorder();
+      a.init(log);
+      a.put('k', { start: 0, end: 5 }, 1);
+      a.put('k', { start: 10, end: 20 }, 2);
+      a.remove('k', { start: 0, end: 5 });
+      a.remove('k', { start: 0, end: 5 }); // absent: not logged
+      a.put('k', { start: 0, end: 20 }, 3);
+      a.remove('k', { start: 10, end: 20 });
+      a.put('k2', { start: 30, end: 31 }, 4);
+      a.put('k', { start: 40, end: 45 }, 5);
+      assert.equal(log.records.length, 7);
+      assert.deepEqual(a.sessions('k').map((e) => [e.window.start, e.window.end, e.value]), [[0, 20, 3], [40, 45, 5]]);
+      assert.deepEqual(a.endingBy(31).map((e) => [e.key, e.window.end]), [['k', 20], ['k2', 31]], 'in end order');
+      assert.equal(a.earliestEnd(), 20);
+      const memory = (await createStore(spec('s', 'session', string, int64), where)) as SessionStore<string, number>;
+      memory.restoreBatch(log.records);
+      assert.deepEqual(memory.sessions('k'), a.sessions('k'));
+      assert.deepEqual(memory.endingBy(100), a.endingBy(100));
+      a.expire(21);
+      assert.equal(a.earliestEnd(), 31);
+      assert.deepEqual(a.sessions('k').map((e) => e.window.start), [40]);
+      a.committed(7n);
+      await a.close();
+      if (persistent) {
+        const b = (await createStore(s, where)) as SessionStore<string, number>;
+        assert.equal(b.checkpoint(), 7n);
+        assert.deepEqual(b.endingBy(100).map((e) => [e.key, e.window.start, e.value]), [['k2', 30, 4], ['k', 40, 5]]);
+        b.init(recorder());
+        b.remove('k2', { start: 30, end: 31 });
+        await b.close();
+        const c = (await createStore(s, where)) as SessionStore<string, number>;
+        assert.equal(c.checkpoint(), undefined);
+        assert.equal(c.earliestEnd(), undefined);
+        c.restoreBatch(log.records);
+        assert.deepEqual(c.endingBy(100), memory.endingBy(100));
+        await c.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
 
 test('persistent store in an app: a clean restart restores only what changed since the checkpoint', { skip: !lmdbAvailable && 'lmdb not installed' }, async () => {
   const { App, TestDriver, VirtualCluster } = await import('../../src/streams/index.js');
@@ -137,6 +206,38 @@ test('persistent store in an app: a clean restart restores only what changed sin
     const c = await TestDriver.create(build(), { cluster });
     assert.ok(c.total('restoredRecords') >= 3, 'full restore after an unclean stop');
     assert.ok((c.store<KeyValueStore<string, number>>('c').get('x') ?? 0) >= 3);
+    await c.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('persistent window and session stores in an app: results survive a clean restart without a restore', { skip: !lmdbAvailable && 'lmdb not installed' }, async () => {
+  const { App, TestDriver, VirtualCluster, hopping, session, sliding } = await import('../../src/streams/index.js');
+  const dir = mkdtempSync(join(tmpdir(), 'brook-app-'));
+  try {
+    const build = () => {
+      const app = new App({ appId: 'persist-windows', stateDir: dir });
+      const grouped = app.stream('in', { key: string, value: string }).groupByKey();
+      grouped.windowedBy(hopping(100, 50, { grace: 1000 })).count({ store: 'hop', persistent: true });
+      grouped.windowedBy(sliding(30, { grace: 1000 })).count({ store: 'slide', persistent: true });
+      grouped.windowedBy(session(10, { grace: 1000 })).count({ store: 'sess', persistent: true });
+      return app;
+    };
+    const cluster = new VirtualCluster();
+    const a = await TestDriver.create(build(), { cluster });
+    for (const [k, t] of [['x', 10], ['x', 20], ['y', 60], ['x', 45]] as const) await a.input('in', string, string).pipe(k, '1', { timestamp: t });
+    await a.close();
+    const b = await TestDriver.create(build(), { cluster });
+    assert.equal(b.total('restoredRecords'), 0, 'nothing changed after the checkpoint');
+    await b.input('in', string, string).pipe('x', '1', { timestamp: 50 });
+    assert.equal(b.store<WindowStore<string, number>>('hop').get('x', 0), 4);
+    assert.deepEqual(b.store<WindowStore<string, number>>('slide').fetch('x', 0, 100), [[0, 2], [11, 1], [15, 2], [20, 3], [21, 2], [46, 1]]);
+    assert.deepEqual(b.store<SessionStore<string, number>>('sess').sessions('x').map((e) => [e.window.start, e.window.end, e.value]), [[10, 21, 2], [45, 51, 2]]);
+    await b.crash();
+    const c = await TestDriver.create(build(), { cluster });
+    assert.ok(c.total('restoredRecords') > 0, 'full restore after an unclean stop');
+    assert.equal(c.store<WindowStore<string, number>>('hop').get('x', 0), 4);
     await c.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -22,34 +22,8 @@ import { join } from 'node:path';
 import type { Serde } from '../serdes.js';
 import type { ChangelogRecord } from '../engine/transport.js';
 import { keyIds, type KeyIds } from './key-ids.js';
+import { loadLmdb, type LmdbDatabase, type LmdbRoot } from './lmdb-env.js';
 import type { ChangeLogger, KeyValueStore, StoreSpec } from './store.js';
-
-/** The slice of lmdb-js this store uses (so the module type-checks before the dependency is added). */
-interface LmdbDatabase {
-  getBinary(key: Buffer): Buffer | undefined;
-  get(key: string): unknown;
-  putSync(key: Buffer | string, value: unknown): void;
-  removeSync(key: Buffer | string): boolean;
-  transactionSync<T>(action: () => T): T;
-  clearSync(): void;
-  getRange(options?: object): Iterable<{ key: Buffer; value: Buffer }>;
-  getCount(): number;
-}
-interface LmdbRoot extends LmdbDatabase {
-  openDB(options: { name: string; encoding?: string; keyEncoding?: string }): LmdbDatabase;
-  close(): Promise<void>;
-}
-interface LmdbModule {
-  open(options: { path: string; encoding?: string; keyEncoding?: string; noSync?: boolean }): LmdbRoot;
-}
-
-const lmdbModuleName = 'lmdb';
-let lmdbModule: Promise<LmdbModule> | undefined;
-
-function loadLmdb(): Promise<LmdbModule> {
-  lmdbModule ??= import(lmdbModuleName) as Promise<LmdbModule>;
-  return lmdbModule;
-}
 
 interface Pending<K, V> {
   key: K;

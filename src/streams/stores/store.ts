@@ -87,7 +87,7 @@ export interface SessionStore<K, V> extends StateStore {
 }
 
 export interface StoreOptions {
-  /** Keep the store on local disk (LMDB) with a checkpoint, instead of in memory only. Key-value stores only. */
+  /** Keep the store on local disk (LMDB) with a checkpoint, instead of in memory only (any store kind). */
   persistent?: boolean;
   /** In-memory stores: the most entries held; one more put fails with STORE_FULL. Default 1,000,000. */
   maxEntries?: number;
