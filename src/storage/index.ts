@@ -23,3 +23,5 @@ export type { FileSystem, FileHandle, OpenMode } from './fs/file-system.js';
 export { NodeFileSystem } from './fs/node-file-system.js';
 export { MemoryFileSystem } from './fs/memory-file-system.js';
 export type { CrashMode, CrashPlan } from './fs/memory-file-system.js';
+export type { AbortedTxnEntry } from './transaction-index.js';
+export type { StateSnapshot } from './state-snapshots.js';

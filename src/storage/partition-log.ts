@@ -68,6 +68,10 @@ import { acquireFrom, segmentIndexFor } from './segment-list.js';
 import { readSegment } from './segment-reader.js';
 import { StorageError } from './storage-error.js';
 import { TailCache } from './tail-cache.js';
+import { TransactionIndex } from './transaction-index.js';
+import type { AbortedTxnEntry } from './transaction-index.js';
+import { readLatestStateSnapshot, writeStateSnapshot } from './state-snapshots.js';
+import type { StateSnapshot } from './state-snapshots.js';
 import type { TimestampOffset } from './time-index.js';
 
 export type {
@@ -125,6 +129,8 @@ export class PartitionLog {
     options: PartitionLogOptions,
     /** What opening this log found and repaired. */
     readonly recovery: RecoveryReport,
+    /** Aborted transactions per segment (transaction-index.ts). */
+    private readonly txnIndex: TransactionIndex,
   ) {
     this.segments = loaded.segments;
     this.logStart = loaded.logStartOffset;
@@ -152,7 +158,9 @@ export class PartitionLog {
     const now = options.now ?? Date.now;
     const segOptions: SegmentOptions = { indexIntervalBytes: options.config.indexIntervalBytes, logger };
     const loaded = await loadLog(options.fs, options.dir, options.cleanShutdown ?? false, now(), segOptions);
-    return new PartitionLog(options.fs, options.dir, loaded, { ...options, logger, now }, loaded.recovery);
+    const logEnd = loaded.segments[loaded.segments.length - 1]!.nextOffset;
+    const txnIndex = await TransactionIndex.load(options.fs, options.dir, loaded.segments[0]!.baseOffset, logEnd);
+    return new PartitionLog(options.fs, options.dir, loaded, { ...options, logger, now }, loaded.recovery, txnIndex);
   }
 
   get logStartOffset(): number {
@@ -359,6 +367,7 @@ export class PartitionLog {
     for (const s of segments) await s.file.datasync();
     if (finalize.length > 0) {
       for (const s of finalize) await s.writeIndexFiles();
+      await this.txnIndex.sync();
       await this.fs.syncDir(this.dir);
       const last = this.segments.indexOf(finalize[finalize.length - 1]!);
       const point = this.segments[last + 1]?.baseOffset ?? target;
@@ -539,6 +548,7 @@ export class PartitionLog {
           await deleteSegmentFiles(this.fs, seg);
           await seg.retire();
         }
+        await this.txnIndex.deleteBelow(this.segments[0]!.baseOffset);
         await this.fs.syncDir(this.dir);
       } catch (e) {
         throw this.goOffline(e);
@@ -610,6 +620,41 @@ export class PartitionLog {
     return result;
   }
 
+  /**
+   * Records an aborted transaction whose ABORT marker was written at `e.lastOffset` (the broker calls
+   * this after the marker's append; transaction-index.ts). Visible to `abortedTransactions` at once;
+   * durable by the next segment roll, clean close or `writeStateSnapshot`.
+   */
+  appendAbortedTransaction(e: AbortedTxnEntry): void {
+    const segments = this.segments;
+    this.txnIndex.append(segments[segmentIndexFor(segments, e.lastOffset)]!.baseOffset, e);
+  }
+
+  /** Whether the ABORT marker at `lastOffset` is indexed (replays after a crash re-add missing ones). */
+  hasAbortedTransactionAt(lastOffset: number): boolean {
+    return this.txnIndex.has(lastOffset);
+  }
+
+  /** The aborted transactions overlapping [from, upTo): lastOffset >= from, firstOffset < upTo. */
+  abortedTransactions(from: number, upTo: number): AbortedTxnEntry[] {
+    return this.txnIndex.collect(from, upTo);
+  }
+
+  /**
+   * Persists an owner's state "as of `offset`" (state-snapshots.ts). The aborted-transactions index is
+   * made durable first, so every ABORT marker below a snapshot has its entry on disk.
+   */
+  async writeStateSnapshot(offset: number, payload: Buffer): Promise<void> {
+    if (this.failure) throw this.failure;
+    await this.txnIndex.sync();
+    await writeStateSnapshot(this.fs, this.dir, offset, payload);
+  }
+
+  /** The newest valid state snapshot at or below the log end, or null. */
+  readStateSnapshot(): Promise<StateSnapshot | null> {
+    return readLatestStateSnapshot(this.fs, this.dir, this.logEnd);
+  }
+
   /** Resolves once everything appended so far is durable. */
   async flush(): Promise<void> {
     if (this.failure) throw this.failure;
@@ -631,6 +676,7 @@ export class PartitionLog {
       try {
         await this.flusher.waitFor(this.logEnd);
         await this.active.writeIndexFiles();
+        await this.txnIndex.sync();
         await this.fs.syncDir(this.dir);
         this.recoveryPoint = this.logEnd;
         await this.persistCheckpoint();
@@ -639,6 +685,7 @@ export class PartitionLog {
       }
     }
     for (const s of this.segments) await s.close().catch(() => {});
+    await this.txnIndex.close();
     this.listeners.clear();
   }
 }

@@ -113,6 +113,8 @@ export class PartitionProducers {
   replay(b: BatchIdentity, firstOffset: number, lastOffset: number, timestampMs: number, logAppendTimeMs: number): void {
     const e = this.entries.get(b.producerId);
     if (e && b.epoch < e.epoch) return;
+    // Already known from a snapshot taken while this batch was in it: nothing to add.
+    if (e && e.epoch === b.epoch && e.batches.some((x) => x.firstOffset === firstOffset)) return;
     this.record(b.producerId, b.epoch, { firstSeq: b.firstSeq, lastSeq: b.lastSeq, firstOffset, lastOffset, logAppendTimeMs, pending: null }, timestampMs);
   }
 
@@ -130,6 +132,11 @@ export class PartitionProducers {
     const e = this.entries.get(producerId);
     if (e && e.epoch >= epoch) return;
     this.entries.set(producerId, { epoch, batches: [], lastSeenMs: nowMs });
+  }
+
+  /** Restores a producer from a snapshot (partition-state-loader.ts). */
+  restore(producerId: number, entry: ProducerEntry): void {
+    this.entries.set(producerId, entry);
   }
 
   /** Every producer with state here (DescribeProducers). */

@@ -16,6 +16,13 @@
 //   learns the marker's offset. A consumer that reads the aborted data before the marker is durable is
 //   already told to skip it; committed data showing before its marker is fine because the commit
 //   decision (PrepareCommit) was made durable before any marker is written.
+//
+// Where aborted transactions live: once its marker's offset is known, an aborted transaction goes to
+// the partition's on-disk aborted-transactions index (storage/transaction-index.ts, Kafka's
+// `.txnindex`), synchronously, so there is no moment when it is in neither list. Only the few whose
+// marker append is in progress are kept here.
+
+import type { AbortedTxnEntry } from '../../storage/index.js';
 
 export interface AbortedTransaction {
   producerId: number;
@@ -24,13 +31,22 @@ export interface AbortedTransaction {
   lastOffset: number;
 }
 
+/** The partition's aborted-transactions index (PartitionLog implements it). */
+export interface AbortedTxnStore {
+  appendAbortedTransaction(e: AbortedTxnEntry): void;
+  hasAbortedTransactionAt(lastOffset: number): boolean;
+  abortedTransactions(from: number, upTo: number): AbortedTxnEntry[];
+}
+
 const OPEN_END = Number.MAX_SAFE_INTEGER;
 
 export class PartitionTransactions {
   /** producer id -> first offset of its open transaction on this partition. */
   readonly ongoing = new Map<number, number>();
-  /** In marker order, so lastOffset ascends (except the open-ended ones, which are last). */
-  readonly aborted: AbortedTransaction[] = [];
+  /** Aborted transactions whose ABORT marker is being appended (not yet in the index), with their LSO. */
+  private readonly markersInFlight: Array<AbortedTransaction & { lastStableOffset: number }> = [];
+
+  constructor(private readonly index: AbortedTxnStore) {}
 
   lastStableOffset(highWatermark: number): number {
     let lso = highWatermark;
@@ -55,20 +71,34 @@ export class PartitionTransactions {
     if (this.ongoing.get(producerId) === lowerBound) this.ongoing.set(producerId, baseOffset);
   }
 
-  /** A COMMIT or ABORT marker of `producerId` is about to be appended. Returns the aborted entry, if any. */
-  complete(producerId: number, commit: boolean): AbortedTransaction | null {
+  /**
+   * A COMMIT or ABORT marker of `producerId` is about to be appended at `logEndOffset` (the append
+   * starts in the same synchronous step). Returns the aborted entry, if any.
+   */
+  complete(producerId: number, commit: boolean, logEndOffset: number): AbortedTransaction | null {
     const first = this.ongoing.get(producerId);
     if (first === undefined) return null;
     this.ongoing.delete(producerId);
     if (commit) return null;
-    const entry: AbortedTransaction = { producerId, firstOffset: first, lastOffset: OPEN_END };
-    this.aborted.push(entry);
+    // The index entry's LSO (Kafka's TxnIndex lastStableOffset) is taken now, in marker order, not when
+    // the append returns: markers of other producers may complete meanwhile, and an LSO that skipped
+    // their still-unindexed transactions would stop a lookup too early (transaction-index.ts collect).
+    // Every transaction aborted later began at or after it: it was open now, or begins at >= logEnd.
+    const lastStableOffset = this.lastStableOffset(logEndOffset);
+    const entry = { producerId, firstOffset: first, lastOffset: OPEN_END, lastStableOffset };
+    this.markersInFlight.push(entry);
     return entry;
   }
 
-  /** The marker registered by `complete` was written at `offset`. */
+  /** The marker registered by `complete` was written at `offset`: an aborted one moves to the index. */
   settleMarker(entry: AbortedTransaction | null, offset: number): void {
-    if (entry) entry.lastOffset = offset;
+    if (!entry) return;
+    const i = this.markersInFlight.findIndex((e) => e === entry);
+    if (i < 0) return;
+    const { lastStableOffset } = this.markersInFlight[i]!;
+    this.markersInFlight.splice(i, 1);
+    entry.lastOffset = offset;
+    this.index.appendAbortedTransaction({ producerId: entry.producerId, firstOffset: entry.firstOffset, lastOffset: offset, lastStableOffset });
   }
 
   /** Replays one batch header read back from the log (rebuilding after a restart). */
@@ -76,8 +106,15 @@ export class PartitionTransactions {
     if (!this.ongoing.has(producerId)) this.ongoing.set(producerId, baseOffset);
   }
 
+  /** Replays a marker: an ABORT missing from the index (lost unsynced in a crash) is indexed again. */
   replayMarker(producerId: number, offset: number, commit: boolean): void {
-    this.settleMarker(this.complete(producerId, commit), offset);
+    const entry = this.complete(producerId, commit, offset);
+    if (!entry) return;
+    if (this.index.hasAbortedTransactionAt(offset)) {
+      this.markersInFlight.splice(this.markersInFlight.findIndex((e) => e === entry), 1);
+      return;
+    }
+    this.settleMarker(entry, offset);
   }
 
   /**
@@ -85,23 +122,15 @@ export class PartitionTransactions {
    * range (Kafka's collectAbortedTransactions: lastOffset >= from and firstOffset < upTo).
    */
   abortedIn(from: number, upTo: number): AbortedTransaction[] {
-    const out: AbortedTransaction[] = [];
-    for (let i = this.aborted.length - 1; i >= 0; i--) {
-      const a = this.aborted[i]!;
-      if (a.lastOffset < from && a.lastOffset !== OPEN_END) {
-        // Entries before an entry whose marker is below `from` can still overlap (long transactions),
-        // so keep scanning; the list is short-lived in practice and bounded by retention (below).
-        continue;
-      }
-      if (a.firstOffset < upTo) out.push(a);
-    }
-    return out.reverse();
+    const out: AbortedTransaction[] = this.index.abortedTransactions(from, upTo);
+    for (const a of this.markersInFlight) if (a.firstOffset < upTo) out.push(a);
+    // Sorted by first offset: Kafka's Java consumer sorts them itself, but KafkaJS
+    // (filterAbortedMessages) assumes this order and would let aborted records through otherwise.
+    return out.sort((x, y) => x.firstOffset - y.firstOffset);
   }
 
-  /** Forgets aborted transactions wholly below the log start offset (retention, DeleteRecords). */
-  truncateBefore(logStartOffset: number): void {
-    let n = 0;
-    while (n < this.aborted.length && this.aborted[n]!.lastOffset < logStartOffset) n++;
-    if (n > 0) this.aborted.splice(0, n);
+  /** Open transactions, for a producer-state snapshot (producer id -> first offset). */
+  openTransactions(): IterableIterator<[number, number]> {
+    return this.ongoing.entries();
   }
 }

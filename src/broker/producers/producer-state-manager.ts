@@ -8,28 +8,19 @@
 // (the only await, loading a partition's state, comes before the check). Durable appends still share
 // one fsync: the wait for it happens after the check, outside any per-partition lock.
 //
-// Restart: producer state is rebuilt lazily, the first time an idempotent batch arrives for a
-// partition, by scanning batch headers (never records) from the first offset whose timestamp is within
-// producer.id.expiration.ms (older producers would have expired anyway, KIP-854) to the log end. No
-// snapshot file: the scan reads at most a day of the partition once per run; a snapshot (Kafka's
-// `.snapshot` files) is the follow-up when partitions with heavy traffic make that slow.
+// Restart: producer state is loaded lazily, the first time a partition is used, from its newest
+// producer-state snapshot plus a replay of the log after it (partition-states.ts,
+// partition-state-loader.ts); close() writes a snapshot per loaded partition.
 import { join } from 'node:path';
 import { ErrorCode } from '../../protocol/errors.js';
-import {
-  batchBaseOffset,
-  batchBaseSequence,
-  batchIsControl,
-  batchLastOffsetDelta,
-  batchMaxTimestamp,
-  batchProducerEpoch,
-  batchProducerId,
-  batchTotalSize,
-} from '../../protocol/records/batch-header.js';
+import { batchBaseSequence, batchLastOffsetDelta, batchProducerEpoch, batchProducerId } from '../../protocol/records/batch-header.js';
 import { NodeFileSystem, type AppendResult, type FileSystem, type PartitionLog } from '../../storage/index.js';
 import type { BrokerService, ServiceDeps } from '../service.js';
-import { PartitionProducers, sequenceAfter, type BatchIdentity, type RetainedBatch } from './partition-producers.js';
+import type { PartitionProducers} from './partition-producers.js';
+import { sequenceAfter, type BatchIdentity, type RetainedBatch } from './partition-producers.js';
 import { ProducerIdAllocator } from './producer-id-allocator.js';
 import { PartitionTransactionsRegistry } from './partition-transactions-registry.js';
+import { PartitionStates } from './partition-states.js';
 
 export type IdempotentAppendOutcome =
   | { kind: 'appended'; result: AppendResult }
@@ -38,31 +29,28 @@ export type IdempotentAppendOutcome =
 
 export type InitProducerOutcome = { errorCode: number; producerId: number; producerEpoch: number };
 
-const SCAN_CHUNK = 1 << 20;
-
-interface PartitionState {
-  producers: PartitionProducers;
-  loading: Promise<void> | null;
-}
 
 export class ProducerStateManager implements BrokerService {
   private allocator: ProducerIdAllocator | null = null;
   /** Open and aborted transactions per partition: the last stable offset (KIP-98). */
   readonly transactions: PartitionTransactionsRegistry;
-  private readonly partitions = new WeakMap<PartitionLog, PartitionState>();
+  private readonly states: PartitionStates;
 
   constructor(
     readonly deps: ServiceDeps,
     private readonly fs: FileSystem = new NodeFileSystem(),
   ) {
-    this.transactions = new PartitionTransactionsRegistry(deps.logger);
+    this.states = new PartitionStates(deps.logger, () => deps.config.getNumber('producer.id.expiration.ms'));
+    this.transactions = new PartitionTransactionsRegistry(this.states);
   }
 
   async start(): Promise<void> {
     this.allocator = await ProducerIdAllocator.open(this.fs, join(this.deps.logs.dataDir, 'meta'));
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.states.snapshotAll();
+  }
 
   /**
    * InitProducerId for an idempotent (non-transactional) producer: always a fresh id at epoch 0, as
@@ -86,16 +74,13 @@ export class ProducerStateManager implements BrokerService {
    * refused with INVALID_PRODUCER_EPOCH from now on. Call before appending the marker.
    */
   async fenceEpoch(log: PartitionLog, producerId: number, epoch: number): Promise<void> {
-    const state = this.stateFor(log);
-    if (state.loading) await state.loading;
+    const state = await this.states.get(log);
     state.producers.raiseEpoch(producerId, epoch, Date.now());
   }
 
   /** The idempotence state of one partition's producers (DescribeProducers). */
   async producersOf(log: PartitionLog): Promise<PartitionProducers> {
-    const state = this.stateFor(log);
-    if (state.loading) await state.loading;
-    return state.producers;
+    return (await this.states.get(log)).producers;
   }
 
   /**
@@ -103,8 +88,7 @@ export class ProducerStateManager implements BrokerService {
    * the producer's last five, answering duplicates with the offsets they were first written at.
    */
   async append(log: PartitionLog, batch: Buffer, durable: boolean, beforeAppend?: () => void): Promise<IdempotentAppendOutcome> {
-    const state = this.stateFor(log);
-    if (state.loading) await state.loading;
+    const state = await this.states.get(log);
     const identity = identityOf(batch);
     // --- from here to log.append(): no await (check and append are one step, see the header)
     const verdict = state.producers.admit(identity, Date.now());
@@ -129,53 +113,6 @@ export class ProducerStateManager implements BrokerService {
       retained.pending = null;
       settle();
     }
-  }
-
-  private stateFor(log: PartitionLog): PartitionState {
-    let s = this.partitions.get(log);
-    if (!s) {
-      const producers = new PartitionProducers();
-      const state: PartitionState = { producers, loading: null };
-      state.loading = this.rebuild(log, producers)
-        .catch((e: unknown) => {
-          // An offline partition rejects the append that follows anyway; log and carry on empty.
-          this.deps.logger.warn('could not rebuild producer state', { dir: log.dir, error: e instanceof Error ? e.message : String(e) });
-        })
-        .finally(() => (state.loading = null));
-      this.partitions.set(log, state);
-      s = state;
-    }
-    return s;
-  }
-
-  /** Replays the batch headers of the recent log into `producers` (see the header comment). */
-  private async rebuild(log: PartitionLog, producers: PartitionProducers): Promise<void> {
-    const expirationMs = this.deps.config.getNumber('producer.id.expiration.ms');
-    const now = Date.now();
-    const since = await log.offsetForTimestamp(now - expirationMs);
-    let offset = since ? since.offset : log.logEndOffset;
-    const end = log.logEndOffset;
-    const logAppendTime = log.logConfig.logAppendTime;
-    let batches = 0;
-    while (offset < end) {
-      const r = await log.read(offset, SCAN_CHUNK, { upTo: 'log-end' });
-      if (r.kind !== 'records' || r.chunks.length === 0) break;
-      for (const chunk of r.chunks) {
-        for (let pos = 0; pos + 61 <= chunk.length; pos += batchTotalSize(chunk, pos)) {
-          if (batchProducerId(chunk, pos) < 0 || batchIsControl(chunk, pos)) continue;
-          const base = batchBaseOffset(chunk, pos);
-          const last = base + batchLastOffsetDelta(chunk, pos);
-          if (last < offset) continue;
-          const ts = batchMaxTimestamp(chunk, pos);
-          producers.replay(identityOf(chunk, pos), base, last, ts, logAppendTime ? ts : -1);
-          batches++;
-        }
-      }
-      if (r.nextOffset <= offset) break;
-      offset = r.nextOffset;
-    }
-    producers.expire(now, expirationMs);
-    if (batches > 0) this.deps.logger.info('rebuilt producer state', { dir: log.dir, batches, producers: producers.size });
   }
 }
 

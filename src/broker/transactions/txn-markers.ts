@@ -42,7 +42,7 @@ export class TxnMarkerWriter {
     const txns = await this.producers.transactions.get(log);
     await this.producers.fenceEpoch(log, producerId, producerEpoch);
     // --- synchronous from here to append(): see the header
-    const aborted = txns.complete(producerId, commit);
+    const aborted = txns.complete(producerId, commit, log.logEndOffset);
     const appending = log.append(marker, { durable: true });
     // ---
     const r = await appending;
