@@ -36,3 +36,6 @@ export type { BatchProducerOptions, PartitionRecords, RecordInput } from './batc
 export { TransactionalProducer, TransactionError } from './transactional-producer.js';
 export type { GroupMembership, TransactionalProducerOptions } from './transactional-producer.js';
 export type { BatchTransaction } from './batch-producer.js';
+// brook group describe: DescribeGroups with member metadata of any client decoded leniently.
+export { describeGroupLeniently, decodeAssignment, decodeSubscriptionTopics } from './group-members.js';
+export type { GroupInfo, GroupMemberInfo } from './group-members.js';

@@ -1,7 +1,7 @@
 // `brook group describe`: a group's state and members, and for every partition it owns or has
 // committed: the committed offset, the log end offset and the lag between them.
 import type { Admin } from '../../client/index.js';
-import { ClientFacingError, committedOffsets, LATEST_TIMESTAMP, listOffsetsAt, partitionKey } from '../../client/index.js';
+import { ClientFacingError, committedOffsets, describeGroupLeniently, LATEST_TIMESTAMP, listOffsetsAt, partitionKey } from '../../client/index.js';
 import type { Style } from '../format/style.js';
 import { renderFields, renderTable, type Cell } from '../format/table.js';
 
@@ -13,27 +13,32 @@ export interface GroupSnapshot {
   members: { id: string; clientId: string; host: string; instanceId: string | null; partitions: { topic: string; partition: number }[] }[];
 }
 
-/** The group as DescribeGroups reports it; an unknown group (state Dead) is an error. */
+/**
+ * The group as DescribeGroups reports it; an unknown group (state Dead) is an error. Member metadata
+ * is decoded leniently (client/group-members.ts), so members of any client (librdkafka, Java,
+ * KafkaJS, kafka-python) show with their assignments.
+ */
 export async function loadGroup(admin: Admin, groupId: string): Promise<GroupSnapshot> {
-  const g = (await admin.describeGroups({ groups: [groupId] })).get(groupId);
-  if (!g || g.state === 'DEAD') throw new ClientFacingError(`Unknown group "${groupId}".`);
+  const g = await describeGroupLeniently(admin, groupId);
+  if (g.errorCode !== 0 || kafkaStateName(g.state) === 'Dead') throw new ClientFacingError(`Unknown group "${groupId}".`);
   return {
     id: g.id,
     state: kafkaStateName(g.state),
     protocol: g.protocol,
     protocolType: g.protocolType,
-    members: [...g.members.values()].map((m) => ({
+    members: g.members.map((m) => ({
       id: m.id,
       clientId: m.clientId,
       host: m.clientHost,
-      instanceId: m.groupInstanceId ?? null,
-      partitions: [...(m.assignments?.values() ?? [])].flatMap((a) => a.partitions.map((partition) => ({ topic: a.topic, partition }))),
+      instanceId: m.groupInstanceId,
+      partitions: m.assignment.flatMap((a) => a.partitions.map((partition) => ({ topic: a.topic, partition }))),
     })),
   };
 }
 
-/** PREPARING_REBALANCE -> PreparingRebalance, the spelling Kafka's own tools print. */
+/** PREPARING_REBALANCE -> PreparingRebalance, the spelling Kafka's own tools print (Kafka's own spelling passes through). */
 export function kafkaStateName(state: string): string {
+  if (!state.includes('_') && state !== state.toUpperCase()) return state;
   return state
     .toLowerCase()
     .split('_')
