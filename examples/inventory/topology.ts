@@ -66,7 +66,8 @@ export function buildInventory(app: App, topics: InventoryTopics): void {
       },
       { store: 'stock', value: json<StockState>() },
     )
-    .toStream();
+    .toStream()
+    .filter((_k, s) => s !== null); // an aggregation never deletes; this narrows the type
 
   const [rejected, accepted] = stock.branch((_k, s) => s.rejected !== null);
   rejected!.mapValues((s) => s.rejected!).to(topics.alerts, { value: json<StockAlert>() });

@@ -68,6 +68,7 @@ export function buildPayoutWatch(app: App, topics: PayoutWatchTopics, limits: Pa
       { store: 'payout-windows', value: json<WindowState>() },
     )
     .toStream()
+    .filter((_w, s) => s !== null) // an aggregation never deletes; this narrows the type
     .filter((_w, s) => s.crossed !== null)
     .map((w, s) => [
       w.key,

@@ -96,7 +96,7 @@ test('session windows merge (absorbed sessions are deleted) and emit final once 
   const app = new App({ appId: 'sess' });
   const grouped = app.stream('in', { key: string, value: string }).groupByKey();
   grouped.windowedBy(session('5s', { grace: '20s' })).count({ store: 'changes' }).toStream().to('changes');
-  const finals: Array<[number, number, number]> = [];
+  const finals: Array<[number, number, number | null]> = [];
   grouped
     .windowedBy(session('5s', { grace: '20s' }))
     .emit('final')
@@ -107,11 +107,14 @@ test('session windows merge (absorbed sessions are deleted) and emit final once 
   const input = d.input('in', string, string);
   for (const ts of [0, 10_000, 4_000, 8_000, 40_000]) await input.pipe('k', 'x', { timestamp: ts });
   const changes = d.output('changes', windowedSerde(string), int64).readKeyValues().map(([k, v]) => [k!.window.start, k!.window.end, v]);
-  // toStream drops the deletes of absorbed sessions; the table's changes are upserts only.
+  // toStream forwards the deletes of absorbed sessions as tombstones (KTable.toStream()).
   assert.deepEqual(changes, [
     [0, 1, 1],
     [10_000, 10_001, 1],
+    [0, 1, null],
     [0, 4_001, 2],
+    [0, 4_001, null],
+    [10_000, 10_001, null],
     [0, 10_001, 4],
     [40_000, 40_001, 1],
   ]);
@@ -128,7 +131,7 @@ test('table from a topic; stream-table inner and left joins read the table as of
   clicks.join(users, (page, u) => `${u.name}:${page}`).to('inner', { value: string });
   clicks.leftJoin(users, (page, u) => `${u?.name ?? '?'}:${page}`).to('left', { value: string });
   clicks.join(users.filter((_k, u) => u.vip).mapValues((u) => u.name.toUpperCase()), (page, name) => `${name}:${page}`).to('vip', { value: string });
-  users.toStream().mapValues((u) => u.name).to('names', { value: string });
+  users.toStream().mapValues((u) => u?.name ?? null).to('names', { value: string });
   const d = await TestDriver.create(app);
   const u = d.input('users', string, json<{ name: string; vip: boolean }>());
   const c = d.input('clicks', string, string);
@@ -142,6 +145,6 @@ test('table from a topic; stream-table inner and left joins read the table as of
   assert.deepEqual(d.output('inner', string, string).readValues(), ['ada:cart', 'bob:faq']);
   assert.deepEqual(d.output('left', string, string).readValues(), ['?:home', 'ada:cart', 'bob:faq', '?:exit']);
   assert.deepEqual(d.output('vip', string, string).readValues(), ['ADA:cart']);
-  assert.deepEqual(d.output('names', string, string).readValues(), ['ada', 'bob']);
+  assert.deepEqual(d.output('names', string, string).readValues(), ['ada', 'bob', null], 'toStream forwards the delete as a tombstone');
   await d.close();
 });

@@ -94,6 +94,7 @@ test('final emission: each closed window exactly once, with its final count, in 
         .emit('final')
         .count()
         .toStream()
+        .filter((_k, n) => n !== null)
         .peek((k, n) => emitted.push([k.key, k.window.start, n]));
       const d = await TestDriver.create(app);
       const counts = new Map<string, number>();

@@ -44,6 +44,8 @@ export class StreamImpl<K, V> implements Stream<K, V> {
     return this.kit.stream(node, this.keySerde, this.valueSerde, this.keyChanged);
   }
 
+  filter<V2 extends V>(predicate: (key: K, value: V) => value is V2): Stream<K, V2>;
+  filter(predicate: (key: K, value: V) => boolean): Stream<K, V>;
   filter(predicate: (key: K, value: V) => boolean): Stream<K, V> {
     return this.same(this.add('FILTER', () => new FilterProcessor(predicate) as AnyProcessor));
   }
@@ -180,9 +182,9 @@ export class StreamImpl<K, V> implements Stream<K, V> {
     return this.kit.stream<KOut, VOut>(node, undefined, undefined, true);
   }
 
-  to(topic: string, serdes: Serdes<K, V> = {}): void {
+  to(topic: string, serdes: Serdes<K, NonNullable<V>> = {}): void {
     const key = requireSerde(serdes.key ?? this.keySerde, `to('${topic}') key`);
-    const value = requireSerde(serdes.value ?? this.valueSerde, `to('${topic}') value`);
+    const value = requireSerde<unknown>(serdes.value ?? this.valueSerde, `to('${topic}') value`);
     this.kit.b.topology.addNode(
       { kind: 'sink', name: this.kit.b.nodeName('SINK'), topic, keySerde: key as Serde<unknown>, valueSerde: value as Serde<unknown>, children: [] },
       [this.node],

@@ -50,8 +50,9 @@ export class TableImpl<K, V> implements Table<K, V> {
     return this.kit.table(node, this.keySerde, serdes.value, getter);
   }
 
-  toStream(): Stream<K, V> {
+  toStream(): Stream<K, V | null> {
     const node = this.kit.b.addProcessor('KTABLE-TOSTREAM', [this.node], () => new ToStreamProcessor() as AnyProcessor);
-    return this.kit.stream(node, this.keySerde, this.valueSerde, false);
+    // The sink writes null as a tombstone without calling the serde, so V's serde serves V | null.
+    return this.kit.stream<K, V | null>(node, this.keySerde, this.valueSerde as Serde<V | null> | undefined, false);
   }
 }

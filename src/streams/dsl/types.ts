@@ -32,6 +32,8 @@ export interface StoreDeclaration<S extends StateStore> {
 export type StoresOf<D> = { [N in keyof D]: D[N] extends StoreDeclaration<infer S> ? S : never };
 
 export interface Stream<K, V> {
+  /** A type-guard predicate narrows the values: `table.toStream().filter((_k, v) => v !== null)` is a `Stream<K, V>`. */
+  filter<V2 extends V>(predicate: (key: K, value: V) => value is V2): Stream<K, V2>;
   filter(predicate: (key: K, value: V) => boolean): Stream<K, V>;
   filterNot(predicate: (key: K, value: V) => boolean): Stream<K, V>;
   map<K2, V2>(mapper: (key: K, value: V) => readonly [K2, V2]): Stream<K2, V2>;
@@ -60,7 +62,8 @@ export interface Stream<K, V> {
     loop: LoopFunction<K, V, KOut, VOut, StoresOf<D>>,
     options?: { stores?: D },
   ): Stream<KOut, VOut>;
-  to(topic: string, serdes?: Serdes<K, V>): void;
+  /** Null values are written as tombstones without calling the serde, so it need only handle non-null values. */
+  to(topic: string, serdes?: Serdes<K, NonNullable<V>>): void;
 }
 
 export interface GroupedStream<K, V> {
@@ -98,6 +101,10 @@ export interface SessionWindowedStream<K, V> extends WindowedCommon<K, V, Sessio
 export interface Table<K, V> {
   filter(predicate: (key: K, value: V) => boolean): Table<K, V>;
   mapValues<V2>(mapper: (value: V, key: K) => V2, serdes?: { value?: Serde<V2> }): Table<K, V2>;
-  /** The table's updates as a stream (deletes dropped). */
-  toStream(): Stream<K, V>;
+  /**
+   * The table's changelog as a stream, as Kafka Streams' KTable.toStream(): every update, and every
+   * delete as a `null` value (a tombstone when written with `to()`), so the type says deletes come
+   * through. Add `.filter((_k, v) => v !== null)` (which narrows to `V`) for upserts only.
+   */
+  toStream(): Stream<K, V | null>;
 }

@@ -35,14 +35,14 @@ export class TableMapValuesProcessor<K, V, V2> implements Processor<K, V | null>
   }
 }
 
-/** A table's changes as a stream of its current values: deletes are dropped. */
+/** A table's changes as a stream: upserts, and deletes as null values (KTable.toStream()). */
 export class ToStreamProcessor<K, V> implements Processor<K, V | null> {
   private ctx!: ProcessorContext<unknown, unknown>;
   init(ctx: ProcessorContext<unknown, unknown>): void {
     this.ctx = ctx;
   }
   process(key: K, value: V | null, ts: number): void {
-    if (value !== null) this.ctx.forward(key, value, ts);
+    this.ctx.forward(key, value, ts);
   }
 }
 
