@@ -90,3 +90,30 @@ test('serde failures: fail by default with the record position, or skip, or go t
   assert.ok(letter!.headers!.some((h) => h.key === 'brook.error' && /positive/.test(String(h.value))));
   await dead.close();
 });
+
+test('record headers travel through stateless operators and repartitioning to sinks (processor-context headers)', async () => {
+  const app = new App({ appId: 'headers' });
+  const words = app.stream('in', { key: string, value: string });
+  words
+    .filter((_k, v) => v.length > 0)
+    .mapValues((v) => v.toUpperCase())
+    .flatMapValues((v) => v.split(' '))
+    .selectKey((_k, v) => v)
+    .repartition({ key: string, value: string, name: 'by-word' })
+    .to('out', { key: string, value: string });
+  const d = await TestDriver.create(app);
+  const input = d.input('in', string, string);
+  const trace = [{ key: 'trace-id', value: Buffer.from('abc') }, { key: 'empty', value: null }];
+  await input.pipe('k1', 'hello world', { headers: trace });
+  await input.pipe('k2', 'bare');
+  const out = d.output('out', string, string).readRecords();
+  assert.deepEqual(
+    out.map((r) => [r.value, r.headers?.map((h) => [h.key, h.value === null ? null : h.value.toString()])]),
+    [
+      ['HELLO', [['trace-id', 'abc'], ['empty', null]]],
+      ['WORLD', [['trace-id', 'abc'], ['empty', null]]],
+      ['BARE', undefined],
+    ],
+  );
+  await d.close();
+});

@@ -97,7 +97,11 @@ class NodeRuntime implements ProcessorContext<unknown, unknown> {
   }
 }
 
-/** Serializes and hands records to the collector. */
+/**
+ * Serializes and hands records to the collector. Records carry the headers of the input record
+ * being processed, as Kafka Streams' processor-context headers do through every operator (none
+ * from punctuations or async continuations, which run outside an input record).
+ */
 class SinkProcessor implements Processor<unknown, unknown> {
   constructor(
     private readonly node: SinkNode,
@@ -106,7 +110,8 @@ class SinkProcessor implements Processor<unknown, unknown> {
   process(key: unknown, value: unknown, timestamp: number): void {
     const k = key === null || key === undefined ? null : this.node.keySerde.serialize(key);
     const v = value === null || value === undefined ? null : this.node.valueSerde.serialize(value);
-    this.task.collector.send({ topic: this.node.topic, partition: undefined, timestamp, key: k, value: v });
+    const headers = this.task.currentRecord?.headers;
+    this.task.collector.send({ topic: this.node.topic, partition: undefined, timestamp, key: k, value: v, headers });
     this.task.metrics.recordsOut++;
   }
 }
