@@ -9,6 +9,7 @@ import { CONSUMER_OFFSETS_TOPIC } from '../topics/internal-topics.js';
 import { ClassicGroup } from './classic-group.js';
 import { CommittedOffsets } from './committed-offsets.js';
 import { GroupMembership, type GroupRegistry } from './group-membership.js';
+import { LazyInternalTopic } from './lazy-internal-topic.js';
 import { GroupMember } from './member.js';
 import { expiredOffsets } from './offset-expiry.js';
 import { decodeKey, decodeOffsetValue, encodeGroupKey, encodeGroupValue, encodeOffsetKey, type GroupValue } from './offsets-record-codec.js';
@@ -50,8 +51,12 @@ export class GroupCoordinator implements BrokerService {
 
   async start(): Promise<void> {
     const { config, topics, logs, logger } = this.deps;
-    const topic = await topics.ensureInternal(CONSUMER_OFFSETS_TOPIC, config.getNumber('offsets.topic.num.partitions'), OFFSETS_TOPIC_CONFIGS);
-    this.writer = new OffsetsTopicWriter(logs, topic.partitions);
+    // Kafka creates __consumer_offsets on first use; an existing one is loaded now, with the partition
+    // count it has (groups hash by it), else the configured count it will be created with.
+    const existing = topics.get(CONSUMER_OFFSETS_TOPIC);
+    const partitions = existing?.partitions ?? config.getNumber('offsets.topic.num.partitions');
+    const lazyTopic = new LazyInternalTopic(topics, CONSUMER_OFFSETS_TOPIC, partitions, OFFSETS_TOPIC_CONFIGS, logger);
+    this.writer = new OffsetsTopicWriter(logs, partitions, () => lazyTopic.ensure());
     const registry: GroupRegistry & { createSimple(groupId: string): ClassicGroup } = {
       get: (id) => this.groups.get(id),
       getOrCreate: (id) => this.getOrCreate(id),
@@ -98,7 +103,7 @@ export class GroupCoordinator implements BrokerService {
       this.offsetsFlow.store,
       (groupId) => this.partitionFor(groupId),
     );
-    await this.load(topic.partitions);
+    if (existing) await this.load(partitions);
     const interval = config.getNumber('offsets.retention.check.interval.ms');
     this.expiryTimer = setInterval(() => void this.expireOffsets(this.now()), interval);
     this.expiryTimer.unref();
