@@ -89,6 +89,7 @@ function toValue(m: TxnMetadata): TxnLogValue {
     partitions: groupPartitions(m.partitions),
     lastUpdateTimestampMs: m.lastUpdateTimestampMs,
     startTimestampMs: m.startTimestampMs,
+    lastProducerEpoch: m.lastProducerEpoch,
   };
 }
 
@@ -99,7 +100,7 @@ function fromValue(transactionalId: string, v: TxnLogValue): TxnMetadata {
     transactionalId,
     producerId: v.producerId,
     producerEpoch: v.producerEpoch,
-    lastProducerEpoch: -1,
+    lastProducerEpoch: v.lastProducerEpoch,
     timeoutMs: v.timeoutMs,
     state: v.state === 'PrepareEpochFence' ? 'PrepareAbort' : v.state,
     partitions,
