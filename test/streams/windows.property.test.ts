@@ -2,6 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   App,
   TestDriver,
@@ -191,54 +194,66 @@ function naiveSlidingWindows(ts: readonly number[], d: number): Map<number, numb
   return out;
 }
 
-test('sliding count: open windows, their counts and late drops match Kafka\'s windows by definition', async () => {
-  await fc.assert(
-    fc.asyncProperty(recordsArb, fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 30 }), async (records, diff, grace) => {
-      const app = new App({ appId: 'slide' });
-      const changes = new Map<string, number>();
-      app
-        .stream('in', { key: string, value: string })
-        .groupByKey()
-        .windowedBy(sliding(diff).grace(grace))
-        .count({ store: 'sl' })
-        .toStream()
-        .peek((w, n) => {
-          assert.equal(w.window.end - w.window.start, diff + 1, 'every window spans d + 1 ms');
-          changes.set(`${w.key}@${w.window.start}`, n as number);
-        });
-      const d = await TestDriver.create(app);
-      const accepted = new Map<string, number[]>();
-      let st = -1;
-      let late = 0;
-      for (const r of records) {
-        await d.input('in', string, string).pipe(r.key, 'x', { timestamp: r.ts });
-        st = Math.max(st, r.ts);
-        const cutoff = st - grace;
-        if (r.ts + diff + 1 <= cutoff) {
-          late++; // dropped whole: even its right window has closed
-          continue;
+let lmdbAvailable = true;
+try {
+  await import('lmdb' as string);
+} catch {
+  lmdbAvailable = false;
+}
+
+for (const persistent of [false, true]) {
+  test(`sliding count (${persistent ? 'lmdb' : 'memory'} stores): open windows, their counts and late drops match Kafka's windows by definition`, { skip: persistent && !lmdbAvailable && 'lmdb not installed' }, async () => {
+    const stateDir = persistent ? mkdtempSync(join(tmpdir(), 'brook-sliding-')) : undefined;
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(recordsArb, fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 30 }), async (records, diff, grace) => {
+        const app = new App({ appId: `slide-${run++}`, stateDir });
+        const changes = new Map<string, number>();
+        app
+          .stream('in', { key: string, value: string })
+          .groupByKey()
+          .windowedBy(sliding(diff).grace(grace))
+          .count({ store: 'sl', persistent })
+          .toStream()
+          .peek((w, n) => {
+            assert.equal(w.window.end - w.window.start, diff + 1, 'every window spans d + 1 ms');
+            changes.set(`${w.key}@${w.window.start}`, n as number);
+          });
+        const d = await TestDriver.create(app);
+        const accepted = new Map<string, number[]>();
+        let st = -1;
+        let late = 0;
+        for (const r of records) {
+          await d.input('in', string, string).pipe(r.key, 'x', { timestamp: r.ts });
+          st = Math.max(st, r.ts);
+          const cutoff = st - grace;
+          if (r.ts + diff + 1 <= cutoff) {
+            late++; // dropped whole: even its right window has closed
+            continue;
+          }
+          if (Math.max(0, r.ts - diff) + diff + 1 <= cutoff) late++; // its left window has closed
+          accepted.set(r.key, [...(accepted.get(r.key) ?? []), r.ts]);
         }
-        if (Math.max(0, r.ts - diff) + diff + 1 <= cutoff) late++; // its left window has closed
-        accepted.set(r.key, [...(accepted.get(r.key) ?? []), r.ts]);
-      }
-      assert.equal(d.total('lateDrops'), late);
-      const store = d.store<WindowStore<string, number>>('sl');
-      const expectedOpen: Array<{ key: string; start: number; value: number }> = [];
-      for (const [key, ts] of accepted) {
-        for (const [start, n] of naiveSlidingWindows(ts, diff)) {
-          if (st - grace >= start + diff + 1) continue; // closed: expired from the store
-          expectedOpen.push({ key, start, value: n });
-          assert.equal(changes.get(`${key}@${start}`), n, `last change of ${key}@${start}`);
+        assert.equal(d.total('lateDrops'), late);
+        const store = d.store<WindowStore<string, number>>('sl');
+        const expectedOpen: Array<{ key: string; start: number; value: number }> = [];
+        for (const [key, ts] of accepted) {
+          for (const [start, n] of naiveSlidingWindows(ts, diff)) {
+            if (st - grace >= start + diff + 1) continue; // closed: expired from the store
+            expectedOpen.push({ key, start, value: n });
+            assert.equal(changes.get(`${key}@${start}`), n, `last change of ${key}@${start}`);
+          }
         }
-      }
-      const order = (a: { key: string; start: number }, b: { key: string; start: number }) => a.start - b.start || a.key.localeCompare(b.key);
-      const held = store.fetchAll(0, Number.MAX_SAFE_INTEGER).map((e) => ({ key: e.key, start: e.start, value: e.value }));
-      assert.deepEqual(held.sort(order), expectedOpen.sort(order));
-      await d.crash();
-    }),
-    { numRuns: RUNS * 2 },
-  );
-});
+        const order = (a: { key: string; start: number }, b: { key: string; start: number }) => a.start - b.start || a.key.localeCompare(b.key);
+        const held = store.fetchAll(0, Number.MAX_SAFE_INTEGER).map((e) => ({ key: e.key, start: e.start, value: e.value }));
+        assert.deepEqual(held.sort(order), expectedOpen.sort(order));
+        await d.crash();
+      }),
+      { numRuns: persistent ? RUNS / 2 : RUNS * 2 },
+    );
+    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+  });
+}
 
 test('sliding emit final: each closed window once, with its last changed value, in end order', async () => {
   await fc.assert(

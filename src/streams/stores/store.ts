@@ -91,7 +91,7 @@ export interface StoreOptions {
   persistent?: boolean;
   /** In-memory stores: the most entries held; one more put fails with STORE_FULL. Default 1,000,000. */
   maxEntries?: number;
-  /** Persistent stores: how many decoded entries to cache in memory. Default 10,000. */
+  /** Persistent key-value stores: how many decoded entries to cache in memory (window and session stores cache none). Default 10,000. */
   cacheEntries?: number;
 }
 
