@@ -23,6 +23,7 @@ const OFFSETS_TOPIC_CONFIGS = { 'cleanup.policy': 'compact', 'segment.bytes': '1
 export class GroupCoordinator implements BrokerService {
   readonly groups = new Map<string, ClassicGroup>();
   private writer!: OffsetsTopicWriter;
+  private offsetsTopic!: LazyInternalTopic;
   private membershipFlow!: GroupMembership;
   private offsetsFlow!: CommittedOffsets;
   private txnOffsetsFlow!: TxnOffsets;
@@ -44,6 +45,20 @@ export class GroupCoordinator implements BrokerService {
     return this.txnOffsetsFlow;
   }
 
+  /**
+   * Creates __consumer_offsets if this is its first use (AddOffsetsToTxn: its partition joins a
+   * transaction before anything is written there). False, logged, when creating it failed.
+   */
+  async ensureOffsetsTopic(): Promise<boolean> {
+    try {
+      await this.offsetsTopic.ensure();
+      return true;
+    } catch (e) {
+      this.deps.logger.error('creating __consumer_offsets failed', { error: String(e) });
+      return false;
+    }
+  }
+
   /** The __consumer_offsets partition that holds a group (Kafka's hash). */
   partitionFor(groupId: string): number {
     return this.writer.partitionFor(groupId);
@@ -56,6 +71,7 @@ export class GroupCoordinator implements BrokerService {
     const existing = topics.get(CONSUMER_OFFSETS_TOPIC);
     const partitions = existing?.partitions ?? config.getNumber('offsets.topic.num.partitions');
     const lazyTopic = new LazyInternalTopic(topics, CONSUMER_OFFSETS_TOPIC, partitions, OFFSETS_TOPIC_CONFIGS, logger);
+    this.offsetsTopic = lazyTopic;
     this.writer = new OffsetsTopicWriter(logs, partitions, () => lazyTopic.ensure());
     const registry: GroupRegistry & { createSimple(groupId: string): ClassicGroup } = {
       get: (id) => this.groups.get(id),

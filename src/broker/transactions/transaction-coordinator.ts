@@ -19,9 +19,11 @@
 // for request versions before KIP-588). A timed-out transaction is aborted the same way.
 import { ErrorCode } from '../../protocol/errors.js';
 import type { GroupCoordinator } from '../groups/group-coordinator.js';
+import { LazyInternalTopic } from '../groups/lazy-internal-topic.js';
 import type { ProducerStateManager } from '../producers/producer-state-manager.js';
 import type { BrokerService, ServiceDeps } from '../service.js';
 import { CONSUMER_OFFSETS_TOPIC, TRANSACTION_STATE_TOPIC } from '../topics/internal-topics.js';
+import { LazyTxnStateLog } from './lazy-txn-state-log.js';
 import { TxnMarkerWriter } from './txn-markers.js';
 import { TRANSACTION_STATE_TOPIC_CONFIGS, TxnStateLog } from './txn-state-log.js';
 import { isComplete, partitionKey, type TxnMetadata } from './txn-state.js';
@@ -71,8 +73,12 @@ export class TransactionCoordinator implements BrokerService {
 
   async start(): Promise<void> {
     const { config, topics, logs, logger } = this.deps;
-    const topic = await topics.ensureInternal(TRANSACTION_STATE_TOPIC, config.getNumber('transaction.state.log.num.partitions'), TRANSACTION_STATE_TOPIC_CONFIGS);
-    this.stateLog = new TxnStateLog(logs, topic.partitions);
+    // Kafka creates __transaction_state on first use (lazy-txn-state-log.ts); an existing one is loaded.
+    const existing = topics.get(TRANSACTION_STATE_TOPIC);
+    const partitions = existing?.partitions ?? config.getNumber('transaction.state.log.num.partitions');
+    this.stateLog = existing
+      ? new TxnStateLog(logs, partitions)
+      : new LazyTxnStateLog(logs, partitions, new LazyInternalTopic(topics, TRANSACTION_STATE_TOPIC, partitions, TRANSACTION_STATE_TOPIC_CONFIGS, logger));
     const loaded = await this.stateLog.load(logger);
     for (const m of loaded) this.remember(m);
     // Finish what a crash interrupted between the Prepare record and Complete (Kafka's
