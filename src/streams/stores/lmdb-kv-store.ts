@@ -17,12 +17,12 @@
 // only on a clean close that followed a commit with no writes since, and deleted as soon as the
 // store opens. A store that opens without a checkpoint (first start, or a crash) cannot know
 // which of its local writes reached the changelog, so it is cleared and restored in full.
+// The protocol is implemented once, in lmdb-env.ts, for every persistent store kind.
 
-import { join } from 'node:path';
 import type { Serde } from '../serdes.js';
 import type { ChangelogRecord } from '../engine/transport.js';
 import { keyIds, type KeyIds } from './key-ids.js';
-import { loadLmdb, type LmdbDatabase, type LmdbRoot } from './lmdb-env.js';
+import { LmdbEnv, type LmdbDatabase } from './lmdb-env.js';
 import type { ChangeLogger, KeyValueStore, StoreSpec } from './store.js';
 
 interface Pending<K, V> {
@@ -43,16 +43,13 @@ export class LmdbKeyValueStore<K, V> implements KeyValueStore<K, V> {
   private readonly cache = new Map<string, V>();
   private readonly pending = new Map<string, Pending<K, V>>();
   private logger: ChangeLogger = { log: () => {} };
-  private restoredFrom: bigint | undefined;
-  private dirtySinceCommit = false;
-  private lastCommittedOffset: bigint | undefined;
+  private readonly data: LmdbDatabase;
 
   private constructor(
     spec: StoreSpec<K, V>,
-    private readonly root: LmdbRoot,
-    private readonly data: LmdbDatabase,
-    private readonly meta: LmdbDatabase,
+    private readonly env: LmdbEnv,
   ) {
+    this.data = env.db('data');
     this.name = spec.name;
     this.keySerde = spec.keySerde;
     this.valueSerde = spec.valueSerde;
@@ -62,17 +59,7 @@ export class LmdbKeyValueStore<K, V> implements KeyValueStore<K, V> {
 
   /** Open (creating) the store under `dir`, consuming its checkpoint. */
   static async open<K, V>(spec: StoreSpec<K, V>, dir: string): Promise<LmdbKeyValueStore<K, V>> {
-    const lmdb = await loadLmdb();
-    // noSync: durability comes from the changelog; the checkpoint protocol tolerates lost local writes.
-    const root = lmdb.open({ path: join(dir, spec.name), noSync: true });
-    const data = root.openDB({ name: 'data', encoding: 'binary', keyEncoding: 'binary' });
-    const meta = root.openDB({ name: 'meta', encoding: 'json' });
-    const store = new LmdbKeyValueStore(spec, root, data, meta);
-    const cp = meta.get('checkpoint') as { offset?: string } | undefined;
-    meta.removeSync('checkpoint');
-    if (cp?.offset !== undefined) store.restoredFrom = BigInt(cp.offset);
-    else data.clearSync();
-    return store;
+    return new LmdbKeyValueStore(spec, await LmdbEnv.open(dir, spec.name, ['data']));
   }
 
   init(logger: ChangeLogger): void {
@@ -80,7 +67,7 @@ export class LmdbKeyValueStore<K, V> implements KeyValueStore<K, V> {
   }
 
   checkpoint(): bigint | undefined {
-    return this.restoredFrom;
+    return this.env.restoredFrom;
   }
 
   restoreBatch(records: readonly ChangelogRecord[]): void {
@@ -142,17 +129,13 @@ export class LmdbKeyValueStore<K, V> implements KeyValueStore<K, V> {
   }
 
   committed(changelogEndOffset: bigint): void {
-    this.lastCommittedOffset = changelogEndOffset;
-    this.dirtySinceCommit = false;
+    this.env.committed(changelogEndOffset);
   }
 
   async close(): Promise<void> {
     this.writePending();
-    if (!this.dirtySinceCommit && this.lastCommittedOffset !== undefined) {
-      this.meta.putSync('checkpoint', { version: 1, offset: this.lastCommittedOffset.toString() });
-    }
     this.cache.clear();
-    await this.root.close();
+    await this.env.close();
   }
 
   private write(key: K, value: V | undefined, valueBytes: Buffer | null): void {
@@ -160,7 +143,7 @@ export class LmdbKeyValueStore<K, V> implements KeyValueStore<K, V> {
     const keyBytes = this.keySerde.serialize(key);
     this.pending.set(id, { key, keyBytes, value, valueBytes });
     this.cache.delete(id);
-    this.dirtySinceCommit = true;
+    this.env.touched();
     this.logger.log(keyBytes, valueBytes);
     if (this.pending.size >= this.cacheEntries) this.writePending();
   }
