@@ -192,6 +192,10 @@ export class PartitionLog {
   get segmentCount(): number {
     return this.segments.length;
   }
+  /** Base offset of the active segment (changes when the log rolls). */
+  get activeSegmentBaseOffset(): number {
+    return this.active.baseOffset;
+  }
   /** Base offsets of the segments, oldest first. */
   get segmentBaseOffsets(): number[] {
     return this.segments.map((s) => s.baseOffset);

@@ -78,6 +78,11 @@ export class ProducerStateManager implements BrokerService {
     state.producers.raiseEpoch(producerId, epoch, Date.now());
   }
 
+  /** Marks a marker append of `log` in progress (snapshot quiescence, partition-states.ts); call the result when done. */
+  trackWrite(log: PartitionLog): () => void {
+    return this.states.trackWrite(log);
+  }
+
   /** The idempotence state of one partition's producers (DescribeProducers). */
   async producersOf(log: PartitionLog): Promise<PartitionProducers> {
     return (await this.states.get(log)).producers;
@@ -98,6 +103,7 @@ export class ProducerStateManager implements BrokerService {
     let settle!: () => void;
     retained.pending = new Promise<void>((resolve) => (settle = resolve));
     beforeAppend?.();
+    const written = this.states.trackWrite(log);
     const appending = log.append(batch, { durable });
     // ---
     try {
@@ -112,6 +118,7 @@ export class ProducerStateManager implements BrokerService {
     } finally {
       retained.pending = null;
       settle();
+      written();
     }
   }
 }

@@ -43,10 +43,15 @@ export class TxnMarkerWriter {
     await this.producers.fenceEpoch(log, producerId, producerEpoch);
     // --- synchronous from here to append(): see the header
     const aborted = txns.complete(producerId, commit, log.logEndOffset);
+    const written = this.producers.trackWrite(log);
     const appending = log.append(marker, { durable: true });
     // ---
-    const r = await appending;
-    txns.settleMarker(aborted, r.baseOffset);
+    try {
+      const r = await appending;
+      txns.settleMarker(aborted, r.baseOffset);
+    } finally {
+      written();
+    }
     if (topic === CONSUMER_OFFSETS_TOPIC) this.groups.txnOffsets.complete(producerId, partition, commit);
   }
 }
