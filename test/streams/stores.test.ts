@@ -243,3 +243,18 @@ test('persistent window and session stores in an app: results survive a clean re
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('lmdb window store: an expiry larger than one deletion chunk removes every expired window', { skip: !lmdbAvailable && 'lmdb not installed' }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brook-expire-'));
+  try {
+    const s = (await createStore(spec('big', 'window', string, int64, { persistent: true }), { stateDir: dir, appId: 'a', taskId: '0_0' })) as WindowStore<string, number>;
+    s.init(recorder());
+    for (let i = 0; i < 25_000; i++) s.put(`k${i % 7}`, i, i);
+    s.expire(24_000);
+    assert.equal(s.approximateEntries(), 1_000);
+    assert.equal(s.earliestStart(), 24_000);
+    await s.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -10,6 +10,8 @@ import { dataKey, ord64, presence, readOrd64, timeKey } from './lmdb-time-keys.j
 import { parseSessionKey, sessionKey } from './store-keys.js';
 import type { ChangeLogger, SessionEntry, SessionStore, StoreSpec } from './store.js';
 
+const expiryChunk = 10_000;
+
 export class LmdbSessionStore<K, V> implements SessionStore<K, V> {
   readonly kind = 'session' as const;
   readonly name: string;
@@ -104,12 +106,16 @@ export class LmdbSessionStore<K, V> implements SessionStore<K, V> {
   }
 
   expire(beforeEnd: number): void {
-    const doomed = [...this.byEnd.getRange({ end: ord64(beforeEnd) })].map(({ key }) => Buffer.from(key));
-    if (doomed.length === 0) return;
-    this.env.transaction(() => {
-      for (const t of doomed) this.removeLocal(t.subarray(16), readOrd64(t, 8), readOrd64(t, 0));
-    });
     // Not `touched`: expiry is not logged, so it cannot make a checkpoint stale.
+    // In bounded chunks, so a large expiry never holds every doomed key in memory at once.
+    const end = ord64(beforeEnd);
+    for (;;) {
+      const doomed = [...this.byEnd.getRange({ end, limit: expiryChunk })].map(({ key }) => Buffer.from(key));
+      if (doomed.length === 0) return;
+      this.env.transaction(() => {
+        for (const t of doomed) this.removeLocal(t.subarray(16), readOrd64(t, 8), readOrd64(t, 0));
+      });
+    }
   }
 
   approximateEntries(): number {

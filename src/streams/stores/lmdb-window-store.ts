@@ -12,6 +12,8 @@ import { dataKey, ord64, presence, readOrd64, timeKey } from './lmdb-time-keys.j
 import { parseWindowKey, windowKey } from './store-keys.js';
 import type { ChangeLogger, StoreSpec, WindowEntry, WindowStore } from './store.js';
 
+const expiryChunk = 10_000;
+
 export class LmdbWindowStore<K, V> implements WindowStore<K, V> {
   readonly kind = 'window' as const;
   readonly name: string;
@@ -103,12 +105,16 @@ export class LmdbWindowStore<K, V> implements WindowStore<K, V> {
   }
 
   expire(beforeStart: number): void {
-    const doomed = [...this.byStart.getRange({ end: ord64(beforeStart) })].map(({ key }) => Buffer.from(key));
-    if (doomed.length === 0) return;
-    this.env.transaction(() => {
-      for (const t of doomed) this.removeLocal(t.subarray(8), readOrd64(t, 0));
-    });
     // Not `touched`: expiry is not logged, so it cannot make a checkpoint stale.
+    // In bounded chunks, so a large expiry never holds every doomed key in memory at once.
+    const end = ord64(beforeStart);
+    for (;;) {
+      const doomed = [...this.byStart.getRange({ end, limit: expiryChunk })].map(({ key }) => Buffer.from(key));
+      if (doomed.length === 0) return;
+      this.env.transaction(() => {
+        for (const t of doomed) this.removeLocal(t.subarray(8), readOrd64(t, 0));
+      });
+    }
   }
 
   approximateEntries(): number {
