@@ -1,7 +1,10 @@
 // OffsetFetch (key 9). v0-7 ask for one group; v8+ for many (KIP-709), each answered on its own.
 // v2+ may ask for every partition the group committed (topics null) and carry a group-level error;
-// v5+ leader epochs; v7+ requireStable (no transactional offsets exist yet, so every offset is
-// stable); v9 member id/epoch are for KIP-848 consumer groups and ignored for classic groups.
+// v5+ leader epochs; v7+ requireStable (KIP-447): a requested partition with a transactional offset
+// still waiting for its marker (groups/txn-offsets.ts) answers UNSTABLE_OFFSET_COMMIT and offset -1,
+// so the consumer retries instead of starting from an offset the transaction may abort; as in Kafka,
+// "all partitions" (topics null) is answered from committed offsets without that check. v9 member
+// id/epoch are for KIP-848 consumer groups and ignored for classic groups.
 // A partition without a commit answers offset -1, leader epoch -1, metadata "".
 import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
@@ -12,10 +15,18 @@ import { defineHandler } from './handler.js';
 
 type Wanted = readonly { name: string; partitionIndexes: readonly number[] }[] | null;
 
-function fetchGroup(broker: BrokerState, groupId: string, topics: Wanted): { errorCode: number; offsets: FetchedOffset[] } {
+function fetchGroup(broker: BrokerState, groupId: string, topics: Wanted, requireStable: boolean): { errorCode: number; offsets: FetchedOffset[] } {
   if (groupId === '') return { errorCode: ErrorCode.INVALID_GROUP_ID, offsets: [] };
   const wanted = topics === null ? null : topics.map((t) => ({ name: t.name, partitions: t.partitionIndexes }));
-  return { errorCode: ErrorCode.NONE, offsets: broker.groups.offsets.fetch(groupId, wanted) };
+  const offsets = broker.groups.offsets.fetch(groupId, wanted);
+  if (!requireStable || wanted === null) return { errorCode: ErrorCode.NONE, offsets };
+  const txn = broker.groups.txnOffsets;
+  return { errorCode: ErrorCode.NONE, offsets: offsets.map((o) => (txn.isPending(groupId, o.topic, o.partition) ? unstable(o) : o)) };
+}
+
+/** Kafka's answer for a partition with a pending transactional commit (GroupMetadataManager.getOffsets). */
+function unstable(o: FetchedOffset): FetchedOffset {
+  return { ...o, offset: -1n, leaderEpoch: -1, metadata: '', errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT };
 }
 
 function byTopic(offsets: readonly FetchedOffset[], errorCode: number) {
@@ -41,12 +52,12 @@ export default defineHandler({
       return {
         throttleTimeMs: 0,
         groups: request.groups.map((g) => {
-          const r = fetchGroup(ctx.broker, g.groupId, g.topics);
+          const r = fetchGroup(ctx.broker, g.groupId, g.topics, request.requireStable);
           return { groupId: g.groupId, errorCode: r.errorCode, topics: byTopic(r.offsets, ErrorCode.NONE) };
         }),
       };
     }
-    const r = fetchGroup(ctx.broker, request.groupId, v >= 2 ? request.topics : (request.topics ?? []));
+    const r = fetchGroup(ctx.broker, request.groupId, v >= 2 ? request.topics : (request.topics ?? []), request.requireStable);
     // v0-1 have no group-level error: it goes on every partition.
     return { throttleTimeMs: 0, errorCode: r.errorCode, topics: byTopic(r.offsets, v < 2 ? r.errorCode : ErrorCode.NONE) };
   },
