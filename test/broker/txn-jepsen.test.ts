@@ -1,11 +1,14 @@
 // A Jepsen-style check of transactions over a randomized, seeded run (reproduce a failure with
-// BROOK_JEPSEN_SEED=<seed printed in the failure>): several KafkaJS transactional producers run random
-// transactions (1-4 sends of 1-5 records to random partitions, then commit or abort) concurrently, and
-// one of them is fenced mid-transaction by a new instance with its transactional.id (a zombie). A
+// BROOK_JEPSEN_SEED=<seed printed in the failure>): several KafkaJS transactional producers and one
+// confluent_kafka (librdkafka) producer run random transactions (1-4 sends of 1-5 records to random
+// partitions, then commit or abort) concurrently, and one KafkaJS producer is fenced mid-transaction by
+// a new instance with its transactional.id (a zombie). A
 // final committed "sentinel" transaction writes one record to every partition, so a consumer that has
 // seen every sentinel has seen everything before it (partitions are read in order): no quiet period.
 //
-// Checked after the run, and again after a restart (which reads the aborted-transactions index and the
+// Readers: KafkaJS read_committed and read_uncommitted groups, and librdkafka read_committed (its
+// aborted-transaction filtering is an independent implementation). Checked after the run, and again
+// after a restart (which reads the aborted-transactions index and the
 // producer-state snapshots from disk instead of rescanning):
 // - no aborted reads: read_committed sees no record of an aborted (or fenced) transaction;
 // - no lost committed writes: read_committed sees every acknowledged committed record exactly once;
@@ -17,11 +20,65 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { expectSuccess, jsonLines, runPython } from '../helpers/processes.js';
+import { clients } from '../helpers/real-clients.js';
 
 const PARTITIONS = 6;
 const PRODUCERS = 4;
 const TXNS_PER_PRODUCER = 50;
 const TOPIC = 'jepsen-txn';
+const PY_TXNS = 40;
+const havePython = clients.confluentKafka();
+
+// A librdkafka transactional producer with its own seeded random transactions; prints what was
+// acknowledged. flush() before abort so the aborted records reach the log (abort purges unsent ones).
+const PY_PRODUCER = `
+import json, random, sys
+from confluent_kafka import Producer
+bootstrap, topic, parts, seed, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+rnd = random.Random(seed)
+p = Producer({'bootstrap.servers': bootstrap, 'transactional.id': 'jepsen-py', 'linger.ms': 1})
+p.init_transactions(30)
+committed, aborted, markers = [], [], [0] * parts
+for t in range(n):
+    p.begin_transaction()
+    values, touched = [], set()
+    for s in range(rnd.randint(1, 4)):
+        for i in range(rnd.randint(1, 5)):
+            q = rnd.randrange(parts)
+            v = 'py-t%d-s%d-%d' % (t, s, i)
+            p.produce(topic, value=v.encode(), partition=q)
+            values.append(v)
+            touched.add(q)
+    p.flush(30)
+    for q in touched: markers[q] += 1
+    if rnd.random() < 0.6:
+        p.commit_transaction(30)
+        committed += values
+    else:
+        p.abort_transaction(30)
+        aborted += values
+print(json.dumps({'committed': committed, 'aborted': aborted, 'markers': markers}), flush=True)
+`;
+
+// librdkafka read_committed: every partition from the start until its sentinel.
+const PY_READER = `
+import json, sys, time
+from confluent_kafka import Consumer, TopicPartition, OFFSET_BEGINNING
+bootstrap, topic, parts = sys.argv[1], sys.argv[2], int(sys.argv[3])
+c = Consumer({'bootstrap.servers': bootstrap, 'group.id': 'jepsen-py-rc', 'enable.auto.commit': False, 'isolation.level': 'read_committed', 'fetch.wait.max.ms': 50})
+c.assign([TopicPartition(topic, q, OFFSET_BEGINNING) for q in range(parts)])
+got, done = [], set()
+deadline = time.time() + 60
+while len(done) < parts and time.time() < deadline:
+    m = c.poll(0.2)
+    if m is None or m.error(): continue
+    v = m.value().decode()
+    if v == 'sentinel-%d' % m.partition(): done.add(m.partition())
+    elif m.partition() not in done: got.append(v)
+c.close()
+print(json.dumps({'rc': got, 'complete': len(done) == parts}), flush=True)
+`;
 
 let b: TestBroker;
 before(async () => {
@@ -165,6 +222,14 @@ async function check(h: History, label: string): Promise<void> {
   const ru = await readAll(`jepsen-ru-${label}`, true);
   const hw = await highWatermarks();
   const rcValues = [...rc.values()].flat().map((r) => r.value);
+  if (havePython) {
+    const r = await runPython(PY_READER, [b.bootstrap, TOPIC, String(PARTITIONS)], { limitMs: 90_000 });
+    expectSuccess(r, 'librdkafka read_committed reader');
+    const out = jsonLines<{ rc: string[]; complete: boolean }>(r.stdout)[0]!;
+    assert.ok(out.complete, `${label}: librdkafka reached every sentinel`);
+    assert.deepEqual(out.rc.filter((v) => h.aborted.has(v)), [], `${label}: librdkafka: no aborted reads`);
+    assert.deepEqual([...out.rc].sort(), [...h.committed].sort(), `${label}: librdkafka: every committed record exactly once`);
+  }
   const aborted = rcValues.filter((v) => h.aborted.has(v));
   assert.deepEqual(aborted, [], `${label}: no aborted reads`);
   assert.equal(new Set(rcValues).size, rcValues.length, `${label}: read_committed saw a record twice`);
@@ -193,7 +258,16 @@ test('jepsen: random concurrent transactions with a zombie; no aborted reads, no
     await admin.disconnect();
     const h: History = { committed: new Set(), aborted: new Set(), markers: new Array<number>(PARTITIONS).fill(0), commits: 0, aborts: 0, fenced: 0 };
     const zombieProducer = seed % PRODUCERS;
+    const python = havePython ? runPython(PY_PRODUCER, [b.bootstrap, TOPIC, String(PARTITIONS), String(seed), String(PY_TXNS)], { limitMs: 90_000 }) : null;
     await Promise.all(Array.from({ length: PRODUCERS }, (_, k) => runProducer(k, seed, h, k === zombieProducer ? 5 + (seed % 20) : -1)));
+    if (python) {
+      const r = await python;
+      expectSuccess(r, 'confluent_kafka transactional producer');
+      const py = jsonLines<{ committed: string[]; aborted: string[]; markers: number[] }>(r.stdout)[0]!;
+      for (const v of py.committed) h.committed.add(v);
+      for (const v of py.aborted) h.aborted.add(v);
+      py.markers.forEach((n, q) => (h.markers[q]! += n));
+    }
     assert.ok(h.commits > 0 && h.aborts > 0 && h.fenced === 1, `a mix of outcomes (${h.commits} commits, ${h.aborts} aborts)`);
     const s = newProducer('jepsen-sentinel');
     await s.connect();
