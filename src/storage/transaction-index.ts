@@ -185,10 +185,7 @@ export class TransactionIndex {
   /** Retention: deletes the files (and entries) of segments below `firstSegmentBase`. */
   async deleteBelow(firstSegmentBase: number): Promise<void> {
     await this.writes;
-    let n = 0;
-    while (n < this.entries.length && this.entries[n]!.file < firstSegmentBase) n++;
-    // Entries of one file are contiguous in lastOffset order only per segment; filter to be exact.
-    if (n > 0 || this.entries.some((e) => e.file < firstSegmentBase)) {
+    if (this.entries.some((e) => e.file < firstSegmentBase)) {
       const kept = this.entries.filter((e) => e.file >= firstSegmentBase);
       this.entries.length = 0;
       this.entries.push(...kept);
