@@ -176,6 +176,10 @@ export class PartitionLog {
   get recoveryPointOffset(): number {
     return this.recoveryPoint;
   }
+  /** Closed (clean shutdown, or its topic was deleted): nothing may be written for it any more. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
   /** The error that took the partition offline, or null while it is healthy. */
   get offlineError(): StorageError | null {
     return this.failure;
@@ -650,6 +654,7 @@ export class PartitionLog {
    */
   async writeStateSnapshot(offset: number, payload: Buffer): Promise<void> {
     if (this.failure) throw this.failure;
+    if (this.closed) throw new StorageError('closed', 'the log is closed');
     await this.txnIndex.sync();
     await writeStateSnapshot(this.fs, this.dir, offset, payload);
   }

@@ -30,8 +30,8 @@ export interface PartitionState {
 }
 
 export class PartitionStates {
-  // A Map, not a WeakMap, because close() snapshots every loaded partition; a deleted topic's entry is
-  // dropped at the next close (its log is closed and skipped).
+  // A Map, not a WeakMap, because close() snapshots every loaded partition; a deleted topic's entry
+  // stays until close, which skips it (its log is closed).
   private readonly states = new Map<PartitionLog, PartitionState>();
 
   constructor(
@@ -91,7 +91,7 @@ export class PartitionStates {
     if (!s) return () => {};
     s.writesInFlight++;
     return () => {
-      if (--s.writesInFlight === 0 && !s.snapshotWrite && log.activeSegmentBaseOffset !== s.snapshotSegment && !log.isOffline) this.snapshotAfterRoll(log, s);
+      if (--s.writesInFlight === 0 && !s.snapshotWrite && log.activeSegmentBaseOffset !== s.snapshotSegment && !log.isOffline && !log.isClosed) this.snapshotAfterRoll(log, s);
     };
   }
 
@@ -109,7 +109,9 @@ export class PartitionStates {
   async snapshotAll(): Promise<void> {
     for (const [log, s] of this.states) {
       if (s.loading) await s.loading;
-      if (log.isOffline) continue;
+      // A closed log belongs to a deleted topic: a snapshot would land in the directory of a topic
+      // re-created under the same name and describe producers it never had.
+      if (log.isOffline || log.isClosed) continue;
       // A roll snapshot still being written finishes first (both rename into the same directory).
       if (s.snapshotWrite) await s.snapshotWrite;
       try {
