@@ -14,6 +14,7 @@ export type StreamsErrorCode =
   | 'NOT_COPARTITIONED' // topics read by one sub-topology (a join) have different partition counts
   | 'FETCH_FAILED' // the broker refused a fetch for an input or changelog partition
   | 'PRODUCE_FAILED' // an output or changelog write was not acknowledged
+  | 'PRODUCER_FENCED' // exactly-once: another instance took this instance's transactional id
   | 'BROKER_UNAVAILABLE' // the brokers cannot be reached (lost connection, all retries spent)
   | 'APP_CLOSED'; // the running app was used after close
 

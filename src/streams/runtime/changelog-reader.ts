@@ -2,6 +2,8 @@
 // partition's end offset once, at the call, and fetches from the requested offset up to it
 // (Kafka Streams' restore consumer does the same with assign + seek). It also records the end
 // offsets it saw, which are a restored task's changelog ends until it writes something.
+// Under exactly-once it reads read_committed (KIP-98): up to the last stable offset, skipping
+// aborted transactions, so a store never holds a write whose transaction did not commit.
 
 import type { Consumer } from '../../client/index.js';
 import { topicPartitionKey, type ChangelogReader, type ChangelogRecord } from '../engine/transport.js';
@@ -11,12 +13,19 @@ export class KafkaChangelogReader implements ChangelogReader {
   /** `${topic}:${partition}` -> end offset at the last read. */
   readonly ends = new Map<string, bigint>();
 
-  constructor(private readonly consumer: Consumer) {}
+  private readonly isolationLevel: 0 | 1;
+
+  constructor(
+    private readonly consumer: Consumer,
+    options: { readCommitted?: boolean } = {},
+  ) {
+    this.isolationLevel = options.readCommitted ? 1 : 0;
+  }
 
   async *read(topic: string, partition: number, fromOffset: bigint): AsyncIterable<readonly ChangelogRecord[]> {
     const metadata = await this.consumer.metadata({ topics: [topic], forceUpdate: true });
     if (!metadata.topics.has(topic)) return;
-    const offsets = await this.consumer.listOffsets({ topics: [topic], partitions: { [topic]: [partition] }, timestamp: -1n });
+    const offsets = await this.consumer.listOffsets({ topics: [topic], partitions: { [topic]: [partition] }, timestamp: -1n, isolationLevel: this.isolationLevel });
     const end = offsets.get(topic)?.[partition] ?? 0n;
     this.ends.set(topicPartitionKey(topic, partition), end);
     let position = fromOffset;
@@ -25,6 +34,7 @@ export class KafkaChangelogReader implements ChangelogReader {
         maxWaitMs: 0,
         maxBytes: 16 << 20,
         maxBytesPerPartition: 16 << 20,
+        isolationLevel: this.isolationLevel,
       });
       if (!fetched || fetched.next <= position) break; // nothing more is readable (truncated, or compacted away)
       const batch: ChangelogRecord[] = [];

@@ -9,13 +9,21 @@
 // also lets the collector track each partition's acknowledged end offset (base offset + records),
 // which is what a commit records as the changelog end (engine/commit-metadata.ts).
 
-import type { BatchProducer, RecordInput } from '../../client/index.js';
+import type { PartitionRecords, RecordInput } from '../../client/index.js';
 import { StreamsError } from '../errors.js';
 import { defaultPartition } from '../engine/partitioner.js';
 import { topicPartitionKey, type ProducedRecord, type RecordCollector } from '../engine/transport.js';
 
 /** Records buffered before a send is started without waiting for the end of the fetch. */
 const CHUNK = 5_000;
+
+/**
+ * Where the collector's batches go: BatchProducer (at-least-once) or, under exactly-once, the
+ * instance's TransactionalProducer (records join the open transaction).
+ */
+export interface RecordSender {
+  produce(parts: readonly PartitionRecords[]): Promise<Map<string, bigint>>;
+}
 
 interface PartitionBuffer {
   readonly topic: string;
@@ -35,7 +43,7 @@ export class KafkaRecordCollector implements RecordCollector {
   sent = 0;
 
   constructor(
-    private readonly producer: BatchProducer,
+    private readonly producer: RecordSender,
     private readonly partitionCount: (topic: string) => number,
   ) {}
 
@@ -105,5 +113,17 @@ export class KafkaRecordCollector implements RecordCollector {
   discard(): void {
     this.buffers = new Map();
     this.buffered = 0;
+  }
+
+  /**
+   * Exactly-once, after an aborted transaction: wait out the send in flight, then forget buffered
+   * records, the failure and the acknowledged ends (aborted writes are not the changelog's).
+   */
+  async reset(): Promise<void> {
+    await this.inFlight?.catch(() => {});
+    this.inFlight = undefined;
+    this.discard();
+    this.failure = undefined;
+    this.ends.clear();
   }
 }

@@ -10,7 +10,7 @@
 // Several instances with the same appId share the work: one consumer group named after the app,
 // one member per instance. Instances should run the same topology.
 
-import { BatchProducer, createAdmin, createConsumer, createProducer, FENCED_COMMIT_CODES, GroupOffsets, OffsetCommitError, resolveBrokers } from '../../client/index.js';
+import { BatchProducer, createAdmin, createConsumer, createProducer, FENCED_COMMIT_CODES, GroupOffsets, OffsetCommitError, resolveBrokers, TransactionalProducer } from '../../client/index.js';
 import type { Admin, Consumer, ConsumerOptions, Producer } from '../../client/index.js';
 import { StreamsError } from '../errors.js';
 import type { StateStore } from '../stores/store.js';
@@ -28,6 +28,8 @@ export type { RunningApp };
 
 /** Kafka Streams' at-least-once default is 30 s; 1 s bounds what a failure makes an instance redo, at one small commit per second. */
 export const DEFAULT_COMMIT_INTERVAL_MS = 1_000;
+/** Kafka Streams' exactly-once default: outputs become visible to read_committed readers only at a commit, so commit often. */
+export const DEFAULT_EOS_COMMIT_INTERVAL_MS = 100;
 
 export async function startApp(app: RunnableApp): Promise<RunningApp> {
   const options = app.options;
@@ -53,16 +55,28 @@ export async function startApp(app: RunnableApp): Promise<RunningApp> {
     await createInternalTopics(admin, topology, plan.internal, existing);
     const counts = new Map([...existing, ...plan.internal]);
 
+    const exactlyOnce = options.guarantee === 'exactly-once';
     const producer: Producer = createProducer(client, {});
     closers.push(() => producer.close());
-    const collector = new KafkaRecordCollector(new BatchProducer(producer), (topic) => {
+    // Exactly-once: one transactional producer per instance (EOS v2, KIP-447). Its id is stable for
+    // a stable clientId, so a restarted instance fences its previous incarnation at once (and the
+    // coordinator aborts that incarnation's open transaction) instead of waiting for its timeout.
+    const transactional = exactlyOnce
+      ? new TransactionalProducer(producer, {
+          transactionalId: clientId.startsWith(app.appId) ? clientId : `${app.appId}-${clientId}`,
+          ...(options.transactionTimeoutMs !== undefined ? { transactionTimeoutMs: options.transactionTimeoutMs } : {}),
+        })
+      : undefined;
+    if (transactional) await transactional.init();
+    const sender = transactional ? { produce: (parts: Parameters<TransactionalProducer['send']>[0]) => transactional.send(parts) } : new BatchProducer(producer);
+    const collector = new KafkaRecordCollector(sender, (topic) => {
       const n = counts.get(topic);
       if (n === undefined) throw new StreamsError('TOPIC_NOT_FOUND', `app '${app.appId}' writes to '${topic}', which did not exist when it started`);
       return n;
     });
     const restoreConsumer: Consumer = createConsumer(client, { groupId: `${app.appId}-restore`, autocommit: false });
     closers.push(() => restoreConsumer.close());
-    const reader = new KafkaChangelogReader(restoreConsumer);
+    const reader = new KafkaChangelogReader(restoreConsumer, { readCommitted: exactlyOnce });
 
     const sessionTimeout = options.sessionTimeoutMs ?? 10_000;
     const heartbeatInterval = options.heartbeatIntervalMs ?? Math.max(100, Math.floor(sessionTimeout / 3));
@@ -82,13 +96,24 @@ export async function startApp(app: RunnableApp): Promise<RunningApp> {
     closers.push(() => consumer.close()); // leaves the group, so the others take over at once
     const offsets = new GroupOffsets(consumer);
     closers.push(() => offsets.close());
-    const tasks = new TaskManager(topology, collector, reader, offsets, {
-      stateDir: options.stateDir,
-      onDeserializationError: options.onDeserializationError,
-    });
+    const eos = transactional
+      ? {
+          producer: transactional,
+          membership: () => ({ groupId: consumer.groupId, generationId: consumer.generationId, memberId: consumer.memberId ?? '', groupInstanceId: consumer.groupInstanceId ?? null }),
+        }
+      : undefined;
+    const tasks = new TaskManager(
+      topology,
+      collector,
+      reader,
+      offsets,
+      { stateDir: options.stateDir, onDeserializationError: options.onDeserializationError },
+      eos,
+    );
     const thread = new StreamThread(consumer, tasks, collector, {
-      commitIntervalMs: options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS,
-      fetch: { maxWaitMs: 250, maxBytes: 8 << 20, maxBytesPerPartition: 4 << 20 },
+      commitIntervalMs: options.commitIntervalMs ?? (exactlyOnce ? DEFAULT_EOS_COMMIT_INTERVAL_MS : DEFAULT_COMMIT_INTERVAL_MS),
+      // Exactly-once reads inputs (and repartition topics) read_committed: never an aborted write.
+      fetch: { maxWaitMs: exactlyOnce ? 100 : 250, maxBytes: 8 << 20, maxBytesPerPartition: 4 << 20, isolationLevel: exactlyOnce ? 1 : 0 },
       isFenced: (e) => e instanceof OffsetCommitError && FENCED_COMMIT_CODES.has(e.errorCode),
       now: () => Date.now(),
     });
@@ -99,7 +124,7 @@ export async function startApp(app: RunnableApp): Promise<RunningApp> {
     let closing: Promise<void> | undefined;
     const running = thread.run().catch(async (e: unknown) => {
       failure = toStreamsError(e, brokers, 'processing');
-      await tasks.closeAll().catch(() => {});
+      await tasks.abortDirty().catch(() => {});
       await closeClients();
       options.onError?.(failure);
     });
@@ -122,8 +147,8 @@ export async function startApp(app: RunnableApp): Promise<RunningApp> {
       },
       commit: async () => {
         if (failure) throw failure;
-        thread.requestCommit();
-        await thread.commit();
+        if (closing) throw new StreamsError('APP_CLOSED', `app '${app.appId}' is closed`);
+        await thread.commitNow();
       },
       close: () =>
         (closing ??= (async () => {
@@ -133,6 +158,7 @@ export async function startApp(app: RunnableApp): Promise<RunningApp> {
           try {
             await thread.commit();
           } finally {
+            await tasks.abortDirty(); // after a successful final commit there is no transaction left to abort
             await tasks.closeAll();
             await closeClients();
           }

@@ -32,6 +32,8 @@ export class StreamThread {
   private memberId: string | null = null;
   private metadata: ClusterMetadata | undefined;
   private wake: (() => void) | undefined;
+  /** Callers of commitNow() waiting for the loop's next commit. */
+  private commitWaiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
   /** Resolves once the first assignment has been applied (tasks created and restored). */
   readonly assigned: Promise<void>;
   private markAssigned!: () => void;
@@ -56,8 +58,29 @@ export class StreamThread {
     this.poke(() => (this.commitRequested = true));
   }
 
+  /**
+   * A commit made by the loop between two fetches, resolved when it is done. Committing from
+   * outside the loop would race with processing: under exactly-once a transaction could then
+   * carry outputs of records whose offsets it does not commit (duplicates after a crash).
+   */
+  commitNow(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.commitWaiters.push({ resolve, reject });
+      this.requestCommit();
+    });
+  }
+
   /** Runs until stop(); a final commit is the caller's job. Rejects on a task or broker failure. */
   async run(): Promise<void> {
+    try {
+      await this.loop();
+    } catch (e) {
+      for (const w of this.commitWaiters.splice(0)) w.reject(e);
+      throw e;
+    }
+  }
+
+  private async loop(): Promise<void> {
     while (!this.stopping) {
       if (this.rebalancePending) await this.applyAssignment();
       const now = this.options.now();
@@ -81,11 +104,20 @@ export class StreamThread {
     }
   }
 
+  /** Commits now; only the loop itself, or the owner once the loop has ended, may call this. */
   async commit(): Promise<boolean> {
     this.commitRequested = false;
     this.lastCommit = this.options.now();
-    const ok = await this.tasks.commit(this.options.isFenced);
+    const waiters = this.commitWaiters.splice(0);
+    let ok: boolean;
+    try {
+      ok = await this.tasks.commit(this.options.isFenced);
+    } catch (e) {
+      for (const w of waiters) w.reject(e);
+      throw e;
+    }
     if (!ok) this.rebalancePending = true; // fenced: our generation is over; a new assignment follows
+    for (const w of waiters) w.resolve();
     return ok;
   }
 
@@ -100,8 +132,9 @@ export class StreamThread {
     if (assignments === null) return;
     if (this.memberId !== null && this.consumer.memberId !== this.memberId) {
       // This member was removed from the group (missed its session) and rejoined under a new id:
-      // others may have processed our tasks meanwhile, so every local task is stale.
-      await this.tasks.closeAll();
+      // others may have processed our tasks meanwhile, so every local task is stale (and under
+      // exactly-once, the open transaction is aborted).
+      await this.tasks.abortDirty();
     }
     this.memberId = this.consumer.memberId;
     await this.tasks.reconcile(assignments);

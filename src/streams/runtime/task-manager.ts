@@ -3,8 +3,16 @@
 // each input partition's position, and commits with the at-least-once barrier of
 // engine/transport.ts: prepare every task, wait for the producer to acknowledge every output and
 // changelog write, then commit offsets with metadata, then let stores checkpoint.
+//
+// Exactly-once (Kafka Streams' EOS v2, KIP-447): the barrier is one transaction of the instance's
+// producer: prepare every task, send pending outputs and changelog writes in the transaction,
+// add the input offsets (with metadata) to it as the group member, EndTxn(commit), then
+// postCommit. If the transaction fails it is aborted and every task is closed dirty: its state
+// may hold writes whose changelog records were aborted, so the tasks are recreated and restored
+// from the changelog (read_committed) before processing again.
 
-import type { GroupOffsets } from '../../client/index.js';
+import { TransactionError, type GroupMembership, type GroupOffsets, type TransactionalProducer } from '../../client/index.js';
+import { StreamsError } from '../errors.js';
 import { decodeCommitMetadata, encodeCommitMetadata } from '../engine/commit-metadata.js';
 import type { TaskMetrics } from '../engine/metrics.js';
 import { StreamTask, type TaskOptions } from '../engine/task.js';
@@ -16,6 +24,12 @@ import type { KafkaRecordCollector } from './kafka-collector.js';
 export interface AssignedTopic {
   readonly topic: string;
   readonly partitions: readonly number[];
+}
+
+/** The exactly-once commit path: the instance's transactional producer and its group membership. */
+export interface ExactlyOnce {
+  readonly producer: TransactionalProducer;
+  readonly membership: () => GroupMembership;
 }
 
 export class TaskManager {
@@ -33,6 +47,7 @@ export class TaskManager {
     private readonly reader: KafkaChangelogReader,
     private readonly offsets: GroupOffsets,
     private readonly taskOptions: TaskOptions,
+    private readonly eos?: ExactlyOnce,
   ) {}
 
   /** The task ids an assignment implies. */
@@ -49,6 +64,10 @@ export class TaskManager {
   /** Close tasks no longer assigned (without commit: their new owner redoes uncommitted work) and create the new ones. */
   async reconcile(assigned: readonly AssignedTopic[]): Promise<void> {
     const wanted = this.wanted(assigned);
+    // Exactly-once: tasks leaving while the transaction holds their uncommitted outputs cannot
+    // simply be dropped (a later commit would publish those outputs without their offsets), so
+    // the transaction is aborted and every task starts again from the changelog.
+    if (this.eos?.producer.inTransaction && [...this.tasks.keys()].some((id) => !wanted.has(id))) await this.abortDirty();
     for (const [id, task] of this.tasks) if (!wanted.has(id)) await this.drop(task);
     const fresh = [...wanted].filter(([id]) => !this.tasks.has(id));
     if (fresh.length === 0) return;
@@ -74,7 +93,10 @@ export class TaskManager {
         this.byPartition.set(key, task);
       }
       const decoded = decodeCommitMetadata(metadata);
-      await task.initialize(this.reader, { metadata: decoded?.task, changelogEnds: decoded?.changelogEnds ?? new Map() });
+      // Exactly-once: a read_committed changelog holds only committed writes, so restore all of it
+      // (no uncommitted tail to bound or repair).
+      const changelogEnds = this.eos ? undefined : (decoded?.changelogEnds ?? new Map<string, bigint>());
+      await task.initialize(this.reader, { metadata: decoded?.task, ...(changelogEnds ? { changelogEnds } : {}) });
       this.tasks.set(id, task);
     }
   }
@@ -84,12 +106,60 @@ export class TaskManager {
    * because this member's generation is over (the caller then waits for the new assignment).
    */
   async commit(isFenced: (e: unknown) => boolean): Promise<boolean> {
+    if (this.eos) return this.commitTransaction(this.eos, isFenced);
     const tasks = [...this.tasks.values()];
     const points: CommitPoint[] = [];
     for (const t of tasks) points.push(await t.prepareCommit());
     await this.collector.flushAndWait();
-    const offsets: Array<{ topic: string; partition: number; offset: bigint; metadata: string }> = [];
-    const committing: Array<{ task: StreamTask; ends: Map<string, bigint>; marker: string }> = [];
+    const { offsets, committing } = this.commitPlan(tasks, points);
+    if (offsets.length === 0) return true;
+    try {
+      await this.offsets.commit(offsets);
+    } catch (e) {
+      if (isFenced(e)) return false;
+      throw e;
+    }
+    await this.committed(committing);
+    return true;
+  }
+
+  /**
+   * The exactly-once barrier. Returns false when the transaction was aborted (tasks are then
+   * closed dirty; the caller reapplies the assignment, which recreates and restores them).
+   */
+  private async commitTransaction(eos: ExactlyOnce, isFenced: (e: unknown) => boolean): Promise<boolean> {
+    const tasks = [...this.tasks.values()];
+    try {
+      const points: CommitPoint[] = [];
+      for (const t of tasks) points.push(await t.prepareCommit());
+      await this.collector.flushAndWait();
+      const { offsets, committing } = this.commitPlan(tasks, points);
+      if (offsets.length === 0 && !eos.producer.inTransaction) return true;
+      await eos.producer.commit(eos.membership(), offsets);
+      await this.committed(committing);
+      return true;
+    } catch (e) {
+      const cause = e instanceof StreamsError && e.cause !== undefined ? e.cause : e;
+      if (cause instanceof TransactionError && cause.fenced === 'producer') {
+        throw new StreamsError('PRODUCER_FENCED', `another instance took transactional id of app '${this.topology.appId}': ${cause.message}`, { cause });
+      }
+      if (!(cause instanceof TransactionError) && !isFenced(cause) && !(e instanceof StreamsError && e.code === 'PRODUCE_FAILED')) throw e;
+      await this.abortDirty();
+      return false;
+    }
+  }
+
+  /** Abort the open transaction and close every task without committing (their state may be ahead of the changelog). */
+  async abortDirty(): Promise<void> {
+    if (!this.eos) return this.closeAll();
+    await this.collector.reset(); // first: no send of this transaction may still be in flight when it ends
+    await this.eos.producer.abort().catch(() => {}); // a lost abort is finished by the coordinator's timeout or our next InitProducerId
+    await this.closeAll();
+  }
+
+  private commitPlan(tasks: readonly StreamTask[], points: readonly CommitPoint[]): { offsets: OffsetCommit[]; committing: Committing[] } {
+    const offsets: OffsetCommit[] = [];
+    const committing: Committing[] = [];
     tasks.forEach((task, i) => {
       const point = points[i]!;
       if (point.offsets.length === 0) return; // nothing consumed yet: nothing to commit
@@ -110,18 +180,14 @@ export class TaskManager {
       for (const o of point.offsets) offsets.push({ ...o, metadata });
       committing.push({ task, ends, marker });
     });
-    if (offsets.length === 0) return true;
-    try {
-      await this.offsets.commit(offsets);
-    } catch (e) {
-      if (isFenced(e)) return false;
-      throw e;
-    }
+    return { offsets, committing };
+  }
+
+  private async committed(committing: readonly Committing[]): Promise<void> {
     for (const c of committing) {
       this.lastCommitted.set(c.task.id, c.marker);
       await c.task.postCommit(c.ends);
     }
-    return true;
   }
 
   async closeAll(): Promise<void> {
@@ -143,3 +209,6 @@ export class TaskManager {
     await task.close();
   }
 }
+
+type OffsetCommit = { topic: string; partition: number; offset: bigint; metadata: string };
+type Committing = { task: StreamTask; ends: Map<string, bigint>; marker: string };

@@ -6,6 +6,10 @@
 // Time: record timestamps are event time and move stream time; the driver's wall clock moves only
 // through `advanceWallClockTime` (wall-clock punctuations) and is the default timestamp of piped
 // records.
+//
+// `guarantee: 'exactly-once'` is accepted and changes nothing: the driver processes each record
+// synchronously to completion with no crash, rebalance or retry, so every input is applied once
+// and every output written once already.
 
 import { toMillis, type Duration } from '../duration.js';
 import type { Serde } from '../serdes.js';

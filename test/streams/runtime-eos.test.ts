@@ -1,0 +1,173 @@
+// guarantee: 'exactly-once' end to end. A word count through a repartition topic runs in two
+// instances, one a child process that is SIGKILLed while input keeps arriving (so it dies with a
+// transaction open); the survivor takes over. Read read_committed, the output has no duplicate
+// and no gap: per word, the counts are exactly 1, 2, ..., n, and the final state counts every
+// input once. A second test restarts an instance and shows the counts continue exactly.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { KeyValueStore, RunningApp } from '../../src/streams/index.js';
+import { apis } from '../../src/protocol/messages/index.js';
+import { RawClient } from '../broker/data-path-helpers.js';
+import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { EOS_INPUT, EOS_OUTPUT, EOS_STORE, eosCountApp } from './fixtures/eos-count.js';
+import { createTopics, produce, readTopic, waitFor, type RawRecord } from './helpers/kafka.js';
+
+let broker: TestBroker;
+before(async () => {
+  broker = await startTestBroker({
+    config: {
+      'group.initial.rebalance.delay.ms': '0',
+      'group.min.session.timeout.ms': '500',
+      // The killed instance's open transaction is aborted by the coordinator after its timeout
+      // (3 s in these tests); check often so read_committed readers are not held back long.
+      'transaction.abort.timed.out.transaction.cleanup.interval.ms': '200',
+    },
+  });
+});
+after(async () => {
+  await broker.close();
+});
+
+const WORDS = ['apple', 'pear', 'fig', 'kiwi', 'plum', 'lime', 'date', 'yuzu', 'sloe'];
+
+function words(from: number, count: number): Array<{ key: string; value: string; timestamp: number }> {
+  return Array.from({ length: count }, (_, j) => {
+    const i = from + j;
+    return { key: `k${i % 13}`, value: WORDS[(i * 7 + (i >> 3)) % WORDS.length]!, timestamp: 1_000 + i };
+  });
+}
+
+function expectedCounts(n: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const r of words(0, n)) out.set(r.value, (out.get(r.value) ?? 0) + 1);
+  return out;
+}
+
+function storeCounts(app: RunningApp): Map<string, number> {
+  const out = new Map<string, number>();
+  for (let p = 0; p < 4; p++) for (const [k, v] of app.store<KeyValueStore<string, number>>(EOS_STORE, p)?.all() ?? []) out.set(k, Number(v));
+  return out;
+}
+
+const sameCounts = (a: Map<string, number>, b: Map<string, number>) => a.size === b.size && [...b].every(([k, v]) => a.get(k) === v);
+
+/** Per word, the committed outputs in offset order must be exactly 1..n: no duplicate, no gap. */
+function assertExactlyOnceOutputs(out: readonly RawRecord[], expected: Map<string, number>): void {
+  const perKey = new Map<string, number[]>();
+  for (const r of out) {
+    const k = r.key!.toString();
+    let list = perKey.get(k);
+    if (!list) perKey.set(k, (list = []));
+    list.push(Number(r.value!.readBigInt64BE(0)));
+  }
+  for (const [word, n] of expected) {
+    assert.deepEqual(perKey.get(word), Array.from({ length: n }, (_, i) => i + 1), `outputs for '${word}'`);
+  }
+  assert.equal(perKey.size, expected.size);
+}
+
+interface Progress {
+  event: string;
+  recordsIn?: number;
+  tasks?: string[];
+}
+
+function startChild(appId: string, clientId: string, commitIntervalMs: number): { child: ChildProcess; last: () => Progress | undefined; lines: Progress[] } {
+  const script = fileURLToPath(new URL('./fixtures/eos-count-instance.js', import.meta.url));
+  const child = spawn(process.execPath, [script, broker.bootstrap, appId, clientId, String(commitIntervalMs)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines: Progress[] = [];
+  createInterface({ input: child.stdout! }).on('line', (l) => {
+    if (l.startsWith('{')) lines.push(JSON.parse(l) as Progress);
+  });
+  return { child, lines, last: () => lines.at(-1) };
+}
+
+test('exactly-once: an instance SIGKILLed mid-transaction; the survivor takes over; no duplicate or lost count', async () => {
+  const appId = 'eos-failover';
+  await createTopics(broker.bootstrap, { [EOS_INPUT]: 4, [EOS_OUTPUT]: 4 });
+  // The child commits only when told (and on rebalances), so what it processes after that
+  // commit stays in an open transaction until it is killed.
+  const a = startChild(appId, 'eos-failover-child', 60_000);
+  try {
+    await waitFor(() => a.lines.some((l) => l.event === 'ready'), 'child instance ready', 20_000);
+    const b = await eosCountApp({ appId, bootstrap: broker.bootstrap, clientId: 'eos-failover-survivor', transactionTimeoutMs: 3000 }).start();
+    try {
+      await b.ready;
+      // Two sub-topologies of 4 partitions: 8 tasks shared by the two instances.
+      await waitFor(() => b.tasks().length > 0 && (a.last()?.tasks?.length ?? 0) > 0 && a.last()!.tasks!.length + b.tasks().length === 8, 'tasks shared by both instances', 20_000);
+      const total = 4_000;
+      await produce(broker.bootstrap, EOS_INPUT, words(0, 1_000), 4);
+      await waitFor(() => (a.last()?.recordsIn ?? 0) > 200, 'the child processing', 20_000);
+      a.child.stdin!.write('commit\n');
+      await waitFor(() => a.lines.some((l) => l.event === 'committed'), 'a transaction of the child committed', 20_000);
+      // Keep input flowing; kill the child once it has processed more since its commit.
+      const before = a.lines.find((l) => l.event === 'committed')!.recordsIn!;
+      let produced = 1_000;
+      const feeding = (async () => {
+        for (; produced < total; produced += 250) await produce(broker.bootstrap, EOS_INPUT, words(produced, 250), 4);
+      })();
+      await waitFor(() => (a.lines.filter((l) => l.event === 'progress').at(-1)?.recordsIn ?? 0) > before, 'the child processing after its commit', 20_000);
+      // The coordinator's view of the child's transaction (DescribeTransactions): kill it once it
+      // is Ongoing with data partitions added, i.e. its writes for this transaction are under way.
+      const raw = await RawClient.open(broker.port);
+      try {
+        await waitFor(async () => {
+          const state = (await raw.request(apis.DescribeTransactions, 0, { transactionalIds: ['eos-failover-child'] })).transactionStates[0];
+          return state?.transactionState === 'Ongoing' && state.topics.some((t) => t.topic !== '__consumer_offsets');
+        }, "the child's transaction under way", 20_000);
+      } finally {
+        raw.close();
+      }
+      a.child.kill('SIGKILL');
+      await feeding;
+      await waitFor(() => b.tasks().length === 8, 'the survivor took over every task', 20_000);
+      const expected = expectedCounts(total);
+      await waitFor(() => sameCounts(storeCounts(b), expected), 'every input counted', 30_000);
+      await b.commit();
+      assert.deepEqual(new Map([...storeCounts(b)].sort()), new Map([...expected].sort()));
+      assertExactlyOnceOutputs(await readTopic(broker.bootstrap, EOS_OUTPUT, true), expected);
+      // The log itself holds more than the committed view: the killed instance's open transaction
+      // was aborted, and a read_committed reader never saw it.
+      const repartition = `${appId}-eos-by-word-repartition`;
+      const written = (await readTopic(broker.bootstrap, EOS_OUTPUT)).length + (await readTopic(broker.bootstrap, repartition)).length;
+      const visible = (await readTopic(broker.bootstrap, EOS_OUTPUT, true)).length + (await readTopic(broker.bootstrap, repartition, true)).length;
+      assert.ok(written > visible, `aborted writes exist in the log (${written} records, ${visible} committed)`);
+    } finally {
+      await b.close();
+    }
+  } finally {
+    if (a.child.exitCode === null && a.child.signalCode === null) a.child.kill('SIGKILL');
+  }
+});
+
+test('exactly-once: a restarted instance continues the counts exactly', async () => {
+  const appId = 'eos-restart';
+  const bootstrap = broker.bootstrap;
+  // Own topics per test: the failover test's output must not mix in.
+  const inTopic = 'eos-restart-words';
+  const outTopic = 'eos-restart-out';
+  await createTopics(bootstrap, { [inTopic]: 4, [outTopic]: 4 });
+  const start = () => {
+    const app = eosCountApp({ appId, bootstrap, clientId: 'eos-restart-1', transactionTimeoutMs: 3000, input: inTopic, output: outTopic });
+    return app.start();
+  };
+  await produce(bootstrap, inTopic, words(0, 500), 4);
+  const first = await start();
+  await first.ready;
+  await waitFor(() => sameCounts(storeCounts(first), expectedCounts(500)), 'first run counted its input', 20_000);
+  await first.close();
+  await produce(bootstrap, inTopic, words(500, 500), 4);
+  const second = await start();
+  try {
+    await second.ready;
+    const expected = expectedCounts(1_000);
+    await waitFor(() => sameCounts(storeCounts(second), expected), 'second run counted the rest', 20_000);
+    await second.commit();
+    assertExactlyOnceOutputs(await readTopic(bootstrap, outTopic, true), expected);
+  } finally {
+    await second.close();
+  }
+});
