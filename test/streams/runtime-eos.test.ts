@@ -2,10 +2,15 @@
 // instances, one a child process that is SIGKILLed while input keeps arriving (so it dies with a
 // transaction open); the survivor takes over. Read read_committed, the output has no duplicate
 // and no gap: per word, the counts are exactly 1, 2, ..., n, and the final state counts every
-// input once. A second test restarts an instance and shows the counts continue exactly.
+// input once. Then: a clean restart continues the counts exactly, and an instance killed
+// mid-transaction restarts on its own (persistent, uncheckpointed) state dir with exact counts.
+// The at-least-once runtime fails the first test (repartition duplicates are counted twice).
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { KeyValueStore, RunningApp } from '../../src/streams/index.js';
@@ -75,9 +80,9 @@ interface Progress {
   tasks?: string[];
 }
 
-function startChild(appId: string, clientId: string, commitIntervalMs: number): { child: ChildProcess; last: () => Progress | undefined; lines: Progress[] } {
+function startChild(appId: string, clientId: string, commitIntervalMs: number, extra: string[] = []): { child: ChildProcess; last: () => Progress | undefined; lines: Progress[] } {
   const script = fileURLToPath(new URL('./fixtures/eos-count-instance.js', import.meta.url));
-  const child = spawn(process.execPath, [script, broker.bootstrap, appId, clientId, String(commitIntervalMs)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [script, broker.bootstrap, appId, clientId, String(commitIntervalMs), ...extra], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines: Progress[] = [];
   createInterface({ input: child.stdout! }).on('line', (l) => {
     if (l.startsWith('{')) lines.push(JSON.parse(l) as Progress);
@@ -110,17 +115,8 @@ test('exactly-once: an instance SIGKILLed mid-transaction; the survivor takes ov
         for (; produced < total; produced += 250) await produce(broker.bootstrap, EOS_INPUT, words(produced, 250), 4);
       })();
       await waitFor(() => (a.lines.filter((l) => l.event === 'progress').at(-1)?.recordsIn ?? 0) > before, 'the child processing after its commit', 20_000);
-      // The coordinator's view of the child's transaction (DescribeTransactions): kill it once it
-      // is Ongoing with data partitions added, i.e. its writes for this transaction are under way.
-      const raw = await RawClient.open(broker.port);
-      try {
-        await waitFor(async () => {
-          const state = (await raw.request(apis.DescribeTransactions, 0, { transactionalIds: ['eos-failover-child'] })).transactionStates[0];
-          return state?.transactionState === 'Ongoing' && state.topics.some((t) => t.topic !== '__consumer_offsets');
-        }, "the child's transaction under way", 20_000);
-      } finally {
-        raw.close();
-      }
+      // The coordinator's view of the child's transaction: kill it once its writes are under way.
+      await transactionUnderWay('eos-failover-child');
       a.child.kill('SIGKILL');
       await feeding;
       await waitFor(() => b.tasks().length === 8, 'the survivor took over every task', 20_000);
@@ -169,5 +165,55 @@ test('exactly-once: a restarted instance continues the counts exactly', async ()
     assertExactlyOnceOutputs(await readTopic(bootstrap, outTopic, true), expected);
   } finally {
     await second.close();
+  }
+});
+
+/** Waits until the coordinator reports `transactionalId`'s transaction Ongoing with data partitions (DescribeTransactions). */
+async function transactionUnderWay(transactionalId: string): Promise<void> {
+  const raw = await RawClient.open(broker.port);
+  try {
+    await waitFor(async () => {
+      const state = (await raw.request(apis.DescribeTransactions, 0, { transactionalIds: [transactionalId] })).transactionStates[0];
+      return state?.transactionState === 'Ongoing' && state.topics.some((t) => t.topic !== '__consumer_offsets');
+    }, `${transactionalId}'s transaction under way`, 20_000);
+  } finally {
+    raw.close();
+  }
+}
+
+test('exactly-once: an instance SIGKILLed mid-transaction restarts on its own state dir: local state wiped, restored, counts exact', async () => {
+  const appId = 'eos-crash';
+  const bootstrap = broker.bootstrap;
+  const inTopic = 'eos-crash-words';
+  const outTopic = 'eos-crash-out';
+  const stateDir = mkdtempSync(join(tmpdir(), 'brook-eos-state-'));
+  await createTopics(bootstrap, { [inTopic]: 4, [outTopic]: 4 });
+  try {
+    await produce(bootstrap, inTopic, words(0, 600), 4);
+    const a = startChild(appId, 'eos-crash-1', 60_000, [inTopic, outTopic, stateDir]);
+    try {
+      await waitFor(() => (a.last()?.recordsIn ?? 0) >= 600, 'the child processed the first input', 20_000);
+      a.child.stdin!.write('commit\n');
+      await waitFor(() => a.lines.some((l) => l.event === 'committed'), 'a transaction of the child committed', 20_000);
+      await produce(bootstrap, inTopic, words(600, 400), 4);
+      await transactionUnderWay('eos-crash-1');
+      a.child.kill('SIGKILL');
+    } finally {
+      if (a.child.exitCode === null && a.child.signalCode === null) a.child.kill('SIGKILL');
+    }
+    // Same client id, same state dir: its InitProducerId fences the dead incarnation (whose open
+    // transaction the coordinator aborts at once), and its stores, with no checkpoint, start empty.
+    const b = await eosCountApp({ appId, bootstrap, clientId: 'eos-crash-1', transactionTimeoutMs: 3000, input: inTopic, output: outTopic, stateDir }).start();
+    try {
+      await b.ready;
+      const expected = expectedCounts(1_000);
+      await waitFor(() => sameCounts(storeCounts(b), expected), 'every input counted', 20_000);
+      await b.commit();
+      assertExactlyOnceOutputs(await readTopic(bootstrap, outTopic, true), expected);
+    } finally {
+      await b.close();
+    }
+  } finally {
+    rmSync(stateDir, { recursive: true, force: true });
   }
 });
