@@ -87,8 +87,8 @@ export class TransactionalProducer {
         stamp: (topic, partition, recordCount) => {
           const key = `${topic}:${partition}`;
           const baseSequence = this.sequences.get(key) ?? 0;
-          // Sequences wrap at 2^31 - 1 as Kafka's do.
-          this.sequences.set(key, (baseSequence + recordCount) % 0x7fffffff);
+          // Sequences wrap from 2^31 - 1 back to 0, as Kafka's do.
+          this.sequences.set(key, (baseSequence + recordCount) % 0x80000000);
           return { producerId: Number(this.producerId), producerEpoch: this.producerEpoch, baseSequence, transactional: true };
         },
       },

@@ -4,7 +4,8 @@
 // and no gap: per word, the counts are exactly 1, 2, ..., n, and the final state counts every
 // input once. Then: a clean restart continues the counts exactly, and an instance killed
 // mid-transaction restarts on its own (persistent, uncheckpointed) state dir with exact counts.
-// The at-least-once runtime fails the first test (repartition duplicates are counted twice).
+// Run with guarantee 'at-least-once', the first test failed when tried (the final counts never
+// matched: duplicated repartition records are counted again).
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
