@@ -62,3 +62,23 @@ test('commit makes records and offsets visible together; abort hides records; a 
     await lib2.close();
   }
 });
+
+test('KIP-447: offsets from a member whose generation is not the group\'s are refused as a group fencing; the transaction can be aborted', async () => {
+  await createTopics(broker.bootstrap, { 'txp-gen-out': 1 });
+  const lib = createProducer({ brokers: [broker.bootstrap], clientId: 'txp-gen' });
+  try {
+    const p = new TransactionalProducer(lib, { transactionalId: 'txp-gen-1' });
+    await p.init();
+    await p.send([{ topic: 'txp-gen-out', partition: 0, records: [rec('stale')] }]);
+    await assert.rejects(
+      p.commit({ groupId: 'txp-gen-group', generationId: 42, memberId: 'no-such-member', groupInstanceId: null }, [{ topic: 'txp-gen-out', partition: 0, offset: 1n, metadata: '' }]),
+      (e: unknown) => e instanceof TransactionError && e.fenced === 'group',
+    );
+    await p.abort();
+    await p.send([{ topic: 'txp-gen-out', partition: 0, records: [rec('fresh')] }]);
+    await p.commit({ groupId: 'txp-gen-group', generationId: -1, memberId: '', groupInstanceId: null }, []);
+    assert.deepEqual(text(await readTopic(broker.bootstrap, 'txp-gen-out', true)), ['fresh']);
+  } finally {
+    await lib.close();
+  }
+});
