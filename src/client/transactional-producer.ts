@@ -70,7 +70,8 @@ export class TransactionalProducer {
   private sequences = new Map<string, number>();
   /** Partitions added to the open transaction. */
   private partitions = new Set<string>();
-  private coordinator: number | undefined;
+  /** `${keyType}:${key}` -> coordinator node, until it answers NOT_COORDINATOR. */
+  private readonly coordinators = new Map<string, number>();
   private needsInit = true;
 
   /** `client` supplies metadata and connections; its own send path is not used. */
@@ -196,13 +197,21 @@ export class TransactionalProducer {
   private async withCoordinator<T>(keyType: number, key: string, request: (c: Connection) => Promise<T>, errorOf: (response: T) => number): Promise<T> {
     let lastCode = -1;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const connection = await this.coordinatorConnection(keyType, key);
-      const response = await answer(request(connection));
+      let response: T;
+      try {
+        response = await answer(request(await this.coordinatorConnection(keyType, key)));
+      } catch (e) {
+        // A lost connection (coordinator restarted or moved): find it again and retry.
+        if (e instanceof TransactionError || attempt === ATTEMPTS - 1) throw e instanceof TransactionError ? e : new TransactionError(`transaction ${this.transactionalId}: ${e instanceof Error ? e.message : String(e)}`, -1, false, { cause: e });
+        this.coordinators.delete(`${keyType}:${key}`);
+        await new Promise((r) => setTimeout(r, Math.min(20 * 2 ** attempt, 500)));
+        continue;
+      }
       const code = errorOf(response);
       if (code === 0) return response;
       lastCode = code;
       if (!COORDINATOR_RETRIABLE.has(code)) throw this.failure(`transaction ${this.transactionalId}`, code);
-      if (COORDINATOR_MOVED.has(code) && keyType === COORDINATOR_KEY_TRANSACTION) this.coordinator = undefined;
+      if (COORDINATOR_MOVED.has(code)) this.coordinators.delete(`${keyType}:${key}`);
       await new Promise((r) => setTimeout(r, Math.min(20 * 2 ** attempt, 500)));
     }
     throw this.failure(`transaction ${this.transactionalId}: coordinator kept answering`, lastCode);
@@ -215,7 +224,7 @@ export class TransactionalProducer {
   }
 
   private async coordinatorConnection(keyType: number, key: string): Promise<Connection> {
-    let node = keyType === COORDINATOR_KEY_TRANSACTION ? this.coordinator : undefined;
+    let node = this.coordinators.get(`${keyType}:${key}`);
     if (node === undefined) {
       const metadata = await this.client.metadata({ topics: [] });
       const any = [...metadata.brokers.keys()][0];
@@ -230,7 +239,7 @@ export class TransactionalProducer {
         if (attempt >= ATTEMPTS || !found || !COORDINATOR_RETRIABLE.has(found.errorCode)) throw new TransactionError(`finding the coordinator for ${key} failed with Kafka error ${found?.errorCode ?? -1}`, found?.errorCode ?? -1, false);
         await new Promise((r) => setTimeout(r, 50));
       }
-      if (keyType === COORDINATOR_KEY_TRANSACTION) this.coordinator = node;
+      this.coordinators.set(`${keyType}:${key}`, node);
     }
     return this.connection(node);
   }
