@@ -64,3 +64,46 @@ export function duplicateResources(resources: readonly { resourceType: number; r
 export function resourceKey(r: { resourceType: number; resourceName: string }): string {
   return `${r.resourceType}:${r.resourceName}`;
 }
+
+export interface AlterResponse {
+  resourceType: number;
+  resourceName: string;
+  errorCode: number;
+  errorMessage: string | null;
+}
+
+/**
+ * The loop both APIs run: resources in order, each change after every other (also across
+ * requests, see DynamicBrokerConfig.exclusive), a resource named twice rejected, and `change`
+ * called with the resolved target. Returns one response per resource, in request order.
+ */
+export async function alterEachResource<R extends { resourceType: number; resourceName: string }>(
+  broker: BrokerState,
+  resources: readonly R[],
+  change: (resource: R, target: AlterTarget) => Promise<ResourceError | null>,
+): Promise<AlterResponse[]> {
+  const duplicates = duplicateResources(resources);
+  const responses: AlterResponse[] = [];
+  for (const r of resources) {
+    const outcome = await broker.dynamicConfig.exclusive(async () => {
+      if (duplicates.has(resourceKey(r))) return resourceError(ErrorCode.INVALID_REQUEST, 'Each resource must appear at most once.');
+      const target = alterTarget(broker, r.resourceType, r.resourceName);
+      if (isResourceError(target)) return target;
+      return change(r, target);
+    });
+    responses.push({ resourceType: r.resourceType, resourceName: r.resourceName, errorCode: outcome?.errorCode ?? ErrorCode.NONE, errorMessage: outcome?.errorMessage ?? null });
+  }
+  return responses;
+}
+
+/** Checks the resource's proposed complete set and, unless only validating, replaces it. */
+export async function checkAndReplace(
+  broker: BrokerState,
+  target: AlterTarget,
+  values: Readonly<Record<string, string>>,
+  validateOnly: boolean,
+): Promise<ResourceError | null> {
+  const invalid = checkValues(broker, target, values);
+  if (invalid || validateOnly) return invalid;
+  return replaceValues(broker, target, values);
+}

@@ -3,42 +3,21 @@
 // is a bounded cache, for larger state). Reads never touch a serde.
 
 import { StreamsError } from '../errors.js';
-import type { Serde } from '../serdes.js';
 import type { ChangelogRecord } from '../engine/transport.js';
-import { keyIds, type KeyIds } from './key-ids.js';
-import { defaultMaxEntries, type ChangeLogger, type KeyValueStore, type StoreSpec } from './store.js';
+import { MemoryStoreBase } from './memory-store-base.js';
+import type { KeyValueStore, StoreSpec } from './store.js';
 
 interface Entry<K, V> {
   key: K;
   value: V;
 }
 
-const noLogging: ChangeLogger = { log: () => {} };
-
-export class MemoryKeyValueStore<K, V> implements KeyValueStore<K, V> {
+export class MemoryKeyValueStore<K, V> extends MemoryStoreBase<K, V> implements KeyValueStore<K, V> {
   readonly kind = 'key-value' as const;
-  readonly name: string;
-  private readonly keySerde: Serde<K>;
-  private readonly valueSerde: Serde<V>;
-  private readonly ids: KeyIds<K>;
-  private readonly maxEntries: number;
   private readonly entries = new Map<string, Entry<K, V>>();
-  private logger: ChangeLogger = noLogging;
 
   constructor(spec: StoreSpec<K, V>) {
-    this.name = spec.name;
-    this.keySerde = spec.keySerde;
-    this.valueSerde = spec.valueSerde;
-    this.ids = keyIds(spec.keySerde);
-    this.maxEntries = spec.options.maxEntries ?? defaultMaxEntries;
-  }
-
-  init(logger: ChangeLogger): void {
-    this.logger = logger;
-  }
-
-  checkpoint(): bigint | undefined {
-    return undefined; // nothing survives a restart: restore the whole changelog
+    super(spec);
   }
 
   restoreBatch(records: readonly ChangelogRecord[]): void {
@@ -78,10 +57,6 @@ export class MemoryKeyValueStore<K, V> implements KeyValueStore<K, V> {
   approximateEntries(): number {
     return this.entries.size;
   }
-
-  async flush(): Promise<void> {}
-
-  committed(): void {}
 
   async close(): Promise<void> {
     this.entries.clear();

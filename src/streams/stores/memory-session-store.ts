@@ -2,46 +2,25 @@
 // Indexed by session end too, for emit-final scans and expiry. Bounded by `maxEntries` sessions.
 
 import { StreamsError } from '../errors.js';
-import type { Serde } from '../serdes.js';
 import type { ChangelogRecord } from '../engine/transport.js';
 import type { TimeWindow } from '../windows.js';
-import { keyIds, type KeyIds } from './key-ids.js';
+import { MemoryStoreBase } from './memory-store-base.js';
 import { parseSessionKey, sessionKey } from './store-keys.js';
 import { TimeIndex } from './time-index.js';
-import { defaultMaxEntries, type ChangeLogger, type SessionEntry, type SessionStore, type StoreSpec } from './store.js';
-
-const noLogging: ChangeLogger = { log: () => {} };
+import type { SessionEntry, SessionStore, StoreSpec } from './store.js';
 
 /** A session's slot in the end index: the key identity plus the window start, unique per key. */
 function slotId(id: string, start: number): string {
   return `${start}|${id}`;
 }
 
-export class MemorySessionStore<K, V> implements SessionStore<K, V> {
+export class MemorySessionStore<K, V> extends MemoryStoreBase<K, V> implements SessionStore<K, V> {
   readonly kind = 'session' as const;
-  readonly name: string;
-  private readonly keySerde: Serde<K>;
-  private readonly valueSerde: Serde<V>;
-  private readonly ids: KeyIds<K>;
-  private readonly maxEntries: number;
   private readonly byKey = new Map<string, Array<SessionEntry<K, V>>>();
   private readonly byEnd = new TimeIndex<SessionEntry<K, V>>();
-  private logger: ChangeLogger = noLogging;
 
   constructor(spec: StoreSpec<K, V>) {
-    this.name = spec.name;
-    this.keySerde = spec.keySerde;
-    this.valueSerde = spec.valueSerde;
-    this.ids = keyIds(spec.keySerde);
-    this.maxEntries = spec.options.maxEntries ?? defaultMaxEntries;
-  }
-
-  init(logger: ChangeLogger): void {
-    this.logger = logger;
-  }
-
-  checkpoint(): bigint | undefined {
-    return undefined;
+    super(spec);
   }
 
   restoreBatch(records: readonly ChangelogRecord[]): void {
@@ -90,10 +69,6 @@ export class MemorySessionStore<K, V> implements SessionStore<K, V> {
   approximateEntries(): number {
     return this.byEnd.size;
   }
-
-  async flush(): Promise<void> {}
-
-  committed(): void {}
 
   async close(): Promise<void> {
     this.byKey.clear();

@@ -3,12 +3,11 @@
 // their retention, which the windowed aggregations drive.
 
 import { StreamsError } from '../errors.js';
-import type { Serde } from '../serdes.js';
 import type { ChangelogRecord } from '../engine/transport.js';
-import { keyIds, type KeyIds } from './key-ids.js';
+import { MemoryStoreBase } from './memory-store-base.js';
 import { parseWindowKey, windowKey } from './store-keys.js';
 import { TimeIndex } from './time-index.js';
-import { defaultMaxEntries, type ChangeLogger, type StoreSpec, type WindowEntry, type WindowStore } from './store.js';
+import type { StoreSpec, WindowEntry, WindowStore } from './store.js';
 
 interface Slot<K, V> {
   key: K;
@@ -16,34 +15,14 @@ interface Slot<K, V> {
   value: V;
 }
 
-const noLogging: ChangeLogger = { log: () => {} };
-
-export class MemoryWindowStore<K, V> implements WindowStore<K, V> {
+export class MemoryWindowStore<K, V> extends MemoryStoreBase<K, V> implements WindowStore<K, V> {
   readonly kind = 'window' as const;
-  readonly name: string;
-  private readonly keySerde: Serde<K>;
-  private readonly valueSerde: Serde<V>;
-  private readonly ids: KeyIds<K>;
-  private readonly maxEntries: number;
   /** key identity -> window start -> slot */
   private readonly byKey = new Map<string, Map<number, Slot<K, V>>>();
   private readonly byStart = new TimeIndex<Slot<K, V>>();
-  private logger: ChangeLogger = noLogging;
 
   constructor(spec: StoreSpec<K, V>) {
-    this.name = spec.name;
-    this.keySerde = spec.keySerde;
-    this.valueSerde = spec.valueSerde;
-    this.ids = keyIds(spec.keySerde);
-    this.maxEntries = spec.options.maxEntries ?? defaultMaxEntries;
-  }
-
-  init(logger: ChangeLogger): void {
-    this.logger = logger;
-  }
-
-  checkpoint(): bigint | undefined {
-    return undefined;
+    super(spec);
   }
 
   restoreBatch(records: readonly ChangelogRecord[]): void {
@@ -92,10 +71,6 @@ export class MemoryWindowStore<K, V> implements WindowStore<K, V> {
   approximateEntries(): number {
     return this.byStart.size;
   }
-
-  async flush(): Promise<void> {}
-
-  committed(): void {}
 
   async close(): Promise<void> {
     this.byKey.clear();
