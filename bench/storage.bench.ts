@@ -5,7 +5,12 @@
 //  - read of the whole log from the page cache (1 MiB reads) vs. plain sequential 1 MiB reads;
 //  - recovery of a 1 GiB log after an unclean stop, recovery point at the start vs. near the end;
 //  - one compaction pass over 64 MiB of keyed batches (10% of keys live) vs. a plain read of them.
-// Bounded (fixed byte counts), and removes its temp dir.
+// Bounded (fixed byte counts, a fixed number of repetitions), and removes its temp dir.
+//
+// Why interleaved medians: on a virtual disk both Brook and the plain baseline move by ±50%
+// between runs, so one best-of-two could flip a ratio. Each comparison runs Brook and its
+// baseline alternately REPS times (alternating which goes first, so neither always gets the
+// warmer disk), reports the median of each and the ratio of the medians, and notes the spread.
 import fs from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,7 +44,8 @@ async function openLog(config: Record<string, string> = {}, clean = true): Promi
 
 /** Seconds to write `n` batches plainly, fdatasync every `every` writes (and once at the end). */
 async function plainWrite(n: number, every: number): Promise<number> {
-  const fd = fs.openSync(join(root, `plain-${dirs++}`), 'w');
+  const file = join(root, `plain-${dirs++}`);
+  const fd = fs.openSync(file, 'w');
   const start = performance.now();
   let pos = 0;
   for (let i = 0; i < n; i++) {
@@ -50,6 +56,7 @@ async function plainWrite(n: number, every: number): Promise<number> {
   await fdatasync(fd);
   const s = (performance.now() - start) / 1000;
   fs.closeSync(fd);
+  rmSync(file); // bounded disk use across repetitions
   return s;
 }
 
@@ -67,12 +74,63 @@ async function logAppend(n: number, durable: boolean, concurrency: number): Prom
   return { s: (performance.now() - start) / 1000, rounds: log.flushRounds, log };
 }
 
+/** Repetitions of each comparison: odd, so the median is one measured run. BENCH_REPS overrides (1..9). */
+const REPS = Math.min(9, Math.max(1, Number(process.env.BENCH_REPS ?? 5) || 5));
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+const fmt = (n: number): string => (n >= 100 ? n.toFixed(0) : n.toFixed(n >= 1 ? 2 : 3));
+const span = (xs: readonly number[]): string => `${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}`;
+
+/** A row from interleaved samples (same unit for both sides): medians, plus the samples themselves in the JSON. */
+interface SampledRow extends BenchRow {
+  runs: number;
+  samples: { value: number[]; baseline: number[] };
+  spread: { value: [number, number]; baseline: [number, number]; ratio: [number, number] };
+}
+
+function sampledRow(name: string, unit: string, value: number[], baselineName: string, baseline: number[], targetRatio?: number): SampledRow {
+  const ratios = value.map((v, i) => v / baseline[i]!);
+  const row: SampledRow = {
+    name,
+    value: median(value),
+    unit,
+    baseline: { name: baselineName, value: median(baseline) },
+    runs: value.length,
+    samples: { value, baseline },
+    spread: { value: [Math.min(...value), Math.max(...value)], baseline: [Math.min(...baseline), Math.max(...baseline)], ratio: [Math.min(...ratios), Math.max(...ratios)] },
+  };
+  if (targetRatio !== undefined) row.targetRatio = targetRatio;
+  notes.push(`${name}: median of ${value.length} interleaved runs; ${unit} ${span(value)} vs baseline ${span(baseline)}; per-pair ratio x${span(ratios)}`);
+  return row;
+}
+
+/** Runs `brook` and `plain` alternately REPS times, swapping which goes first each time. */
+async function interleaved(brook: () => Promise<number>, plain: () => Promise<number>): Promise<{ value: number[]; baseline: number[] }> {
+  const value: number[] = [];
+  const baseline: number[] = [];
+  for (let rep = 0; rep < REPS; rep++) {
+    if (rep % 2 === 0) {
+      value.push(await brook());
+      baseline.push(await plain());
+    } else {
+      baseline.push(await plain());
+      value.push(await brook());
+    }
+  }
+  return { value, baseline };
+}
+
 const rows: BenchRow[] = [];
 const notes: string[] = [];
 const mbps = (n: number, s: number): number => (n * template.length) / s / 1e6;
 
 try {
-  // Append: run each pair twice and keep the better time of each (less noise from the disk).
+  // Append: each case interleaved with its plain write.
   const cases = [
     { name: 'append non-durable', n: 4096, durable: false, c: 1, every: Infinity },
     { name: 'append durable x1', n: 512, durable: true, c: 1, every: 1 },
@@ -81,35 +139,31 @@ try {
   ];
   let readLogDir = '';
   for (const k of cases) {
-    let best = Infinity;
-    let bestPlain = Infinity;
-    let rounds = 0;
+    const rounds: number[] = [];
     let every = k.every;
-    for (let rep = 0; rep < 2; rep++) {
+    const brook = async (): Promise<number> => {
       const r = await logAppend(k.n, k.durable, k.c);
       // Non-durable appends still flush in the background (the high watermark follows the flush):
       // the plain write gets the same fsync cadence as the log's measured flush rounds.
       if (!k.durable) every = Math.max(1, Math.ceil(k.n / Math.max(1, r.rounds - 1)));
-      bestPlain = Math.min(bestPlain, await plainWrite(k.n, every));
-      if (r.s < best) {
-        best = r.s;
-        rounds = r.rounds;
-      }
+      rounds.push(r.rounds);
       await r.log.close();
-      if (!k.durable) readLogDir = r.log.dir;
-    }
-    rows.push({ name: k.name, value: mbps(k.n, best), unit: 'MB/s', baseline: { name: `plain write, fdatasync/${every}`, value: mbps(k.n, bestPlain) }, targetRatio: 0.8 });
-    notes.push(`${k.name}: ${k.n} x 16 KiB batches, ${rounds} flush rounds`);
+      // Keep one non-durable log for the read comparison; drop the rest (bounded disk use).
+      if (!k.durable && readLogDir === '') readLogDir = r.log.dir;
+      else rmSync(r.log.dir, { recursive: true, force: true });
+      return mbps(k.n, r.s);
+    };
+    // Brook goes first in the first repetition, so the non-durable plain cadence is known.
+    const { value, baseline } = await interleaved(brook, async () => mbps(k.n, await plainWrite(k.n, every)));
+    rows.push(sampledRow(k.name, 'MB/s', value, `plain write, fdatasync/${every}`, baseline, 0.8));
+    notes.push(`${k.name}: ${k.n} x 16 KiB batches, ${Math.min(...rounds)}–${Math.max(...rounds)} flush rounds`);
   }
 
   // Read the non-durable run's log (64 MiB, in the page cache) with 1 MiB reads, and the same file plainly.
   const log = await PartitionLog.open({ fs: nfs, dir: readLogDir, config: resolveLogConfig({}, {}), cleanShutdown: true, tailCacheBytes: 0 });
   const logFile = join(readLogDir, '00000000000000000000.log');
-  let bestRead = Infinity;
-  let bestPlainRead = Infinity;
-  let bytes = 0;
-  for (let rep = 0; rep < 3; rep++) {
-    let start = performance.now();
+  const plainRead = async (): Promise<number> => {
+    const start = performance.now();
     const fd = fs.openSync(logFile, 'r');
     let pos = 0;
     for (;;) {
@@ -119,20 +173,24 @@ try {
       pos += bytesRead;
     }
     fs.closeSync(fd);
-    bestPlainRead = Math.min(bestPlainRead, (performance.now() - start) / 1000);
-    start = performance.now();
+    return pos / ((performance.now() - start) / 1000) / 1e6;
+  };
+  const logRead = async (): Promise<number> => {
+    const start = performance.now();
     let offset = 0;
-    bytes = 0;
+    let bytes = 0;
     while (offset < log.highWatermark) {
       const r = await log.read(offset, 1 << 20);
       if (r.kind !== 'records') throw new Error('unexpected out of range');
       bytes += r.bytes;
       offset = r.nextOffset;
     }
-    bestRead = Math.min(bestRead, (performance.now() - start) / 1000);
-  }
+    return bytes / ((performance.now() - start) / 1000) / 1e6;
+  };
+  await plainRead(); // warm-up: both sides then read from the page cache
+  const reads = await interleaved(logRead, plainRead);
   await log.close();
-  rows.push({ name: 'read whole log (1 MiB reads)', value: bytes / bestRead / 1e6, unit: 'MB/s', baseline: { name: 'plain sequential read', value: bytes / bestPlainRead / 1e6 }, targetRatio: 0.8 });
+  rows.push(sampledRow('read whole log (1 MiB reads)', 'MB/s', reads.value, 'plain sequential read', reads.baseline, 0.8));
 
   // Recovery of a 1 GiB log (8 segments of 128 MiB) after an unclean stop.
   const big = await openLog({ 'segment.bytes': String(128 << 20) });
@@ -149,38 +207,55 @@ try {
     await l.close();
     return s;
   };
-  const fromStart = await recover(0);
-  const nearEnd = await recover(lastBase);
-  rows.push({ name: 'recover 1 GiB, recovery point near the end', value: nearEnd * 1000, unit: 'ms', baseline: { name: 'recovery point at the start', value: fromStart * 1000 } });
-  notes.push(`full recovery scans ${((1 << 30) / fromStart / 1e6).toFixed(0)} MB/s (CRC-32C of every batch, from the page cache)`);
+  const recovery = await interleaved(async () => (await recover(lastBase)) * 1000, async () => (await recover(0)) * 1000);
+  rows.push(sampledRow('recover 1 GiB, recovery point near the end', 'ms', recovery.value, 'recovery point at the start', recovery.baseline));
+  notes.push(`full recovery scans ${((1 << 30) / (median(recovery.baseline) / 1000) / 1e6).toFixed(0)} MB/s (CRC-32C of every batch, from the page cache)`);
+  rmSync(big.dir, { recursive: true, force: true });
 
-  // Compaction: 64 MiB of 16-record batches of 1 KiB values over 4096 keys, 16 MiB segments.
+  // Compaction: 64 MiB of 16-record batches of 1 KiB values over 4096 keys, 16 MiB segments. A pass
+  // rewrites its log, so each repetition writes a fresh one, then times a plain read of the
+  // segments the pass will read (all but the active one), then the pass itself.
   const compactCfg = { 'cleanup.policy': 'compact', 'segment.bytes': String(16 << 20) };
-  const compacted = await openLog(compactCfg);
   const keyed = (n: number): Buffer =>
     buildRecordBatch(
       Array.from({ length: 16 }, (_, i) => ({ key: Buffer.from(`key-${(n * 16 + i) % 4096}`), value: Buffer.alloc(1024, i) })),
       { timestamp: 1_700_000_000_000 },
     );
-  let written = 0;
-  for (let n = 0; written < 72 << 20; n++) {
-    const b = keyed(n);
-    written += b.length;
-    await compacted.append(b, { durable: false });
+  const cleaned: number[] = [];
+  const plainCompactRead: number[] = [];
+  let lastPass: NonNullable<Awaited<ReturnType<PartitionLog['compact']>>> | undefined;
+  for (let rep = 0; rep < REPS; rep++) {
+    const compacted = await openLog(compactCfg);
+    let written = 0;
+    for (let n = 0; written < 72 << 20; n++) {
+      const b = keyed(n);
+      written += b.length;
+      await compacted.append(b, { durable: false });
+    }
+    await compacted.flush(); // the first 64 MiB (4 segments) are now cleanable; the rest is active
+    const inputs = fs.readdirSync(compacted.dir).filter((f) => f.endsWith('.log')).sort().slice(0, -1);
+    const plain = (): void => {
+      let plainBytes = 0;
+      const start = performance.now();
+      for (const name of inputs) plainBytes += fs.readFileSync(join(compacted.dir, name)).length;
+      plainCompactRead.push(plainBytes / ((performance.now() - start) / 1000) / 1e6);
+    };
+    const clean = async (): Promise<void> => {
+      const start = performance.now();
+      const pass = await compacted.compact();
+      const s = (performance.now() - start) / 1000;
+      if (!pass) throw new Error('the compaction pass did not run');
+      cleaned.push(pass.bytesRead / s / 1e6);
+      lastPass = pass;
+    };
+    // Always plain first: the pass replaces the very segment files the baseline reads.
+    plain();
+    await clean();
+    await compacted.close();
+    rmSync(compacted.dir, { recursive: true, force: true });
   }
-  await compacted.flush(); // the first 64 MiB (4 segments) are now cleanable; the rest is active
-  // Baseline: a plain read of the segment files the pass will read (all but the active one).
-  const inputs = fs.readdirSync(compacted.dir).filter((f) => f.endsWith('.log')).sort().slice(0, -1);
-  let plainBytes = 0;
-  let plainS = performance.now();
-  for (const name of inputs) plainBytes += fs.readFileSync(join(compacted.dir, name)).length;
-  plainS = (performance.now() - plainS) / 1000;
-  const cleanStart = performance.now();
-  const pass = await compacted.compact();
-  const cleanS = (performance.now() - cleanStart) / 1000;
-  if (!pass) throw new Error('the compaction pass did not run');
-  await compacted.close();
-  rows.push({ name: 'compaction pass (MB/s cleaned)', value: pass.bytesRead / cleanS / 1e6, unit: 'MB/s', baseline: { name: 'plain read of the same segments', value: plainBytes / plainS / 1e6 } });
+  rows.push(sampledRow('compaction pass (MB/s cleaned)', 'MB/s', cleaned, 'plain read of the same segments', plainCompactRead));
+  const pass = lastPass!;
   notes.push(`compaction: ${(pass.bytesRead / 1e6).toFixed(0)} MB in ${pass.segmentsCleaned} segments -> ${(pass.bytesWritten / 1e6).toFixed(1)} MB, ${pass.recordsRemoved} records removed`);
 } finally {
   rmSync(root, { recursive: true, force: true });
