@@ -51,22 +51,42 @@ export function buildRecordBatch(records: readonly RecordInput[], options: Batch
   // As Kafka's builder does: the first record's timestamp is the base (later deltas may be negative).
   const baseTimestamp = records.length === 0 ? defaultTimestamp : (records[0]!.timestamp ?? defaultTimestamp);
   let maxTimestamp = records.length === 0 ? defaultTimestamp : -1;
-  for (const r of records) maxTimestamp = Math.max(maxTimestamp, r.timestamp ?? defaultTimestamp);
-
-  const bodySizes = records.map((r, i) => recordBodySize(r, (r.timestamp ?? defaultTimestamp) - baseTimestamp, i));
+  // Plain loops and a reused size table: no per-record closures or temporary arrays on this path,
+  // which every produced batch (streams outputs and changelogs included) goes through.
+  const n = records.length;
+  if (bodySizeScratch.length < n) bodySizeScratch = new Float64Array(Math.max(n, 2 * bodySizeScratch.length));
+  const bodySizes = bodySizeScratch;
   let recordsSize = 0;
-  for (const s of bodySizes) recordsSize += signedVarintSize(s) + s;
-  let block: Buffer = Buffer.allocUnsafe(recordsSize);
-  let pos = 0;
-  records.forEach((r, i) => {
-    pos = writeRecord(block, pos, r, (r.timestamp ?? defaultTimestamp) - baseTimestamp, i, bodySizes[i]!);
-  });
+  for (let i = 0; i < n; i++) {
+    const r = records[i]!;
+    const timestamp = r.timestamp ?? defaultTimestamp;
+    if (timestamp > maxTimestamp) maxTimestamp = timestamp;
+    const size = recordBodySize(r, timestamp - baseTimestamp, i);
+    bodySizes[i] = size;
+    recordsSize += signedVarintSize(size) + size;
+  }
   const codec = options.compression ?? 0;
-  if (codec !== 0) block = compress(codec, block);
+  // Uncompressed records are written straight into the batch (no separate block to copy).
+  const batch = Buffer.allocUnsafe(BATCH_HEADER_SIZE + (codec === 0 ? recordsSize : 0));
+  const block = codec === 0 ? batch : Buffer.allocUnsafe(recordsSize);
+  let pos = codec === 0 ? BATCH_HEADER_SIZE : 0;
+  for (let i = 0; i < n; i++) {
+    const r = records[i]!;
+    pos = writeRecord(block, pos, r, (r.timestamp ?? defaultTimestamp) - baseTimestamp, i, bodySizes[i]!);
+  }
+  if (codec === 0) return finishBatch(batch, null, n, baseTimestamp, maxTimestamp, codec, options);
+  const compressed = compress(codec, block);
+  return finishBatch(Buffer.allocUnsafe(BATCH_HEADER_SIZE + compressed.length), compressed, n, baseTimestamp, maxTimestamp, codec, options);
+}
 
-  const batch = Buffer.allocUnsafe(BATCH_HEADER_SIZE + block.length);
+/** Body sizes of the batch being built; grown on demand, reused (building is synchronous). */
+let bodySizeScratch = new Float64Array(1024);
+
+/** Fills the header of `batch` (records already in place, or `block` copied after the header) and its CRC. */
+function finishBatch(batch: Buffer, block: Buffer | null, count: number, baseTimestamp: number, maxTimestamp: number, codec: number, options: BatchOptions): Buffer {
+  const recordsLength = block === null ? batch.length - BATCH_HEADER_SIZE : block.length;
   setBatchBaseOffset(batch, 0, options.baseOffset ?? 0);
-  batch.writeInt32BE(BATCH_HEADER_SIZE + block.length - BATCH_OVERHEAD, BATCH_LENGTH_OFFSET);
+  batch.writeInt32BE(BATCH_HEADER_SIZE + recordsLength - BATCH_OVERHEAD, BATCH_LENGTH_OFFSET);
   batch.writeInt32BE(options.partitionLeaderEpoch ?? -1, PARTITION_LEADER_EPOCH_OFFSET);
   batch.writeInt8(CURRENT_MAGIC, MAGIC_OFFSET);
   let attributes = codec & 0x07;
@@ -74,14 +94,14 @@ export function buildRecordBatch(records: readonly RecordInput[], options: Batch
   if (options.transactional) attributes |= TRANSACTIONAL_FLAG_MASK;
   if (options.control) attributes |= CONTROL_FLAG_MASK;
   batch.writeInt16BE(attributes, ATTRIBUTES_OFFSET);
-  batch.writeInt32BE(options.lastOffsetDelta ?? Math.max(0, records.length - 1), LAST_OFFSET_DELTA_OFFSET);
+  batch.writeInt32BE(options.lastOffsetDelta ?? Math.max(0, count - 1), LAST_OFFSET_DELTA_OFFSET);
   writeInt64FromNumber(batch, BASE_TIMESTAMP_OFFSET, baseTimestamp);
   writeInt64FromNumber(batch, MAX_TIMESTAMP_OFFSET, maxTimestamp);
   writeInt64FromNumber(batch, PRODUCER_ID_OFFSET, options.producerId ?? -1);
   batch.writeInt16BE(options.producerEpoch ?? -1, PRODUCER_EPOCH_OFFSET);
   batch.writeInt32BE(options.baseSequence ?? -1, BASE_SEQUENCE_OFFSET);
-  batch.writeInt32BE(records.length, RECORD_COUNT_OFFSET);
-  block.copy(batch, BATCH_HEADER_SIZE);
+  batch.writeInt32BE(count, RECORD_COUNT_OFFSET);
+  if (block !== null) block.copy(batch, BATCH_HEADER_SIZE);
   updateBatchCrc(batch, 0);
   return batch;
 }

@@ -22,8 +22,10 @@ import {
   readSignedVarint,
   signedVarintSize,
   signedVarlongSize,
+  unsignedVarintSize,
   writeSignedVarint,
   writeSignedVarlong,
+  writeUnsignedVarint,
   type VarintResult,
 } from '../primitives/varint.js';
 
@@ -168,13 +170,32 @@ function bytesFieldSize(b: Buffer | null | undefined): number {
   return b == null ? 1 : signedVarintSize(b.length) + b.length;
 }
 
+// Timestamp deltas are encoded as zigzag varlongs. Below 2^52 in magnitude the zigzag value (< 2^53) is an
+// exact double and the unsigned varint helpers (division-based, no 32-bit truncation) encode it, so the
+// per-record path allocates no BigInt; larger deltas (never real timestamps) keep the exact BigInt path.
+const NUMBER_VARLONG_LIMIT = 2 ** 52;
+
+function zigzagNumber(n: number): number {
+  return n >= 0 ? n * 2 : -n * 2 - 1;
+}
+
+function varlongSize(n: number): number {
+  return Math.abs(n) < NUMBER_VARLONG_LIMIT ? unsignedVarintSize(zigzagNumber(n)) : signedVarlongSize(BigInt(n));
+}
+
+function writeVarlong(buf: Buffer, pos: number, n: number): number {
+  return Math.abs(n) < NUMBER_VARLONG_LIMIT ? writeUnsignedVarint(buf, pos, zigzagNumber(n)) : writeSignedVarlong(buf, pos, BigInt(n));
+}
+
 /** Size of the record body (everything after the length varint). */
 export function recordBodySize(r: RecordInput, timestampDelta: number, offsetDelta: number): number {
-  let size = 1 + signedVarlongSize(BigInt(timestampDelta)) + signedVarintSize(offsetDelta);
+  let size = 1 + varlongSize(timestampDelta) + signedVarintSize(offsetDelta);
   size += bytesFieldSize(r.key) + bytesFieldSize(r.value);
-  const headers = r.headers ?? [];
+  const headers = r.headers; // no `?? []`: that would allocate an array per header-less record
+  if (headers == null) return size + 1; // header count 0
   size += signedVarintSize(headers.length);
-  for (const h of headers) {
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i]!;
     const keyBytes = Buffer.byteLength(h.key, 'utf8');
     size += signedVarintSize(keyBytes) + keyBytes + bytesFieldSize(h.value);
   }
@@ -191,13 +212,15 @@ function writeBytesField(buf: Buffer, pos: number, b: Buffer | null | undefined)
 export function writeRecord(buf: Buffer, pos: number, r: RecordInput, timestampDelta: number, offsetDelta: number, bodySize: number): number {
   pos = writeSignedVarint(buf, pos, bodySize);
   buf[pos++] = 0;
-  pos = writeSignedVarlong(buf, pos, BigInt(timestampDelta));
+  pos = writeVarlong(buf, pos, timestampDelta);
   pos = writeSignedVarint(buf, pos, offsetDelta);
   pos = writeBytesField(buf, pos, r.key);
   pos = writeBytesField(buf, pos, r.value);
-  const headers = r.headers ?? [];
+  const headers = r.headers;
+  if (headers == null) return writeSignedVarint(buf, pos, 0);
   pos = writeSignedVarint(buf, pos, headers.length);
-  for (const h of headers) {
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i]!;
     const keyBytes = Buffer.byteLength(h.key, 'utf8');
     pos = writeSignedVarint(buf, pos, keyBytes);
     pos += buf.write(h.key, pos, 'utf8');
