@@ -8,12 +8,19 @@
 //                                                       new ones before fetching again.
 // Within one task that reads several partitions (a join), records of one fetch are merged by
 // timestamp, lowest first, as Kafka Streams picks the partition with the lowest head timestamp.
+//
+// Prefetch: while a non-empty fetch is processed, the next Fetch (from the positions just after it)
+// is already on the wire, so broker round trips overlap processing. At most one is outstanding. It
+// only reads: positions still move only after processing, so commits (including the exactly-once
+// transaction's offsets) see exactly what was processed. A prefetch is used only if every position
+// it was asked for is still current and no partition was added or removed; otherwise (rebalance,
+// dirty abort and restore) it is awaited and dropped, and the loop fetches afresh.
 
 import type { ClusterMetadata, Consumer } from '../../client/index.js';
 import { StreamsError } from '../errors.js';
 import type { ConsumedRecord } from '../engine/transport.js';
 import type { StreamTask } from '../engine/task.js';
-import { fetchPartitions, type FetchedPartition, type FetchLimits } from './partition-fetch.js';
+import { fetchPartitions, type FetchedPartition, type FetchLimits, type FetchPosition } from './partition-fetch.js';
 import type { KafkaRecordCollector } from './kafka-collector.js';
 import type { TaskManager } from './task-manager.js';
 
@@ -37,6 +44,8 @@ export class StreamThread {
   /** Resolves once the first assignment has been applied (tasks created and restored). */
   readonly assigned: Promise<void>;
   private markAssigned!: () => void;
+  /** The one outstanding prefetch, with the positions it asked for. */
+  private prefetch: { positions: readonly FetchPosition[]; result: Promise<FetchedPartition[]> } | undefined;
 
   constructor(
     private readonly consumer: Consumer,
@@ -77,6 +86,8 @@ export class StreamThread {
     } catch (e) {
       for (const w of this.commitWaiters.splice(0)) w.reject(e);
       throw e;
+    } finally {
+      await this.dropPrefetch(); // the owner may close the consumer next: no fetch left in flight
     }
   }
 
@@ -96,7 +107,8 @@ export class StreamThread {
         this.wake = undefined;
         continue;
       }
-      const fetched = await this.fetchOnce();
+      const fetched = await this.nextFetch();
+      this.startPrefetch(fetched);
       await this.process(fetched);
       this.collector.flush();
       const wall = this.options.now();
@@ -142,11 +154,47 @@ export class StreamThread {
     this.markAssigned();
   }
 
-  private async fetchOnce(): Promise<FetchedPartition[]> {
-    const positions = [...this.tasks.positions].map(([key, offset]) => {
-      const at = key.lastIndexOf(':');
-      return { topic: key.slice(0, at), partition: Number(key.slice(at + 1)), offset };
-    });
+  /** The prefetched answer if it still matches every position, else a fresh fetch. */
+  private async nextFetch(): Promise<FetchedPartition[]> {
+    const pending = this.prefetch;
+    this.prefetch = undefined;
+    if (pending && this.stillCurrent(pending.positions)) return pending.result; // its failure is the loop's failure, as a fresh fetch's would be
+    if (pending) await pending.result.catch(() => {}); // bounded: never two fetches in flight
+    return this.fetchOnce(toPositions(this.tasks.positions));
+  }
+
+  private stillCurrent(positions: readonly FetchPosition[]): boolean {
+    if (positions.length !== this.tasks.positions.size) return false;
+    for (const p of positions) if (this.tasks.positions.get(`${p.topic}:${p.partition}`) !== p.offset) return false;
+    return true;
+  }
+
+  /**
+   * Starts the next fetch from the positions after `fetched`, if it brought records (an empty
+   * answer means caught up: nothing to overlap, and a long poll in the background would only
+   * hold the connection while the loop commits). Positions that were not answered or are stale
+   * stay as they are; stillCurrent() then rejects the prefetch if processing disagrees.
+   */
+  private startPrefetch(fetched: readonly FetchedPartition[]): void {
+    if (this.stopping || this.rebalancePending || !fetched.some((f) => f.records.length > 0)) return;
+    const after = new Map(this.tasks.positions);
+    for (const f of fetched) {
+      const key = `${f.topic}:${f.partition}`;
+      if (after.get(key) === f.requested && this.tasks.byPartition.has(key)) after.set(key, f.next);
+    }
+    const positions = toPositions(after);
+    const result = this.fetchOnce(positions);
+    result.catch(() => {}); // observed later by nextFetch() or dropPrefetch(); no unhandled rejection meanwhile
+    this.prefetch = { positions, result };
+  }
+
+  private async dropPrefetch(): Promise<void> {
+    const pending = this.prefetch;
+    this.prefetch = undefined;
+    if (pending) await pending.result.catch(() => {});
+  }
+
+  private async fetchOnce(positions: readonly FetchPosition[]): Promise<FetchedPartition[]> {
     this.metadata ??= await this.consumer.metadata({ topics: [...new Set(positions.map((p) => p.topic))], forceUpdate: true });
     try {
       return await fetchPartitions(this.consumer, this.metadata, positions, this.options.fetch);
@@ -180,6 +228,14 @@ export class StreamThread {
       }
     }
   }
+}
+
+/** "topic:partition" -> offset entries as fetch positions. */
+function toPositions(positions: ReadonlyMap<string, bigint>): FetchPosition[] {
+  return [...positions].map(([key, offset]) => {
+    const at = key.lastIndexOf(':');
+    return { topic: key.slice(0, at), partition: Number(key.slice(at + 1)), offset };
+  });
 }
 
 /** Records of several partitions, lowest timestamp first (ties: in fetch order); per-partition order kept. */
