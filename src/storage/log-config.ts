@@ -32,8 +32,9 @@ const NEVER = Number.MAX_SAFE_INTEGER;
 
 interface Key {
   topic: string;
-  broker: readonly string[]; // broker names, first found wins (e.g. log.roll.ms before log.roll.hours)
-  brokerScale?: readonly number[]; // multiplier per broker name (hours -> ms)
+  // The broker key this falls back to. Unit variants (log.retention.hours, log.roll.hours) are folded
+  // into the ms key by the broker's config layer before values reach storage: one place decides.
+  broker: string;
   fallback: string;
   kind: 'int' | 'double' | 'string';
   min?: number;
@@ -41,30 +42,29 @@ interface Key {
 }
 
 const keys: Record<keyof LogConfig, Key> = {
-  segmentBytes: { topic: 'segment.bytes', broker: ['log.segment.bytes'], fallback: '1073741824', kind: 'int', min: 14 },
-  segmentMs: { topic: 'segment.ms', broker: ['log.roll.ms', 'log.roll.hours'], brokerScale: [1, 3_600_000], fallback: '604800000', kind: 'int', min: 1 },
+  segmentBytes: { topic: 'segment.bytes', broker: 'log.segment.bytes', fallback: '1073741824', kind: 'int', min: 14 },
+  segmentMs: { topic: 'segment.ms', broker: 'log.roll.ms', fallback: '604800000', kind: 'int', min: 1 },
   retentionMs: {
     topic: 'retention.ms',
-    broker: ['log.retention.ms', 'log.retention.minutes', 'log.retention.hours'],
-    brokerScale: [1, 60_000, 3_600_000],
+    broker: 'log.retention.ms',
     fallback: '604800000',
     kind: 'int',
     min: -1,
   },
-  retentionBytes: { topic: 'retention.bytes', broker: ['log.retention.bytes'], fallback: '-1', kind: 'int', min: -1 },
-  indexIntervalBytes: { topic: 'index.interval.bytes', broker: ['log.index.interval.bytes'], fallback: '4096', kind: 'int', min: 0 },
-  flushMessages: { topic: 'flush.messages', broker: ['log.flush.interval.messages'], fallback: String(NEVER), kind: 'int', min: 1 },
-  flushMs: { topic: 'flush.ms', broker: ['log.flush.interval.ms'], fallback: String(NEVER), kind: 'int', min: 0 },
-  logAppendTime: { topic: 'message.timestamp.type', broker: ['log.message.timestamp.type'], fallback: 'CreateTime', kind: 'string' },
-  timestampBeforeMaxMs: { topic: 'message.timestamp.before.max.ms', broker: ['log.message.timestamp.before.max.ms'], fallback: String(NEVER), kind: 'int', min: 0 },
-  timestampAfterMaxMs: { topic: 'message.timestamp.after.max.ms', broker: ['log.message.timestamp.after.max.ms'], fallback: String(NEVER), kind: 'int', min: 0 },
-  maxMessageBytes: { topic: 'max.message.bytes', broker: ['message.max.bytes'], fallback: '1048588', kind: 'int', min: 0 },
-  cleanupPolicy: { topic: 'cleanup.policy', broker: ['log.cleanup.policy'], fallback: 'delete', kind: 'string' },
-  minCleanableDirtyRatio: { topic: 'min.cleanable.dirty.ratio', broker: ['log.cleaner.min.cleanable.ratio'], fallback: '0.5', kind: 'double', min: 0, max: 1 },
-  minCompactionLagMs: { topic: 'min.compaction.lag.ms', broker: ['log.cleaner.min.compaction.lag.ms'], fallback: '0', kind: 'int', min: 0 },
-  maxCompactionLagMs: { topic: 'max.compaction.lag.ms', broker: ['log.cleaner.max.compaction.lag.ms'], fallback: String(NEVER), kind: 'int', min: 1 },
-  deleteRetentionMs: { topic: 'delete.retention.ms', broker: ['log.cleaner.delete.retention.ms'], fallback: '86400000', kind: 'int', min: 0 },
-  segmentJitterMs: { topic: 'segment.jitter.ms', broker: ['log.roll.jitter.ms', 'log.roll.jitter.hours'], brokerScale: [1, 3_600_000], fallback: '0', kind: 'int', min: 0 },
+  retentionBytes: { topic: 'retention.bytes', broker: 'log.retention.bytes', fallback: '-1', kind: 'int', min: -1 },
+  indexIntervalBytes: { topic: 'index.interval.bytes', broker: 'log.index.interval.bytes', fallback: '4096', kind: 'int', min: 0 },
+  flushMessages: { topic: 'flush.messages', broker: 'log.flush.interval.messages', fallback: String(NEVER), kind: 'int', min: 1 },
+  flushMs: { topic: 'flush.ms', broker: 'log.flush.interval.ms', fallback: String(NEVER), kind: 'int', min: 0 },
+  logAppendTime: { topic: 'message.timestamp.type', broker: 'log.message.timestamp.type', fallback: 'CreateTime', kind: 'string' },
+  timestampBeforeMaxMs: { topic: 'message.timestamp.before.max.ms', broker: 'log.message.timestamp.before.max.ms', fallback: String(NEVER), kind: 'int', min: 0 },
+  timestampAfterMaxMs: { topic: 'message.timestamp.after.max.ms', broker: 'log.message.timestamp.after.max.ms', fallback: String(NEVER), kind: 'int', min: 0 },
+  maxMessageBytes: { topic: 'max.message.bytes', broker: 'message.max.bytes', fallback: '1048588', kind: 'int', min: 0 },
+  cleanupPolicy: { topic: 'cleanup.policy', broker: 'log.cleanup.policy', fallback: 'delete', kind: 'string' },
+  minCleanableDirtyRatio: { topic: 'min.cleanable.dirty.ratio', broker: 'log.cleaner.min.cleanable.ratio', fallback: '0.5', kind: 'double', min: 0, max: 1 },
+  minCompactionLagMs: { topic: 'min.compaction.lag.ms', broker: 'log.cleaner.min.compaction.lag.ms', fallback: '0', kind: 'int', min: 0 },
+  maxCompactionLagMs: { topic: 'max.compaction.lag.ms', broker: 'log.cleaner.max.compaction.lag.ms', fallback: String(NEVER), kind: 'int', min: 1 },
+  deleteRetentionMs: { topic: 'delete.retention.ms', broker: 'log.cleaner.delete.retention.ms', fallback: '86400000', kind: 'int', min: 0 },
+  segmentJitterMs: { topic: 'segment.jitter.ms', broker: 'log.roll.jitter.ms', fallback: '0', kind: 'int', min: 0 },
 };
 
 /** Topic-level config names this module understands (others are stored and returned untouched). */
@@ -92,16 +92,11 @@ export function resolveLogConfig(brokerDefaults: ConfigValues, topicOverrides: C
   const out: Record<string, number | boolean | string> = {};
   for (const [field, key] of Object.entries(keys) as [keyof LogConfig, Key][]) {
     let raw: string | number = key.fallback;
-    let scale = 1;
     let name = key.topic;
     if (topicOverrides[key.topic] !== undefined) raw = topicOverrides[key.topic]!;
-    else {
-      const i = key.broker.findIndex((b) => brokerDefaults[b] !== undefined);
-      if (i >= 0) {
-        name = key.broker[i]!;
-        raw = brokerDefaults[name]!;
-        scale = key.brokerScale?.[i] ?? 1;
-      }
+    else if (brokerDefaults[key.broker] !== undefined) {
+      name = key.broker;
+      raw = brokerDefaults[name]!;
     }
     if (field === 'logAppendTime') {
       if (raw !== 'CreateTime' && raw !== 'LogAppendTime') throw new StorageError('invalid-config', `invalid value ${JSON.stringify(raw)} for ${name}`);
@@ -109,8 +104,7 @@ export function resolveLogConfig(brokerDefaults: ConfigValues, topicOverrides: C
     } else if (key.kind === 'string') out[field] = String(raw);
     else if (key.kind === 'double') out[field] = parseDouble(name, raw, key.min, key.max);
     else {
-      const n = parseInt64(name, raw, key.min);
-      out[field] = n < 0 || scale === 1 ? n : Math.min(n * scale, NEVER);
+      out[field] = parseInt64(name, raw, key.min);
     }
   }
   return out as unknown as LogConfig;

@@ -57,3 +57,17 @@ test('settings precedence: flags > BROOK_* env > config file', () => {
   });
   assert.deepEqual(s, { 'num.partitions': '3', 'log.retention.ms': '20', 'message.max.bytes': '7' });
 });
+
+test('unit variants reach storage folded into their ms key (storage knows only the ms keys)', async () => {
+  const { brokerLogDefaults } = await import('../../src/broker/config/log-defaults.js');
+  const { resolveLogConfig } = await import('../../src/storage/index.js');
+  const c = new BrokerConfig({ 'log.retention.hours': '2', 'log.roll.hours': '3' });
+  const lc = resolveLogConfig(brokerLogDefaults(c), {});
+  assert.equal(lc.retentionMs, 2 * 3_600_000);
+  assert.equal(lc.segmentMs, 3 * 3_600_000);
+  // A dynamic ms value wins over the static hours, as in Kafka.
+  assert.equal(c.setDynamic('log.retention.ms', '5000'), null);
+  assert.equal(resolveLogConfig(brokerLogDefaults(c), {}).retentionMs, 5000);
+  // A topic override wins over both.
+  assert.equal(resolveLogConfig(brokerLogDefaults(c), { 'retention.ms': '7' }).retentionMs, 7);
+});
