@@ -9,7 +9,7 @@ import { ErrorCode } from '../../protocol/errors.js';
 import type { PartitionLog } from '../../storage/index.js';
 import type { PartitionTransactionsRegistry } from '../producers/partition-transactions-registry.js';
 import type { WatchedPartition } from './fetch-waiters.js';
-import { checkLeaderEpoch, errorCodeOf } from './partition-lookup.js';
+import { checkLeaderEpoch, errorCodeOf } from '../topics/partition-lookup.js';
 
 export interface PartitionToRead {
   partition: number;

@@ -24,7 +24,7 @@ import { batchIsTransactional, batchProducerId } from '../../protocol/records/ba
 import { explainProduceRecords, type ProduceTimestampPolicy } from '../../protocol/records/produce-validation.js';
 import type { LogConfig, PartitionLog } from '../../storage/index.js';
 import type { BrokerState } from '../broker-state.js';
-import { errorCodeOf, lookupPartition } from '../fetch/partition-lookup.js';
+import { errorCodeOf, lookupPartition } from '../topics/partition-lookup.js';
 import { isInternalTopic } from '../topics/internal-topics.js';
 import { appendTransactional } from '../transactions/transactional-append.js';
 import { NO_RESPONSE, closeConnection, defineHandler, type CloseConnection } from './handler.js';

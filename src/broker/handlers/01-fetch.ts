@@ -18,7 +18,7 @@ import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
 import type { FetchRequest } from '../../protocol/messages/fetch.js';
 import type { BrokerState } from '../broker-state.js';
-import { lookupPartition } from '../fetch/partition-lookup.js';
+import { lookupPartition } from '../topics/partition-lookup.js';
 import { readPartitions, type PartitionToRead, type ReadRound } from '../fetch/partition-reader.js';
 import { ZERO_UUID } from '../topics/topic-ids.js';
 import { defineHandler } from './handler.js';

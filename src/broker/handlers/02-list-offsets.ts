@@ -16,7 +16,7 @@ import { apis } from '../../protocol/messages/index.js';
 import type { ListOffsetsResponseListOffsetsPartitionResponse } from '../../protocol/messages/list-offsets.js';
 import type { MessageInput } from '../../protocol/primitives/codec.js';
 import type { PartitionLog } from '../../storage/index.js';
-import { LEADER_EPOCH, checkLeaderEpoch, errorCodeOf, lookupPartition } from '../fetch/partition-lookup.js';
+import { LEADER_EPOCH, checkLeaderEpoch, errorCodeOf, lookupPartition } from '../topics/partition-lookup.js';
 import { defineHandler } from './handler.js';
 
 type PartitionOut = MessageInput<ListOffsetsResponseListOffsetsPartitionResponse>;

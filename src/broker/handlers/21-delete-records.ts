@@ -3,7 +3,7 @@
 // OFFSET_OUT_OF_RANGE. The answer's low watermark is the log start offset after the call.
 import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
-import { errorCodeOf, lookupPartition } from '../fetch/partition-lookup.js';
+import { errorCodeOf, lookupPartition } from '../topics/partition-lookup.js';
 import { isInternalTopic } from '../topics/internal-topics.js';
 import { defineHandler } from './handler.js';
 

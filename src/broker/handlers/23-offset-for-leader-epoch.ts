@@ -10,7 +10,7 @@
 // current_leader_epoch (v2+) is fenced as in Fetch (FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH).
 import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
-import { LEADER_EPOCH, checkLeaderEpoch, lookupPartition } from '../fetch/partition-lookup.js';
+import { LEADER_EPOCH, checkLeaderEpoch, lookupPartition } from '../topics/partition-lookup.js';
 import { defineHandler } from './handler.js';
 
 export default defineHandler({

@@ -2,7 +2,7 @@
 // their last sequence and timestamp, and where their open transaction starts (-1 when none).
 import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
-import { lookupPartition } from '../fetch/partition-lookup.js';
+import { lookupPartition } from '../topics/partition-lookup.js';
 import { defineHandler } from './handler.js';
 
 export default defineHandler({
