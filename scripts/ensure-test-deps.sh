@@ -6,9 +6,17 @@
 set -u
 missing=()
 command -v kcat >/dev/null 2>&1 || missing+=(kcat)
+command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 /usr/bin/python3 -c 'import confluent_kafka' >/dev/null 2>&1 || missing+=(python3-confluent-kafka)
 /usr/bin/python3 -c 'import kafka' >/dev/null 2>&1 || missing+=(python3-kafka)
-[ ${#missing[@]} -eq 0 ] && exit 0
+
+# The Kafka message definitions the protocol staleness test regenerates from (kafka-clients jars).
+definitions() {
+  bash "$(dirname "$0")/kafka-definitions.sh" >/dev/null && return 0
+  if [ "${CI:-}" = "true" ]; then echo "ensure-test-deps: could not extract the Kafka message definitions" >&2; exit 1; fi
+  echo "ensure-test-deps: Kafka message definitions unavailable; the staleness test will be skipped" >&2
+}
+if [ ${#missing[@]} -eq 0 ]; then definitions; exit 0; fi
 
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "ensure-test-deps: installing ${missing[*]}"
@@ -18,6 +26,7 @@ fi
 
 still=()
 command -v kcat >/dev/null 2>&1 || still+=(kcat)
+command -v unzip >/dev/null 2>&1 || still+=(unzip)
 /usr/bin/python3 -c 'import confluent_kafka' >/dev/null 2>&1 || still+=(python3-confluent-kafka)
 /usr/bin/python3 -c 'import kafka' >/dev/null 2>&1 || still+=(python3-kafka)
 if [ ${#still[@]} -gt 0 ]; then
@@ -27,4 +36,5 @@ if [ ${#still[@]} -gt 0 ]; then
   fi
   echo "ensure-test-deps: missing ${still[*]}; tests that need them will be skipped" >&2
 fi
+definitions
 exit 0

@@ -63,6 +63,8 @@ export function readSpec(path: string): MessageSpec {
     .filter((l) => !l.trim().startsWith('//'))
     .join('\n');
   const spec = JSON.parse(text) as MessageSpec;
+  // Kafka 4 keeps removed inter-broker APIs as stubs: validVersions "none" and no fields.
+  spec.fields ??= [];
   // A few definitions spell tags as strings ("tag": "0").
   const normalize = (fields: FieldSpec[]): void => {
     for (const f of fields) {

@@ -30,7 +30,7 @@ test('requireStable answers UNSTABLE_OFFSET_COMMIT while a transactional offset 
       groupId: GROUP,
       producerId,
       producerEpoch,
-      generationId: -1,
+      generationIdOrMemberEpoch: -1,
       memberId: '',
       groupInstanceId: null,
       topics: [{ name: 'st', partitions: [{ partitionIndex: 0, committedOffset: 5n, committedLeaderEpoch: -1, committedMetadata: null }] }],

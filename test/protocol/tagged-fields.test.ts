@@ -12,7 +12,8 @@ test('ApiVersionsRequest v3 with an unknown tag in its tagged section', () => {
     0x07, 0x03, 0xaa, 0xbb, 0xcc, // tag 7, 3 bytes of data we do not know
   ]);
   const decoded = decodeMessage(apis.ApiVersions.request, body, 3);
-  assert.deepEqual(decoded, { clientSoftwareName: 'kaf', clientSoftwareVersion: '1' });
+  // Fields of later versions (ClusterId, NodeId: v5+) decode to their defaults.
+  assert.deepEqual(decoded, { clientSoftwareName: 'kaf', clientSoftwareVersion: '1', clusterId: null, nodeId: -1 });
 });
 
 test('unknown tags around a known one, also inside a nested struct', () => {

@@ -25,7 +25,7 @@ export default defineHandler({
             groupId: request.groupId,
             producerId,
             producerEpoch: request.producerEpoch,
-            generationId: request.generationId,
+            generationId: request.generationIdOrMemberEpoch,
             memberId: request.memberId,
             groupInstanceId: request.groupInstanceId,
             partitions,
