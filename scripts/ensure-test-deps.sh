@@ -16,7 +16,13 @@ definitions() {
   if [ "${CI:-}" = "true" ]; then echo "ensure-test-deps: could not extract the Kafka message definitions" >&2; exit 1; fi
   echo "ensure-test-deps: Kafka message definitions unavailable; the staleness test will be skipped" >&2
 }
-if [ ${#missing[@]} -eq 0 ]; then definitions; exit 0; fi
+# The interop suites' clients (Java, Python, Go; scripts/interop-setup.sh): built once, then reused.
+interop() {
+  bash "$(dirname "$0")/interop-setup.sh" && return 0
+  if [ "${CI:-}" = "true" ]; then echo "ensure-test-deps: the interop suites could not be built" >&2; exit 1; fi
+  echo "ensure-test-deps: some interop suites are not built; their tests will be skipped" >&2
+}
+if [ ${#missing[@]} -eq 0 ]; then definitions; interop; exit 0; fi
 
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "ensure-test-deps: installing ${missing[*]}"
@@ -37,4 +43,5 @@ if [ ${#still[@]} -gt 0 ]; then
   echo "ensure-test-deps: missing ${still[*]}; tests that need them will be skipped" >&2
 fi
 definitions
+interop
 exit 0

@@ -1,0 +1,40 @@
+package dev.brook.interop;
+
+import dev.brook.interop.scenarios.AdminScenarios;
+import dev.brook.interop.scenarios.ClassicGroupScenarios;
+import dev.brook.interop.scenarios.ProducerScenarios;
+import dev.brook.interop.scenarios.StreamsScenarios;
+import dev.brook.interop.scenarios.TransactionScenarios;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Every scenario by name, one class per area. To add an area: a class with a static register(Registry) that
+ * adds its scenarios under "<area>.<name>", one line below, and one test(...) per name in
+ * test/interop/java-clients.test.ts.
+ */
+public final class Scenarios {
+  private Scenarios() {}
+
+  /** Collects scenarios; a duplicate name is a programming error. */
+  public static final class Registry {
+    private final Map<String, Scenario> byName = new LinkedHashMap<>();
+
+    public void add(String name, Scenario scenario) {
+      if (byName.putIfAbsent(name, scenario) != null) throw new IllegalStateException("duplicate scenario " + name);
+    }
+  }
+
+  public static Map<String, Scenario> all() {
+    Registry r = new Registry();
+    ProducerScenarios.register(r);
+    ClassicGroupScenarios.register(r);
+    // Next-generation consumer groups (group.protocol=consumer, KIP-848) register here once Brook serves
+    // ConsumerGroupHeartbeat: ClassicGroupScenarios' member helper takes the protocol as extra consumer config.
+    AdminScenarios.register(r);
+    TransactionScenarios.register(r);
+    StreamsScenarios.register(r);
+    // Share groups (KafkaShareConsumer, KIP-932) register here once Brook serves ShareGroupHeartbeat/ShareFetch.
+    return r.byName;
+  }
+}

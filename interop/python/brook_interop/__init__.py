@@ -1,0 +1,1 @@
+"""Interop scenarios for Python Kafka clients (confluent-kafka, aiokafka) against Brook."""

@@ -1,0 +1,72 @@
+// Runs the interop suites' scenario programs (built once by scripts/interop-setup.sh) against a broker:
+// one child process per scenario, which prints "PASS <name>" and exits 0, or says what failed and exits 1.
+// A suite that is not built is skipped with a message, or fails the test under CI=true.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../helpers/paths.js';
+import { run, type RunResult } from '../helpers/processes.js';
+
+export type Suite = 'java' | 'python' | 'go';
+
+/** Broker settings for the suites: no initial rebalance delay and a low minimum session timeout, so group
+ *  scenarios do not wait on delays meant for production clusters. */
+export const INTEROP_BROKER_CONFIG: Record<string, string> = {
+  'group.initial.rebalance.delay.ms': '0',
+  'group.min.session.timeout.ms': '1000',
+};
+
+const READY_FILE: Record<Suite, string> = { java: 'java.classpath', python: 'python.path', go: 'go.path' };
+const readyDir = join(repoRoot, '.cache', 'interop');
+
+/** The scenario's own watchdog fires first (with a thread dump or trace); this limit only guards against a stuck JVM. */
+const SCENARIO_TIMEOUT_S = 150;
+const CHILD_LIMIT_MS = (SCENARIO_TIMEOUT_S + 30) * 1000;
+
+function ready(suite: Suite): string | null {
+  const file = join(readyDir, READY_FILE[suite]);
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : null;
+}
+
+/** node:test's skip option: false when the suite is built; under CI a missing build is an error, not a skip. */
+export function skipUnlessBuilt(suite: Suite): string | false {
+  if (ready(suite) !== null) return false;
+  const why = `the ${suite} interop suite is not built (scripts/interop-setup.sh ${suite})`;
+  if (process.env.CI === 'true') throw new Error(`${why}; under CI it must be`);
+  return why;
+}
+
+function command(suite: Suite, args: string[]): { cmd: string; args: string[] } {
+  const built = ready(suite);
+  if (built === null) throw new Error(`the ${suite} interop suite is not built`);
+  switch (suite) {
+    case 'java':
+      // Serial GC and C1 only: scenarios are short-lived and the machine has two cores shared with the broker.
+      return { cmd: 'java', args: ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-cp', built, 'dev.brook.interop.Main', ...args] };
+    case 'python':
+      return { cmd: built, args: [join(repoRoot, 'interop', 'python', 'run.py'), ...args] };
+    case 'go':
+      return { cmd: built, args };
+  }
+}
+
+/** The scenario names the suite's program knows (its `list` command). */
+export async function listScenarios(suite: Suite): Promise<string[]> {
+  const c = command(suite, ['list']);
+  const r = await run(c.cmd, c.args, { limitMs: 60_000 });
+  if (r.code !== 0) throw new Error(`${suite} list exited ${r.code ?? r.signal}: ${r.stderr}`);
+  return r.stdout.split('\n').map((l) => l.trim()).filter((l) => l.length > 0).sort();
+}
+
+export function runScenario(suite: Suite, scenario: string, bootstrap: string): Promise<RunResult> {
+  const c = command(suite, [scenario, bootstrap]);
+  return run(c.cmd, c.args, { limitMs: CHILD_LIMIT_MS, env: { BROOK_INTEROP_TIMEOUT_S: String(SCENARIO_TIMEOUT_S) } });
+}
+
+/** Fails with the scenario's own message (its FAIL line and the client's log) unless it passed. */
+export function expectPassed(r: RunResult, scenario: string): void {
+  if (r.code === 0 && r.stdout.includes(`PASS ${scenario}`)) return;
+  const failLine = r.stderr.split('\n').find((l) => l.startsWith(`FAIL ${scenario}`));
+  throw new Error(
+    `${failLine ?? `${scenario} exited ${r.code ?? r.signal}`}\n--- stderr (tail) ---\n${r.stderr.slice(-6000)}\n--- stdout (tail) ---\n${r.stdout.slice(-2000)}`,
+  );
+}
