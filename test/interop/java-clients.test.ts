@@ -9,6 +9,7 @@ import { INTEROP_BROKER_CONFIG, expectPassed, listScenarios, runScenario, skipUn
 const SCENARIOS = [
   'producer.idempotent-codecs',
   'producer.acks',
+  'producer.rejections',
   'groups.classic-eager-range',
   'groups.classic-eager-roundrobin',
   'groups.classic-cooperative-sticky',

@@ -19,7 +19,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Header;
 
 /** The producer: idempotence with every compression codec, and acks 0, 1 and all. */
@@ -32,6 +34,7 @@ public final class ProducerScenarios {
   public static void register(Registry r) {
     r.add("producer.idempotent-codecs", ProducerScenarios::idempotentCodecs);
     r.add("producer.acks", ProducerScenarios::acks);
+    r.add("producer.rejections", ProducerScenarios::rejections);
   }
 
   /**
@@ -93,6 +96,26 @@ public final class ProducerScenarios {
       sent.addAll(batch);
     }
     checkReadBack(ctx, topic, sent, false);
+  }
+
+  /**
+   * What the broker refuses reaches the application as Kafka's exceptions: a batch over the topic's
+   * max.message.bytes (MESSAGE_TOO_LARGE) and a record without a key on a compacted topic (INVALID_RECORD);
+   * the producer stays usable and the accepted records are there.
+   */
+  static void rejections(Context ctx) throws Exception {
+    String small = ctx.name("small");
+    String compacted = ctx.name("compacted");
+    ctx.createTopic(small, 1, Map.of("max.message.bytes", "10000"));
+    ctx.createTopic(compacted, 1, Map.of("cleanup.policy", "compact"));
+    try (KafkaProducer<String, String> producer = ctx.producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, 0))) {
+      Check.throwsA(RecordTooLargeException.class, () -> producer.send(new ProducerRecord<>(small, "k", "x".repeat(20_000))).get(),
+          "a record over the topic's max.message.bytes");
+      Check.throwsA(InvalidRecordException.class, () -> producer.send(new ProducerRecord<>(compacted, null, "no key")).get(),
+          "a record without a key on a compacted topic");
+      Check.equal(0L, producer.send(new ProducerRecord<>(small, "k", "fits")).get().offset(), "offset of the first accepted record");
+      Check.equal(0L, producer.send(new ProducerRecord<>(compacted, "k", "keyed")).get().offset(), "offset of a keyed record");
+    }
   }
 
   /** Keys cycle over 7 values per tag (one producer writes each key, so send order is key order); every 50th record carries a 256 KiB compressible value. */

@@ -30,14 +30,17 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
+import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.TimeWindows;
 
 /**
  * A Kafka Streams application on Brook with processing.guarantee=exactly_once_v2: a one-minute windowed count of
- * clicks per user and a stream-table join of clicks with the users' regions, checked for the exact output.
+ * clicks per user, a stream-table join of clicks with the users' regions, and a count per page (a re-keying
+ * groupBy, so through a repartition topic Streams creates, writes and purges), checked for the exact output.
  */
 public final class StreamsScenarios {
   private StreamsScenarios() {}
@@ -63,6 +66,10 @@ public final class StreamsScenarios {
       "u1@0", List.of("1", "2", "3"), "u2@0", List.of("1"), "u3@0", List.of("1"),
       "u1@60", List.of("1"), "u2@60", List.of("1"), "u4@60", List.of("1")));
 
+  /** Counts per page through the repartition topic: each page's updates rise by one whatever the input partition. */
+  static final Map<String, List<String>> EXPECTED_PAGES = new TreeMap<>(Map.of(
+      "home", List.of("1", "2", "3", "4", "5"), "cart", List.of("1", "2"), "pay", List.of("1")));
+
   static final Map<String, List<String>> EXPECTED_JOIN = new TreeMap<>(Map.of(
       "u1", List.of("eu/home", "eu/cart", "eu/pay", "na/home"), "u2", List.of("us/home", "us/cart"), "u3", List.of("apac/home")));
 
@@ -71,7 +78,8 @@ public final class StreamsScenarios {
     String users = ctx.name("users");
     String counts = ctx.name("counts");
     String joined = ctx.name("enriched");
-    for (String t : List.of(clicks, users, counts, joined)) ctx.createTopic(t, 2);
+    String pages = ctx.name("pages");
+    for (String t : List.of(clicks, users, counts, joined, pages)) ctx.createTopic(t, 2);
     // Timestamps from the start of a minute half an hour ago, so windows start at +0 s and +60 s.
     long base = (System.currentTimeMillis() - 1_800_000) / 60_000 * 60_000;
     try (KafkaProducer<String, String> p = ctx.producer(Map.of())) {
@@ -82,14 +90,19 @@ public final class StreamsScenarios {
 
     StreamsBuilder builder = new StreamsBuilder();
     KStream<String, String> clickStream = builder.stream(clicks, Consumed.with(Serdes.String(), Serdes.String()));
-    KTable<String, String> regions = builder.table(users, Consumed.with(Serdes.String(), Serdes.String()));
+    KTable<String, String> regions = builder.table(users, Consumed.with(Serdes.String(), Serdes.String()), Materialized.as("regions"));
     clickStream.groupByKey()
         .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMinutes(1), Duration.ofMinutes(10)))
-        .count()
+        .count(Materialized.as("clicks-per-minute"))
         .toStream()
         .map((windowed, n) -> KeyValue.pair(windowed.key() + "@" + (windowed.window().start() - base) / 1000, Long.toString(n)))
         .to(counts, Produced.with(Serdes.String(), Serdes.String()));
     clickStream.join(regions, (page, region) -> region + "/" + page).to(joined, Produced.with(Serdes.String(), Serdes.String()));
+    clickStream.groupBy((user, page) -> page, Grouped.as("by-page"))
+        .count(Materialized.as("page-counts"))
+        .toStream()
+        .mapValues(n -> Long.toString(n))
+        .to(pages, Produced.with(Serdes.String(), Serdes.String()));
 
     Path stateDir = Files.createTempDirectory("brook-interop-streams-");
     String appId = ctx.name("app");
@@ -102,6 +115,8 @@ public final class StreamsScenarios {
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
     props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
     props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
+    props.put(StreamsConfig.REPARTITION_PURGE_INTERVAL_MS_CONFIG, 100);
+    props.put("processing.exception.handler.global.enabled", true); // the Kafka 5.0 default; silences a warning
 
     AtomicReference<Throwable> crashed = new AtomicReference<>();
     KafkaStreams streams = new KafkaStreams(builder.build(), props);
@@ -109,19 +124,22 @@ public final class StreamsScenarios {
       crashed.set(e);
       return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
-    int expected = EXPECTED_COUNTS.values().stream().mapToInt(List::size).sum() + EXPECTED_JOIN.values().stream().mapToInt(List::size).sum();
+    int expected = 0;
+    for (Map<String, List<String>> m : List.of(EXPECTED_COUNTS, EXPECTED_JOIN, EXPECTED_PAGES)) expected += m.values().stream().mapToInt(List::size).sum();
+    final int expectedRecords = expected;
     try {
       streams.start();
       try (KafkaConsumer<String, String> rc = ctx.consumer(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
         List<TopicPartition> out = new ArrayList<>(Records.partitions(rc, counts));
         out.addAll(Records.partitions(rc, joined));
+        out.addAll(Records.partitions(rc, pages));
         rc.assign(out);
         rc.seekToBeginning(out);
         List<ConsumerRecord<String, String>> seen = new ArrayList<>();
-        Check.eventually(Duration.ofSeconds(90), expected + " committed output records", () -> {
+        Check.eventually(Duration.ofSeconds(90), expectedRecords + " committed output records", () -> {
           if (crashed.get() != null) throw new IllegalStateException("the Streams application failed: " + crashed.get(), crashed.get());
           rc.poll(Duration.ofMillis(100)).forEach(seen::add);
-          return seen.size() >= expected;
+          return seen.size() >= expectedRecords;
         }, () -> "state " + streams.state() + ", " + seen.size() + " records: " + seen.stream().map(r -> r.key() + "=" + r.value()).toList());
       }
     } finally {
@@ -138,6 +156,9 @@ public final class StreamsScenarios {
     try (KafkaConsumer<String, String> rc = ctx.consumer(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
       Check.equal(EXPECTED_JOIN, new TreeMap<>(Records.valuesByKey(Records.readToEnd(rc, List.of(joined)))), "stream-table join");
     }
+    try (KafkaConsumer<String, String> rc = ctx.consumer(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
+      Check.equal(EXPECTED_PAGES, new TreeMap<>(Records.valuesByKey(Records.readToEnd(rc, List.of(pages)))), "counts per page (repartitioned)");
+    }
     // The application's input offsets were committed inside its transactions, up to the end of each input.
     Map<TopicPartition, OffsetAndMetadata> committed = ctx.admin().listConsumerGroupOffsets(appId).partitionsToOffsetAndMetadata().get();
     try (KafkaConsumer<String, String> c = ctx.consumer(Map.of())) {
@@ -151,7 +172,7 @@ public final class StreamsScenarios {
         Check.equal(end.get(tp), o.offset(), "committed offset of input " + tp);
       }
     }
-    ctx.log("streams: %d windowed-count updates and %d joined records, exactly as expected", 8, 7);
+    ctx.log("streams: %d output records (windowed counts, join, repartitioned counts), exactly as expected", expectedRecords);
   }
 
   static void deleteTree(Path dir) throws IOException {
