@@ -63,7 +63,8 @@ def produce_consume(ctx: Context) -> None:
             check_offsets_rise(f"acks={acks}", reports)
         sent += reports
 
-    c = consumer(ctx)
+    # Fetch limits below the batch sizes: the broker must still return each partition's first batch whole (KIP-74).
+    c = consumer(ctx, **{"fetch.max.bytes": 4096, "message.max.bytes": 4096, "max.partition.fetch.bytes": 1024})
     try:
         # acks=0 has no acknowledgement: wait until the log ends account for every record.
         def total() -> int:

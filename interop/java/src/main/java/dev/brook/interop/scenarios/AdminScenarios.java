@@ -17,7 +17,9 @@ import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
+import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.ListTransactionsOptions;
@@ -40,6 +42,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicCollection;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
@@ -48,6 +51,7 @@ import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.common.errors.GroupSubscribedToTopicException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -92,6 +96,10 @@ public final class AdminScenarios {
     Check.equal(node.id(), d.partitions().get(0).leader().id(), "leader of partition 0");
     Check.that(!d.isInternal(), "a user topic is not internal");
 
+    // By topic id (Metadata v10+/DescribeTopicPartitions), as newer tools do.
+    TopicDescription byId = admin.describeTopics(TopicCollection.ofTopicIds(List.of(d.topicId()))).allTopicIds().get().get(d.topicId());
+    Check.equal(topic, byId.name(), "topic described by id");
+
     admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(5))).all().get();
     Check.equal(5, admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size(), "partitions after createPartitions");
     Check.failsWith(InvalidPartitionsException.class, admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(4))).all(), "shrinking a topic");
@@ -120,8 +128,14 @@ public final class AdminScenarios {
     Check.equal(ConfigEntry.ConfigSource.DEFAULT_CONFIG, config.get("retention.ms").source(), "retention.ms source after DELETE");
     Check.equal("604800000", config.get("retention.ms").value(), "retention.ms back to the default");
 
-    admin.deleteTopics(List.of(topic)).all().get();
-    Check.that(!admin.listTopics().names().get().contains(topic), "listTopics after deleteTopics");
+    // describeLogDirs: one directory holding every partition of the topic, with sizes.
+    Map<String, LogDirDescription> dirs = admin.describeLogDirs(List.of(node.id())).allDescriptions().get().get(node.id());
+    Check.that(dirs != null && !dirs.isEmpty(), "log dirs of the node: " + dirs);
+    long replicas = dirs.values().stream().flatMap(x -> x.replicaInfos().keySet().stream()).filter(tp -> tp.topic().equals(topic)).count();
+    Check.equal(5L, replicas, "replicas of the topic in the log dirs");
+
+    admin.deleteTopics(TopicCollection.ofTopicIds(List.of(d.topicId()))).all().get();
+    Check.that(!admin.listTopics().names().get().contains(topic), "listTopics after deleteTopics by id");
     Check.failsWith(UnknownTopicOrPartitionException.class, admin.describeTopics(List.of(topic)).allTopicNames(), "describing a deleted topic");
   }
 
@@ -172,7 +186,8 @@ public final class AdminScenarios {
     Check.equal(GroupState.EMPTY, empty.groupState(), "described state");
     Check.equal(0, empty.members().size(), "members after leaving");
 
-    Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+    Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group, new ListConsumerGroupOffsetsOptions().requireStable(true))
+        .partitionsToOffsetAndMetadata().get();
     Check.equal(10L, offsets.get(p0).offset(), "committed offset of p0");
     Check.equal(10L, offsets.get(p1).offset(), "committed offset of p1");
 
@@ -261,6 +276,29 @@ public final class AdminScenarios {
   }
 
   /**
+   * fenceProducers (KIP-618): the admin bumps a transactional id's epoch, so the producer holding it is fenced in
+   * the middle of a transaction, which the coordinator aborts.
+   */
+  static void checkFenceProducers(Context ctx, Admin admin, String topic) throws Exception {
+    String id = ctx.name("fenced");
+    try (KafkaProducer<String, String> p = ctx.producer(Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id))) {
+      p.initTransactions();
+      p.beginTransaction();
+      p.send(new ProducerRecord<>(topic, 0, "k", "fenced")).get();
+      int before = admin.describeTransactions(List.of(id)).description(id).get().producerEpoch();
+      var fenced = admin.fenceProducers(List.of(id));
+      fenced.all().get();
+      Check.that(fenced.epochId(id).get() > before, "fenceProducers bumps the epoch past " + before + ": " + fenced.epochId(id).get());
+      Check.throwsA(ProducerFencedException.class, p::commitTransaction, "commit after fenceProducers");
+    }
+    // The open transaction was aborted on the way (Kafka then bumps the epoch again and leaves the id Empty).
+    TransactionState state = admin.describeTransactions(List.of(id)).description(id).get().state();
+    Check.that(state == TransactionState.EMPTY || state == TransactionState.COMPLETE_ABORT, "state after fencing: " + state);
+    Check.equal(0L, offset(admin, new TopicPartition(topic, 0), OffsetSpec.latest()).offset()
+        - offset(admin, new TopicPartition(topic, 0), OffsetSpec.latest(), IsolationLevel.READ_COMMITTED).offset(), "no open transaction holds back the LSO");
+  }
+
+  /**
    * describeProducers (an idempotent producer and an open transaction on one partition), listTransactions with and
    * without a state filter, describeTransactions while open and after commit, and the last stable offset that
    * listOffsets(read_committed) reports on both sides of the commit.
@@ -315,5 +353,6 @@ public final class AdminScenarios {
       List<ProducerState> settled = admin.describeProducers(List.of(tp)).partitionResult(tp).get().activeProducers();
       Check.that(settled.stream().allMatch(s -> s.currentTransactionStartOffset().isEmpty()), "no open transaction after commit: " + settled);
     }
+    checkFenceProducers(ctx, admin, topic);
   }
 }

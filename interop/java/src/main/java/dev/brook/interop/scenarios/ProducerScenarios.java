@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -144,7 +145,10 @@ public final class ProducerScenarios {
 
   /** Every sent record read back exactly once, per key in send order, with its key, timestamp and headers. */
   static void checkReadBack(Context ctx, String topic, List<ProducerRecord<String, String>> sent, boolean acknowledged) {
-    try (KafkaConsumer<String, String> consumer = ctx.consumer(Map.of())) {
+    // Fetch limits far below the batch (and record) sizes: the broker must still return the first batch of a
+    // partition whole so the consumer makes progress (KIP-74).
+    Map<String, Object> small = Map.of(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 1024, ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 4096);
+    try (KafkaConsumer<String, String> consumer = ctx.consumer(small)) {
       if (!acknowledged) {
         // acks=0 has no acknowledgement: wait until the log end offsets account for every record sent.
         List<TopicPartition> tps = Records.partitions(consumer, topic);
