@@ -1,9 +1,6 @@
 // Interop with franz-go (kgo, kadm), built from the module under interop/go by scripts/interop-setup.sh into
 // one binary; each scenario is one run of it against one in-process Brook.
-import { test, before, after } from 'node:test';
-import assert from 'node:assert/strict';
-import { startTestBroker, type TestBroker } from '../helpers/broker.js';
-import { INTEROP_BROKER_CONFIG, expectPassed, listScenarios, runScenario, skipUnlessBuilt } from './interop-suite.js';
+import { interopTests } from './interop-suite.js';
 
 const SCENARIOS = [
   'franz.produce-consume',
@@ -17,21 +14,4 @@ const SCENARIOS = [
   'franz.admin-producers-transactions',
 ];
 
-const skip = skipUnlessBuilt('go');
-let b: TestBroker;
-before(async () => {
-  if (!skip) b = await startTestBroker({ config: INTEROP_BROKER_CONFIG });
-});
-after(async () => {
-  if (b) await b.close();
-});
-
-test('go: every scenario of interop/go has a test here', { skip }, async () => {
-  assert.deepEqual(await listScenarios('go'), [...SCENARIOS].sort());
-});
-
-for (const scenario of SCENARIOS) {
-  test(`go: ${scenario}`, { skip }, async () => {
-    expectPassed(await runScenario('go', scenario, b.bootstrap), scenario);
-  });
-}
+interopTests('go', SCENARIOS);

@@ -1,8 +1,11 @@
 // Runs the interop suites' scenario programs (built once by scripts/interop-setup.sh) against a broker:
 // one child process per scenario, which prints "PASS <name>" and exits 0, or says what failed and exits 1.
 // A suite that is not built is skipped with a message, or fails the test under CI=true.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { repoRoot } from '../helpers/paths.js';
 import { run, type RunResult } from '../helpers/processes.js';
 
@@ -10,7 +13,7 @@ export type Suite = 'java' | 'python' | 'go';
 
 /** Broker settings for the suites: no initial rebalance delay and a low minimum session timeout, so group
  *  scenarios do not wait on delays meant for production clusters. */
-export const INTEROP_BROKER_CONFIG: Record<string, string> = {
+const INTEROP_BROKER_CONFIG: Record<string, string> = {
   'group.initial.rebalance.delay.ms': '0',
   'group.min.session.timeout.ms': '1000',
 };
@@ -28,7 +31,7 @@ function ready(suite: Suite): string | null {
 }
 
 /** node:test's skip option: false when the suite is built; under CI a missing build is an error, not a skip. */
-export function skipUnlessBuilt(suite: Suite): string | false {
+function skipUnlessBuilt(suite: Suite): string | false {
   if (ready(suite) !== null) return false;
   const why = `the ${suite} interop suite is not built (scripts/interop-setup.sh ${suite})`;
   if (process.env.CI === 'true') throw new Error(`${why}; under CI it must be`);
@@ -50,23 +53,49 @@ function command(suite: Suite, args: string[]): { cmd: string; args: string[] } 
 }
 
 /** The scenario names the suite's program knows (its `list` command). */
-export async function listScenarios(suite: Suite): Promise<string[]> {
+async function listScenarios(suite: Suite): Promise<string[]> {
   const c = command(suite, ['list']);
   const r = await run(c.cmd, c.args, { limitMs: 60_000 });
   if (r.code !== 0) throw new Error(`${suite} list exited ${r.code ?? r.signal}: ${r.stderr}`);
   return r.stdout.split('\n').map((l) => l.trim()).filter((l) => l.length > 0).sort();
 }
 
-export function runScenario(suite: Suite, scenario: string, bootstrap: string): Promise<RunResult> {
+function runScenario(suite: Suite, scenario: string, bootstrap: string): Promise<RunResult> {
   const c = command(suite, [scenario, bootstrap]);
   return run(c.cmd, c.args, { limitMs: CHILD_LIMIT_MS, env: { BROOK_INTEROP_TIMEOUT_S: String(SCENARIO_TIMEOUT_S) } });
 }
 
 /** Fails with the scenario's own message (its FAIL line and the client's log) unless it passed. */
-export function expectPassed(r: RunResult, scenario: string): void {
+function expectPassed(r: RunResult, scenario: string): void {
   if (r.code === 0 && r.stdout.includes(`PASS ${scenario}`)) return;
   const failLine = r.stderr.split('\n').find((l) => l.startsWith(`FAIL ${scenario}`));
   throw new Error(
     `${failLine ?? `${scenario} exited ${r.code ?? r.signal}`}\n--- stderr (tail) ---\n${r.stderr.slice(-6000)}\n--- stdout (tail) ---\n${r.stdout.slice(-2000)}`,
   );
+}
+
+/**
+ * Registers a suite's tests in the calling test file: one Brook for the file, a check that the list matches the
+ * program's own (so a scenario added there is not silently left out here), and one test per scenario.
+ */
+export function interopTests(suite: Suite, scenarios: readonly string[]): void {
+  const skip = skipUnlessBuilt(suite);
+  let b: TestBroker | undefined;
+  before(async () => {
+    if (!skip) b = await startTestBroker({ config: INTEROP_BROKER_CONFIG });
+  });
+  after(async () => {
+    await b?.close();
+  });
+
+  test(`${suite}: every scenario of interop/${suite} has a test here`, { skip }, async () => {
+    assert.deepEqual(await listScenarios(suite), [...scenarios].sort());
+  });
+
+  for (const scenario of scenarios) {
+    test(`${suite}: ${scenario}`, { skip }, async () => {
+      if (!b) throw new Error('the broker did not start');
+      expectPassed(await runScenario(suite, scenario, b.bootstrap), scenario);
+    });
+  }
 }
