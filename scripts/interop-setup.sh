@@ -56,7 +56,7 @@ build_go() {
   if [ -f "$ready" ] && [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then return 0; fi
   rm -f "$ready"
   command -v go >/dev/null || { log "go: the go command is not installed"; return 1; }
-  (cd "$root/interop/go" && go build -o "$bin" .) >"$out/go-build.log" 2>&1 || { tail -40 "$out/go-build.log" >&2; log "go: build failed"; return 1; }
+  (cd "$root/interop/go" && go build -buildvcs=false -o "$bin" .) >"$out/go-build.log" 2>&1 || { tail -40 "$out/go-build.log" >&2; log "go: build failed"; return 1; }
   echo "$bin" > "$ready"
   echo "$want" > "$stamp"
 }
