@@ -4,8 +4,9 @@
 //	brook-interop <scenario> <bootstrap>   exit 0: passed, 1: failed, 2: usage
 //	brook-interop list                     prints the scenario names
 //
-// Scenarios live in one file per area (produce.go, groups.go, transactions.go, admin.go) and register themselves
-// in init(); each gets a context with the bootstrap address and names unique to the run.
+// Scenarios live in one file per area (produce.go, groups.go, transactions.go, admin.go; share groups, KIP-932,
+// get a file of their own once Brook serves them) and register themselves in init(); each gets a context with
+// the bootstrap address and names unique to the run.
 package main
 
 import (

@@ -92,7 +92,9 @@ func groupTransactSession(r *Run) {
 		}
 		ok(s.Begin(), "begin")
 		var records []*kgo.Record
-		fetches.EachRecord(func(rec *kgo.Record) { records = append(records, &kgo.Record{Value: []byte("V" + string(rec.Value[1:]))}) })
+		fetches.EachRecord(func(rec *kgo.Record) {
+			records = append(records, &kgo.Record{Value: []byte("V" + string(rec.Value[1:]))})
+		})
 		commit := kgo.TryCommit
 		if aborted == 0 {
 			commit = kgo.TryAbort

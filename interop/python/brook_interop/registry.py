@@ -6,8 +6,9 @@ from typing import Callable
 
 _SCENARIOS: dict[str, Callable[["Context"], None]] = {}
 
-# One module per client library and area. Add a module here and a test(...) per scenario in
-# test/interop/python-clients.test.ts.
+# One module per client library and area. Add a module here and its scenario names to
+# test/interop/python-clients.test.ts. Next-generation groups (group.protocol=consumer, KIP-848) and share
+# groups (confluent_kafka.ShareConsumer, KIP-932) get modules of their own once Brook serves them.
 MODULES = [
     "confluent_produce",
     "confluent_groups",
