@@ -4,8 +4,8 @@ import addPartitionsToTxn from './24-add-partitions-to-txn.js';
 import addOffsetsToTxn from './25-add-offsets-to-txn.js';
 import endTxn from './26-end-txn.js';
 import txnOffsetCommit from './28-txn-offset-commit.js';
-import describeTransactions from './61-describe-transactions.js';
-import describeProducers from './65-describe-producers.js';
+import describeProducers from './61-describe-producers.js';
+import describeTransactions from './65-describe-transactions.js';
 import listTransactions from './66-list-transactions.js';
 
 export const transactionHandlers: readonly AnyHandler[] = [

@@ -1,4 +1,4 @@
-// DescribeProducers (key 65), v0 (KIP-664): the producers with idempotence state on each partition,
+// DescribeProducers (key 61), v0 (KIP-664): the producers with idempotence state on each partition,
 // their last sequence and timestamp, and where their open transaction starts (-1 when none).
 import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';

@@ -1,4 +1,4 @@
-// DescribeTransactions (key 61), v0 (KIP-664): the coordinator's view of each transactional id.
+// DescribeTransactions (key 65), v0 (KIP-664): the coordinator's view of each transactional id.
 import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
 import { groupPartitions } from '../transactions/txn-state.js';
