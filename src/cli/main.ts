@@ -33,7 +33,19 @@ export async function buildProgram(argv: readonly string[]): Promise<Command> {
   const versionOnly = named === undefined && argv.some((a) => a === '-v' || a === '--version');
   const wanted = versionOnly ? [] : named !== undefined && named in COMMANDS ? [named] : Object.keys(COMMANDS);
   for (const register of await Promise.all(wanted.map((name) => COMMANDS[name]!()))) register(program);
+  prefixErrors(program, 'brook');
   return program;
+}
+
+/**
+ * Usage mistakes caught by the parser (unknown option or command, missing argument) are printed as every other
+ * error is: "brook <command>: <sentence>", instead of the parser's bare "error: ...".
+ */
+function prefixErrors(command: Command, path: string): void {
+  command.configureOutput({
+    outputError: (text, write) => write(`${path}: ${text.replace(/^error: /, '')}`),
+  });
+  for (const sub of command.commands) prefixErrors(sub, `${path} ${sub.name()}`);
 }
 
 await (await buildProgram(process.argv)).parseAsync(process.argv);

@@ -1,6 +1,6 @@
 // The client layer's public surface: everything above the wire (CLI, streams, gateway)
 // imports Kafka client functionality from here, never from the library directly.
-export { DEFAULT_BROKERS, parseBrokerList, resolveBrokers } from './options.js';
+export { BrokerListError, DEFAULT_BROKERS, parseBrokerList, resolveBrokers } from './options.js';
 export type { ClientOptions } from './options.js';
 export { createAdmin, createConsumer, createProducer } from './factories.js';
 export {
@@ -39,3 +39,6 @@ export type { BatchTransaction } from './batch-producer.js';
 // brook group describe: DescribeGroups with member metadata of any client decoded leniently.
 export { describeGroupLeniently, decodeAssignment, decodeSubscriptionTopics } from './group-members.js';
 export type { GroupInfo, GroupMemberInfo } from './group-members.js';
+// brook topic list: partition counts of internal topics too (the library's metadata leaves them out).
+export { topicLayouts } from './topic-layout.js';
+export type { TopicLayout } from './topic-layout.js';

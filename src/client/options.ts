@@ -14,15 +14,34 @@ export interface ClientOptions {
   retries?: number | false;
 }
 
-/** Splits "a:1, b:2" into ["a:1", "b:2"], adding :9092 where no port is given. */
+/** A broker list that cannot be used; the message is one sentence naming the bad entry. */
+export class BrokerListError extends Error {
+  override readonly name = 'BrokerListError';
+}
+
+/**
+ * Splits "a:1, b:2" into ["a:1", "b:2"], adding :9092 where no port is given. Throws a
+ * BrokerListError for an entry whose port is not a number from 1 to 65535, so a typo is named rather than
+ * surfacing later as a socket error.
+ */
 export function parseBrokerList(list: string): string[] {
   const brokers = list
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0)
-    .map((s) => (/:\d+$/.test(s) || s.startsWith('[') ? s : `${s}:9092`));
-  if (brokers.length === 0) throw new Error(`no brokers in "${list}"`);
+    .map(withPort);
+  if (brokers.length === 0) throw new BrokerListError(`"${list}" names no brokers; give host:port, e.g. localhost:9092.`);
   return brokers;
+}
+
+function withPort(entry: string): string {
+  const colon = entry.lastIndexOf(':');
+  if (colon < 0 || entry.endsWith(']')) return `${entry}:9092`;
+  const port = entry.slice(colon + 1);
+  const n = Number(port);
+  if (colon === 0) throw new BrokerListError(`"${entry}" has no host; give host:port, e.g. localhost:9092.`);
+  if (!/^\d+$/.test(port) || n < 1 || n > 65535) throw new BrokerListError(`"${entry}" is not host:port: the port must be a number from 1 to 65535.`);
+  return entry;
 }
 
 /** Resolves the broker list from an explicit value, the environment, or the default. */

@@ -23,9 +23,10 @@ const record: FetchedRecord = {
 };
 
 test('format strings expand kcat-style escapes', () => {
-  assert.equal(compileFormat('%t/%p@%o %k=%v [%h] %T\\n')(record), 'orders/2@41 alice=paid [source=web,n=] 1700000000000\n');
+  assert.equal(compileFormat('%t/%p@%o %k=%v [%h] %T\\n')(record), 'orders/2@41 alice=paid [source=web,n=null] 1700000000000\n');
   assert.equal(compileFormat('%K %S 100%%\\t|')(record), '5 4 100%\t|');
-  assert.equal(compileFormat('%k')({ ...record, key: null }), '');
+  assert.equal(compileFormat('%k|%v|%K|%S')({ ...record, key: null, value: null }), 'null|null|-1|-1');
+  assert.equal(compileFormat('%k=%v', '(null)')({ ...record, key: null, value: null }), '(null)=(null)');
   assert.throws(() => compileFormat('%x'), /unknown escape "%x"/);
 });
 
@@ -34,7 +35,7 @@ test('--json prints the shape produce --format json reads back', () => {
   assert.deepEqual(JSON.parse(line), { topic: 'orders', partition: 2, offset: 41, timestamp: 1700000000000, key: 'alice', value: 'paid', headers: { source: 'web', n: null } });
   const back = parseLine(line.trim(), 1, { format: 'json', headers: [] });
   assert.equal(back.key?.toString(), 'alice');
-  assert.equal(back.value.toString(), 'paid');
+  assert.equal(back.value?.toString(), 'paid');
   assert.equal(back.partition, 2);
 });
 
@@ -53,12 +54,26 @@ test('offset specs', () => {
 test('produce lines: key separator, constant headers, fixed partition, bad JSON', () => {
   const d = parseLine('k1:v:1', 1, { format: 'text', keySeparator: ':', headers: [['h', '1']], partition: 0 });
   assert.equal(d.key?.toString(), 'k1');
-  assert.equal(d.value.toString(), 'v:1');
+  assert.equal(d.value?.toString(), 'v:1');
   assert.equal(d.partition, 0);
-  assert.deepEqual([...d.headers].map(([k, v]) => [k.toString(), v.toString()]), [['h', '1']]);
+  assert.deepEqual([...d.headers].map(([k, v]) => [k.toString(), v?.toString()]), [['h', '1']]);
   assert.equal(parseLine('no separator', 1, { format: 'text', keySeparator: ':', headers: [] }).key, undefined);
   assert.throws(() => parseLine('{nope', 7, { format: 'json', headers: [] }), /Line 7 is not valid JSON/);
-  assert.equal(parseLine('{"value":{"a":1}}', 1, { format: 'json', headers: [] }).value.toString(), '{"a":1}');
+  assert.equal(parseLine('{"value":{"a":1}}', 1, { format: 'json', headers: [] }).value?.toString(), '{"a":1}');
+});
+
+test('tombstones: a JSON null value, and --null-literal in the text format', () => {
+  assert.equal(parseLine('{"key":"k","value":null}', 1, { format: 'json', headers: [] }).value, null);
+  assert.equal(parseLine('{"key":"k"}', 1, { format: 'json', headers: [] }).value, null);
+  assert.equal(parseLine('{"key":"k","value":""}', 1, { format: 'json', headers: [] }).value?.length, 0);
+  const h = parseLine('{"value":"v","headers":{"a":null}}', 1, { format: 'json', headers: [] });
+  assert.deepEqual([...h.headers.values()], [null]);
+  const tomb = parseLine('k:NULL', 1, { format: 'text', keySeparator: ':', nullLiteral: 'NULL', headers: [] });
+  assert.equal(tomb.key?.toString(), 'k');
+  assert.equal(tomb.value, null);
+  assert.equal(parseLine('NULL:v', 1, { format: 'text', keySeparator: ':', nullLiteral: 'NULL', headers: [] }).key, undefined);
+  assert.equal(parseLine('k:NULLish', 1, { format: 'text', keySeparator: ':', nullLiteral: 'NULL', headers: [] }).value?.toString(), 'NULLish');
+  assert.equal(parseLine('k:NULL', 1, { format: 'text', keySeparator: ':', headers: [] }).value?.toString(), 'NULL');
 });
 
 test('tables align columns and stay plain without a terminal', () => {

@@ -39,7 +39,7 @@ test('keys, headers, partitions and the format escapes', async () => {
   expectSuccess(produced, 'produce');
   const r = await brook(tb.bootstrap, ['consume', 'keyed', '--exit', '--format', '%t|%p|%o|%k|%v|%h|%K|%S\\n']);
   expectSuccess(r, 'consume');
-  assert.equal(r.stdout, ['keyed|2|0|alice|signed up|source=cli,v=1|5|9', 'keyed|2|1|bob|paid=twice|source=cli,v=1|3|10', 'keyed|2|2||no key here|source=cli,v=1|-1|11', ''].join('\n'));
+  assert.equal(r.stdout, ['keyed|2|0|alice|signed up|source=cli,v=1|5|9', 'keyed|2|1|bob|paid=twice|source=cli,v=1|3|10', 'keyed|2|2|null|no key here|source=cli,v=1|-1|11', ''].join('\n'));
   const ts = await brook(tb.bootstrap, ['consume', 'keyed', '--exit', '-n', '1', '-f', '%T']);
   const ms = Number(ts.stdout);
   assert.ok(Math.abs(ms - Date.now()) < 10 * 60_000, `timestamp ${ts.stdout}`);

@@ -2,7 +2,7 @@
 // then localhost:9092), a quick reachability check, and turning any failure into one sentence
 // on stderr with a non-zero exit status (1 for failures, 2 for usage mistakes).
 import type { Command } from 'commander';
-import { checkBrokersReachable, createAdmin, explainClientError, resolveBrokers, type Admin, type ClientOptions } from '../../client/index.js';
+import { BrokerListError, checkBrokersReachable, createAdmin, explainClientError, resolveBrokers, type Admin, type ClientOptions } from '../../client/index.js';
 import { styleFor, type Style } from '../format/style.js';
 import { UsageError } from './start-options.js';
 
@@ -33,7 +33,7 @@ export async function runClientCommand(name: string, flags: BrokersFlag, body: (
   let brokers: string[] = [];
   let status: number;
   try {
-    brokers = resolveBrokers(flags.brokers, process.env);
+    brokers = brokersFrom(flags);
     const client: ClientOptions = { brokers, clientId: `brook-cli-${name.replace(/\s+/g, '-')}`, timeoutMs: 10_000 };
     await checkBrokersReachable(client);
     const result = await body({
@@ -49,6 +49,17 @@ export async function runClientCommand(name: string, flags: BrokersFlag, body: (
     fail(name, e instanceof UsageError ? e.message : explainClientError(e, brokers));
   }
   return exitAfterFlush(status);
+}
+
+/** The broker list from --brokers, then BROOK_BROKERS, then the default; a malformed list is a usage mistake. */
+function brokersFrom(flags: BrokersFlag): string[] {
+  try {
+    return resolveBrokers(flags.brokers, process.env);
+  } catch (e) {
+    if (!(e instanceof BrokerListError)) throw e;
+    const source = flags.brokers !== undefined ? '--brokers' : 'BROOK_BROKERS';
+    throw new UsageError(`${source}: ${e.message}`);
+  }
 }
 
 /** Prints "brook <command>: <sentence>" on stderr (red on a terminal). */

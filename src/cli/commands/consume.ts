@@ -4,6 +4,7 @@
 // offsets and commits exactly what it printed, so `brook group describe` shows true lag.
 import type { Command } from 'commander';
 import { createAdmin, createConsumer, kafkaErrorName, LogReader, type Admin, type Consumer } from '../../client/index.js';
+import { plural } from '../format/table.js';
 import { compileFormat, DEFAULT_FORMAT, jsonFormatter, type RecordFormatter } from '../format/record-format.js';
 import { UsageError } from './start-options.js';
 import { addBrokersOption, collect, parseWhole, runClientCommand, type BrokersFlag, type CommandContext } from './client-command.js';
@@ -18,6 +19,7 @@ interface ConsumeFlags extends BrokersFlag {
   partition?: string[];
   format?: string;
   json?: boolean;
+  nullLiteral?: string;
   follow?: boolean;
   exit?: boolean;
 }
@@ -34,6 +36,7 @@ export function registerConsume(program: Command): void {
       .option('-p, --partition <n>', 'read only this partition, repeatable (not with --group)', collect)
       .option('-f, --format <format>', 'output per record: %t %p %o %k %v %h %T %K %S %%, \\n \\t (default: "%v\\n")')
       .option('-j, --json', 'print one JSON object per record (topic, partition, offset, timestamp, key, value, headers)')
+      .option('--null-literal <text>', 'how a null key or value (a keyless record, a tombstone) prints with --format', 'null')
       .option('--follow', 'keep waiting for new records until Ctrl-C (the default)')
       .option('-e, --exit', 'stop at the end of the log')
       .addHelpText(
@@ -59,7 +62,7 @@ async function consume(ctx: CommandContext, topics: string[], flags: ConsumeFlag
   if (flags.follow === true && flags.exit === true) throw new UsageError('--follow and --exit contradict each other; give one.');
   if (flags.group !== undefined && flags.partition !== undefined) throw new UsageError('--partition cannot be used with --group (the group assigns partitions).');
   if (flags.json === true && flags.format !== undefined) throw new UsageError('--json and --format contradict each other; give one.');
-  const formatter: RecordFormatter = flags.json === true ? jsonFormatter : compileFormat(flags.format ?? DEFAULT_FORMAT);
+  const formatter: RecordFormatter = flags.json === true ? jsonFormatter : compileFormat(flags.format ?? DEFAULT_FORMAT, flags.nullLiteral);
   const partitionFilter = (flags.partition ?? []).map((p) => parseWhole('--partition', p));
   const exitAtEnd = flags.exit === true;
 
@@ -89,7 +92,7 @@ function fixedPartitions(topics: string[], counts: Map<string, number>, only: nu
   const out: { topic: string; partition: number }[] = [];
   for (const topic of topics) {
     const count = counts.get(topic) ?? 0;
-    for (const p of only) if (p >= count) throw new UsageError(`Topic "${topic}" has ${count} partitions (0-${count - 1}); there is no partition ${p}.`);
+    for (const p of only) if (p >= count) throw new UsageError(`Topic "${topic}" has ${plural(count, 'partition')} (0-${count - 1}); there is no partition ${p}.`);
     for (let p = 0; p < count; p++) if (only.length === 0 || only.includes(p)) out.push({ topic, partition: p });
   }
   return out;

@@ -4,7 +4,7 @@
 import type { Admin } from '../../client/index.js';
 import { ClientFacingError, committedOffsets, partitionKey } from '../../client/index.js';
 import type { Style } from '../format/style.js';
-import { renderTable } from '../format/table.js';
+import { plural, renderTable } from '../format/table.js';
 import { loadGroup } from './group-describe.js';
 import { parseOffsetSpec, resolveOffsets, type OffsetSpec } from './offset-spec.js';
 import { requireTopics } from './topic-lookup.js';
@@ -28,7 +28,7 @@ export async function seekGroup(admin: Admin, request: SeekRequest, style: Style
   const group = await loadGroupOrEmpty(admin, request.groupId);
   if (group.members > 0) {
     throw new ClientFacingError(
-      `Group "${request.groupId}" has ${group.members} active member${group.members === 1 ? '' : 's'} (state ${group.state}); stop them before seeking, offsets can only be reset for an empty group.`,
+      `Group "${request.groupId}" has ${plural(group.members, 'active member')} (state ${group.state}); stop them before seeking, offsets can only be reset for an empty group.`,
     );
   }
   const committed = await committedOffsets(admin, request.groupId);
@@ -56,7 +56,7 @@ export async function seekGroup(admin: Admin, request: SeekRequest, style: Style
     byTopic.set(topic, [...(byTopic.get(topic) ?? []), { partition, offset: target.get(partitionKey(topic, partition)) ?? 0n }]);
   }
   await admin.alterConsumerGroupOffsets({ groupId: request.groupId, topics: [...byTopic].map(([name, partitionOffsets]) => ({ name, partitionOffsets })) });
-  out += `\nReset the offsets of group "${request.groupId}" on ${partitions.length} partition${partitions.length === 1 ? '' : 's'}.\n`;
+  out += `\nReset the offsets of group "${request.groupId}" on ${plural(partitions.length, 'partition')}.\n`;
   return out;
 }
 

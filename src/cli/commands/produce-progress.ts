@@ -1,6 +1,6 @@
 // Counting what `brook produce` sent: a live line on a terminal (redrawn in place) and a
 // one-line summary at the end with records, bytes and rate.
-import { formatBytes } from '../format/table.js';
+import { formatBytes, plural } from '../format/table.js';
 
 export class ProduceProgress {
   records = 0;
@@ -29,11 +29,11 @@ export class ProduceProgress {
 
   line(): string {
     const s = this.seconds();
-    return `${this.records.toLocaleString('en-US')} records, ${formatBytes(this.bytes)}, ${Math.round(this.records / s).toLocaleString('en-US')} records/s`;
+    return `${plural(this.records, 'record')}, ${formatBytes(this.bytes)}, ${Math.round(this.records / s).toLocaleString('en-US')} records/s`;
   }
 
   summary(topic: string): string {
     const s = this.seconds();
-    return `Produced ${this.records.toLocaleString('en-US')} records (${formatBytes(this.bytes)}) to ${topic} in ${s.toFixed(2)} s: ${Math.round(this.records / s).toLocaleString('en-US')} records/s, ${formatBytes(Math.round(this.bytes / s))}/s.\n`;
+    return `Produced ${plural(this.records, 'record')} (${formatBytes(this.bytes)}) to ${topic} in ${s.toFixed(2)} s: ${Math.round(this.records / s).toLocaleString('en-US')} records/s, ${formatBytes(Math.round(this.bytes / s))}/s.\n`;
   }
 }

@@ -24,6 +24,23 @@ export function registerStart(program: Command): void {
     .option('--config <file>', 'Kafka server.properties-style file [env BROOK_CONFIG]')
     .option('--seed-topic <name:partitions>', 'create this topic at start unless it exists, repeatable (e.g. orders:3)', collect)
     .option('--log-level <level>', `debug, info, warn or error [env BROOK_LOG_LEVEL] (default: "${DEFAULTS.logLevel}")`)
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  brook start                                          # localhost:9092, data in ./brook-data',
+        '  brook start --port 19092 --data-dir /var/lib/brook   # another port and data dir',
+        '  brook start --seed-topic orders:3 --seed-topic audit # topics ready when the banner prints',
+        '  brook start --set num.partitions=3 --set auto.create.topics.enable=false',
+        '  brook start --config server.properties               # Kafka broker configs from a file',
+        '  brook start --host 0.0.0.0 --advertised-host broker.example.com   # accept other machines',
+        '  BROOK_PORT=0 brook start                             # any free port; the banner names it',
+        '',
+        'Ctrl+C (SIGINT) or SIGTERM stops the broker cleanly.',
+        '',
+      ].join('\n'),
+    )
     .action(async (flags: StartFlags) => {
       // Exit explicitly: a stray timer or handle must not keep a stopped broker's process alive.
       process.exit(await start(flags));

@@ -1,7 +1,8 @@
 // `brook topic create|list|describe|alter-config|add-partitions|delete`, over the Kafka admin
 // APIs so it works the same against Brook, Apache Kafka or Redpanda.
 import type { Command } from 'commander';
-import { renderTable } from '../format/table.js';
+import { topicLayouts } from '../../client/index.js';
+import { plural, renderTable } from '../format/table.js';
 import { UsageError } from './start-options.js';
 import { addBrokersOption, collect, parseKeyValues, parseWhole, runClientCommand, withAdmin, type BrokersFlag } from './client-command.js';
 import { describeTopic } from './topic-describe.js';
@@ -61,10 +62,10 @@ export function registerTopic(program: Command): void {
     runClientCommand('topic list', flags, (ctx) =>
       withAdmin(ctx, async (admin) => {
         const names = (await admin.listTopics({ includeInternals: flags.internal === true })).sort();
-        const metadata = names.length > 0 ? await admin.metadata({ topics: names }) : undefined;
+        const layouts = await topicLayouts(admin, names);
         const rows = names.map((n) => {
-          const t = metadata?.topics.get(n);
-          return [n, t?.partitionsCount, t?.partitions[0]?.replicas.length];
+          const t = layouts.get(n);
+          return [n, t?.partitions, t?.replicas];
         });
         ctx.write(renderTable(['NAME', 'PARTITIONS', 'REPLICAS'], rows, ctx.style));
       }),
@@ -125,7 +126,7 @@ export function registerTopic(program: Command): void {
         if ((flags.num === undefined) === (flags.total === undefined)) throw new UsageError('Give exactly one of --num (partitions to add) or --total (final count).');
         const current = (await requireTopics(admin, [name])).get(name) ?? 0;
         const total = flags.total !== undefined ? parseWhole('--total', flags.total, 1) : current + parseWhole('--num', flags.num!, 1);
-        if (total <= current) throw new UsageError(`Topic "${name}" already has ${current} partitions; --total must be more than that, not ${total}.`);
+        if (total <= current) throw new UsageError(`Topic "${name}" already has ${plural(current, 'partition')}; --total must be more than that, not ${total}.`);
         await admin.createPartitions({ topics: [{ name, count: total, assignments: [] }] });
         ctx.write(renderTable(['TOPIC', 'PARTITIONS', 'STATUS'], [[name, total, `added ${total - current}`]], ctx.style));
       }),

@@ -37,3 +37,9 @@ export function formatBytes(n: number | bigint): string {
   }
   return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
 }
+
+/** "1 record", "2 records", "1,000 records": a count with its noun, singular only for exactly one. */
+export function plural(n: number | bigint, noun: string, pluralNoun = `${noun}s`): string {
+  const count = typeof n === 'bigint' ? n.toLocaleString('en-US') : n.toLocaleString('en-US');
+  return `${count} ${n === 1 || n === 1n ? noun : pluralNoun}`;
+}
