@@ -223,7 +223,8 @@ async function platformaticConsume(bootstrap: string, topic: string, parts: numb
     }
     return { secs: (performance.now() - start) / 1000, bytes };
   } finally {
-    await c.close(true);
+    // close(true) returns a promise at run time but is typed void (the callback overload): wait through the callback.
+    await new Promise<void>((resolve, reject) => c.close(true, (e) => (e ? reject(e) : resolve())));
   }
 }
 

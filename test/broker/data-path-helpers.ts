@@ -6,6 +6,7 @@ import { decodeResponseHeader, encodeRequestFrame } from '../../src/protocol/hea
 import { responseHeaderVersion } from '../../src/protocol/messages/index.js';
 import type { ApiDefinition, MessageInput } from '../../src/protocol/primitives/codec.js';
 import { decodeMessage } from '../../src/protocol/primitives/codec.js';
+import { closeConsumer } from '../helpers/close-consumer.js';
 
 export interface ConsumedRecord {
   partition: number;
@@ -65,7 +66,7 @@ export async function readAllPlatformatic(bootstrap: string, topic: string, part
     }
     return out;
   } finally {
-    await consumer.close(true);
+    await closeConsumer(consumer);
   }
 }
 

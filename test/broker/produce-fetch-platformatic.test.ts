@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { Admin, Consumer, Producer, stringSerializers, type MessageToProduce } from '@platformatic/kafka';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { readAllPlatformatic } from './data-path-helpers.js';
+import { closeConsumer } from '../helpers/close-consumer.js';
 
 let b: TestBroker;
 before(async () => {
@@ -95,7 +96,7 @@ test('idempotent producer: ids from InitProducerId, records exactly once, offset
     const none = await consumer.listOffsets({ topics: [topic], timestamp: 5_000n });
     assert.deepEqual(none.get(topic), [-1n]);
   } finally {
-    await consumer.close(true);
+    await closeConsumer(consumer);
   }
 });
 
@@ -124,6 +125,6 @@ test('a long-poll fetch is woken by an append, and returns the new record', asyn
     assert.equal(p.highWatermark, 1n);
   } finally {
     await producer.close();
-    await consumer.close(true);
+    await closeConsumer(consumer);
   }
 });

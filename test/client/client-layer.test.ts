@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createAdmin, createConsumer, createProducer, parseBrokerList, resolveBrokers, stringDeserializers, stringSerializers } from '../../src/client/index.js';
 import { startTestBroker } from '../helpers/broker.js';
+import { closeConsumer } from '../helpers/close-consumer.js';
 
 test('broker lists: ports default to 9092, BROOK_BROKERS applies when no flag is given', () => {
   assert.deepEqual(parseBrokerList('a, b:1234 ,'), ['a:9092', 'b:1234']);
@@ -29,7 +30,7 @@ test('the client layer produces and consumes through a real broker', async () =>
     await stream.close();
     assert.deepEqual(seen, ['k1=v1', 'k2=v2']);
   } finally {
-    await consumer.close(true);
+    await closeConsumer(consumer);
     await producer.close();
     await admin.close();
     await b.close();
