@@ -1,4 +1,4 @@
-// Import boundaries between the layers of ARCHITECTURE.md: imports only point down.
+// Import boundaries between the layers of docs/ARCHITECTURE.md: imports only point down.
 //   cli, gateway, streams  ->  client  ->  (Kafka protocol over TCP)  ->  broker -> storage -> protocol -> util
 // `cli` may also import `broker` (for `brook start`), the one composition root allowed to.
 const layer = (name) => `^src/${name}/`;
@@ -25,7 +25,7 @@ for (const [from, targets] of Object.entries(above)) {
 }
 rules.push({
   name: 'kafka-client-only-in-client-layer',
-  comment: 'Everything above the wire reaches Kafka through src/client (ARCHITECTURE.md).',
+  comment: 'Everything above the wire reaches Kafka through src/client (docs/ARCHITECTURE.md).',
   severity: 'error',
   from: { path: '^src/', pathNot: '^src/client/' },
   to: { path: 'node_modules/(@platformatic/kafka|kafkajs)/' },

@@ -1,5 +1,5 @@
 // Broker throughput and latency through real clients, beside the machine's limits measured in the same
-// run (ARCHITECTURE.md principle 5: ratios within one run, never numbers across runs):
+// run (docs/ARCHITECTURE.md, principle 5: ratios within one run, never numbers across runs):
 //  - produce (messages/s, MB/s) with librdkafka (python3-confluent-kafka Producer in a tight loop) and
 //    @platformatic/kafka, 100 B and 1 KiB values, 1 and 8 partitions, acks=1 and acks=all;
 //  - acks=all with 8 concurrent librdkafka producer processes;

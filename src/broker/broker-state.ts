@@ -7,6 +7,7 @@ import type { DynamicBrokerConfig } from './config/dynamic-broker-config.js';
 import type { FetchWaiters } from './fetch/fetch-waiters.js';
 import type { GroupCoordinator } from './groups/group-coordinator.js';
 import type { ProducerStateManager } from './producers/producer-state-manager.js';
+import type { Authorizer } from './topics/authorized-operations.js';
 import type { TopicService } from './topics/topic-service.js';
 import type { TransactionCoordinator } from './transactions/transaction-coordinator.js';
 
@@ -37,6 +38,8 @@ export interface BrokerState {
   readonly fetchWaiters: FetchWaiters;
   readonly groups: GroupCoordinator;
   readonly transactions: TransactionCoordinator;
+  /** Decides what each principal may do; the source of every KIP-430 authorized-operations field. */
+  readonly authorizer: Authorizer;
   /** The APIs and versions served, for ApiVersions. */
   supportedApis(): ApiVersionRange[];
 }

@@ -18,6 +18,7 @@ import { GroupCoordinator } from './groups/group-coordinator.js';
 import { ProducerStateManager } from './producers/producer-state-manager.js';
 import { TransactionCoordinator } from './transactions/transaction-coordinator.js';
 import type { BrokerService, ServiceDeps } from './service.js';
+import { ALLOW_EVERYTHING, type Authorizer } from './topics/authorized-operations.js';
 
 export interface BrokerOptions {
   dataDir: string;
@@ -31,6 +32,8 @@ export interface BrokerOptions {
   config?: Record<string, string>;
   logger?: Logger;
   fs?: FileSystem;
+  /** What each principal may do (default: everything, as Brook has no ACLs yet). */
+  authorizer?: Authorizer;
 }
 
 export class Broker {
@@ -90,6 +93,7 @@ export class Broker {
       fetchWaiters: new FetchWaiters(deps('fetch')),
       groups,
       transactions: new TransactionCoordinator(deps('transactions'), producers, groups),
+      authorizer: options.authorizer ?? ALLOW_EVERYTHING,
       supportedApis: () => table.versions.map((v) => ({ ...v })),
     };
     // Started in this order, closed in reverse, all before storage closes.

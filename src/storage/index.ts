@@ -2,6 +2,7 @@
 export { LogManager, CLEAN_SHUTDOWN_FILE, isValidTopicName } from './log-manager.js';
 export type { LogManagerOptions, TopicInfo } from './log-manager.js';
 export { PartitionLog } from './partition-log.js';
+export { scanPartition } from './partition-scan.js';
 export type {
   AppendOptions,
   AppendResult,

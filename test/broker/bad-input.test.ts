@@ -1,4 +1,4 @@
-// Malformed input on raw sockets (ARCHITECTURE.md principle 3): each case gets a closed
+// Malformed input on raw sockets (docs/ARCHITECTURE.md, principle 3): each case gets a closed
 // connection and one log line (or, for ApiVersions, KIP-511's v0 UNSUPPORTED_VERSION answer),
 // never a crash, hang or large allocation; and the broker keeps serving other clients.
 import { test, before, after } from 'node:test';

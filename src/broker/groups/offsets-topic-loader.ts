@@ -6,10 +6,10 @@
 // Transactional batches (TxnOffsetCommit) count only once their producer's COMMIT marker follows in
 // the same partition; an ABORT drops them. Those with no marker yet are returned as `pendingTxn`, to be
 // decided by the transaction coordinator's recovery (txn-offsets.ts).
-import { CONTROL_FLAG_MASK, batchAttributes, batchIsTransactional, batchProducerId, forEachBatch } from '../../protocol/records/batch-header.js';
+import { CONTROL_FLAG_MASK, batchAttributes, batchIsTransactional, batchProducerId } from '../../protocol/records/batch-header.js';
 import { ControlRecordType, parseEndTransactionMarker } from '../../protocol/records/control-batch.js';
 import { forEachRecord } from '../../protocol/records/record-reader.js';
-import type { PartitionLog } from '../../storage/index.js';
+import { scanPartition, type PartitionLog } from '../../storage/index.js';
 import type { Logger } from '../../util/logger.js';
 import { decodeGroupValue, decodeKey, decodeOffsetValue, type GroupValue, type OffsetValue } from './offsets-record-codec.js';
 
@@ -23,8 +23,6 @@ export interface LoadedState {
   pendingTxn: Map<number, { key: Buffer; value: Buffer | null }[]>;
 }
 
-const READ_CHUNK_BYTES = 1 << 20;
-
 export async function loadOffsetsTopic(partitions: readonly PartitionLog[], logger: Logger): Promise<LoadedState> {
   const state: LoadedState = { groups: new Map(), offsets: new Map(), records: 0, pendingTxn: new Map() };
   const applySafely = (key: Buffer, value: Buffer | null, offset: number): void => {
@@ -37,44 +35,35 @@ export async function loadOffsetsTopic(partitions: readonly PartitionLog[], logg
   for (const log of partitions) {
     // Per partition: a producer's transactional records wait for its marker in this partition.
     const open = new Map<number, { key: Buffer; value: Buffer | null }[]>();
-    let offset = log.logStartOffset;
-    const end = log.logEndOffset;
-    while (offset < end) {
-      const r = await log.read(offset, READ_CHUNK_BYTES, { upTo: 'log-end' });
-      if (r.kind !== 'records' || r.nextOffset <= offset) break;
-      const from = offset;
-      for (const chunk of r.chunks) {
-        forEachBatch(chunk, 0, chunk.length, (pos) => {
-          const transactional = batchIsTransactional(chunk, pos);
-          const pid = transactional ? batchProducerId(chunk, pos) : -1;
-          if ((batchAttributes(chunk, pos) & CONTROL_FLAG_MASK) !== 0) {
-            if (!transactional) return;
-            const held = open.get(pid);
-            open.delete(pid);
-            let commit = false;
-            try {
-              commit = parseEndTransactionMarker(chunk, pos).type === ControlRecordType.Commit;
-            } catch {
-              return;
-            }
-            if (commit && held) for (const r of held) applySafely(r.key, r.value, -1);
-            return;
-          }
-          forEachRecord(chunk, pos, (rec) => {
-            if (rec.offset < from || rec.key === null) return;
-            state.records++;
-            if (transactional) {
-              let held = open.get(pid);
-              if (!held) open.set(pid, (held = []));
-              held.push({ key: rec.key, value: rec.value });
-              return;
-            }
-            applySafely(rec.key, rec.value, rec.offset);
-          });
-        });
+    const from = log.logStartOffset;
+    await scanPartition(log, (chunk, pos) => {
+      const transactional = batchIsTransactional(chunk, pos);
+      const pid = transactional ? batchProducerId(chunk, pos) : -1;
+      if ((batchAttributes(chunk, pos) & CONTROL_FLAG_MASK) !== 0) {
+        if (!transactional) return;
+        const held = open.get(pid);
+        open.delete(pid);
+        let commit = false;
+        try {
+          commit = parseEndTransactionMarker(chunk, pos).type === ControlRecordType.Commit;
+        } catch {
+          return;
+        }
+        if (commit && held) for (const r of held) applySafely(r.key, r.value, -1);
+        return;
       }
-      offset = r.nextOffset;
-    }
+      forEachRecord(chunk, pos, (rec) => {
+        if (rec.offset < from || rec.key === null) return;
+        state.records++;
+        if (transactional) {
+          let held = open.get(pid);
+          if (!held) open.set(pid, (held = []));
+          held.push({ key: rec.key, value: rec.value });
+          return;
+        }
+        applySafely(rec.key, rec.value, rec.offset);
+      });
+    });
     for (const [pid, held] of open) {
       let all = state.pendingTxn.get(pid);
       if (!all) state.pendingTxn.set(pid, (all = []));

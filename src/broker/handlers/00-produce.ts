@@ -8,7 +8,7 @@
 // producer's sequence window (producers/), everything else is appended as is. Only batch headers are
 // read: a non-transactional batch pays one attribute-bit test for transactions.
 //
-//   acks  when the response is sent                         (ARCHITECTURE.md, Durability)
+//   acks  when the response is sent                         (docs/ARCHITECTURE.md, Durability)
 //   ----  -----------------------------------------------------------------------------
 //    0    never (NO_RESPONSE; the append still completes before the next slot is released); if any
 //         partition failed, the connection is closed instead, as Kafka does (KafkaApis.handleProduceRequest:

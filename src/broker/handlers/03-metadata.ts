@@ -8,12 +8,13 @@ import type { MessageInput } from '../../protocol/primitives/codec.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { TopicInfo } from '../../storage/index.js';
 import type { BrokerState } from '../broker-state.js';
-import { CLUSTER_OPERATIONS, NOT_REQUESTED, TOPIC_OPERATIONS } from '../topics/authorized-operations.js';
+import { ANONYMOUS, CLUSTER_RESOURCE_NAME, requestedOperations } from '../topics/authorized-operations.js';
 import { isInternalTopic } from '../topics/internal-topics.js';
 import { ZERO_UUID, isZeroTopicId, topicIdToWire } from '../topics/topic-ids.js';
 import { defineHandler } from './handler.js';
 
 type TopicOut = MessageInput<MetadataResponseTopic>;
+type TopicOps = (topic: string) => number;
 
 export default defineHandler({
   api: apis.Metadata,
@@ -22,7 +23,8 @@ export default defineHandler({
   async handle(request, ctx) {
     const { broker, header } = ctx;
     const v = header.apiVersion;
-    const topicOps = request.includeTopicAuthorizedOperations ? TOPIC_OPERATIONS : NOT_REQUESTED;
+    // KIP-430: what the authorizer allows this connection on each topic (everything, until ACLs exist).
+    const topicOps: TopicOps = (name) => requestedOperations(request.includeTopicAuthorizedOperations, broker.authorizer, ANONYMOUS, 'topic', name);
     const allTopics = request.topics === null || (v === 0 && request.topics.length === 0);
     let topics: TopicOut[];
     if (allTopics) {
@@ -33,7 +35,7 @@ export default defineHandler({
           if (wanted.name === null || wanted.name === '') {
             const name = isZeroTopicId(wanted.topicId) ? undefined : broker.topics.nameForId(wanted.topicId);
             const t = name === undefined ? undefined : broker.topics.get(name);
-            if (!t) return { errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name: null, topicId: wanted.topicId, partitions: [], topicAuthorizedOperations: topicOps };
+            if (!t) return { errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name: null, topicId: wanted.topicId, partitions: [], topicAuthorizedOperations: topicOps('') };
             return describeTopic(broker, t, topicOps);
           }
           const existing = broker.topics.get(wanted.name);
@@ -51,12 +53,12 @@ export default defineHandler({
       clusterId: broker.clusterId,
       controllerId: broker.nodeId,
       topics,
-      clusterAuthorizedOperations: request.includeClusterAuthorizedOperations ? CLUSTER_OPERATIONS : NOT_REQUESTED,
+      clusterAuthorizedOperations: requestedOperations(request.includeClusterAuthorizedOperations, broker.authorizer, ANONYMOUS, 'cluster', CLUSTER_RESOURCE_NAME),
     };
   },
 });
 
-function describeTopic(broker: BrokerState, t: TopicInfo, topicOps: number): TopicOut {
+function describeTopic(broker: BrokerState, t: TopicInfo, topicOps: TopicOps): TopicOut {
   const partitions = [];
   for (let p = 0; p < t.partitions; p++) {
     const log = broker.logs.getLog(t.name, p);
@@ -77,10 +79,10 @@ function describeTopic(broker: BrokerState, t: TopicInfo, topicOps: number): Top
     topicId: topicIdToWire(t.topicId),
     isInternal: isInternalTopic(t.name),
     partitions,
-    topicAuthorizedOperations: topicOps,
+    topicAuthorizedOperations: topicOps(t.name),
   };
 }
 
-function missing(name: string, errorCode: number, topicOps: number): TopicOut {
-  return { errorCode, name, topicId: ZERO_UUID, isInternal: false, partitions: [], topicAuthorizedOperations: topicOps };
+function missing(name: string, errorCode: number, topicOps: TopicOps): TopicOut {
+  return { errorCode, name, topicId: ZERO_UUID, isInternal: false, partitions: [], topicAuthorizedOperations: topicOps(name) };
 }

@@ -9,7 +9,7 @@ import type { MessageInput } from '../../protocol/primitives/codec.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { TopicInfo } from '../../storage/index.js';
 import type { BrokerState } from '../broker-state.js';
-import { TOPIC_OPERATIONS } from '../topics/authorized-operations.js';
+import { ANONYMOUS, authorizedOperations } from '../topics/authorized-operations.js';
 import { isInternalTopic } from '../topics/internal-topics.js';
 import { ZERO_UUID, topicIdToWire } from '../topics/topic-ids.js';
 import { defineHandler } from './handler.js';
@@ -31,7 +31,7 @@ export default defineHandler({
     names.sort();
     const topics: TopicOut[] = [];
     if (cursor && !fetchAll && !names.includes(cursor.topicName)) {
-      return { throttleTimeMs: 0, topics: names.map((n) => missing(n, ErrorCode.INVALID_REQUEST)), nextCursor: null };
+      return { throttleTimeMs: 0, topics: names.map((n) => missing(broker, n, ErrorCode.INVALID_REQUEST)), nextCursor: null };
     }
     let remaining = Math.max(1, Math.min(request.responsePartitionLimit, MAX_PARTITION_LIMIT));
     let nextCursor: { topicName: string; partitionIndex: number } | null = null;
@@ -39,7 +39,7 @@ export default defineHandler({
       if (cursor && name < cursor.topicName) continue;
       const topic = broker.topics.get(name);
       if (!topic) {
-        topics.push(missing(name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
+        topics.push(missing(broker, name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
         continue;
       }
       const start = cursor && name === cursor.topicName ? Math.max(0, cursor.partitionIndex) : 0;
@@ -82,10 +82,10 @@ function describeTopic(broker: BrokerState, t: TopicInfo, start: number, end: nu
     topicId: topicIdToWire(t.topicId),
     isInternal: isInternalTopic(t.name),
     partitions,
-    topicAuthorizedOperations: TOPIC_OPERATIONS,
+    topicAuthorizedOperations: authorizedOperations(broker.authorizer, ANONYMOUS, 'topic', t.name),
   };
 }
 
-function missing(name: string, errorCode: number): TopicOut {
-  return { errorCode, name, topicId: ZERO_UUID, isInternal: false, partitions: [], topicAuthorizedOperations: TOPIC_OPERATIONS };
+function missing(broker: BrokerState, name: string, errorCode: number): TopicOut {
+  return { errorCode, name, topicId: ZERO_UUID, isInternal: false, partitions: [], topicAuthorizedOperations: authorizedOperations(broker.authorizer, ANONYMOUS, 'topic', name) };
 }

@@ -24,15 +24,11 @@ import {
   batchMaxTimestamp,
   batchProducerEpoch,
   batchProducerId,
-  batchTotalSize,
 } from '../../protocol/records/batch-header.js';
-import type { PartitionLog } from '../../storage/index.js';
+import { scanPartition, type PartitionLog } from '../../storage/index.js';
 import { sequenceAfter, type PartitionProducers } from './partition-producers.js';
 import type { PartitionTransactions } from './partition-transactions.js';
 import { decodeProducerSnapshot, encodeProducerSnapshot } from './producer-snapshot-codec.js';
-
-const SCAN_CHUNK = 1 << 20;
-const BATCH_HEADER = 61;
 
 export interface LoadOutcome {
   snapshotOffset: number;
@@ -62,42 +58,36 @@ export async function snapshotPartitionState(log: PartitionLog, producers: Parti
 }
 
 async function replayTail(log: PartitionLog, from: number, producers: PartitionProducers, txns: PartitionTransactions): Promise<number> {
-  let offset = from;
-  const end = log.logEndOffset;
   const logAppendTime = log.logConfig.logAppendTime;
   let batches = 0;
-  while (offset < end) {
-    const r = await log.read(offset, SCAN_CHUNK, { upTo: 'log-end' });
-    if (r.kind !== 'records' || r.chunks.length === 0) break;
-    for (const chunk of r.chunks) {
-      for (let pos = 0; pos + BATCH_HEADER <= chunk.length; pos += batchTotalSize(chunk, pos)) {
-        const pid = batchProducerId(chunk, pos);
-        if (pid < 0) continue;
-        const base = batchBaseOffset(chunk, pos);
-        const last = base + batchLastOffsetDelta(chunk, pos);
-        if (last < offset) continue;
-        const ts = batchMaxTimestamp(chunk, pos);
-        batches++;
-        if (batchIsControl(chunk, pos)) {
-          // A marker at a higher epoch fences the producer's older epochs, as it did when written.
-          producers.raiseEpoch(pid, batchProducerEpoch(chunk, pos), ts);
-          if (!batchIsTransactional(chunk, pos)) continue;
-          try {
-            const marker = parseEndTransactionMarker(chunk, pos);
-            txns.replayMarker(pid, base, marker.type === ControlRecordType.Commit);
-          } catch {
-            // Another control type: nothing to replay.
-          }
-          continue;
+  await scanPartition(
+    log,
+    (chunk, pos) => {
+      const pid = batchProducerId(chunk, pos);
+      if (pid < 0) return;
+      const base = batchBaseOffset(chunk, pos);
+      const last = base + batchLastOffsetDelta(chunk, pos);
+      if (last < from) return;
+      const ts = batchMaxTimestamp(chunk, pos);
+      batches++;
+      if (batchIsControl(chunk, pos)) {
+        // A marker at a higher epoch fences the producer's older epochs, as it did when written.
+        producers.raiseEpoch(pid, batchProducerEpoch(chunk, pos), ts);
+        if (!batchIsTransactional(chunk, pos)) return;
+        try {
+          const marker = parseEndTransactionMarker(chunk, pos);
+          txns.replayMarker(pid, base, marker.type === ControlRecordType.Commit);
+        } catch {
+          // Another control type: nothing to replay.
         }
-        const firstSeq = batchBaseSequence(chunk, pos);
-        const identity = { producerId: pid, epoch: batchProducerEpoch(chunk, pos), firstSeq, lastSeq: sequenceAfter(firstSeq, last - base) };
-        producers.replay(identity, base, last, ts, logAppendTime ? ts : -1);
-        if (batchIsTransactional(chunk, pos)) txns.replayData(pid, base);
+        return;
       }
-    }
-    if (r.nextOffset <= offset) break;
-    offset = r.nextOffset;
-  }
+      const firstSeq = batchBaseSequence(chunk, pos);
+      const identity = { producerId: pid, epoch: batchProducerEpoch(chunk, pos), firstSeq, lastSeq: sequenceAfter(firstSeq, last - base) };
+      producers.replay(identity, base, last, ts, logAppendTime ? ts : -1);
+      if (batchIsTransactional(chunk, pos)) txns.replayData(pid, base);
+    },
+    from,
+  );
   return batches;
 }

@@ -11,11 +11,11 @@
 // could hand out an id that is still in use.
 import { join } from 'node:path';
 import type { FileSystem } from '../../storage/index.js';
+import { writeFileAtomic } from '../../storage/atomic-file.js';
 import { crc32c } from '../../protocol/records/crc32c.js';
 
 export const PRODUCER_ID_FILE = 'producer-ids.json';
 export const PRODUCER_ID_BLOCK = 1000;
-const TMP = '.tmp';
 
 interface Persisted {
   version: 1;
@@ -62,17 +62,7 @@ export class ProducerIdAllocator {
     const body: Persisted = { version: 1, nextBlockStart };
     const json = JSON.stringify(body);
     const data = Buffer.from(JSON.stringify({ ...body, crc: crc32c(Buffer.from(json)) }) + '\n');
-    const tmp = join(this.dir, PRODUCER_ID_FILE + TMP);
-    const f = await this.fs.open(tmp, 'create');
-    try {
-      await f.truncate(0);
-      await f.writev([data], 0);
-      await f.datasync();
-    } finally {
-      await f.close();
-    }
-    await this.fs.rename(tmp, join(this.dir, PRODUCER_ID_FILE));
-    await this.fs.syncDir(this.dir);
+    await writeFileAtomic(this.fs, this.dir, PRODUCER_ID_FILE, data);
     this.blockEnd = nextBlockStart;
   }
 }

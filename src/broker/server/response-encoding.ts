@@ -4,7 +4,7 @@
 //
 // Gather encoding: the non-records bytes are one allocation, and every `records` field (Fetch) is
 // the stored batch slices themselves, so record bytes are never copied on the way out
-// (ARCHITECTURE.md, Performance notes: Fetch).
+// (docs/ARCHITECTURE.md, Performance notes: Fetch).
 import type { ApiDefinition } from '../../protocol/primitives/codec.js';
 import type { RequestHeader } from '../../protocol/headers.js';
 import { encodeResponseFrameGather } from '../../protocol/headers.js';

@@ -1,9 +1,69 @@
-// Authorized-operations bitfields (KIP-430) for Metadata/DescribeCluster. Brook has no ACLs
-// yet, so a client that asks is told every operation that applies is allowed. INT32_MIN is
-// Kafka's "not requested" value.
-const op = { READ: 3, WRITE: 4, CREATE: 5, DELETE: 6, ALTER: 7, DESCRIBE: 8, CLUSTER_ACTION: 9, DESCRIBE_CONFIGS: 10, ALTER_CONFIGS: 11, IDEMPOTENT_WRITE: 12 };
-const bits = (...ops: number[]): number => ops.reduce((acc, o) => acc | (1 << o), 0);
+// Authorized-operations bitfields (KIP-430) for Metadata (topics, cluster), DescribeCluster,
+// DescribeGroups and DescribeTopicPartitions, computed from what the broker's authorizer actually
+// allows: one bit per operation that applies to the resource type (Kafka's AclOperation codes and
+// its per-type operation lists, AclEntry.supportedOperations) and that the authorizer permits for
+// the connection's principal. INT32_MIN is Kafka's "not requested" value.
+//
+// Brook has no authentication or ACLs yet: every connection is ANONYMOUS and may do everything,
+// so the authorizer in force, ALLOW_EVERYTHING, permits every operation, and the bitfields say so
+// truthfully. An ACL authorizer replaces it in BrokerState.authorizer, and this function is the one
+// place the bitfields come from, so they then follow the ACLs with no change here.
+
+/** Kafka's AclOperation codes (clients/.../acl/AclOperation.java). */
+export const AclOperation = {
+  READ: 3,
+  WRITE: 4,
+  CREATE: 5,
+  DELETE: 6,
+  ALTER: 7,
+  DESCRIBE: 8,
+  CLUSTER_ACTION: 9,
+  DESCRIBE_CONFIGS: 10,
+  ALTER_CONFIGS: 11,
+  IDEMPOTENT_WRITE: 12,
+} as const;
+export type AclOperationCode = (typeof AclOperation)[keyof typeof AclOperation];
+
+export type ResourceKind = 'topic' | 'group' | 'cluster' | 'transactional-id';
+
+/** The operations that apply to each resource type, as Kafka lists them. */
+const APPLICABLE: Record<ResourceKind, readonly AclOperationCode[]> = {
+  topic: [AclOperation.READ, AclOperation.WRITE, AclOperation.CREATE, AclOperation.DESCRIBE, AclOperation.DELETE, AclOperation.ALTER, AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS],
+  group: [AclOperation.READ, AclOperation.DESCRIBE, AclOperation.DELETE],
+  cluster: [AclOperation.CREATE, AclOperation.CLUSTER_ACTION, AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS, AclOperation.IDEMPOTENT_WRITE, AclOperation.ALTER, AclOperation.DESCRIBE],
+  'transactional-id': [AclOperation.DESCRIBE, AclOperation.WRITE],
+};
+
+export interface AuthorizationRequest {
+  principal: string;
+  operation: AclOperationCode;
+  resource: ResourceKind;
+  /** The resource's name ("kafka-cluster" for the cluster, as Kafka names it). */
+  name: string;
+}
+
+/** Decides whether a principal may perform an operation on a resource. */
+export interface Authorizer {
+  allows(request: AuthorizationRequest): boolean;
+}
+
+/** The authorizer while Brook has no ACLs: every principal may do everything (and is told so). */
+export const ALLOW_EVERYTHING: Authorizer = { allows: () => true };
+
+/** Every connection's principal until authentication exists (Kafka's name for an unauthenticated user). */
+export const ANONYMOUS = 'User:ANONYMOUS';
 
 export const NOT_REQUESTED = -2147483648;
-export const TOPIC_OPERATIONS = bits(op.READ, op.WRITE, op.CREATE, op.DELETE, op.ALTER, op.DESCRIBE, op.DESCRIBE_CONFIGS, op.ALTER_CONFIGS);
-export const CLUSTER_OPERATIONS = bits(op.CREATE, op.ALTER, op.DESCRIBE, op.CLUSTER_ACTION, op.DESCRIBE_CONFIGS, op.ALTER_CONFIGS, op.IDEMPOTENT_WRITE);
+export const CLUSTER_RESOURCE_NAME = 'kafka-cluster';
+
+/** The KIP-430 bitfield of the operations `authorizer` allows `principal` on one resource. */
+export function authorizedOperations(authorizer: Authorizer, principal: string, resource: ResourceKind, name: string): number {
+  let bits = 0;
+  for (const operation of APPLICABLE[resource]) if (authorizer.allows({ principal, operation, resource, name })) bits |= 1 << operation;
+  return bits;
+}
+
+/** The bitfield when the request asked for it (`included`), else Kafka's "not requested" value. */
+export function requestedOperations(included: boolean, authorizer: Authorizer, principal: string, resource: ResourceKind, name: string): number {
+  return included ? authorizedOperations(authorizer, principal, resource, name) : NOT_REQUESTED;
+}

@@ -5,9 +5,9 @@
 // latest record per transactional id is the state; loading replays every partition and keeps exactly
 // that (a tombstone deletes).
 import { buildRecordBatch } from '../../protocol/records/batch-builder.js';
-import { CONTROL_FLAG_MASK, batchAttributes, forEachBatch } from '../../protocol/records/batch-header.js';
+import { CONTROL_FLAG_MASK, batchAttributes } from '../../protocol/records/batch-header.js';
 import { forEachRecord } from '../../protocol/records/record-reader.js';
-import type { LogManager } from '../../storage/index.js';
+import { scanPartition, type LogManager } from '../../storage/index.js';
 import type { Logger } from '../../util/logger.js';
 import { offsetsPartitionFor } from '../groups/offsets-partitioner.js';
 import { TRANSACTION_STATE_TOPIC } from '../topics/internal-topics.js';
@@ -16,8 +16,6 @@ import { groupPartitions, partitionKey, type TxnMetadata } from './txn-state.js'
 
 /** Kafka's settings for __transaction_state. */
 export const TRANSACTION_STATE_TOPIC_CONFIGS = { 'cleanup.policy': 'compact', 'segment.bytes': '104857600', 'compression.type': 'producer' };
-
-const READ_CHUNK_BYTES = 1 << 20;
 
 export class TxnStateLog {
   constructor(
@@ -52,27 +50,18 @@ export class TxnStateLog {
     for (let p = 0; p < this.partitions; p++) {
       const log = this.logs.getLog(TRANSACTION_STATE_TOPIC, p);
       if (!log) continue;
-      let offset = log.logStartOffset;
-      const end = log.logEndOffset;
-      while (offset < end) {
-        const r = await log.read(offset, READ_CHUNK_BYTES, { upTo: 'log-end' });
-        if (r.kind !== 'records' || r.nextOffset <= offset) break;
-        const from = offset;
-        for (const chunk of r.chunks) {
-          forEachBatch(chunk, 0, chunk.length, (pos) => {
-            if ((batchAttributes(chunk, pos) & CONTROL_FLAG_MASK) !== 0) return;
-            forEachRecord(chunk, pos, (rec) => {
-              if (rec.offset < from || rec.key === null) return;
-              try {
-                latest.set(decodeTxnLogKey(rec.key), rec.value === null ? null : decodeTxnLogValue(rec.value));
-              } catch (e) {
-                logger.warn('skipping an undecodable __transaction_state record', { partition: p, offset: rec.offset, error: String(e) });
-              }
-            });
-          });
-        }
-        offset = r.nextOffset;
-      }
+      const from = log.logStartOffset;
+      await scanPartition(log, (chunk, pos) => {
+        if ((batchAttributes(chunk, pos) & CONTROL_FLAG_MASK) !== 0) return;
+        forEachRecord(chunk, pos, (rec) => {
+          if (rec.offset < from || rec.key === null) return;
+          try {
+            latest.set(decodeTxnLogKey(rec.key), rec.value === null ? null : decodeTxnLogValue(rec.value));
+          } catch (e) {
+            logger.warn('skipping an undecodable __transaction_state record', { partition: p, offset: rec.offset, error: String(e) });
+          }
+        });
+      });
     }
     const out: TxnMetadata[] = [];
     for (const [id, v] of latest) if (v !== null) out.push(fromValue(id, v));

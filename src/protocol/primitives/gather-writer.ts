@@ -1,7 +1,7 @@
 // A ByteWriter for gather (vectored) output: every byte except the content of `records` fields is
 // written into one Buffer; each records field's content is left out of it and remembered as the
 // caller's own Buffers, so a Fetch response can go to the socket with one writev and the stored
-// record batches are never copied (ARCHITECTURE.md, "Performance notes: Fetch").
+// record batches are never copied (docs/ARCHITECTURE.md, "Performance notes: Fetch").
 //
 // The Buffer handed to the constructor must be sized for the frame minus the records content
 // (headers.ts: encodeResponseFrameGather sizes it with takeRecordsContentBytes()).
