@@ -19,6 +19,7 @@ import { ProducerStateManager } from './producers/producer-state-manager.js';
 import { TransactionCoordinator } from './transactions/transaction-coordinator.js';
 import type { BrokerService, ServiceDeps } from './service.js';
 import { ALLOW_EVERYTHING, type Authorizer } from './topics/authorized-operations.js';
+import { checkDataDir } from './config/data-dir.js';
 
 export interface BrokerOptions {
   dataDir: string;
@@ -60,6 +61,7 @@ export class Broker {
     const logger = options.logger ?? createLogger({ level: 'info' });
     const config = new BrokerConfig(options.config ?? {});
     const fs = options.fs ?? new NodeFileSystem();
+    checkDataDir(config, options.dataDir);
     const nodeId = config.getNumber('node.id');
     const identity = await loadClusterIdentity(fs, options.dataDir, nodeId);
     // Persisted dynamic values are loaded before storage opens, so logs start with them.

@@ -26,6 +26,11 @@ export interface LogConfig {
   maxCompactionLagMs: number; // a dirty record older than this forces a clean regardless of the ratio
   deleteRetentionMs: number; // how long a cleaned tombstone stays readable (the delete horizon)
   segmentJitterMs: number; // segment.jitter.ms: random reduction of segment.ms per segment
+  segmentIndexBytes: number; // segment.index.bytes: a segment rolls when its offset or time index would outgrow this
+  // compression.type: 'producer' stores batches as sent; a codec name (or 'uncompressed') makes the broker
+  // re-encode batches compressed otherwise (the broker's produce path does it, storage only carries the value).
+  compressionType: string;
+  minInsyncReplicas: number; // min.insync.replicas: acks=all needs this many in-sync replicas (one node has one)
 }
 
 const NEVER = Number.MAX_SAFE_INTEGER;
@@ -65,6 +70,9 @@ const keys: Record<keyof LogConfig, Key> = {
   maxCompactionLagMs: { topic: 'max.compaction.lag.ms', broker: 'log.cleaner.max.compaction.lag.ms', fallback: String(NEVER), kind: 'int', min: 1 },
   deleteRetentionMs: { topic: 'delete.retention.ms', broker: 'log.cleaner.delete.retention.ms', fallback: '86400000', kind: 'int', min: 0 },
   segmentJitterMs: { topic: 'segment.jitter.ms', broker: 'log.roll.jitter.ms', fallback: '0', kind: 'int', min: 0 },
+  segmentIndexBytes: { topic: 'segment.index.bytes', broker: 'log.index.size.max.bytes', fallback: '10485760', kind: 'int', min: 4 },
+  compressionType: { topic: 'compression.type', broker: 'compression.type', fallback: 'producer', kind: 'string' },
+  minInsyncReplicas: { topic: 'min.insync.replicas', broker: 'min.insync.replicas', fallback: '1', kind: 'int', min: 1 },
 };
 
 /** Topic-level config names this module understands (others are stored and returned untouched). */

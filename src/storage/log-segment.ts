@@ -123,6 +123,11 @@ export class LogSegment {
   }
 
   /** The offset index (loading and validating it first if needed). */
+  /** Entries in the in-memory offset and time indexes (the active segment's; 0 for a segment not loaded). */
+  get indexEntries(): { offset: number; time: number } {
+    return { offset: this.offsetIndex?.entries ?? 0, time: this.timeIndex?.entries ?? 0 };
+  }
+
   async index(): Promise<OffsetIndex> {
     await this.loadIndexes();
     return this.offsetIndex!;

@@ -3,6 +3,8 @@
 //   size + incoming bytes > segment.bytes                                   (size)
 //   size > 0 and timeWaited > maxSegmentMs - rollJitterMs                   (time, strictly greater)
 //   the incoming offsets would not fit int32 relative offsets in the index  (offset range)
+//   the offset or time index holds as many entries as segment.index.bytes   (index full: Kafka's
+//     allows (8-byte and 12-byte entries), so the next one would not fit    OffsetIndex/TimeIndex.isFull)
 //
 // timeWaited is measured in record time, not wall time: the largest timestamp of the incoming
 // batches minus the max timestamp of the segment's first batch (wall time since the segment was
@@ -33,6 +35,8 @@ export function shouldRoll(active: LogSegment, input: RollInput): boolean {
   if (active.size === 0) return false;
   if (active.size + input.incomingBytes > input.config.segmentBytes) return true;
   if (input.nextOffset - active.baseOffset > MAX_RELATIVE_OFFSET) return true;
+  const entries = active.indexEntries;
+  if (entries.offset >= Math.floor(input.config.segmentIndexBytes / 8) || entries.time >= Math.floor(input.config.segmentIndexBytes / 12)) return true;
   const first = active.firstBatchTimestamp;
   const waited = first >= 0 ? input.incomingMaxTimestamp - first : input.now - active.createdMs;
   return waited > maxSegmentMs(input.config) - input.jitterMs;

@@ -67,6 +67,14 @@ export class BrokerConfig {
       }
       this.staticValues.set(name, value);
     }
+    // broker.id is Kafka's older name for node.id (KRaft): either may be given, and both must agree.
+    const nodeId = this.staticValues.get('node.id');
+    const brokerId = this.staticValues.get('broker.id');
+    if (nodeId !== undefined && brokerId !== undefined && nodeId !== brokerId) {
+      throw new ConfigError(`broker.id (${brokerId}) and node.id (${nodeId}) must be equal: they name the same id`);
+    }
+    if (brokerId !== undefined && nodeId === undefined) this.staticValues.set('node.id', brokerId);
+    if (nodeId !== undefined && brokerId === undefined) this.staticValues.set('broker.id', nodeId);
   }
 
   /** Why `value` cannot be a dynamic value of `name`, or null when it can (null value: removal). */

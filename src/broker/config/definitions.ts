@@ -29,10 +29,21 @@ export interface ConfigDefinition {
   allowed?: readonly string[];
   /** Can be changed at run time (IncrementalAlterConfigs on the broker resource). */
   dynamic?: boolean;
+  /**
+   * The only values Brook honours, when Kafka allows more, and why: any other value is refused with
+   * INVALID_CONFIG (or a start error) rather than accepted and ignored.
+   */
+  supported?: { values: readonly string[]; why: string };
   documentation: string;
 }
 
 const LONG_MAX = '9223372036854775807';
+
+// Kafka delays unlinking a deleted segment for readers that hold no reference to it; every Brook
+// reader holds one (storage/segment-list.ts), so files go at once and the delay has nothing to do.
+const FILE_DELETE_WHY = 'Brook deletes a segment file as soon as no reader holds it, so a delay is not supported';
+// Kafka preallocates segment files (a Windows-era optimisation); Brook's segments grow as written.
+const PREALLOCATE_WHY = 'Brook does not preallocate segment files';
 
 function def(
   name: string,
@@ -76,9 +87,9 @@ export const BROKER_CONFIGS: readonly ConfigDefinition[] = [
   def('log.cleaner.min.compaction.lag.ms', 'LONG', '0', 'Minimum age of a record before it can be compacted.', { min: 0, dynamic: true }),
   def('log.cleaner.max.compaction.lag.ms', 'LONG', LONG_MAX, 'Maximum time a record stays uncompacted.', { min: 1, dynamic: true }),
   def('log.cleaner.min.cleanable.ratio', 'DOUBLE', '0.5', 'Dirty ratio that makes a log eligible for compaction.', { min: 0, max: 1, dynamic: true }),
-  def('log.segment.delete.delay.ms', 'LONG', '60000', 'Delay before a deleted segment file is removed.', { min: 0, dynamic: true }),
+  def('log.segment.delete.delay.ms', 'LONG', '0', 'Delay before a deleted segment file is removed (Brook: at once).', { min: 0, dynamic: true, supported: { values: ['0'], why: FILE_DELETE_WHY } }),
   def('log.roll.jitter.ms', 'LONG', null, 'Random jitter subtracted from the roll time.', { min: 0, dynamic: true }),
-  def('log.preallocate', 'BOOLEAN', 'false', 'Preallocate segment files.', { dynamic: true }),
+  def('log.preallocate', 'BOOLEAN', 'false', 'Preallocate segment files (Brook: never).', { dynamic: true, supported: { values: ['false'], why: PREALLOCATE_WHY } }),
   def('log.message.timestamp.before.max.ms', 'LONG', LONG_MAX, 'How far in the past a CreateTime timestamp may be.', { min: 0, dynamic: true }),
   def('log.message.timestamp.after.max.ms', 'LONG', LONG_MAX, 'How far in the future a CreateTime timestamp may be.', { min: 0, dynamic: true }),
   def('compression.type', 'STRING', 'producer', 'Compression of stored batches; producer keeps what the producer sent.', { allowed: ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'], dynamic: true }),
@@ -113,7 +124,7 @@ export const TOPIC_CONFIGS: readonly TopicConfigDefinition[] = [
   topicDef('cleanup.policy', 'log.cleanup.policy', 'LIST', 'delete', 'delete removes old segments; compact keeps the latest value per key.', { allowed: ['delete', 'compact'] }),
   topicDef('compression.type', 'compression.type', 'STRING', 'producer', 'Compression of stored batches.', { allowed: ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'] }),
   topicDef('delete.retention.ms', 'log.cleaner.delete.retention.ms', 'LONG', '86400000', 'How long tombstones are kept in a compacted topic.', { min: 0 }),
-  topicDef('file.delete.delay.ms', 'log.segment.delete.delay.ms', 'LONG', '60000', 'Delay before a deleted segment file is removed.', { min: 0 }),
+  topicDef('file.delete.delay.ms', 'log.segment.delete.delay.ms', 'LONG', '0', 'Delay before a deleted segment file is removed (Brook: at once).', { min: 0, supported: { values: ['0'], why: FILE_DELETE_WHY } }),
   topicDef('flush.messages', 'log.flush.interval.messages', 'LONG', LONG_MAX, 'fsync after this many records.', { min: 1 }),
   topicDef('flush.ms', 'log.flush.interval.ms', 'LONG', LONG_MAX, 'fsync data older than this.', { min: 0 }),
   topicDef('index.interval.bytes', 'log.index.interval.bytes', 'INT', '4096', 'Bytes of log between two offset-index entries.', { min: 0 }),
@@ -125,7 +136,7 @@ export const TOPIC_CONFIGS: readonly TopicConfigDefinition[] = [
   topicDef('min.cleanable.dirty.ratio', 'log.cleaner.min.cleanable.ratio', 'DOUBLE', '0.5', 'Dirty ratio that makes the log eligible for compaction.', { min: 0, max: 1 }),
   topicDef('min.compaction.lag.ms', 'log.cleaner.min.compaction.lag.ms', 'LONG', '0', 'Minimum age of a record before it can be compacted.', { min: 0 }),
   topicDef('min.insync.replicas', 'min.insync.replicas', 'INT', '1', 'Replicas that must acknowledge acks=all.', { min: 1 }),
-  topicDef('preallocate', 'log.preallocate', 'BOOLEAN', 'false', 'Preallocate segment files.'),
+  topicDef('preallocate', 'log.preallocate', 'BOOLEAN', 'false', 'Preallocate segment files (Brook: never).', { supported: { values: ['false'], why: PREALLOCATE_WHY } }),
   topicDef('retention.bytes', 'log.retention.bytes', 'LONG', '-1', 'Partition size above which old segments are deleted; -1 for no limit.', { min: -1 }),
   topicDef('retention.ms', 'log.retention.ms', 'LONG', '604800000', 'How long data is kept; -1 keeps it forever.', { min: -1 }),
   topicDef('segment.bytes', 'log.segment.bytes', 'INT', '1073741824', 'Size at which a segment is rolled.', { min: 14 }),

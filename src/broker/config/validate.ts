@@ -11,6 +11,13 @@ const RANGES = {
 const LONG_MAX = '9223372036854775807';
 
 export function validateConfigValue(definition: ConfigDefinition, value: string): string | null {
+  const problem = validateByType(definition, value);
+  if (problem !== null || !definition.supported) return problem;
+  const { values, why } = definition.supported;
+  return values.includes(value) ? null : `${definition.name}=${value} is not supported: ${why} (allowed: ${values.join(', ')})`;
+}
+
+function validateByType(definition: ConfigDefinition, value: string): string | null {
   const { name, type } = definition;
   switch (type) {
     case 'BOOLEAN':

@@ -6,7 +6,11 @@
 // Kafka's batch checks (produce-validation.ts), transactional batches are verified against the
 // transaction coordinator (transactions/transactional-append.ts), idempotent batches go through the
 // producer's sequence window (producers/), everything else is appended as is. Only batch headers are
-// read: a non-transactional batch pays one attribute-bit test for transactions.
+// read: a non-transactional batch pays one attribute-bit test for transactions. A topic whose
+// compression.type names a codec gets batches compressed otherwise re-encoded with it
+// (topics/topic-compression.ts); under 'producer', the default, batches are stored as sent.
+// acks=all needs min.insync.replicas in-sync replicas: one node has one, so a topic asking for more
+// answers NOT_ENOUGH_REPLICAS to acks=all, as a one-broker Kafka does (acks=0/1 are not affected).
 //
 //   acks  when the response is sent                         (docs/ARCHITECTURE.md, Durability)
 //   ----  -----------------------------------------------------------------------------
@@ -26,6 +30,7 @@ import type { LogConfig, PartitionLog } from '../../storage/index.js';
 import type { BrokerState } from '../broker-state.js';
 import { errorCodeOf, lookupPartition } from '../topics/partition-lookup.js';
 import { isInternalTopic } from '../topics/internal-topics.js';
+import { applyTopicCompression } from '../topics/topic-compression.js';
 import { appendTransactional } from '../transactions/transactional-append.js';
 import { NO_RESPONSE, closeConnection, defineHandler, type CloseConnection } from './handler.js';
 
@@ -90,7 +95,11 @@ async function producePartition(
     broker.logger.debug('rejected produce', { topic, partition, error: rejection.error, reason: rejection.message });
     return failure(partition, ErrorCode[rejection.error], rejection.message);
   }
+  if (durable && config.minInsyncReplicas > 1) {
+    return failure(partition, ErrorCode.NOT_ENOUGH_REPLICAS, `The size of the in-sync replica set (1) is insufficient to satisfy min.insync.replicas=${config.minInsyncReplicas} for partition ${topic}-${partition}`);
+  }
   try {
+    records = applyTopicCompression(records, config.compressionType);
     if (batchProducerId(records) >= 0) {
       const outcome = batchIsTransactional(records)
         ? await appendTransactional(broker, log, topic, partition, records, durable)

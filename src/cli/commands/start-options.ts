@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { BrokerConfig, ConfigError } from '../../broker/config/broker-config.js';
 import { loadSettings } from '../../broker/config/load.js';
 import { brokerConfigByName } from '../../broker/config/definitions.js';
+import { configuredDataDir } from '../../broker/config/data-dir.js';
 import type { LogLevel } from '../../util/logger.js';
 
 export class UsageError extends Error {
@@ -52,14 +53,16 @@ export function resolveStartOptions(flags: StartFlags, env: NodeJS.ProcessEnv): 
   } catch (e) {
     throw new UsageError(`Cannot read the config file ${configFile ?? ''}: ${e instanceof Error ? e.message : String(e)}.`);
   }
+  let dataDir: string;
   try {
     new BrokerConfig(config); // validates every known key against its type and range
+    dataDir = resolveDataDir(flags.dataDir ?? nonEmpty(env.BROOK_DATA_DIR), configuredDataDir(config));
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(`Invalid configuration: ${e.message}.`);
     throw e;
   }
   return {
-    dataDir: resolve(pick(flags.dataDir, 'BROOK_DATA_DIR', DEFAULTS.dataDir)),
+    dataDir,
     host: pick(flags.host, 'BROOK_HOST', DEFAULTS.host),
     port,
     advertisedHost: flags.advertisedHost ?? nonEmpty(env.BROOK_ADVERTISED_HOST),
@@ -68,6 +71,14 @@ export function resolveStartOptions(flags: StartFlags, env: NodeJS.ProcessEnv): 
     unknownKeys: Object.keys(config).filter((k) => !brokerConfigByName.has(k)),
     seedTopics: (flags.seedTopic ?? []).map(parseSeedTopic),
   };
+}
+
+/** --data-dir (or BROOK_DATA_DIR), else Kafka's log.dirs from the config, else ./brook-data; the first two must agree. */
+function resolveDataDir(explicit: string | undefined, fromConfig: string | undefined): string {
+  if (explicit !== undefined && fromConfig !== undefined && resolve(explicit) !== resolve(fromConfig)) {
+    throw new UsageError(`--data-dir ${explicit} and the config's log.dirs ${fromConfig} name different directories; give one.`);
+  }
+  return resolve(explicit ?? fromConfig ?? DEFAULTS.dataDir);
 }
 
 export interface SeedTopic {

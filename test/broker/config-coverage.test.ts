@@ -1,0 +1,167 @@
+// No config is accepted and silently ignored. Every key the broker accepts (broker keys and topic keys, from
+// config/definitions.ts) is walked here and must be one of:
+//   log       it reaches the partition's LogConfig (a topic override and its broker synonym each change the
+//             resolved field) and that field is read by code outside log-config.ts;
+//   broker    it is read by the named broker module (by its literal name);
+//   alias     another name for a key that is honoured (unit variants, broker.id, log.dir);
+//   limited   Brook honours only some of Kafka's values, and any other is refused with a sentence saying why;
+//   one-node  it governs replicas Brook does not have, and the reason it changes nothing is written here
+//             (the same holds for a one-broker Kafka).
+// A key added to definitions.ts without an entry here fails the walk until someone says how it is honoured.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { BROKER_CONFIGS, TOPIC_CONFIGS, type ConfigDefinition } from '../../src/broker/config/definitions.js';
+import { BrokerConfig, validateTopicOverrides } from '../../src/broker/config/broker-config.js';
+import { resolveLogConfig, type LogConfig } from '../../src/storage/log-config.js';
+import { repoRoot } from '../helpers/paths.js';
+
+type How =
+  | { kind: 'log'; field: keyof LogConfig; value: string }
+  | { kind: 'broker'; readBy: string }
+  | { kind: 'alias'; of: string }
+  | { kind: 'limited'; refused: string }
+  | { kind: 'one-node'; why: string };
+
+const log = (field: keyof LogConfig, value: string): How => ({ kind: 'log', field, value });
+const broker = (readBy: string): How => ({ kind: 'broker', readBy });
+
+const TOPIC: Record<string, How> = {
+  'cleanup.policy': log('cleanupPolicy', 'compact'),
+  'compression.type': log('compressionType', 'zstd'),
+  'delete.retention.ms': log('deleteRetentionMs', '1234'),
+  'file.delete.delay.ms': { kind: 'limited', refused: '60000' },
+  'flush.messages': log('flushMessages', '77'),
+  'flush.ms': log('flushMs', '1234'),
+  'index.interval.bytes': log('indexIntervalBytes', '1234'),
+  'max.compaction.lag.ms': log('maxCompactionLagMs', '1234'),
+  'max.message.bytes': log('maxMessageBytes', '1234'),
+  'message.timestamp.type': log('logAppendTime', 'LogAppendTime'),
+  'message.timestamp.before.max.ms': log('timestampBeforeMaxMs', '1234'),
+  'message.timestamp.after.max.ms': log('timestampAfterMaxMs', '1234'),
+  'min.cleanable.dirty.ratio': log('minCleanableDirtyRatio', '0.25'),
+  'min.compaction.lag.ms': log('minCompactionLagMs', '1234'),
+  'min.insync.replicas': log('minInsyncReplicas', '2'),
+  preallocate: { kind: 'limited', refused: 'true' },
+  'retention.bytes': log('retentionBytes', '1234'),
+  'retention.ms': log('retentionMs', '1234'),
+  'segment.bytes': log('segmentBytes', '1234'),
+  'segment.index.bytes': log('segmentIndexBytes', '1234'),
+  'segment.jitter.ms': log('segmentJitterMs', '1234'),
+  'segment.ms': log('segmentMs', '1234'),
+  'unclean.leader.election.enable': {
+    kind: 'one-node',
+    why: 'it lets an out-of-sync replica become leader; a partition with one replica has no other replica to elect, so either value behaves the same (in a one-broker Kafka too)',
+  },
+};
+
+const BROKER: Record<string, How> = {
+  'node.id': broker('src/broker/broker.ts'),
+  'broker.id': { kind: 'alias', of: 'node.id' },
+  'num.partitions': broker('src/broker/topics/topic-service.ts'),
+  'default.replication.factor': { kind: 'limited', refused: '2' },
+  'auto.create.topics.enable': broker('src/broker/topics/topic-service.ts'),
+  'delete.topic.enable': broker('src/broker/topics/topic-service.ts'),
+  'socket.request.max.bytes': broker('src/broker/broker.ts'),
+  'connections.max.idle.ms': broker('src/broker/broker.ts'),
+  'log.dirs': broker('src/broker/config/data-dir.ts'),
+  'log.dir': { kind: 'alias', of: 'log.dirs' },
+  'log.roll.hours': { kind: 'alias', of: 'log.roll.ms' },
+  'log.retention.minutes': { kind: 'alias', of: 'log.retention.ms' },
+  'log.retention.hours': { kind: 'alias', of: 'log.retention.ms' },
+  'log.retention.check.interval.ms': broker('src/storage/log-manager.ts'),
+  'brook.high.watermark.policy': broker('src/broker/broker.ts'),
+  'offsets.topic.num.partitions': broker('src/broker/groups/group-coordinator.ts'),
+  'offsets.retention.minutes': broker('src/broker/groups/group-coordinator.ts'),
+  'offsets.retention.check.interval.ms': broker('src/broker/groups/group-coordinator.ts'),
+  'group.initial.rebalance.delay.ms': broker('src/broker/groups/group-coordinator.ts'),
+  'group.min.session.timeout.ms': broker('src/broker/groups/group-coordinator.ts'),
+  'group.max.session.timeout.ms': broker('src/broker/groups/group-coordinator.ts'),
+  'group.max.size': broker('src/broker/groups/group-coordinator.ts'),
+  'transaction.state.log.num.partitions': broker('src/broker/transactions/transaction-coordinator.ts'),
+  'transaction.max.timeout.ms': broker('src/broker/transactions/transaction-coordinator.ts'),
+  'transactional.id.expiration.ms': broker('src/broker/transactions/transaction-coordinator.ts'),
+  'transaction.abort.timed.out.transaction.cleanup.interval.ms': broker('src/broker/transactions/transaction-coordinator.ts'),
+  'transaction.remove.expired.transaction.cleanup.interval.ms': broker('src/broker/transactions/transaction-coordinator.ts'),
+  'producer.id.expiration.ms': broker('src/broker/producers/producer-state-manager.ts'),
+};
+// Broker keys that are the synonyms of topic keys are honoured through them (checked with their topic key).
+const synonyms = new Map(TOPIC_CONFIGS.filter((d) => d.brokerSynonym !== null).map((d) => [d.brokerSynonym!, d.name]));
+
+function sources(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) sources(path, out);
+    else if (name.endsWith('.ts')) out.push(path);
+  }
+  return out;
+}
+const code = sources(join(repoRoot, 'src'))
+  .filter((f) => !f.endsWith('log-config.ts') && !f.endsWith('definitions.ts') && !f.includes('/protocol/messages/'))
+  .map((f) => readFileSync(f, 'utf8'))
+  .join('\n');
+
+function isRefused(d: ConfigDefinition, value: string, scope: 'broker' | 'topic'): boolean {
+  if (scope === 'topic') return validateTopicOverrides({ [d.name]: value }) !== null;
+  try {
+    new BrokerConfig({ [d.name]: value });
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+test('every accepted topic config is honoured or refused', () => {
+  assert.deepEqual(Object.keys(TOPIC).sort(), TOPIC_CONFIGS.map((d) => d.name).sort(), 'the walk and definitions.ts list different topic keys');
+  const defaults = resolveLogConfig({}, {});
+  for (const d of TOPIC_CONFIGS) {
+    const how = TOPIC[d.name]!;
+    if (how.kind === 'log') {
+      const viaTopic = resolveLogConfig({}, { [d.name]: how.value });
+      assert.notDeepEqual(viaTopic[how.field], defaults[how.field], `${d.name}=${how.value} does not change LogConfig.${how.field}`);
+      if (d.brokerSynonym) assert.deepEqual(resolveLogConfig({ [d.brokerSynonym]: how.value }, {})[how.field], viaTopic[how.field], `broker ${d.brokerSynonym} does not reach ${how.field}`);
+      assert.ok(new RegExp(`\\b${how.field}\\b`).test(code), `LogConfig.${how.field} (${d.name}) is resolved but never read`);
+      assert.equal(validateTopicOverrides({ [d.name]: how.value }), null, `${d.name}=${how.value} is refused`);
+    } else if (how.kind === 'limited') {
+      assert.ok(d.supported, `${d.name} is limited but its definition says nothing of it`);
+      assert.ok(isRefused(d, how.refused, 'topic'), `${d.name}=${how.refused} is accepted`);
+      assert.match(validateTopicOverrides({ [d.name]: how.refused }) ?? '', /is not supported: .+ \(allowed: /);
+      for (const v of d.supported!.values) assert.equal(validateTopicOverrides({ [d.name]: v }), null);
+    } else if (how.kind === 'one-node') {
+      assert.ok(how.why.length > 40, `${d.name}: say why it changes nothing`);
+    } else {
+      assert.fail(`${d.name}: topic keys are honoured through LogConfig, limited or one-node`);
+    }
+  }
+});
+
+test('every accepted broker config is honoured or refused', () => {
+  const walked = new Set([...Object.keys(BROKER), ...synonyms.keys()]);
+  assert.deepEqual([...walked].sort(), BROKER_CONFIGS.map((d) => d.name).sort(), 'the walk and definitions.ts list different broker keys');
+  for (const d of BROKER_CONFIGS) {
+    const how = BROKER[d.name];
+    if (how === undefined) {
+      // A topic key's broker synonym: the topic walk resolved it into LogConfig, or it is limited there too.
+      const topic = TOPIC[synonyms.get(d.name)!]!;
+      if (topic.kind === 'limited') assert.ok(isRefused(d, topic.refused, 'broker'), `broker ${d.name}=${topic.refused} is accepted`);
+      continue;
+    }
+    if (how.kind === 'broker') {
+      assert.ok(readFileSync(join(repoRoot, how.readBy), 'utf8').includes(`'${d.name}'`), `${d.name} is not read by ${how.readBy}`);
+    } else if (how.kind === 'alias') {
+      assert.ok(BROKER[how.of] !== undefined || synonyms.has(how.of), `${d.name} is an alias of ${how.of}, which is not walked`);
+    } else if (how.kind === 'limited') {
+      assert.ok(isRefused(d, how.refused, 'broker'), `${d.name}=${how.refused} is accepted`);
+    }
+  }
+});
+
+test('aliases are honoured: broker.id is node.id, unit variants fold into ms, log.dirs must name the data dir', () => {
+  assert.equal(new BrokerConfig({ 'broker.id': '7' }).getNumber('node.id'), 7);
+  assert.equal(new BrokerConfig({ 'node.id': '7' }).getNumber('broker.id'), 7);
+  assert.throws(() => new BrokerConfig({ 'node.id': '1', 'broker.id': '2' }), /must be equal/);
+  assert.equal(new BrokerConfig({ 'log.retention.hours': '2' }).get('log.retention.ms'), '7200000');
+  assert.equal(new BrokerConfig({ 'log.retention.minutes': '3' }).get('log.retention.ms'), '180000');
+  assert.equal(new BrokerConfig({ 'log.roll.hours': '1' }).get('log.roll.ms'), '3600000');
+});
