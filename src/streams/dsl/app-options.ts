@@ -1,6 +1,7 @@
 // The options of a streams application (App's constructor argument).
 import type { StreamsError } from '../errors.js';
 import type { DeserializationErrorPolicy } from '../engine/task.js';
+import type { OutputTopicCreation } from '../runtime/topic-admin.js';
 
 export interface AppOptions {
   /** Names the consumer group and prefixes every internal topic (`<appId>-<store>-changelog`). */
@@ -39,6 +40,12 @@ export interface AppOptions {
   heartbeatIntervalMs?: number;
   /** Connection attempts of the Kafka clients before the app fails with BROKER_UNAVAILABLE. */
   retries?: number;
+  /**
+   * Output topics (what `.to()` writes, and a dead-letter topic) must exist before `app.start()`, as in Kafka
+   * Streams; a missing one fails the start with an error naming every missing topic. `true` creates them instead,
+   * with the broker's default partition count; `{ partitions, configs }` says how.
+   */
+  createOutputTopics?: boolean | OutputTopicCreation;
   /** Called once if the running app fails (a task error, a serde error under 'fail', lost brokers). */
   onError?: (error: StreamsError) => void;
 }

@@ -20,7 +20,7 @@ import { toStreamsError } from './runtime-errors.js';
 import { StreamThread } from './stream-thread.js';
 import { taskAssignor } from './task-assignor.js';
 import { TaskManager } from './task-manager.js';
-import { createInternalTopics, outputTopics, partitionCounts } from './topic-admin.js';
+import { createInternalTopics, ensureOutputTopics, outputTopics, partitionCounts } from './topic-admin.js';
 import { planTopics } from './topic-plan.js';
 
 import type { RunnableApp, RunningApp } from './running-app.js';
@@ -49,11 +49,9 @@ export async function startApp(app: RunnableApp): Promise<RunningApp> {
     const known = [...topology.sourceTopics(), ...topology.internalTopics.keys(), ...outputs];
     const existing = await partitionCounts(admin, known);
     const plan = planTopics(topology, existing);
-    for (const t of outputs) {
-      if (!existing.has(t)) throw new StreamsError('TOPIC_NOT_FOUND', `output topic '${t}' does not exist; create it before starting app '${app.appId}'`);
-    }
+    const createdOutputs = await ensureOutputTopics(admin, app.appId, outputs, existing, options.createOutputTopics);
     await createInternalTopics(admin, topology, plan.internal, existing);
-    const counts = new Map([...existing, ...plan.internal]);
+    const counts = new Map([...existing, ...createdOutputs, ...plan.internal]);
 
     const exactlyOnce = options.guarantee === 'exactly-once';
     const producer: Producer = createProducer(client, {});

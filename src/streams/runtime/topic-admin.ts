@@ -37,6 +37,54 @@ export async function createInternalTopics(admin: Admin, topology: Topology, pla
   }
 }
 
+/** What AppOptions.createOutputTopics asks for: the partition count and configs of created output topics. */
+export interface OutputTopicCreation {
+  /** Partitions of each created output topic (default: the broker's num.partitions). */
+  partitions?: number;
+  /** Topic configs of each created output topic (e.g. retention.ms). */
+  configs?: Record<string, string>;
+}
+
+/**
+ * Output topics (sinks and the dead-letter topic) must exist before the app starts, as in Kafka Streams, which never
+ * creates them: their partition count and retention are the operator's decision. One error names every missing
+ * one; with `create` they are created instead (the app's explicit opt-in).
+ */
+export async function ensureOutputTopics(
+  admin: Admin,
+  appId: string,
+  outputs: readonly string[],
+  existing: ReadonlyMap<string, number>,
+  create: boolean | OutputTopicCreation | undefined,
+): Promise<Map<string, number>> {
+  const missing = [...new Set(outputs)].filter((t) => !existing.has(t));
+  const created = new Map<string, number>();
+  if (missing.length === 0) return created;
+  if (create === undefined || create === false) {
+    const list = missing.map((t) => `'${t}'`).join(', ');
+    const one = missing.length === 1;
+    throw new StreamsError(
+      'TOPIC_NOT_FOUND',
+      `output topic${one ? '' : 's'} ${list} ${one ? 'does' : 'do'} not exist; create ${one ? 'it' : 'them'} before starting app '${appId}' ` +
+        `(for example: brook topic create ${missing.join(' ')}), or pass createOutputTopics: true to App`,
+    );
+  }
+  const options = create === true ? {} : create;
+  const configs = Object.entries(options.configs ?? {}).map(([name, value]) => ({ name, value }));
+  for (const topic of missing) {
+    try {
+      await admin.createTopics({ topics: [topic], partitions: options.partitions ?? -1, configs });
+    } catch (e) {
+      // Another instance (or person) may have created it a moment ago.
+      if (!(await partitionCounts(admin, [topic])).has(topic)) {
+        throw new StreamsError('TOPIC_NOT_FOUND', `cannot create output topic '${topic}': ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      }
+    }
+  }
+  for (const [t, n] of await partitionCounts(admin, missing)) created.set(t, n);
+  return created;
+}
+
 /** Every topic the app's sinks write that is not internal (must exist: Kafka Streams does not create output topics). */
 export function outputTopics(topology: Topology): string[] {
   const out = new Set<string>();
