@@ -7,7 +7,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'vendor/**', 'src/protocol/messages/**', 'bench/results/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'vendor/**', '.cache/**', '.tmp/**', 'src/protocol/messages/**', 'bench/results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
