@@ -3,12 +3,13 @@
 import type { DemoRecord } from '../shared/run-example.js';
 import type { Order, OrdersPerMinuteTopics } from './topology.js';
 
-export const ordersPerMinuteTopics: OrdersPerMinuteTopics = { orders: 'orders', output: 'category-minutes' };
+// Topics of its own, named after the example, so it never reads the quickstart's `orders`.
+export const ordersPerMinuteTopics: OrdersPerMinuteTopics = { orders: 'orders-per-minute.orders', output: 'orders-per-minute.category-minutes' };
 
 const base = 1_700_000_040_000; // a minute boundary
 const order = (orderId: string, category: string, amountCents: number, offsetMs: number): DemoRecord => {
   const value: Order = { orderId, category, amountCents };
-  return { topic: 'orders', key: orderId, value, timestamp: base + offsetMs };
+  return { topic: ordersPerMinuteTopics.orders, key: orderId, value, timestamp: base + offsetMs };
 };
 
 export const ordersPerMinuteDemo: DemoRecord[] = [

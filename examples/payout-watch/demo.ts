@@ -3,14 +3,15 @@
 import type { DemoRecord } from '../shared/run-example.js';
 import type { Payout, PayoutLimits, PayoutWatchTopics } from './topology.js';
 
-export const payoutWatchTopics: PayoutWatchTopics = { payouts: 'payouts', flags: 'payout-flags', newAccounts: 'new-accounts' };
+// Topics of its own, named after the example.
+export const payoutWatchTopics: PayoutWatchTopics = { payouts: 'payout-watch.payouts', flags: 'payout-watch.flags', newAccounts: 'payout-watch.new-accounts' };
 export const payoutWatchLimits: PayoutLimits = { maxPayouts: 2, maxTotalCents: 10_000, window: '10m', advance: '5m' };
 
 const min = 60_000;
 const base = 1_700_000_100_000 - (1_700_000_100_000 % (10 * min));
 const pay = (payoutId: string, policyholderId: string, accountId: string, amountCents: number, atMin: number): DemoRecord => {
   const value: Payout = { payoutId, policyholderId, accountId, amountCents };
-  return { topic: 'payouts', key: payoutId, value, timestamp: base + atMin * min };
+  return { topic: payoutWatchTopics.payouts, key: payoutId, value, timestamp: base + atMin * min };
 };
 
 export const payoutWatchDemo: DemoRecord[] = [
