@@ -13,7 +13,7 @@
 
 import { parseArgs } from 'node:util';
 import { committedOffsets, createAdmin, createConsumer, createProducer, listOffsetsAt, partitionKey, resolveBrokers, type Admin } from '../../src/client/index.js';
-import { App, defaultPartition, type AppOptions, type RunningApp } from '../../src/streams/index.js';
+import { App, defaultPartition, type AppOptions } from '../../src/streams/index.js';
 import { fetchPartitions } from '../../src/streams/runtime/partition-fetch.js';
 
 export interface DemoRecord {
