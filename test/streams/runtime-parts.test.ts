@@ -1,9 +1,10 @@
-// TaskManager, the part of the Kafka runtime that turns an assignment into tasks and commits them, on real parts
+// TaskManager and StreamThread, the parts of the Kafka runtime that turns an assignment into tasks and commits them, on real parts
 // (a broker, the collector over a batch producer, the changelog reader, the group's offsets) without the
 // processing loop: tasks are created per (sub-topology, partition) and start from the committed offsets; a commit
 // publishes outputs and changelog writes before the offsets (with the changelog ends in their metadata); a new
 // manager restores the stores from the changelog and resumes where the commit left off; and a partition taken
-// away closes its task. Each assertion reads the broker, so a wrong order or a lost write fails it.
+// away closes its task. StreamThread merges a join task's partitions by timestamp and commits on request.
+// Each assertion reads the broker, so a wrong order or a lost write fails it.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { BatchProducer, committedOffsets, createAdmin, createConsumer, createProducer, GroupOffsets } from '../../src/client/index.js';
@@ -12,8 +13,9 @@ import { decodeCommitMetadata } from '../../src/streams/engine/commit-metadata.j
 import { KafkaChangelogReader } from '../../src/streams/runtime/changelog-reader.js';
 import { KafkaRecordCollector } from '../../src/streams/runtime/kafka-collector.js';
 import { TaskManager } from '../../src/streams/runtime/task-manager.js';
+import { StreamThread } from '../../src/streams/runtime/stream-thread.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
-import { createTopics, readTopic } from './helpers/kafka.js';
+import { createTopics, produce, readTopic, waitFor } from './helpers/kafka.js';
 
 const APP = 'tm-app';
 const CHANGELOG = `${APP}-tm-counts-changelog`;
@@ -115,4 +117,57 @@ test('tasks per assignment, commit order, restore from the changelog, and revoca
   assert.equal(second.tm.positions.has('tm-in:0'), false);
   await second.close();
   await admin.close();
+});
+
+test('StreamThread feeds a join task the records of both its partitions in timestamp order, and commitNow() commits', async () => {
+  const app = 'st-app';
+  await createTopics(broker.bootstrap, { 'st-orders': 1, 'st-prices': 1, 'st-out': 1, [`${app}-prices-changelog`]: 1 });
+  // Written before the thread starts, so one fetch returns both partitions whole: only a merge by timestamp
+  // can show o1 the price of t=1 and o2 the price of t=10.
+  await produce(broker.bootstrap, 'st-prices', [
+    { key: 'k', value: '10', timestamp: 1 },
+    { key: 'k', value: '20', timestamp: 10 },
+  ], 1);
+  await produce(broker.bootstrap, 'st-orders', [
+    { key: 'k', value: 'o1', timestamp: 5 },
+    { key: 'k', value: 'o2', timestamp: 15 },
+  ], 1);
+  const builder = new App({ appId: app });
+  const prices = builder.table('st-prices', { key: string, value: string, store: 'prices' });
+  builder.stream('st-orders', { key: string, value: string }).join(prices, (order, price) => `${order}@${price}`).to('st-out', { key: string, value: string });
+  const client = { brokers: [broker.bootstrap], clientId: `${app}-test` };
+  const producer = createProducer(client);
+  const restore = createConsumer(client, { groupId: `${app}-restore`, autocommit: false });
+  const consumer = createConsumer(client, { groupId: app, autocommit: false });
+  const offsets = new GroupOffsets(consumer);
+  const collector = new KafkaRecordCollector(new BatchProducer(producer), () => 1);
+  const tm = new TaskManager(builder.topology(), collector, new KafkaChangelogReader(restore), offsets, {});
+  const thread = new StreamThread(consumer, tm, collector, {
+    commitIntervalMs: 3_600_000, // commits only when asked, so the test sees commitNow() do it
+    fetch: { maxWaitMs: 100, maxBytes: 1 << 20, maxBytesPerPartition: 1 << 20 },
+    isFenced: () => false,
+    now: () => Date.now(),
+  });
+  consumer.topics.trackAll('st-orders', 'st-prices');
+  await consumer.joinGroup({});
+  const running = thread.run();
+  try {
+    await thread.assigned;
+    await waitFor(async () => (await readTopic(broker.bootstrap, 'st-out')).length === 2, 'both join results');
+    assert.deepEqual((await readTopic(broker.bootstrap, 'st-out')).map((r) => r.value!.toString()), ['o1@10', 'o2@20']);
+    const admin = createAdmin({ brokers: [broker.bootstrap], clientId: 'st-admin' });
+    assert.equal((await committedOffsets(admin, app)).size, 0, 'committed before the interval or a request');
+    await thread.commitNow();
+    assert.deepEqual([...(await committedOffsets(admin, app))].sort(), [
+      ['st-orders:0', 2n],
+      ['st-prices:0', 2n],
+    ]);
+    await admin.close();
+  } finally {
+    thread.stop();
+    await running;
+    await tm.closeAll();
+    await offsets.close();
+    await Promise.all([producer.close(), restore.close(), consumer.close()]);
+  }
 });
