@@ -110,6 +110,16 @@ test('a codec other than the topic compression.type is re-encoded on append; rec
   );
 });
 
+test('max.message.bytes applies to the batch as stored: one that re-encoding makes too large is refused', async () => {
+  assert.equal(await createTopic('small-plain', { 'compression.type': 'uncompressed', 'max.message.bytes': '400' }), 0);
+  // 20 records of 200 repeated bytes: a few hundred bytes gzipped, some 4 KiB uncompressed.
+  const gzip = buildRecordBatch(values(20, 'x'), { compression: CompressionCodec.Gzip });
+  assert.ok(gzip.length < 400, `the test batch is ${gzip.length} bytes compressed`);
+  const r = await produce('small-plain', gzip);
+  assert.equal(r.errorCode, ErrorCode.MESSAGE_TOO_LARGE);
+  assert.equal((await stored('small-plain').catch(() => [])).length, 0);
+});
+
 test('changing compression.type at run time applies to the next produce', async () => {
   assert.equal(await createTopic('later-lz4', {}), 0);
   await produce('later-lz4', buildRecordBatch(values(1, 'x')));

@@ -24,7 +24,7 @@ import { ErrorCode, errorName } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
 import type { ProduceResponsePartitionProduceResponse, ProduceResponseTopicProduceResponse } from '../../protocol/messages/produce.js';
 import type { MessageInput } from '../../protocol/primitives/codec.js';
-import { batchIsTransactional, batchProducerId } from '../../protocol/records/batch-header.js';
+import { batchIsTransactional, batchProducerId, forEachBatch } from '../../protocol/records/batch-header.js';
 import { explainProduceRecords, type ProduceTimestampPolicy } from '../../protocol/records/produce-validation.js';
 import type { LogConfig, PartitionLog } from '../../storage/index.js';
 import type { BrokerState } from '../broker-state.js';
@@ -99,7 +99,12 @@ async function producePartition(
     return failure(partition, ErrorCode.NOT_ENOUGH_REPLICAS, `The size of the in-sync replica set (1) is insufficient to satisfy min.insync.replicas=${config.minInsyncReplicas} for partition ${topic}-${partition}`);
   }
   try {
+    const produced = records;
     records = applyTopicCompression(records, config.compressionType);
+    // Re-encoding can grow a batch (a topic that stores uncompressed): the limit applies to what is stored, as in Kafka.
+    if (records !== produced && batchesOver(records, config.maxMessageBytes)) {
+      return failure(partition, ErrorCode.MESSAGE_TOO_LARGE, `a batch re-encoded for compression.type=${config.compressionType} exceeds max.message.bytes=${config.maxMessageBytes}`);
+    }
     if (batchProducerId(records) >= 0) {
       const outcome = batchIsTransactional(records)
         ? await appendTransactional(broker, log, topic, partition, records, durable)
@@ -113,6 +118,14 @@ async function producePartition(
   } catch (e) {
     return failure(partition, errorCodeOf(e), e instanceof Error ? e.message : String(e));
   }
+}
+
+function batchesOver(records: Buffer, maxBytes: number): boolean {
+  let over = false;
+  forEachBatch(records, 0, records.length, (_pos, size) => {
+    if (size > maxBytes) over = true;
+  });
+  return over;
 }
 
 /** Kafka's "error during produce request with ack=0": names each failed partition and its error. */
