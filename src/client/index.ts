@@ -39,3 +39,6 @@ export type { BatchTransaction } from './batch-producer.js';
 // brook group describe: DescribeGroups with member metadata of any client decoded leniently.
 export { describeGroupLeniently, decodeAssignment, decodeSubscriptionTopics } from './group-members.js';
 export type { GroupInfo, GroupMemberInfo } from './group-members.js';
+// Share groups (KIP-932): a queue-style consumer, one record to one member, acknowledged one by one.
+export { ShareConsumer, ShareGroupError } from './share-consumer.js';
+export type { AcknowledgeKind, AcknowledgementResult, ShareConsumerOptions, ShareRecord } from './share-consumer.js';
