@@ -87,26 +87,34 @@ export function acquire(
   // travel inside the ranges, and the consumer acknowledges them as Gap.
   if (!stop && out.count < options.maxRecords && readLast >= runs.end) {
     let wanted = Math.min(options.maxRecords - out.count, policy.maxInFlight - runs.size);
+    // The span of new records being gathered (one range unless batchSize cuts it, as Kafka's createBatches).
+    let spanLast = -1;
+    const flush = (): void => {
+      if (spanLast >= runs.end) takeNew(runs, member, extents, runs.end, spanLast, options.batchSize, deadline, out, outcome);
+      spanLast = -1;
+    };
     for (const e of extents) {
       if (wanted <= 0) break;
-      if (e.last < runs.end) continue;
-      const from = runs.end;
+      const from = spanLast >= 0 ? spanLast + 1 : runs.end;
+      if (e.last < from) continue;
       if (e.skip) {
         if (e.first > from) {
           const last = Math.min(e.first - 1, from + wanted - 1);
-          takeNew(runs, member, extents, from, last, options.batchSize, deadline, out, outcome);
+          spanLast = last;
           wanted -= last - from + 1;
           if (last < e.first - 1) break;
         }
+        flush();
         runs.extend(e.last, { state: DeliveryState.Archived, count: 0, owner: null, deadline: 0 });
         pushChange(outcome.changes, { first: Math.max(e.first, from), last: e.last, state: DeliveryState.Archived, count: 0 });
         continue;
       }
       let last = e.last;
       if (last - from + 1 > wanted) last = options.recordLimit ? from + wanted - 1 : e.last;
-      takeNew(runs, member, extents, from, last, options.batchSize, deadline, out, outcome);
+      spanLast = last;
       wanted -= last - from + 1;
     }
+    flush();
   }
   return out;
 }

@@ -138,6 +138,11 @@ export class QueueEngine {
     return out;
   }
 
+  /** Fetches parked on a share-partition right now (metrics, tests). */
+  waiting(key: StateKey): number {
+    return this.slots.get(stateKeyString(key))?.listeners.size ?? 0;
+  }
+
   stats(key: StateKey): PartitionStats | null {
     return this.slots.get(stateKeyString(key))?.sp.stats() ?? null;
   }

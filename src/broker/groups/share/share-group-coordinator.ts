@@ -149,6 +149,8 @@ export class ShareGroupCoordinator implements BrokerService {
     group.noteTopicMetadata(counts);
     group.maybeReassign(counts);
     group.updateState();
+    // No revocation phase in share groups: the member takes its target at once.
+    member.assignment = member.target;
     if (member.memberEpoch !== group.assignmentEpoch) {
       member.previousMemberEpoch = member.memberEpoch;
       member.memberEpoch = group.assignmentEpoch;

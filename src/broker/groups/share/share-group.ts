@@ -14,8 +14,10 @@ export class ShareGroupMember {
   clientId = '';
   clientHost = '';
   subscribedTopicNames: string[] = [];
-  /** topic name -> partitions. */
+  /** topic name -> partitions: what the member was last told (its current assignment). */
   assignment = new Map<string, number[]>();
+  /** topic name -> partitions: the target computed at the group's assignment epoch. */
+  target = new Map<string, number[]>();
   /** Session deadline timer, owned by the coordinator. */
   sessionTimer: NodeJS.Timeout | null = null;
 
@@ -52,10 +54,10 @@ export class ShareGroup {
   maybeReassign(counts: TopicPartitionCounts): void {
     if (this.assignmentEpoch >= this.groupEpoch) return;
     const target = assignShareGroup(
-      [...this.members.values()].map((m) => ({ memberId: m.memberId, topics: m.subscribedTopicNames, current: m.assignment })),
+      [...this.members.values()].map((m) => ({ memberId: m.memberId, topics: m.subscribedTopicNames, current: m.target })),
       counts,
     );
-    for (const m of this.members.values()) m.assignment = target.get(m.memberId) ?? new Map();
+    for (const m of this.members.values()) m.target = target.get(m.memberId) ?? new Map();
     this.assignmentEpoch = this.groupEpoch;
   }
 
