@@ -97,7 +97,7 @@ async function run(ops: readonly Op[], batches: readonly number[]): Promise<void
         const read = await readWindow(h.data, from, 1 << 20, null);
         if (!read) break;
         const windowBefore = model.end - model.start;
-        const ranges = h.engine.acquire(h.slot, member, read.extents, { maxRecords: op.max, batchSize: 0, recordLimit: op.recordLimit, now: h.clock.now });
+        const ranges = await h.engine.acquire(h.slot, member, read.extents, { maxRecords: op.max, batchSize: 0, recordLimit: op.recordLimit, now: h.clock.now });
         let n = 0;
         for (const r of ranges) {
           for (let o = r.first; o <= r.last; o++) {

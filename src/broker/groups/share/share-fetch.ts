@@ -143,7 +143,7 @@ async function fetchRounds(shares: ShareGroupCoordinator, ctx: RequestContext, g
         const committed = readCommitted ? await committedView(ctx, t.log!) : null;
         const read = await readWindow(t.log!, shares.engine.nextFetchOffset(t.slot!), perPartitionBytes, committed);
         if (!read || read.extents.length === 0) continue;
-        const ranges = shares.engine.acquire(t.slot!, memberId, read.extents, {
+        const ranges = await shares.engine.acquire(t.slot!, memberId, read.extents, {
           maxRecords: recordsLeft,
           batchSize: request.batchSize,
           recordLimit: request.shareAcquireMode === RECORD_LIMIT_MODE,
