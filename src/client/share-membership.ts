@@ -4,11 +4,10 @@
 // (FENCED_MEMBER_EPOCH, UNKNOWN_MEMBER_ID) rejoins with epoch 0; coordinator errors re-find the
 // coordinator. The member id is the client's own (a random UUID), kept for the consumer's life.
 import { randomUUID } from 'node:crypto';
-import { findCoordinatorV6, type Admin, type Connection } from '@platformatic/kafka';
+import type { Admin, Connection } from '@platformatic/kafka';
 import { apis } from '../protocol/messages/index.js';
-import { sendRequest } from './share-wire.js';
+import { connectionTo, findGroupCoordinator, sendRequest } from './share-wire.js';
 
-const GROUP_KEY = 0;
 const REJOIN = new Set([25 /* UNKNOWN_MEMBER_ID */, 110 /* FENCED_MEMBER_EPOCH */]);
 const COORDINATOR_MOVED = new Set([14 /* COORDINATOR_LOAD_IN_PROGRESS */, 15 /* COORDINATOR_NOT_AVAILABLE */, 16 /* NOT_COORDINATOR */]);
 
@@ -117,16 +116,12 @@ export class ShareMembership {
 
   private async coordinatorConnection(): Promise<Connection> {
     if (this.coordinator === null) {
-      const metadata = await this.client.metadata({ topics: [] });
-      const any = [...metadata.brokers.keys()][0];
-      if (any === undefined) throw new ShareGroupError('no broker in the cluster metadata', -1);
-      const via = (await this.client.connectToBrokers([any])).get(any)!;
-      const found = (await findCoordinatorV6.api.async(via, GROUP_KEY, [this.groupId]).catch((e: { response?: { coordinators: { nodeId: number; errorCode: number }[] } }) => e.response ?? Promise.reject(e))).coordinators[0];
-      if (!found || found.errorCode !== 0) throw new ShareGroupError(`finding the coordinator of ${this.groupId} failed with Kafka error ${found?.errorCode ?? -1}`, found?.errorCode ?? -1);
-      this.coordinator = found.nodeId;
+      try {
+        this.coordinator = await findGroupCoordinator(this.client, this.groupId);
+      } catch (e) {
+        throw new ShareGroupError((e as Error).message, (e as { errorCode?: number }).errorCode ?? -1);
+      }
     }
-    const c = (await this.client.connectToBrokers([this.coordinator])).get(this.coordinator);
-    if (!c) throw new ShareGroupError(`no connection to the coordinator ${this.coordinator}`, -1);
-    return c;
+    return connectionTo(this.client, this.coordinator);
   }
 }

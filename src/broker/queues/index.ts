@@ -4,7 +4,7 @@ export type { PartitionBinding, QueueEngineOptions } from './queue-engine.js';
 export { AckType, DeliveryState, stateName } from './delivery-state.js';
 export type { ArchiveReason } from './delivery-state.js';
 export type { AckBatch, AckRefusal, AcquiredRange, AcquireOptions, BatchExtent, DeliveryPolicy, PartitionStats } from './partition-types.js';
-export { readWindow } from './log-window-reader.js';
+export { readWindow, sliceBatches } from './log-window-reader.js';
 export type { CommittedView, WindowRead } from './log-window-reader.js';
 export { DeadLetterWriter } from './dead-letter.js';
 export type { DeadLetterLogs, DeadLetterTarget } from './dead-letter.js';

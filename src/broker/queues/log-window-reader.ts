@@ -64,3 +64,23 @@ function markAborted(chunks: readonly Buffer[], extents: BatchExtent[], committe
     });
   }
 }
+
+/**
+ * The stored batches of a read that overlap [first, last] (zero-copy slices): a response carries
+ * the batches holding acquired records, not everything the read brought in (Kafka slices its share
+ * fetch responses the same way).
+ */
+export function sliceBatches(chunks: readonly Buffer[], first: number, last: number): Buffer[] {
+  const out: Buffer[] = [];
+  for (const chunk of chunks) {
+    let from = -1;
+    let to = -1;
+    forEachBatch(chunk, 0, chunk.length, (pos, size) => {
+      if (batchLastOffset(chunk, pos) < first || batchBaseOffset(chunk, pos) > last) return;
+      if (from < 0) from = pos;
+      to = pos + size;
+    });
+    if (from >= 0) out.push(from === 0 && to === chunk.length ? chunk : chunk.subarray(from, to));
+  }
+  return out;
+}

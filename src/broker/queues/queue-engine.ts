@@ -340,7 +340,13 @@ export class QueueEngine {
   /** Follows log start offsets; prunes the state log every pruneIntervalMs. */
   async runMaintenance(): Promise<void> {
     try {
-      for (const slot of this.slots.values()) if (!slot.failed) await this.syncLogStart(slot).catch(() => {});
+      for (const slot of [...this.slots.values()]) {
+        if (slot.failed) continue;
+        // The log was deleted (its topic is gone): so is the share-partition, as Kafka deletes
+        // share-group state with its topic.
+        if (slot.binding?.log.isClosed && !this.closed) await this.delete(slot.key).catch(() => {});
+        else await this.syncLogStart(slot).catch(() => {});
+      }
       const now = this.now();
       if (now - this.lastPrune >= (this.options.pruneIntervalMs ?? 300_000)) {
         this.lastPrune = now;

@@ -18,7 +18,7 @@ import { ErrorCode } from '../../../protocol/errors.js';
 import type { ShareFetchRequest, ShareFetchResponse, ShareFetchResponsePartitionData } from '../../../protocol/messages/share-fetch.js';
 import type { MessageInput } from '../../../protocol/primitives/codec.js';
 import type { PartitionLog } from '../../../storage/index.js';
-import { readWindow, type CommittedView, type ShareSlot } from '../../queues/index.js';
+import { readWindow, sliceBatches, type CommittedView, type ShareSlot } from '../../queues/index.js';
 import type { RequestContext } from '../../handlers/handler.js';
 import { acknowledgePartitions, type AckPartitionInput, type AckPartitionResult } from './share-acks.js';
 import { waitForShareData } from './share-fetch-waiter.js';
@@ -39,6 +39,12 @@ interface Target {
 
 /** ShareAcquireMode 1 (KIP-1206). */
 const RECORD_LIMIT_MODE = 1;
+/**
+ * Most bytes one acquisition reads from a log (at least one whole batch is read anyway): enough
+ * for hundreds of records, without walking megabytes of batch headers per fetch when MaxBytes is
+ * large and MaxRecords small.
+ */
+const READ_CAP_BYTES = 1 << 20;
 
 export function isValidMemberId(memberId: string | null): memberId is string {
   return memberId !== null && memberId.length > 0 && memberId.length <= 36;
@@ -130,7 +136,7 @@ async function fetchRounds(shares: ShareGroupCoordinator, ctx: RequestContext, g
   if (live.length === 0) return served;
   const deadline = Date.now() + request.maxWaitMs;
   const readCommitted = shares.configs.get(groupId, 'share.isolation.level') === 'read_committed';
-  const perPartitionBytes = Math.max(1, Math.floor(request.maxBytes / live.length));
+  const perPartitionBytes = Math.max(1, Math.min(READ_CAP_BYTES, Math.floor(request.maxBytes / live.length)));
   for (;;) {
     const seen = live.map((t) => ({ log: t.log!, seenHighWatermark: t.log!.highWatermark, slot: t.slot!, seenVersion: t.slot!.version }));
     let recordsLeft = request.maxRecords;
@@ -150,10 +156,10 @@ async function fetchRounds(shares: ShareGroupCoordinator, ctx: RequestContext, g
           now: Date.now(),
         });
         if (ranges.length === 0) continue;
-        t.out.records = read.chunks;
+        t.out.records = sliceBatches(read.chunks, ranges[0]!.first, ranges[ranges.length - 1]!.last);
         t.out.acquiredRecords = ranges.map((r) => ({ firstOffset: BigInt(r.first), lastOffset: BigInt(r.last), deliveryCount: r.deliveryCount }));
         for (const r of ranges) recordsLeft -= r.last - r.first + 1;
-        bytes += read.bytes;
+        bytes += t.out.records.reduce((n, c) => n + c.length, 0);
         served.add(sessionPartitionKey(t));
       } catch (e) {
         t.out.errorCode = ErrorCode.KAFKA_STORAGE_ERROR;

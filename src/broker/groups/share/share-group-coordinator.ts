@@ -88,7 +88,14 @@ export class ShareGroupCoordinator implements BrokerService {
     const deadLetters = new DeadLetterWriter({ partitionsOf: (topic) => this.deadLetterPartitions(topic) }, this.now);
     this.engine = new QueueEngine({ persister, deadLetters, logger: logger.child({ component: 'queues' }), now: this.now, pruneIntervalMs: config.getNumber('share.coordinator.state.topic.prune.interval.ms') });
     await this.engine.start(existing !== undefined);
-    for (const key of this.engine.keys()) if (!this.groups.has(key.groupId)) this.groups.set(key.groupId, new ShareGroup(key.groupId));
+    for (const key of this.engine.keys()) {
+      // State of a topic deleted while the broker was down goes with it.
+      if (topics.nameForId(key.topicId) === undefined) {
+        await this.engine.delete(key).catch((e: unknown) => logger.warn('deleting share state of a deleted topic failed', { group: key.groupId, error: String(e) }));
+        continue;
+      }
+      if (!this.groups.has(key.groupId)) this.groups.set(key.groupId, new ShareGroup(key.groupId));
+    }
   }
 
   async close(): Promise<void> {
