@@ -28,6 +28,25 @@ async function startOffsets(group: string): Promise<number[]> {
   }
 }
 
+/** The records of a dead-letter topic's partition 0, once it holds at least `n`. */
+function deadLetters(topic: string, n: number): Promise<{ key: Buffer | null; value: string | null; headers: Record<string, string> }[]> {
+  return until(`${n} dead-letter records in ${topic}`, async () => {
+    const log = b.broker.state.logs.getLog(topic, 0);
+    if (!log || log.highWatermark < n) return false;
+    const r = await log.read(0, 1 << 20);
+    const out: { key: Buffer | null; value: string | null; headers: Record<string, string> }[] = [];
+    if (r.kind === 'records') {
+      for (const chunk of r.chunks) {
+        forEachBatch(chunk, 0, chunk.length, (pos) => {
+          if (batchIsControl(chunk, pos)) return;
+          forEachRecord(chunk, pos, (rec) => out.push({ key: rec.key, value: rec.value?.toString() ?? null, headers: Object.fromEntries(rec.headers.map((h) => [h.key, h.value?.toString() ?? ''])) }));
+        });
+      }
+    }
+    return out;
+  });
+}
+
 function value(r: ShareRecord): string {
   return r.value?.toString() ?? '';
 }
@@ -84,21 +103,7 @@ describe('share consumer (Node)', () => {
     assert.deepEqual(await c.poll(), [], 'accepted, rejected and exhausted records are done');
     await c.close();
     // Rejected (5-7) and out of deliveries (8-9): one dead-letter record each, with its story in headers.
-    const dead = await until('the dead-letter records', async () => {
-      const log = b.broker.state.logs.getLog('orders-dead', 0);
-      if (!log || log.highWatermark < 5) return false;
-      const r = await log.read(0, 1 << 20);
-      const out: { value: string; headers: Record<string, string> }[] = [];
-      if (r.kind === 'records') {
-        for (const chunk of r.chunks) {
-          forEachBatch(chunk, 0, chunk.length, (pos) => {
-            if (batchIsControl(chunk, pos)) return;
-            forEachRecord(chunk, pos, (rec) => out.push({ value: rec.value?.toString() ?? '', headers: Object.fromEntries(rec.headers.map((h) => [h.key, h.value?.toString() ?? ''])) }));
-          });
-        }
-      }
-      return out;
-    });
+    const dead = await deadLetters('orders-dead', 5);
     assert.deepEqual(dead.map((d) => [d.value, d.headers['__dlq.errors.offset'], d.headers['__dlq.errors.reason']]), [
       ['v5', '5', 'rejected'],
       ['v6', '6', 'rejected'],
@@ -112,6 +117,33 @@ describe('share consumer (Node)', () => {
     assert.equal(dead[3]!.headers['__dlq.errors.delivery.count'], '2');
     assert.equal(dead[0]!.headers['__dlq.errors.message'], 'Offset rejected by client.');
     assert.deepEqual(await startOffsets('g-dl'), [10], 'the start offset passes the archived records once their copies are written');
+  });
+
+  it("Kafka's errors.deadletterqueue.topic.name: only a topic that allows it, and without the record unless asked", async () => {
+    await seedTopic(b, 'payments', 2, { batch: 2 });
+    await setGroupConfig(b.port, 'g-kdlq', { 'share.auto.offset.reset': 'earliest', 'errors.deadletterqueue.topic.name': 'dlq.payments' });
+    // The topic does not exist and errors.deadletterqueue.auto.create.topics.enable is false: archived only.
+    const c = consumer('g-kdlq', 'explicit');
+    await c.subscribe(['payments']);
+    const first = await until('a record', async () => {
+      const r = await c.poll();
+      return r.length > 0 ? r : false;
+    });
+    c.acknowledge(first[0]!, 'reject');
+    for (const r of first.slice(1)) c.acknowledge(r, 'release');
+    await c.commit();
+    assert.equal(b.broker.state.topics.get('dlq.payments'), undefined, 'no dead-letter topic was created');
+    await seedTopic(b, 'dlq.payments', 0, { configs: { 'errors.deadletterqueue.group.enable': 'true' } });
+    const second = await until('the released record', async () => {
+      const r = await c.poll();
+      return r.length > 0 ? r : false;
+    });
+    for (const r of second) c.acknowledge(r, 'reject');
+    await c.commit();
+    await c.close();
+    const dead = await deadLetters('dlq.payments', 1);
+    assert.equal(dead.length, 1);
+    assert.deepEqual([dead[0]!.key, dead[0]!.value, dead[0]!.headers['__dlq.errors.offset'], dead[0]!.headers['__dlq.errors.topic']], [null, null, String(second[0]!.offset), 'payments']);
   });
 
   it('an expired lock redelivers to another member with delivery count 2; the late acknowledgement is refused', async () => {
