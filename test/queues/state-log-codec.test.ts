@@ -15,7 +15,6 @@ import {
   encodeSnapshotValue,
   encodeStateKey,
   encodeUpdateValue,
-  SNAPSHOT_RECORD,
   UPDATE_RECORD,
 } from '../../src/broker/queues/state-log-codec.js';
 
