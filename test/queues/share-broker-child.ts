@@ -10,7 +10,7 @@ const broker = await Broker.start({
   dataDir,
   host: '127.0.0.1',
   port: Number(port ?? 0),
-  logger: createLogger({ level: 'warn' }),
+  logger: createLogger({ level: process.env.CHILD_LOG === 'info' ? 'info' : 'warn' }),
   config: { ...SHARE_TEST_CONFIG, 'share.coordinator.state.topic.num.partitions': '3', 'offsets.topic.num.partitions': '3' },
 });
 process.stdout.write(JSON.stringify({ port: broker.port }) + '\n');

@@ -75,6 +75,7 @@ test('broker SIGKILL mid-run: no confirmed acknowledgement is undone, no record 
       },
       90_000,
     );
+    if (process.env.KEEP_DATA) process.stderr.write(`--- restarted broker stderr ---\n${child.stderrTail}\n`);
     assert.deepEqual(violations, []);
     assert.ok(heldAtKill.length > 0);
     for (const r of heldAtKill) {
@@ -85,6 +86,7 @@ test('broker SIGKILL mid-run: no confirmed acknowledgement is undone, no record 
     await consumer?.close().catch(() => undefined);
     child.kill();
     await child.exited;
-    rmSync(dataDir, { recursive: true, force: true });
+    if (process.env.KEEP_DATA) process.stderr.write(`data dir kept: ${dataDir}\n`);
+    else rmSync(dataDir, { recursive: true, force: true });
   }
 });

@@ -31,10 +31,10 @@
 // retention.
 //
 // Durability: every acknowledgement (accept, release, reject) is in the state log and fdatasynced
-// before acknowledge() resolves; acquisitions are written without waiting (their fsync rides the
-// next durable write), so after kill -9 every acquired-but-unacknowledged record is Available
-// again with the delivery count of its last acquisition, and after power loss it is Available
-// with at most that count. Nothing acknowledged is ever delivered again.
+// before acknowledge() resolves; acquisitions are written (not fsynced: their fsync rides the next
+// durable write) before acquire() resolves, so after kill -9 every acquired-but-unacknowledged
+// record is Available again with the delivery count of its last acquisition, and after power loss
+// it is Available with at most that count. Nothing acknowledged is ever delivered again.
 import type { PartitionLog } from '../../storage/index.js';
 import type { Logger } from '../../util/logger.js';
 import type { DeadLetterTarget, DeadLetterWriter } from './dead-letter.js';
@@ -197,12 +197,16 @@ export class QueueEngine {
     return this.persist(slot, slot.sp.moveStartTo(log.logStartOffset), false);
   }
 
-  /** Acquires for `member` among the batches read; recorded without waiting for fsync. */
-  acquire(slot: ShareSlot, member: string, extents: readonly BatchExtent[], options: AcquireOptions): AcquiredRange[] {
+  /**
+   * Acquires for `member` among the batches read. Resolves once the acquisition is written to the
+   * state log (not fsynced): a kill -9 after the records were handed out still finds their new
+   * delivery count; a power failure may lose it (they come back with the count before).
+   */
+  async acquire(slot: ShareSlot, member: string, extents: readonly BatchExtent[], options: AcquireOptions): Promise<AcquiredRange[]> {
     this.check(slot);
     const { acquisition, outcome } = slot.sp.acquire(member, extents, options, this.policy(slot));
-    this.persist(slot, outcome, false).catch(() => {});
     this.locks.update(slot, slot.sp.nextDeadline());
+    await this.persist(slot, outcome, false);
     return acquisition.ranges;
   }
 
