@@ -148,7 +148,7 @@ export class GroupConfigStore {
     this.groups = next;
   }
 
-  /** Forgets a deleted group's overrides (Kafka keeps group configs until removed; so do we). */
+  /** Whether the group has overrides (they outlive the group, as in Kafka, until removed). */
   has(group: string): boolean {
     return this.groups.has(group);
   }

@@ -215,11 +215,6 @@ export class ShareGroupCoordinator implements BrokerService {
     this.deps.logger.info('member left share group', { group: group.groupId, member: member.memberId, why });
   }
 
-  /** Whether `memberId` is a current member of the share group (ShareFetch/ShareAcknowledge check it loosely, as Kafka does not). */
-  isShareGroup(groupId: string): boolean {
-    return this.groups.has(groupId);
-  }
-
   /** The delivery policy of a group's share-partitions, from its group configs. */
   policyFor(groupId: string): DeliveryPolicy {
     return {
@@ -261,7 +256,8 @@ export class ShareGroupCoordinator implements BrokerService {
       policy: () => this.policyFor(groupId),
       deadLetter: () => this.deadLetterFor(groupId, topic),
     };
-    if (!this.groups.has(groupId)) this.groups.set(groupId, new ShareGroup(groupId));
+    // A group id fetched from first (members may fetch before their first heartbeat lands) is a share group.
+    if (!this.groups.has(groupId) && !this.deps.classicGroups.groups.has(groupId)) this.groups.set(groupId, new ShareGroup(groupId));
     return this.engine.open({ groupId, topicId, partition }, binding, () => {
       const reset = parseAutoOffsetReset(this.configs.get(groupId, 'share.auto.offset.reset')) ?? { kind: 'latest' as const };
       return initialOffset(log, reset, this.now());
