@@ -121,13 +121,16 @@ export class InFlightRuns {
     this.mergeAround(i, i + 1);
   }
 
-  /** Calls fn for each run overlapping [first, last], clipped to it (copies: mutate through set()). */
+  /**
+   * Calls fn for each run overlapping [first, last], clipped to it. The runs passed are copies and
+   * fn must not change the window (collect, then mutate through set()).
+   */
   forEachIn(first: number, last: number, fn: (run: Run) => void): void {
     const from = Math.max(first, this.startOffset);
     const to = Math.min(last, this.endOffset - 1);
     if (from > to) return;
-    const runs = this.list.slice(this.indexOf(from));
-    for (const r of runs) {
+    for (let i = this.indexOf(from); i < this.list.length; i++) {
+      const r = this.list[i]!;
       if (r.first > to) break;
       fn({ ...r, first: Math.max(r.first, from), last: Math.min(r.last, to) });
     }
