@@ -147,7 +147,7 @@ async function fetchRounds(shares: ShareGroupCoordinator, ctx: RequestContext, g
         await shares.engine.syncLogStart(t.slot!);
         if (!shares.engine.hasAcquirable(t.slot!)) continue;
         const committed = readCommitted ? await committedView(ctx, t.log!) : null;
-        const read = await readWindow(t.log!, shares.engine.nextFetchOffset(t.slot!), perPartitionBytes, committed);
+        const read = await readWindow(t.log!, shares.engine.nextFetchOffset(t.slot!), readBytesFor(t.log!, recordsLeft, perPartitionBytes), committed);
         if (!read || read.extents.length === 0) continue;
         const ranges = await shares.engine.acquire(t.slot!, memberId, read.extents, {
           maxRecords: recordsLeft,
@@ -173,6 +173,17 @@ async function fetchRounds(shares: ShareGroupCoordinator, ctx: RequestContext, g
     const reason = await waitForShareData(shares.engine, seen, remaining, ctx.signal);
     if (reason !== 'changed') return served;
   }
+}
+
+/**
+ * Bytes to read for about `records` records: the log's average record size (with a margin) times
+ * the count, between 16 KiB and `limit`. A fetch asking 500 records of a log of small records reads
+ * tens of KiB, not the whole MaxBytes share (at least one whole batch is read anyway).
+ */
+function readBytesFor(log: PartitionLog, records: number, limit: number): number {
+  const count = log.logEndOffset - log.logStartOffset;
+  const average = count > 0 ? log.sizeInBytes / count : 1024;
+  return Math.max(1, Math.min(limit, Math.max(16 * 1024, Math.ceil(records * average * 1.25))));
 }
 
 async function committedView(ctx: RequestContext, log: PartitionLog): Promise<CommittedView> {
