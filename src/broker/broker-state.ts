@@ -6,6 +6,7 @@ import type { BrokerConfig } from './config/broker-config.js';
 import type { DynamicBrokerConfig } from './config/dynamic-broker-config.js';
 import type { FetchWaiters } from './fetch/fetch-waiters.js';
 import type { GroupCoordinator } from './groups/group-coordinator.js';
+import type { ShareGroupCoordinator } from './groups/share/share-group-coordinator.js';
 import type { ProducerStateManager } from './producers/producer-state-manager.js';
 import type { Authorizer } from './topics/authorized-operations.js';
 import type { TopicService } from './topics/topic-service.js';
@@ -37,6 +38,8 @@ export interface BrokerState {
   readonly producers: ProducerStateManager;
   readonly fetchWaiters: FetchWaiters;
   readonly groups: GroupCoordinator;
+  /** Share groups (KIP-932) and the queue engine under them. */
+  readonly shareGroups: ShareGroupCoordinator;
   readonly transactions: TransactionCoordinator;
   /** Decides what each principal may do; the source of every KIP-430 authorized-operations field. */
   readonly authorizer: Authorizer;

@@ -15,6 +15,7 @@ import { Listener } from './server/listener.js';
 import { TopicService } from './topics/topic-service.js';
 import { FetchWaiters } from './fetch/fetch-waiters.js';
 import { GroupCoordinator } from './groups/group-coordinator.js';
+import { ShareGroupCoordinator } from './groups/share/share-group-coordinator.js';
 import { ProducerStateManager } from './producers/producer-state-manager.js';
 import { TransactionCoordinator } from './transactions/transaction-coordinator.js';
 import type { BrokerService, ServiceDeps } from './service.js';
@@ -82,6 +83,7 @@ export class Broker {
     const deps = (component: string): ServiceDeps => ({ nodeId, config, logs, topics, logger: logger.child({ component }) });
     const producers = new ProducerStateManager(deps('producers'), fs);
     const groups = new GroupCoordinator(deps('groups'));
+    const shareGroups = new ShareGroupCoordinator({ ...deps('share-groups'), fs, dataDir: options.dataDir, classicGroups: groups });
     const state: BrokerState = {
       nodeId,
       clusterId: identity.clusterId,
@@ -94,12 +96,13 @@ export class Broker {
       producers,
       fetchWaiters: new FetchWaiters(deps('fetch')),
       groups,
+      shareGroups,
       transactions: new TransactionCoordinator(deps('transactions'), producers, groups),
       authorizer: options.authorizer ?? ALLOW_EVERYTHING,
       supportedApis: () => table.versions.map((v) => ({ ...v })),
     };
     // Started in this order, closed in reverse, all before storage closes.
-    const services: BrokerService[] = [state.producers, state.fetchWaiters, state.groups, state.transactions];
+    const services: BrokerService[] = [state.producers, state.fetchWaiters, state.groups, state.shareGroups, state.transactions];
     for (const s of services) await s.start();
     const listener = new Listener(
       state,

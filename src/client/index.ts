@@ -42,3 +42,8 @@ export type { GroupInfo, GroupMemberInfo } from './group-members.js';
 // brook topic list: partition counts of internal topics too (the library's metadata leaves them out).
 export { topicLayouts } from './topic-layout.js';
 export type { TopicLayout } from './topic-layout.js';
+// Share groups (KIP-932): a queue-style consumer, one record to one member, acknowledged one by one.
+export { ShareConsumer, ShareGroupError } from './share-consumer.js';
+export type { AcknowledgeKind, AcknowledgementResult, ShareConsumerOptions, ShareRecord } from './share-consumer.js';
+export { describeShareGroup } from './share-admin.js';
+export type { ShareGroupInfo, ShareGroupPartitionInfo } from './share-admin.js';

@@ -145,6 +145,11 @@ const catalog = {
   VOTER_NOT_FOUND: [127, false, 'The voter is not in the voter set.'],
   INVALID_REGULAR_EXPRESSION: [128, false, "The subscription's regular expression is not valid."],
   REBOOTSTRAP_REQUIRED: [129, false, 'The client must rebootstrap its metadata from the bootstrap servers.'],
+  STREAMS_INVALID_TOPOLOGY: [130, false, 'The supplied topology is invalid.'],
+  STREAMS_INVALID_TOPOLOGY_EPOCH: [131, false, 'The supplied topology epoch is invalid.'],
+  STREAMS_TOPOLOGY_FENCED: [132, false, 'The supplied topology epoch is outdated.'],
+  SHARE_SESSION_LIMIT_REACHED: [133, true, 'The limit of share sessions has been reached.'],
+  GROUP_DELETION_FAILED: [134, false, 'DeleteGroups could not complete; see the error message on the per-group result for details.'],
 } as const satisfies Record<string, readonly [number, boolean, string]>;
 
 type ErrorName = keyof typeof catalog;

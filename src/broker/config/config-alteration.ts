@@ -9,8 +9,9 @@ import { storageOutcome } from '../topics/topic-service.js';
 import { validateTopicOverrides, type DynamicScope } from './broker-config.js';
 import { brokerConfigByName, topicConfigByName, type ConfigDefinition } from './definitions.js';
 import { ConfigResourceType, brokerScope, isResourceError, resourceError, unsupportedResourceType, type ResourceError } from './resource-types.js';
+import { groupConfigDefinition } from '../groups/share/group-configs.js';
 
-export type AlterTarget = { kind: 'topic'; topic: string } | { kind: 'broker'; scope: DynamicScope };
+export type AlterTarget = { kind: 'topic'; topic: string } | { kind: 'broker'; scope: DynamicScope } | { kind: 'group'; group: string };
 
 export function alterTarget(broker: BrokerState, resourceType: number, resourceName: string): AlterTarget | ResourceError {
   switch (resourceType) {
@@ -21,6 +22,10 @@ export function alterTarget(broker: BrokerState, resourceType: number, resourceN
       const scope = brokerScope(resourceName, broker.nodeId);
       return isResourceError(scope) ? scope : { kind: 'broker', scope };
     }
+    case ConfigResourceType.GROUP:
+      // Group configs (KIP-848/KIP-932) of any group id, existing or not, as Kafka allows.
+      if (resourceName === '') return resourceError(ErrorCode.INVALID_REQUEST, 'Group name must not be empty');
+      return { kind: 'group', group: resourceName };
     default:
       return unsupportedResourceType(resourceType);
   }
@@ -29,16 +34,18 @@ export function alterTarget(broker: BrokerState, resourceType: number, resourceN
 /** The resource's current values: a topic's overrides, or a broker scope's dynamic values. */
 export function currentValues(broker: BrokerState, target: AlterTarget): Record<string, string> {
   if (target.kind === 'topic') return { ...(broker.topics.get(target.topic)?.configs ?? {}) };
+  if (target.kind === 'group') return broker.shareGroups.configs.overrides(target.group);
   return broker.dynamicConfig.current(target.scope);
 }
 
 export function definitionFor(target: AlterTarget, name: string): ConfigDefinition | undefined {
+  if (target.kind === 'group') return groupConfigDefinition(name);
   return target.kind === 'topic' ? topicConfigByName.get(name) : brokerConfigByName.get(name);
 }
 
 /** INVALID_CONFIG with the offending key and its allowed values, or null when `values` may replace the set. */
 export function checkValues(broker: BrokerState, target: AlterTarget, values: Readonly<Record<string, string>>): ResourceError | null {
-  const problem = target.kind === 'topic' ? validateTopicOverrides(values) : broker.dynamicConfig.validate(values);
+  const problem = target.kind === 'topic' ? validateTopicOverrides(values) : target.kind === 'group' ? broker.shareGroups.configs.validate(values) : broker.dynamicConfig.validate(values);
   return problem ? resourceError(ErrorCode.INVALID_CONFIG, problem) : null;
 }
 
@@ -46,6 +53,7 @@ export function checkValues(broker: BrokerState, target: AlterTarget, values: Re
 export async function replaceValues(broker: BrokerState, target: AlterTarget, values: Readonly<Record<string, string>>): Promise<ResourceError | null> {
   try {
     if (target.kind === 'topic') await broker.logs.alterTopicConfig(target.topic, { ...values });
+    else if (target.kind === 'group') await broker.shareGroups.configs.replace(target.group, values);
     else await broker.dynamicConfig.replace(target.scope, values);
     return null;
   } catch (e) {

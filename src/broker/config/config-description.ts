@@ -27,6 +27,11 @@ export interface DescribeOptions {
 }
 
 export function describeResource(broker: BrokerState, resourceType: number, resourceName: string, options: DescribeOptions): DescribedConfig[] | ResourceError {
+  // Group configs (KIP-848/KIP-932) live with the share-group coordinator.
+  if (resourceType === ConfigResourceType.GROUP) {
+    if (resourceName === '') return resourceError(ErrorCode.INVALID_REQUEST, 'Group name must not be empty');
+    return broker.shareGroups.configs.describe(resourceName, options);
+  }
   const resolved = resolveResource(broker, resourceType, resourceName);
   if (isResourceError(resolved)) return resolved;
   const wanted = options.keys === null ? null : new Set(options.keys);

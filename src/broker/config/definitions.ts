@@ -37,6 +37,8 @@ export interface ConfigDefinition {
   documentation: string;
 }
 
+import { SHARE_GROUP_BROKER_CONFIGS, SHARE_GROUP_TOPIC_CONFIGS } from './share-group-definitions.js';
+
 const LONG_MAX = '9223372036854775807';
 
 // Kafka delays unlinking a deleted segment for readers that hold no reference to it; every Brook
@@ -108,6 +110,7 @@ export const BROKER_CONFIGS: readonly ConfigDefinition[] = [
   def('transaction.abort.timed.out.transaction.cleanup.interval.ms', 'INT', '10000', 'How often the transaction coordinator aborts transactions past their timeout.', { min: 1 }),
   def('transaction.remove.expired.transaction.cleanup.interval.ms', 'INT', '3600000', 'How often expired transactional ids are removed.', { min: 1 }),
   def('producer.id.expiration.ms', 'INT', '86400000', 'Idle idempotent producer state expires after this long.', { min: 1, dynamic: true }),
+  ...SHARE_GROUP_BROKER_CONFIGS,
 ];
 
 /** Per-topic keys with the broker key each falls back to. */
@@ -144,6 +147,7 @@ export const TOPIC_CONFIGS: readonly TopicConfigDefinition[] = [
   topicDef('segment.jitter.ms', 'log.roll.jitter.ms', 'LONG', '0', 'Random jitter subtracted from the roll time.', { min: 0 }),
   topicDef('segment.ms', 'log.roll.ms', 'LONG', '604800000', 'Age at which a segment is rolled.', { min: 1 }),
   topicDef('unclean.leader.election.enable', 'unclean.leader.election.enable', 'BOOLEAN', 'false', 'Kept for tools; there is one replica.'),
+  ...SHARE_GROUP_TOPIC_CONFIGS,
 ];
 
 export const brokerConfigByName: ReadonlyMap<string, ConfigDefinition> = new Map(BROKER_CONFIGS.map((d) => [d.name, d]));

@@ -1,6 +1,8 @@
 // DescribeGroups (key 15): members, assignments, state and protocol of each group. v3+ may ask for
 // the authorized operations (KIP-430, from the broker's authorizer: topics/authorized-operations.ts); v4+
-// group.instance.id per member (KIP-345).
+// group.instance.id per member (KIP-345); v6+ answers GROUP_ID_NOT_FOUND for a group that does not
+// exist, or is not a classic group (a share group, KIP-932), where older versions describe it Dead.
+import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
 import { describeGroup } from '../groups/group-admin.js';
 import { ANONYMOUS, requestedOperations } from '../topics/authorized-operations.js';
@@ -9,15 +11,24 @@ import { defineHandler } from './handler.js';
 export default defineHandler({
   api: apis.DescribeGroups,
   minVersion: 0,
-  maxVersion: 5,
+  maxVersion: 6,
   handle(request, ctx) {
     const { broker } = ctx;
+    const v6 = ctx.header.apiVersion >= 6;
     return {
       throttleTimeMs: 0,
-      groups: request.groups.map((id) => ({
-        ...describeGroup(broker.groups, id),
-        authorizedOperations: requestedOperations(request.includeAuthorizedOperations, broker.authorizer, ANONYMOUS, 'group', id),
-      })),
+      groups: request.groups.map((id) => {
+        const authorizedOperations = requestedOperations(request.includeAuthorizedOperations, broker.authorizer, ANONYMOUS, 'group', id);
+        const dead = { groupId: id, groupState: 'Dead', protocolType: '', protocolData: '', members: [], authorizedOperations };
+        if (broker.shareGroups.groups.has(id)) {
+          return v6 ? { ...dead, errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: `Group ${id} is not a classic group.` } : { ...dead, errorCode: ErrorCode.NONE, errorMessage: null };
+        }
+        const described = describeGroup(broker.groups, id);
+        if (v6 && described.errorCode === ErrorCode.NONE && !broker.groups.groups.has(id)) {
+          return { ...dead, errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: `Group ${id} not found.` };
+        }
+        return { ...described, errorMessage: null, authorizedOperations };
+      }),
     };
   },
 });

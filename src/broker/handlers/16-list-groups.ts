@@ -1,8 +1,9 @@
-// ListGroups (key 16): every group this coordinator knows. v4+ filter by state (KIP-518),
-// v5+ by group type (KIP-848: always "classic" here).
+// ListGroups (key 16): every group this coordinator knows, classic and share (KIP-932). v4+ filter
+// by state (KIP-518), v5+ by group type (KIP-848): "classic" or "share".
 import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
 import { listGroups } from '../groups/group-admin.js';
+import { listShareGroups } from '../groups/share/share-group-listing.js';
 import { defineHandler } from './handler.js';
 
 export default defineHandler({
@@ -11,7 +12,9 @@ export default defineHandler({
   maxVersion: 5,
   handle(request, ctx) {
     const v = ctx.header.apiVersion;
-    const groups = listGroups(ctx.broker.groups, v >= 4 ? request.statesFilter : [], v >= 5 ? request.typesFilter : []);
+    const states = v >= 4 ? request.statesFilter : [];
+    const types = v >= 5 ? request.typesFilter : [];
+    const groups = [...listGroups(ctx.broker.groups, states, types), ...listShareGroups(ctx.broker.shareGroups, states, types)];
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, groups };
   },
 });

@@ -5,6 +5,7 @@ import { adminHandlers } from './admin-handlers.js';
 import { coreHandlers } from './core-handlers.js';
 import { dataPathHandlers } from './data-path-handlers.js';
 import { groupHandlers } from './group-handlers.js';
+import { shareGroupHandlers } from './share-group-handlers.js';
 import { transactionHandlers } from './transaction-handlers.js';
 
-export const handlers: readonly AnyHandler[] = [...coreHandlers, ...dataPathHandlers, ...adminHandlers, ...groupHandlers, ...transactionHandlers];
+export const handlers: readonly AnyHandler[] = [...coreHandlers, ...dataPathHandlers, ...adminHandlers, ...groupHandlers, ...transactionHandlers, ...shareGroupHandlers];

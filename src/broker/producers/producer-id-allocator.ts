@@ -5,16 +5,20 @@
 // persisted, so after a crash the next run starts past every id that may have reached a client.
 // A crash wastes at most the rest of one block.
 //
-// File `<data-dir>/meta/producer-ids.json`, replaced atomically (temp, fdatasync, rename, fsync dir):
+// File `<data-dir>/meta/producer-ids`, replaced atomically (temp, fdatasync, rename, fsync dir):
 //   {"version":1,"nextBlockStart":<int>,"crc":<CRC-32C of the JSON without the crc field>}
 // A missing file starts at 0. A file that does not parse or fails its CRC stops the broker: guessing
-// could hand out an id that is still in use.
+// could hand out an id that is still in use. The name has no `.json` suffix because the topic metadata
+// store owns `meta/*.json` (a topic named `producer-ids` would otherwise share the file). Earlier
+// versions wrote `producer-ids.json`: it is read when the new file is missing (if it has this format —
+// else it is that topic's metadata) and removed once the new file is durable.
 import { join } from 'node:path';
 import type { FileSystem } from '../../storage/index.js';
 import { writeFileAtomic } from '../../storage/atomic-file.js';
 import { crc32c } from '../../protocol/records/crc32c.js';
 
-export const PRODUCER_ID_FILE = 'producer-ids.json';
+export const PRODUCER_ID_FILE = 'producer-ids';
+const LEGACY_PRODUCER_ID_FILE = 'producer-ids.json';
 export const PRODUCER_ID_BLOCK = 1000;
 
 interface Persisted {
@@ -31,6 +35,8 @@ export class ProducerIdAllocator {
     private readonly fs: FileSystem,
     private readonly dir: string,
     start: number,
+    /** The pre-rename file this state came from, removed after the first persist. */
+    private legacyPath: string | null,
   ) {
     this.next = start;
     this.blockEnd = start;
@@ -39,9 +45,16 @@ export class ProducerIdAllocator {
   static async open(fs: FileSystem, metaDir: string): Promise<ProducerIdAllocator> {
     if (!(await fs.isDirectory(metaDir))) await fs.mkdir(metaDir);
     const path = join(metaDir, PRODUCER_ID_FILE);
-    let start = 0;
-    if (await fs.exists(path)) start = parse((await fs.readFile(path)).toString('utf8'), path);
-    return new ProducerIdAllocator(fs, metaDir, start);
+    if (await fs.exists(path)) return new ProducerIdAllocator(fs, metaDir, parse((await fs.readFile(path)).toString('utf8'), path), null);
+    const legacy = join(metaDir, LEGACY_PRODUCER_ID_FILE);
+    if (await fs.exists(legacy)) {
+      try {
+        return new ProducerIdAllocator(fs, metaDir, parse((await fs.readFile(legacy)).toString('utf8'), legacy), legacy);
+      } catch {
+        // Not an allocator file: the metadata of a topic named `producer-ids`.
+      }
+    }
+    return new ProducerIdAllocator(fs, metaDir, 0, null);
   }
 
   /** The first id never handed out (ids below it may be in use by some producer). */
@@ -64,6 +77,11 @@ export class ProducerIdAllocator {
     const data = Buffer.from(JSON.stringify({ ...body, crc: crc32c(Buffer.from(json)) }) + '\n');
     await writeFileAtomic(this.fs, this.dir, PRODUCER_ID_FILE, data);
     this.blockEnd = nextBlockStart;
+    if (this.legacyPath) {
+      await this.fs.unlink(this.legacyPath);
+      await this.fs.syncDir(this.dir);
+      this.legacyPath = null;
+    }
   }
 }
 

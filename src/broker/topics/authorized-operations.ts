@@ -29,7 +29,8 @@ export type ResourceKind = 'topic' | 'group' | 'cluster' | 'transactional-id';
 /** The operations that apply to each resource type, as Kafka lists them. */
 const APPLICABLE: Record<ResourceKind, readonly AclOperationCode[]> = {
   topic: [AclOperation.READ, AclOperation.WRITE, AclOperation.CREATE, AclOperation.DESCRIBE, AclOperation.DELETE, AclOperation.ALTER, AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS],
-  group: [AclOperation.READ, AclOperation.DESCRIBE, AclOperation.DELETE],
+  // DESCRIBE_CONFIGS / ALTER_CONFIGS since group configs exist (Kafka 4, KIP-848 / KIP-932).
+  group: [AclOperation.READ, AclOperation.DESCRIBE, AclOperation.DELETE, AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS],
   cluster: [AclOperation.CREATE, AclOperation.CLUSTER_ACTION, AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS, AclOperation.IDEMPOTENT_WRITE, AclOperation.ALTER, AclOperation.DESCRIBE],
   'transactional-id': [AclOperation.DESCRIBE, AclOperation.WRITE],
 };

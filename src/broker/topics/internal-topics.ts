@@ -2,8 +2,10 @@
 // as in Kafka (clients get INVALID_TOPIC_EXCEPTION when they try to write to them).
 export const CONSUMER_OFFSETS_TOPIC = '__consumer_offsets';
 export const TRANSACTION_STATE_TOPIC = '__transaction_state';
+/** The share-group state log (KIP-932); its records are src/broker/queues/state-log-codec.ts. */
+export const SHARE_GROUP_STATE_TOPIC = '__share_group_state';
 
-const INTERNAL = new Set([CONSUMER_OFFSETS_TOPIC, TRANSACTION_STATE_TOPIC]);
+const INTERNAL = new Set([CONSUMER_OFFSETS_TOPIC, TRANSACTION_STATE_TOPIC, SHARE_GROUP_STATE_TOPIC]);
 
 export function isInternalTopic(name: string): boolean {
   return INTERNAL.has(name);

@@ -11,6 +11,7 @@ import { addBrokersOption, collect, parseWhole, runClientCommand, type BrokersFl
 import { FixedPositions, GroupPositions, type PositionSource } from './consume-positions.js';
 import { parseOffsetSpec } from './offset-spec.js';
 import { requireTopics } from './topic-lookup.js';
+import { consumeShare, parseAckKind } from './consume-share.js';
 
 interface ConsumeFlags extends BrokersFlag {
   offset: string;
@@ -22,6 +23,8 @@ interface ConsumeFlags extends BrokersFlag {
   nullLiteral?: string;
   follow?: boolean;
   exit?: boolean;
+  shareGroup?: string;
+  ack?: string;
 }
 
 export function registerConsume(program: Command): void {
@@ -39,6 +42,8 @@ export function registerConsume(program: Command): void {
       .option('--null-literal <text>', 'how a null key or value (a keyless record, a tombstone) prints with --format', 'null')
       .option('--follow', 'keep waiting for new records until Ctrl-C (the default)')
       .option('-e, --exit', 'stop at the end of the log')
+      .option('--share-group <id>', 'consume as a member of this share group (KIP-932): each record goes to one member and is acknowledged')
+      .option('--ack <type>', 'with --share-group: accept, release or reject every record printed', 'accept')
       .addHelpText(
         'after',
         [
@@ -50,6 +55,8 @@ export function registerConsume(program: Command): void {
           '  brook consume orders --group billing              # as a member of group "billing"',
           "  brook consume orders -f '%p/%o %k=%v (%T)\\n'",
           '  brook consume orders --json -n 5 | jq .value',
+          '  brook consume orders --share-group workers       # a queue: records shared among the members',
+          '  brook consume orders --share-group workers --ack release -n 1   # peek: print one, give it back',
           '',
         ].join('\n'),
       ),
@@ -65,6 +72,7 @@ async function consume(ctx: CommandContext, topics: string[], flags: ConsumeFlag
   const formatter: RecordFormatter = flags.json === true ? jsonFormatter : compileFormat(flags.format ?? DEFAULT_FORMAT, flags.nullLiteral);
   const partitionFilter = (flags.partition ?? []).map((p) => parseWhole('--partition', p));
   const exitAtEnd = flags.exit === true;
+  if (flags.shareGroup !== undefined) return consumeAsShareMember(ctx, topics, flags, formatter, limit);
 
   const admin = createAdmin(ctx.client);
   const consumer: Consumer = createConsumer(ctx.client, { groupId: flags.group ?? `brook-cli-consume-${process.pid}`, autocommit: false });
@@ -85,6 +93,23 @@ async function consume(ctx: CommandContext, topics: string[], flags: ConsumeFlag
   } finally {
     stop.dispose();
     await closeQuietly(consumer, admin);
+  }
+}
+
+async function consumeAsShareMember(ctx: CommandContext, topics: string[], flags: ConsumeFlags, formatter: RecordFormatter, limit: number): Promise<void> {
+  if (flags.group !== undefined || flags.partition !== undefined) throw new UsageError('--share-group cannot be used with --group or --partition (the share group assigns partitions).');
+  parseAckKind(flags.ack);
+  const admin = createAdmin(ctx.client);
+  try {
+    await requireTopics(admin, topics);
+  } finally {
+    await admin.close().catch(() => undefined);
+  }
+  const stop = new StopSignal();
+  try {
+    await consumeShare(ctx, topics, { groupId: flags.shareGroup!, ack: flags.ack ?? 'accept', limit, exitWhenIdle: flags.exit === true, formatter, stopped: () => stop.requested });
+  } finally {
+    stop.dispose();
   }
 }
 

@@ -4,6 +4,7 @@ import { renderTable } from '../format/table.js';
 import { addBrokersOption, collect, runClientCommand, withAdmin, type BrokersFlag } from './client-command.js';
 import { describeGroup, kafkaStateName, loadGroup } from './group-describe.js';
 import { seekGroup } from './group-seek.js';
+import { describeShareGroupText } from './group-describe-share.js';
 
 interface SeekFlags extends BrokersFlag {
   to?: string;
@@ -26,7 +27,8 @@ export function registerGroup(program: Command): void {
   ).action((flags: BrokersFlag) =>
     runClientCommand('group list', flags, (ctx) =>
       withAdmin(ctx, async (admin) => {
-        const groups = [...(await admin.listGroups()).values()].sort((a, b) => a.id.localeCompare(b.id));
+        // Classic and share groups (KIP-932; their protocol type is "share").
+        const groups = [...(await admin.listGroups({ types: ['classic', 'share'] })).values()].sort((a, b) => a.id.localeCompare(b.id));
         ctx.write(renderTable(['GROUP', 'STATE', 'PROTOCOL-TYPE'], groups.map((g) => [g.id, kafkaStateName(g.state), g.protocolType || '-']), ctx.style));
       }),
     ),
@@ -39,7 +41,7 @@ export function registerGroup(program: Command): void {
       .description("Show a group's members, their assignment and the lag of every partition.")
       .addHelpText('after', '\nExample:\n  brook group describe billing\n'),
   ).action((groupId: string, flags: BrokersFlag) =>
-    runClientCommand('group describe', flags, (ctx) => withAdmin(ctx, async (admin) => ctx.write(await describeGroup(admin, groupId, ctx.style)))),
+    runClientCommand('group describe', flags, (ctx) => withAdmin(ctx, async (admin) => ctx.write((await describeShareGroupText(admin, groupId, ctx.style)) ?? (await describeGroup(admin, groupId, ctx.style))))),
   );
 
   addBrokersOption(
@@ -80,7 +82,7 @@ export function registerGroup(program: Command): void {
   ).action((groupIds: string[], flags: BrokersFlag) =>
     runClientCommand('group delete', flags, (ctx) =>
       withAdmin(ctx, async (admin) => {
-        for (const id of groupIds) await loadGroup(admin, id); // "Unknown group" before deleting any
+        for (const id of groupIds) if (!(await describeShareGroupText(admin, id, ctx.style))) await loadGroup(admin, id); // "Unknown group" before deleting any
         await admin.deleteGroups({ groups: groupIds });
         ctx.write(renderTable(['GROUP', 'STATUS'], groupIds.map((g) => [g, 'deleted']), ctx.style));
       }),

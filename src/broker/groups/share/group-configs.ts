@@ -1,0 +1,216 @@
+// Group configs (KIP-848/KIP-932 "GROUP" config resources): per-group overrides of share-group
+// behaviour, read and changed with DescribeConfigs / IncrementalAlterConfigs on resource type 32,
+// as `kafka-configs --entity-type groups` does. Each share.* key falls back to its broker synonym
+// (group.share.*), and a group value must lie within the broker's min/max keys, as Kafka's
+// GroupConfig checks.
+//
+// Durable home: `<data-dir>/meta/group-configs`, replaced atomically (temp file, fdatasync,
+// rename, fsync of meta/); UTF-8 JSON { "version": 1, "groups": { "<group>": { key: value } },
+// "crc32c": n } with the CRC-32C of the JSON without that key. No `.json` suffix: the topic
+// metadata store owns meta/*.json. A file that fails its CRC stops the broker at start rather than
+// silently dropping an operator's settings.
+import { join } from 'node:path';
+import { crc32c } from '../../../protocol/records/crc32c.js';
+import { readFileIfExists, writeFileAtomic } from '../../../storage/atomic-file.js';
+import type { FileSystem } from '../../../storage/index.js';
+import type { BrokerConfig } from '../../config/broker-config.js';
+import { ConfigType, type ConfigDefinition } from '../../config/definitions.js';
+import { validateConfigValue } from '../../config/validate.js';
+import { parseAutoOffsetReset } from './auto-offset-reset.js';
+
+export const GROUP_CONFIG_FILE = 'group-configs';
+
+/** One DescribeConfigs entry (the shape config-description.ts builds for topics and brokers). */
+export interface DescribedGroupConfig {
+  name: string;
+  value: string | null;
+  readOnly: boolean;
+  isDefault: boolean;
+  configSource: number;
+  isSensitive: boolean;
+  synonyms: { name: string; value: string | null; source: number }[];
+  configType: number;
+  documentation: string | null;
+}
+
+export interface GroupDescribeOptions {
+  keys: readonly string[] | null;
+  includeSynonyms: boolean;
+  includeDocumentation: boolean;
+}
+/** DescribeConfigs configSource for a group override (Kafka's ConfigSource.GROUP_CONFIG). */
+const GROUP_CONFIG_SOURCE = 8;
+const DEFAULT_CONFIG_SOURCE = 5;
+const STATIC_BROKER_CONFIG_SOURCE = 4;
+
+interface GroupConfigDefinition extends ConfigDefinition {
+  /** The broker key whose value applies without an override. */
+  brokerSynonym: string | null;
+  /** Broker keys bounding a group value (Kafka validates share.* overrides against them). */
+  bounds?: [string, string];
+  check?: (value: string) => string | null;
+}
+
+function def(name: string, type: ConfigDefinition['type'], defaultValue: string | null, brokerSynonym: string | null, documentation: string, extra: Partial<GroupConfigDefinition> = {}): GroupConfigDefinition {
+  return { name, type, defaultValue, brokerSynonym, documentation, ...extra };
+}
+
+export const GROUP_CONFIGS: readonly GroupConfigDefinition[] = [
+  def('share.session.timeout.ms', 'INT', '45000', 'group.share.session.timeout.ms', 'The timeout to detect client failures when using the share group protocol.', { min: 1, bounds: ['group.share.min.session.timeout.ms', 'group.share.max.session.timeout.ms'] }),
+  def('share.heartbeat.interval.ms', 'INT', '5000', 'group.share.heartbeat.interval.ms', 'The heartbeat interval given to the members of a share group.', { min: 1, bounds: ['group.share.min.heartbeat.interval.ms', 'group.share.max.heartbeat.interval.ms'] }),
+  def('share.record.lock.duration.ms', 'INT', '30000', 'group.share.record.lock.duration.ms', 'The record acquisition lock duration in milliseconds for share groups.', { min: 1000, bounds: ['group.share.min.record.lock.duration.ms', 'group.share.max.record.lock.duration.ms'] }),
+  def('share.delivery.count.limit', 'INT', '5', 'group.share.delivery.count.limit', 'The maximum number of delivery attempts for a record delivered to a share group.', { min: 2, bounds: ['group.share.min.delivery.count.limit', 'group.share.max.delivery.count.limit'] }),
+  def('share.partition.max.record.locks', 'INT', '2000', 'group.share.partition.max.record.locks', 'Share-group record lock limit per share-partition.', { min: 100, bounds: ['group.share.min.partition.max.record.locks', 'group.share.max.partition.max.record.locks'] }),
+  def('share.auto.offset.reset', 'STRING', 'latest', null, 'Where a share-partition starts when the group has no position in it: earliest, latest, or by_duration:<ISO-8601 duration> (that long before now).', { check: (v) => (parseAutoOffsetReset(v) ? null : `share.auto.offset.reset must be earliest, latest or by_duration:<ISO-8601 duration>, not "${v}"`) }),
+  def('share.isolation.level', 'STRING', 'read_uncommitted', null, 'read_committed delivers only records of committed transactions; read_uncommitted delivers every record.', { allowed: ['read_committed', 'read_uncommitted'] }),
+  def('share.renew.acknowledge.enable', 'BOOLEAN', 'true', null, 'Whether members may renew acquisition locks (Renew acknowledgements, KIP-1222).'),
+  def('errors.deadletterqueue.topic.name', 'STRING', '', null, 'The dead-letter topic of this share group (KIP-1191); blank for none. Must start with errors.deadletterqueue.topic.name.prefix, not with "__", and the topic needs errors.deadletterqueue.group.enable=true.', { check: (v) => (v.startsWith('__') ? 'errors.deadletterqueue.topic.name: DLQ topic name must not start with \'__\'' : null) }),
+  def('errors.deadletterqueue.copy.record.enable', 'BOOLEAN', 'false', null, 'Whether dead-letter records copy the original key, value and headers, or carry only the context headers.'),
+  def('brook.share.dead.letter.topic', 'STRING', '', null, 'Brook: the dead-letter topic of this share group, created when missing; records are copied there with the context headers. Takes precedence over the topic-level setting of the same name.', { check: (v) => (v.startsWith('__') ? 'brook.share.dead.letter.topic must not start with "__"' : null) }),
+];
+
+const byName = new Map(GROUP_CONFIGS.map((d) => [d.name, d]));
+
+export function groupConfigDefinition(name: string): ConfigDefinition | undefined {
+  return byName.get(name);
+}
+
+export class GroupConfigStore {
+  private groups = new Map<string, Record<string, string>>();
+  private readonly dir: string;
+
+  constructor(
+    private readonly fs: FileSystem,
+    dataDir: string,
+    private readonly broker: BrokerConfig,
+  ) {
+    this.dir = join(dataDir, 'meta');
+  }
+
+  async load(): Promise<void> {
+    const path = join(this.dir, GROUP_CONFIG_FILE);
+    const buf = await readFileIfExists(this.fs, path);
+    if (!buf) return;
+    const decoded = decode(buf);
+    if (typeof decoded === 'string') throw new Error(`group configs ${path} are unreadable (${decoded}); fix or remove the file`);
+    this.groups = decoded;
+  }
+
+  /** A group's overrides (a copy). */
+  overrides(group: string): Record<string, string> {
+    return { ...(this.groups.get(group) ?? {}) };
+  }
+
+  /** The value in force: the group's override, else the broker synonym, else the default. */
+  get(group: string, name: string): string {
+    const override = this.groups.get(group)?.[name];
+    if (override !== undefined) return override;
+    const d = byName.get(name);
+    if (!d) throw new Error(`unknown group config ${name}`);
+    if (d.brokerSynonym) return this.broker.get(d.brokerSynonym) ?? d.defaultValue ?? '';
+    return d.defaultValue ?? '';
+  }
+
+  getNumber(group: string, name: string): number {
+    return Number(this.get(group, name));
+  }
+
+  /** Why `values` cannot be the group's override set, or null. */
+  validate(values: Readonly<Record<string, string>>): string | null {
+    for (const [name, value] of Object.entries(values)) {
+      const d = byName.get(name);
+      if (!d) return `Unknown group config name: ${name}`;
+      const problem = validateConfigValue(d, value) ?? d.check?.(value) ?? null;
+      if (problem) return problem;
+      if (d.bounds) {
+        const lo = this.broker.getNumber(d.bounds[0]);
+        const hi = this.broker.getNumber(d.bounds[1]);
+        const n = Number(value);
+        if (n < lo || n > hi) return `${name} must be between ${lo} and ${hi} (${d.bounds[0]} and ${d.bounds[1]}), not ${value}`;
+      }
+    }
+    const session = Number(values['share.session.timeout.ms'] ?? this.broker.get('group.share.session.timeout.ms'));
+    const heartbeat = Number(values['share.heartbeat.interval.ms'] ?? this.broker.get('group.share.heartbeat.interval.ms'));
+    if (heartbeat >= session) return 'share.session.timeout.ms must be greater than share.heartbeat.interval.ms';
+    return null;
+  }
+
+  /** Replaces the group's overrides (already validated) and persists every group's. */
+  async replace(group: string, values: Readonly<Record<string, string>>): Promise<void> {
+    const next = new Map(this.groups);
+    if (Object.keys(values).length === 0) next.delete(group);
+    else next.set(group, { ...values });
+    if (!(await this.fs.isDirectory(this.dir))) {
+      await this.fs.mkdir(this.dir);
+      await this.fs.syncDir(join(this.dir, '..'));
+    }
+    await writeFileAtomic(this.fs, this.dir, GROUP_CONFIG_FILE, encode(next));
+    this.groups = next;
+  }
+
+  /** Whether the group has overrides (they outlive the group, as in Kafka, until removed). */
+  has(group: string): boolean {
+    return this.groups.has(group);
+  }
+
+  /** DescribeConfigs entries for a group, in Kafka's shape. */
+  describe(group: string, options: GroupDescribeOptions): DescribedGroupConfig[] {
+    const wanted = options.keys === null ? null : new Set(options.keys);
+    const overrides = this.groups.get(group) ?? {};
+    const out: DescribedGroupConfig[] = [];
+    for (const d of GROUP_CONFIGS) {
+      if (wanted && !wanted.has(d.name)) continue;
+      const synonyms: DescribedGroupConfig['synonyms'] = [];
+      const override = overrides[d.name];
+      if (override !== undefined) synonyms.push({ name: d.name, value: override, source: GROUP_CONFIG_SOURCE });
+      const brokerValue = d.brokerSynonym ? this.broker.resolveBroker(d.brokerSynonym) : null;
+      if (brokerValue && brokerValue.source !== 'DEFAULT_CONFIG') synonyms.push({ name: d.brokerSynonym!, value: brokerValue.value, source: STATIC_BROKER_CONFIG_SOURCE });
+      synonyms.push({ name: d.brokerSynonym ?? d.name, value: d.defaultValue, source: DEFAULT_CONFIG_SOURCE });
+      const value = this.get(group, d.name);
+      const source = override !== undefined ? GROUP_CONFIG_SOURCE : brokerValue && brokerValue.source !== 'DEFAULT_CONFIG' ? STATIC_BROKER_CONFIG_SOURCE : DEFAULT_CONFIG_SOURCE;
+      out.push({
+        name: d.name,
+        value,
+        readOnly: false,
+        isDefault: source === DEFAULT_CONFIG_SOURCE,
+        configSource: source,
+        isSensitive: false,
+        synonyms: options.includeSynonyms ? synonyms : [],
+        configType: ConfigType[d.type],
+        documentation: options.includeDocumentation ? d.documentation : null,
+      });
+    }
+    return out;
+  }
+}
+
+interface FileV1 {
+  version: 1;
+  groups: Record<string, Record<string, string>>;
+  crc32c?: number;
+}
+
+function encode(groups: Map<string, Record<string, string>>): Buffer {
+  const body: FileV1 = { version: 1, groups: Object.fromEntries(groups) };
+  const crc = crc32c(Buffer.from(JSON.stringify(body), 'utf8'));
+  return Buffer.from(JSON.stringify({ ...body, crc32c: crc }) + '\n', 'utf8');
+}
+
+function decode(buf: Buffer): Map<string, Record<string, string>> | string {
+  let parsed: FileV1;
+  try {
+    parsed = JSON.parse(buf.toString('utf8')) as FileV1;
+  } catch {
+    return 'not JSON';
+  }
+  if (parsed.version !== 1) return `unknown version ${String(parsed.version)}`;
+  const { crc32c: stored, ...body } = parsed;
+  if (stored !== crc32c(Buffer.from(JSON.stringify(body), 'utf8'))) return 'CRC-32C mismatch';
+  if (typeof parsed.groups !== 'object' || parsed.groups === null) return 'invalid fields';
+  const out = new Map<string, Record<string, string>>();
+  for (const [g, values] of Object.entries(parsed.groups)) {
+    if (typeof values !== 'object' || values === null || !Object.values(values).every((v) => typeof v === 'string')) return 'invalid fields';
+    out.set(g, values);
+  }
+  return out;
+}
