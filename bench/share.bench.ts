@@ -18,6 +18,7 @@ import { apis } from '../src/protocol/messages/index.js';
 import { buildRecordBatch } from '../src/protocol/records/batch-builder.js';
 import { createLogger } from '../src/util/logger.js';
 import { WireClient } from '../test/broker/admin-wire.js';
+import { closeConsumer } from '../test/helpers/close-consumer.js';
 import { percentile, report, type BenchRow } from './harness.js';
 
 const RECORDS = Number(process.env.BENCH_SHARE_RECORDS ?? 30_000);
@@ -93,7 +94,7 @@ async function consumerGroupRate(): Promise<number> {
     if (res.topics[0]!.partitions[0]!.errorCode !== 0) throw new Error(`commit failed: ${res.topics[0]!.partitions[0]!.errorCode}`);
   }
   const seconds = (performance.now() - t0) / 1000;
-  await consumer.close(true);
+  await closeConsumer(consumer);
   return RECORDS / seconds;
 }
 
