@@ -12,7 +12,8 @@ const bits = (...ops: number[]): number => ops.reduce((acc, o) => acc | (1 << o)
 const { READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE } = AclOperation;
 const ALL_TOPIC = bits(READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS);
 const ALL_CLUSTER = bits(CREATE, ALTER, DESCRIBE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE);
-const ALL_GROUP = bits(READ, DESCRIBE, DELETE);
+// DESCRIBE_CONFIGS / ALTER_CONFIGS on groups since Kafka 4 (group configs: KIP-848, KIP-932).
+const ALL_GROUP = bits(READ, DESCRIBE, DELETE, DESCRIBE_CONFIGS, ALTER_CONFIGS);
 
 test('with no ACLs every applicable operation is allowed, as Kafka lists them per resource type', () => {
   assert.equal(authorizedOperations(ALLOW_EVERYTHING, ANONYMOUS, 'topic', 't'), ALL_TOPIC);
@@ -53,7 +54,7 @@ test('Metadata, DescribeCluster, DescribeGroups and DescribeTopicPartitions repo
     assert.equal(notAsked.clusterAuthorizedOperations, NOT_REQUESTED);
 
     const groups = await wire.request(apis.DescribeGroups, 5, { groups: ['g1'], includeAuthorizedOperations: true });
-    assert.equal(groups.groups[0]!.authorizedOperations, bits(READ, DESCRIBE));
+    assert.equal(groups.groups[0]!.authorizedOperations, bits(READ, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS));
 
     const dtp = await wire.request(apis.DescribeTopicPartitions, 0, { topics: [{ name: 'public-news' }, { name: 'private' }], responsePartitionLimit: 10, cursor: null });
     assert.deepEqual(

@@ -2,7 +2,8 @@
 // config/definitions.ts) is walked here and must be one of:
 //   log       it reaches the partition's LogConfig (a topic override and its broker synonym each change the
 //             resolved field) and that field is read by code outside log-config.ts;
-//   broker    it is read by the named broker module (by its literal name);
+//   broker    it is read by the named broker module (by its literal name; also topic keys that are not log
+//             settings, such as a share group's dead-letter topic);
 //   alias     another name for a key that is honoured (unit variants, broker.id, log.dir);
 //   limited   Brook honours only some of Kafka's values, and any other is refused with a sentence saying why;
 //   one-node  it governs replicas Brook does not have, and the reason it changes nothing is written here
@@ -50,6 +51,9 @@ const TOPIC: Record<string, How> = {
   'segment.index.bytes': log('segmentIndexBytes', '1234'),
   'segment.jitter.ms': log('segmentJitterMs', '1234'),
   'segment.ms': log('segmentMs', '1234'),
+  // Share groups (KIP-932) and their dead-letter topics (KIP-1191): read by the share-group coordinator.
+  'brook.share.dead.letter.topic': broker('src/broker/groups/share/share-group-coordinator.ts'),
+  'errors.deadletterqueue.group.enable': broker('src/broker/groups/share/share-group-coordinator.ts'),
   'unclean.leader.election.enable': {
     kind: 'one-node',
     why: 'it lets an out-of-sync replica become leader; a partition with one replica has no other replica to elect, so either value behaves the same (in a one-broker Kafka too)',
@@ -85,6 +89,29 @@ const BROKER: Record<string, How> = {
   'transaction.abort.timed.out.transaction.cleanup.interval.ms': broker('src/broker/transactions/transaction-coordinator.ts'),
   'transaction.remove.expired.transaction.cleanup.interval.ms': broker('src/broker/transactions/transaction-coordinator.ts'),
   'producer.id.expiration.ms': broker('src/broker/producers/producer-state-manager.ts'),
+  // Share groups (KIP-932) and their dead-letter topics (KIP-1191).
+  'group.share.session.timeout.ms': broker('src/broker/groups/share/group-configs.ts'),
+  'group.share.min.session.timeout.ms': broker('src/broker/groups/share/group-configs.ts'),
+  'group.share.max.session.timeout.ms': broker('src/broker/groups/share/group-configs.ts'),
+  'group.share.heartbeat.interval.ms': broker('src/broker/groups/share/group-configs.ts'),
+  'group.share.min.heartbeat.interval.ms': broker('src/broker/groups/share/group-configs.ts'),
+  'group.share.max.heartbeat.interval.ms': broker('src/broker/groups/share/group-configs.ts'),
+  'group.share.max.size': broker('src/broker/groups/share/share-group-coordinator.ts'),
+  'group.share.record.lock.duration.ms': broker('src/broker/groups/share/group-configs.ts'),
+  'group.share.min.record.lock.duration.ms': broker('src/broker/groups/share/group-configs.ts'),
+  'group.share.max.record.lock.duration.ms': broker('src/broker/groups/share/group-configs.ts'),
+  'group.share.delivery.count.limit': broker('src/broker/groups/share/group-configs.ts'),
+  'group.share.min.delivery.count.limit': broker('src/broker/groups/share/group-configs.ts'),
+  'group.share.max.delivery.count.limit': broker('src/broker/groups/share/group-configs.ts'),
+  'group.share.partition.max.record.locks': broker('src/broker/groups/share/group-configs.ts'),
+  'group.share.min.partition.max.record.locks': broker('src/broker/groups/share/group-configs.ts'),
+  'group.share.max.partition.max.record.locks': broker('src/broker/groups/share/group-configs.ts'),
+  'group.share.max.share.sessions': broker('src/broker/groups/share/share-group-coordinator.ts'),
+  'share.coordinator.state.topic.num.partitions': broker('src/broker/groups/share/share-group-coordinator.ts'),
+  'share.coordinator.snapshot.update.records.per.snapshot': broker('src/broker/groups/share/share-group-coordinator.ts'),
+  'share.coordinator.state.topic.prune.interval.ms': broker('src/broker/groups/share/share-group-coordinator.ts'),
+  'errors.deadletterqueue.auto.create.topics.enable': broker('src/broker/groups/share/share-group-coordinator.ts'),
+  'errors.deadletterqueue.topic.name.prefix': broker('src/broker/groups/share/share-group-coordinator.ts'),
 };
 // Broker keys that are the synonyms of topic keys are honoured through them (checked with their topic key).
 const synonyms = new Map(TOPIC_CONFIGS.filter((d) => d.brokerSynonym !== null).map((d) => [d.brokerSynonym!, d.name]));
@@ -130,8 +157,11 @@ test('every accepted topic config is honoured or refused', () => {
       for (const v of d.supported!.values) assert.equal(validateTopicOverrides({ [d.name]: v }), null);
     } else if (how.kind === 'one-node') {
       assert.ok(how.why.length > 40, `${d.name}: say why it changes nothing`);
+    } else if (how.kind === 'broker') {
+      // A topic key that is not a log setting (e.g. a share group's dead-letter topic): read by a broker module.
+      assert.ok(readFileSync(join(repoRoot, how.readBy), 'utf8').includes(`'${d.name}'`), `${d.name} is not read by ${how.readBy}`);
     } else {
-      assert.fail(`${d.name}: topic keys are honoured through LogConfig, limited or one-node`);
+      assert.fail(`${d.name}: topic keys are honoured through LogConfig, a broker module, limited or one-node`);
     }
   }
 });
