@@ -3,13 +3,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { startTestTarget, type TestTarget } from '../helpers/target.js';
 import { expectSuccess } from '../helpers/processes.js';
 import { brook, tableRows } from './cli-harness.js';
 
-let tb: TestBroker;
+let tb: TestTarget;
 before(async () => {
-  tb = await startTestBroker();
+  tb = await startTestTarget({ privateCluster: true });
 });
 after(async () => {
   await tb.close();
@@ -70,7 +70,7 @@ test('topic create, list, describe, add-partitions, alter-config and delete', as
 test('cluster info names the cluster, the controller and the broker', async () => {
   const r = await brook(tb.bootstrap, ['cluster', 'info']);
   expectSuccess(r, 'cluster info');
-  assert.match(r.stdout, new RegExp(`^Cluster ID\\s+${tb.broker.state.clusterId}$`, 'm'));
+  assert.match(r.stdout, new RegExp(`^Cluster ID\\s+${tb.clusterId}$`, 'm'));
   assert.match(r.stdout, /^Brokers\s+1$/m);
   assert.match(r.stdout, new RegExp(`^0\\*\\s+127\\.0\\.0\\.1\\s+${tb.port}\\s+-$`, 'm'));
 });
