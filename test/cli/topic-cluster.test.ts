@@ -79,8 +79,8 @@ test('errors are one sentence with a non-zero status', async () => {
   await brook(tb.bootstrap, ['topic', 'create', 'exists', '-p', '1']);
   const cases: [string[], number, RegExp][] = [
     [['topic', 'create', 'exists'], 1, /^brook topic create: Topic 'exists' already exists\.$/],
-    [['topic', 'create', 'bad', '-c', 'retention.ms=abc'], 1, /retention\.ms must be/],
-    [['topic', 'create', 'bad', '-c', 'min.insync.replicas=0'], 1, /min\.insync\.replicas must be at least 1/],
+    [['topic', 'create', 'bad', '-c', 'retention.ms=abc'], 1, /retention\.ms/], // the broker's own sentence (Kafka's differs)
+    [['topic', 'create', 'bad', '-c', 'min.insync.replicas=0'], 1, /min\.insync\.replicas.* at least 1/],
     [['topic', 'create', 'bad', '-p', 'zero'], 2, /--partitions must be a whole number of at least 1/],
     [['topic', 'describe', 'missing'], 1, /^brook topic describe: Unknown topic "missing"\.$/],
     [['topic', 'delete', 'missing'], 1, /Unknown topic "missing"/],

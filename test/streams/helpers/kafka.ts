@@ -78,6 +78,18 @@ export async function readTopic(bootstrap: string, topic: string, readCommitted 
   }
 }
 
+/**
+ * The read_committed records of `topic` once there are at least `count` of them (bounded wait;
+ * returns what there is when the bound passes). Brook writes a transaction's commit markers
+ * before EndTxn answers, Kafka just after it (KIP-98): there, committed records become visible
+ * to read_committed readers a moment after the commit returns.
+ */
+export async function readCommitted(bootstrap: string, topic: string, count: number, limitMs = 15_000): Promise<RawRecord[]> {
+  let records: RawRecord[] = [];
+  await waitFor(async () => (records = await readTopic(bootstrap, topic, true)).length >= count, `${count} committed records in ${topic}`, limitMs).catch(() => undefined);
+  return records;
+}
+
 /** Polls `condition` until it holds; fails after `limitMs` (a guard against hangs, not a synchronisation). */
 export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, limitMs = 60_000): Promise<void> {
   const deadline = Date.now() + limitMs;
