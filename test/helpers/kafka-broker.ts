@@ -43,7 +43,7 @@ export function ensureKafkaLibs(): string {
 /**
  * Broker settings suited to tests on one node: internal topics with one replica, no wait before
  * a new group's first rebalance, short session timeouts allowed, timed-out transactions aborted
- * quickly. The test target shares one broker between test files, so every setting a test asks
+ * quickly, no time-based retention. The test target shares one broker between test files, so every setting a test asks
  * for must be here (test/helpers/target.ts checks).
  */
 export const TEST_BROKER_CONFIG: Readonly<Record<string, string>> = {
@@ -59,6 +59,10 @@ export const TEST_BROKER_CONFIG: Readonly<Record<string, string>> = {
   'transaction.abort.timed.out.transaction.cleanup.interval.ms': '200',
   'auto.create.topics.enable': 'true',
   'num.partitions': '1',
+  // Tests write records with small virtual timestamps (1970). Kafka's retention check (30 s after
+  // the start, then every 5 minutes) would delete them, active segment included (it rolls it):
+  // keep data as long as the broker lives.
+  'log.retention.ms': '-1',
 };
 
 /** JVM settings: small and quick to start for tests; Kafka's own start scripts' defaults for benchmarks. */
@@ -95,9 +99,15 @@ export interface KafkaBroker {
 
 export const KAFKA_NODE_ID = 0;
 
-/** Kafka's cluster ids are 16 random bytes in URL-safe base64 without padding (Uuid.randomUuid). */
+/**
+ * Kafka's cluster ids are 16 random bytes in URL-safe base64 without padding. Like Kafka's
+ * Uuid.randomUuid, never one that starts with '-': a command line would read it as an option.
+ */
 function randomClusterId(): string {
-  return randomBytes(16).toString('base64url');
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 async function freePort(): Promise<number> {

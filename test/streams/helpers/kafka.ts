@@ -67,6 +67,10 @@ export async function readTopic(bootstrap: string, topic: string, readCommitted 
       let at = 0n;
       for (let guard = 0; at < end && guard < 10_000; guard++) {
         const [f] = await fetchPartitions(consumer, metadata, [{ topic, partition: p, offset: at }], { maxWaitMs: 0, maxBytes: 8 << 20, maxBytesPerPartition: 8 << 20, isolationLevel });
+        if (f && f.retriableError !== 0) {
+          await new Promise((r) => setTimeout(r, 50)); // Kafka: a topic created a moment ago
+          continue;
+        }
         if (!f || f.next <= at) break;
         for (const r of f.records) if (r.offset < end) out.push({ partition: p, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value });
         at = f.next;
