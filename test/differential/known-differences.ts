@@ -7,12 +7,66 @@ interface Known {
   api: string;
   /** Matches the difference's path (see normalise.ts's differences()). */
   path: RegExp;
+  /** Only where the object holding the field carries a non-zero error code in both answers. */
+  onError?: boolean;
+  /** Only where Brook's value is this one (the rest must still match). */
+  brook?: unknown;
   reason: string;
 }
 
-export const KNOWN_DIFFERENCES: readonly Known[] = [];
+export const KNOWN_DIFFERENCES: readonly Known[] = [
+  {
+    api: 'ApiVersions',
+    path: /^apiKeys/,
+    reason: 'the APIs and versions each serves differ: Brook keeps the old versions Kafka 4 removed (KIP-896) and does not implement every API (docs/compatibility.md lists them)',
+  },
+  {
+    api: 'Fetch',
+    path: /^sessionId$/,
+    reason: 'Brook declines incremental fetch sessions (KIP-227 lets a broker answer session id 0); every fetch is a full fetch',
+  },
+  {
+    api: 'Fetch',
+    path: /^responses\[\d+\]\.partitions\[\d+\]\.(highWatermark|lastStableOffset|logStartOffset|abortedTransactions)$/,
+    onError: true,
+    reason: 'beside a partition error Brook still reports what it knows of the partition (its offsets; a null aborted-transaction list), Kafka -1 and an empty list; clients read neither on an error',
+  },
+  {
+    api: 'Produce',
+    path: /^responses\[\d+\]\.partitionResponses\[\d+\]\.errorCode$/,
+    brook: 17,
+    reason: 'a name that can never be a topic is INVALID_TOPIC_EXCEPTION on Brook, so clients fail at once; Kafka answers UNKNOWN_TOPIC_OR_PARTITION, which clients retry until their delivery timeout',
+  },
+  {
+    api: 'Produce',
+    path: /^responses\[\d+\]\.partitionResponses\[\d+\]\.errorCode$/,
+    brook: 87,
+    reason: 'a control batch (transaction marker) sent by a client is INVALID_RECORD on Brook; Kafka fails it with UNKNOWN_SERVER_ERROR',
+  },
+];
+
+function at(value: unknown, path: string): unknown {
+  let v: unknown = value;
+  for (const part of path.match(/[^.[\]]+/g) ?? []) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[part];
+  }
+  return v;
+}
+
+function parentErrorCode(answer: unknown, path: string): number {
+  const parent = path.slice(0, path.lastIndexOf('.'));
+  return Number(at(answer, `${parent}.errorCode`) ?? 0);
+}
 
 /** The reason a difference is expected, or null when it is not a known one. */
-export function explain(api: string, d: Difference): string | null {
-  return KNOWN_DIFFERENCES.find((k) => k.api === api && k.path.test(d.path))?.reason ?? null;
+export function explain(api: string, d: Difference, answers: { brook: unknown; kafka: unknown }): string | null {
+  const known = KNOWN_DIFFERENCES.find(
+    (k) =>
+      k.api === api &&
+      k.path.test(d.path) &&
+      (k.brook === undefined || k.brook === d.brook) &&
+      (!k.onError || (parentErrorCode(answers.brook, d.path) !== 0 && parentErrorCode(answers.kafka, d.path) !== 0)),
+  );
+  return known?.reason ?? null;
 }

@@ -4,7 +4,7 @@
 // and the order of lists Kafka does not order. Everything else must match.
 
 /** Fields whose value is made up by each broker, replaced by a marker when set. */
-const MADE_UP = new Set(['clusterId', 'topicId', 'memberId', 'producerId', 'transactionalId', 'groupInstanceId', 'clientHost', 'clientId']);
+const MADE_UP = new Set(['clusterId', 'topicId', 'memberId', 'leader', 'producerId', 'transactionalId', 'groupInstanceId', 'clientHost', 'clientId']);
 /** Fields that read a clock. -1 stays -1 ("none"); any other value becomes a marker. */
 const CLOCKS = new Set(['timestamp', 'logAppendTimeMs', 'transactionStartTimeMs', 'lastTimestamp', 'currentStateTimestamp']);
 const DROPPED = new Set(['throttleTimeMs', 'port', 'errorMessage', 'supportedFeatures', 'finalizedFeatures', 'finalizedFeaturesEpoch', 'zkMigrationReady']);

@@ -30,6 +30,21 @@ async function apiVersions(port: number): Promise<Map<number, [number, number]>>
   }
 }
 
+/**
+ * Waits until the broker's metadata shows `topics` with a leader for every partition. Kafka's
+ * controller commits a new topic before its brokers' metadata caches have it (KRaft publishes it
+ * to them a moment later), so a client that produces at once gets UNKNOWN_TOPIC_OR_PARTITION and
+ * retries; Brook knows the topic when CreateTopics answers.
+ */
+export async function awaitTopics(c: WireClient, topics: readonly string[]): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const md = await c.request(apis.Metadata, 12, { topics: topics.map((name) => ({ name, topicId: 'AAAAAAAAAAAAAAAAAAAAAA' })), allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+    if (md.topics.every((t) => t.errorCode === 0 && t.partitions.length > 0 && t.partitions.every((p) => p.leaderId >= 0))) return;
+    if (attempt >= 200) throw new Error(`topics ${topics.join(', ')} not in the metadata: ${JSON.stringify(md.topics.map((t) => [t.name, t.errorCode]))}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 export async function startPeers(): Promise<Peers> {
   // Brook with the settings the shared Kafka test broker has (test/helpers/kafka-broker.ts).
   const brook = await startTestBroker({ config: { 'group.initial.rebalance.delay.ms': '0', 'group.min.session.timeout.ms': '500', 'num.partitions': '1', 'auto.create.topics.enable': 'true' } });

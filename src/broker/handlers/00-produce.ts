@@ -93,7 +93,12 @@ async function producePartition(
   });
   if (rejection) {
     broker.logger.debug('rejected produce', { topic, partition, error: rejection.error, reason: rejection.message });
-    return failure(partition, ErrorCode[rejection.error], rejection.message);
+    // Kafka (ReplicaManager.appendToLocalLog) answers a record validation failure with the
+    // partition's log start offset; a corrupt, too large or unreadable batch with -1.
+    const code = ErrorCode[rejection.error];
+    const answered = failure(partition, code, rejection.message);
+    const legacyMagic = records.length > MAGIC_OFFSET && records[MAGIC_OFFSET] !== 2; // refused before the log is asked
+    return WITHOUT_LOG_START.has(code) || legacyMagic ? answered : { ...answered, logStartOffset: BigInt(log.logStartOffset) };
   }
   if (durable && config.minInsyncReplicas > 1) {
     return failure(partition, ErrorCode.NOT_ENOUGH_REPLICAS, `The size of the in-sync replica set (1) is insufficient to satisfy min.insync.replicas=${config.minInsyncReplicas} for partition ${topic}-${partition}`);
@@ -161,6 +166,9 @@ function success(log: PartitionLog, index: number, baseOffset: number, logAppend
     errorMessage: null,
   };
 }
+
+const MAGIC_OFFSET = 16; // record batch v2 header: the magic byte
+const WITHOUT_LOG_START: ReadonlySet<number> = new Set([ErrorCode.CORRUPT_MESSAGE, ErrorCode.MESSAGE_TOO_LARGE, ErrorCode.RECORD_LIST_TOO_LARGE]);
 
 function failure(index: number, errorCode: number, errorMessage: string | null): PartitionOut {
   return { index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage };
