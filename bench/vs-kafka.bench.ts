@@ -26,6 +26,7 @@ const SCALE = Number(process.env.VS_KAFKA_SCALE ?? 1);
 const PARTITIONS = 4;
 const SMALL = { size: 100, count: Math.round(1_000_000 * SCALE) };
 const LARGE = { size: 1024, count: Math.round(200_000 * SCALE) };
+const WARM = { size: 100, count: Math.round(SMALL.count / 5) };
 const LATENCY = { rate: 10_000, seconds: Math.max(2, Math.round(10 * SCALE)), size: 100 };
 const SYSTEMS: SystemName[] = ['brook', 'kafka', 'kafka-flush1'];
 const GB = 1e9;
@@ -35,7 +36,18 @@ type Figures = Record<string, number>;
 /** Whether a metric is better when higher (throughput) or lower (latency, CPU, memory). */
 const HIGHER_IS_BETTER = (metric: string) => metric.includes('records/s');
 
-async function round(system: RunningSystem, files: { small: string; large: string }): Promise<Figures> {
+/**
+ * Unmeasured traffic first, so a JIT (Kafka's JVM, Node's V8) and the page cache are warm when
+ * the clock starts: a fifth of the small records produced and consumed back.
+ */
+async function warmUp(system: RunningSystem, files: { warm: string }): Promise<void> {
+  await createTopic(system.bootstrap, 'warm-up', PARTITIONS);
+  await produce(system.bootstrap, 'warm-up', files.warm, WARM.count, '1');
+  await consume(system.bootstrap, 'warm-up', WARM.count);
+}
+
+async function round(system: RunningSystem, files: { small: string; large: string; warm: string }): Promise<Figures> {
+  await warmUp(system, files);
   const f: Figures = {};
   const b = system.bootstrap;
   let cpuIn = 0;
@@ -64,6 +76,8 @@ async function round(system: RunningSystem, files: { small: string; large: strin
   f['broker CPU s per GB out'] = cpuOut / (bytesOut / GB);
   await createTopic(b, 'latency', PARTITIONS);
   const lat = await latency(b, 'latency', LATENCY.rate, LATENCY.seconds, LATENCY.size);
+  // The rate the producer really kept: below the target, the latencies are not at 10,000/s.
+  f['latency run: records/s offered'] = lat.sent / lat.elapsedS;
   for (const [name, values] of [['end-to-end', lat.endToEndUs], ['ack', lat.ackUs]] as const) {
     for (const p of [50, 99, 99.9]) f[`${name} latency p${p} (ms)`] = percentile(values, p) / 1000;
   }
@@ -94,7 +108,12 @@ function versionOf(cmd: string, args: string[], pattern: RegExp): string {
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'brook-vs-kafka-bench-'));
   try {
-    const files = { small: await payloadFile(dir, SMALL.size, SMALL.count), large: await payloadFile(dir, LARGE.size, LARGE.count) };
+    const files = {
+      small: await payloadFile(dir, SMALL.size, SMALL.count),
+      large: await payloadFile(dir, LARGE.size, LARGE.count),
+      warm: await payloadFile(dir, WARM.size, WARM.count),
+    };
+    const load: { round: number; system: SystemName; before: number[]; after: number[] }[] = [];
     const raw: Record<SystemName, Figures[]> = { brook: [], kafka: [], 'kafka-flush1': [] };
     const starts: Record<SystemName, number[]> = { brook: [], kafka: [], 'kafka-flush1': [] };
     for (let r = 0; r < ROUNDS; r++) {
@@ -104,7 +123,9 @@ async function main(): Promise<void> {
         const system = await startSystem(name);
         try {
           starts[name].push(system.startMs);
+          const before = os.loadavg();
           const figures = await round(system, files);
+          load.push({ round: r + 1, system: name, before, after: os.loadavg() });
           raw[name].push(figures);
           console.log(`round ${r + 1}/${ROUNDS} ${name}: ${Object.entries(figures).map(([k, v]) => `${k} ${fmt(v)}`).join('; ')}`);
         } finally {
@@ -141,6 +162,9 @@ async function main(): Promise<void> {
     console.log(`\nvs-kafka: Brook beside Apache Kafka ${kafkaRelease().kafka}, ${ROUNDS} rounds, ${os.cpus().length} x ${os.cpus()[0]?.model}`);
     for (const line of [header, ...rows]) console.log('  ' + line.map((c, i) => c.padEnd(widths[i]!)).join('  '));
     console.log('  (ratios are of medians; for records/s higher is better, for latency, CPU and memory lower is better)');
+    // Other work on the machine skews everything; say so beside the figures.
+    const busiest = Math.max(...load.map((l) => Math.max(l.before[0]!, l.after[0]!)));
+    if (busiest > os.cpus().length) console.log(`  warning: the 1-minute load average reached ${busiest.toFixed(1)} on ${os.cpus().length} cores during the run: other processes competed with the brokers and clients; re-run on a quiet machine before quoting these figures`);
 
     const results = {
       bench: 'vs-kafka',
@@ -160,6 +184,7 @@ async function main(): Promise<void> {
         'kafka-flush1': 'the same with log.flush.interval.messages=1 (fsync per append)',
       },
       startMs: starts,
+      loadAverage: load,
       summary,
       rounds: raw,
     };

@@ -14,7 +14,7 @@ import { buildPayoutWatch } from '../../examples/payout-watch/topology.js';
 import { payoutWatchDemo, payoutWatchLimits, payoutWatchTopics } from '../../examples/payout-watch/demo.js';
 import { buildOrderNumbering } from '../../examples/order-numbering/topology.js';
 import { orderNumberingDemo, orderNumberingTopics } from '../../examples/order-numbering/demo.js';
-import { startTestTarget, uniqueName, type TestTarget } from '../helpers/target.js';
+import { startTestTarget, type TestTarget } from '../helpers/target.js';
 import { expectSuccess, jsonLines, run } from '../helpers/processes.js';
 import { createProducer } from '../../src/client/index.js';
 
