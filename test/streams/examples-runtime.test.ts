@@ -1,6 +1,6 @@
-// Each example runs with one command against the test target (Brook, or Kafka with
-// BROOK_TEST_TARGET=kafka; the examples' own fixed topic names are used by this file only) (`main.js --demo --once`) and
-// prints exactly what the same topology prints through the TestDriver for the same demo data.
+// Each example runs with one command (`main.js --demo --once`) against the test target (Brook, or
+// Kafka with BROOK_TEST_TARGET=kafka, where the examples' fixed topic names are used by this file
+// only) and prints exactly what the same topology prints through the TestDriver for the same demo data.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
