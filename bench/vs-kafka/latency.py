@@ -67,7 +67,13 @@ def produce(bootstrap, topic, rate, seconds, size, acks):
     while sent < total:
         due = min(total, int((time.perf_counter() - start) * rate) + 1)
         while sent < due:
-            p.produce(topic, time.time_ns().to_bytes(8, 'big') + pad, on_delivery=on_delivery)
+            try:
+                p.produce(topic, time.time_ns().to_bytes(8, 'big') + pad, on_delivery=on_delivery)
+            except BufferError:
+                # The broker is not keeping up and librdkafka's queue is full: wait for room. The
+                # offered rate then drops below the target, which the report shows.
+                p.poll(0.01)
+                continue
             sent += 1
         p.poll(0)
         # Sleep to the next millisecond tick (10 records per tick at 10,000/s).

@@ -208,7 +208,7 @@ async function startOnce(libs: string, options: KafkaBrokerOptions): Promise<Kaf
   writeFileSync(log4j, LOG4J2);
   mkdirSync(join(dir, 'data'));
 
-  const logFd = openSync(logFile, 'a');
+  const logFd = openSync(logFile, 'w');
   const fail = (what: string): Error => new Error(`Kafka ${version} ${what} (log: ${logFile})\n${tail(logFile)}`);
   try {
     const format = spawnSync('java', java(libs, jvm, log4j, ['kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', serverProperties]), {
