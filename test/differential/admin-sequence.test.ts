@@ -26,6 +26,8 @@ after(async () => {
   await peers?.close();
 });
 
+/** COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR: clients retry them. */
+const NOT_READY: ReadonlySet<number> = new Set([ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, ErrorCode.COORDINATOR_NOT_AVAILABLE, ErrorCode.NOT_COORDINATOR]);
 const TOPIC = uniqueName('diff-admin');
 const TXN_ID = uniqueName('diff-admin-txn');
 const KEYS = ['retention.ms', 'cleanup.policy', 'max.message.bytes', 'segment.bytes', 'message.timestamp.type'];
@@ -46,6 +48,11 @@ async function same<Req, Res>(
   const answers = {} as Record<PeerName, unknown>;
   for (const p of PEERS) {
     raw[p] = await clients[p].request(api, version, body(p));
+    // As a client does: retry while a coordinator is still loading (Kafka, first use).
+    for (let i = 0; NOT_READY.has(Number((raw[p] as { errorCode?: number }).errorCode ?? 0)) && i < 200; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      raw[p] = await clients[p].request(api, version, body(p));
+    }
     answers[p] = normalise(pick(raw[p]));
   }
   const unexplained: string[] = [];

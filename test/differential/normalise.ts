@@ -9,7 +9,7 @@ const MADE_UP = new Set(['clusterId', 'topicId', 'memberId', 'leader', 'producer
 const CLOCKS = new Set(['timestamp', 'logAppendTimeMs', 'transactionStartTimeMs', 'lastTimestamp', 'currentStateTimestamp']);
 const DROPPED = new Set(['throttleTimeMs', 'port', 'errorMessage', 'supportedFeatures', 'finalizedFeatures', 'finalizedFeaturesEpoch', 'zkMigrationReady']);
 /** Lists Kafka answers in no promised order, sorted by these keys. */
-const SORT_KEYS = ['name', 'topic', 'partitionIndex', 'groupId', 'memberId', 'nodeId', 'brokerId', 'apiKey'];
+const SORT_KEYS = ['name', 'topic', 'partitionIndex', 'index', 'partition', 'groupId', 'memberId', 'nodeId', 'brokerId', 'apiKey'];
 
 function sortKey(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v);
@@ -55,6 +55,13 @@ export interface Difference {
 /** The paths where two normalised values differ (leaf by leaf). */
 export function differences(brook: unknown, kafka: unknown, path = ''): Difference[] {
   if (JSON.stringify(brook) === JSON.stringify(kafka)) return [];
+  const named = (xs: unknown[]) => xs.every((x) => x !== null && typeof x === 'object' && typeof (x as { name?: unknown }).name === 'string');
+  if (Array.isArray(brook) && Array.isArray(kafka) && named(brook) && named(kafka) && (brook.length > 0 || kafka.length > 0)) {
+    // Lists of named entries (configs, topics) compare entry by entry, by name.
+    const byName = (xs: unknown[]) => new Map(xs.map((x) => [(x as { name: string }).name, x]));
+    const [b, k] = [byName(brook), byName(kafka)];
+    return [...new Set([...b.keys(), ...k.keys()])].sort().flatMap((n) => differences(b.get(n), k.get(n), `${path}[${n}]`));
+  }
   if (Array.isArray(brook) && Array.isArray(kafka) && brook.length === kafka.length) {
     return brook.flatMap((b, i) => differences(b, kafka[i], `${path}[${i}]`));
   }
