@@ -175,6 +175,7 @@ class OutputPrinter {
       for (let p = 0; p < partitionEnds.length; p++) {
         const key = `${topic}:${p}`;
         let at = this.positions.get(key) ?? 0n;
+        let retries = 0;
         while (at < partitionEnds[p]!) {
           const [f] = await fetchPartitions(this.consumer, metadata, [{ topic, partition: p, offset: at }], {
             maxWaitMs: 0,
@@ -182,6 +183,11 @@ class OutputPrinter {
             maxBytesPerPartition: 4 << 20,
             isolationLevel: this.readCommitted ? 1 : 0,
           });
+          if (f && f.retriableError !== 0 && retries++ < 100) {
+            // Apache Kafka may not serve a topic created a moment ago yet: ask again shortly.
+            await new Promise((r) => setTimeout(r, 50));
+            continue;
+          }
           if (!f || f.next <= at) break;
           for (const r of f.records) {
             const value = r.value === null ? null : (JSON.parse(r.value.toString('utf8')) as unknown);
