@@ -45,6 +45,12 @@ export async function runExample(spec: ExampleSpec, argv = process.argv.slice(2)
   try {
     const have = new Set(await admin.listTopics());
     for (const [topic, partitions] of Object.entries(spec.topics)) if (!have.has(topic)) await admin.createTopics({ topics: [topic], partitions });
+    // Apache Kafka's brokers learn a new topic a moment after CreateTopics answers: wait until its
+    // metadata lists them all (bounded), so the app's own topic checks see them.
+    for (let i = 0; i < 100 && !Object.keys(spec.topics).every((t) => have.has(t)); i++) {
+      for (const t of await admin.listTopics()) have.add(t);
+      if (!Object.keys(spec.topics).every((t) => have.has(t))) await new Promise((r) => setTimeout(r, 100));
+    }
     if (values.demo) await writeDemo(admin, client, spec);
 
     const app = new App({ appId: spec.appId, brokers, commitIntervalMs: 200, ...spec.app?.(values.instance) });

@@ -11,6 +11,8 @@ interface Known {
   onError?: boolean;
   /** Only where Brook's value is this one (the rest must still match). */
   brook?: unknown;
+  /** Only where Kafka's value is this one. */
+  kafka?: unknown;
   reason: string;
 }
 
@@ -48,6 +50,17 @@ export const KNOWN_DIFFERENCES: readonly Known[] = [
     path: /^topics\[[^\]]+\]\.configs\[(compression\.(gzip|lz4|zstd)\.level|errors\.deadletterqueue\.group\.enable|(follower|leader)\.replication\.throttled\.replicas|local\.retention\.(bytes|ms)|max\.decompressed\.message\.bytes|remote\.[a-z.]+)\]$/,
     brook: undefined,
     reason: 'topic configs of features Brook does not have (tiered storage, replication throttles, broker-side recompression levels, share-group dead-letter queues, a per-topic decompression cap): Brook does not list them',
+  },
+  {
+    api: 'CreateTopics',
+    path: /^topics\[[^\]]+\]\.configs\[brook\.[a-z.]+\]$/,
+    kafka: undefined,
+    reason: "Brook's own topic configs (brook.*, e.g. a share group's dead-letter topic) do not exist on Kafka",
+  },
+  {
+    api: 'CreateTopics',
+    path: /^topics\[[^\]]+\]\.configs\[file\.delete\.delay\.ms\]\.value$/,
+    reason: 'Brook deletes the files of removed segments at once (file.delete.delay.ms is 0 and fixed); Kafka waits a minute',
   },
   {
     api: 'CreateTopics',
@@ -94,6 +107,7 @@ export function explain(api: string, d: Difference, answers: { brook: unknown; k
       k.api === api &&
       k.path.test(d.path) &&
       (!('brook' in k) || k.brook === d.brook) &&
+      (!('kafka' in k) || k.kafka === d.kafka) &&
       (!k.onError || (parentErrorCode(answers.brook, d.path) !== 0 && parentErrorCode(answers.kafka, d.path) !== 0)),
   );
   return known?.reason ?? null;
