@@ -22,7 +22,14 @@ interop() {
   if [ "${CI:-}" = "true" ]; then echo "ensure-test-deps: the interop suites could not be built" >&2; exit 1; fi
   echo "ensure-test-deps: some interop suites are not built; their tests will be skipped" >&2
 }
-if [ ${#missing[@]} -eq 0 ]; then definitions; interop; exit 0; fi
+# The Apache Kafka broker the Kafka test pass and the differential tests run beside Brook
+# (scripts/kafka/kafka-dist.sh: Maven Central only, cached under .cache/kafka/<version>).
+kafka_dist() {
+  bash "$(dirname "$0")/kafka/kafka-dist.sh" >/dev/null && return 0
+  if [ "${CI:-}" = "true" ]; then echo "ensure-test-deps: could not fetch the Apache Kafka broker from Maven Central" >&2; exit 1; fi
+  echo "ensure-test-deps: Apache Kafka broker unavailable; npm test will skip its Kafka pass" >&2
+}
+if [ ${#missing[@]} -eq 0 ]; then definitions; interop; kafka_dist; exit 0; fi
 
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "ensure-test-deps: installing ${missing[*]}"
@@ -44,4 +51,5 @@ if [ ${#still[@]} -gt 0 ]; then
 fi
 definitions
 interop
+kafka_dist
 exit 0

@@ -45,6 +45,12 @@ export async function runExample(spec: ExampleSpec, argv = process.argv.slice(2)
   try {
     const have = new Set(await admin.listTopics());
     for (const [topic, partitions] of Object.entries(spec.topics)) if (!have.has(topic)) await admin.createTopics({ topics: [topic], partitions });
+    // Apache Kafka's brokers learn a new topic a moment after CreateTopics answers: wait until its
+    // metadata lists them all (bounded), so the app's own topic checks see them.
+    for (let i = 0; i < 100 && !Object.keys(spec.topics).every((t) => have.has(t)); i++) {
+      for (const t of await admin.listTopics()) have.add(t);
+      if (!Object.keys(spec.topics).every((t) => have.has(t))) await new Promise((r) => setTimeout(r, 100));
+    }
     if (values.demo) await writeDemo(admin, client, spec);
 
     const app = new App({ appId: spec.appId, brokers, commitIntervalMs: 200, ...spec.app?.(values.instance) });
@@ -175,6 +181,7 @@ class OutputPrinter {
       for (let p = 0; p < partitionEnds.length; p++) {
         const key = `${topic}:${p}`;
         let at = this.positions.get(key) ?? 0n;
+        let retries = 0;
         while (at < partitionEnds[p]!) {
           const [f] = await fetchPartitions(this.consumer, metadata, [{ topic, partition: p, offset: at }], {
             maxWaitMs: 0,
@@ -182,6 +189,11 @@ class OutputPrinter {
             maxBytesPerPartition: 4 << 20,
             isolationLevel: this.readCommitted ? 1 : 0,
           });
+          if (f && f.retriableError !== 0 && retries++ < 100) {
+            // Apache Kafka may not serve a topic created a moment ago yet: ask again shortly.
+            await new Promise((r) => setTimeout(r, 50));
+            continue;
+          }
           if (!f || f.next <= at) break;
           for (const r of f.records) {
             const value = r.value === null ? null : (JSON.parse(r.value.toString('utf8')) as unknown);

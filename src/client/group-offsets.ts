@@ -37,10 +37,31 @@ export class OffsetCommitError extends Error {
 /** Kafka error codes meaning "this member's generation is over": the commit is fenced. */
 export const FENCED_COMMIT_CODES: ReadonlySet<number> = new Set([22, 25, 27, 79]);
 
+const UNSTABLE_OFFSET_COMMIT = 88;
+/** How long fetch() waits for a pending transactional commit to become stable: 200 x 50 ms. */
+const UNSTABLE_RETRIES = 200;
+const UNSTABLE_RETRY_MS = 50;
+
+type OffsetFetchResponse = Awaited<ReturnType<typeof offsetFetchV8.api.async>>;
+
+function unstable(response: OffsetFetchResponse): boolean {
+  return response.groups.some((g) => g.errorCode === UNSTABLE_OFFSET_COMMIT || g.topics.some((t) => t.partitions.some((p) => p.errorCode === UNSTABLE_OFFSET_COMMIT)));
+}
+
 export class GroupOffsets {
   private connection: Connection | undefined;
 
-  constructor(private readonly consumer: Consumer) {}
+  /**
+   * With `requireStable` (KIP-447; what a read_committed consumer asks), offsets a transaction has
+   * committed but whose markers the broker has not yet written come back as UNSTABLE_OFFSET_COMMIT,
+   * and fetch() waits for them instead of returning the older, stable offset. Brook writes the
+   * markers before EndTxn answers; Kafka writes them just after, so there the window is real and a
+   * task reassigned right after a commit would otherwise re-process committed input.
+   */
+  constructor(
+    private readonly consumer: Consumer,
+    private readonly options: { requireStable?: boolean } = {},
+  ) {}
 
   /** Commit offsets with metadata as the consumer's current member and generation. */
   async commit(offsets: readonly OffsetWithMetadata[]): Promise<void> {
@@ -65,7 +86,23 @@ export class GroupOffsets {
     const out = new Map<string, CommittedOffset>();
     if (partitions.length === 0) return out;
     const topics = partitions.map((p) => ({ name: p.topic, partitionIndexes: [...p.partitions] }));
-    const response = await this.call((conn) => offsetFetchV8.api.async(conn, [{ groupId: this.consumer.groupId, memberEpoch: -1, topics }], false));
+    const requireStable = this.options.requireStable === true;
+    const fetchOnce = () =>
+      this.call(async (conn) => {
+        try {
+          return await offsetFetchV8.api.async(conn, [{ groupId: this.consumer.groupId, memberEpoch: -1, topics }], requireStable);
+        } catch (e) {
+          // The library throws on any error code, with the parsed response attached: read the codes here.
+          const attached = (e as { response?: OffsetFetchResponse }).response;
+          if (attached && Array.isArray(attached.groups)) return attached;
+          throw e;
+        }
+      });
+    let response = await fetchOnce();
+    for (let retry = 0; requireStable && unstable(response) && retry < UNSTABLE_RETRIES; retry++) {
+      await new Promise((r) => setTimeout(r, UNSTABLE_RETRY_MS));
+      response = await fetchOnce();
+    }
     for (const g of response.groups) {
       if (g.errorCode !== 0) throw new OffsetCommitError(g.errorCode, `offset fetch for group ${g.groupId} failed with Kafka error ${g.errorCode}`);
       for (const t of g.topics) {

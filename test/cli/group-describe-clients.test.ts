@@ -4,16 +4,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { startTestTarget, type TestTarget } from '../helpers/target.js';
 import { expectSuccess } from '../helpers/processes.js';
 import { clients, skipUnless } from '../helpers/real-clients.js';
 import { decodeAssignment, decodeSubscriptionTopics } from '../../src/client/index.js';
 import { startPythonConsumer } from '../broker/groups/python-consumer.js';
 import { brook, tableRows } from './cli-harness.js';
 
-let tb: TestBroker;
+let tb: TestTarget;
 before(async () => {
-  tb = await startTestBroker({ config: { 'group.initial.rebalance.delay.ms': '0' } });
+  tb = await startTestTarget({ config: { 'group.initial.rebalance.delay.ms': '0' }, privateCluster: true });
 });
 after(async () => {
   await tb.close();

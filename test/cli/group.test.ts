@@ -3,14 +3,14 @@
 // group with a live member refuses seek and delete.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { startTestTarget, type TestTarget } from '../helpers/target.js';
 import { expectSuccess } from '../helpers/processes.js';
 import { brook, spawnBrook, tableRows } from './cli-harness.js';
 
-let tb: TestBroker;
+let tb: TestTarget;
 before(async () => {
   // No 3 s wait for more members before a new group's first rebalance: each join is one process.
-  tb = await startTestBroker({ config: { 'group.initial.rebalance.delay.ms': '0' } });
+  tb = await startTestTarget({ config: { 'group.initial.rebalance.delay.ms': '0' }, privateCluster: true });
 });
 after(async () => {
   await tb.close();

@@ -3,13 +3,13 @@
 // a 100,000-line round trip through `brook produce | brook consume`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { startTestTarget, type TestTarget } from '../helpers/target.js';
 import { expectSuccess } from '../helpers/processes.js';
 import { brook, spawnBrook } from './cli-harness.js';
 
-let tb: TestBroker;
+let tb: TestTarget;
 before(async () => {
-  tb = await startTestBroker();
+  tb = await startTestTarget({ privateCluster: true });
 });
 after(async () => {
   await tb.close();

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createAdmin, createConsumer, createProducer, parseBrokerList, resolveBrokers, stringDeserializers, stringSerializers } from '../../src/client/index.js';
-import { startTestBroker } from '../helpers/broker.js';
 import { closeConsumer } from '../helpers/close-consumer.js';
+import { startTestTarget } from '../helpers/target.js';
 
 test('broker lists: ports default to 9092, BROOK_BROKERS applies when no flag is given', () => {
   assert.deepEqual(parseBrokerList('a, b:1234 ,'), ['a:9092', 'b:1234']);
@@ -13,15 +13,16 @@ test('broker lists: ports default to 9092, BROOK_BROKERS applies when no flag is
 });
 
 test('the client layer produces and consumes through a real broker', async () => {
-  const b = await startTestBroker();
+  const b = await startTestTarget();
+  const topic = b.name('client-layer');
   const opts = { brokers: [b.bootstrap], clientId: 'client-layer-test' };
   const admin = createAdmin(opts);
   const producer = createProducer(opts, { serializers: stringSerializers });
-  const consumer = createConsumer(opts, { groupId: 'client-layer-group', deserializers: stringDeserializers });
+  const consumer = createConsumer(opts, { groupId: b.name('client-layer-group'), deserializers: stringDeserializers });
   try {
-    await admin.createTopics({ topics: ['client-layer'], partitions: 1, replicas: 1 });
-    await producer.send({ messages: [{ topic: 'client-layer', key: 'k1', value: 'v1' }, { topic: 'client-layer', key: 'k2', value: 'v2' }] });
-    const stream = await consumer.consume({ topics: ['client-layer'], mode: 'earliest' });
+    await admin.createTopics({ topics: [topic], partitions: 1, replicas: 1 });
+    await producer.send({ messages: [{ topic, key: 'k1', value: 'v1' }, { topic, key: 'k2', value: 'v2' }] });
+    const stream = await consumer.consume({ topics: [topic], mode: 'earliest' });
     const seen: string[] = [];
     for await (const m of stream) {
       seen.push(`${m.key}=${m.value}`);

@@ -1,5 +1,6 @@
-// Each example runs with one command against an in-process broker (`main.js --demo --once`) and
-// prints exactly what the same topology prints through the TestDriver for the same demo data.
+// Each example runs with one command (`main.js --demo --once`) against the test target (Brook, or
+// Kafka with BROOK_TEST_TARGET=kafka, where the examples' fixed topic names are used by this file
+// only) and prints exactly what the same topology prints through the TestDriver for the same demo data.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
@@ -13,13 +14,13 @@ import { buildPayoutWatch } from '../../examples/payout-watch/topology.js';
 import { payoutWatchDemo, payoutWatchLimits, payoutWatchTopics } from '../../examples/payout-watch/demo.js';
 import { buildOrderNumbering } from '../../examples/order-numbering/topology.js';
 import { orderNumberingDemo, orderNumberingTopics } from '../../examples/order-numbering/demo.js';
-import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { startTestTarget, type TestTarget } from '../helpers/target.js';
 import { expectSuccess, jsonLines, run } from '../helpers/processes.js';
 import { createProducer } from '../../src/client/index.js';
 
-let broker: TestBroker;
+let broker: TestTarget;
 before(async () => {
-  broker = await startTestBroker({ config: { 'group.initial.rebalance.delay.ms': '0' } });
+  broker = await startTestTarget({ config: { 'group.initial.rebalance.delay.ms': '0' } });
 });
 after(async () => {
   await broker.close();

@@ -1,38 +1,41 @@
-// The Kafka runtime end to end against an in-process Brook broker: the same topology through the
+// The Kafka runtime end to end against the test target (Brook, or Kafka with BROOK_TEST_TARGET=kafka): the same topology through the
 // TestDriver and through App.start() gives the same outputs (order per key) and stores.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { App, TestDriver, int64, string, type KeyValueStore } from '../../src/streams/index.js';
-import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { startTestTarget, uniqueName, type TestTarget } from '../helpers/target.js';
 import { createTopics, produce, readTopic, waitFor } from './helpers/kafka.js';
 
-let broker: TestBroker;
+let broker: TestTarget;
 before(async () => {
-  broker = await startTestBroker({ config: { 'group.initial.rebalance.delay.ms': '0', 'group.min.session.timeout.ms': '500' } });
+  broker = await startTestTarget({ config: { 'group.initial.rebalance.delay.ms': '0', 'group.min.session.timeout.ms': '500' } });
 });
 after(async () => {
   await broker.close();
 });
 
+const WORDS = uniqueName('words');
+const OUT = uniqueName('word-counts-out');
+
 function countsApp(appId: string): App {
   const app = new App({ appId, brokers: [broker.bootstrap], commitIntervalMs: 200, sessionTimeoutMs: 3000 });
   app
-    .stream('words', { key: string, value: string })
+    .stream(WORDS, { key: string, value: string })
     .filter((_k, w) => w.length > 0)
     .groupBy((_k, w) => w, { key: string, name: 'by-word' })
     .count({ store: 'word-counts' })
     .toStream()
-    .to('word-counts-out', { key: string, value: int64 });
+    .to(OUT, { key: string, value: int64 });
   return app;
 }
 
 test('a repartitioned count: Kafka runtime and TestDriver agree on outputs per key and on stores', async () => {
-  await createTopics(broker.bootstrap, { words: 3, 'word-counts-out': 3 });
+  await createTopics(broker.bootstrap, { [WORDS]: 3, [OUT]: 3 });
   const words = ['apple', 'pear', 'fig', 'apple', '', 'kiwi', 'pear', 'apple', 'plum', 'fig'];
   const input = Array.from({ length: 200 }, (_, i) => ({ key: `k${i % 7}`, value: words[i % words.length]!, timestamp: 1_000 + i }));
-  await produce(broker.bootstrap, 'words', input, 3);
+  await produce(broker.bootstrap, WORDS, input, 3);
 
-  const running = await countsApp('wc').start();
+  const running = await countsApp(uniqueName('wc')).start();
   await running.ready;
   await waitFor(() => total(running.metrics(), 'recordsIn') >= 200 + 180, 'all input and repartitioned records processed');
   const stores = new Map<string, bigint>();
@@ -41,14 +44,14 @@ test('a repartitioned count: Kafka runtime and TestDriver agree on outputs per k
   await running.done;
 
   const d = await TestDriver.create(countsApp('wc-driver'), { defaultPartitions: 3 });
-  const inTopic = d.input('words', string, string);
+  const inTopic = d.input(WORDS, string, string);
   for (const r of input) await inTopic.pipe(r.key, r.value, { timestamp: r.timestamp });
-  const expected = perKey(d.output('word-counts-out', string, int64).readKeyValues().map(([k, v]) => [k!, String(v)]));
+  const expected = perKey(d.output(OUT, string, int64).readKeyValues().map(([k, v]) => [k!, String(v)]));
   const driverStores = new Map<string, bigint>();
   for (let p = 0; p < 3; p++) for (const [k, v] of d.store<KeyValueStore<string, bigint>>('word-counts', p).all()) driverStores.set(k, v);
   await d.close();
 
-  const out = await readTopic(broker.bootstrap, 'word-counts-out');
+  const out = await readTopic(broker.bootstrap, OUT);
   const actual = perKey(out.map((r) => [r.key!.toString(), r.value!.readBigInt64BE().toString()]));
   assert.deepEqual(actual, expected);
   assert.deepEqual(new Map([...stores].sort()), new Map([...driverStores].sort()));

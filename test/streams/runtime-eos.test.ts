@@ -17,13 +17,13 @@ import { fileURLToPath } from 'node:url';
 import type { KeyValueStore, RunningApp } from '../../src/streams/index.js';
 import { apis } from '../../src/protocol/messages/index.js';
 import { RawClient } from '../broker/data-path-helpers.js';
-import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { startTestTarget, uniqueName, type TestTarget } from '../helpers/target.js';
 import { EOS_INPUT, EOS_OUTPUT, EOS_STORE, eosCountApp } from './fixtures/eos-count.js';
-import { createTopics, produce, readTopic, waitFor, type RawRecord } from './helpers/kafka.js';
+import { createTopics, produce, readCommitted, readTopic, waitFor, type RawRecord } from './helpers/kafka.js';
 
-let broker: TestBroker;
+let broker: TestTarget;
 before(async () => {
-  broker = await startTestBroker({
+  broker = await startTestTarget({
     config: {
       'group.initial.rebalance.delay.ms': '0',
       'group.min.session.timeout.ms': '500',
@@ -57,6 +57,9 @@ function storeCounts(app: RunningApp): Map<string, number> {
   for (let p = 0; p < 4; p++) for (const [k, v] of app.store<KeyValueStore<string, number>>(EOS_STORE, p)?.all() ?? []) out.set(k, Number(v));
   return out;
 }
+
+/** One output record per input word: the sum of the counts. */
+const outputsOf = (expected: Map<string, number>) => [...expected.values()].reduce((a, b) => a + b, 0);
 
 const sameCounts = (a: Map<string, number>, b: Map<string, number>) => a.size === b.size && [...b].every(([k, v]) => a.get(k) === v);
 
@@ -92,20 +95,21 @@ function startChild(appId: string, clientId: string, commitIntervalMs: number, e
 }
 
 test('exactly-once: an instance SIGKILLed mid-transaction; the survivor takes over; no duplicate or lost count', async () => {
-  const appId = 'eos-failover';
-  await createTopics(broker.bootstrap, { [EOS_INPUT]: 4, [EOS_OUTPUT]: 4 });
+  const appId = uniqueName('eos-failover');
+  const [inTopic, outTopic] = [uniqueName(EOS_INPUT), uniqueName(EOS_OUTPUT)];
+  await createTopics(broker.bootstrap, { [inTopic]: 4, [outTopic]: 4 });
   // The child commits only when told (and on rebalances), so what it processes after that
   // commit stays in an open transaction until it is killed.
-  const a = startChild(appId, 'eos-failover-child', 60_000);
+  const a = startChild(appId, `${appId}-child`, 60_000, [inTopic, outTopic]);
   try {
     await waitFor(() => a.lines.some((l) => l.event === 'ready'), 'child instance ready', 20_000);
-    const b = await eosCountApp({ appId, bootstrap: broker.bootstrap, clientId: 'eos-failover-survivor', transactionTimeoutMs: 3000 }).start();
+    const b = await eosCountApp({ appId, bootstrap: broker.bootstrap, clientId: `${appId}-survivor`, transactionTimeoutMs: 3000, input: inTopic, output: outTopic }).start();
     try {
       await b.ready;
       // Two sub-topologies of 4 partitions: 8 tasks shared by the two instances.
       await waitFor(() => b.tasks().length > 0 && (a.last()?.tasks?.length ?? 0) > 0 && a.last()!.tasks!.length + b.tasks().length === 8, 'tasks shared by both instances', 20_000);
       const total = 4_000;
-      await produce(broker.bootstrap, EOS_INPUT, words(0, 1_000), 4);
+      await produce(broker.bootstrap, inTopic, words(0, 1_000), 4);
       await waitFor(() => (a.last()?.recordsIn ?? 0) > 200, 'the child processing', 20_000);
       a.child.stdin!.write('commit\n');
       await waitFor(() => a.lines.some((l) => l.event === 'committed'), 'a transaction of the child committed', 20_000);
@@ -113,11 +117,11 @@ test('exactly-once: an instance SIGKILLed mid-transaction; the survivor takes ov
       const before = a.lines.find((l) => l.event === 'committed')!.recordsIn!;
       let produced = 1_000;
       const feeding = (async () => {
-        for (; produced < total; produced += 250) await produce(broker.bootstrap, EOS_INPUT, words(produced, 250), 4);
+        for (; produced < total; produced += 250) await produce(broker.bootstrap, inTopic, words(produced, 250), 4);
       })();
       await waitFor(() => (a.lines.filter((l) => l.event === 'progress').at(-1)?.recordsIn ?? 0) > before, 'the child processing after its commit', 20_000);
       // The coordinator's view of the child's transaction: kill it once its writes are under way.
-      await transactionUnderWay('eos-failover-child');
+      await transactionUnderWay(`${appId}-child`);
       a.child.kill('SIGKILL');
       await feeding;
       await waitFor(() => b.tasks().length === 8, 'the survivor took over every task', 20_000);
@@ -125,12 +129,12 @@ test('exactly-once: an instance SIGKILLed mid-transaction; the survivor takes ov
       await waitFor(() => sameCounts(storeCounts(b), expected), 'every input counted', 30_000);
       await b.commit();
       assert.deepEqual(new Map([...storeCounts(b)].sort()), new Map([...expected].sort()));
-      assertExactlyOnceOutputs(await readTopic(broker.bootstrap, EOS_OUTPUT, true), expected);
+      assertExactlyOnceOutputs(await readCommitted(broker.bootstrap, outTopic, outputsOf(expected)), expected);
       // The log itself holds more than the committed view: the killed instance's open transaction
       // was aborted, and a read_committed reader never saw it.
       const repartition = `${appId}-eos-by-word-repartition`;
-      const written = (await readTopic(broker.bootstrap, EOS_OUTPUT)).length + (await readTopic(broker.bootstrap, repartition)).length;
-      const visible = (await readTopic(broker.bootstrap, EOS_OUTPUT, true)).length + (await readTopic(broker.bootstrap, repartition, true)).length;
+      const written = (await readTopic(broker.bootstrap, outTopic)).length + (await readTopic(broker.bootstrap, repartition)).length;
+      const visible = (await readTopic(broker.bootstrap, outTopic, true)).length + (await readTopic(broker.bootstrap, repartition, true)).length;
       assert.ok(written > visible, `aborted writes exist in the log (${written} records, ${visible} committed)`);
     } finally {
       await b.close();
@@ -141,14 +145,14 @@ test('exactly-once: an instance SIGKILLed mid-transaction; the survivor takes ov
 });
 
 test('exactly-once: a restarted instance continues the counts exactly', async () => {
-  const appId = 'eos-restart';
+  const appId = uniqueName('eos-restart');
   const bootstrap = broker.bootstrap;
   // Own topics per test: the failover test's output must not mix in.
-  const inTopic = 'eos-restart-words';
-  const outTopic = 'eos-restart-out';
+  const inTopic = uniqueName('eos-restart-words');
+  const outTopic = uniqueName('eos-restart-out');
   await createTopics(bootstrap, { [inTopic]: 4, [outTopic]: 4 });
   const start = () => {
-    const app = eosCountApp({ appId, bootstrap, clientId: 'eos-restart-1', transactionTimeoutMs: 3000, input: inTopic, output: outTopic });
+    const app = eosCountApp({ appId, bootstrap, clientId: `${appId}-1`, transactionTimeoutMs: 3000, input: inTopic, output: outTopic });
     return app.start();
   };
   await produce(bootstrap, inTopic, words(0, 500), 4);
@@ -163,7 +167,7 @@ test('exactly-once: a restarted instance continues the counts exactly', async ()
     const expected = expectedCounts(1_000);
     await waitFor(() => sameCounts(storeCounts(second), expected), 'second run counted the rest', 20_000);
     await second.commit();
-    assertExactlyOnceOutputs(await readTopic(bootstrap, outTopic, true), expected);
+    assertExactlyOnceOutputs(await readCommitted(bootstrap, outTopic, outputsOf(expected)), expected);
   } finally {
     await second.close();
   }
@@ -183,34 +187,34 @@ async function transactionUnderWay(transactionalId: string): Promise<void> {
 }
 
 test('exactly-once: an instance SIGKILLed mid-transaction restarts on its own state dir: local state wiped, restored, counts exact', async () => {
-  const appId = 'eos-crash';
+  const appId = uniqueName('eos-crash');
   const bootstrap = broker.bootstrap;
-  const inTopic = 'eos-crash-words';
-  const outTopic = 'eos-crash-out';
+  const inTopic = uniqueName('eos-crash-words');
+  const outTopic = uniqueName('eos-crash-out');
   const stateDir = mkdtempSync(join(tmpdir(), 'brook-eos-state-'));
   await createTopics(bootstrap, { [inTopic]: 4, [outTopic]: 4 });
   try {
     await produce(bootstrap, inTopic, words(0, 600), 4);
-    const a = startChild(appId, 'eos-crash-1', 60_000, [inTopic, outTopic, stateDir]);
+    const a = startChild(appId, `${appId}-1`, 60_000, [inTopic, outTopic, stateDir]);
     try {
       await waitFor(() => (a.last()?.recordsIn ?? 0) >= 600, 'the child processed the first input', 20_000);
       a.child.stdin!.write('commit\n');
       await waitFor(() => a.lines.some((l) => l.event === 'committed'), 'a transaction of the child committed', 20_000);
       await produce(bootstrap, inTopic, words(600, 400), 4);
-      await transactionUnderWay('eos-crash-1');
+      await transactionUnderWay(`${appId}-1`);
       a.child.kill('SIGKILL');
     } finally {
       if (a.child.exitCode === null && a.child.signalCode === null) a.child.kill('SIGKILL');
     }
     // Same client id, same state dir: its InitProducerId fences the dead incarnation (whose open
     // transaction the coordinator aborts at once), and its stores, with no checkpoint, start empty.
-    const b = await eosCountApp({ appId, bootstrap, clientId: 'eos-crash-1', transactionTimeoutMs: 3000, input: inTopic, output: outTopic, stateDir }).start();
+    const b = await eosCountApp({ appId, bootstrap, clientId: `${appId}-1`, transactionTimeoutMs: 3000, input: inTopic, output: outTopic, stateDir }).start();
     try {
       await b.ready;
       const expected = expectedCounts(1_000);
-      await waitFor(() => sameCounts(storeCounts(b), expected), 'every input counted', 20_000);
+      await waitFor(() => sameCounts(storeCounts(b), expected), 'every input counted', 60_000);
       await b.commit();
-      assertExactlyOnceOutputs(await readTopic(bootstrap, outTopic, true), expected);
+      assertExactlyOnceOutputs(await readCommitted(bootstrap, outTopic, outputsOf(expected)), expected);
     } finally {
       await b.close();
     }

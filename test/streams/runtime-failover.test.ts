@@ -9,12 +9,12 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { App, type KeyValueStore } from '../../src/streams/index.js';
 import { buildInventory, type CartEvent } from '../../examples/inventory/topology.js';
-import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { startTestTarget, uniqueName, type TestTarget } from '../helpers/target.js';
 import { createTopics, produce, readTopic, waitFor } from './helpers/kafka.js';
 
-let broker: TestBroker;
+let broker: TestTarget;
 before(async () => {
-  broker = await startTestBroker({ config: { 'group.initial.rebalance.delay.ms': '0', 'group.min.session.timeout.ms': '500' } });
+  broker = await startTestTarget({ config: { 'group.initial.rebalance.delay.ms': '0', 'group.min.session.timeout.ms': '500' } });
 });
 after(async () => {
   await broker.close();
@@ -26,9 +26,11 @@ interface Progress {
   tasks?: string[];
 }
 
+const TOPICS = { cartEvents: uniqueName('cart-events'), restocks: uniqueName('restocks'), stock: uniqueName('stock'), alerts: uniqueName('stock-alerts') };
+
 function startChild(appId: string): { child: ChildProcess; last: () => Progress | undefined; lines: Progress[] } {
   const script = fileURLToPath(new URL('./fixtures/inventory-instance.js', import.meta.url));
-  const child = spawn(process.execPath, [script, broker.bootstrap, appId], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [script, broker.bootstrap, appId, uniqueName('')], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines: Progress[] = [];
   createInterface({ input: child.stdout! }).on('line', (l) => {
     if (l.startsWith('{')) lines.push(JSON.parse(l) as Progress);
@@ -47,26 +49,26 @@ function cartEvents(from: number, count: number): Array<{ key: string; value: st
 }
 
 test('an instance killed mid-stream: the other takes over its tasks with exact state, no input lost', async () => {
-  const appId = 'inventory-failover';
-  await createTopics(broker.bootstrap, { 'cart-events': 4, restocks: 4, stock: 4, 'stock-alerts': 4 });
+  const appId = uniqueName('inventory-failover');
+  await createTopics(broker.bootstrap, { [TOPICS.cartEvents]: 4, [TOPICS.restocks]: 4, [TOPICS.stock]: 4, [TOPICS.alerts]: 4 });
   // Plenty of stock first, so no addition is ever rejected and the final stock is order-independent.
-  await produce(broker.bootstrap, 'restocks', PRODUCTS.map((p) => ({ key: p, value: JSON.stringify({ productId: p, quantity: 1_000_000 }), timestamp: 1 })), 4);
+  await produce(broker.bootstrap, TOPICS.restocks, PRODUCTS.map((p) => ({ key: p, value: JSON.stringify({ productId: p, quantity: 1_000_000 }), timestamp: 1 })), 4);
 
   const a = startChild(appId);
   try {
     await waitFor(() => a.lines.some((l) => l.event === 'ready'), 'child instance ready', 30_000);
     const app = new App({ appId, brokers: [broker.bootstrap], commitIntervalMs: 100, sessionTimeoutMs: 2000 });
-    buildInventory(app, { cartEvents: 'cart-events', restocks: 'restocks', stock: 'stock', alerts: 'stock-alerts' });
+    buildInventory(app, TOPICS);
     const b = await app.start();
     try {
       await b.ready;
       // Both hold tasks: the group rebalanced over the two instances.
       await waitFor(() => b.tasks().length > 0 && (a.last()?.tasks?.length ?? 0) > 0 && a.last()!.tasks!.length + b.tasks().length === 8, 'tasks shared by both instances', 30_000);
       const total = 3_000;
-      await produce(broker.bootstrap, 'cart-events', cartEvents(0, total / 2), 4);
+      await produce(broker.bootstrap, TOPICS.cartEvents, cartEvents(0, total / 2), 4);
       await waitFor(() => (a.last()?.recordsIn ?? 0) > 200, 'the child processed part of the input', 30_000);
       a.child.kill('SIGKILL');
-      await produce(broker.bootstrap, 'cart-events', cartEvents(total / 2, total / 2), 4);
+      await produce(broker.bootstrap, TOPICS.cartEvents, cartEvents(total / 2, total / 2), 4);
       await waitFor(() => b.tasks().length === 8, 'the survivor took over every task', 30_000);
       const expected = new Map<string, number>(PRODUCTS.map((p) => [p, 1_000_000]));
       for (const r of cartEvents(0, total)) {
@@ -83,7 +85,7 @@ test('an instance killed mid-stream: the other takes over its tasks with exact s
       assert.deepEqual(new Map([...stock()].sort()), new Map([...expected].sort()));
       // Every product's latest output on the stock topic is its final stock (outputs may repeat, never miss).
       const latest = new Map<string, number>();
-      for (const r of await readTopic(broker.bootstrap, 'stock')) latest.set(r.key!.toString(), Number(JSON.parse(r.value!.toString())));
+      for (const r of await readTopic(broker.bootstrap, TOPICS.stock)) latest.set(r.key!.toString(), Number(JSON.parse(r.value!.toString())));
       assert.deepEqual(new Map([...latest].sort()), new Map([...expected].sort()));
     } finally {
       await b.close();

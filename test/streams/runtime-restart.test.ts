@@ -9,18 +9,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, TestDriver, int64, json, string, type KeyValueStore, type RunningApp } from '../../src/streams/index.js';
 import { buildOrdersPerMinute, type CategoryMinute, type Order } from '../../examples/orders-per-minute/topology.js';
-import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { startTestTarget, uniqueName, type TestTarget } from '../helpers/target.js';
 import { createTopics, produce, readTopic, waitFor } from './helpers/kafka.js';
 
-let broker: TestBroker;
+let broker: TestTarget;
 before(async () => {
-  broker = await startTestBroker({ config: { 'group.initial.rebalance.delay.ms': '0', 'group.min.session.timeout.ms': '500' } });
+  broker = await startTestTarget({ config: { 'group.initial.rebalance.delay.ms': '0', 'group.min.session.timeout.ms': '500' } });
 });
 after(async () => {
   await broker.close();
 });
 
 const CATEGORIES = ['books', 'games', 'toys'];
+const [ORDERS, CATEGORY_MINUTES, CLICKS, CLICK_COUNTS] = ['orders', 'category-minutes', 'clicks', 'click-counts'].map(uniqueName) as [string, string, string, string];
 function orders(from: number, count: number): Array<{ key: string; value: string; timestamp: number }> {
   // Mostly in order, every 7th one 70 s late (past the 10 s grace once stream time moved on).
   return Array.from({ length: count }, (_, j) => {
@@ -42,20 +43,20 @@ async function drained(running: RunningApp, minIn: number): Promise<void> {
 test('orders-per-minute restarted midway continues exactly like an uninterrupted run', async () => {
   // One input partition: the repartition topic then holds orders in input order, the order the
   // TestDriver processes them in (event-time lateness depends on processing order).
-  await createTopics(broker.bootstrap, { orders: 1, 'category-minutes': 2 });
+  await createTopics(broker.bootstrap, { [ORDERS]: 1, [CATEGORY_MINUTES]: 2 });
   const all = orders(0, 400);
   const make = () => {
-    const app = new App({ appId: 'opm-restart', brokers: [broker.bootstrap], commitIntervalMs: 100, sessionTimeoutMs: 2000 });
-    buildOrdersPerMinute(app, { orders: 'orders', output: 'category-minutes' }, '10s');
+    const app = new App({ appId: uniqueName('opm-restart'), brokers: [broker.bootstrap], commitIntervalMs: 100, sessionTimeoutMs: 2000 });
+    buildOrdersPerMinute(app, { orders: ORDERS, output: CATEGORY_MINUTES }, '10s');
     return app;
   };
-  await produce(broker.bootstrap, 'orders', all.slice(0, 250), 2);
+  await produce(broker.bootstrap, ORDERS, all.slice(0, 250), 2);
   const first = await make().start();
   await first.ready;
   await drained(first, 2 * 250); // each order is read twice: from 'orders', then from the repartition topic
   await first.close();
 
-  await produce(broker.bootstrap, 'orders', all.slice(250), 2);
+  await produce(broker.bootstrap, ORDERS, all.slice(250), 2);
   const second = await make().start();
   await second.ready;
   await drained(second, 2 * 150);
@@ -63,12 +64,12 @@ test('orders-per-minute restarted midway continues exactly like an uninterrupted
   await second.close();
   assert.ok(restored > 0, 'the windowed store was restored from its changelog');
 
-  const d = await TestDriver.create(make(), { partitions: { orders: 1 }, defaultPartitions: 2 });
-  const input = d.input('orders', string, json<Order>());
+  const d = await TestDriver.create(make(), { partitions: { [ORDERS]: 1 }, defaultPartitions: 2 });
+  const input = d.input(ORDERS, string, json<Order>());
   for (const r of all) await input.pipe(r.key, JSON.parse(r.value) as Order, { timestamp: r.timestamp });
-  const expected = d.output('category-minutes', string, json<CategoryMinute>()).readValues();
+  const expected = d.output(CATEGORY_MINUTES, string, json<CategoryMinute>()).readValues();
   await d.close();
-  const actual = (await readTopic(broker.bootstrap, 'category-minutes')).map((r) => JSON.parse(r.value!.toString()) as CategoryMinute);
+  const actual = (await readTopic(broker.bootstrap, CATEGORY_MINUTES)).map((r) => JSON.parse(r.value!.toString()) as CategoryMinute);
   const byWindow = (xs: Array<CategoryMinute | null>) => xs.map((x) => JSON.stringify(x)).sort();
   assert.deepEqual(byWindow(actual), byWindow(expected));
   assert.equal(new Set(actual.map((x) => `${x.category}@${x.windowStart}`)).size, actual.length, 'no window emitted twice');
@@ -77,20 +78,20 @@ test('orders-per-minute restarted midway continues exactly like an uninterrupted
 test('a persistent store restarts from its local checkpoint and restores nothing', async () => {
   const stateDir = mkdtempSync(join(tmpdir(), 'brook-streams-state-'));
   try {
-    await createTopics(broker.bootstrap, { clicks: 2, 'click-counts': 2 });
+    await createTopics(broker.bootstrap, { [CLICKS]: 2, [CLICK_COUNTS]: 2 });
     const make = () => {
-      const app = new App({ appId: 'clicks-restart', brokers: [broker.bootstrap], stateDir, commitIntervalMs: 100, sessionTimeoutMs: 2000 });
-      app.stream('clicks', { key: string, value: string }).groupByKey().count({ store: 'clicks', persistent: true }).toStream().to('click-counts', { value: int64 });
+      const app = new App({ appId: uniqueName('clicks-restart'), brokers: [broker.bootstrap], stateDir, commitIntervalMs: 100, sessionTimeoutMs: 2000 });
+      app.stream(CLICKS, { key: string, value: string }).groupByKey().count({ store: 'clicks', persistent: true }).toStream().to(CLICK_COUNTS, { value: int64 });
       return app;
     };
     const clicks = (n: number) => Array.from({ length: n }, (_, i) => ({ key: `user-${i % 5}`, value: 'click' }));
-    await produce(broker.bootstrap, 'clicks', clicks(100), 2);
+    await produce(broker.bootstrap, CLICKS, clicks(100), 2);
     const first = await make().start();
     await first.ready;
     await drained(first, 100);
     await first.close();
 
-    await produce(broker.bootstrap, 'clicks', clicks(50), 2);
+    await produce(broker.bootstrap, CLICKS, clicks(50), 2);
     const second = await make().start();
     await second.ready;
     await drained(second, 50);
@@ -101,7 +102,7 @@ test('a persistent store restarts from its local checkpoint and restores nothing
     assert.equal(restored, 0);
     assert.deepEqual(new Map([...counts].sort()), new Map(Array.from({ length: 5 }, (_, i) => [`user-${i}`, 30])));
     const latest = new Map<string, number>();
-    for (const r of await readTopic(broker.bootstrap, 'click-counts')) latest.set(r.key!.toString(), Number(r.value!.readBigInt64BE()));
+    for (const r of await readTopic(broker.bootstrap, CLICK_COUNTS)) latest.set(r.key!.toString(), Number(r.value!.readBigInt64BE()));
     assert.deepEqual(new Map([...latest].sort()), new Map([...counts].sort()));
   } finally {
     rmSync(stateDir, { recursive: true, force: true });

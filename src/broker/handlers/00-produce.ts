@@ -93,7 +93,9 @@ async function producePartition(
   });
   if (rejection) {
     broker.logger.debug('rejected produce', { topic, partition, error: rejection.error, reason: rejection.message });
-    return failure(partition, ErrorCode[rejection.error], rejection.message);
+    const legacyMagic = records.length > MAGIC_OFFSET && records[MAGIC_OFFSET] !== 2; // refused before the log is asked
+    const answered = failure(partition, ErrorCode[rejection.error], rejection.message);
+    return legacyMagic ? answered : withLogStart(answered, log);
   }
   if (durable && config.minInsyncReplicas > 1) {
     return failure(partition, ErrorCode.NOT_ENOUGH_REPLICAS, `The size of the in-sync replica set (1) is insufficient to satisfy min.insync.replicas=${config.minInsyncReplicas} for partition ${topic}-${partition}`);
@@ -109,7 +111,7 @@ async function producePartition(
       const outcome = batchIsTransactional(records)
         ? await appendTransactional(broker, log, topic, partition, records, durable)
         : await broker.producers.append(log, records, durable);
-      if (outcome.kind === 'rejected') return failure(partition, outcome.errorCode, outcome.message);
+      if (outcome.kind === 'rejected') return withLogStart(failure(partition, outcome.errorCode, outcome.message), log);
       if (outcome.kind === 'duplicate') return success(log, partition, outcome.baseOffset, outcome.logAppendTimeMs);
       return success(log, partition, outcome.result.baseOffset, outcome.result.logAppendTimeMs);
     }
@@ -160,6 +162,18 @@ function success(log: PartitionLog, index: number, baseOffset: number, logAppend
     recordErrors: [],
     errorMessage: null,
   };
+}
+
+const MAGIC_OFFSET = 16; // record batch v2 header: the magic byte
+const WITHOUT_LOG_START: ReadonlySet<number> = new Set([ErrorCode.CORRUPT_MESSAGE, ErrorCode.MESSAGE_TOO_LARGE, ErrorCode.RECORD_LIST_TOO_LARGE, ErrorCode.KAFKA_STORAGE_ERROR]);
+
+/**
+ * Kafka (ReplicaManager.appendToLocalLog) answers an append the log refused (record validation,
+ * producer sequence or epoch) with the partition's log start offset; a corrupt or too large batch
+ * and a storage failure with -1.
+ */
+function withLogStart(answered: PartitionOut, log: PartitionLog): PartitionOut {
+  return WITHOUT_LOG_START.has(answered.errorCode ?? ErrorCode.NONE) ? answered : { ...answered, logStartOffset: BigInt(log.logStartOffset) };
 }
 
 function failure(index: number, errorCode: number, errorMessage: string | null): PartitionOut {

@@ -27,7 +27,8 @@ export default defineHandler({
           configs,
           assignments: t.assignments.map((a) => ({ partitionIndex: a.partitionIndex, brokerIds: a.brokerIds })),
         };
-        const base = { name: t.name, topicId: ZERO_UUID, numPartitions: -1, replicationFactor: -1, configs: null, topicConfigErrorCode: ErrorCode.NONE };
+        // A refused topic has an empty config list (v5+), as Kafka answers, not a null one.
+        const base = { name: t.name, topicId: ZERO_UUID, numPartitions: -1, replicationFactor: -1, configs: [], topicConfigErrorCode: ErrorCode.NONE };
         if ((seen.get(t.name) ?? 0) > 1) {
           return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Create topics request from client contains the topic '${t.name}' more than once` };
         }

@@ -41,11 +41,12 @@ function validate(broker: BrokerState, t: CreatePartitionsRequestCreatePartition
     return { errorCode: ErrorCode.INVALID_PARTITIONS, errorMessage: `Topic currently has ${topic.partitions} partitions, which is higher than the requested ${t.count}.` };
   }
   if (t.count === topic.partitions) return { errorCode: ErrorCode.INVALID_PARTITIONS, errorMessage: `Topic already has ${topic.partitions} partitions.` };
-  // An empty list means "no explicit assignments", as null does: @platformatic/kafka sends [].
-  if (t.assignments !== null && t.assignments.length > 0) {
+  // Only null means "no explicit assignments": an empty list asks for zero new partitions' worth
+  // of assignments, which Kafka (KRaft's ReplicationControlManager) refuses, and so does Brook.
+  if (t.assignments !== null) {
     const added = t.count - topic.partitions;
     if (t.assignments.length !== added) {
-      return { errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, errorMessage: `Increasing the number of partitions by ${added} but ${t.assignments.length} assignments provided.` };
+      return { errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, errorMessage: `Attempted to add ${added} additional partition(s), but only ${t.assignments.length} assignment(s) were specified.` };
     }
     const bad = t.assignments.findIndex((a) => a.brokerIds.length !== 1 || a.brokerIds[0] !== broker.nodeId);
     if (bad >= 0) {

@@ -127,7 +127,8 @@ export function registerTopic(program: Command): void {
         const current = (await requireTopics(admin, [name])).get(name) ?? 0;
         const total = flags.total !== undefined ? parseWhole('--total', flags.total, 1) : current + parseWhole('--num', flags.num!, 1);
         if (total <= current) throw new UsageError(`Topic "${name}" already has ${plural(current, 'partition')}; --total must be more than that, not ${total}.`);
-        await admin.createPartitions({ topics: [{ name, count: total, assignments: [] }] });
+        // No assignments at all (null on the wire): Kafka refuses an empty list when partitions are added.
+        await admin.createPartitions({ topics: [{ name, count: total }] });
         ctx.write(renderTable(['TOPIC', 'PARTITIONS', 'STATUS'], [[name, total, `added ${total - current}`]], ctx.style));
       }),
     ),

@@ -7,7 +7,12 @@
 
 import type { Consumer } from '../../client/index.js';
 import { topicPartitionKey, type ChangelogReader, type ChangelogRecord } from '../engine/transport.js';
+import { StreamsError } from '../errors.js';
 import { fetchPartitions } from './partition-fetch.js';
+
+/** How often, and how far apart, a restore re-reads a changelog the broker cannot serve yet. */
+const RESTORE_RETRIES = 200;
+const RESTORE_RETRY_MS = 50;
 
 export class KafkaChangelogReader implements ChangelogReader {
   /** `${topic}:${partition}` -> end offset at the last read. */
@@ -29,6 +34,7 @@ export class KafkaChangelogReader implements ChangelogReader {
     const end = offsets.get(topic)?.[partition] ?? 0n;
     this.ends.set(topicPartitionKey(topic, partition), end);
     let position = fromOffset;
+    let retries = 0;
     while (position < end) {
       const [fetched] = await fetchPartitions(this.consumer, metadata, [{ topic, partition, offset: position }], {
         maxWaitMs: 0,
@@ -36,6 +42,14 @@ export class KafkaChangelogReader implements ChangelogReader {
         maxBytesPerPartition: 16 << 20,
         isolationLevel: this.isolationLevel,
       });
+      // Kafka may not serve a changelog created a moment ago yet: read the same offset again
+      // (bounded), never stop the restore early.
+      if (fetched && fetched.retriableError !== 0) {
+        if (++retries > RESTORE_RETRIES) throw new StreamsError('FETCH_FAILED', `restoring ${topic}-${partition} at offset ${position}: Kafka error ${fetched.retriableError} persisted`);
+        await new Promise((r) => setTimeout(r, RESTORE_RETRY_MS));
+        continue;
+      }
+      retries = 0;
       if (!fetched || fetched.next <= position) break; // nothing more is readable (truncated, or compacted away)
       const batch: ChangelogRecord[] = [];
       for (const r of fetched.records) {

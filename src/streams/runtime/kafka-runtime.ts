@@ -92,7 +92,8 @@ export async function startApp(app: RunnableApp): Promise<RunningApp> {
     };
     const consumer: Consumer = createConsumer(client, groupOptions);
     closers.push(() => consumer.close()); // leaves the group, so the others take over at once
-    const offsets = new GroupOffsets(consumer);
+    // exactly-once reads committed offsets as a read_committed consumer does (requireStable, KIP-447).
+    const offsets = new GroupOffsets(consumer, { requireStable: transactional !== undefined });
     closers.push(() => offsets.close());
     const eos = transactional
       ? {

@@ -9,7 +9,7 @@
 // the returned range; batches of those transactions are skipped here, as Kafka's consumer does,
 // so no aborted output or changelog write ever reaches a task or a store.
 
-import type { ClusterMetadata, Consumer, FetchRequestTopic, RecordsBatch } from '../../client/index.js';
+import { RETRIABLE_FETCH_ERRORS, fetchPerPartition, type ClusterMetadata, type Consumer, type FetchRequestTopic, type RecordsBatch } from '../../client/index.js';
 import { StreamsError } from '../errors.js';
 import type { ConsumedRecord, RecordHeader } from '../engine/transport.js';
 
@@ -28,6 +28,11 @@ export interface FetchedPartition {
   /** Position after these records (past control batches too). */
   readonly next: bigint;
   readonly highWatermark: bigint;
+  /**
+   * 0, or a retriable error code (RETRIABLE_FETCH_ERRORS: Kafka answers them for a topic created
+   * a moment ago or a moved leader): nothing was read, fetch the same offset again.
+   */
+  readonly retriableError: number;
 }
 
 export interface FetchLimits {
@@ -69,7 +74,7 @@ export async function fetchPartitions(
   }
   const responses = await Promise.all(
     [...byLeader].map(([node, topics]) =>
-      consumer.fetch({ node, topics: [...topics.values()], maxWaitTime: limits.maxWaitMs, minBytes: 1, maxBytes: limits.maxBytes, isolationLevel: limits.isolationLevel ?? 0 }),
+      fetchPerPartition(consumer, { node, topics: [...topics.values()], maxWaitTime: limits.maxWaitMs, minBytes: 1, maxBytes: limits.maxBytes, isolationLevel: limits.isolationLevel ?? 0 }),
     ),
   );
   const out: FetchedPartition[] = [];
@@ -80,6 +85,12 @@ export async function fetchPartitions(
       for (const p of t.partitions) {
         const from = requested.get(`${topic}:${p.partitionIndex}`);
         if (from === undefined) continue;
+        // A partition the broker cannot serve yet (Kafka: a topic created a moment ago, a moved
+        // leader) is read again at the same offset, after a metadata refresh.
+        if (RETRIABLE_FETCH_ERRORS.has(p.errorCode)) {
+          out.push({ topic, partition: p.partitionIndex, requested: from, records: [], next: from, highWatermark: -1n, retriableError: p.errorCode });
+          continue;
+        }
         if (p.errorCode !== 0) {
           throw new StreamsError('FETCH_FAILED', `fetching ${topic}-${p.partitionIndex} at offset ${from} failed with Kafka error ${p.errorCode}`);
         }
@@ -88,7 +99,7 @@ export async function fetchPartitions(
         const next = decodeBatches(topic, p.partitionIndex, from, p.records ?? [], aborted, records);
         // read_committed: the end a task can reach is the last stable offset, not the high watermark.
         const end = limits.isolationLevel === 1 && p.lastStableOffset >= 0n ? p.lastStableOffset : p.highWatermark;
-        out.push({ topic, partition: p.partitionIndex, requested: from, records, next, highWatermark: end });
+        out.push({ topic, partition: p.partitionIndex, requested: from, records, next, highWatermark: end, retriableError: 0 });
       }
     }
   }

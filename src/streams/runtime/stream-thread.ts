@@ -208,6 +208,10 @@ export class StreamThread {
     const perTask = new Map<StreamTask, FetchedPartition[]>();
     for (const f of fetched) {
       const key = `${f.topic}:${f.partition}`;
+      if (f.retriableError !== 0) {
+        this.metadata = undefined; // Kafka: topic or leader not known there yet; refresh, read again
+        continue;
+      }
       if (this.tasks.positions.get(key) !== f.requested) continue; // stale answer (task moved meanwhile)
       const task = this.tasks.byPartition.get(key);
       if (!task) continue;

@@ -67,6 +67,10 @@ export async function readTopic(bootstrap: string, topic: string, readCommitted 
       let at = 0n;
       for (let guard = 0; at < end && guard < 10_000; guard++) {
         const [f] = await fetchPartitions(consumer, metadata, [{ topic, partition: p, offset: at }], { maxWaitMs: 0, maxBytes: 8 << 20, maxBytesPerPartition: 8 << 20, isolationLevel });
+        if (f && f.retriableError !== 0) {
+          await new Promise((r) => setTimeout(r, 50)); // Kafka: a topic created a moment ago
+          continue;
+        }
         if (!f || f.next <= at) break;
         for (const r of f.records) if (r.offset < end) out.push({ partition: p, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value });
         at = f.next;
@@ -76,6 +80,18 @@ export async function readTopic(bootstrap: string, topic: string, readCommitted 
   } finally {
     await consumer.close();
   }
+}
+
+/**
+ * The read_committed records of `topic` once there are at least `count` of them (bounded wait;
+ * returns what there is when the bound passes). Brook writes a transaction's commit markers
+ * before EndTxn answers, Kafka just after it (KIP-98): there, committed records become visible
+ * to read_committed readers a moment after the commit returns.
+ */
+export async function readCommitted(bootstrap: string, topic: string, count: number, limitMs = 15_000): Promise<RawRecord[]> {
+  let records: RawRecord[] = [];
+  await waitFor(async () => (records = await readTopic(bootstrap, topic, true)).length >= count, `${count} committed records in ${topic}`, limitMs).catch(() => undefined);
+  return records;
 }
 
 /** Polls `condition` until it holds; fails after `limitMs` (a guard against hangs, not a synchronisation). */
