@@ -1,0 +1,51 @@
+// The bytes one request holds against its connection's memory budget (limits/byte-budget.ts),
+// from the moment its frame size is read until its response has been handed to the OS:
+//
+//   frame admitted        holds the frame's size (before its bytes arrive)
+//   handler reserves      a Fetch adds what its response may hold, sized before it reads storage
+//   response encoded      settles to the encoded response's exact size
+//   response written      releases everything (also when the connection closes first)
+import type { RequestMemory } from '../handlers/handler.js';
+import type { ByteBudget } from '../limits/byte-budget.js';
+
+export class HeldBytes implements RequestMemory {
+  private bytes: number;
+
+  /** `admitted` bytes were already taken from `budget` (the frame). */
+  constructor(
+    private readonly budget: ByteBudget,
+    admitted: number,
+  ) {
+    this.bytes = admitted;
+  }
+
+  get held(): number {
+    return this.bytes;
+  }
+
+  reserveUpTo(bytes: number): number {
+    const granted = this.budget.takeUpTo(bytes);
+    this.bytes += granted;
+    return granted;
+  }
+
+  giveBack(bytes: number): void {
+    const n = Math.max(0, Math.min(bytes, this.bytes));
+    this.bytes -= n;
+    this.budget.release(n);
+  }
+
+  /** From now on holds exactly `bytes` (the encoded response): gives back the rest, or takes the excess. */
+  settle(bytes: number): void {
+    if (bytes > this.bytes) this.budget.force(bytes - this.bytes);
+    else this.budget.release(this.bytes - bytes);
+    this.bytes = bytes;
+  }
+
+  /** Gives everything back; safe to call more than once. */
+  release(): void {
+    const n = this.bytes;
+    this.bytes = 0;
+    this.budget.release(n);
+  }
+}
