@@ -21,6 +21,8 @@
 // to what was granted (at least one whole batch when anything was granted, KIP-74), so the budgets
 // hold for responses built from stored data; a fetch granted nothing answers without records after
 // max_wait_ms. A parked long poll gives back what it did not fill and each round tops it up again.
+// A batch larger than the grant (KIP-74) is kept only if the budgets can take the excess, or if the
+// fetch is all its connection holds; otherwise it is dropped and fetched again later.
 import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
 import type { FetchRequest } from '../../protocol/messages/fetch.js';
@@ -57,7 +59,14 @@ export default defineHandler({
       if (granted < planned) granted += ctx.memory ? ctx.memory.reserveUpTo(planned - granted) : planned - granted;
       return granted;
     };
-    let round = await readPartitions(flat, reserve(), request.isolationLevel, ctx.broker.producers.transactions);
+    const read = async (): Promise<ReadRound> => {
+      const limit = reserve();
+      const r = await readPartitions(flat, limit, request.isolationLevel, ctx.broker.producers.transactions);
+      if (r.bytes > limit && ctx.memory && !ctx.memory.takeExcess(r.bytes - limit)) dropRecords(r);
+      else if (r.bytes > limit) granted = r.bytes;
+      return r;
+    };
+    let round = await read();
     while (round.bytes < request.minBytes && !round.hasError && round.watched.length > 0) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) break;
@@ -68,12 +77,21 @@ export default defineHandler({
       }
       const reason = await ctx.broker.fetchWaiters.wait(round.watched, remaining, ctx.signal);
       if (reason === 'closed' || reason === 'cancelled') break;
-      round = await readPartitions(flat, reserve(), request.isolationLevel, ctx.broker.producers.transactions);
+      round = await read();
       if (reason === 'timeout') break;
     }
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: toResponses(topics, round) };
   },
 });
+
+/**
+ * Takes the records out of a round whose one oversized batch (KIP-74) the budgets cannot hold; the
+ * client fetches it again once its earlier responses are read.
+ */
+function dropRecords(round: ReadRound): void {
+  for (const p of round.partitions) p.records = [];
+  round.bytes = 0;
+}
 
 /** The most record bytes this fetch can return: max_bytes, or less when its partitions ask for less. */
 function plannedBytes(parts: readonly PartitionToRead[], maxBytes: number): number {

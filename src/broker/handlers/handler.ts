@@ -55,6 +55,13 @@ export interface RequestMemory {
   reserveUpTo(bytes: number): number;
   /** Gives back `bytes` of what reserveUpTo granted (a long poll parks holding only what it read). */
   giveBack(bytes: number): void;
+  /**
+   * Takes `bytes` beyond the reservation for data already read (KIP-74: one batch larger than the
+   * fetch's limits). True when the budgets have room, or when this request is all its connection
+   * holds (so one consumer is never stuck behind a batch larger than its budget); false and nothing
+   * taken otherwise: the handler then drops that data and lets the client fetch it again.
+   */
+  takeExcess(bytes: number): boolean;
 }
 
 export type HandlerResult<Res> = MessageInput<Res> | typeof NO_RESPONSE | CloseConnection;

@@ -6,6 +6,10 @@
 //                    every level still has room (used < capacity), even if n then overshoots it, as
 //                    Kafka's memory pool (queued.max.request.bytes) admits one request past the line.
 //                    Without room nothing is taken and the caller stops reading until `onRelease`.
+//                    One exception keeps every client alive when others have used up the broker-wide
+//                    budget: a budget holding nothing may always admit one small frame (<= 64 KiB), so
+//                    heartbeats, commits and metadata still flow; the overshoot is bounded by that
+//                    size times the number of connections (max.connections).
 //   takeUpTo(n)      a response the broker is about to build (a Fetch sized by its reservation): as
 //                    many bytes as every level can spare, possibly 0; never waits, so no holder ever
 //                    waits on another and budgets cannot deadlock.
@@ -14,6 +18,9 @@
 //
 // Invariant: used = sum of what holders took and have not released; used never exceeds capacity
 // by more than the last admitted frame plus what force() added (both bounded by the caller).
+/** A frame a budget holding nothing may always admit (see admit). */
+export const SMALL_FRAME = 64 * 1024;
+
 export class ByteBudget {
   private usedBytes = 0;
   private readonly listeners = new Set<() => void>();
@@ -41,7 +48,8 @@ export class ByteBudget {
 
   /** Takes `n` when every level has room (may overshoot by `n`); false and nothing taken otherwise. */
   admit(n: number): boolean {
-    if (this.exhausted) return false;
+    const idleSmall = this.usedBytes === 0 && n <= SMALL_FRAME && this.capacity > 0;
+    if (this.exhausted && !idleSmall) return false;
     this.add(n);
     return true;
   }

@@ -10,6 +10,8 @@ import type { ByteBudget } from '../limits/byte-budget.js';
 
 export class HeldBytes implements RequestMemory {
   private bytes: number;
+  /** Released for good (its connection closed): a handler still running can take nothing more. */
+  private done = false;
 
   /** `admitted` bytes were already taken from `budget` (the frame). */
   constructor(
@@ -24,9 +26,20 @@ export class HeldBytes implements RequestMemory {
   }
 
   reserveUpTo(bytes: number): number {
+    if (this.done) return 0;
     const granted = this.budget.takeUpTo(bytes);
     this.bytes += granted;
     return granted;
+  }
+
+  takeExcess(bytes: number): boolean {
+    if (bytes <= 0) return true;
+    if (this.done) return false;
+    const alone = this.budget.used === this.bytes;
+    if (!alone && this.budget.available < bytes) return false;
+    this.budget.force(bytes);
+    this.bytes += bytes;
+    return true;
   }
 
   giveBack(bytes: number): void {
@@ -37,6 +50,7 @@ export class HeldBytes implements RequestMemory {
 
   /** From now on holds exactly `bytes` (the encoded response): gives back the rest, or takes the excess. */
   settle(bytes: number): void {
+    if (this.done) return;
     if (bytes > this.bytes) this.budget.force(bytes - this.bytes);
     else this.budget.release(this.bytes - bytes);
     this.bytes = bytes;
@@ -44,6 +58,7 @@ export class HeldBytes implements RequestMemory {
 
   /** Gives everything back; safe to call more than once. */
   release(): void {
+    this.done = true;
     const n = this.bytes;
     this.bytes = 0;
     this.budget.release(n);
