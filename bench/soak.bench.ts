@@ -17,7 +17,7 @@
 // and every process and temp dir is gone at the end.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -124,7 +124,7 @@ async function measureMaxRate(kafka: Kafka): Promise<number> {
 
 // ------------------------------------------------------------------------------ hostile clients
 
-function rawSocket(port: number): Promise<import('node:net').Socket> {
+function rawSocket(port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const s = connect({ host: '127.0.0.1', port }, () => resolve(s));
     s.on('error', () => undefined);

@@ -65,28 +65,28 @@ test('non-reading clients pipelining 600 x 1 MiB Fetches stay within the per-con
   const first = await hostileFetcher(b.port, 600);
   let second: Socket | undefined;
   try {
-  await until(() => (sample(), budget.used >= PER_CONNECTION - BATCH && b.broker.networkStats().pausedConnections === 1), 'the first client to fill its budget');
-  for (let i = 0; i < 200; i++) {
-    sample();
-    await new Promise((r) => setImmediate(r));
-  }
-  assert.ok(peak <= PER_CONNECTION + SLACK, `one connection held ${peak} bytes, budget ${PER_CONNECTION}`);
+    await until(() => (sample(), budget.used >= PER_CONNECTION - BATCH && b.broker.networkStats().pausedConnections === 1), 'the first client to fill its budget');
+    for (let i = 0; i < 200; i++) {
+      sample();
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.ok(peak <= PER_CONNECTION + SLACK, `one connection held ${peak} bytes, budget ${PER_CONNECTION}`);
 
-  second = await hostileFetcher(b.port, 600);
-  await until(() => (sample(), b.broker.networkStats().pausedConnections === 2 && budget.used >= BROKER_WIDE - BATCH), 'the broker-wide budget to fill');
-  for (let i = 0; i < 200; i++) {
-    sample();
-    await new Promise((r) => setImmediate(r));
-  }
-  assert.ok(peak <= BROKER_WIDE + SLACK, `the broker held ${peak} bytes, budget ${BROKER_WIDE}`);
+    second = await hostileFetcher(b.port, 600);
+    await until(() => (sample(), b.broker.networkStats().pausedConnections === 2 && budget.used >= BROKER_WIDE - BATCH), 'the broker-wide budget to fill');
+    for (let i = 0; i < 200; i++) {
+      sample();
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.ok(peak <= BROKER_WIDE + SLACK, `the broker held ${peak} bytes, budget ${BROKER_WIDE}`);
 
-  // A well-behaved client is still answered: small requests always get in, a Fetch gets what is left.
-  const good = await WireClient.connect(b.port);
-  try {
-    const md = await good.request(apis.Metadata, 12, { topics: [{ name: 'stored', topicId: 'AAAAAAAAAAAAAAAAAAAAAA' }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
-    assert.equal(md.topics[0]!.errorCode, ErrorCode.NONE);
-    const f = await good.request(apis.Fetch, 12, fetchBody('stored', 0, 0n, MiB));
-    assert.equal(f.responses[0]!.partitions[0]!.errorCode, ErrorCode.NONE);
+    // A well-behaved client is still answered: small requests always get in, a Fetch gets what is left.
+    const good = await WireClient.connect(b.port);
+    try {
+      const md = await good.request(apis.Metadata, 12, { topics: [{ name: 'stored', topicId: 'AAAAAAAAAAAAAAAAAAAAAA' }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+      assert.equal(md.topics[0]!.errorCode, ErrorCode.NONE);
+      const f = await good.request(apis.Fetch, 12, fetchBody('stored', 0, 0n, MiB));
+      assert.equal(f.responses[0]!.partitions[0]!.errorCode, ErrorCode.NONE);
   } finally {
     good.close();
   }

@@ -4,7 +4,7 @@
 // A failure prints the input (hex) to save there once fixed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import type { TestBroker } from '../helpers/broker.js';
 import { CoverageGuide } from './coverage-guide.js';
 import { fuzz, type FuzzResult } from './fuzz-engine.js';
 import { Mutator, prng } from './mutator.js';

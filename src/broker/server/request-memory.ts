@@ -48,6 +48,13 @@ export class HeldBytes implements RequestMemory {
     this.budget.release(n);
   }
 
+  /** Takes `bytes` more whatever the budgets say (memory that exists already, e.g. decoded requests). */
+  charge(bytes: number): void {
+    if (this.done || bytes <= 0) return;
+    this.budget.force(bytes);
+    this.bytes += bytes;
+  }
+
   /** From now on holds exactly `bytes` (the encoded response): gives back the rest, or takes the excess. */
   settle(bytes: number): void {
     if (this.done) return;
