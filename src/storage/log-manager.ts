@@ -276,6 +276,18 @@ export class LogManager {
     return [...this.topics.values()].map((t) => info(t.meta));
   }
 
+  /** Topic names, without copying their metadata (cheap enough to call per request). */
+  topicNames(): IterableIterator<string> {
+    return this.topics.keys();
+  }
+
+  /** Partitions of every listed topic. */
+  get partitionCount(): number {
+    let n = 0;
+    for (const t of this.topics.values()) n += t.meta.partitions;
+    return n;
+  }
+
   getTopic(name: string): TopicInfo | undefined {
     const t = this.topics.get(name);
     return t ? info(t.meta) : undefined;

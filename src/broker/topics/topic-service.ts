@@ -67,9 +67,12 @@ export class TopicService {
     if (this.logs.getTopic(spec.name) || this.creating.has(spec.name)) {
       return fail(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${spec.name}' already exists.`);
     }
-    const collision = this.list().find((t) => t.name !== spec.name && t.name.replace(/\./g, '_') === spec.name.replace(/\./g, '_'));
-    if (collision) {
-      return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, `Topic '${spec.name}' collides with existing topic '${collision.name}' ('.' and '_' are interchangeable in metric names)`);
+    const normalised = spec.name.replace(/\./g, '_');
+    // Only names with '.' or '_' can collide with a different name.
+    for (const existing of normalised.includes('_') ? this.logs.topicNames() : []) {
+      if (existing !== spec.name && existing.replace(/\./g, '_') === normalised) {
+        return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, `Topic '${spec.name}' collides with existing topic '${existing}' ('.' and '_' are interchangeable in metric names)`);
+      }
     }
     if (spec.assignments && spec.assignments.length > 0) {
       if (spec.numPartitions !== -1 || spec.replicationFactor !== -1) {
@@ -98,9 +101,7 @@ export class TopicService {
 
   /** Partitions the broker holds, counting creates and grows under way. */
   totalPartitions(): number {
-    let n = this.pendingPartitions;
-    for (const t of this.logs.listTopics()) n += t.partitions;
-    return n;
+    return this.pendingPartitions + this.logs.partitionCount;
   }
 
   /** POLICY_VIOLATION when `adding` more partitions would pass brook.max.partitions, else null. */
