@@ -11,6 +11,9 @@
 //   3. every 10 s the broker process (bench/soak-broker.ts, its own process) reports RSS, open fds and
 //      event-loop delay; this side adds produce p99 latency and throughput over the same 10 s;
 //   4. pass when RSS and fds are flat over the run (after the first fifth, which warms caches up),
+//      in the steady state a long-running broker reaches: the topics keep 64 MiB a partition
+//      (retention.bytes, in 16 MiB segments, checked every 10 s), so what the broker holds per stored
+//      segment (its sparse indexes) stops growing once retention deletes as fast as producers write;
 //      every acknowledged record was consumed, every committed transactional record was read and no
 //      aborted one was.
 // The table goes to bench/results/soak.json and the 10 s samples to bench/results/soak-samples.json, nothing talks to anything but 127.0.0.1,
@@ -79,7 +82,8 @@ class SeqSet {
 
 function startBroker(): Promise<{ child: ChildProcess; port: number; samples: BrokerSample[] }> {
   const script = fileURLToPath(new URL('./soak-broker.js', import.meta.url));
-  const child = spawn(process.execPath, [script, join(root, 'data'), String(SAMPLE_MS), JSON.stringify({ 'num.partitions': String(PARTITIONS) })], {
+  const config = { 'num.partitions': String(PARTITIONS), 'log.retention.check.interval.ms': '10000' };
+  const child = spawn(process.execPath, [script, join(root, 'data'), String(SAMPLE_MS), JSON.stringify(config)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const samples: BrokerSample[] = [];
@@ -205,7 +209,11 @@ async function main(): Promise<void> {
   const kafka = new Kafka({ clientId: 'soak', brokers: [`127.0.0.1:${broker.port}`], logLevel: logLevel.NOTHING, retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 2000 } });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: PARTITIONS }, { topic: TXN_TOPIC, numPartitions: PARTITIONS }, { topic: 'soak-warmup', numPartitions: PARTITIONS }] });
+  const configEntries = [
+    { name: 'retention.bytes', value: String(64 * 2 ** 20) },
+    { name: 'segment.bytes', value: String(16 * 2 ** 20) },
+  ];
+  await admin.createTopics({ topics: [TOPIC, TXN_TOPIC, 'soak-warmup'].map((topic) => ({ topic, numPartitions: PARTITIONS, configEntries })) });
   const maxRate = await measureMaxRate(kafka);
   const rate = Math.max(100, Math.floor(maxRate / 2));
   console.log(`soak: max ${maxRate.toFixed(0)} msg/s; running at ${rate} msg/s for ${DURATION_S} s`);

@@ -1,5 +1,5 @@
 // Coverage-guided fuzzing of the request decoder and the broker's handlers, for a bounded time in CI
-// (BROOK_FUZZ_SECONDS, default 20 s per target; `npm run bench -- fuzz` runs longer). Seeded from the
+// (BROOK_FUZZ_SECONDS, default 15 s per target; `npm run bench -- fuzz` runs longer). Seeded from the
 // golden client captures; saved failures in test/fixtures/fuzz-regressions/ are replayed first.
 // A failure prints the input (hex) to save there once fixed.
 import { test, before, after } from 'node:test';
@@ -12,7 +12,7 @@ import { decoderTarget, handlerTarget } from './request-targets.js';
 import { seedInputs, servedApis } from './seeds.js';
 import { fuzzBroker } from './fuzz-broker.js';
 
-const SECONDS = Number(process.env.BROOK_FUZZ_SECONDS ?? 20);
+const SECONDS = Number(process.env.BROOK_FUZZ_SECONDS ?? 15);
 const SEED = Number(process.env.BROOK_FUZZ_SEED ?? Date.now() % 1_000_000);
 
 let guide: CoverageGuide;
