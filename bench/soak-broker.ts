@@ -1,8 +1,10 @@
 // The broker process of `npm run bench -- soak` (bench/soak.bench.ts): one Brook broker in its own
 // process, so its resident memory and open file descriptors are its own. Prints one JSON line with
 // the port once listening, then one sample line every `intervalMs`: RSS, heap, open fds, event-loop
-// delay (p99 and max over the interval) and the network layer's buffered bytes. Stops cleanly on
-// SIGTERM or when stdin closes.
+// delay (p99 and max over the interval) and the network layer's buffered bytes. Each sample is taken
+// after a full garbage collection (the process runs with --expose-gc), so the heap and external
+// figures are what is live, not what V8 has not collected yet. Stops cleanly on SIGTERM or when stdin
+// closes.
 //   node dist/bench/soak-broker.js <dataDir> <intervalMs> '<config json>'
 import { readdirSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -18,7 +20,9 @@ process.stdout.write(JSON.stringify({ port: broker.port }) + '\n');
 
 const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();
+const collect = (globalThis as { gc?: () => void }).gc;
 const timer = setInterval(() => {
+  collect?.();
   const mem = process.memoryUsage();
   const net = broker.networkStats();
   const sample = {
@@ -26,6 +30,7 @@ const timer = setInterval(() => {
     rss: mem.rss,
     heapUsed: mem.heapUsed,
     external: mem.external,
+    arrayBuffers: mem.arrayBuffers,
     fds: readdirSync('/proc/self/fd').length,
     eventLoopDelayP99Ms: delay.percentile(99) / 1e6,
     eventLoopDelayMaxMs: delay.max / 1e6,
