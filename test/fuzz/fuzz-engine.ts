@@ -95,6 +95,7 @@ export async function fuzz(options: {
     // Inputs run in batches with one coverage read (a read costs as much as dozens of decodes); a
     // batch that reached something new is split in halves, recursively, to find the inputs that did.
     const probe = async (inputs: Buffer[]): Promise<void> => {
+      if (performance.now() >= deadline) return;
       for (const input of inputs) {
         failure = await attempt(input);
         if (failure) return;

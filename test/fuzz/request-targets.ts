@@ -55,7 +55,7 @@ export const decoderTarget: FuzzTarget = {
 };
 
 const WAITERS = new Set([11, 14]); // JoinGroup, SyncGroup
-const SETTLE_MS = 3000;
+const SETTLE_MS = 1000;
 
 export function handlerTarget(broker: Broker, budgetBytes: number): FuzzTarget {
   const table = new HandlerTable(handlers);
