@@ -18,6 +18,8 @@ import { GroupCoordinator } from './groups/group-coordinator.js';
 import { ShareGroupCoordinator } from './groups/share/share-group-coordinator.js';
 import { ProducerStateManager } from './producers/producer-state-manager.js';
 import { TransactionCoordinator } from './transactions/transaction-coordinator.js';
+import { BrokerResources } from './limits/broker-resources.js';
+import { MemoryMonitor } from './limits/memory-monitor.js';
 import type { BrokerService, ServiceDeps } from './service.js';
 import { ALLOW_EVERYTHING, type Authorizer } from './topics/authorized-operations.js';
 import { checkDataDir } from './config/data-dir.js';
@@ -48,6 +50,13 @@ export class Broker {
     readonly port: number,
     readonly host: string,
   ) {}
+
+  /** Bytes held by connections and open connections, for tests and metrics (docs/limits.md). */
+  networkStats(): { bufferedBytes: number; connections: number; pausedConnections: number } {
+    let paused = 0;
+    for (const c of this.listener.open) if (c.readingPaused) paused++;
+    return { bufferedBytes: this.state.resources.buffered.used, connections: this.listener.open.size, pausedConnections: paused };
+  }
 
   get dataDir(): string {
     return this.state.logs.dataDir;
@@ -84,6 +93,7 @@ export class Broker {
     const producers = new ProducerStateManager(deps('producers'), fs);
     const groups = new GroupCoordinator(deps('groups'));
     const shareGroups = new ShareGroupCoordinator({ ...deps('share-groups'), fs, dataDir: options.dataDir, classicGroups: groups });
+    const resources = new BrokerResources(config);
     const state: BrokerState = {
       nodeId,
       clusterId: identity.clusterId,
@@ -99,10 +109,12 @@ export class Broker {
       shareGroups,
       transactions: new TransactionCoordinator(deps('transactions'), producers, groups),
       authorizer: options.authorizer ?? ALLOW_EVERYTHING,
+      resources,
       supportedApis: () => table.versions.map((v) => ({ ...v })),
     };
     // Started in this order, closed in reverse, all before storage closes.
-    const services: BrokerService[] = [state.producers, state.fetchWaiters, state.groups, state.shareGroups, state.transactions];
+    const memory = new MemoryMonitor(config, resources.alarm, logger.child({ component: 'memory' }));
+    const services: BrokerService[] = [memory, state.producers, state.fetchWaiters, state.groups, state.shareGroups, state.transactions];
     for (const s of services) await s.start();
     const listener = new Listener(
       state,
@@ -110,8 +122,10 @@ export class Broker {
       {
         maxRequestBytes: config.getNumber('socket.request.max.bytes'),
         idleTimeoutMs: config.getNumber('connections.max.idle.ms'),
+        maxInFlight: config.getNumber('brook.connection.max.inflight.requests'),
       },
       logger.child({ component: 'network' }),
+      resources,
     );
     let port: number;
     try {

@@ -43,13 +43,8 @@ export class FrameDecoder {
    * closed, since the stream can no longer be resynchronised.
    */
   next(): Buffer | null {
-    if (this.buffered < 4) return null;
-    const size = this.peekInt32();
-    if (size < 0) throw new DecodeError('bad-length', `negative frame size ${size}`);
-    if (size > this.maxFrameSize) {
-      throw new DecodeError('too-large', `frame of ${size} bytes exceeds the ${this.maxFrameSize}-byte limit`);
-    }
-    if (this.buffered - 4 < size) return null;
+    const size = this.peekFrameSize();
+    if (size === null || this.buffered - 4 < size) return null;
     this.consume(4);
     if (size === 0) return EMPTY_FRAME;
     const first = this.chunks[this.head]!;
@@ -68,6 +63,20 @@ export class FrameDecoder {
       this.consume(n);
     }
     return frame;
+  }
+
+  /**
+   * The payload size of the next frame once its 4-byte prefix has arrived (null before), checked as
+   * next() checks it, so a reader can account for a frame's memory before its bytes arrive.
+   */
+  peekFrameSize(): number | null {
+    if (this.buffered < 4) return null;
+    const size = this.peekInt32();
+    if (size < 0) throw new DecodeError('bad-length', `negative frame size ${size}`);
+    if (size > this.maxFrameSize) {
+      throw new DecodeError('too-large', `frame of ${size} bytes exceeds the ${this.maxFrameSize}-byte limit`);
+    }
+    return size;
   }
 
   private peekInt32(): number {

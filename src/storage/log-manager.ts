@@ -70,6 +70,8 @@ interface Topic {
 
 export class LogManager {
   private readonly topics = new Map<string, Topic>();
+  /** Names being created: reserved, but not listed until their files and metadata are durable. */
+  private readonly creating = new Set<string>();
   private readonly background = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
   private maintenanceRunning: Promise<void> | null = null;
@@ -178,12 +180,14 @@ export class LogManager {
   async createTopic(name: string, partitions: number, configs: Record<string, string> = {}): Promise<TopicInfo> {
     this.check();
     if (!isValidTopicName(name)) throw new StorageError('invalid-topic', `invalid topic name ${JSON.stringify(name)}`);
-    if (this.topics.has(name)) throw new StorageError('topic-already-exists', `topic ${name} already exists`);
+    if (this.topics.has(name) || this.creating.has(name)) throw new StorageError('topic-already-exists', `topic ${name} already exists`);
     if (!Number.isInteger(partitions) || partitions < 1) throw new StorageError('invalid-partitions', `invalid partition count ${partitions}`);
     const config = resolveLogConfig(this.options.brokerConfig ?? {}, configs);
     const meta: TopicMetadata = { name, topicId: newTopicId(), partitions, configs: { ...configs } };
     const topic: Topic = { meta, config, logs: [] };
-    this.topics.set(name, topic); // reserve the name while the files are made
+    // Reserve the name while the files are made; the topic is listed (Metadata, Fetch) only once it
+    // is whole, so no reader ever sees a partition count whose logs do not exist yet.
+    this.creating.add(name);
     try {
       // Leftovers of an interrupted create or delete of the same name must not be picked up.
       let removed = false;
@@ -198,10 +202,12 @@ export class LogManager {
       if (removed) await this.fs.syncDir(this.options.dataDir);
       topic.logs.push(...(await this.openLogs(name, 0, partitions, config)));
       await this.store.write(meta);
+      this.topics.set(name, topic);
     } catch (e) {
-      this.topics.delete(name);
       for (const log of topic.logs) await log.close();
       throw e instanceof StorageError ? e : new StorageError('storage-error', `creating topic ${name} failed: ${String(e)}`, { cause: e });
+    } finally {
+      this.creating.delete(name);
     }
     return info(meta);
   }
@@ -268,6 +274,18 @@ export class LogManager {
 
   listTopics(): TopicInfo[] {
     return [...this.topics.values()].map((t) => info(t.meta));
+  }
+
+  /** Topic names, without copying their metadata (cheap enough to call per request). */
+  topicNames(): IterableIterator<string> {
+    return this.topics.keys();
+  }
+
+  /** Partitions of every listed topic. */
+  get partitionCount(): number {
+    let n = 0;
+    for (const t of this.topics.values()) n += t.meta.partitions;
+    return n;
   }
 
   getTopic(name: string): TopicInfo | undefined {

@@ -3,7 +3,23 @@
 // without copying, from the very buffers the producer's request arrived in. Entries are whole
 // appends (one or more batches, offsets assigned); the oldest are evicted past `maxBytes`.
 // The cache is only consulted for offsets it covers contiguously up to the log end offset.
+//
+// Memory: an appended buffer is usually a view of the request frame it arrived in, and a view keeps
+// its whole frame alive. A small view of a much larger frame (one partition's batch of a produce to
+// many partitions, a transaction's few records) is copied into a buffer of its own, so a slowly
+// filling cache cannot pin thousands of frames for a few hundred bytes each; large batches stay
+// zero-copy (they are most of their frame, or their frame's other slices are cached beside them).
 import { BATCH_OVERHEAD, LAST_OFFSET_DELTA_OFFSET, batchBaseOffset } from '../protocol/records/batch-header.js';
+
+/** Views smaller than this that pin a backing store more than twice their size are copied. */
+const COPY_BELOW = 64 * 1024;
+
+function ownBytes(buf: Buffer): Buffer {
+  if (buf.length >= COPY_BELOW || buf.buffer.byteLength <= 2 * buf.length) return buf;
+  const own = Buffer.allocUnsafeSlow(buf.length);
+  buf.copy(own);
+  return own;
+}
 
 interface Entry {
   baseOffset: number;
@@ -34,7 +50,7 @@ export class TailCache {
       this.clear();
       return;
     }
-    this.entries.push({ baseOffset, nextOffset, buf });
+    this.entries.push({ baseOffset, nextOffset, buf: ownBytes(buf) });
     this.bytes += buf.length;
     while (this.bytes > this.maxBytes) this.bytes -= this.entries[this.head++]!.buf.length;
     if (this.head > 64 && this.head * 2 > this.entries.length) {

@@ -2,6 +2,7 @@
 // defaults and valid ranges. Broker keys configure the whole broker; topic keys are the
 // per-topic overrides, each with the broker key it falls back to (its "synonym", as
 // DescribeConfigs reports it). Values are kept as strings, as Kafka's protocol carries them.
+import { checkOverrides } from './connection-overrides.js';
 
 /** DescribeConfigs v3+ configType codes. */
 export const ConfigType = {
@@ -34,6 +35,8 @@ export interface ConfigDefinition {
    * INVALID_CONFIG (or a start error) rather than accepted and ignored.
    */
   supported?: { values: readonly string[]; why: string };
+  /** A check beyond type and range (a sentence when the value is refused). */
+  check?: (value: string) => string | null;
   documentation: string;
 }
 
@@ -111,6 +114,18 @@ export const BROKER_CONFIGS: readonly ConfigDefinition[] = [
   def('transaction.remove.expired.transaction.cleanup.interval.ms', 'INT', '3600000', 'How often expired transactional ids are removed.', { min: 1 }),
   def('producer.id.expiration.ms', 'INT', '86400000', 'Idle idempotent producer state expires after this long.', { min: 1, dynamic: true }),
   ...SHARE_GROUP_BROKER_CONFIGS,
+  // Resource limits (docs/limits.md). Kafka's names where Kafka has the limit, brook.* where it does not.
+  def('max.connections', 'INT', '2147483647', 'Connections the broker holds at once; one more is closed as soon as it is accepted.', { min: 0, dynamic: true }),
+  def('max.connections.per.ip', 'INT', '2147483647', 'Connections one client address holds at once; one more is closed as soon as it is accepted.', { min: 0, dynamic: true }),
+  def('max.connections.per.ip.overrides', 'STRING', '', 'Per-address exceptions to max.connections.per.ip, as host:count,host:count.', { dynamic: true, check: checkOverrides }),
+  def('fetch.max.bytes', 'INT', '57671680', 'Largest Fetch response the broker builds, whatever the request asks for (one batch larger than it still goes out whole, KIP-74).', { min: 1024 }),
+  def('brook.max.partitions', 'INT', '10000', 'Partitions the broker holds in all, internal topics included; creating more is POLICY_VIOLATION.', { min: 1, dynamic: true }),
+  def('brook.max.partitions.per.request', 'INT', '10000', 'Partitions one CreateTopics or CreatePartitions request may create (Kafka 4 refuses more than 10,000 the same way).', { min: 1, dynamic: true }),
+  def('brook.connection.max.buffered.bytes', 'LONG', '16777216', 'Bytes one connection may hold in requests being handled and responses not yet taken by the OS; reading pauses above it and a Fetch is sized to what is left.', { min: 1024 }),
+  def('brook.max.buffered.bytes', 'LONG', '536870912', 'The same, summed over every connection.', { min: 1024 }),
+  def('brook.connection.max.inflight.requests', 'INT', '256', 'Requests one connection may have read and not yet answered; reading pauses at it.', { min: 1 }),
+  def('brook.memory.high.watermark', 'DOUBLE', '0.6', 'Fraction of the memory limit (cgroup, else the machine) at which the memory alarm sheds load.', { min: 0, max: 1, dynamic: true }),
+  def('brook.memory.high.watermark.bytes', 'LONG', '-1', 'The high-water mark in bytes of resident memory; -1 uses brook.memory.high.watermark.', { min: -1, dynamic: true }),
 ];
 
 /** Per-topic keys with the broker key each falls back to. */

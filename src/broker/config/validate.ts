@@ -18,6 +18,8 @@ export function validateConfigValue(definition: ConfigDefinition, value: string)
 }
 
 function validateByType(definition: ConfigDefinition, value: string): string | null {
+  const custom = definition.check?.(value);
+  if (custom) return custom;
   const { name, type } = definition;
   switch (type) {
     case 'BOOLEAN':

@@ -20,6 +20,12 @@
 //    1    after the write reached the operating system
 //   -1    after fdatasync (group commit with every concurrent durable append)
 //   else  INVALID_REQUIRED_ACKS for every partition, nothing written
+//
+// Limits (docs/limits.md): the records of one partition larger than the topic's segment.bytes get
+// RECORD_LIST_TOO_LARGE, as in Kafka (UnifiedLog.append, after the max.message.bytes check); while
+// the broker's resource alarm is set (limits/resource-alarm.ts) every partition gets
+// NOT_ENOUGH_REPLICAS: retriable and "not persisted" for every client, so producers back off and
+// retry without losing or duplicating data while consumers drain memory.
 import { ErrorCode, errorName } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
 import type { ProduceResponsePartitionProduceResponse, ProduceResponseTopicProduceResponse } from '../../protocol/messages/produce.js';
@@ -100,6 +106,11 @@ async function producePartition(
   if (durable && config.minInsyncReplicas > 1) {
     return failure(partition, ErrorCode.NOT_ENOUGH_REPLICAS, `The size of the in-sync replica set (1) is insufficient to satisfy min.insync.replicas=${config.minInsyncReplicas} for partition ${topic}-${partition}`);
   }
+  if (records.length > config.segmentBytes) {
+    return failure(partition, ErrorCode.RECORD_LIST_TOO_LARGE, `Message batch size is ${records.length} bytes in append to partition ${topic}-${partition}, which exceeds the maximum configured segment size of ${config.segmentBytes}.`);
+  }
+  const alarm = broker.resources.alarm;
+  if (alarm.active) return failure(partition, ErrorCode.NOT_ENOUGH_REPLICAS, `The broker is shedding load: ${alarm.reason}.`);
   try {
     const produced = records;
     records = applyTopicCompression(records, config.compressionType);

@@ -14,6 +14,15 @@
 // cache is full. An incremental fetch for a session id (we never hand one out) gets
 // FETCH_SESSION_ID_NOT_FOUND, and session id 0 with any other epoch INVALID_FETCH_SESSION_EPOCH, so the
 // client falls back to full fetches.
+//
+// Memory (docs/limits.md): the response is sized before anything is read. max_bytes is capped by the
+// broker's fetch.max.bytes (Kafka's broker config), and the request then reserves up to that much from
+// its connection's and the broker's memory budgets (ctx.memory; never waits). Storage is read only up
+// to what was granted (at least one whole batch when anything was granted, KIP-74), so the budgets
+// hold for responses built from stored data; a fetch granted nothing answers without records after
+// max_wait_ms. A parked long poll gives back what it did not fill and each round tops it up again.
+// A batch larger than the grant (KIP-74) is kept only if the budgets can take the excess, or if the
+// fetch is all its connection holds; otherwise it is dropped and fetched again later.
 import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
 import type { FetchRequest } from '../../protocol/messages/fetch.js';
@@ -44,18 +53,52 @@ export default defineHandler({
     const topics = resolveTopics(ctx.broker, request, v >= FIRST_TOPIC_ID_VERSION);
     const flat = topics.flatMap((t) => t.partitions);
     const deadline = Date.now() + request.maxWaitMs;
-    let round = await readPartitions(flat, request.maxBytes, request.isolationLevel, ctx.broker.producers.transactions);
+    const planned = plannedBytes(flat, Math.min(request.maxBytes, ctx.broker.config.getNumber('fetch.max.bytes')));
+    let granted = 0;
+    const reserve = (): number => {
+      if (granted < planned) granted += ctx.memory ? ctx.memory.reserveUpTo(planned - granted) : planned - granted;
+      return granted;
+    };
+    const read = async (): Promise<ReadRound> => {
+      const limit = reserve();
+      const r = await readPartitions(flat, limit, request.isolationLevel, ctx.broker.producers.transactions);
+      if (r.bytes > limit && ctx.memory && !ctx.memory.takeExcess(r.bytes - limit)) dropRecords(r);
+      else if (r.bytes > limit) granted = r.bytes;
+      return r;
+    };
+    let round = await read();
     while (round.bytes < request.minBytes && !round.hasError && round.watched.length > 0) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) break;
+      // Parked, the fetch holds only what it has read: idle long polls must not starve the others.
+      if (granted > round.bytes) {
+        ctx.memory?.giveBack(granted - round.bytes);
+        granted = round.bytes;
+      }
       const reason = await ctx.broker.fetchWaiters.wait(round.watched, remaining, ctx.signal);
       if (reason === 'closed' || reason === 'cancelled') break;
-      round = await readPartitions(flat, request.maxBytes, request.isolationLevel, ctx.broker.producers.transactions);
+      round = await read();
       if (reason === 'timeout') break;
     }
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: toResponses(topics, round) };
   },
 });
+
+/**
+ * Takes the records out of a round whose one oversized batch (KIP-74) the budgets cannot hold; the
+ * client fetches it again once its earlier responses are read.
+ */
+function dropRecords(round: ReadRound): void {
+  for (const p of round.partitions) p.records = [];
+  round.bytes = 0;
+}
+
+/** The most record bytes this fetch can return: max_bytes, or less when its partitions ask for less. */
+function plannedBytes(parts: readonly PartitionToRead[], maxBytes: number): number {
+  let sum = 0;
+  for (const p of parts) if (p.log) sum += Math.max(0, p.partitionMaxBytes);
+  return Math.max(0, Math.min(maxBytes, sum));
+}
 
 function resolveTopics(broker: BrokerState, request: FetchRequest, byId: boolean): TopicToRead[] {
   return request.topics.map((t) => {

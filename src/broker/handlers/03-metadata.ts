@@ -16,6 +16,8 @@ import { defineHandler } from './handler.js';
 type TopicOut = MessageInput<MetadataResponseTopic>;
 type TopicOps = (topic: string) => number;
 
+const FIRST_TOPIC_ID_VERSION = 10;
+
 export default defineHandler({
   api: apis.Metadata,
   minVersion: 0,
@@ -32,12 +34,15 @@ export default defineHandler({
     } else {
       topics = await Promise.all(
         request.topics!.map(async (wanted): Promise<TopicOut> => {
-          if (wanted.name === null || wanted.name === '') {
+          // Topic ids exist from v10; before that an empty name is just an invalid one.
+          if (v >= FIRST_TOPIC_ID_VERSION && (wanted.name === null || wanted.name === '')) {
             const name = isZeroTopicId(wanted.topicId) ? undefined : broker.topics.nameForId(wanted.topicId);
             const t = name === undefined ? undefined : broker.topics.get(name);
-            if (!t) return { errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name: null, topicId: wanted.topicId, partitions: [], topicAuthorizedOperations: topicOps('') };
+            // The response's name is nullable only from v12.
+            if (!t) return { errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name: v >= 12 ? null : '', topicId: wanted.topicId, partitions: [], topicAuthorizedOperations: topicOps('') };
             return describeTopic(broker, t, topicOps);
           }
+          if (wanted.name === null || wanted.name === '') return missing('', ErrorCode.INVALID_TOPIC_EXCEPTION, topicOps);
           const existing = broker.topics.get(wanted.name);
           if (existing) return describeTopic(broker, existing, topicOps);
           if (!request.allowAutoTopicCreation) return missing(wanted.name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, topicOps);

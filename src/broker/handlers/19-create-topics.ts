@@ -1,6 +1,13 @@
 // CreateTopics (key 19): validate-only, explicit partition counts or replica assignments (one
 // node: every replica list must be [this node]), -1 for the broker defaults (v4+), topic
 // configs, and (v5+) the created topic's resolved configs in the response.
+//
+// Bounded (docs/limits.md): a request whose topics add up to more than brook.max.partitions.per.request
+// partitions (10,000, Kafka 4's limit, ReplicationControlManager.validateTotalNumberOfPartitions) is
+// refused whole before anything is touched, every topic POLICY_VIOLATION with Kafka's message; each
+// topic must also fit the broker's brook.max.partitions (topics/topic-service.ts). A creation still
+// running when the request's timeoutMs is up is answered REQUEST_TIMED_OUT, as Kafka's controller
+// answers, and completes in the background.
 import { apis } from '../../protocol/messages/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { ConfigSource } from '../config/broker-config.js';
@@ -8,12 +15,45 @@ import type { CreateTopicSpec } from '../topics/topic-service.js';
 import { ZERO_UUID, topicIdToWire } from '../topics/topic-ids.js';
 import { defineHandler } from './handler.js';
 
+/** Kafka's sum (validateTotalNumberOfPartitions): -1 counts the default, explicit assignments their length. */
+function requestedPartitions(topics: readonly { numPartitions: number; assignments: readonly unknown[] }[], defaultPartitions: number): number {
+  let total = 0;
+  for (const t of topics) {
+    if (t.assignments.length > 0) total += t.assignments.length;
+    else if (t.numPartitions === -1) total += defaultPartitions;
+    else if (t.numPartitions > 0) total += t.numPartitions;
+  }
+  return total;
+}
+
+const TIMED_OUT = Symbol('timed-out');
+
+/** `work`'s value, or TIMED_OUT once `timeoutMs` passes first (timeoutMs <= 0: no deadline). */
+async function withinTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T | typeof TIMED_OUT> {
+  if (timeoutMs <= 0) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), timeoutMs)));
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export default defineHandler({
   api: apis.CreateTopics,
   minVersion: 0,
   maxVersion: 7,
   async handle(request, ctx) {
     const { broker } = ctx;
+    const maxPerRequest = broker.config.getNumber('brook.max.partitions.per.request');
+    if (requestedPartitions(request.topics, broker.config.getNumber('num.partitions')) > maxPerRequest) {
+      const errorMessage = 'Excessively large number of partitions per request.';
+      return {
+        throttleTimeMs: 0,
+        topics: request.topics.map((t) => ({ name: t.name, topicId: ZERO_UUID, numPartitions: -1, replicationFactor: -1, configs: null, topicConfigErrorCode: ErrorCode.NONE, errorCode: ErrorCode.POLICY_VIOLATION, errorMessage })),
+      };
+    }
     const seen = new Map<string, number>();
     for (const t of request.topics) seen.set(t.name, (seen.get(t.name) ?? 0) + 1);
     const results = await Promise.all(
@@ -47,7 +87,10 @@ export default defineHandler({
           })),
         };
         if (request.validateOnly) return { ...base, ...described, errorCode: ErrorCode.NONE, errorMessage: null };
-        const outcome = await broker.topics.create(spec);
+        const outcome = await withinTimeout(broker.topics.create(spec), request.timeoutMs);
+        if (outcome === TIMED_OUT) {
+          return { ...base, errorCode: ErrorCode.REQUEST_TIMED_OUT, errorMessage: `Creating topic '${t.name}' did not finish within ${request.timeoutMs} ms; it goes on in the background.` };
+        }
         if (!outcome.topic) return { ...base, errorCode: outcome.errorCode, errorMessage: outcome.errorMessage };
         return { ...base, ...described, topicId: topicIdToWire(outcome.topic.topicId), errorCode: ErrorCode.NONE, errorMessage: null };
       }),

@@ -1,11 +1,14 @@
 // CreatePartitions (key 37): grows a topic to `count` partitions. Explicit assignments must list
 // one replica set per new partition, each [this node]. validateOnly checks without growing.
 // Shrinking or keeping the count is INVALID_PARTITIONS, with Kafka's sentences.
+//
+// Bounded (docs/limits.md): a request adding more than brook.max.partitions.per.request partitions in
+// all is refused whole with POLICY_VIOLATION, as Kafka's controller refuses a batch of more than
+// 10,000 records; each topic must also fit the broker's brook.max.partitions.
 import { apis } from '../../protocol/messages/index.js';
 import type { CreatePartitionsRequestCreatePartitionsTopic } from '../../protocol/messages/create-partitions.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { BrokerState } from '../broker-state.js';
-import { storageOutcome } from '../topics/topic-service.js';
 import { defineHandler } from './handler.js';
 
 interface Outcome {
@@ -23,6 +26,12 @@ export default defineHandler({
     const { broker } = ctx;
     const seen = new Map<string, number>();
     for (const t of request.topics) seen.set(t.name, (seen.get(t.name) ?? 0) + 1);
+    let adding = 0;
+    for (const t of request.topics) adding += Math.max(0, t.count - (broker.topics.get(t.name)?.partitions ?? t.count));
+    if (adding > broker.config.getNumber('brook.max.partitions.per.request')) {
+      const errorMessage = 'Unable to perform excessively large batch operation.';
+      return { throttleTimeMs: 0, results: request.topics.map((t) => ({ name: t.name, errorCode: ErrorCode.POLICY_VIOLATION, errorMessage })) };
+    }
     const results = [];
     for (const t of request.topics) {
       let outcome: Outcome;
@@ -53,15 +62,10 @@ function validate(broker: BrokerState, t: CreatePartitionsRequestCreatePartition
       return { errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, errorMessage: `Partition ${topic.partitions + bad} must be assigned to broker ${broker.nodeId} alone.` };
     }
   }
-  return null;
+  return broker.topics.checkPartitionLimit(t.count - topic.partitions);
 }
 
 async function grow(broker: BrokerState, name: string, count: number): Promise<Outcome> {
-  try {
-    await broker.logs.addPartitions(name, count);
-    broker.logger.info('added partitions', { topic: name, partitions: count });
-    return ok;
-  } catch (e) {
-    return storageOutcome(e);
-  }
+  const outcome = await broker.topics.grow(name, count);
+  return { errorCode: outcome.errorCode, errorMessage: outcome.errorMessage };
 }

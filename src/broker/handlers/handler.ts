@@ -42,6 +42,26 @@ export interface RequestContext {
   logger: Logger;
   /** Aborted when the connection closes: parked work (a long-polling Fetch) stops waiting. */
   signal: AbortSignal;
+  /** The request's share of the connection's memory budget (absent outside a connection). */
+  memory?: RequestMemory;
+}
+
+/**
+ * A handler about to build a large response (Fetch from stored data) sizes it to what the memory
+ * budgets grant before reading anything (server/request-memory.ts, docs/limits.md).
+ */
+export interface RequestMemory {
+  /** Takes up to `bytes` more for the response; returns what was granted (maybe 0, never waits). */
+  reserveUpTo(bytes: number): number;
+  /** Gives back `bytes` of what reserveUpTo granted (a long poll parks holding only what it read). */
+  giveBack(bytes: number): void;
+  /**
+   * Takes `bytes` beyond the reservation for data already read (KIP-74: one batch larger than the
+   * fetch's limits). True when the budgets have room, or when this request is all its connection
+   * holds (so one consumer is never stuck behind a batch larger than its budget); false and nothing
+   * taken otherwise: the handler then drops that data and lets the client fetch it again.
+   */
+  takeExcess(bytes: number): boolean;
 }
 
 export type HandlerResult<Res> = MessageInput<Res> | typeof NO_RESPONSE | CloseConnection;

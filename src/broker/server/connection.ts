@@ -12,9 +12,16 @@
 // On close, every handler still running sees ctx.signal abort, so parked long polls are released at
 // once instead of holding a timer for a socket that is gone.
 //
-// Backpressure: reading pauses while too many requests are unanswered or too many response
-// bytes wait in the socket, and resumes when the client catches up, so a client that sends
-// without reading cannot make the broker buffer without bound.
+// Backpressure, in bytes and in requests (docs/limits.md): every request frame is counted against the
+// connection's memory budget (and, through it, the broker-wide one) as soon as its size prefix is
+// read, before its bytes arrive; its response is counted until the OS has taken it. Reading pauses
+// while either budget is used up or too many requests are unanswered, and resumes when bytes are
+// released, so a client that sends without reading cannot make the broker buffer without bound.
+// A Fetch reserves what its response may hold before it reads storage (ctx.memory), so the budget
+// also holds for responses built from stored data. Closing releases everything the connection held.
+// A large request other than Produce is charged DECODE_EXPANSION times its frame while it is handled:
+// decoded into objects, small structs take 5-7 times their wire size (measured), whereas Produce
+// keeps its records as views of the frame.
 import { setMaxListeners } from 'node:events';
 import type { Socket } from 'node:net';
 import { DecodeError } from '../../protocol/decode-error.js';
@@ -23,25 +30,48 @@ import { decodeRequestHeader, decodeRequestBody, type RequestHeader } from '../.
 import type { Logger } from '../../util/logger.js';
 import type { BrokerState } from '../broker-state.js';
 import { NO_RESPONSE, isCloseConnection, type AnyHandler, type HandlerLookup, type RequestContext } from '../handlers/handler.js';
-import { ResponseQueue } from './response-queue.js';
+import { ByteBudget, SMALL_FRAME } from '../limits/byte-budget.js';
+import { HeldBytes } from './request-memory.js';
+import { ResponseQueue, type CompleteSlot } from './response-queue.js';
 import { encodeResponse } from './response-encoding.js';
 
 export interface ConnectionOptions {
   maxRequestBytes: number;
   idleTimeoutMs: number;
-  /** Pause reading above this many unanswered requests. */
+  /** Pause reading at this many unanswered requests (brook.connection.max.inflight.requests). */
   maxInFlight?: number;
-  /** Pause reading while more response bytes than this wait in the socket. */
-  maxQueuedResponseBytes?: number;
+  /** This connection's memory budget in bytes (brook.connection.max.buffered.bytes). */
+  maxBufferedBytes?: number;
+  /** The broker-wide budget this connection's is part of (brook.max.buffered.bytes). */
+  brokerBudget?: ByteBudget;
 }
+
+/** Decoded size over wire size for requests made of many small structs (measured 5-7x). */
+const DECODE_EXPANSION = 8;
+const PRODUCE = 0;
+
+const chunkBytes = (chunks: readonly Buffer[]): number => {
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  return n;
+};
 
 export class Connection {
   private readonly frames: FrameDecoder;
   private readonly responses: ResponseQueue;
   private readonly logger: Logger;
   private readonly maxInFlight: number;
-  private readonly maxQueuedBytes: number;
+  /** This connection's share of memory (a child of the broker-wide budget). */
+  readonly budget: ByteBudget;
+  /** Every request's bytes not yet released (released all at once on close). */
+  private readonly holding = new Set<HeldBytes>();
+  /** Size of the next frame once admitted to the budget (its bytes may still be arriving), else -1. */
+  private admittedFrame = -1;
   private paused = false;
+  private stopRelease: (() => void) | null = null;
+  private wakeScheduled = false;
+  private pumping = false;
+  private pumpAgain = false;
   private closed = false;
   private readonly aborter = new AbortController();
 
@@ -58,7 +88,7 @@ export class Connection {
     this.frames = new FrameDecoder({ maxFrameSize: options.maxRequestBytes });
     this.responses = new ResponseQueue(socket);
     this.maxInFlight = options.maxInFlight ?? 256;
-    this.maxQueuedBytes = options.maxQueuedResponseBytes ?? 16 * 1024 * 1024;
+    this.budget = new ByteBudget(options.maxBufferedBytes ?? 16 * 1024 * 1024, options.brokerBudget ?? null);
     // Each in-flight request (at most maxInFlight before reading pauses) may listen for the abort.
     setMaxListeners(this.maxInFlight + 1, this.aborter.signal);
     socket.setNoDelay(true);
@@ -66,13 +96,17 @@ export class Connection {
       socket.setTimeout(options.idleTimeoutMs, () => this.close('idle for connections.max.idle.ms'));
     }
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('drain', () => this.maybeResume());
     socket.on('error', (e) => this.logger.debug('socket error', { error: e.message }));
     socket.on('close', () => this.onClosed());
   }
 
   readonly clientAddress: string;
   private onCloseHooks: (() => void)[] = [];
+
+  /** Whether reading is paused for backpressure (tests, metrics). */
+  get readingPaused(): boolean {
+    return this.paused;
+  }
 
   onClose(hook: () => void): void {
     this.onCloseHooks.push(hook);
@@ -83,52 +117,139 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     this.logger.warn('closing connection', { reason, ...fields });
-    this.responses.close();
+    this.releaseAll();
     this.socket.destroy();
     this.aborter.abort();
   }
 
   private onClosed(): void {
     this.closed = true;
-    this.responses.close();
+    this.releaseAll();
     this.aborter.abort();
     for (const hook of this.onCloseHooks.splice(0)) hook();
   }
 
+  /** Gives back every byte this connection holds: queued responses, running requests, an admitted frame. */
+  private releaseAll(): void {
+    this.responses.close();
+    for (const held of this.holding) held.release();
+    this.holding.clear();
+    if (this.admittedFrame >= 0) this.budget.release(this.admittedFrame);
+    this.admittedFrame = -1;
+    this.stopRelease?.();
+    this.stopRelease = null;
+  }
+
   private onData(chunk: Buffer): void {
     if (this.closed) return;
+    this.frames.push(chunk);
+    this.pump();
+  }
+
+  /**
+   * Cuts and dispatches every frame the budgets admit. Stops (pausing the socket) at the in-flight
+   * limit or when a budget is used up; resumes the socket when nothing holds it back.
+   */
+  private pump(): void {
+    // A handler answering synchronously may call back in here; run the loop once more instead of nesting.
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
     try {
-      this.frames.push(chunk);
-      for (let frame = this.frames.next(); frame !== null; frame = this.frames.next()) {
-        this.dispatch(frame);
-        if (this.closed) return;
+      do {
+        this.pumpAgain = false;
+        if (!this.pumpOnce()) return;
+      } while (this.pumpAgain);
+    } finally {
+      this.pumping = false;
+    }
+    this.resume();
+  }
+
+  /** One pass of pump(); false when it paused (or closed) and the socket must stay as it is. */
+  private pumpOnce(): boolean {
+    try {
+      while (!this.closed) {
+        if (this.responses.inFlight >= this.maxInFlight) return this.pause(false);
+        const size = this.frames.peekFrameSize();
+        if (size === null) break;
+        if (this.admittedFrame < 0) {
+          if (!this.budget.admit(size)) return this.pause(true);
+          this.admittedFrame = size;
+        }
+        const frame = this.frames.next();
+        if (frame === null) break; // admitted; the rest of its bytes are on the way
+        const held = new HeldBytes(this.budget, this.admittedFrame);
+        this.admittedFrame = -1;
+        this.dispatch(frame, held);
       }
     } catch (e) {
       if (e instanceof DecodeError) this.close('bad frame', { error: e.message });
       else this.close('internal error reading request', { error: String(e) });
-      return;
+      return false;
     }
-    this.maybePause();
+    return !this.closed;
   }
 
-  private dispatch(frame: Buffer): void {
+  private pause(forMemory: boolean): false {
+    if (!this.paused) {
+      this.paused = true;
+      this.socket.pause();
+    }
+    // Budget room can come from any connection: listen for releases while paused for memory.
+    if (forMemory && !this.stopRelease) this.stopRelease = this.budget.onRelease(() => this.scheduleWake());
+    return false;
+  }
+
+  private resume(): void {
+    this.stopRelease?.();
+    this.stopRelease = null;
+    if (!this.paused || this.closed) return;
+    this.paused = false;
+    this.socket.resume();
+  }
+
+  /** Runs pump() once, soon (never inside another connection's release). */
+  private scheduleWake(): void {
+    if (this.wakeScheduled || this.closed) return;
+    this.wakeScheduled = true;
+    setImmediate(() => {
+      this.wakeScheduled = false;
+      if (this.paused) this.pump();
+    });
+  }
+
+  private dispatch(frame: Buffer, held: HeldBytes): void {
+    this.holding.add(held);
+    const done = (): void => {
+      held.release();
+      this.holding.delete(held);
+    };
     let header: RequestHeader;
     try {
       header = decodeRequestHeader(frame);
     } catch (e) {
+      done();
       this.close('undecodable request header', { error: e instanceof Error ? e.message : String(e) });
       return;
     }
+    if (header.apiKey !== PRODUCE && frame.length > SMALL_FRAME) held.charge(frame.length * (DECODE_EXPANSION - 1));
     const handler = this.handlers.handlerFor(header.apiKey);
     if (!handler) {
+      done();
       this.close('unknown API key', { apiKey: header.apiKey, apiVersion: header.apiVersion });
       return;
     }
     if (header.apiVersion < handler.minVersion || header.apiVersion > handler.maxVersion) {
       if (header.apiKey === 18) {
-        this.responses.reserve()([this.handlers.unsupportedApiVersions(header)]);
+        const answer = this.handlers.unsupportedApiVersions(header);
+        held.settle(answer.length);
+        this.responses.reserve(done)([answer]);
         return;
       }
+      done();
       this.close('unsupported API version', { api: handler.api.name, apiVersion: header.apiVersion });
       return;
     }
@@ -136,11 +257,20 @@ export class Connection {
     try {
       request = decodeRequestBody(frame, header, handler.api.request);
     } catch (e) {
+      done();
       this.close('undecodable request body', { api: handler.api.name, apiVersion: header.apiVersion, error: e instanceof Error ? e.message : String(e) });
       return;
     }
-    const complete = this.responses.reserve();
-    const ctx: RequestContext = { header, broker: this.broker, clientAddress: this.clientAddress, connectionId: this.id, logger: this.logger, signal: this.aborter.signal };
+    const complete = this.responses.reserve(done);
+    const ctx: RequestContext = {
+      header,
+      broker: this.broker,
+      clientAddress: this.clientAddress,
+      connectionId: this.id,
+      logger: this.logger,
+      signal: this.aborter.signal,
+      memory: held,
+    };
     let result;
     try {
       result = handler.handle(request, ctx);
@@ -150,36 +280,37 @@ export class Connection {
     }
     if (result instanceof Promise) {
       result.then(
-        (r) => this.respond(complete, handler, header, r),
+        (r) => this.respond(complete, held, handler, header, r),
         (e: unknown) => this.handlerFailed(handler, header, e),
       );
     } else {
-      this.respond(complete, handler, header, result);
+      this.respond(complete, held, handler, header, result);
     }
   }
 
-  private respond(
-    complete: (chunks: readonly Buffer[] | null, afterWrite?: () => void) => void,
-    handler: AnyHandler,
-    header: RequestHeader,
-    result: unknown,
-  ): void {
+  private respond(complete: CompleteSlot, held: HeldBytes, handler: AnyHandler, header: RequestHeader, result: unknown): void {
     if (this.closed) return;
     if (result === NO_RESPONSE) {
+      held.settle(0);
       complete(null);
     } else if (isCloseConnection(result)) {
       const fields = { api: handler.api.name, correlationId: header.correlationId, clientId: header.clientId ?? '', ...result.fields };
+      held.settle(0);
       complete(null, () => this.close(result.reason, fields));
       return;
     } else {
+      let chunks: Buffer[];
       try {
-        complete(encodeResponse(handler.api, header, result));
+        chunks = encodeResponse(handler.api, header, result);
       } catch (e) {
         this.handlerFailed(handler, header, e);
         return;
       }
+      // From here until the OS takes them the response's bytes are what this request holds.
+      held.settle(chunkBytes(chunks));
+      complete(chunks);
     }
-    this.maybeResume();
+    if (this.paused) this.pump();
   }
 
   private handlerFailed(handler: AnyHandler, header: RequestHeader, e: unknown): void {
@@ -189,21 +320,5 @@ export class Connection {
       error: e instanceof Error ? (e.stack ?? e.message) : String(e),
     });
     this.close('internal error handling request', { api: handler.api.name });
-  }
-
-  private maybePause(): void {
-    if (this.paused || this.closed) return;
-    if (this.responses.inFlight >= this.maxInFlight || this.socket.writableLength > this.maxQueuedBytes) {
-      this.paused = true;
-      this.socket.pause();
-    }
-  }
-
-  private maybeResume(): void {
-    if (!this.paused || this.closed) return;
-    if (this.responses.inFlight < this.maxInFlight / 2 && this.socket.writableLength <= this.maxQueuedBytes / 2) {
-      this.paused = false;
-      this.socket.resume();
-    }
   }
 }

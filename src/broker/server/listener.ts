@@ -1,9 +1,12 @@
 // The TCP listener: accepts connections, hands each to a Connection, and closes them all on
-// shutdown. Knows nothing of Kafka beyond the options it passes along.
+// shutdown. Knows nothing of Kafka beyond the options it passes along. Connections over
+// max.connections or max.connections.per.ip are closed as soon as they are accepted, with one log
+// line (limits/connection-limits.ts); each accepted one draws on the broker-wide memory budget.
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from '../../util/logger.js';
 import type { BrokerState } from '../broker-state.js';
 import type { HandlerLookup } from '../handlers/handler.js';
+import type { BrokerResources } from '../limits/broker-resources.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 
 export class Listener {
@@ -16,6 +19,7 @@ export class Listener {
     private readonly handlers: HandlerLookup,
     private readonly options: ConnectionOptions,
     private readonly logger: Logger,
+    private readonly resources?: BrokerResources,
   ) {
     this.server = createServer((socket) => this.accept(socket));
   }
@@ -36,10 +40,31 @@ export class Listener {
     return this.connections.size;
   }
 
+  /** The open connections (tests and metrics). */
+  get open(): ReadonlySet<Connection> {
+    return this.connections;
+  }
+
   private accept(socket: Socket): void {
-    const conn = new Connection(socket, this.nextId++, this.broker, this.handlers, this.options, this.logger);
+    const address = socket.remoteAddress ?? '';
+    const limits = this.resources?.connections;
+    const refused = limits?.open(address) ?? null;
+    if (refused !== null) {
+      // Kafka logs these at info: a client over its limit is not a broker problem.
+      this.logger.info('rejected connection', { client: `${address}:${socket.remotePort ?? 0}`, reason: refused });
+      socket.on('error', () => undefined);
+      socket.destroy();
+      return;
+    }
+    const options: ConnectionOptions = this.resources
+      ? { ...this.options, brokerBudget: this.resources.buffered, maxBufferedBytes: this.resources.connectionBudgetBytes() }
+      : this.options;
+    const conn = new Connection(socket, this.nextId++, this.broker, this.handlers, options, this.logger);
     this.connections.add(conn);
-    conn.onClose(() => this.connections.delete(conn));
+    conn.onClose(() => {
+      this.connections.delete(conn);
+      limits?.closed(address);
+    });
   }
 
   /** Stops accepting, closes every connection, and resolves when the server is closed. */

@@ -11,19 +11,26 @@
 // - a slot's `afterWrite` runs when the slot's turn comes, after every earlier response went to the
 //   socket (a failed acks=0 Produce closes the connection there, so earlier answers are not lost);
 // - all buffers of one response, and of consecutive ready responses, go out in one
-//   corked batch so the kernel sees a single writev.
+//   corked batch so the kernel sees a single writev;
+// - a slot's `onWritten` runs once its bytes have been handed to the operating system (the socket's
+//   write callback), or at once for a slot with no bytes, or when the queue closes: the connection
+//   releases the slot's memory budget there (limits/byte-budget.ts).
 
 export interface ResponseSink {
   cork(): void;
   uncork(): void;
-  write(chunk: Buffer): boolean;
+  write(chunk: Buffer, callback?: (error?: Error | null) => void): boolean;
 }
 
 interface Slot {
   done: boolean;
   chunks: readonly Buffer[] | null;
   afterWrite?: () => void;
+  onWritten?: () => void;
 }
+
+/** Completes a reserved slot: the response's buffers (null for none), and what to run after. */
+export type CompleteSlot = (chunks: readonly Buffer[] | null, afterWrite?: () => void) => void;
 
 export class ResponseQueue {
   private readonly slots: Slot[] = [];
@@ -37,9 +44,12 @@ export class ResponseQueue {
     return this.slots.length - this.head;
   }
 
-  /** Reserves the next position; call `complete` on the returned function when the response is ready. */
-  reserve(): (chunks: readonly Buffer[] | null, afterWrite?: () => void) => void {
-    const slot: Slot = { done: false, chunks: null };
+  /**
+   * Reserves the next position; call the returned function when the response is ready. `onWritten`
+   * runs exactly once: when the response's bytes are with the OS, or when the queue closes first.
+   */
+  reserve(onWritten?: () => void): CompleteSlot {
+    const slot: Slot = { done: false, chunks: null, onWritten };
     this.slots.push(slot);
     return (chunks, afterWrite) => {
       if (slot.done) return;
@@ -52,9 +62,11 @@ export class ResponseQueue {
 
   /** Stops writing (the connection is going away); later completions are dropped. */
   close(): void {
+    if (this.closed) return;
     this.closed = true;
-    this.slots.length = 0;
+    const left = this.slots.splice(0);
     this.head = 0;
+    for (const slot of left) written(slot);
   }
 
   private flush(): void {
@@ -67,7 +79,11 @@ export class ResponseQueue {
           this.sink.cork();
           corked = true;
         }
-        for (const chunk of slot.chunks) this.sink.write(chunk);
+        const last = slot.chunks.length - 1;
+        for (let i = 0; i < last; i++) this.sink.write(slot.chunks[i]!);
+        this.sink.write(slot.chunks[last]!, slot.onWritten ? () => written(slot) : undefined);
+      } else {
+        written(slot);
       }
       slot.chunks = null;
       if (slot.afterWrite) {
@@ -84,4 +100,10 @@ export class ResponseQueue {
       this.head = 0;
     }
   }
+}
+
+function written(slot: Slot): void {
+  const done = slot.onWritten;
+  slot.onWritten = undefined;
+  done?.();
 }

@@ -1,6 +1,11 @@
 // Topic lifecycle as the broker's APIs see it: validation with Kafka's error codes, creation
 // (explicit and automatic), deletion and lookup by name or id. Storage does the durable work;
 // this module decides what is allowed and which error code a client gets.
+//
+// Partition limit (docs/limits.md): the broker holds at most brook.max.partitions partitions, counting
+// those being created, so no request can make it walk an unbounded number of directories or list an
+// unbounded topic. Going over is POLICY_VIOLATION, the code Kafka gives a create its policy refuses.
+// Internal topics are created whatever the limit (the coordinators need them) but count towards it.
 import { ErrorCode } from '../../protocol/errors.js';
 import type { LogManager, TopicInfo } from '../../storage/index.js';
 import { StorageError, isValidTopicName, kafkaErrorCodes } from '../../storage/index.js';
@@ -29,6 +34,8 @@ export interface CreateTopicSpec {
 export class TopicService {
   private readonly creating = new Map<string, Promise<TopicOutcome>>();
   private readonly byId = new Map<string, string>();
+  /** Partitions of creates and grows under way (not yet listed by storage). */
+  private pendingPartitions = 0;
 
   constructor(
     private readonly logs: LogManager,
@@ -60,9 +67,12 @@ export class TopicService {
     if (this.logs.getTopic(spec.name) || this.creating.has(spec.name)) {
       return fail(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${spec.name}' already exists.`);
     }
-    const collision = this.list().find((t) => t.name !== spec.name && t.name.replace(/\./g, '_') === spec.name.replace(/\./g, '_'));
-    if (collision) {
-      return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, `Topic '${spec.name}' collides with existing topic '${collision.name}' ('.' and '_' are interchangeable in metric names)`);
+    const normalised = spec.name.replace(/\./g, '_');
+    // Only names with '.' or '_' can collide with a different name.
+    for (const existing of normalised.includes('_') ? this.logs.topicNames() : []) {
+      if (existing !== spec.name && existing.replace(/\./g, '_') === normalised) {
+        return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, `Topic '${spec.name}' collides with existing topic '${existing}' ('.' and '_' are interchangeable in metric names)`);
+      }
     }
     if (spec.assignments && spec.assignments.length > 0) {
       if (spec.numPartitions !== -1 || spec.replicationFactor !== -1) {
@@ -86,7 +96,42 @@ export class TopicService {
     }
     const problem = validateTopicOverrides(spec.configs);
     if (problem) return fail(ErrorCode.INVALID_CONFIG, problem);
-    return null;
+    return this.checkPartitionLimit(this.partitionsFor(spec));
+  }
+
+  /** Partitions the broker holds, counting creates and grows under way. */
+  totalPartitions(): number {
+    return this.pendingPartitions + this.logs.partitionCount;
+  }
+
+  /** POLICY_VIOLATION when `adding` more partitions would pass brook.max.partitions, else null. */
+  checkPartitionLimit(adding: number): TopicOutcome | null {
+    const max = this.config.getNumber('brook.max.partitions');
+    const total = this.totalPartitions();
+    if (adding <= 0 || total + adding <= max) return null;
+    return {
+      errorCode: ErrorCode.POLICY_VIOLATION,
+      errorMessage: `Adding ${adding} partitions to the broker's ${total} would exceed brook.max.partitions (${max}).`,
+    };
+  }
+
+  /** CreatePartitions: grows a topic to `total` partitions within the broker's partition limit. */
+  async grow(name: string, total: number): Promise<TopicOutcome> {
+    const topic = this.logs.getTopic(name);
+    if (!topic) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `The topic '${name}' does not exist.` };
+    const adding = total - topic.partitions;
+    const over = this.checkPartitionLimit(adding);
+    if (over) return over;
+    this.pendingPartitions += adding;
+    try {
+      const grown = await this.logs.addPartitions(name, total);
+      this.logger.info('added partitions', { topic: name, partitions: total });
+      return { errorCode: ErrorCode.NONE, errorMessage: null, topic: grown };
+    } catch (e) {
+      return storageOutcome(e);
+    } finally {
+      this.pendingPartitions -= adding;
+    }
   }
 
   partitionsFor(spec: CreateTopicSpec): number {
@@ -146,6 +191,7 @@ export class TopicService {
   }
 
   private async doCreate(name: string, partitions: number, configs: Record<string, string>): Promise<TopicOutcome> {
+    this.pendingPartitions += partitions;
     try {
       const topic = await this.logs.createTopic(name, partitions, configs);
       this.byId.set(topicIdToWire(topic.topicId), name);
@@ -153,6 +199,8 @@ export class TopicService {
       return { errorCode: ErrorCode.NONE, errorMessage: null, topic };
     } catch (e) {
       return storageOutcome(e);
+    } finally {
+      this.pendingPartitions -= partitions;
     }
   }
 }

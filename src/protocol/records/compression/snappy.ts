@@ -27,7 +27,17 @@ function declaredLength(data: Buffer, start: number, end: number): number {
   throw new DecodeError('bad-varint', 'snappy length preamble longer than 5 bytes', start);
 }
 
+/**
+ * Snappy's densest encoding is a 64-byte copy in a 2-byte tag (32:1), so a block declaring more than
+ * that times its length (plus the preamble) cannot be valid: refused before the native decoder
+ * allocates the declared size.
+ */
+const MAX_RATIO = 32;
+
 function uncompressBlock(block: Buffer): Buffer {
+  if (declaredLength(block, 0, block.length) > MAX_RATIO * block.length + 64) {
+    throw new DecodeError('bad-value', 'snappy block declares more data than it can encode');
+  }
   try {
     return uncompressSync(block, { asBuffer: true }) as Buffer;
   } catch (err) {

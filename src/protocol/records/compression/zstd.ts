@@ -1,7 +1,10 @@
 // zstd (codec 4, Kafka 2.1+, KIP-110). Java's zstd-jni streaming output and librdkafka may write frames
 // without a content-size field, so decoding streams through a DCtx in fixed chunks and counts the output,
 // stopping at the cap; when every byte has been produced the chunks are joined. A frame that declares its
-// content size (and fits the cap) is decoded in one shot into a buffer of exactly that size.
+// content size (and fits the cap) is decoded in one shot into a buffer of exactly that size, when that
+// size is plausible for the input (at most ONE_SHOT_RATIO times it, or 1 MiB): a frame header can
+// declare any size, and the one-shot buffer is allocated before a byte is decoded, so larger
+// declarations take the streaming path, whose memory follows the output actually produced.
 // The decoder's window limit stays at zstd's default (windowLog 27, 128 MiB), what a Java broker accepts.
 import binding from 'zstd-napi/binding.js';
 import { DecodeError } from '../../decode-error.js';
@@ -10,6 +13,8 @@ import { corrupt, tooLarge, type Codec } from './codec.js';
 const CHUNK_SIZE = 128 * 1024; // ZSTD_DStreamOutSize()
 const COMPRESSION_LEVEL = 3; // zstd's default, and Kafka's compression.zstd.level default
 const UNKNOWN_SIZE = -1;
+const ONE_SHOT_RATIO = 64;
+const ONE_SHOT_FLOOR = 1 << 20;
 
 let dctx: InstanceType<typeof binding.DCtx> | undefined;
 let cctx: InstanceType<typeof binding.CCtx> | undefined;
@@ -29,7 +34,7 @@ function decompress(data: Buffer, maxBytes: number): Buffer {
   dctx.reset(binding.ResetDirective.sessionOnly);
   const declared = frameContentSize(data);
   if (declared > maxBytes) throw tooLarge('zstd', maxBytes);
-  if (declared >= 0) {
+  if (declared >= 0 && declared <= Math.max(ONE_SHOT_FLOOR, ONE_SHOT_RATIO * data.length)) {
     let frameSize = -1;
     try {
       frameSize = binding.findFrameCompressedSize(data);

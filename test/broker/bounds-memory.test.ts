@@ -1,0 +1,125 @@
+// Memory budgets with clients that pipeline Fetches of stored data and never read (issue: 600
+// pipelined 1 MiB Fetches grew the broker from 163 MiB to ~750 MiB RSS). The budgets are counted in
+// bytes: every request from the moment its size is read, every response until the OS has taken it,
+// and a Fetch by the size it reserved before reading storage. This test asserts the accounting; the
+// RSS it buys is measured by `npm run bench -- soak` (bench/soak.bench.ts).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect, type Socket } from 'node:net';
+import { apis } from '../../src/protocol/messages/index.js';
+import { ErrorCode } from '../../src/protocol/errors.js';
+import { encodeRequestFrame } from '../../src/protocol/headers.js';
+import { SMALL_FRAME } from '../../src/broker/limits/byte-budget.js';
+import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { WireClient } from './admin-wire.js';
+import { batchOf, createTopic, fetchBody, produce, until } from './bounds-wire.js';
+
+const MiB = 1024 * 1024;
+const PER_CONNECTION = 4 * MiB;
+const BROKER_WIDE = 6 * MiB;
+const BATCH = 900 * 1024;
+const BATCHES = 24;
+// A budget may be passed by the frame that crossed it and by one stored batch (KIP-74: a fetch gets
+// at least one whole batch), plus one small frame per connection (limits/byte-budget.ts).
+const SLACK = BATCH + 64 * 1024 + 4 * SMALL_FRAME;
+
+let b: TestBroker;
+before(async () => {
+  b = await startTestBroker({
+    config: { 'brook.connection.max.buffered.bytes': String(PER_CONNECTION), 'brook.max.buffered.bytes': String(BROKER_WIDE) },
+  });
+  assert.equal((await createTopic(b.port, 'stored', 1)).errorCode, ErrorCode.NONE);
+  const c = await WireClient.connect(b.port);
+  try {
+    for (let i = 0; i < BATCHES; i++) assert.equal((await produce(c, 'stored', 0, batchOf(1, BATCH))).errorCode, ErrorCode.NONE);
+  } finally {
+    c.close();
+  }
+});
+after(async () => {
+  await b.close();
+});
+
+/** A client that pipelines `count` 1 MiB Fetches of stored data and never reads a byte back. */
+function hostileFetcher(port: number, count: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = connect({ host: '127.0.0.1', port }, () => {
+      s.pause(); // never read: the kernel buffers fill, then the broker's
+      const frames: Buffer[] = [];
+      for (let i = 0; i < count; i++) {
+        const header = { apiKey: apis.Fetch.apiKey, apiVersion: 12, correlationId: i + 1, clientId: 'hostile' };
+        frames.push(encodeRequestFrame(header, apis.Fetch.request, fetchBody('stored', 0, BigInt(i % BATCHES), MiB)));
+      }
+      s.write(Buffer.concat(frames));
+      resolve(s);
+    });
+    s.on('error', () => undefined);
+    s.once('error', reject);
+  });
+}
+
+test('non-reading clients pipelining 600 x 1 MiB Fetches stay within the per-connection and broker-wide budgets', async () => {
+  const budget = b.broker.state.resources.buffered;
+  let peak = 0;
+  const sample = () => (peak = Math.max(peak, budget.used));
+  const first = await hostileFetcher(b.port, 600);
+  let second: Socket | undefined;
+  try {
+    await until(() => (sample(), budget.used >= PER_CONNECTION - BATCH && b.broker.networkStats().pausedConnections === 1), 'the first client to fill its budget');
+    for (let i = 0; i < 200; i++) {
+      sample();
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.ok(peak <= PER_CONNECTION + SLACK, `one connection held ${peak} bytes, budget ${PER_CONNECTION}`);
+
+    second = await hostileFetcher(b.port, 600);
+    await until(() => (sample(), b.broker.networkStats().pausedConnections === 2 && budget.used >= BROKER_WIDE - BATCH), 'the broker-wide budget to fill');
+    for (let i = 0; i < 200; i++) {
+      sample();
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.ok(peak <= BROKER_WIDE + SLACK, `the broker held ${peak} bytes, budget ${BROKER_WIDE}`);
+
+    // A well-behaved client is still answered: small requests always get in, a Fetch gets what is left.
+    const good = await WireClient.connect(b.port);
+    try {
+      const md = await good.request(apis.Metadata, 12, { topics: [{ name: 'stored', topicId: 'AAAAAAAAAAAAAAAAAAAAAA' }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+      assert.equal(md.topics[0]!.errorCode, ErrorCode.NONE);
+      const f = await good.request(apis.Fetch, 12, fetchBody('stored', 0, 0n, MiB));
+      assert.equal(f.responses[0]!.partitions[0]!.errorCode, ErrorCode.NONE);
+  } finally {
+    good.close();
+  }
+
+  } finally {
+    first.destroy();
+    second?.destroy();
+  }
+  await until(() => b.broker.networkStats().connections === 0 && budget.used === 0, 'every byte to be released on close');
+  assert.equal(budget.used, 0);
+});
+
+test('a reading consumer gets its data through the same budgets, one reservation at a time', async () => {
+  const c = await WireClient.connect(b.port);
+  try {
+    let offset = 0n;
+    let bytes = 0;
+    while (offset < BigInt(BATCHES)) {
+      const f = await c.request(apis.Fetch, 12, fetchBody('stored', 0, offset, 64 * MiB));
+      const p = f.responses[0]!.partitions[0]!;
+      assert.equal(p.errorCode, ErrorCode.NONE);
+      assert.ok(p.records && p.records.length > 0, `records at offset ${offset}`);
+      assert.ok(p.records.length <= PER_CONNECTION + BATCH, `a response of ${p.records.length} bytes fits the connection budget`);
+      bytes += p.records.length;
+      let pos = 0;
+      while (pos < p.records.length) {
+        offset = p.records.readBigInt64BE(pos) + BigInt(p.records.readInt32BE(pos + 23)) + 1n;
+        pos += 12 + p.records.readInt32BE(pos + 8);
+      }
+    }
+    assert.ok(bytes >= BATCHES * BATCH);
+  } finally {
+    c.close();
+  }
+  await until(() => b.broker.state.resources.buffered.used === 0, 'the consumer to release its bytes');
+});
