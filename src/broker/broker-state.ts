@@ -7,6 +7,7 @@ import type { DynamicBrokerConfig } from './config/dynamic-broker-config.js';
 import type { FetchWaiters } from './fetch/fetch-waiters.js';
 import type { GroupCoordinator } from './groups/group-coordinator.js';
 import type { ShareGroupCoordinator } from './groups/share/share-group-coordinator.js';
+import type { BrokerMetrics } from './metrics/broker-metrics.js';
 import type { ProducerStateManager } from './producers/producer-state-manager.js';
 import type { Authorizer } from './topics/authorized-operations.js';
 import type { TopicService } from './topics/topic-service.js';
@@ -43,6 +44,8 @@ export interface BrokerState {
   readonly transactions: TransactionCoordinator;
   /** Decides what each principal may do; the source of every KIP-430 authorized-operations field. */
   readonly authorizer: Authorizer;
+  /** Counters and histograms the hot paths update (served by the gateway's /metrics). */
+  readonly metrics: BrokerMetrics;
   /** The APIs and versions served, for ApiVersions. */
   supportedApis(): ApiVersionRange[];
 }

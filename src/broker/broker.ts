@@ -18,6 +18,7 @@ import { GroupCoordinator } from './groups/group-coordinator.js';
 import { ShareGroupCoordinator } from './groups/share/share-group-coordinator.js';
 import { ProducerStateManager } from './producers/producer-state-manager.js';
 import { TransactionCoordinator } from './transactions/transaction-coordinator.js';
+import { BrokerMetrics } from './metrics/broker-metrics.js';
 import type { BrokerService, ServiceDeps } from './service.js';
 import { ALLOW_EVERYTHING, type Authorizer } from './topics/authorized-operations.js';
 import { checkDataDir } from './config/data-dir.js';
@@ -68,7 +69,9 @@ export class Broker {
     // Persisted dynamic values are loaded before storage opens, so logs start with them.
     const dynamicConfig = new DynamicBrokerConfig(config, fs, options.dataDir, logger.child({ component: 'config' }));
     await dynamicConfig.load();
+    const metrics = new BrokerMetrics(new Map(handlers.map((h) => [h.api.apiKey, h.api.name])));
     const logs = await LogManager.open({
+      syncObserver: metrics.observeFsync,
       dataDir: options.dataDir,
       fs,
       brokerConfig: brokerLogDefaults(config),
@@ -100,7 +103,9 @@ export class Broker {
       transactions: new TransactionCoordinator(deps('transactions'), producers, groups),
       authorizer: options.authorizer ?? ALLOW_EVERYTHING,
       supportedApis: () => table.versions.map((v) => ({ ...v })),
+      metrics,
     };
+    metrics.attach({ logs, fetchPurgatory: () => state.fetchWaiters.size });
     // Started in this order, closed in reverse, all before storage closes.
     const services: BrokerService[] = [state.producers, state.fetchWaiters, state.groups, state.shareGroups, state.transactions];
     for (const s of services) await s.start();

@@ -98,6 +98,7 @@ async function producePartition(
   if (durable && config.minInsyncReplicas > 1) {
     return failure(partition, ErrorCode.NOT_ENOUGH_REPLICAS, `The size of the in-sync replica set (1) is insufficient to satisfy min.insync.replicas=${config.minInsyncReplicas} for partition ${topic}-${partition}`);
   }
+  if (durable) broker.metrics.produceWaiting(1);
   try {
     const produced = records;
     records = applyTopicCompression(records, config.compressionType);
@@ -111,12 +112,16 @@ async function producePartition(
         : await broker.producers.append(log, records, durable);
       if (outcome.kind === 'rejected') return failure(partition, outcome.errorCode, outcome.message);
       if (outcome.kind === 'duplicate') return success(log, partition, outcome.baseOffset, outcome.logAppendTimeMs);
+      broker.metrics.produced(topic, records);
       return success(log, partition, outcome.result.baseOffset, outcome.result.logAppendTimeMs);
     }
     const r = await log.append(records, { durable });
+    broker.metrics.produced(topic, records);
     return success(log, partition, r.baseOffset, r.logAppendTimeMs);
   } catch (e) {
     return failure(partition, errorCodeOf(e), e instanceof Error ? e.message : String(e));
+  } finally {
+    if (durable) broker.metrics.produceWaiting(-1);
   }
 }
 

@@ -53,6 +53,7 @@ export default defineHandler({
       round = await readPartitions(flat, request.maxBytes, request.isolationLevel, ctx.broker.producers.transactions);
       if (reason === 'timeout') break;
     }
+    ctx.broker.metrics.fetched(topics, round.partitions);
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: toResponses(topics, round) };
   },
 });

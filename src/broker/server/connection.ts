@@ -112,6 +112,7 @@ export class Connection {
   }
 
   private dispatch(frame: Buffer): void {
+    const startedAt = this.broker.metrics.requestStarted(frame.length);
     let header: RequestHeader;
     try {
       header = decodeRequestHeader(frame);
@@ -150,11 +151,11 @@ export class Connection {
     }
     if (result instanceof Promise) {
       result.then(
-        (r) => this.respond(complete, handler, header, r),
+        (r) => this.respond(complete, handler, header, r, startedAt),
         (e: unknown) => this.handlerFailed(handler, header, e),
       );
     } else {
-      this.respond(complete, handler, header, result);
+      this.respond(complete, handler, header, result, startedAt);
     }
   }
 
@@ -163,9 +164,11 @@ export class Connection {
     handler: AnyHandler,
     header: RequestHeader,
     result: unknown,
+    startedAt: number,
   ): void {
     if (this.closed) return;
     if (result === NO_RESPONSE) {
+      this.broker.metrics.requestDone(header.apiKey, startedAt, null);
       complete(null);
     } else if (isCloseConnection(result)) {
       const fields = { api: handler.api.name, correlationId: header.correlationId, clientId: header.clientId ?? '', ...result.fields };
@@ -173,7 +176,9 @@ export class Connection {
       return;
     } else {
       try {
-        complete(encodeResponse(handler.api, header, result));
+        const chunks = encodeResponse(handler.api, header, result);
+        this.broker.metrics.requestDone(header.apiKey, startedAt, chunks);
+        complete(chunks);
       } catch (e) {
         this.handlerFailed(handler, header, e);
         return;

@@ -39,7 +39,11 @@ export class Listener {
   private accept(socket: Socket): void {
     const conn = new Connection(socket, this.nextId++, this.broker, this.handlers, this.options, this.logger);
     this.connections.add(conn);
-    conn.onClose(() => this.connections.delete(conn));
+    this.broker.metrics.connectionOpened();
+    conn.onClose(() => {
+      this.connections.delete(conn);
+      this.broker.metrics.connectionClosed();
+    });
   }
 
   /** Stops accepting, closes every connection, and resolves when the server is closed. */

@@ -6,6 +6,8 @@ export interface BannerInfo {
   advertised: string;
   dataDir: string;
   clusterId: string;
+  /** host:port of the HTTP gateway, or null when it is off. */
+  http?: string | null;
 }
 
 export function startBanner(info: BannerInfo): string {
@@ -15,6 +17,7 @@ export function startBanner(info: BannerInfo): string {
     `  bootstrap      ${info.advertised}`,
     `  data dir       ${info.dataDir}`,
     `  cluster id     ${info.clusterId}`,
+    ...(info.http ? [`  http           http://${info.http} (REST Proxy, SSE, schema registry, /metrics)`] : []),
     'Press Ctrl+C to stop.',
     '',
   ].join('\n');
