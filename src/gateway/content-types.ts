@@ -32,10 +32,19 @@ export function acceptedTypes(accept: string | undefined): string[] {
 }
 
 export function registerJsonParsers(app: FastifyInstance): void {
-  // fastify parses application/json itself; every vendor +json type goes through the same parser.
-  app.addContentTypeParser(/^application\/vnd\.[a-z0-9.+-]+\+json/i, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  const parse = app.getDefaultJsonParser('error', 'error');
+  // kafka-rest accepts an empty body where none is needed (commit all offsets, DELETE with a
+  // Content-Type): an empty body parses to null instead of failing.
+  const lenient: typeof parse = (request, body, done) => {
+    if (String(body).trim() === '') return done(null, null);
+    return parse(request, body, done);
+  };
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, lenient);
+  // Every vendor +json type (REST Proxy v2, Schema Registry) goes through the same parser.
+  app.addContentTypeParser(/^application\/vnd\.[a-z0-9.+-]+\+json/i, { parseAs: 'string' }, lenient);
   // Schema Registry clients (e.g. the Java one) may send application/octet-stream with a JSON body.
-  app.addContentTypeParser('application/octet-stream', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  app.addContentTypeParser('application/octet-stream', { parseAs: 'string' }, lenient);
 }
 
 export function sendJson(reply: FastifyReply, status: number, type: string, body: unknown): FastifyReply {

@@ -32,6 +32,8 @@ export class BrokerMetrics {
   private readonly topics = new Map<string, TopicCounters>();
   private bytesIn = 0;
   private bytesOut = 0;
+  private networkIn = 0;
+  private networkOut = 0;
   private messagesIn = 0;
   private connections = 0;
   private connectionsCreated = 0;
@@ -47,14 +49,14 @@ export class BrokerMetrics {
 
   /** A request frame was read; returns its start time for requestDone. */
   requestStarted(frameBytes: number): number {
-    this.bytesIn += frameBytes + 4;
+    this.networkIn += frameBytes + 4;
     return performance.now();
   }
 
   requestDone(apiKey: number, startedAt: number, responseChunks: readonly Buffer[] | null): void {
     if (apiKey >= 0 && apiKey < MAX_API_KEY) this.requests[apiKey]! += 1;
     this.latency.observe(apiKey, performance.now() - startedAt);
-    if (responseChunks) for (let i = 0; i < responseChunks.length; i++) this.bytesOut += responseChunks[i]!.length;
+    if (responseChunks) for (let i = 0; i < responseChunks.length; i++) this.networkOut += responseChunks[i]!.length;
   }
 
   connectionOpened(): void {
@@ -77,6 +79,7 @@ export class BrokerMetrics {
       at += 12 + length;
     }
     t.bytesIn += records.length;
+    this.bytesIn += records.length;
     t.messagesIn += count;
     this.messagesIn += count;
   }
@@ -90,7 +93,10 @@ export class BrokerMetrics {
         const records = partitions[i++]?.records;
         if (records) for (let c = 0; c < records.length; c++) bytes += records[c]!.length;
       }
-      if (bytes > 0) this.topic(t.name).bytesOut += bytes;
+      if (bytes > 0) {
+        this.topic(t.name).bytesOut += bytes;
+        this.bytesOut += bytes;
+      }
     }
   }
 
@@ -119,7 +125,7 @@ export class BrokerMetrics {
     family('kafka_server_brokertopicmetrics_bytesin_total', 'counter', 'Bytes of record batches produced, per topic (no topic label: all topics).');
     out += `kafka_server_brokertopicmetrics_bytesin_total ${this.bytesIn}\n`;
     for (const [t, c] of this.topics) out += `kafka_server_brokertopicmetrics_bytesin_total{topic="${esc(t)}"} ${c.bytesIn}\n`;
-    family('kafka_server_brokertopicmetrics_bytesout_total', 'counter', 'Bytes sent to clients, per topic for fetched records (no topic label: all responses).');
+    family('kafka_server_brokertopicmetrics_bytesout_total', 'counter', 'Bytes of record batches fetched by clients, per topic (no topic label: all topics).');
     out += `kafka_server_brokertopicmetrics_bytesout_total ${this.bytesOut}\n`;
     for (const [t, c] of this.topics) out += `kafka_server_brokertopicmetrics_bytesout_total{topic="${esc(t)}"} ${c.bytesOut}\n`;
     family('kafka_server_brokertopicmetrics_messagesin_total', 'counter', 'Records produced, per topic.');
@@ -131,6 +137,10 @@ export class BrokerMetrics {
     family('kafka_network_requestmetrics_totaltimems', 'histogram', 'Request time from read to response, in milliseconds, per API.');
     for (const [key, name] of this.apiNames) if (this.latency.count(key) > 0) out += this.latency.render('kafka_network_requestmetrics_totaltimems', `request="${name}"`, key);
 
+    family('kafka_server_socketservermetrics_incoming_byte_total', 'counter', 'Bytes of requests read from clients (all APIs).');
+    out += `kafka_server_socketservermetrics_incoming_byte_total ${this.networkIn}\n`;
+    family('kafka_server_socketservermetrics_outgoing_byte_total', 'counter', 'Bytes of responses sent to clients (all APIs).');
+    out += `kafka_server_socketservermetrics_outgoing_byte_total ${this.networkOut}\n`;
     family('kafka_server_socketservermetrics_connection_count', 'gauge', 'Open client connections.');
     out += `kafka_server_socketservermetrics_connection_count ${this.connections}\n`;
     family('kafka_server_socketservermetrics_connection_creation_total', 'counter', 'Client connections accepted.');

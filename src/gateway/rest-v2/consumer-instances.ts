@@ -115,7 +115,7 @@ export class ConsumerInstance {
     for (const [k, v] of at) this.positions.set(k, v);
   }
 
-  /** Reads records from the current positions (waiting up to `timeoutMs`), advancing them. */
+  /** Reads records from the current positions (waiting up to `timeoutMs`); delivered() then moves past them. */
   async poll(timeoutMs: number, maxBytes: number): Promise<FetchedRecord[]> {
     if (this.joining) {
       await Promise.race([this.joining, new Promise((r) => setTimeout(r, timeoutMs))]);
@@ -134,15 +134,18 @@ export class ConsumerInstance {
     let bytes = 0;
     for (const r of round.records) {
       const size = (r.key?.length ?? 0) + (r.value?.length ?? 0);
-      if (out.length > 0 && bytes + size > maxBytes) break;
       // Stopping at the first record over the limit keeps every partition's records contiguous.
-      const key = partitionKey(r.topic, r.partition);
+      if (out.length > 0 && bytes + size > maxBytes) break;
       out.push(r);
       bytes += size;
-      this.positions.set(key, r.offset + 1n);
     }
-    if (this.config.autoCommit && out.length > 0) await this.commit(undefined).catch(() => undefined);
     return out;
+  }
+
+  /** Moves the positions past records handed to the client (and commits them under auto.commit.enable). */
+  async delivered(records: readonly FetchedRecord[]): Promise<void> {
+    for (const r of records) this.positions.set(partitionKey(r.topic, r.partition), r.offset + 1n);
+    if (this.config.autoCommit && records.length > 0) await this.commit(undefined).catch(() => undefined);
   }
 
   /** Commits the given offsets, or (none given) every position reached by a poll. */

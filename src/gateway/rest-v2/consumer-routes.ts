@@ -187,7 +187,7 @@ export function registerV2ConsumerRoutes(app: FastifyInstance, ctx: GatewayConte
         tags,
         summary: 'Commit offsets (all consumed positions when the body is empty)',
         params: instanceParams,
-        body: { type: 'object', properties: { offsets: { type: 'array', items: tpOffset } } },
+        body: { type: ['object', 'null'], properties: { offsets: { type: 'array', items: tpOffset } } },
         response: { 200: { type: 'null', description: 'Committed' }, ...v2Errors(404, 409, 422, 500) },
       },
     },
@@ -242,14 +242,21 @@ export function registerV2ConsumerRoutes(app: FastifyInstance, ctx: GatewayConte
       if (wanted !== undefined && wanted !== i.config.format) throw rest.consumerFormatMismatch();
       const timeout = request.query.timeout ?? i.config.requestTimeoutMs;
       const maxBytes = request.query.max_bytes ?? 64 * 1024 * 1024;
-      const records = await i.run(() => guarded(() => i.poll(timeout, maxBytes)));
-      const body = records.map((r) => ({
-        topic: r.topic,
-        key: fromBytes(i.config.format, r.key, ctx.schemas),
-        value: fromBytes(i.config.format, r.value, ctx.schemas),
-        partition: r.partition,
-        offset: Number(r.offset),
-      }));
+      // Converted before the positions move: a record that does not convert is not skipped.
+      const body = await i.run(() =>
+        guarded(async () => {
+          const records = await i.poll(timeout, maxBytes);
+          const converted = records.map((r) => ({
+            topic: r.topic,
+            key: fromBytes(i.config.format, r.key, ctx.schemas),
+            value: fromBytes(i.config.format, r.value, ctx.schemas),
+            partition: r.partition,
+            offset: Number(r.offset),
+          }));
+          await i.delivered(records);
+          return converted;
+        }),
+      );
       return reply.code(200).type(`application/vnd.kafka.${i.config.format}.v2+json`).send(body);
     },
   );

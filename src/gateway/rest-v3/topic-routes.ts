@@ -257,7 +257,7 @@ function registerTopicConfigRoutes(app: FastifyInstance, ctx: GatewayContext): v
       }),
   );
   app.post<{ Params: TopicParams; Body: { data: { name: string; value?: string | null; operation?: string }[]; validate_only?: boolean } }>(
-    '/v3/clusters/:cluster_id/topics/:topic_name/configs:alter',
+    '/v3/clusters/:cluster_id/topics/:topic_name/configs::alter',
     {
       schema: {
         tags,
