@@ -56,3 +56,15 @@ export async function groupLag(admin: Admin, groupId: string): Promise<GroupLag>
       .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition),
   };
 }
+
+/**
+ * Commits offsets for a group as a "simple" consumer (OffsetCommit with generation -1 and no
+ * member id), as Kafka's tools and a Java consumer using assign() do. Kafka accepts it only
+ * while the group has no active members.
+ */
+export async function commitAsSimpleConsumer(admin: Admin, groupId: string, offsets: readonly { topic: string; partition: number; offset: bigint }[]): Promise<void> {
+  if (offsets.length === 0) return;
+  const byTopic = new Map<string, { partition: number; offset: bigint }[]>();
+  for (const o of offsets) byTopic.set(o.topic, [...(byTopic.get(o.topic) ?? []), { partition: o.partition, offset: o.offset }]);
+  await admin.alterConsumerGroupOffsets({ groupId, topics: [...byTopic].map(([name, partitionOffsets]) => ({ name, partitionOffsets })) });
+}

@@ -50,5 +50,5 @@ export type { ShareGroupInfo, ShareGroupPartitionInfo } from './share-admin.js';
 // The HTTP gateway: topics and brokers as plain values, and Kafka's default key partitioner.
 export { describeCluster, describeTopics, partitionForKey, topicNames } from './cluster-view.js';
 export type { BrokerView, ClusterView, PartitionView, TopicView } from './cluster-view.js';
-export { groupLag, listGroups } from './group-lag.js';
+export { commitAsSimpleConsumer, groupLag, listGroups } from './group-lag.js';
 export type { GroupLag, PartitionLag } from './group-lag.js';

@@ -67,6 +67,22 @@ export class KafkaAccess {
     return view;
   }
 
+  /**
+   * The topic a v2 produce writes to: when it does not exist, a Metadata request that allows
+   * auto-creation creates it if the cluster's auto.create.topics.enable says so (as kafka-rest's
+   * producer does); otherwise 40401.
+   */
+  async topicForProduce(name: string): Promise<TopicView> {
+    const known = await this.topic(name);
+    if (known) return known;
+    try {
+      await this.admin.metadata({ topics: [name], autocreateTopics: true, forceUpdate: true });
+    } catch {
+      // not created (auto-creation off, or an invalid name): answered below
+    }
+    return this.requireTopic(name, true);
+  }
+
   forgetTopic(name: string): void {
     this.topicCache.delete(name);
   }

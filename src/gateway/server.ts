@@ -55,9 +55,9 @@ export async function buildGateway(input: GatewayOptions): Promise<BuiltGateway>
     logger: false,
     bodyLimit: options.maxBodyBytes,
     // Confluent's routes are case-sensitive; a trailing slash is tolerated as Jetty does.
-    ignoreTrailingSlash: true,
+    routerOptions: { ignoreTrailingSlash: true },
     // Errors carry our own bodies; the default JSON schema serializer would drop unknown fields.
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false, allowUnionTypes: true } },
   });
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   registerJsonParsers(app);

@@ -12,6 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   EARLIEST_TIMESTAMP,
+  commitAsSimpleConsumer,
   GroupOffsets,
   LATEST_TIMESTAMP,
   LogReader,
@@ -151,7 +152,9 @@ export class ConsumerInstance {
   /** Commits the given offsets, or (none given) every position reached by a poll. */
   async commit(offsets: { topic: string; partition: number; offset: bigint }[] | undefined): Promise<void> {
     const list = offsets ?? [...this.positions].map(([k, offset]) => ({ ...splitKey(k), offset }));
-    await this.offsets.commit(list.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset, metadata: '' })));
+    // A group member commits with its generation; an assign()-mode instance as a simple consumer.
+    if (this.mode === 'subscribe') await this.offsets.commit(list.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset, metadata: '' })));
+    else await commitAsSimpleConsumer(this.kafka.admin, this.group, list);
   }
 
   async committed(partitions: TopicPartition[]): Promise<{ topic: string; partition: number; offset: number; metadata: string }[]> {

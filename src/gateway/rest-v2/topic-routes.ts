@@ -138,7 +138,7 @@ export function registerV2TopicRoutes(app: FastifyInstance, ctx: GatewayContext)
   const produce = async (request: FastifyRequest<{ Body: V2ProduceBody }>, reply: FastifyReply, topicName: string, partition: number | undefined) => {
     const format = embeddedFormat(request.headers['content-type']);
     if (format === undefined) throw new HttpError(415, 415, 'HTTP 415 Unsupported Media Type: produce with application/vnd.kafka.{json,binary,avro,jsonschema}.v2+json');
-    const topic = await v2(() => ctx.kafka.requireTopic(topicName));
+    const topic = await v2(() => ctx.kafka.topicForProduce(topicName));
     if (partition !== undefined && !topic.partitions[partition]) throw rest.partitionNotFound();
     const body = request.body;
     const ids = await schemaIdsFor(format, body, topic.name, ctx.schemas);

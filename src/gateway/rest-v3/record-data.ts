@@ -6,7 +6,10 @@
 //                                          registry wire format; without an id the subject
 //                                          (default "<topic>-key"/"<topic>-value", the
 //                                          TopicNameStrategy) and version (default latest) decide
-//   no "type" with "schema_id"/"schema_version": the schema's own type; otherwise JSON.
+//   {"type":"AVRO"|"JSONSCHEMA","schema":"<text>","data":...} registers (or finds) the schema under
+//                                          the subject first, as kafka-rest does
+//   no "type": the schema named by schema_id/schema_version, else the subject's latest schema
+//   when the subject exists (the "latest_schema" form), else JSON.
 import { HttpError } from '../http-error.js';
 import type { RegistryService } from '../registry/registry-service.js';
 import { encodeWithSchema } from '../registry/wire-format.js';
@@ -18,6 +21,7 @@ export interface V3Data {
   schema_version?: number;
   subject?: string;
   subject_name_strategy?: string;
+  schema?: string;
 }
 
 export interface EncodedData {
@@ -32,11 +36,15 @@ export function decodeBase64(text: unknown, what: string): Buffer {
   return Buffer.from(text, 'base64');
 }
 
-export function encodeData(d: V3Data | null | undefined, topic: string, isKey: boolean, registry: RegistryService | null): EncodedData {
+export async function encodeData(d: V3Data | null | undefined, topic: string, isKey: boolean, registry: RegistryService | null): Promise<EncodedData> {
   if (d === null || d === undefined) return { bytes: null, type: 'BINARY' };
   if (typeof d !== 'object' || Array.isArray(d)) throw new HttpError(400, 400, `${isKey ? 'key' : 'value'} must be an object with type and data`);
-  const usesSchema = d.schema_id !== undefined || d.schema_version !== undefined || d.subject !== undefined;
-  const type = (d.type ?? (usesSchema ? 'SCHEMA' : 'JSON')).toUpperCase();
+  const subject = d.subject ?? `${topic}-${isKey ? 'key' : 'value'}`;
+  let type = d.type?.toUpperCase();
+  if (type === undefined) {
+    const named = d.schema_id !== undefined || d.schema_version !== undefined || d.schema !== undefined;
+    type = named || (registry !== null && registry.store.state.versions(subject, false).length > 0) ? 'SCHEMA' : 'JSON';
+  }
   if (d.data === undefined || d.data === null) return { bytes: null, type: type === 'SCHEMA' ? 'JSON' : type };
   switch (type) {
     case 'BINARY':
@@ -51,7 +59,11 @@ export function encodeData(d: V3Data | null | undefined, topic: string, isKey: b
     case 'PROTOBUF':
     case 'SCHEMA': {
       if (!registry) throw new HttpError(400, 40002, 'The schema registry is turned off in this gateway');
-      const id = schemaIdFor(registry, d, topic, isKey);
+      let id: number;
+      if (d.schema !== undefined && d.schema_id === undefined) {
+        const schemaType = type === 'JSONSCHEMA' ? 'JSON' : type === 'PROTOBUF' ? 'PROTOBUF' : 'AVRO';
+        id = (await registry.register(subject, { schema: d.schema, schemaType })).id;
+      } else id = schemaIdFor(registry, d, subject);
       const s = registry.store.state.schemaById(id)!;
       const actual = s.schemaType === 'JSON' ? 'JSONSCHEMA' : s.schemaType;
       if (type !== 'SCHEMA' && type !== actual) throw new HttpError(400, 40002, `Schema ${id} is ${actual}, not ${type}`);
@@ -62,11 +74,10 @@ export function encodeData(d: V3Data | null | undefined, topic: string, isKey: b
   }
 }
 
-function schemaIdFor(registry: RegistryService, d: V3Data, topic: string, isKey: boolean): number {
+function schemaIdFor(registry: RegistryService, d: V3Data, subject: string): number {
   if (d.schema_id !== undefined) {
     if (!registry.store.state.schemaById(d.schema_id)) throw new HttpError(404, 40403, `Schema ${d.schema_id} not found.`);
     return d.schema_id;
   }
-  const subject = d.subject ?? `${topic}-${isKey ? 'key' : 'value'}`;
   return registry.getVersion(subject, d.schema_version ?? 'latest').id;
 }

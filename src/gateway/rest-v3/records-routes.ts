@@ -36,6 +36,7 @@ const dataSchema = {
     schema_version: { type: 'integer' },
     subject: { type: 'string' },
     subject_name_strategy: { type: 'string' },
+    schema: { type: 'string' },
   },
 } as const;
 const recordSchema = {
@@ -65,10 +66,10 @@ const resultSchema = {
 } as const;
 
 /** Turns one request record into an outgoing record (throws HttpError 400/404/422 on bad data). */
-function prepare(ctx: GatewayContext, topic: TopicView, r: V3Record): { out: OutgoingRecord; keyType: string; valueType: string } {
+async function prepare(ctx: GatewayContext, topic: TopicView, r: V3Record): Promise<{ out: OutgoingRecord; keyType: string; valueType: string }> {
   if (typeof r !== 'object' || r === null || Array.isArray(r)) throw new HttpError(400, 400, 'A record must be a JSON object');
-  const key = encodeData(r.key, topic.name, true, ctx.schemas);
-  const value = encodeData(r.value, topic.name, false, ctx.schemas);
+  const key = await encodeData(r.key, topic.name, true, ctx.schemas);
+  const value = await encodeData(r.value, topic.name, false, ctx.schemas);
   let timestamp: number | undefined;
   if (r.timestamp !== undefined && r.timestamp !== null) {
     timestamp = Date.parse(r.timestamp);
@@ -88,15 +89,16 @@ function prepare(ctx: GatewayContext, topic: TopicView, r: V3Record): { out: Out
 async function produceAll(ctx: GatewayContext, producer: RecordProducer, clusterId: string, topic: TopicView, inputs: unknown[]): Promise<Result[]> {
   const results: Result[] = new Array(inputs.length);
   const ready: { index: number; out: OutgoingRecord; keyType: string; valueType: string }[] = [];
-  inputs.forEach((input, index) => {
+  for (let index = 0; index < inputs.length; index++) {
+    const input = inputs[index];
     try {
       const r = (typeof input === 'string' ? JSON.parse(input) : input) as V3Record;
-      ready.push({ index, ...prepare(ctx, topic, r) });
+      ready.push({ index, ...(await prepare(ctx, topic, r)) });
     } catch (e) {
       const h = e instanceof HttpError ? e : new HttpError(400, 400, `Malformed record: ${e instanceof Error ? e.message : String(e)}`);
       results[index] = h.body();
     }
-  });
+  }
   if (ready.length > 0) {
     try {
       const produced = await producer.produce(topic, ready.map((r) => r.out));

@@ -2,7 +2,7 @@
 // delivered (at most once a second, and when the stream ends), as a simple consumer
 // (generation -1, no membership: browsers are not rebalanced against each other). Kafka refuses
 // such commits while G has live members; that is logged, not fatal.
-import { GroupOffsets, createConsumer, type ClientOptions, type Consumer } from '../../client/index.js';
+import { GroupOffsets, commitAsSimpleConsumer, createConsumer, type Admin, type ClientOptions, type Consumer } from '../../client/index.js';
 import type { Logger } from '../../util/logger.js';
 import { closeConsumer } from '../kafka-access.js';
 
@@ -16,6 +16,7 @@ export class GroupCommitter {
   private committing: Promise<void> = Promise.resolve();
 
   constructor(
+    private readonly admin: Admin,
     client: ClientOptions,
     readonly group: string,
     private readonly topic: string,
@@ -50,7 +51,7 @@ export class GroupCommitter {
     this.pending = null;
     if (!p || p.size === 0) return;
     this.committing = this.committing.then(() =>
-      this.offsets.commit([...p].map(([partition, offset]) => ({ topic: this.topic, partition, offset: offset + 1n, metadata: '' }))).catch((e: unknown) => {
+      commitAsSimpleConsumer(this.admin, this.group, [...p].map(([partition, offset]) => ({ topic: this.topic, partition, offset: offset + 1n }))).catch((e: unknown) => {
         this.logger.warn('SSE group commit failed', { group: this.group, error: e instanceof Error ? e.message : String(e) });
       }),
     );

@@ -87,7 +87,7 @@ export function registerSseRoutes(app: FastifyInstance, ctx: GatewayContext): vo
           const resumed = parseEventId((request.headers['last-event-id'] as string | undefined) ?? q.lastEventId);
           if (resumed) for (const [p, o] of resumed) if (partitions.includes(p)) positions.set(p, o + 1n);
           if (q.group !== undefined) {
-            committer = new GroupCommitter(ctx.kafka.client, q.group, topic.name, ctx.logger);
+            committer = new GroupCommitter(ctx.kafka.admin, ctx.kafka.client, q.group, topic.name, ctx.logger);
             for (const [p, o] of await committer.committed(partitions)) if (!positions.has(p)) positions.set(p, o);
           }
           if (q.timestamp !== undefined) put(await listOffsetsAt(ctx.kafka.admin, tps, parseTimestamp(q.timestamp)));
