@@ -77,6 +77,11 @@ export class SseHub {
     this.tails.delete(topic);
   }
 
+  /** Drops every stream at once, as a crash or a restart would; browsers resume with Last-Event-ID. */
+  disconnectAll(): void {
+    for (const { subscribers } of this.tails.values()) for (const s of subscribers) s.drop();
+  }
+
   close(): void {
     clearInterval(this.timer);
     for (const topic of [...this.tails.keys()]) this.forgetTopic(topic);
