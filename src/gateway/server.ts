@@ -70,6 +70,12 @@ export async function buildGateway(input: GatewayOptions): Promise<BuiltGateway>
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).type(contentTypeFor(request.url)).send({ error_code: 404, message: 'HTTP 404 Not Found' }));
   metrics.instrument(app);
+  // Python clients send booleans as True/False (confluent-kafka's `normalize=False`); Java's
+  // Jersey accepts any case, so the gateway does too.
+  app.addHook('preValidation', async (request) => {
+    const q = request.query as Record<string, unknown> | undefined;
+    if (q) for (const [k, v] of Object.entries(q)) if (typeof v === 'string' && /^(true|false)$/i.test(v)) q[k] = v.toLowerCase();
+  });
 
   await app.register(swagger, {
     openapi: {
