@@ -17,7 +17,8 @@ export interface TestGateway {
 }
 
 export async function startTestGateway(options: Partial<GatewayOptions> = {}, broker?: TestBroker): Promise<TestGateway> {
-  const b = broker ?? (await startTestBroker());
+  // No initial rebalance delay: consumer groups in these tests have one member each.
+  const b = broker ?? (await startTestBroker({ config: { 'group.initial.rebalance.delay.ms': '0' } }));
   const gateway = await Gateway.start({
     brokers: [b.bootstrap],
     host: '127.0.0.1',
