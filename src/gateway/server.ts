@@ -32,6 +32,8 @@ export type { GatewayContext } from './context.js';
 
 export interface BuiltGateway {
   app: FastifyInstance;
+  /** Every route registered (method and fastify path), for the OpenAPI drift check. */
+  routes: { method: string; url: string; hidden: boolean }[];
   context: GatewayContext;
   /** Stops background work and closes the Kafka clients (the caller closes `app`). */
   shutdown(): Promise<void>;
@@ -60,6 +62,13 @@ export async function buildGateway(input: GatewayOptions): Promise<BuiltGateway>
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false, allowUnionTypes: true } },
   });
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  const routes: BuiltGateway['routes'] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, hidden: (route.schema as { hide?: boolean } | undefined)?.hide === true });
+  });
+  // Every API here takes JSON; fastify's text/plain parser would turn a wrong media type into a
+  // validation error instead of Confluent's 415.
+  app.removeContentTypeParser('text/plain');
   registerJsonParsers(app);
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const http = toHttpError(error);
@@ -102,7 +111,7 @@ export async function buildGateway(input: GatewayOptions): Promise<BuiltGateway>
     metrics.close();
     await kafka.close();
   };
-  return { app, context, shutdown };
+  return { app, routes, context, shutdown };
 }
 
 function contentTypeFor(url: string): string {

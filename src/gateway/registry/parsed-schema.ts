@@ -77,7 +77,7 @@ function parseAvro(text: string, references: readonly SchemaReference[], resolve
     for (const v of referencedVersions(refs, resolve)) {
       loadReferences(v.references, depth + 1);
       try {
-        avro.Type.forSchema(JSON.parse(v.schema) as avro.Schema, { registry, wrapUnions: 'auto' });
+        avro.Type.forSchema(JSON.parse(v.schema) as avro.Schema, { registry, wrapUnions: 'auto', noAnonymousTypes: true });
       } catch (e) {
         throw new InvalidSchemaError(`Invalid reference ${v.subject}/${v.version}: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -87,7 +87,7 @@ function parseAvro(text: string, references: readonly SchemaReference[], resolve
   const doc = jsonText(text);
   let type: avro.Type;
   try {
-    type = avro.Type.forSchema(doc as avro.Schema, { registry, wrapUnions: 'auto' });
+    type = avro.Type.forSchema(doc as avro.Schema, { registry, wrapUnions: 'auto', noAnonymousTypes: true });
   } catch (e) {
     throw new InvalidSchemaError(e instanceof Error ? e.message : String(e));
   }
