@@ -73,6 +73,9 @@ export class SchemaStore {
   write<T>(build: () => { records: SchemasWrite[]; result: T }): Promise<T> {
     const run = async (): Promise<T> => {
       await this.whenReady();
+      // Someone may have deleted the topic (an admin, a fuzzer): writes recreate it, as the
+      // registry's first start does, and carry on from the state already loaded.
+      await this.ensureTopic();
       await this.catchUp();
       const { records, result } = build();
       if (records.length > 0) {
@@ -100,7 +103,7 @@ export class SchemaStore {
   }
 
   private async ensureTopic(): Promise<void> {
-    if (await this.kafka.topic(this.topic, true)) return;
+    if (await this.kafka.topic(this.topic)) return;
     try {
       await this.kafka.admin.createTopics({ topics: [this.topic], partitions: 1, replicas: -1, configs: [{ name: 'cleanup.policy', value: 'compact' }] });
       this.logger.info('created the schema registry topic', { topic: this.topic });
