@@ -40,8 +40,9 @@ export class KeyedHistogram {
       out += `${name}_bucket{${labels}${labels ? ',' : ''}le="${b[i]}"} ${cumulative}\n`;
     }
     out += `${name}_bucket{${labels}${labels ? ',' : ''}le="+Inf"} ${this.totals[key]}\n`;
-    out += `${name}_sum{${labels}} ${this.sums[key]}\n`;
-    out += `${name}_count{${labels}} ${this.totals[key]}\n`;
+    const braces = labels === '' ? '' : `{${labels}}`;
+    out += `${name}_sum${braces} ${this.sums[key]}\n`;
+    out += `${name}_count${braces} ${this.totals[key]}\n`;
     return out;
   }
 }

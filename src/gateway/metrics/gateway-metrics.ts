@@ -21,8 +21,9 @@ export class GatewayMetrics {
   private readonly duration: Histogram<'method' | 'route'>;
   private readonly lag: Gauge<'consumergroup' | 'topic' | 'partition'>;
   private readonly lagSum: Gauge<'consumergroup'>;
-  private readonly partitions: Gauge<'topic'>;
-  private readonly logSize: Gauge<'topic' | 'partition'>;
+  /** Only when no broker registry is handed over (it has these under the same names). */
+  private readonly partitions: Gauge<'topic'> | null;
+  private readonly logSize: Gauge<'topic' | 'partition'> | null;
   private lagRefreshedAt = 0;
   private refreshing: Promise<void> | null = null;
   /** Set by the server once its parts exist (gauges read them at scrape time). */
@@ -49,8 +50,9 @@ export class GatewayMetrics {
     });
     this.lag = new Gauge({ name: 'kafka_consumergroup_lag', help: 'Log end offset minus committed offset, per group and partition.', labelNames: ['consumergroup', 'topic', 'partition'], registers });
     this.lagSum = new Gauge({ name: 'kafka_consumergroup_lag_sum', help: 'Total lag of a consumer group.', labelNames: ['consumergroup'], registers });
-    this.partitions = new Gauge({ name: 'kafka_topic_partitions', help: 'Partitions per topic (from Metadata; only when the gateway runs apart from the broker).', labelNames: ['topic'], registers });
-    this.logSize = new Gauge({ name: 'kafka_log_log_size', help: "Bytes of a partition's log (from DescribeLogDirs; only when the gateway runs apart from the broker).", labelNames: ['topic', 'partition'], registers });
+    const alone = options.brokerMetrics === undefined;
+    this.partitions = alone ? new Gauge({ name: 'kafka_topic_partitions', help: 'Partitions per topic (from Metadata).', labelNames: ['topic'], registers }) : null;
+    this.logSize = alone ? new Gauge({ name: 'kafka_log_log_size', help: "Bytes of a partition's log (from DescribeLogDirs).", labelNames: ['topic', 'partition'], registers }) : null;
     const gaugeOf = (name: string, help: string, read: () => number): void => {
       const g = new Gauge({ name, help, registers });
       // prom-client calls collect() on scrape; set the value from the live parts then.
@@ -64,7 +66,7 @@ export class GatewayMetrics {
   /** Counts every request by its route pattern (not its URL, which would explode the label set). */
   instrument(app: FastifyInstance): void {
     app.addHook('onResponse', async (request, reply) => {
-      const route = request.routeOptions.url ?? 'unmatched';
+      const route = (request.routeOptions.url ?? 'unmatched').replace(/::/g, ':');
       this.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
       this.duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
     });
@@ -100,13 +102,15 @@ export class GatewayMetrics {
         }
         this.lagSum.set({ consumergroup: g.id }, sum);
       }
-      if (this.options.brokerMetrics === undefined) {
+      const partitions = this.partitions;
+      const logSize = this.logSize;
+      if (partitions && logSize) {
         const views = await describeTopics(admin, await topicNames(admin, true));
-        this.partitions.reset();
-        this.logSize.reset();
-        for (const t of views.values()) this.partitions.set({ topic: t.name }, t.partitions.length);
+        partitions.reset();
+        logSize.reset();
+        for (const t of views.values()) partitions.set({ topic: t.name }, t.partitions.length);
         const dirs = await admin.describeLogDirs({ topics: [...views.values()].map((t) => ({ name: t.name, partitions: t.partitions.map((p) => p.partition) })) });
-        for (const broker of dirs) for (const dir of broker.results) for (const t of dir.topics) for (const p of t.partitions) this.logSize.set({ topic: t.name, partition: String(p.partitionIndex) }, Number(p.partitionSize));
+        for (const broker of dirs) for (const dir of broker.results) for (const t of dir.topics) for (const p of t.partitions) logSize.set({ topic: t.name, partition: String(p.partitionIndex) }, Number(p.partitionSize));
       }
     })().finally(() => {
       this.refreshing = null;
