@@ -6,7 +6,7 @@ export interface BannerInfo {
   advertised: string;
   dataDir: string;
   clusterId: string;
-  /** host:port of the HTTP gateway, or null when it is off. */
+  /** Where the HTTP gateway listens (or why it is off); null leaves the line out. */
   http?: string | null;
 }
 
@@ -17,7 +17,7 @@ export function startBanner(info: BannerInfo): string {
     `  bootstrap      ${info.advertised}`,
     `  data dir       ${info.dataDir}`,
     `  cluster id     ${info.clusterId}`,
-    ...(info.http ? [`  http           http://${info.http} (REST Proxy, SSE, schema registry, /metrics)`] : []),
+    ...(info.http ? [`  http           ${info.http}`] : []),
     'Press Ctrl+C to stop.',
     '',
   ].join('\n');

@@ -41,6 +41,8 @@ export interface StartOptions {
   seedTopics: SeedTopic[];
   /** The HTTP gateway's port (0: any free one), or null with --no-http. */
   httpPort: number | null;
+  /** True when the port was asked for (flag, environment or config), false for the default. */
+  httpPortExplicit: boolean;
 }
 
 export const DEFAULTS = { dataDir: './brook-data', host: '127.0.0.1', port: '9092', logLevel: 'info', httpPort: '8080' } as const;
@@ -77,6 +79,7 @@ export function resolveStartOptions(flags: StartFlags, env: NodeJS.ProcessEnv): 
     seedTopics: (flags.seedTopic ?? []).map(parseSeedTopic),
     // --http-port > BROOK_HTTP_PORT > brook.http.port (--set, BROOK_BROOK_HTTP_PORT, --config) > 8080.
     httpPort: flags.http === false ? null : parsePort(pick(flags.httpPort, 'BROOK_HTTP_PORT', config['brook.http.port'] ?? DEFAULTS.httpPort), '--http-port'),
+    httpPortExplicit: flags.httpPort !== undefined || nonEmpty(env.BROOK_HTTP_PORT) !== undefined || config['brook.http.port'] !== undefined,
   };
 }
 

@@ -81,12 +81,13 @@ async function start(flags: StartFlags): Promise<number> {
     return EXIT_FAILURE;
   }
   let gateway: Gateway | null = null;
+  let httpNote: string | null = null;
   if (options.httpPort !== null) {
     try {
-      // The gateway reaches the broker over the Kafka protocol like any client; only the
-      // broker's own metrics are handed over directly (they cannot be read through Kafka).
       // Loaded only when wanted: it brings the Kafka client library (see main.ts).
       const { Gateway: GatewayServer } = await import('../../gateway/server.js');
+      // The gateway reaches the broker over the Kafka protocol like any client; only the
+      // broker's own metrics are handed over directly (they cannot be read through Kafka).
       gateway = await GatewayServer.start({
         brokers: [broker.bootstrap],
         host: options.host,
@@ -95,14 +96,20 @@ async function start(flags: StartFlags): Promise<number> {
         brokerMetrics: () => broker.state.metrics.render(),
       });
     } catch (e) {
-      process.stderr.write(`brook start: could not start the HTTP gateway on port ${options.httpPort}: ${e instanceof Error ? e.message : String(e)}\n`);
-      await broker.close();
-      return EXIT_FAILURE;
+      const why = e instanceof Error ? e.message : String(e);
+      if (options.httpPortExplicit) {
+        process.stderr.write(`brook start: could not start the HTTP gateway on port ${options.httpPort}: ${why}\n`);
+        await broker.close();
+        return EXIT_FAILURE;
+      }
+      // The default port being taken must not keep the broker from running: say so and go on.
+      logger.warn('HTTP gateway not started: the default port is not free; pass --http-port to choose one', { port: options.httpPort, error: why });
+      httpNote = `off (port ${options.httpPort} is in use; pass --http-port N, or 0 for any free port)`;
     }
   }
   process.stdout.write(
     startBanner({
-      http: gateway ? `${gateway.host}:${gateway.port}` : null,
+      http: gateway ? `http://${gateway.host}:${gateway.port} (REST Proxy, SSE, schema registry, /metrics)` : httpNote,
       version: packageInfo.version,
       listener: `${broker.host}:${broker.port}`,
       advertised: broker.bootstrap,
