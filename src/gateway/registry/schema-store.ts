@@ -1,7 +1,9 @@
 // Keeps the registry's state in the compacted topic `_schemas` (one partition, like Confluent's),
 // so it survives restarts and is shared by every gateway reading the same cluster:
 //   - a tail loop reads the topic from its start and applies each record to RegistryState;
-//     the registry is ready once it has applied everything present when it started;
+//     the registry is ready once it has applied everything present when it started (at once
+//     when the topic does not exist yet: it is created by the first write, so a cluster whose
+//     registry is never used gets no `_schemas` topic);
 //   - a write appends records (acks=all) and resolves once the tail loop has applied them, so
 //     a read after a write sees it;
 //   - writes run one at a time, each after catching up to the topic's end (the next id is
@@ -30,6 +32,7 @@ export class SchemaStore {
   private readonly readyWaiters: (() => void)[] = [];
   private writeChain: Promise<unknown> = Promise.resolve();
   private reader: LogReader | null = null;
+  private wakeIdle: (() => void) | null = null;
 
   constructor(
     private readonly kafka: KafkaAccess,
@@ -63,6 +66,7 @@ export class SchemaStore {
 
   async close(): Promise<void> {
     this.running = false;
+    this.wakeIdle?.();
     await this.loop?.catch(() => undefined);
   }
 
@@ -73,9 +77,10 @@ export class SchemaStore {
   write<T>(build: () => { records: SchemasWrite[]; result: T }): Promise<T> {
     const run = async (): Promise<T> => {
       await this.whenReady();
-      // Someone may have deleted the topic (an admin, a fuzzer): writes recreate it, as the
-      // registry's first start does, and carry on from the state already loaded.
+      // The first write creates the topic; so does a write after someone deleted it (an admin, a
+      // fuzzer), carrying on from the state already loaded.
       await this.ensureTopic();
+      this.wakeIdle?.();
       await this.catchUp();
       const { records, result } = build();
       if (records.length > 0) {
@@ -118,7 +123,15 @@ export class SchemaStore {
     while (this.running) {
       try {
         if (this.readyAt === null) {
-          await this.ensureTopic();
+          if (!(await this.kafka.topic(this.topic, true))) {
+            // Nothing registered yet: ready and empty; look again in a while (another gateway's
+            // first write, or ours, creates the topic).
+            this.readyAt = 0n;
+            this.checkReady();
+            this.readyAt = null;
+            await this.idle(1000);
+            continue;
+          }
           const p = [{ topic: this.topic, partition: 0 }];
           this.next = (await listOffsetsAt(this.kafka.admin, p, EARLIEST_TIMESTAMP)).get(`${this.topic}:0`) ?? 0n;
           this.readyAt = (await listOffsetsAt(this.kafka.admin, p, LATEST_TIMESTAMP)).get(`${this.topic}:0`) ?? 0n;
@@ -152,6 +165,17 @@ export class SchemaStore {
         backoff = Math.min(backoff * 2, 5000);
       }
     }
+  }
+
+  /** Sleeps up to `ms`, ending early when a write created the topic or the store closes. */
+  private idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.wakeIdle = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
   }
 
   private release(): void {
