@@ -107,6 +107,8 @@ async function start(flags: StartFlags): Promise<number> {
       httpNote = `off (port ${options.httpPort} is in use; pass --http-port N, or 0 for any free port)`;
     }
   }
+  // Signal handlers first: a script that reads the banner may stop the broker right away.
+  const stopped = waitForSignalThenClose(broker, gateway, logger);
   process.stdout.write(
     startBanner({
       http: gateway ? `http://${gateway.host}:${gateway.port} (REST Proxy, SSE, schema registry, /metrics)` : httpNote,
@@ -117,7 +119,7 @@ async function start(flags: StartFlags): Promise<number> {
       clusterId: broker.state.clusterId,
     }),
   );
-  return waitForSignalThenClose(broker, gateway, logger);
+  return stopped;
 }
 
 function waitForSignalThenClose(broker: Broker, gateway: Gateway | null, logger: Logger): Promise<number> {
