@@ -48,8 +48,20 @@ export class KafkaAccess {
     return this.consumerClient;
   }
 
+  /** A reader on the shared connection: only for fetches that do not wait (maxWaitMs 0). */
   reader(maxWaitMs: number, maxBytes?: number): LogReader {
     return new LogReader(this.fetchConsumer, { maxWaitMs, ...(maxBytes !== undefined ? { maxBytes, partitionMaxBytes: maxBytes } : {}) });
+  }
+
+  /**
+   * A reader with a connection of its own, for a loop of long polls. A broker answers the requests
+   * of one connection in order, so a long poll parked on a quiet topic would hold back every
+   * answer queued behind it on a shared connection (SSE deliveries waited out `_schemas` polls).
+   */
+  longPollReader(name: string, maxWaitMs: number, maxBytes?: number): { reader: LogReader; close: () => Promise<void> } {
+    const consumer = createConsumer({ ...this.client, clientId: `${this.client.clientId}-${name}` }, { groupId: `${this.client.clientId}-${name}`, autocommit: false });
+    const reader = new LogReader(consumer, { maxWaitMs, ...(maxBytes !== undefined ? { maxBytes, partitionMaxBytes: maxBytes } : {}) });
+    return { reader, close: () => closeConsumer(consumer) };
   }
 
   /** The topic (cached for a second), or null when it does not exist. */

@@ -31,7 +31,7 @@ export class SchemaStore {
   private readonly appliedWaiters: { offset: bigint; resolve: () => void }[] = [];
   private readonly readyWaiters: (() => void)[] = [];
   private writeChain: Promise<unknown> = Promise.resolve();
-  private reader: LogReader | null = null;
+  private reader: { reader: LogReader; close: () => Promise<void> } | null = null;
   private wakeIdle: (() => void) | null = null;
 
   constructor(
@@ -68,6 +68,7 @@ export class SchemaStore {
     this.running = false;
     this.wakeIdle?.();
     await this.loop?.catch(() => undefined);
+    await this.reader?.close();
   }
 
   /**
@@ -137,8 +138,8 @@ export class SchemaStore {
           this.readyAt = (await listOffsetsAt(this.kafka.admin, p, LATEST_TIMESTAMP)).get(`${this.topic}:0`) ?? 0n;
           this.checkReady();
         }
-        this.reader ??= this.kafka.reader(500);
-        const round = await this.reader.fetch([{ topic: this.topic, partition: 0, offset: this.next }]);
+        this.reader ??= this.kafka.longPollReader('schemas', 500);
+        const round = await this.reader.reader.fetch([{ topic: this.topic, partition: 0, offset: this.next }]);
         if (round.offsetOutOfRange) {
           this.next = (await listOffsetsAt(this.kafka.admin, [{ topic: this.topic, partition: 0 }], EARLIEST_TIMESTAMP)).get(`${this.topic}:0`) ?? 0n;
           continue;

@@ -5,7 +5,7 @@
 //
 // Bounds: each ring keeps at most `capacity` records; a subscriber whose position falls below a
 // ring's start reads that partition with its own (bounded) fetches until it is back in the ring.
-import { LATEST_TIMESTAMP, listOffsetsAt, type FetchedRecord } from '../../client/index.js';
+import { LATEST_TIMESTAMP, listOffsetsAt, type FetchedRecord, type LogReader } from '../../client/index.js';
 import type { Logger } from '../../util/logger.js';
 import type { KafkaAccess } from '../kafka-access.js';
 
@@ -104,7 +104,15 @@ export class TopicTail {
   }
 
   private async run(): Promise<void> {
-    const reader = this.kafka.reader(500, 8 * 1024 * 1024);
+    const { reader, close } = this.kafka.longPollReader(`sse-${this.topic}`, 500, 8 * 1024 * 1024);
+    try {
+      await this.poll(reader);
+    } finally {
+      await close();
+    }
+  }
+
+  private async poll(reader: LogReader): Promise<void> {
     let backoff = 100;
     while (this.running) {
       try {
