@@ -49,7 +49,14 @@ export function decodeWithSchema(registry: RegistryService, bytes: Buffer): unkn
   const f = unframe(bytes);
   if (!f || !registry.store.state.schemaById(f.id)) return undefined;
   const parsed = registry.store.state.parse(f.id);
-  if (parsed.avro) return JSON.parse(JSON.stringify(parsed.avro.fromBuffer(f.payload), (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('latin1') : v)));
+  // Avro bytes and fixed values come back as Buffers; their JSON form (as Avro's JSON encoding
+  // and kafka-rest write them) is a string of the byte values as code points.
+  if (parsed.avro) return JSON.parse(JSON.stringify(parsed.avro.fromBuffer(f.payload), (_k, v: unknown) => (isBufferJson(v) ? Buffer.from(v.data).toString('latin1') : v)));
   if (parsed.validate) return JSON.parse(f.payload.toString('utf8'));
   return undefined;
+}
+
+/** Buffer.toJSON()'s shape, which JSON.stringify hands a replacer instead of the Buffer itself. */
+function isBufferJson(v: unknown): v is { type: 'Buffer'; data: number[] } {
+  return typeof v === 'object' && v !== null && (v as { type?: unknown }).type === 'Buffer' && Array.isArray((v as { data?: unknown }).data);
 }
