@@ -3,9 +3,11 @@
 //
 //   <partition>:<offset>[;<partition>:<offset>,...]
 //
-// The first pair is the event's own record; the pairs after `;` are the last offsets delivered
-// on the stream's other partitions (those with none delivered yet are left out and resume from
-// the request's start position). A single-partition stream's ids are just "0:41".
+// The first pair is the event's own record; the pairs after `;` are the stream's positions on its
+// other partitions: the last offset delivered there, or the offset before the start position when
+// nothing was delivered yet (-1 for a start at 0). Every partition is in every id, so a resume is
+// exact even for partitions that had no event yet (and across several reconnects). A
+// single-partition stream's ids are just "0:41".
 
 export type Delivered = ReadonlyMap<number, bigint>;
 
@@ -20,7 +22,7 @@ export function parseEventId(id: string | undefined): Map<number, bigint> | unde
   if (id === undefined || id.trim() === '') return undefined;
   const out = new Map<number, bigint>();
   for (const pair of id.trim().split(/[;,]/)) {
-    const m = /^(\d{1,10}):(\d{1,19})$/.exec(pair);
+    const m = /^(\d{1,10}):(-1|\d{1,19})$/.exec(pair);
     if (!m) return undefined;
     out.set(Number(m[1]), BigInt(m[2]!));
   }

@@ -39,7 +39,8 @@ export class GroupCommitter {
 
   /** Notes the last delivered offsets; the commit (offset + 1) follows within a second. */
   delivered(last: ReadonlyMap<number, bigint>): void {
-    this.pending = new Map(last);
+    // Partitions with nothing delivered yet (-1 before a start at 0) have nothing to commit.
+    this.pending = new Map([...last].filter(([, o]) => o >= 0n));
     this.timer ??= setTimeout(() => {
       this.timer = null;
       this.flush();

@@ -22,6 +22,7 @@ export interface SubscriberOptions {
 const BATCH = 500;
 
 export class SseSubscriber {
+  /** Per partition, the last offset delivered (or the one before the start: see event-id.ts). */
   readonly delivered = new Map<number, bigint>();
   pausedSince: number | null = null;
   closed = false;
@@ -37,6 +38,7 @@ export class SseSubscriber {
     private readonly catchUp: (fn: (reader: LogReader) => Promise<FetchedRecord[]>) => Promise<FetchedRecord[]>,
     private readonly options: SubscriberOptions,
   ) {
+    for (const [p, next] of positions) this.delivered.set(p, next - 1n);
     this.unlisten = tail.onAppend(() => this.wake());
     response.on('drain', () => {
       this.pausedSince = null;
