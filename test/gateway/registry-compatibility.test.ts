@@ -112,3 +112,35 @@ describe('compatibility through the registry API', () => {
     assert.deepEqual((await http(gw.url, 'DELETE', '/mode/t-value')).json, { mode: 'READONLY' });
   });
 });
+
+describe('schema references', () => {
+  let gw: TestGateway;
+  const type = 'application/vnd.schemaregistry.v1+json';
+  before(async () => {
+    gw = await startTestGateway();
+  });
+  after(async () => gw?.close());
+
+  test('Avro and JSON Schema references resolve, are served, and block deleting what they use', async () => {
+    const address = JSON.stringify({ type: 'record', name: 'Address', namespace: 'shop', fields: [{ name: 'city', type: 'string' }] });
+    assert.equal((await http(gw.url, 'POST', '/subjects/address/versions', { body: { schema: address }, type })).status, 200);
+    const customer = JSON.stringify({ type: 'record', name: 'Customer', namespace: 'shop', fields: [{ name: 'name', type: 'string' }, { name: 'home', type: 'shop.Address' }] });
+    const references = [{ name: 'shop.Address', subject: 'address', version: 1 }];
+    const registered = await http(gw.url, 'POST', '/subjects/customer-value/versions', { body: { schema: customer, references }, type });
+    assert.equal(registered.status, 200, registered.text);
+    const id = (registered.json as { id: number }).id;
+    assert.deepEqual((await http(gw.url, 'GET', `/schemas/ids/${id}`)).json, { references, schema: customer });
+    assert.deepEqual((await http(gw.url, 'GET', '/subjects/address/versions/1/referencedby')).json, [id]);
+    const refused = await http(gw.url, 'DELETE', '/subjects/address');
+    assert.deepEqual([refused.status, (refused.json as { error_code: number }).error_code], [422, 42206]);
+    // Without the reference the named type is unknown: 42201.
+    const unresolved = await http(gw.url, 'POST', '/subjects/orphan/versions', { body: { schema: customer }, type });
+    assert.deepEqual([unresolved.status, (unresolved.json as { error_code: number }).error_code], [422, 42201]);
+
+    const money = JSON.stringify({ type: 'object', properties: { amount: { type: 'number' }, currency: { type: 'string' } }, required: ['amount'] });
+    await http(gw.url, 'POST', '/subjects/money/versions', { body: { schemaType: 'JSON', schema: money }, type });
+    const order = JSON.stringify({ type: 'object', properties: { total: { $ref: 'money.json' } } });
+    const json = await http(gw.url, 'POST', '/subjects/order-value/versions', { body: { schemaType: 'JSON', schema: order, references: [{ name: 'money.json', subject: 'money', version: 1 }] }, type });
+    assert.equal(json.status, 200, json.text);
+  });
+});
