@@ -76,6 +76,8 @@ const BROKER: Record<string, How> = {
   'log.retention.hours': { kind: 'alias', of: 'log.retention.ms' },
   'log.retention.check.interval.ms': broker('src/storage/log-manager.ts'),
   'brook.high.watermark.policy': broker('src/broker/broker.ts'),
+  // Not the broker's: `brook start` reads it to place the HTTP gateway (--http-port > BROOK_HTTP_PORT > this key).
+  'brook.http.port': broker('src/cli/commands/start-options.ts'),
   'offsets.topic.num.partitions': broker('src/broker/groups/group-coordinator.ts'),
   'offsets.retention.minutes': broker('src/broker/groups/group-coordinator.ts'),
   'offsets.retention.check.interval.ms': broker('src/broker/groups/group-coordinator.ts'),
