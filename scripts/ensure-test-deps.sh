@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Makes sure the real Kafka clients the integration tests drive are on this machine:
-# kcat, and python3-confluent-kafka / python3-kafka for /usr/bin/python3 (Debian packages).
+# kcat, and python3-confluent-kafka / python3-kafka for /usr/bin/python3 (Debian packages);
+# Debian's chromium for browser tests (EventSource, the console); curl; and the PyPI virtualenv of the
+# gateway suite (confluent-kafka's SchemaRegistryClient and serializers, schemathesis).
 # Installs what is missing when it can (root with apt-get). Under CI=true a client that is
 # still missing fails the run; elsewhere the tests that need it are skipped with a message.
 set -u
 missing=()
 command -v kcat >/dev/null 2>&1 || missing+=(kcat)
 command -v unzip >/dev/null 2>&1 || missing+=(unzip)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+/usr/bin/python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 /usr/bin/python3 -c 'import confluent_kafka' >/dev/null 2>&1 || missing+=(python3-confluent-kafka)
 /usr/bin/python3 -c 'import kafka' >/dev/null 2>&1 || missing+=(python3-kafka)
 
@@ -29,7 +34,13 @@ kafka_dist() {
   if [ "${CI:-}" = "true" ]; then echo "ensure-test-deps: could not fetch the Apache Kafka broker from Maven Central" >&2; exit 1; fi
   echo "ensure-test-deps: Apache Kafka broker unavailable; npm test will skip its Kafka pass" >&2
 }
-if [ ${#missing[@]} -eq 0 ]; then definitions; interop; kafka_dist; exit 0; fi
+# The gateway suite's PyPI packages, in the project's own virtualenv (scripts/python-venv.sh).
+gateway_venv() {
+  bash "$(dirname "$0")/python-venv.sh" gateway "$(dirname "$0")/../test/gateway/requirements.txt" >/dev/null && return 0
+  if [ "${CI:-}" = "true" ]; then echo "ensure-test-deps: could not create the gateway test virtualenv" >&2; exit 1; fi
+  echo "ensure-test-deps: gateway test virtualenv unavailable; the tests that need it will be skipped" >&2
+}
+if [ ${#missing[@]} -eq 0 ]; then definitions; interop; kafka_dist; gateway_venv; exit 0; fi
 
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "ensure-test-deps: installing ${missing[*]}"
@@ -40,6 +51,9 @@ fi
 still=()
 command -v kcat >/dev/null 2>&1 || still+=(kcat)
 command -v unzip >/dev/null 2>&1 || still+=(unzip)
+command -v chromium >/dev/null 2>&1 || still+=(chromium)
+command -v curl >/dev/null 2>&1 || still+=(curl)
+/usr/bin/python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || still+=(python3-venv)
 /usr/bin/python3 -c 'import confluent_kafka' >/dev/null 2>&1 || still+=(python3-confluent-kafka)
 /usr/bin/python3 -c 'import kafka' >/dev/null 2>&1 || still+=(python3-kafka)
 if [ ${#still[@]} -gt 0 ]; then
@@ -52,4 +66,5 @@ fi
 definitions
 interop
 kafka_dist
+gateway_venv
 exit 0

@@ -8,6 +8,7 @@ import type { FetchWaiters } from './fetch/fetch-waiters.js';
 import type { GroupCoordinator } from './groups/group-coordinator.js';
 import type { ShareGroupCoordinator } from './groups/share/share-group-coordinator.js';
 import type { BrokerResources } from './limits/broker-resources.js';
+import type { BrokerMetrics } from './metrics/broker-metrics.js';
 import type { ProducerStateManager } from './producers/producer-state-manager.js';
 import type { Authorizer } from './topics/authorized-operations.js';
 import type { TopicService } from './topics/topic-service.js';
@@ -46,6 +47,8 @@ export interface BrokerState {
   readonly authorizer: Authorizer;
   /** Broker-wide limits: memory budget, connection counts, the resource alarm (limits/). */
   readonly resources: BrokerResources;
+  /** Counters and histograms the hot paths update (served by the gateway's /metrics). */
+  readonly metrics: BrokerMetrics;
   /** The APIs and versions served, for ApiVersions. */
   supportedApis(): ApiVersionRange[];
 }

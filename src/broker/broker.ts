@@ -20,6 +20,7 @@ import { ProducerStateManager } from './producers/producer-state-manager.js';
 import { TransactionCoordinator } from './transactions/transaction-coordinator.js';
 import { BrokerResources } from './limits/broker-resources.js';
 import { MemoryMonitor } from './limits/memory-monitor.js';
+import { BrokerMetrics } from './metrics/broker-metrics.js';
 import type { BrokerService, ServiceDeps } from './service.js';
 import { ALLOW_EVERYTHING, type Authorizer } from './topics/authorized-operations.js';
 import { checkDataDir } from './config/data-dir.js';
@@ -77,7 +78,9 @@ export class Broker {
     // Persisted dynamic values are loaded before storage opens, so logs start with them.
     const dynamicConfig = new DynamicBrokerConfig(config, fs, options.dataDir, logger.child({ component: 'config' }));
     await dynamicConfig.load();
+    const metrics = new BrokerMetrics(new Map(handlers.map((h) => [h.api.apiKey, h.api.name])));
     const logs = await LogManager.open({
+      syncObserver: metrics.observeFsync,
       dataDir: options.dataDir,
       fs,
       brokerConfig: brokerLogDefaults(config),
@@ -111,7 +114,9 @@ export class Broker {
       authorizer: options.authorizer ?? ALLOW_EVERYTHING,
       resources,
       supportedApis: () => table.versions.map((v) => ({ ...v })),
+      metrics,
     };
+    metrics.attach({ logs, fetchPurgatory: () => state.fetchWaiters.size });
     // Started in this order, closed in reverse, all before storage closes.
     const memory = new MemoryMonitor(config, resources.alarm, logger.child({ component: 'memory' }));
     const services: BrokerService[] = [memory, state.producers, state.fetchWaiters, state.groups, state.shareGroups, state.transactions];

@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   consume: async () => (await import('./commands/consume.js')).registerConsume,
   group: async () => (await import('./commands/group.js')).registerGroup,
   cluster: async () => (await import('./commands/cluster.js')).registerCluster,
+  gateway: async () => (await import('./commands/gateway.js')).registerGateway,
 };
 
 export async function buildProgram(argv: readonly string[]): Promise<Command> {

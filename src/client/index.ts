@@ -48,3 +48,8 @@ export { ShareConsumer, ShareGroupError } from './share-consumer.js';
 export type { AcknowledgeKind, AcknowledgementResult, ShareConsumerOptions, ShareRecord } from './share-consumer.js';
 export { describeShareGroup } from './share-admin.js';
 export type { ShareGroupInfo, ShareGroupPartitionInfo } from './share-admin.js';
+// The HTTP gateway: topics and brokers as plain values, and Kafka's default key partitioner.
+export { describeCluster, describeTopics, partitionForKey, topicNames } from './cluster-view.js';
+export type { BrokerView, ClusterView, PartitionView, TopicView } from './cluster-view.js';
+export { commitAsSimpleConsumer, groupLag, listGroups } from './group-lag.js';
+export type { GroupLag, PartitionLag } from './group-lag.js';

@@ -47,6 +47,8 @@ export interface LogManagerOptions {
   highWatermarkPolicy?: HighWatermarkPolicy;
   /** Per-partition tail cache (default 1 MiB). */
   tailCacheBytes?: number;
+  /** Told the duration (ms) of every fdatasync round (the broker's fsync latency metric). */
+  syncObserver?: (ms: number) => void;
 }
 
 export interface TopicInfo {
@@ -146,6 +148,7 @@ export class LogManager {
       logger: this.logger.child({ topic, partition }),
       highWatermarkPolicy: this.options.highWatermarkPolicy ?? 'written',
       tailCacheBytes: this.options.tailCacheBytes ?? 1 << 20,
+      syncObserver: this.options.syncObserver,
     });
   }
 

@@ -20,6 +20,8 @@ export interface PartitionLogOptions {
   highWatermarkPolicy?: HighWatermarkPolicy;
   /** Bytes of recent appends served from memory (default 1 MiB; 0 disables). */
   tailCacheBytes?: number;
+  /** Told the duration (ms) of every fdatasync round. */
+  syncObserver?: ((ms: number) => void) | undefined;
 }
 
 export interface AppendOptions {

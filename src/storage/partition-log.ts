@@ -33,7 +33,7 @@ import { silentLogger } from '../util/logger.js';
 import { AppendTurn } from './append-turn.js';
 import type { PendingAppend } from './append-turn.js';
 import { validateAppend } from './append-validation.js';
-import { Flusher } from './flusher.js';
+import { Flusher, timedSyncRound } from './flusher.js';
 import type { FileSystem } from './fs/file-system.js';
 import { hasDeleteRetention, maxSegmentMs } from './log-config.js';
 import type { LogConfig } from './log-config.js';
@@ -133,7 +133,7 @@ export class PartitionLog {
     this.turn = this.makeAppendTurn();
     this.readView = this.makeReadView();
     this.flusher = new Flusher(
-      () => this.syncRound(),
+      timedSyncRound(() => this.syncRound(), options.syncObserver),
       this.logEnd,
       (offset) => this.onFlushed(offset),
       (e) => this.goOffline(e),

@@ -18,6 +18,9 @@ export { toMillis, type Duration } from './duration.js';
 export { StreamsError, type StreamsErrorCode } from './errors.js';
 export { bigint64, bytes, float64, int32, int64, json, listOf, string, validated, type Schema, type Serde, type SerdeType } from './serdes.js';
 export { windowedSerde } from './windowed-serde.js';
+// Schema Registry serdes (Confluent wire format; Brook's gateway or Confluent Schema Registry).
+export { avro, jsonSchema, type JsonSchemaSerdeOptions, type RegistrySerdeOptions } from './serdes/registry-serdes.js';
+export { SchemaRegistryClient, SchemaRegistryError, type RegisteredSchema, type SchemaRegistryOptions } from './serdes/registry-client.js';
 export {
   fixedWindowsFor,
   hopping,

@@ -87,6 +87,8 @@ const BROKER: Record<string, How> = {
   'brook.connection.max.inflight.requests': broker('src/broker/broker.ts'),
   'brook.memory.high.watermark': broker('src/broker/limits/memory-monitor.ts'),
   'brook.memory.high.watermark.bytes': broker('src/broker/limits/memory-monitor.ts'),
+  // Not the broker's: `brook start` reads it to place the HTTP gateway (--http-port > BROOK_HTTP_PORT > this key).
+  'brook.http.port': broker('src/cli/commands/start-options.ts'),
   'offsets.topic.num.partitions': broker('src/broker/groups/group-coordinator.ts'),
   'offsets.retention.minutes': broker('src/broker/groups/group-coordinator.ts'),
   'offsets.retention.check.interval.ms': broker('src/broker/groups/group-coordinator.ts'),

@@ -15,11 +15,13 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** Hard limit after which the child is killed (a guard against hangs, not a synchronisation). */
   limitMs?: number;
+  /** Working directory (default: the test run's own); for tools that leave caches where they run. */
+  cwd?: string;
 }
 
 export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: { ...process.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { env: { ...process.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'], ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}) });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));

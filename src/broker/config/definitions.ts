@@ -85,6 +85,7 @@ export const BROKER_CONFIGS: readonly ConfigDefinition[] = [
   def('log.index.size.max.bytes', 'INT', '10485760', 'Largest offset index before a segment rolls.', { min: 4, dynamic: true }),
   def('log.flush.interval.messages', 'LONG', LONG_MAX, 'fsync after this many records even without acks=all.', { min: 1, dynamic: true }),
   def('log.flush.interval.ms', 'LONG', null, 'fsync data older than this even without acks=all.', { min: 0, dynamic: true }),
+  def('brook.http.port', 'INT', '8080', 'Port of the HTTP gateway brook start serves (REST Proxy, SSE, schema registry, metrics); 0 picks a free one. --http-port and BROOK_HTTP_PORT take precedence; --no-http turns it off.', { min: 0, max: 65535 }),
   def('brook.high.watermark.policy', 'STRING', 'written', "When appended data becomes visible to consumers. 'written': once written to the OS, as Kafka does with one replica (acks=all is still acknowledged only after fdatasync). 'durable': only once fdatasynced, so consumers never see data a power failure could take back, at the cost of an fdatasync after every acks=1 write.", { allowed: ['written', 'durable'] }),
   def('log.message.timestamp.type', 'STRING', 'CreateTime', 'CreateTime keeps producer timestamps; LogAppendTime stamps on append.', { allowed: ['CreateTime', 'LogAppendTime'], dynamic: true }),
   def('log.cleanup.policy', 'LIST', 'delete', 'Default cleanup policy of topics.', { allowed: ['delete', 'compact'], dynamic: true }),

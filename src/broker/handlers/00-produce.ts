@@ -111,6 +111,7 @@ async function producePartition(
   }
   const alarm = broker.resources.alarm;
   if (alarm.active) return failure(partition, ErrorCode.NOT_ENOUGH_REPLICAS, `The broker is shedding load: ${alarm.reason}.`);
+  if (durable) broker.metrics.produceWaiting(1);
   try {
     const produced = records;
     records = applyTopicCompression(records, config.compressionType);
@@ -124,12 +125,16 @@ async function producePartition(
         : await broker.producers.append(log, records, durable);
       if (outcome.kind === 'rejected') return withLogStart(failure(partition, outcome.errorCode, outcome.message), log);
       if (outcome.kind === 'duplicate') return success(log, partition, outcome.baseOffset, outcome.logAppendTimeMs);
+      broker.metrics.produced(topic, records);
       return success(log, partition, outcome.result.baseOffset, outcome.result.logAppendTimeMs);
     }
     const r = await log.append(records, { durable });
+    broker.metrics.produced(topic, records);
     return success(log, partition, r.baseOffset, r.logAppendTimeMs);
   } catch (e) {
     return failure(partition, errorCodeOf(e), e instanceof Error ? e.message : String(e));
+  } finally {
+    if (durable) broker.metrics.produceWaiting(-1);
   }
 }
 

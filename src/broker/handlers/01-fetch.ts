@@ -80,6 +80,7 @@ export default defineHandler({
       round = await read();
       if (reason === 'timeout') break;
     }
+    ctx.broker.metrics.fetched(topics, round.partitions);
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: toResponses(topics, round) };
   },
 });

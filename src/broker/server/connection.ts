@@ -222,6 +222,7 @@ export class Connection {
   }
 
   private dispatch(frame: Buffer, held: HeldBytes): void {
+    const startedAt = this.broker.metrics.requestStarted(frame.length);
     this.holding.add(held);
     const done = (): void => {
       held.release();
@@ -280,17 +281,18 @@ export class Connection {
     }
     if (result instanceof Promise) {
       result.then(
-        (r) => this.respond(complete, held, handler, header, r),
+        (r) => this.respond(complete, held, handler, header, r, startedAt),
         (e: unknown) => this.handlerFailed(handler, header, e),
       );
     } else {
-      this.respond(complete, held, handler, header, result);
+      this.respond(complete, held, handler, header, result, startedAt);
     }
   }
 
-  private respond(complete: CompleteSlot, held: HeldBytes, handler: AnyHandler, header: RequestHeader, result: unknown): void {
+  private respond(complete: CompleteSlot, held: HeldBytes, handler: AnyHandler, header: RequestHeader, result: unknown, startedAt: number): void {
     if (this.closed) return;
     if (result === NO_RESPONSE) {
+      this.broker.metrics.requestDone(header.apiKey, startedAt, null);
       held.settle(0);
       complete(null);
     } else if (isCloseConnection(result)) {
@@ -306,6 +308,7 @@ export class Connection {
         this.handlerFailed(handler, header, e);
         return;
       }
+      this.broker.metrics.requestDone(header.apiKey, startedAt, chunks);
       // From here until the OS takes them the response's bytes are what this request holds.
       held.settle(chunkBytes(chunks));
       complete(chunks);

@@ -61,9 +61,11 @@ export class Listener {
       : this.options;
     const conn = new Connection(socket, this.nextId++, this.broker, this.handlers, options, this.logger);
     this.connections.add(conn);
+    this.broker.metrics.connectionOpened();
     conn.onClose(() => {
       this.connections.delete(conn);
       limits?.closed(address);
+      this.broker.metrics.connectionClosed();
     });
   }
 

@@ -6,6 +6,8 @@ export interface BannerInfo {
   advertised: string;
   dataDir: string;
   clusterId: string;
+  /** Where the HTTP gateway listens (or why it is off); null leaves the line out. */
+  http?: string | null;
 }
 
 export function startBanner(info: BannerInfo): string {
@@ -15,6 +17,7 @@ export function startBanner(info: BannerInfo): string {
     `  bootstrap      ${info.advertised}`,
     `  data dir       ${info.dataDir}`,
     `  cluster id     ${info.clusterId}`,
+    ...(info.http ? [`  http           ${info.http}`] : []),
     'Press Ctrl+C to stop.',
     '',
   ].join('\n');

@@ -23,6 +23,9 @@ export interface StartFlags {
   config?: string;
   logLevel?: string;
   seedTopic?: string[];
+  /** --http-port N; commander sets `http: false` for --no-http. */
+  httpPort?: string;
+  http?: boolean;
 }
 
 export interface StartOptions {
@@ -36,9 +39,13 @@ export interface StartOptions {
   unknownKeys: string[];
   /** --seed-topic: topics to create once the broker is up. */
   seedTopics: SeedTopic[];
+  /** The HTTP gateway's port (0: any free one), or null with --no-http. */
+  httpPort: number | null;
+  /** True when the port was asked for (flag, environment or config), false for the default. */
+  httpPortExplicit: boolean;
 }
 
-export const DEFAULTS = { dataDir: './brook-data', host: '127.0.0.1', port: '9092', logLevel: 'info' } as const;
+export const DEFAULTS = { dataDir: './brook-data', host: '127.0.0.1', port: '9092', logLevel: 'info', httpPort: '8080' } as const;
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
 export function resolveStartOptions(flags: StartFlags, env: NodeJS.ProcessEnv): StartOptions {
@@ -70,6 +77,9 @@ export function resolveStartOptions(flags: StartFlags, env: NodeJS.ProcessEnv): 
     logLevel: logLevel as LogLevel,
     unknownKeys: Object.keys(config).filter((k) => !brokerConfigByName.has(k)),
     seedTopics: (flags.seedTopic ?? []).map(parseSeedTopic),
+    // --http-port > BROOK_HTTP_PORT > brook.http.port (--set, BROOK_BROOK_HTTP_PORT, --config) > 8080.
+    httpPort: flags.http === false ? null : parsePort(pick(flags.httpPort, 'BROOK_HTTP_PORT', config['brook.http.port'] ?? DEFAULTS.httpPort), '--http-port'),
+    httpPortExplicit: flags.httpPort !== undefined || nonEmpty(env.BROOK_HTTP_PORT) !== undefined || config['brook.http.port'] !== undefined,
   };
 }
 
@@ -101,9 +111,9 @@ function nonEmpty(v: string | undefined): string | undefined {
   return v === undefined || v === '' ? undefined : v;
 }
 
-function parsePort(text: string): number {
+function parsePort(text: string, flag = '--port'): number {
   const n = Number(text);
-  if (!/^\d+$/.test(text) || n > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535 (0 picks a free port), not "${text}".`);
+  if (!/^\d+$/.test(text) || n > 65535) throw new UsageError(`${flag} must be a whole number from 0 to 65535 (0 picks a free port), not "${text}".`);
   return n;
 }
 

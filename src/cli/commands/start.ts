@@ -3,6 +3,7 @@
 // sentence; a failure to start (port in use, unreadable data dir) exits 1.
 import type { Command } from 'commander';
 import { Broker } from '../../broker/broker.js';
+import type { Gateway } from '../../gateway/server.js';
 import { createLogger, type Logger } from '../../util/logger.js';
 import { packageInfo } from '../../util/package-info.js';
 import { startBanner } from './banner.js';
@@ -23,6 +24,8 @@ export function registerStart(program: Command): void {
     .option('--set <key=value>', 'any Kafka broker config, repeatable (overrides BROOK_* env and --config)', collect)
     .option('--config <file>', 'Kafka server.properties-style file [env BROOK_CONFIG]')
     .option('--seed-topic <name:partitions>', 'create this topic at start unless it exists, repeatable (e.g. orders:3)', collect)
+    .option('--http-port <port>', `HTTP gateway port (REST Proxy, SSE, schema registry, /metrics); 0 picks a free one [env BROOK_HTTP_PORT] (default: ${DEFAULTS.httpPort})`)
+    .option('--no-http', 'do not start the HTTP gateway')
     .option('--log-level <level>', `debug, info, warn or error [env BROOK_LOG_LEVEL] (default: "${DEFAULTS.logLevel}")`)
     .addHelpText(
       'after',
@@ -77,8 +80,38 @@ async function start(flags: StartFlags): Promise<number> {
     await broker.close();
     return EXIT_FAILURE;
   }
+  let gateway: Gateway | null = null;
+  let httpNote: string | null = null;
+  if (options.httpPort !== null) {
+    try {
+      // Loaded only when wanted: it brings the Kafka client library (see main.ts).
+      const { Gateway: GatewayServer } = await import('../../gateway/server.js');
+      // The gateway reaches the broker over the Kafka protocol like any client; only the
+      // broker's own metrics are handed over directly (they cannot be read through Kafka).
+      gateway = await GatewayServer.start({
+        brokers: [broker.bootstrap],
+        host: options.host,
+        port: options.httpPort,
+        logger: logger.child({ component: 'gateway' }),
+        brokerMetrics: () => broker.state.metrics.render(),
+      });
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      if (options.httpPortExplicit) {
+        process.stderr.write(`brook start: could not start the HTTP gateway on port ${options.httpPort}: ${why}\n`);
+        await broker.close();
+        return EXIT_FAILURE;
+      }
+      // The default port being taken must not keep the broker from running: say so and go on.
+      logger.warn('HTTP gateway not started: the default port is not free; pass --http-port to choose one', { port: options.httpPort, error: why });
+      httpNote = `off (port ${options.httpPort} is in use; pass --http-port N, or 0 for any free port)`;
+    }
+  }
+  // Signal handlers first: a script that reads the banner may stop the broker right away.
+  const stopped = waitForSignalThenClose(broker, gateway, logger);
   process.stdout.write(
     startBanner({
+      http: gateway ? `http://${gateway.host}:${gateway.port} (REST Proxy, SSE, schema registry, /metrics)` : httpNote,
       version: packageInfo.version,
       listener: `${broker.host}:${broker.port}`,
       advertised: broker.bootstrap,
@@ -86,10 +119,10 @@ async function start(flags: StartFlags): Promise<number> {
       clusterId: broker.state.clusterId,
     }),
   );
-  return waitForSignalThenClose(broker, logger);
+  return stopped;
 }
 
-function waitForSignalThenClose(broker: Broker, logger: Logger): Promise<number> {
+function waitForSignalThenClose(broker: Broker, gateway: Gateway | null, logger: Logger): Promise<number> {
   return new Promise((resolve) => {
     const onSignal = (signal: NodeJS.Signals): void => {
       // A second signal while closing means "now": skip the clean close.
@@ -98,7 +131,10 @@ function waitForSignalThenClose(broker: Broker, logger: Logger): Promise<number>
       process.once('SIGINT', () => process.exit(130));
       process.once('SIGTERM', () => process.exit(143));
       logger.info('shutting down', { signal });
-      broker.close().then(
+      (gateway?.close() ?? Promise.resolve())
+        .catch((e: unknown) => logger.warn('closing the HTTP gateway failed', { error: String(e) }))
+        .then(() => broker.close())
+        .then(
         () => resolve(0),
         (e: unknown) => {
           logger.error('shutdown failed', { error: String(e) });

@@ -1,0 +1,77 @@
+// `brook gateway`: the HTTP gateway alone (REST Proxy v2/v3, SSE, schema registry, /metrics)
+// against any Kafka cluster — Brook, Apache Kafka or Redpanda — found with --brokers. Runs until
+// SIGINT or SIGTERM. Without an embedded broker, /metrics serves what the gateway measures
+// itself (its requests, process, consumer-group lag, partition counts and sizes).
+import type { Command } from 'commander';
+import { createLogger, type LogLevel } from '../../util/logger.js';
+import { addBrokersOption, fail, type BrokersFlag } from './client-command.js';
+
+const EXIT_USAGE = 2;
+const EXIT_FAILURE = 1;
+
+interface GatewayFlags extends BrokersFlag {
+  host?: string;
+  httpPort?: string;
+  logLevel?: string;
+  schemasTopic?: string;
+}
+
+export function registerGateway(program: Command): void {
+  addBrokersOption(
+    program
+      .command('gateway')
+      .description('Run the HTTP gateway alone against a Kafka cluster (REST Proxy, SSE, schema registry, metrics).')
+      .option('--host <host>', 'interface to listen on [env BROOK_HOST] (default: "127.0.0.1")')
+      .option('--http-port <port>', 'port to listen on; 0 picks a free one [env BROOK_HTTP_PORT] (default: 8080)')
+      .option('--schemas-topic <name>', 'the schema registry topic (default: "_schemas")')
+      .option('--log-level <level>', 'debug, info, warn or error [env BROOK_LOG_LEVEL] (default: "info")'),
+  )
+    .addHelpText('after', '\nExamples:\n  brook gateway --brokers kafka1:9092,kafka2:9092 --http-port 8082\n  curl localhost:8082/v3/clusters\n')
+    .action(async (flags: GatewayFlags) => process.exit(await runGateway(flags)));
+}
+
+async function runGateway(flags: GatewayFlags): Promise<number> {
+  const env = process.env;
+  const portText = flags.httpPort ?? (env.BROOK_HTTP_PORT || '8080');
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) {
+    fail('gateway', `--http-port must be a whole number from 0 to 65535 (0 picks a free port), not "${portText}".`);
+    return EXIT_USAGE;
+  }
+  const level = (flags.logLevel ?? (env.BROOK_LOG_LEVEL || 'info')) as LogLevel;
+  if (!['debug', 'info', 'warn', 'error'].includes(level)) {
+    fail('gateway', `--log-level must be one of debug, info, warn, error, not "${level}".`);
+    return EXIT_USAGE;
+  }
+  const { resolveBrokers, checkBrokersReachable, explainClientError } = await import('../../client/index.js');
+  let brokers: string[];
+  try {
+    brokers = resolveBrokers(flags.brokers, env);
+  } catch (e) {
+    fail('gateway', e instanceof Error ? e.message : String(e));
+    return EXIT_USAGE;
+  }
+  const logger = createLogger({ level });
+  try {
+    await checkBrokersReachable({ brokers, clientId: 'brook-gateway', timeoutMs: 10_000 });
+  } catch (e) {
+    fail('gateway', explainClientError(e, brokers));
+    return EXIT_FAILURE;
+  }
+  const { Gateway } = await import('../../gateway/server.js');
+  let gateway;
+  try {
+    gateway = await Gateway.start({ brokers, host: flags.host ?? (env.BROOK_HOST || '127.0.0.1'), port, logger, ...(flags.schemasTopic ? { schemasTopic: flags.schemasTopic } : {}) });
+  } catch (e) {
+    fail('gateway', `could not listen on port ${port}: ${e instanceof Error ? e.message : String(e)}`);
+    return EXIT_FAILURE;
+  }
+  process.stdout.write(`Brook gateway: http://${gateway.host}:${gateway.port} -> ${brokers.join(',')}\nPress Ctrl+C to stop.\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await gateway.close();
+  return 0;
+}
