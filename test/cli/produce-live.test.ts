@@ -59,8 +59,10 @@ test('at a terminal: a typed line is sent on Enter, Ctrl+C ends with the summary
   const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
   // `script` runs the command on a new pseudo-terminal: stdin, stdout and stderr are all a terminal there, and a
   // \x03 written to it is turned into SIGINT by the terminal's line discipline, as a real Ctrl+C is.
-  const terminal = spawn('script', ['-qfec', `${quote(process.execPath)} ${quote(cliEntry)} produce live-tty`, '/dev/null'], {
-    env: { ...process.env, BROOK_BROKERS: tb.bootstrap, TERM: 'xterm' },
+  // `exec`: the shell script starts is replaced by brook, so the Ctrl+C reaches brook alone; a shell left waiting
+  // in the terminal's foreground group would die of the SIGINT itself and `script` would report 130 for it.
+  const terminal = spawn('script', ['-qfec', `exec ${quote(process.execPath)} ${quote(cliEntry)} produce live-tty`, '/dev/null'], {
+    env: { ...process.env, BROOK_BROKERS: tb.bootstrap, TERM: 'xterm', SHELL: '/bin/sh' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let screen = '';
