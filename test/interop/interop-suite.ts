@@ -16,6 +16,8 @@ export type Suite = 'java' | 'python' | 'go';
 const INTEROP_BROKER_CONFIG: Record<string, string> = {
   'group.initial.rebalance.delay.ms': '0',
   'group.min.session.timeout.ms': '1000',
+  // share.lock-timeout sets a 2 s acquisition lock on its group (Kafka's floor is 15 s).
+  'group.share.min.record.lock.duration.ms': '1000',
 };
 
 const READY_FILE: Record<Suite, string> = { java: 'java.classpath', python: 'python.path', go: 'go.path' };

@@ -19,6 +19,10 @@ const SCENARIOS = [
   'txn.consume-transform-produce',
   'txn.fencing',
   'streams.eos-windowed-count-join',
+  'share.implicit-acks',
+  'share.release-reject-limit',
+  'share.lock-timeout',
+  'share.two-members',
 ];
 
 interopTests('java', SCENARIOS);

@@ -3,6 +3,7 @@ package dev.brook.interop;
 import dev.brook.interop.scenarios.AdminScenarios;
 import dev.brook.interop.scenarios.ClassicGroupScenarios;
 import dev.brook.interop.scenarios.ProducerScenarios;
+import dev.brook.interop.scenarios.ShareGroupScenarios;
 import dev.brook.interop.scenarios.StreamsScenarios;
 import dev.brook.interop.scenarios.TransactionScenarios;
 import java.util.LinkedHashMap;
@@ -34,7 +35,7 @@ public final class Scenarios {
     AdminScenarios.register(r);
     TransactionScenarios.register(r);
     StreamsScenarios.register(r);
-    // Share groups (KafkaShareConsumer, KIP-932) register here once Brook serves ShareGroupHeartbeat/ShareFetch.
+    ShareGroupScenarios.register(r);
     return r.byName;
   }
 }
