@@ -30,6 +30,15 @@ import type { TopicMetadata } from './topic-metadata-store.js';
 
 export const CLEAN_SHUTDOWN_FILE = '.brook-clean-shutdown';
 const DELETE_SUFFIX = '-delete';
+
+/**
+ * `<topic>-<partition>.<topic id>-delete`, with the topic part shortened as far as needed to stay within a 255-byte
+ * file name (as Kafka shortens its delete directories): the topic id keeps it unique, and only the suffix is read back.
+ */
+function deletedDirName(topic: string, partition: number, topicId: Buffer): string {
+  const tail = `-${partition}.${topicId.toString('hex')}${DELETE_SUFFIX}`;
+  return topic.slice(0, Math.max(0, 255 - tail.length)) + tail;
+}
 /** Partitions created at once (libuv's thread pool has four threads by default). */
 const OPEN_CONCURRENCY = 8;
 
@@ -222,14 +231,16 @@ export class LogManager {
     if (!topic) throw new StorageError('unknown-topic-or-partition', `unknown topic ${name}`);
     this.topics.delete(name);
     await this.store.remove(name);
-    const suffix = `.${topic.meta.topicId.toString('hex')}${DELETE_SUFFIX}`;
+    const deleted: string[] = [];
     for (let p = 0; p < topic.logs.length; p++) {
       await topic.logs[p]!.close();
       const dir = join(this.options.dataDir, partitionDirName(name, p));
-      await this.fs.rename(dir, dir + suffix);
+      const to = join(this.options.dataDir, deletedDirName(name, p, topic.meta.topicId));
+      await this.fs.rename(dir, to);
+      deleted.push(to);
     }
     await this.fs.syncDir(this.options.dataDir);
-    for (let p = 0; p < topic.logs.length; p++) this.removeInBackground(join(this.options.dataDir, partitionDirName(name, p)) + suffix);
+    for (const dir of deleted) this.removeInBackground(dir);
   }
 
   /** CreatePartitions: grows a topic to `total` partitions. */

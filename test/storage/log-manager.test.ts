@@ -24,6 +24,25 @@ for (const impl of fsImplementations) {
     });
     afterEach(() => fx.cleanup());
 
+    it("a 249-character topic name (Kafka's longest) is created, altered, deleted and reopened within 255-byte file names", async () => {
+      const name = 'x'.repeat(249);
+      let m = await open();
+      await m.createTopic(name, 2, { 'retention.ms': '1000' });
+      await m.getLog(name, 1)!.append(simpleBatch(2, 10), { durable: true });
+      await m.alterTopicConfig(name, { 'retention.ms': '2000' });
+      await m.close();
+      m = await open();
+      assert.equal(m.getTopic(name)?.configs['retention.ms'], '2000');
+      await m.deleteTopic(name);
+      const left = await fx.fs.readdir(join(fx.root, 'data'));
+      assert.ok(left.every((n) => Buffer.byteLength(n) <= 255), JSON.stringify(left));
+      await m.close();
+      m = await open();
+      assert.equal(m.getTopic(name), undefined);
+      await m.createTopic(name, 1);
+      await m.close();
+    });
+
     it('creates topics with ids and configs that survive a clean restart', async () => {
       let m = await open();
       assert.equal(m.cleanStart, false);
