@@ -1,8 +1,10 @@
-// ListGroups, DescribeGroups and DeleteGroups over the coordinator's groups. All groups here are
-// classic groups (KIP-848 consumer groups are not implemented), so the type is always "classic".
+// ListGroups, DescribeGroups and DeleteGroups over the coordinator's groups, of every kind: classic
+// groups (type "classic", the states of group-state.ts) and KIP-848 consumer groups (type "consumer",
+// states Empty/Assigning/Reconciling/Stable). As in Kafka, DescribeGroups describes classic groups only
+// (a consumer group is answered as Dead; ConsumerGroupDescribe describes it), and DeleteGroups deletes
+// an empty group of either kind with its offsets.
 import { ErrorCode } from '../../protocol/errors.js';
 import type { GroupCoordinator } from './group-coordinator.js';
-import { parseGroupState } from './group-state.js';
 
 export interface ListedGroup {
   groupId: string;
@@ -27,20 +29,32 @@ export interface DescribedGroup {
   }[];
 }
 
-const GROUP_TYPE = 'classic';
+/** A group of any kind as ListGroups shows it. */
+interface GroupEntry {
+  groupId: string;
+  protocolType: string;
+  state: string;
+  type: 'classic' | 'consumer';
+}
 
-/** ListGroups v4+ filter by state, v5+ by type; both case-insensitively, as Kafka does. */
-export function listGroups(coordinator: GroupCoordinator, statesFilter: readonly string[], typesFilter: readonly string[]): ListedGroup[] {
-  const states = new Set(statesFilter.map((s) => parseGroupState(s) ?? s));
-  const types = new Set(typesFilter.map((t) => t.toLowerCase()));
-  const out: ListedGroup[] = [];
+function allGroups(coordinator: GroupCoordinator): GroupEntry[] {
+  const out: GroupEntry[] = [];
   for (const g of coordinator.groups.values()) {
-    if (g.is('Dead')) continue;
-    if (states.size > 0 && !states.has(g.state)) continue;
-    if (types.size > 0 && !types.has(GROUP_TYPE)) continue;
-    out.push({ groupId: g.groupId, protocolType: g.protocolType ?? '', groupState: g.state, groupType: GROUP_TYPE });
+    if (!g.is('Dead')) out.push({ groupId: g.groupId, protocolType: g.protocolType ?? '', state: g.state, type: 'classic' });
+  }
+  for (const g of coordinator.consumerGroups.groups.values()) {
+    if (!g.dead) out.push({ groupId: g.groupId, protocolType: g.protocolType, state: g.state, type: 'consumer' });
   }
   return out;
+}
+
+/** ListGroups v4+ filter by state, v5+ by type; both case-insensitively, as Kafka does (an unknown name matches nothing). */
+export function listGroups(coordinator: GroupCoordinator, statesFilter: readonly string[], typesFilter: readonly string[]): ListedGroup[] {
+  const states = new Set(statesFilter.map((s) => s.trim().toLowerCase()));
+  const types = new Set(typesFilter.map((t) => t.trim().toLowerCase()));
+  return allGroups(coordinator)
+    .filter((g) => (statesFilter.length === 0 || states.has(g.state.toLowerCase())) && (typesFilter.length === 0 || types.has(g.type)))
+    .map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, groupState: g.state, groupType: g.type }));
 }
 
 /**
@@ -73,6 +87,11 @@ export function describeGroup(coordinator: GroupCoordinator, groupId: string): D
 /** DeleteGroups: only Empty groups (NON_EMPTY_GROUP otherwise), their offsets with them. */
 export async function deleteGroup(coordinator: GroupCoordinator, groupId: string): Promise<number> {
   if (groupId === '') return ErrorCode.INVALID_GROUP_ID;
+  const consumerGroup = coordinator.consumerGroup(groupId);
+  if (consumerGroup) {
+    if (!consumerGroup.isEmpty) return ErrorCode.NON_EMPTY_GROUP;
+    return coordinator.deleteConsumerGroup(consumerGroup);
+  }
   const g = coordinator.groups.get(groupId);
   if (!g || g.is('Dead')) return ErrorCode.GROUP_ID_NOT_FOUND;
   if (!g.is('Empty')) return ErrorCode.NON_EMPTY_GROUP;

@@ -1,4 +1,5 @@
-// DescribeGroups (key 15): members, assignments, state and protocol of each group. v3+ may ask for
+// DescribeGroups (key 15): members, assignments, state and protocol of each classic group (a KIP-848
+// consumer group is answered as Dead, as Kafka does: ConsumerGroupDescribe describes it). v3+ may ask for
 // the authorized operations (KIP-430, from the broker's authorizer: topics/authorized-operations.ts); v4+
 // group.instance.id per member (KIP-345); v6+ answers GROUP_ID_NOT_FOUND for a group that does not
 // exist, or is not a classic group (a share group, KIP-932), where older versions describe it Dead.

@@ -1,5 +1,5 @@
-// ListGroups (key 16): every group this coordinator knows, classic and share (KIP-932). v4+ filter
-// by state (KIP-518), v5+ by group type (KIP-848): "classic" or "share".
+// ListGroups (key 16): every group this coordinator knows: classic, KIP-848 consumer and share (KIP-932)
+// groups. v4+ filter by state (KIP-518), v5+ by group type ("classic", "consumer", "share"; KIP-848).
 import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
 import { listGroups } from '../groups/group-admin.js';

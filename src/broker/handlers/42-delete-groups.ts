@@ -1,6 +1,6 @@
-// DeleteGroups (key 42): removes Empty groups and their committed offsets (tombstones fsynced
-// first); a group with members is NON_EMPTY_GROUP, an unknown one GROUP_ID_NOT_FOUND. Share groups
-// (KIP-932) lose their share-partition state the same way. v3 adds a message per result.
+// DeleteGroups (key 42): removes Empty groups, classic or KIP-848, and their committed offsets
+// (tombstones fsynced first); a group with members is NON_EMPTY_GROUP, an unknown one GROUP_ID_NOT_FOUND.
+// Share groups (KIP-932) lose their share-partition state the same way. v3 adds a message per result.
 import { apis } from '../../protocol/messages/index.js';
 import { deleteGroup } from '../groups/group-admin.js';
 import { defineHandler } from './handler.js';
