@@ -6,7 +6,7 @@
 // offsets-topic-loader.ts) and offset expiry. Every group maps to the partition Kafka would choose, so a
 // data dir reads the same as Kafka's; on one node this broker coordinates them all.
 import { ErrorCode } from '../../protocol/errors.js';
-import type { PartitionLog } from '../../storage/index.js';
+import type { FileSystem, PartitionLog } from '../../storage/index.js';
 import { topicIdToWire } from '../topics/topic-ids.js';
 import type { BrokerService, ServiceDeps } from '../service.js';
 import { CONSUMER_OFFSETS_TOPIC } from '../topics/internal-topics.js';
@@ -17,6 +17,8 @@ import type { ConsumerGroup } from './consumer/consumer-group.js';
 import { ConsumerGroupService } from './consumer/consumer-group-service.js';
 import { configuredAssignors, consumerGroupSettings } from './consumer/consumer-settings.js';
 import type { TopicsView } from './consumer/topic-metadata.js';
+import { GroupConfigStore } from './group-config-store.js';
+import { GroupConfigs } from './group-configs.js';
 import { GroupMembership, type GroupRegistry } from './group-membership.js';
 import { GroupProtocols } from './group-protocols.js';
 import { LazyInternalTopic } from './lazy-internal-topic.js';
@@ -42,7 +44,18 @@ export class GroupCoordinator implements BrokerService {
   private expiryTimer: NodeJS.Timeout | null = null;
   private readonly now = (): number => Date.now();
 
-  constructor(readonly deps: ServiceDeps) {}
+  private configsOfGroups!: GroupConfigs;
+
+  /** `storage`: where group configs are kept (meta/group-configs); without it they live in memory only. */
+  constructor(
+    readonly deps: ServiceDeps,
+    private readonly storage?: { fs: FileSystem; dataDir: string },
+  ) {}
+
+  /** Group configs (KIP-848: consumer.session.timeout.ms, ... on GROUP resources). */
+  get configs(): GroupConfigs {
+    return this.configsOfGroups;
+  }
 
   get membership(): GroupMembership {
     return this.membershipFlow;
@@ -128,9 +141,12 @@ export class GroupCoordinator implements BrokerService {
       },
       persist: (g) => this.writer.write(g.groupId, [{ key: encodeGroupKey(g.groupId), value: encodeGroupValue(g.toRecord()) }], this.now()),
     };
+    this.configsOfGroups = new GroupConfigs(config, this.storage ? new GroupConfigStore(this.storage.fs, this.storage.dataDir) : null);
+    await this.configsOfGroups.load();
+    const groupConfigs = this.configsOfGroups;
     this.consumerFlow = new ConsumerGroupService({
       logger,
-      settings: consumerGroupSettings(config, () => undefined),
+      settings: consumerGroupSettings(config, (groupId, key) => groupConfigs.value(groupId, key)),
       topics: this.topicsView,
       assignors: new AssignorRegistry(configuredAssignors(config)),
       writer: () => this.writer,
