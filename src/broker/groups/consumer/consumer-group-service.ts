@@ -92,8 +92,9 @@ export class ConsumerGroupService implements FlowContext {
     try {
       result = body(op);
     } catch (e) {
-      if (e instanceof GroupError) return onError(e.errorCode, e.message);
-      throw e;
+      if (!(e instanceof GroupError)) throw e;
+      this.logger.debug('group operation refused', { group: groupId, errorCode: e.errorCode, error: e.message });
+      return onError(e.errorCode, e.message);
     }
     if (op.isEmpty) {
       afterWrite?.(result);
