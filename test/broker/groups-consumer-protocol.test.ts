@@ -171,3 +171,29 @@ test('the group, its members and their epochs survive a restart', async () => {
   );
   assert.equal((await heartbeat(raw, a)).errorCode, ErrorCode.NONE, 'the member goes on heartbeating after the restart');
 });
+
+test('one kind of group per id: a share group id refuses the consumer and classic protocols and their offsets', async () => {
+  const share = await raw.request(apis.ShareGroupHeartbeat, 1, { groupId: 'g7', memberId: 'share-member-1', memberEpoch: 0, rackId: null, subscribedTopicNames: ['kt'] });
+  assert.equal(share.errorCode, ErrorCode.NONE);
+  const consumer = await heartbeat(raw, wireMember('g7'), { topics: ['kt'] });
+  assert.deepEqual([consumer.errorCode, consumer.errorMessage], [ErrorCode.GROUP_ID_NOT_FOUND, 'Group g7 is not a consumer group.']);
+  const join = await raw.request(apis.JoinGroup, 5, { groupId: 'g7', sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 5000, memberId: '', groupInstanceId: null, protocolType: 'consumer', protocols: [{ name: 'range', metadata: Buffer.alloc(0) }], reason: null });
+  assert.equal(join.errorCode, ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+  const commit = await raw.request(apis.OffsetCommit, 9, {
+    groupId: 'g7',
+    generationIdOrMemberEpoch: -1,
+    memberId: '',
+    groupInstanceId: null,
+    retentionTimeMs: -1n,
+    topics: [{ name: 'kt', topicId: '', partitions: [{ partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, commitTimestamp: -1n, committedMetadata: null }] }],
+  });
+  assert.equal(commit.topics[0]!.partitions[0]!.errorCode, ErrorCode.GROUP_ID_NOT_FOUND);
+  // And the other way: a consumer group's id is not a share group.
+  const a = wireMember('g8');
+  await heartbeat(raw, a, { topics: ['kt'] });
+  assert.equal((await raw.request(apis.ShareGroupHeartbeat, 1, { groupId: 'g8', memberId: 'share-member-2', memberEpoch: 0, rackId: null, subscribedTopicNames: ['kt'] })).errorCode, ErrorCode.GROUP_ID_NOT_FOUND);
+  const types = (await raw.request(apis.ListGroups, 5, { statesFilter: [], typesFilter: ['share', 'CONSUMER'] })).groups;
+  assert.deepEqual(types.filter((g) => g.groupId === 'g7' || g.groupId === 'g8').map((g) => [g.groupId, g.groupType]).sort(), [['g7', 'share'], ['g8', 'consumer']]);
+  const v6 = await raw.request(apis.DescribeGroups, 6, { groups: ['g8'], includeAuthorizedOperations: false });
+  assert.deepEqual([v6.groups[0]!.errorCode, v6.groups[0]!.errorMessage], [ErrorCode.GROUP_ID_NOT_FOUND, 'Group g8 is not a classic group.']);
+});

@@ -65,6 +65,8 @@ export interface OffsetsDeps {
   partitionExists(topic: string, partition: number): boolean;
   /** The KIP-848 consumer group with this id, if the id is one. */
   consumerGroup(groupId: string): ConsumerGroup | undefined;
+  /** Whether a share group holds the id: it has no committed offsets (GROUP_ID_NOT_FOUND, as in Kafka). */
+  isShareGroup(groupId: string): boolean;
   /** A topic's id (the wire's base64url form), if it exists. */
   topicId(topic: string): string | undefined;
   logger: Logger;
@@ -79,6 +81,7 @@ export class CommittedOffsets {
   async commit(req: CommitRequest): Promise<PartitionError[]> {
     const all = (errorCode: number): PartitionError[] => req.partitions.map((p) => ({ topic: p.topic, partition: p.partition, errorCode }));
     if (req.groupId === '') return all(ErrorCode.INVALID_GROUP_ID);
+    if (this.deps.isShareGroup(req.groupId)) return all(ErrorCode.GROUP_ID_NOT_FOUND);
     const consumerGroup = this.deps.consumerGroup(req.groupId);
     if (consumerGroup) {
       const groupError = this.consumerGroupCommitError(consumerGroup, req);
@@ -143,6 +146,7 @@ export class CommittedOffsets {
 
   /** OffsetFetch v9+ of a consumer group member: its member id and epoch must be current. */
   fetchError(groupId: string, memberId: string | null, memberEpoch: number): number {
+    if (this.deps.isShareGroup(groupId)) return ErrorCode.GROUP_ID_NOT_FOUND;
     const group = this.deps.consumerGroup(groupId);
     return group ? validateConsumerGroupFetch(group, memberId, memberEpoch) : ErrorCode.NONE;
   }
@@ -165,6 +169,7 @@ export class CommittedOffsets {
   /** OffsetDelete (KIP-496): only offsets of topics the group's live members do not subscribe to. */
   async delete(groupId: string, partitions: readonly { topic: string; partition: number }[]): Promise<OffsetDeleteResult> {
     if (groupId === '') return { errorCode: ErrorCode.INVALID_GROUP_ID, partitions: [] };
+    if (this.deps.isShareGroup(groupId)) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, partitions: [] };
     let subscribed = new Set<string>();
     const consumerGroup = this.deps.consumerGroup(groupId);
     if (consumerGroup) {

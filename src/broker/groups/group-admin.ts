@@ -1,17 +1,11 @@
-// ListGroups, DescribeGroups and DeleteGroups over the coordinator's groups, of every kind: classic
-// groups (type "classic", the states of group-state.ts) and KIP-848 consumer groups (type "consumer",
-// states Empty/Assigning/Reconciling/Stable). As in Kafka, DescribeGroups describes classic groups only
-// (a consumer group is answered as Dead; ConsumerGroupDescribe describes it), and DeleteGroups deletes
-// an empty group of either kind with its offsets.
+// DescribeGroups of classic groups. As in Kafka, DescribeGroups describes classic groups only:
+// ConsumerGroupDescribe and ShareGroupDescribe describe the other kinds (group-kinds.ts), which it
+// answers as Dead (v6+: GROUP_ID_NOT_FOUND, "Group x is not a classic group").
 import { ErrorCode } from '../../protocol/errors.js';
 import type { GroupCoordinator } from './group-coordinator.js';
+import type { ListedGroup } from './group-kinds.js';
 
-export interface ListedGroup {
-  groupId: string;
-  protocolType: string;
-  groupState: string;
-  groupType: string;
-}
+export type { ListedGroup };
 
 export interface DescribedGroup {
   errorCode: number;
@@ -27,34 +21,6 @@ export interface DescribedGroup {
     memberMetadata: Buffer;
     memberAssignment: Buffer;
   }[];
-}
-
-/** A group of any kind as ListGroups shows it. */
-interface GroupEntry {
-  groupId: string;
-  protocolType: string;
-  state: string;
-  type: 'classic' | 'consumer';
-}
-
-function allGroups(coordinator: GroupCoordinator): GroupEntry[] {
-  const out: GroupEntry[] = [];
-  for (const g of coordinator.groups.values()) {
-    if (!g.is('Dead')) out.push({ groupId: g.groupId, protocolType: g.protocolType ?? '', state: g.state, type: 'classic' });
-  }
-  for (const g of coordinator.consumerGroups.groups.values()) {
-    if (!g.dead) out.push({ groupId: g.groupId, protocolType: g.protocolType, state: g.state, type: 'consumer' });
-  }
-  return out;
-}
-
-/** ListGroups v4+ filter by state, v5+ by type; both case-insensitively, as Kafka does (an unknown name matches nothing). */
-export function listGroups(coordinator: GroupCoordinator, statesFilter: readonly string[], typesFilter: readonly string[]): ListedGroup[] {
-  const states = new Set(statesFilter.map((s) => s.trim().toLowerCase()));
-  const types = new Set(typesFilter.map((t) => t.trim().toLowerCase()));
-  return allGroups(coordinator)
-    .filter((g) => (statesFilter.length === 0 || states.has(g.state.toLowerCase())) && (typesFilter.length === 0 || types.has(g.type)))
-    .map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, groupState: g.state, groupType: g.type }));
 }
 
 /**
@@ -82,23 +48,4 @@ export function describeGroup(coordinator: GroupCoordinator, groupId: string): D
       memberAssignment: stable ? m.assignment : empty,
     })),
   };
-}
-
-/** DeleteGroups: only Empty groups (NON_EMPTY_GROUP otherwise), their offsets with them. */
-export async function deleteGroup(coordinator: GroupCoordinator, groupId: string): Promise<number> {
-  if (groupId === '') return ErrorCode.INVALID_GROUP_ID;
-  const consumerGroup = coordinator.consumerGroup(groupId);
-  if (consumerGroup) {
-    if (!consumerGroup.isEmpty) return ErrorCode.NON_EMPTY_GROUP;
-    return coordinator.deleteConsumerGroup(consumerGroup);
-  }
-  const g = coordinator.groups.get(groupId);
-  if (!g || g.is('Dead')) return ErrorCode.GROUP_ID_NOT_FOUND;
-  if (!g.is('Empty')) return ErrorCode.NON_EMPTY_GROUP;
-  try {
-    await coordinator.deleteGroup(g);
-    return ErrorCode.NONE;
-  } catch {
-    return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-  }
 }

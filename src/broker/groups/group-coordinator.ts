@@ -17,8 +17,8 @@ import type { ConsumerGroup } from './consumer/consumer-group.js';
 import { ConsumerGroupService } from './consumer/consumer-group-service.js';
 import { configuredAssignors, consumerGroupSettings } from './consumer/consumer-settings.js';
 import type { TopicsView } from './consumer/topic-metadata.js';
-import { GroupConfigStore } from './group-config-store.js';
-import { GroupConfigs } from './group-configs.js';
+import { GroupConfigStore } from './group-configs.js';
+import { GroupKinds } from './group-kinds.js';
 import { GroupMembership, type GroupRegistry } from './group-membership.js';
 import { GroupProtocols } from './group-protocols.js';
 import { LazyInternalTopic } from './lazy-internal-topic.js';
@@ -44,17 +44,50 @@ export class GroupCoordinator implements BrokerService {
   private expiryTimer: NodeJS.Timeout | null = null;
   private readonly now = (): number => Date.now();
 
-  private configsOfGroups!: GroupConfigs;
+  /** Group configs of every kind of group (KIP-848/KIP-932 GROUP config resources, meta/group-configs). */
+  readonly configs: GroupConfigStore;
+  /** Which kind of group holds an id; ListGroups and DeleteGroups over every kind (group-kinds.ts). */
+  readonly kinds = new GroupKinds();
 
-  /** `storage`: where group configs are kept (meta/group-configs); without it they live in memory only. */
+  /** `storage`: where group configs are kept (meta/group-configs). */
   constructor(
     readonly deps: ServiceDeps,
-    private readonly storage?: { fs: FileSystem; dataDir: string },
-  ) {}
+    storage: { fs: FileSystem; dataDir: string },
+  ) {
+    this.configs = new GroupConfigStore(storage.fs, storage.dataDir, deps.config);
+    this.registerKinds();
+  }
 
-  /** Group configs (KIP-848: consumer.session.timeout.ms, ... on GROUP resources). */
-  get configs(): GroupConfigs {
-    return this.configsOfGroups;
+  private registerKinds(): void {
+    this.kinds.register({
+      type: 'classic',
+      has: (id) => {
+        const g = this.groups.get(id);
+        return g !== undefined && !g.is('Dead');
+      },
+      list: () => [...this.groups.values()].filter((g) => !g.is('Dead')).map((g) => ({ groupId: g.groupId, protocolType: g.protocolType ?? '', groupState: g.state, groupType: 'classic' })),
+      delete: async (id) => {
+        const g = this.groups.get(id);
+        if (!g || g.is('Dead')) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: null };
+        if (!g.is('Empty')) return { errorCode: ErrorCode.NON_EMPTY_GROUP, errorMessage: null };
+        try {
+          await this.deleteGroup(g);
+          return { errorCode: ErrorCode.NONE, errorMessage: null };
+        } catch {
+          return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: null };
+        }
+      },
+    });
+    this.kinds.register({
+      type: 'consumer',
+      has: (id) => this.consumerGroup(id) !== undefined,
+      list: () => [...this.consumerFlow.groups.values()].filter((g) => !g.dead).map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, groupState: g.state, groupType: 'consumer' })),
+      delete: async (id) => {
+        const g = this.consumerGroup(id)!;
+        if (!g.isEmpty) return { errorCode: ErrorCode.NON_EMPTY_GROUP, errorMessage: null };
+        return { errorCode: await this.deleteConsumerGroup(g), errorMessage: null };
+      },
+    });
   }
 
   get membership(): GroupMembership {
@@ -141,15 +174,15 @@ export class GroupCoordinator implements BrokerService {
       },
       persist: (g) => this.writer.write(g.groupId, [{ key: encodeGroupKey(g.groupId), value: encodeGroupValue(g.toRecord()) }], this.now()),
     };
-    this.configsOfGroups = new GroupConfigs(config, this.storage ? new GroupConfigStore(this.storage.fs, this.storage.dataDir) : null);
-    await this.configsOfGroups.load();
-    const groupConfigs = this.configsOfGroups;
+    await this.configs.load();
+    const groupConfigs = this.configs;
     this.consumerFlow = new ConsumerGroupService({
       logger,
-      settings: consumerGroupSettings(config, (groupId, key) => groupConfigs.value(groupId, key)),
+      settings: consumerGroupSettings(config, (groupId, key) => groupConfigs.overrides(groupId)[key]),
       topics: this.topicsView,
       assignors: new AssignorRegistry(configuredAssignors(config)),
       writer: () => this.writer,
+      isShareGroup: (id) => this.kinds.typeOf(id) === 'share',
       now: this.now,
       classic: {
         get: (id) => this.groups.get(id),
@@ -183,6 +216,7 @@ export class GroupCoordinator implements BrokerService {
         return info !== undefined && p >= 0 && p < info.partitions;
       },
       consumerGroup: (id: string) => this.consumerFlow.consumerGroup(id),
+      isShareGroup: (id: string) => this.kinds.typeOf(id) === 'share',
       topicId: (t: string) => this.topicsView.byName(t)?.id,
       logger,
       now: this.now,

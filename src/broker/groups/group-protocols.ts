@@ -3,6 +3,7 @@
 //
 //   JoinGroup       non-empty consumer group -> its classic-member translation (KIP-848 migration);
 //                   empty consumer group     -> deleted, then a classic group takes the id;
+//                   share group              -> INCONSISTENT_GROUP_PROTOCOL;
 //                   otherwise                -> the classic protocol (group-membership.ts)
 //   SyncGroup, Heartbeat, LeaveGroup         -> the consumer group's translation when the id is one
 //   ConsumerGroupHeartbeat                   -> consumer groups (an empty classic group is replaced, a
@@ -26,6 +27,8 @@ export class GroupProtocols {
   ) {}
 
   async join(req: JoinRequest): Promise<JoinOutcome> {
+    // A share group's id cannot be joined with the classic protocol (Kafka's classicGroupJoin).
+    if (this.consumer.isShareGroup(req.groupId)) return joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, req.memberId);
     const group = this.consumer.consumerGroup(req.groupId);
     if (group && !group.isEmpty) {
       const result = await this.consumer.run<ClassicJoinResult | null>(

@@ -39,6 +39,8 @@ export interface ConsumerGroupServiceDeps {
   assignors: AssignorRegistry;
   writer: () => OffsetsTopicWriter;
   classic: ClassicDirectory;
+  /** Whether a share group holds the id (group-kinds.ts). */
+  isShareGroup?: (groupId: string) => boolean;
   now?: () => number;
 }
 
@@ -75,6 +77,10 @@ export class ConsumerGroupService implements FlowContext {
 
   classicGroup(groupId: string): ClassicGroup | undefined {
     return this.deps.classic.get(groupId);
+  }
+
+  isShareGroup(groupId: string): boolean {
+    return this.deps.isShareGroup?.(groupId) ?? false;
   }
 
   close(): void {

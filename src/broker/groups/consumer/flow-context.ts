@@ -44,6 +44,8 @@ export interface FlowContext {
   now(): number;
   consumerGroup(groupId: string): ConsumerGroup | undefined;
   classicGroup(groupId: string): ClassicGroup | undefined;
+  /** True when a share group (KIP-932) holds the id: one kind of group per id. */
+  isShareGroup(groupId: string): boolean;
   /** A member's session expired or its rebalance timed out: fence it (a new operation). */
   fenceLater(groupId: string, memberId: string, reason: string, memberEpoch?: number): void;
   /**

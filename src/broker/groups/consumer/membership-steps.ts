@@ -32,6 +32,7 @@ export function consumerGroupFor(ctx: FlowContext, op: Operation, createIfNotExi
   const groupId = op.groupId;
   const existing = ctx.consumerGroup(groupId);
   if (existing) return (op.group = existing);
+  if (ctx.isShareGroup(groupId)) throw new GroupError(ErrorCode.GROUP_ID_NOT_FOUND, `Group ${groupId} is not a consumer group.`);
   const classic = ctx.classicGroup(groupId);
   if (!classic || classic.is('Dead')) {
     if (!createIfNotExists) throw new GroupError(ErrorCode.GROUP_ID_NOT_FOUND, `Consumer group ${groupId} not found.`);
