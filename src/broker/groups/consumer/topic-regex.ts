@@ -3,7 +3,7 @@
 // Brook uses re2js, the JavaScript port of RE2J, so the syntax accepted and the topics matched are
 // Kafka's (a whole-name match), and matching takes linear time whatever the pattern: a user's
 // pattern can never stall the broker the way a backtracking JS RegExp can.
-import { RE2JS, RE2JSException } from 're2js';
+import { RE2JS, RE2JSException, RE2JSSyntaxException } from 're2js';
 
 /** Why the pattern is not valid RE2 syntax (INVALID_REGULAR_EXPRESSION), or null when it is. */
 export function regexError(pattern: string): string | null {
@@ -11,6 +11,8 @@ export function regexError(pattern: string): string | null {
     RE2JS.compile(pattern);
     return null;
   } catch (e) {
+    // Kafka reports RE2J's description ("missing closing )"); re2js has the same.
+    if (e instanceof RE2JSSyntaxException) return e.getDescription();
     if (e instanceof RE2JSException) return e.message;
     return String(e);
   }
