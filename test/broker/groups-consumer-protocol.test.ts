@@ -197,3 +197,52 @@ test('one kind of group per id: a share group id refuses the consumer and classi
   const v6 = await raw.request(apis.DescribeGroups, 6, { groups: ['g8'], includeAuthorizedOperations: false });
   assert.deepEqual([v6.groups[0]!.errorCode, v6.groups[0]!.errorMessage], [ErrorCode.GROUP_ID_NOT_FOUND, 'Group g8 is not a classic group.']);
 });
+
+/** Polls until `cond` holds (a wait on state, bounded so a hang fails the test). */
+async function waitFor(what: string, cond: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test('rebalance timeout: a member that does not revoke in time is fenced, and its partitions move on', async () => {
+  const a = wireMember('g9');
+  await heartbeat(raw, a, { topics: ['kt'], rebalanceTimeoutMs: 1000 });
+  const c = wireMember('g9');
+  await heartbeat(raw, c, { topics: ['kt'] });
+  await heartbeat(raw, a); // a is told to revoke two partitions, and never acknowledges
+  assert.equal((await describe('g9')).members.length, 2);
+  await waitFor('a to be fenced', async () => (await describe('g9')).members.length === 1);
+  await heartbeat(raw, c);
+  assert.deepEqual(ownedPartitions(c), [0, 1, 2, 3]);
+  assert.equal((await heartbeat(raw, a)).errorCode, ErrorCode.UNKNOWN_MEMBER_ID, 'the fenced member must rejoin');
+});
+
+test('a classic member in a consumer group: JoinGroup is its heartbeat, SyncGroup hands its partitions, Heartbeat asks it to rejoin', async () => {
+  const a = wireMember('g10');
+  await heartbeat(raw, a, { topics: ['kt'] });
+  const metadata = Buffer.concat([Buffer.from([0, 0]), Buffer.from([0, 0, 0, 1, 0, 2]), Buffer.from('kt'), Buffer.from([0xff, 0xff, 0xff, 0xff])]);
+  const body = { groupId: 'g10', sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, memberId: '', groupInstanceId: null, protocolType: 'consumer', protocols: [{ name: 'range', metadata }], reason: null };
+  const first = await raw.request(apis.JoinGroup, 5, body);
+  assert.equal(first.errorCode, ErrorCode.MEMBER_ID_REQUIRED);
+  const joined = await raw.request(apis.JoinGroup, 5, { ...body, memberId: first.memberId });
+  assert.deepEqual([joined.errorCode, joined.protocolName, joined.leader, joined.members.length], [ErrorCode.NONE, 'range', '', 0]);
+  const d = await describe('g10');
+  assert.deepEqual(d.members.map((m) => m.memberType).sort(), [0, 1], 'one classic member, one consumer-protocol member');
+  // The classic member waits for a's partitions: its heartbeat says rejoin once a released them.
+  await heartbeat(raw, a);
+  await heartbeat(raw, a);
+  const hb = await raw.request(apis.Heartbeat, 4, { groupId: 'g10', generationId: joined.generationId, memberId: joined.memberId, groupInstanceId: null });
+  assert.equal(hb.errorCode, ErrorCode.REBALANCE_IN_PROGRESS);
+  const again = await raw.request(apis.JoinGroup, 5, { ...body, memberId: joined.memberId });
+  const sync = await raw.request(apis.SyncGroup, 5, { groupId: 'g10', generationId: again.generationId, memberId: joined.memberId, groupInstanceId: null, protocolType: 'consumer', protocolName: 'range', assignments: [] });
+  assert.equal(sync.errorCode, ErrorCode.NONE);
+  assert.ok(sync.assignment.length > 2 && sync.assignment.includes(Buffer.from('kt')), 'a consumer-protocol assignment of topic kt');
+  assert.equal((await raw.request(apis.Heartbeat, 4, { groupId: 'g10', generationId: again.generationId, memberId: joined.memberId, groupInstanceId: null })).errorCode, ErrorCode.NONE);
+  // The consumer-protocol member leaves: only the classic member remains, so the group becomes classic again.
+  await leave(raw, a);
+  const classic = await raw.request(apis.DescribeGroups, 5, { groups: ['g10'], includeAuthorizedOperations: false });
+  assert.deepEqual([classic.groups[0]!.groupState, classic.groups[0]!.members.map((m) => m.memberId)], ['PreparingRebalance', [joined.memberId]]);
+});

@@ -14,6 +14,7 @@ import { ClassicGroup } from './classic-group.js';
 import { CommittedOffsets } from './committed-offsets.js';
 import { AssignorRegistry } from './consumer/assignors/assignors.js';
 import type { ConsumerGroup } from './consumer/consumer-group.js';
+import type { ConsumerGroupRecord } from './consumer/consumer-records.js';
 import { ConsumerGroupService } from './consumer/consumer-group-service.js';
 import { configuredAssignors, consumerGroupSettings } from './consumer/consumer-settings.js';
 import type { TopicsView } from './consumer/topic-metadata.js';
@@ -183,6 +184,7 @@ export class GroupCoordinator implements BrokerService {
       assignors: new AssignorRegistry(configuredAssignors(config)),
       writer: () => this.writer,
       isShareGroup: (id) => this.kinds.typeOf(id) === 'share',
+      reload: (id) => this.consumerGroupRecords(id),
       now: this.now,
       classic: {
         get: (id) => this.groups.get(id),
@@ -282,6 +284,17 @@ export class GroupCoordinator implements BrokerService {
         this.deps.logger.warn('skipping an undecodable transactional offset record', { producerId, error: String(e) });
       }
     }
+  }
+
+  /** The records of one consumer group, read back from its partition of __consumer_offsets in log order. */
+  private async consumerGroupRecords(groupId: string): Promise<ConsumerGroupRecord[]> {
+    const log = this.deps.logs.getLog(CONSUMER_OFFSETS_TOPIC, this.partitionFor(groupId));
+    const records: ConsumerGroupRecord[] = [];
+    if (!log) return records;
+    await loadOffsetsTopic([log], this.deps.logger, (r) => {
+      if (r.groupId === groupId) records.push(r);
+    });
+    return records;
   }
 
   /** A persisted group comes back Stable with its members (they must heartbeat within their session) or Empty. */

@@ -6,7 +6,9 @@
 // and is applied at once (replay), so the next operation sees it; its response waits until the
 // records are fsynced. Records of one group are written in the order their operations ran (one chain
 // per group), so the log replays to the state that was served. A failed write (a broken disk) is
-// answered with COORDINATOR_NOT_AVAILABLE and logged; the group stays as served.
+// answered with COORDINATOR_NOT_AVAILABLE, and the group is rebuilt from what its partition of
+// __consumer_offsets holds (Kafka reverts to its last committed state the same way): its members then
+// find the group as it durably was, and rejoin where that is not where they thought they were.
 import { ErrorCode } from '../../../protocol/errors.js';
 import type { Logger } from '../../../util/logger.js';
 import type { ClassicGroup } from '../classic-group.js';
@@ -41,6 +43,8 @@ export interface ConsumerGroupServiceDeps {
   classic: ClassicDirectory;
   /** Whether a share group holds the id (group-kinds.ts). */
   isShareGroup?: (groupId: string) => boolean;
+  /** The group's records as its __consumer_offsets partition holds them, in log order (after a failed write). */
+  reload?: (groupId: string) => Promise<ConsumerGroupRecord[]>;
   now?: () => number;
 }
 
@@ -57,6 +61,7 @@ export class ConsumerGroupService implements FlowContext {
   private readonly chains = new Map<string, Promise<void>>();
   private readonly regexChecks = new Map<string, boolean>();
   private readonly lastRegexCheck = new Map<string, number>();
+  private readonly reloading = new Set<string>();
   private regexVersion = 0n;
   private closed = false;
 
@@ -110,7 +115,8 @@ export class ConsumerGroupService implements FlowContext {
     try {
       await this.write(groupId, op.writes);
     } catch (e) {
-      this.logger.error('writing consumer group records failed', { group: groupId, error: String(e) });
+      this.logger.error('writing consumer group records failed; reloading the group from its log', { group: groupId, error: String(e) });
+      this.reloadAfterFailure(groupId);
       return onError(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'The group coordinator could not persist the group.');
     }
     afterWrite?.(result);
@@ -151,6 +157,25 @@ export class ConsumerGroupService implements FlowContext {
     return written;
   }
 
+  /** Drops the group and replays what is durable, once the writes already queued for it have settled. */
+  private reloadAfterFailure(groupId: string): void {
+    if (this.reloading.has(groupId) || !this.deps.reload) return;
+    this.reloading.add(groupId);
+    const reload = this.deps.reload;
+    void (this.chains.get(groupId) ?? Promise.resolve())
+      .then(async () => {
+        const records = await reload(groupId);
+        this.groups.delete(groupId);
+        this.timers.cancelPrefix(timerKey.group(groupId));
+        for (const r of records) this.replayLoaded(r);
+        const group = this.groups.get(groupId);
+        if (group) this.startSessions(group);
+        this.logger.info('reloaded the consumer group from its log', { group: groupId, members: group?.members.size ?? 0 });
+      })
+      .catch((e: unknown) => this.logger.error('reloading the consumer group failed', { group: groupId, error: String(e) }))
+      .finally(() => this.reloading.delete(groupId));
+  }
+
   /** Rebuilds a group from records read back at start (offsets-topic-loader.ts), in log order. */
   replayLoaded(record: ConsumerGroupRecord): void {
     let group = this.groups.get(record.groupId);
@@ -165,11 +190,13 @@ export class ConsumerGroupService implements FlowContext {
 
   /** After loading: every member must heartbeat within its session again (Kafka's onLoaded). */
   startLoaded(): void {
-    for (const g of this.groups.values()) {
-      for (const m of g.members.values()) {
-        const timeout = m.classicMemberMetadata?.sessionTimeoutMs ?? this.settings.sessionTimeoutMs(g.groupId);
-        this.timers.schedule(timerKey.session(g.groupId, m.memberId), timeout, () => this.fenceLater(g.groupId, m.memberId, 'the member session expired'));
-      }
+    for (const g of this.groups.values()) this.startSessions(g);
+  }
+
+  private startSessions(g: ConsumerGroup): void {
+    for (const m of g.members.values()) {
+      const timeout = m.classicMemberMetadata?.sessionTimeoutMs ?? this.settings.sessionTimeoutMs(g.groupId);
+      this.timers.schedule(timerKey.session(g.groupId, m.memberId), timeout, () => this.fenceLater(g.groupId, m.memberId, 'the member session expired'));
     }
   }
 
