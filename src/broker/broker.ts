@@ -94,7 +94,7 @@ export class Broker {
     const topics = new TopicService(logs, config, nodeId, logger.child({ component: 'topics' }));
     const deps = (component: string): ServiceDeps => ({ nodeId, config, logs, topics, logger: logger.child({ component }) });
     const producers = new ProducerStateManager(deps('producers'), fs);
-    const groups = new GroupCoordinator(deps('groups'));
+    const groups = new GroupCoordinator(deps('groups'), { fs, dataDir: options.dataDir });
     const shareGroups = new ShareGroupCoordinator({ ...deps('share-groups'), fs, dataDir: options.dataDir, classicGroups: groups });
     const resources = new BrokerResources(config);
     const state: BrokerState = {

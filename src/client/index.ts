@@ -47,6 +47,8 @@ export type { TopicLayout } from './topic-layout.js';
 export { ShareConsumer, ShareGroupError } from './share-consumer.js';
 export type { AcknowledgeKind, AcknowledgementResult, ShareConsumerOptions, ShareRecord } from './share-consumer.js';
 export { describeShareGroup } from './share-admin.js';
+export { describeConsumerGroup } from './consumer-group-admin.js';
+export type { ConsumerGroupInfo, ConsumerGroupMemberInfo } from './consumer-group-admin.js';
 export type { ShareGroupInfo, ShareGroupPartitionInfo } from './share-admin.js';
 // The HTTP gateway: topics and brokers as plain values, and Kafka's default key partitioner.
 export { describeCluster, describeTopics, partitionForKey, topicNames } from './cluster-view.js';

@@ -39,8 +39,8 @@ test('a group consumes, commits what it printed, shows lag, seeks and is deleted
   const list = await brook(tb.bootstrap, ['group', 'list']);
   expectSuccess(list, 'group list');
   assert.deepEqual(tableRows(list.stdout), [
-    ['GROUP', 'STATE', 'PROTOCOL-TYPE'],
-    ['billing', 'Empty', 'consumer'],
+    ['GROUP', 'TYPE', 'STATE', 'PROTOCOL-TYPE'],
+    ['billing', 'classic', 'Empty', 'consumer'],
   ]);
 
   const described = await brook(tb.bootstrap, ['group', 'describe', 'billing']);

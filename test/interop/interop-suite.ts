@@ -11,13 +11,16 @@ import { run, type RunResult } from '../helpers/processes.js';
 
 export type Suite = 'java' | 'python' | 'go';
 
-/** Broker settings for the suites: no initial rebalance delay and a low minimum session timeout, so group
- *  scenarios do not wait on delays meant for production clusters. */
+/** Broker settings for the suites: no initial rebalance delay, low minimum session timeouts and (KIP-848) a
+ *  short heartbeat interval, so group scenarios do not wait on delays meant for production clusters. */
 const INTEROP_BROKER_CONFIG: Record<string, string> = {
   'group.initial.rebalance.delay.ms': '0',
   'group.min.session.timeout.ms': '1000',
   // share.lock-timeout sets a 2 s acquisition lock on its group (Kafka's floor is 15 s).
   'group.share.min.record.lock.duration.ms': '1000',
+  'group.consumer.min.session.timeout.ms': '1000',
+  'group.consumer.min.heartbeat.interval.ms': '500',
+  'group.consumer.heartbeat.interval.ms': '500',
 };
 
 const READY_FILE: Record<Suite, string> = { java: 'java.classpath', python: 'python.path', go: 'go.path' };

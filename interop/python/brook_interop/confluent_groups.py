@@ -13,35 +13,49 @@ class Member:
     """One librdkafka consumer; the scenario polls all members in turn (librdkafka rebalances in its own threads
     and runs callbacks from poll). Commits synchronously after every message, so a rebalance never re-delivers."""
 
-    def __init__(self, ctx: Context, name: str, group: str, topic: str, **extra) -> None:
+    def __init__(self, ctx: Context, name: str, group: str, topic: str, kip848: bool = False, **extra) -> None:
         self.name = name
         self.values: list[str] = []
         self.events: list[tuple[str, list[int]]] = []
         self.assignment: set[int] = set()
-        config = {"bootstrap.servers": ctx.bootstrap, "group.id": group, "client.id": name, "auto.offset.reset": "earliest",
-                  "enable.auto.commit": False, "session.timeout.ms": 10_000, "heartbeat.interval.ms": 500}
+        self.topic_partitions: set[tuple[str, int]] = set()
+        self.ownership = None  # an Ownership (confluent_kip848.py) told of every callback, when set
+        self.closed = False
+        config = {"bootstrap.servers": ctx.bootstrap, "group.id": group, "client.id": name, "auto.offset.reset": "earliest", "enable.auto.commit": False}
+        if not kip848:
+            # KIP-848 members get these from the broker (librdkafka refuses them with group.protocol=consumer).
+            config.update({"session.timeout.ms": 10_000, "heartbeat.interval.ms": 500})
         config.update(extra)
-        self.cooperative = config.get("partition.assignment.strategy") == "cooperative-sticky"
+        # The consumer protocol rebalances incrementally, as cooperative-sticky does.
+        self.cooperative = kip848 or config.get("partition.assignment.strategy") == "cooperative-sticky"
         self.consumer = Consumer(config)
         self.consumer.subscribe([topic], on_assign=self._assigned, on_revoke=self._revoked, on_lost=self._lost)
 
     def _assigned(self, consumer, partitions):
         self.events.append(("assigned", sorted(p.partition for p in partitions)))
+        if self.ownership is not None:
+            self.ownership.assigned(self.name, partitions)
         if self.cooperative:
             consumer.incremental_assign(partitions)
             self.assignment |= {p.partition for p in partitions}
+            self.topic_partitions |= {(p.topic, p.partition) for p in partitions}
         else:
             consumer.assign(partitions)
             self.assignment = {p.partition for p in partitions}
+            self.topic_partitions = {(p.topic, p.partition) for p in partitions}
 
     def _revoked(self, consumer, partitions):
         self.events.append(("revoked", sorted(p.partition for p in partitions)))
+        if self.ownership is not None:
+            self.ownership.released(self.name, partitions)
         if self.cooperative:
             consumer.incremental_unassign(partitions)
             self.assignment -= {p.partition for p in partitions}
+            self.topic_partitions -= {(p.topic, p.partition) for p in partitions}
         else:
             consumer.unassign()
             self.assignment = set()
+            self.topic_partitions = set()
 
     def _lost(self, consumer, partitions):
         self.events.append(("lost", sorted(p.partition for p in partitions)))
@@ -57,7 +71,9 @@ class Member:
         self.consumer.commit(message=m, asynchronous=False)
 
     def close(self) -> None:
-        self.consumer.close()
+        if not self.closed:
+            self.closed = True
+            self.consumer.close()
 
     def __repr__(self) -> str:
         return f"{self.name}{sorted(self.assignment)} consumed={len(self.values)} events={self.events}"
@@ -93,11 +109,15 @@ def consumed_exactly(members: list[Member], earlier: list[str], produced: list[s
 
 
 def committed_at_end(ctx: Context, group: str, topic: str) -> None:
+    committed_at_end_of(ctx, group, topic, PARTITIONS)
+
+
+def committed_at_end_of(ctx: Context, group: str, topic: str, partitions: int) -> None:
     result = admin(ctx).list_consumer_group_offsets([ConsumerGroupTopicPartitions(group)])[group].result(30)
     committed = {tp.partition: tp.offset for tp in result.topic_partitions}
     c = Consumer({"bootstrap.servers": ctx.bootstrap, "group.id": ctx.name("probe")})
     try:
-        for p in range(PARTITIONS):
+        for p in range(partitions):
             end = c.get_watermark_offsets(TopicPartition(topic, p), timeout=10, cached=False)[1]
             check.equal(end, committed.get(p), f"committed offset of partition {p}")
     finally:

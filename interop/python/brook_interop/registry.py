@@ -7,11 +7,12 @@ from typing import Callable
 _SCENARIOS: dict[str, Callable[["Context"], None]] = {}
 
 # One module per client library and area. Add a module here and its scenario names to
-# test/interop/python-clients.test.ts. Next-generation groups (group.protocol=consumer, KIP-848) and share
-# groups (confluent_kafka.ShareConsumer, KIP-932) get modules of their own once Brook serves them.
+# test/interop/python-clients.test.ts. Next-generation groups (group.protocol=consumer, KIP-848) are in
+# confluent_kip848; share groups (confluent_kafka.ShareConsumer, KIP-932) get a module of their own once Brook serves them.
 MODULES = [
     "confluent_produce",
     "confluent_groups",
+    "confluent_kip848",
     "confluent_transactions",
     "confluent_admin",
     "aiokafka_produce",

@@ -20,6 +20,8 @@ export const ConfigSource = {
   DYNAMIC_DEFAULT_BROKER_CONFIG: 3,
   STATIC_BROKER_CONFIG: 4,
   DEFAULT_CONFIG: 5,
+  /** A group's own config (KIP-848 group configs). */
+  GROUP_CONFIG: 8,
 } as const;
 export type ConfigSourceName = keyof typeof ConfigSource;
 

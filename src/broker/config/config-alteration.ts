@@ -9,7 +9,7 @@ import { storageOutcome } from '../topics/topic-service.js';
 import { validateTopicOverrides, type DynamicScope } from './broker-config.js';
 import { brokerConfigByName, topicConfigByName, type ConfigDefinition } from './definitions.js';
 import { ConfigResourceType, brokerScope, isResourceError, resourceError, unsupportedResourceType, type ResourceError } from './resource-types.js';
-import { groupConfigDefinition } from '../groups/share/group-configs.js';
+import { groupConfigDefinition } from '../groups/group-configs.js';
 
 export type AlterTarget = { kind: 'topic'; topic: string } | { kind: 'broker'; scope: DynamicScope } | { kind: 'group'; group: string };
 
@@ -34,7 +34,7 @@ export function alterTarget(broker: BrokerState, resourceType: number, resourceN
 /** The resource's current values: a topic's overrides, or a broker scope's dynamic values. */
 export function currentValues(broker: BrokerState, target: AlterTarget): Record<string, string> {
   if (target.kind === 'topic') return { ...(broker.topics.get(target.topic)?.configs ?? {}) };
-  if (target.kind === 'group') return broker.shareGroups.configs.overrides(target.group);
+  if (target.kind === 'group') return broker.groups.configs.overrides(target.group);
   return broker.dynamicConfig.current(target.scope);
 }
 
@@ -45,7 +45,7 @@ export function definitionFor(target: AlterTarget, name: string): ConfigDefiniti
 
 /** INVALID_CONFIG with the offending key and its allowed values, or null when `values` may replace the set. */
 export function checkValues(broker: BrokerState, target: AlterTarget, values: Readonly<Record<string, string>>): ResourceError | null {
-  const problem = target.kind === 'topic' ? validateTopicOverrides(values) : target.kind === 'group' ? broker.shareGroups.configs.validate(values) : broker.dynamicConfig.validate(values);
+  const problem = target.kind === 'topic' ? validateTopicOverrides(values) : target.kind === 'group' ? broker.groups.configs.validate(values) : broker.dynamicConfig.validate(values);
   return problem ? resourceError(ErrorCode.INVALID_CONFIG, problem) : null;
 }
 
@@ -53,7 +53,7 @@ export function checkValues(broker: BrokerState, target: AlterTarget, values: Re
 export async function replaceValues(broker: BrokerState, target: AlterTarget, values: Readonly<Record<string, string>>): Promise<ResourceError | null> {
   try {
     if (target.kind === 'topic') await broker.logs.alterTopicConfig(target.topic, { ...values });
-    else if (target.kind === 'group') await broker.shareGroups.configs.replace(target.group, values);
+    else if (target.kind === 'group') await broker.groups.configs.replace(target.group, values);
     else await broker.dynamicConfig.replace(target.scope, values);
     return null;
   } catch (e) {

@@ -27,10 +27,10 @@ export interface DescribeOptions {
 }
 
 export function describeResource(broker: BrokerState, resourceType: number, resourceName: string, options: DescribeOptions): DescribedConfig[] | ResourceError {
-  // Group configs (KIP-848/KIP-932) live with the share-group coordinator.
+  // Group configs (KIP-848/KIP-932): one store for every kind of group (groups/group-configs.ts).
   if (resourceType === ConfigResourceType.GROUP) {
     if (resourceName === '') return resourceError(ErrorCode.INVALID_REQUEST, 'Group name must not be empty');
-    return broker.shareGroups.configs.describe(resourceName, options);
+    return broker.groups.configs.describe(resourceName, options);
   }
   const resolved = resolveResource(broker, resourceType, resourceName);
   if (isResourceError(resolved)) return resolved;

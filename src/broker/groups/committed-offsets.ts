@@ -1,10 +1,14 @@
-// OffsetCommit, OffsetFetch and OffsetDelete: validation against the group (classic-group.ts), the
-// durable write to __consumer_offsets, then the in-memory store. A commit is acknowledged only after
+// OffsetCommit, OffsetFetch and OffsetDelete: validation against the group (classic-group.ts, or
+// consumer/consumer-offsets.ts for KIP-848 groups: member epochs instead of generations), the durable
+// write to __consumer_offsets, then the in-memory store. Offsets are keyed by group id, whatever the
+// kind of group, so they survive a group's migration between the protocols. A commit is acknowledged only after
 // its records are fsynced (acks=all), and applied to memory only then, so OffsetFetch never shows an
 // offset a crash could take back. Metadata and leader epoch are stored as sent.
 import { ErrorCode } from '../../protocol/errors.js';
 import type { Logger } from '../../util/logger.js';
 import { offsetCommitError, type ClassicGroup } from './classic-group.js';
+import type { ConsumerGroup } from './consumer/consumer-group.js';
+import { validateConsumerGroupCommit, validateConsumerGroupFetch } from './consumer/consumer-offsets.js';
 import type { GroupRegistry } from './group-membership.js';
 import { encodeOffsetKey, encodeOffsetValue } from './offsets-record-codec.js';
 import type { OffsetsTopicWriter } from './offsets-topic.js';
@@ -30,6 +34,8 @@ export interface CommitRequest {
   memberId: string;
   groupInstanceId: string | null;
   partitions: readonly CommitPartition[];
+  /** The OffsetCommit version (KIP-848 members must use v9+). */
+  apiVersion?: number;
 }
 
 export interface PartitionError {
@@ -57,6 +63,12 @@ export interface OffsetsDeps {
   writer: OffsetsTopicWriter;
   /** True when the topic exists and has the partition. */
   partitionExists(topic: string, partition: number): boolean;
+  /** The KIP-848 consumer group with this id, if the id is one. */
+  consumerGroup(groupId: string): ConsumerGroup | undefined;
+  /** Whether a share group holds the id: it has no committed offsets (GROUP_ID_NOT_FOUND, as in Kafka). */
+  isShareGroup(groupId: string): boolean;
+  /** A topic's id (the wire's base64url form), if it exists. */
+  topicId(topic: string): string | undefined;
   logger: Logger;
   now: () => number;
 }
@@ -69,15 +81,23 @@ export class CommittedOffsets {
   async commit(req: CommitRequest): Promise<PartitionError[]> {
     const all = (errorCode: number): PartitionError[] => req.partitions.map((p) => ({ topic: p.topic, partition: p.partition, errorCode }));
     if (req.groupId === '') return all(ErrorCode.INVALID_GROUP_ID);
-    let group = this.deps.registry.get(req.groupId);
-    if (!group) {
-      // A consumer without group management (assign() + commit) or an admin commit: a "simple"
-      // group is created for it. A generation means a member of a group that no longer exists.
-      if (req.generationId >= 0) return all(ErrorCode.ILLEGAL_GENERATION);
-      group = this.deps.registry.createSimple(req.groupId);
+    if (this.deps.isShareGroup(req.groupId)) return all(ErrorCode.GROUP_ID_NOT_FOUND);
+    const consumerGroup = this.deps.consumerGroup(req.groupId);
+    if (consumerGroup) {
+      const groupError = this.consumerGroupCommitError(consumerGroup, req);
+      if (groupError !== ErrorCode.NONE) return all(groupError);
+    } else {
+      let group = this.deps.registry.get(req.groupId);
+      if (!group) {
+        // A consumer without group management (assign() + commit) or an admin commit: a "simple"
+        // group is created for it. A generation means a member of a group that no longer exists
+        // (v9+, KIP-848: GROUP_ID_NOT_FOUND).
+        if (req.generationId >= 0) return all((req.apiVersion ?? 0) >= 9 ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.ILLEGAL_GENERATION);
+        group = this.deps.registry.createSimple(req.groupId);
+      }
+      const groupError = offsetCommitError(group, req.memberId, req.groupInstanceId, req.generationId);
+      if (groupError !== ErrorCode.NONE) return all(groupError);
     }
-    const groupError = offsetCommitError(group, req.memberId, req.groupInstanceId, req.generationId);
-    if (groupError !== ErrorCode.NONE) return all(groupError);
     const now = this.deps.now();
     const results: PartitionError[] = [];
     const accepted: { p: CommitPartition; value: CommittedOffset; result: PartitionError }[] = [];
@@ -107,6 +127,30 @@ export class CommittedOffsets {
     return results;
   }
 
+  /** KIP-848: member epochs; any partition the member may not commit fails the whole request (Kafka). */
+  private consumerGroupCommitError(group: ConsumerGroup, req: CommitRequest): number {
+    const verdict = validateConsumerGroupCommit(group, {
+      memberId: req.memberId,
+      groupInstanceId: req.groupInstanceId,
+      memberEpoch: req.generationId,
+      isTransactional: false,
+      apiVersion: req.apiVersion ?? 9,
+    });
+    if ('errorCode' in verdict) return verdict.errorCode;
+    for (const p of req.partitions) {
+      const e = verdict.check(this.deps.topicId(p.topic), p.partition);
+      if (e !== ErrorCode.NONE) return e;
+    }
+    return ErrorCode.NONE;
+  }
+
+  /** OffsetFetch v9+ of a consumer group member: its member id and epoch must be current. */
+  fetchError(groupId: string, memberId: string | null, memberEpoch: number): number {
+    if (this.deps.isShareGroup(groupId)) return ErrorCode.GROUP_ID_NOT_FOUND;
+    const group = this.deps.consumerGroup(groupId);
+    return group ? validateConsumerGroupFetch(group, memberId, memberEpoch) : ErrorCode.NONE;
+  }
+
   /** Offsets of the given partitions (-1 when none is committed), or of every partition when null. */
   fetch(groupId: string, topics: readonly { name: string; partitions: readonly number[] }[] | null): FetchedOffset[] {
     if (topics === null) {
@@ -125,13 +169,20 @@ export class CommittedOffsets {
   /** OffsetDelete (KIP-496): only offsets of topics the group's live members do not subscribe to. */
   async delete(groupId: string, partitions: readonly { topic: string; partition: number }[]): Promise<OffsetDeleteResult> {
     if (groupId === '') return { errorCode: ErrorCode.INVALID_GROUP_ID, partitions: [] };
-    const group = this.deps.registry.get(groupId);
-    if (!group || group.is('Dead')) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, partitions: [] };
+    if (this.deps.isShareGroup(groupId)) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, partitions: [] };
     let subscribed = new Set<string>();
-    if (group.size > 0) {
-      const topics = subscribedTopics(group);
-      if (topics === null) return { errorCode: ErrorCode.NON_EMPTY_GROUP, partitions: [] };
-      subscribed = topics;
+    const consumerGroup = this.deps.consumerGroup(groupId);
+    if (consumerGroup) {
+      // KIP-848 groups: any state; only topics the group subscribes to (by name or regex) are kept.
+      subscribed = new Set(consumerGroup.subscribedTopics.keys());
+    } else {
+      const group = this.deps.registry.get(groupId);
+      if (!group || group.is('Dead')) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, partitions: [] };
+      if (group.size > 0) {
+        const topics = subscribedTopics(group);
+        if (topics === null) return { errorCode: ErrorCode.NON_EMPTY_GROUP, partitions: [] };
+        subscribed = topics;
+      }
     }
     const results: PartitionError[] = [];
     const tombstones: { key: Buffer; value: null }[] = [];

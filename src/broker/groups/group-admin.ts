@@ -1,15 +1,11 @@
-// ListGroups, DescribeGroups and DeleteGroups over the coordinator's groups. All groups here are
-// classic groups (KIP-848 consumer groups are not implemented), so the type is always "classic".
+// DescribeGroups of classic groups. As in Kafka, DescribeGroups describes classic groups only:
+// ConsumerGroupDescribe and ShareGroupDescribe describe the other kinds (group-kinds.ts), which it
+// answers as Dead (v6+: GROUP_ID_NOT_FOUND, "Group x is not a classic group").
 import { ErrorCode } from '../../protocol/errors.js';
 import type { GroupCoordinator } from './group-coordinator.js';
-import { parseGroupState } from './group-state.js';
+import type { ListedGroup } from './group-kinds.js';
 
-export interface ListedGroup {
-  groupId: string;
-  protocolType: string;
-  groupState: string;
-  groupType: string;
-}
+export type { ListedGroup };
 
 export interface DescribedGroup {
   errorCode: number;
@@ -25,22 +21,6 @@ export interface DescribedGroup {
     memberMetadata: Buffer;
     memberAssignment: Buffer;
   }[];
-}
-
-const GROUP_TYPE = 'classic';
-
-/** ListGroups v4+ filter by state, v5+ by type; both case-insensitively, as Kafka does. */
-export function listGroups(coordinator: GroupCoordinator, statesFilter: readonly string[], typesFilter: readonly string[]): ListedGroup[] {
-  const states = new Set(statesFilter.map((s) => parseGroupState(s) ?? s));
-  const types = new Set(typesFilter.map((t) => t.toLowerCase()));
-  const out: ListedGroup[] = [];
-  for (const g of coordinator.groups.values()) {
-    if (g.is('Dead')) continue;
-    if (states.size > 0 && !states.has(g.state)) continue;
-    if (types.size > 0 && !types.has(GROUP_TYPE)) continue;
-    out.push({ groupId: g.groupId, protocolType: g.protocolType ?? '', groupState: g.state, groupType: GROUP_TYPE });
-  }
-  return out;
 }
 
 /**
@@ -68,18 +48,4 @@ export function describeGroup(coordinator: GroupCoordinator, groupId: string): D
       memberAssignment: stable ? m.assignment : empty,
     })),
   };
-}
-
-/** DeleteGroups: only Empty groups (NON_EMPTY_GROUP otherwise), their offsets with them. */
-export async function deleteGroup(coordinator: GroupCoordinator, groupId: string): Promise<number> {
-  if (groupId === '') return ErrorCode.INVALID_GROUP_ID;
-  const g = coordinator.groups.get(groupId);
-  if (!g || g.is('Dead')) return ErrorCode.GROUP_ID_NOT_FOUND;
-  if (!g.is('Empty')) return ErrorCode.NON_EMPTY_GROUP;
-  try {
-    await coordinator.deleteGroup(g);
-    return ErrorCode.NONE;
-  } catch {
-    return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-  }
 }

@@ -94,6 +94,32 @@ export class GroupMembership {
     for (const m of group.members.values()) this.sessions.touch(group, m);
   }
 
+  /**
+   * A classic group a consumer group was downgraded to (KIP-848 migration): its members' sessions start
+   * now, and it rebalances when `reason` is given (Kafka's convertToClassicGroup).
+   */
+  adoptConverted(group: ClassicGroup, reason: string | null): void {
+    this.adoptLoaded(group);
+    if (reason !== null) this.prepareRebalance(group, reason);
+  }
+
+  /**
+   * A classic group upgraded to a consumer group (KIP-848 migration): members waiting in JoinGroup or
+   * SyncGroup are told to rejoin (REBALANCE_IN_PROGRESS), which takes them to the consumer group; its
+   * timers stop. The members themselves live on in the consumer group.
+   */
+  retire(group: ClassicGroup): void {
+    for (const m of group.members.values()) {
+      m.completeJoin(joinError(ErrorCode.REBALANCE_IN_PROGRESS, m.memberId));
+      m.completeSync(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
+      this.sessions.cancel(m);
+    }
+    for (const t of group.pendingMembers.values()) clearTimeout(t);
+    group.pendingMembers.clear();
+    if (group.joinTimer) clearTimeout(group.joinTimer);
+    group.joinTimer = null;
+  }
+
   async join(req: JoinRequest): Promise<JoinOutcome> {
     if (req.groupId === '') return joinError(ErrorCode.INVALID_GROUP_ID, req.memberId);
     if (req.sessionTimeoutMs < this.config.minSessionTimeoutMs || req.sessionTimeoutMs > this.config.maxSessionTimeoutMs) {

@@ -4,6 +4,7 @@
 // starts at each offset's commit. A v1 record's explicit expire timestamp wins when set.
 // Not done yet: KIP-496's expiry of offsets of topics a live group no longer subscribes to.
 import type { ClassicGroup } from './classic-group.js';
+import type { ConsumerGroup } from './consumer/consumer-group.js';
 import type { TopicPartitionOffset } from './offset-store.js';
 
 export interface ExpirableOffset extends TopicPartitionOffset {
@@ -17,4 +18,10 @@ export function expiredOffsets(group: ClassicGroup, offsets: readonly ExpirableO
     const base = group.protocolType !== null && group.protocolType !== '' ? group.currentStateTimestamp : o.commitTimestamp;
     return now - base >= retentionMs;
   });
+}
+
+/** KIP-848 consumer groups (Kafka's ConsumerGroup.offsetExpirationCondition): while Empty, from each commit. */
+export function expiredConsumerGroupOffsets(group: ConsumerGroup, offsets: readonly ExpirableOffset[], now: number, retentionMs: number): ExpirableOffset[] {
+  if (!group.isEmpty) return [];
+  return offsets.filter((o) => (o.expireTimestamp !== undefined && o.expireTimestamp >= 0 ? now >= o.expireTimestamp : now - o.commitTimestamp >= retentionMs));
 }

@@ -6,11 +6,14 @@
 // Transactional batches (TxnOffsetCommit) count only once their producer's COMMIT marker follows in
 // the same partition; an ABORT drops them. Those with no marker yet are returned as `pendingTxn`, to be
 // decided by the transaction coordinator's recovery (txn-offsets.ts).
+//
+// KIP-848 consumer groups' records (consumer/consumer-records.ts) are handed on in log order instead.
 import { CONTROL_FLAG_MASK, batchAttributes, batchIsTransactional, batchProducerId } from '../../protocol/records/batch-header.js';
 import { ControlRecordType, parseEndTransactionMarker } from '../../protocol/records/control-batch.js';
 import { forEachRecord } from '../../protocol/records/record-reader.js';
 import { scanPartition, type PartitionLog } from '../../storage/index.js';
 import type { Logger } from '../../util/logger.js';
+import { decodeConsumerGroupRecord, isConsumerGroupRecordKey, type ConsumerGroupRecord } from './consumer/consumer-records.js';
 import { decodeGroupValue, decodeKey, decodeOffsetValue, type GroupValue, type OffsetValue } from './offsets-record-codec.js';
 
 export interface LoadedState {
@@ -23,10 +26,23 @@ export interface LoadedState {
   pendingTxn: Map<number, { key: Buffer; value: Buffer | null }[]>;
 }
 
-export async function loadOffsetsTopic(partitions: readonly PartitionLog[], logger: Logger): Promise<LoadedState> {
+/**
+ * `onConsumerGroupRecord` receives the records of KIP-848 consumer groups in log order, to be replayed
+ * as they come (their state is the sum of their records, not the latest value of each key alone).
+ */
+export async function loadOffsetsTopic(partitions: readonly PartitionLog[], logger: Logger, onConsumerGroupRecord: (r: ConsumerGroupRecord) => void = () => undefined): Promise<LoadedState> {
   const state: LoadedState = { groups: new Map(), offsets: new Map(), records: 0, pendingTxn: new Map() };
   const applySafely = (key: Buffer, value: Buffer | null, offset: number): void => {
     try {
+      if (isConsumerGroupRecordKey(key)) {
+        const r = decodeConsumerGroupRecord(key, value);
+        if (r) {
+          // A consumer group takes the id: a classic group of the same id ended before it.
+          if (r.type === 'group-epoch' && r.value !== null) state.groups.delete(r.groupId);
+          onConsumerGroupRecord(r);
+        }
+        return;
+      }
       apply(state, key, value);
     } catch (e) {
       logger.warn('skipping an undecodable __consumer_offsets record', { offset, error: String(e) });

@@ -13,6 +13,8 @@
 //                                                   (ILLEGAL_GENERATION)
 import { ErrorCode } from '../../protocol/errors.js';
 import { memberError, type ClassicGroup } from './classic-group.js';
+import type { ConsumerGroup } from './consumer/consumer-group.js';
+import { validateConsumerGroupCommit } from './consumer/consumer-offsets.js';
 import { OFFSET_METADATA_MAX_BYTES, type CommitPartition, type OffsetsDeps, type PartitionError } from './committed-offsets.js';
 import { encodeOffsetKey, encodeOffsetValue } from './offsets-record-codec.js';
 import type { CommittedOffset, OffsetStore } from './offset-store.js';
@@ -47,8 +49,8 @@ export class TxnOffsets {
   async commit(req: TxnCommitRequest): Promise<PartitionError[]> {
     const all = (errorCode: number): PartitionError[] => req.partitions.map((p) => ({ topic: p.topic, partition: p.partition, errorCode }));
     if (req.groupId === '') return all(ErrorCode.INVALID_GROUP_ID);
-    const group = this.deps.registry.get(req.groupId) ?? this.deps.registry.createSimple(req.groupId);
-    const groupError = txnMemberError(group, req);
+    const consumerGroup = this.deps.consumerGroup(req.groupId);
+    const groupError = consumerGroup ? this.consumerGroupError(consumerGroup, req) : txnMemberError(this.deps.registry.get(req.groupId) ?? this.deps.registry.createSimple(req.groupId), req);
     if (groupError !== ErrorCode.NONE) return all(groupError);
     const now = this.deps.now();
     const results: PartitionError[] = [];
@@ -78,6 +80,21 @@ export class TxnOffsets {
     }
     for (const a of accepted) this.hold(req.producerId, a);
     return results;
+  }
+
+  /**
+   * KIP-848 groups (KIP-447 with member epochs): a stale epoch is ILLEGAL_GENERATION, as TxnOffsetCommit
+   * before v6 knows no STALE_MEMBER_EPOCH; any partition that fails fails the request.
+   */
+  private consumerGroupError(group: ConsumerGroup, req: TxnCommitRequest): number {
+    const verdict = validateConsumerGroupCommit(group, { memberId: req.memberId, groupInstanceId: req.groupInstanceId, memberEpoch: req.generationId, isTransactional: true, apiVersion: 0 });
+    const legacy = (e: number): number => (e === ErrorCode.STALE_MEMBER_EPOCH ? ErrorCode.ILLEGAL_GENERATION : e);
+    if ('errorCode' in verdict) return legacy(verdict.errorCode);
+    for (const p of req.partitions) {
+      const e = verdict.check(this.deps.topicId(p.topic), p.partition);
+      if (e !== ErrorCode.NONE) return legacy(e);
+    }
+    return ErrorCode.NONE;
   }
 
   /** An offset read back from a transactional batch with no marker yet (startup). */

@@ -1,8 +1,10 @@
 // OffsetCommit (key 8). v0 commits without a generation (simple consumers); v1+ name the member and
 // generation (checked as Kafka does, see classic-group.ts offsetCommitError); v1 alone carries a
 // per-partition commit timestamp; v2-4 a retention time (ignored: offsets.retention.minutes rules,
-// as in Kafka 2.1+); v6+ the leader epoch; v7+ group.instance.id (KIP-345). Answered once the
-// records are fsynced in __consumer_offsets.
+// as in Kafka 2.1+); v6+ the leader epoch; v7+ group.instance.id (KIP-345); v9+ KIP-848 members
+// send their member epoch where the generation was (consumer groups check it: STALE_MEMBER_EPOCH),
+// and a member of a group that does not exist is GROUP_ID_NOT_FOUND. Answered once the records are
+// fsynced in __consumer_offsets.
 import { apis } from '../../protocol/messages/index.js';
 import type { CommitPartition } from '../groups/committed-offsets.js';
 import { groupByTopic } from '../groups/topic-grouping.js';
@@ -32,6 +34,7 @@ export default defineHandler({
       memberId: request.memberId,
       groupInstanceId: request.groupInstanceId,
       partitions,
+      apiVersion: ctx.header.apiVersion,
     });
     return {
       throttleTimeMs: 0,

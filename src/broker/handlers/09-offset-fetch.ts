@@ -3,8 +3,9 @@
 // v5+ leader epochs; v7+ requireStable (KIP-447): a requested partition with a transactional offset
 // still waiting for its marker (groups/txn-offsets.ts) answers UNSTABLE_OFFSET_COMMIT and offset -1,
 // so the consumer retries instead of starting from an offset the transaction may abort; as in Kafka,
-// "all partitions" (topics null) is answered from committed offsets without that check. v9 member
-// id/epoch are for KIP-848 consumer groups and ignored for classic groups.
+// "all partitions" (topics null) is answered from committed offsets without that check. v9+ a member of
+// a KIP-848 consumer group names itself by member id and epoch, which must be current
+// (UNKNOWN_MEMBER_ID, STALE_MEMBER_EPOCH as the group error); classic groups ignore them.
 // A partition without a commit answers offset -1, leader epoch -1, metadata "".
 import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
@@ -15,8 +16,10 @@ import { defineHandler } from './handler.js';
 
 type Wanted = readonly { name: string; partitionIndexes: readonly number[] }[] | null;
 
-function fetchGroup(broker: BrokerState, groupId: string, topics: Wanted, requireStable: boolean): { errorCode: number; offsets: FetchedOffset[] } {
+function fetchGroup(broker: BrokerState, groupId: string, topics: Wanted, requireStable: boolean, member: { id: string | null; epoch: number } = { id: null, epoch: -1 }): { errorCode: number; offsets: FetchedOffset[] } {
   if (groupId === '') return { errorCode: ErrorCode.INVALID_GROUP_ID, offsets: [] };
+  const memberError = broker.groups.offsets.fetchError(groupId, member.id, member.epoch);
+  if (memberError !== ErrorCode.NONE) return { errorCode: memberError, offsets: [] };
   const wanted = topics === null ? null : topics.map((t) => ({ name: t.name, partitions: t.partitionIndexes }));
   const offsets = broker.groups.offsets.fetch(groupId, wanted);
   if (!requireStable || wanted === null) return { errorCode: ErrorCode.NONE, offsets };
@@ -52,7 +55,7 @@ export default defineHandler({
       return {
         throttleTimeMs: 0,
         groups: request.groups.map((g) => {
-          const r = fetchGroup(ctx.broker, g.groupId, g.topics, request.requireStable);
+          const r = fetchGroup(ctx.broker, g.groupId, g.topics, request.requireStable, v >= 9 ? { id: g.memberId, epoch: g.memberEpoch } : undefined);
           return { groupId: g.groupId, errorCode: r.errorCode, topics: byTopic(r.offsets, ErrorCode.NONE) };
         }),
       };

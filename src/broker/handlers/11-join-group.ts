@@ -12,7 +12,7 @@ export default defineHandler({
   maxVersion: 9,
   async handle(request, ctx) {
     const v = ctx.header.apiVersion;
-    const out = await ctx.broker.groups.membership.join({
+    const out = await ctx.broker.groups.protocols.join({
       groupId: request.groupId,
       memberId: request.memberId,
       groupInstanceId: v >= 5 ? request.groupInstanceId : null,

@@ -9,7 +9,7 @@ export default defineHandler({
   maxVersion: 4,
   handle(request, ctx) {
     const instanceId = ctx.header.apiVersion >= 3 ? request.groupInstanceId : null;
-    const errorCode = ctx.broker.groups.membership.heartbeat(request.groupId, request.memberId, instanceId, request.generationId);
+    const errorCode = ctx.broker.groups.protocols.heartbeat(request.groupId, request.memberId, instanceId, request.generationId);
     return { throttleTimeMs: 0, errorCode };
   },
 });

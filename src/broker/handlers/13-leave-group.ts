@@ -7,10 +7,10 @@ export default defineHandler({
   api: apis.LeaveGroup,
   minVersion: 0,
   maxVersion: 5,
-  handle(request, ctx) {
+  async handle(request, ctx) {
     const batched = ctx.header.apiVersion >= 3;
     const leaving = batched ? request.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId })) : [{ memberId: request.memberId, groupInstanceId: null }];
-    const result = ctx.broker.groups.membership.leave(request.groupId, leaving);
+    const result = await ctx.broker.groups.protocols.leave(request.groupId, leaving);
     if (batched) return { throttleTimeMs: 0, errorCode: result.errorCode, members: result.members };
     // One member: its own error is the response's error.
     const single = result.members[0]?.errorCode ?? result.errorCode;

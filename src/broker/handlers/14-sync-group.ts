@@ -10,7 +10,7 @@ export default defineHandler({
   maxVersion: 5,
   async handle(request, ctx) {
     const v = ctx.header.apiVersion;
-    const out = await ctx.broker.groups.membership.sync({
+    const out = await ctx.broker.groups.protocols.sync({
       groupId: request.groupId,
       generationId: request.generationId,
       memberId: request.memberId,

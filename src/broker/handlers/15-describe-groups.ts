@@ -1,7 +1,9 @@
-// DescribeGroups (key 15): members, assignments, state and protocol of each group. v3+ may ask for
+// DescribeGroups (key 15): members, assignments, state and protocol of each classic group (a KIP-848
+// consumer group is answered as Dead, as Kafka does: ConsumerGroupDescribe describes it). v3+ may ask for
 // the authorized operations (KIP-430, from the broker's authorizer: topics/authorized-operations.ts); v4+
 // group.instance.id per member (KIP-345); v6+ answers GROUP_ID_NOT_FOUND for a group that does not
-// exist, or is not a classic group (a share group, KIP-932), where older versions describe it Dead.
+// exist, or is not a classic group (a KIP-848 consumer group or a share group: groups/group-kinds.ts),
+// where older versions describe it Dead, as Kafka does.
 import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
 import { describeGroup } from '../groups/group-admin.js';
@@ -20,7 +22,8 @@ export default defineHandler({
       groups: request.groups.map((id) => {
         const authorizedOperations = requestedOperations(request.includeAuthorizedOperations, broker.authorizer, ANONYMOUS, 'group', id);
         const dead = { groupId: id, groupState: 'Dead', protocolType: '', protocolData: '', members: [], authorizedOperations };
-        if (broker.shareGroups.groups.has(id)) {
+        const kind = broker.groups.kinds.typeOf(id);
+        if (kind !== undefined && kind !== 'classic') {
           return v6 ? { ...dead, errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: `Group ${id} is not a classic group.` } : { ...dead, errorCode: ErrorCode.NONE, errorMessage: null };
         }
         const described = describeGroup(broker.groups, id);

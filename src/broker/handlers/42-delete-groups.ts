@@ -1,8 +1,8 @@
-// DeleteGroups (key 42): removes Empty groups and their committed offsets (tombstones fsynced
-// first); a group with members is NON_EMPTY_GROUP, an unknown one GROUP_ID_NOT_FOUND. Share groups
-// (KIP-932) lose their share-partition state the same way. v3 adds a message per result.
+// DeleteGroups (key 42): removes Empty groups of any kind (groups/group-kinds.ts): a classic or KIP-848
+// consumer group with its committed offsets (tombstones fsynced first), a share group (KIP-932) with its
+// share-partition state. A group with members is NON_EMPTY_GROUP, an unknown one GROUP_ID_NOT_FOUND.
+// v3 adds a message per result.
 import { apis } from '../../protocol/messages/index.js';
-import { deleteGroup } from '../groups/group-admin.js';
 import { defineHandler } from './handler.js';
 
 export default defineHandler({
@@ -11,14 +11,7 @@ export default defineHandler({
   maxVersion: 3,
   async handle(request, ctx) {
     const results = [];
-    for (const groupId of request.groupsNames) {
-      if (ctx.broker.shareGroups.groups.has(groupId)) {
-        results.push({ groupId, ...(await ctx.broker.shareGroups.deleteGroup(groupId)) });
-        continue;
-      }
-      const errorCode = await deleteGroup(ctx.broker.groups, groupId);
-      results.push({ groupId, errorCode, errorMessage: null });
-    }
+    for (const groupId of request.groupsNames) results.push({ groupId, ...(await ctx.broker.groups.kinds.delete(groupId)) });
     return { throttleTimeMs: 0, results };
   },
 });

@@ -31,7 +31,7 @@ export default defineHandler({
       ...base,
       errorCode: ErrorCode.NONE,
       errorMessage: null,
-      brokers: [{ brokerId: broker.nodeId, host: broker.advertised.host, port: broker.advertised.port, rack: null }],
+      brokers: [{ brokerId: broker.nodeId, host: broker.advertised.host, port: broker.advertised.port, rack: broker.config.get('broker.rack') }],
     };
   },
 });

@@ -11,6 +11,8 @@ import describeGroups from './15-describe-groups.js';
 import listGroups from './16-list-groups.js';
 import deleteGroups from './42-delete-groups.js';
 import offsetDelete from './47-offset-delete.js';
+import consumerGroupHeartbeat from './68-consumer-group-heartbeat.js';
+import consumerGroupDescribe from './69-consumer-group-describe.js';
 
 export const groupHandlers: readonly AnyHandler[] = [
   offsetCommit,
@@ -24,4 +26,6 @@ export const groupHandlers: readonly AnyHandler[] = [
   listGroups,
   deleteGroups,
   offsetDelete,
+  consumerGroupHeartbeat,
+  consumerGroupDescribe,
 ];

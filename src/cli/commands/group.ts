@@ -5,6 +5,7 @@ import { addBrokersOption, collect, runClientCommand, withAdmin, type BrokersFla
 import { describeGroup, kafkaStateName, loadGroup } from './group-describe.js';
 import { seekGroup } from './group-seek.js';
 import { describeShareGroupText } from './group-describe-share.js';
+import { describeConsumerGroupText } from './group-describe-consumer.js';
 
 interface SeekFlags extends BrokersFlag {
   to?: string;
@@ -27,9 +28,9 @@ export function registerGroup(program: Command): void {
   ).action((flags: BrokersFlag) =>
     runClientCommand('group list', flags, (ctx) =>
       withAdmin(ctx, async (admin) => {
-        // Classic and share groups (KIP-932; their protocol type is "share").
-        const groups = [...(await admin.listGroups({ types: ['classic', 'share'] })).values()].sort((a, b) => a.id.localeCompare(b.id));
-        ctx.write(renderTable(['GROUP', 'STATE', 'PROTOCOL-TYPE'], groups.map((g) => [g.id, kafkaStateName(g.state), g.protocolType || '-']), ctx.style));
+        // Every kind: classic, KIP-848 consumer and share (KIP-932) groups.
+        const groups = [...(await admin.listGroups({ types: ['classic', 'consumer', 'share'] })).values()].sort((a, b) => a.id.localeCompare(b.id));
+        ctx.write(renderTable(['GROUP', 'TYPE', 'STATE', 'PROTOCOL-TYPE'], groups.map((g) => [g.id, g.groupType || 'classic', kafkaStateName(g.state), g.protocolType || '-']), ctx.style));
       }),
     ),
   );
@@ -41,7 +42,11 @@ export function registerGroup(program: Command): void {
       .description("Show a group's members, their assignment and the lag of every partition.")
       .addHelpText('after', '\nExample:\n  brook group describe billing\n'),
   ).action((groupId: string, flags: BrokersFlag) =>
-    runClientCommand('group describe', flags, (ctx) => withAdmin(ctx, async (admin) => ctx.write((await describeShareGroupText(admin, groupId, ctx.style)) ?? (await describeGroup(admin, groupId, ctx.style))))),
+    runClientCommand('group describe', flags, (ctx) =>
+      withAdmin(ctx, async (admin) =>
+        ctx.write((await describeConsumerGroupText(admin, groupId, ctx.style)) ?? (await describeShareGroupText(admin, groupId, ctx.style)) ?? (await describeGroup(admin, groupId, ctx.style))),
+      ),
+    ),
   );
 
   addBrokersOption(

@@ -32,8 +32,9 @@ import {
 import type { BrokerService, ServiceDeps } from '../../service.js';
 import { topicIdToWire } from '../../topics/topic-ids.js';
 import { initialOffset, parseAutoOffsetReset } from './auto-offset-reset.js';
-import { GroupConfigStore } from './group-configs.js';
+import type { GroupConfigStore } from '../group-configs.js';
 import { ShareGroup, ShareGroupMember, sameAssignment } from './share-group.js';
+import { listShareGroups } from './share-group-listing.js';
 import { ShareSessions } from './share-sessions.js';
 
 export interface ShareGroupCoordinatorDeps extends ServiceDeps {
@@ -70,7 +71,14 @@ export class ShareGroupCoordinator implements BrokerService {
   private readonly now = (): number => Date.now();
 
   constructor(readonly deps: ShareGroupCoordinatorDeps) {
-    this.configs = new GroupConfigStore(deps.fs, deps.dataDir, deps.config);
+    // One store of group configs for every kind of group, owned (and loaded) by the group coordinator.
+    this.configs = deps.classicGroups.configs;
+    deps.classicGroups.kinds.register({
+      type: 'share',
+      has: (id) => this.groups.has(id),
+      list: () => listShareGroups(this),
+      delete: (id) => this.deleteGroup(id),
+    });
     this.sessions = new ShareSessions(
       () => deps.config.getNumber('group.share.max.share.sessions'),
       (groupId, memberId) => void this.engine.releaseMember(groupId, memberId),
@@ -79,7 +87,6 @@ export class ShareGroupCoordinator implements BrokerService {
 
   async start(): Promise<void> {
     const { config, topics, logs, logger } = this.deps;
-    await this.configs.load();
     const existing = topics.get(SHARE_STATE_TOPIC);
     const partitions = existing?.partitions ?? config.getNumber('share.coordinator.state.topic.num.partitions');
     const stateTopic = new LazyInternalTopic(topics, SHARE_STATE_TOPIC, partitions, SHARE_STATE_TOPIC_CONFIGS, logger);
@@ -103,6 +110,12 @@ export class ShareGroupCoordinator implements BrokerService {
     await this.engine?.close();
   }
 
+  /** A group id held by another kind of group (classic or KIP-848 consumer): one kind per id. */
+  private otherKind(groupId: string): boolean {
+    const type = this.deps.classicGroups.kinds.typeOf(groupId);
+    return type !== undefined && type !== 'share';
+  }
+
   /** ShareGroupHeartbeat (key 76). */
   heartbeat(req: HeartbeatInput): HeartbeatOutput {
     const interval = this.configs.getNumber(req.groupId, 'share.heartbeat.interval.ms');
@@ -114,7 +127,7 @@ export class ShareGroupCoordinator implements BrokerService {
       return fail(ErrorCode.INVALID_REQUEST, 'SubscribedTopicNames must be set in first request.');
     }
     if (req.memberEpoch < -1) return fail(ErrorCode.INVALID_REQUEST, 'MemberEpoch is invalid.');
-    if (this.deps.classicGroups.groups.has(req.groupId)) return fail(ErrorCode.GROUP_ID_NOT_FOUND, `Group ${req.groupId} is not a share group.`);
+    if (this.otherKind(req.groupId)) return fail(ErrorCode.GROUP_ID_NOT_FOUND, `Group ${req.groupId} is not a share group.`);
     let group = this.groups.get(req.groupId);
     if (req.memberEpoch === -1) {
       const member = group?.members.get(req.memberId);
@@ -257,7 +270,7 @@ export class ShareGroupCoordinator implements BrokerService {
       deadLetter: () => this.deadLetterFor(groupId, topic),
     };
     // A group id fetched from first (members may fetch before their first heartbeat lands) is a share group.
-    if (!this.groups.has(groupId) && !this.deps.classicGroups.groups.has(groupId)) this.groups.set(groupId, new ShareGroup(groupId));
+    if (!this.groups.has(groupId) && !this.otherKind(groupId)) this.groups.set(groupId, new ShareGroup(groupId));
     return this.engine.open({ groupId, topicId, partition }, binding, () => {
       const reset = parseAutoOffsetReset(this.configs.get(groupId, 'share.auto.offset.reset')) ?? { kind: 'latest' as const };
       return initialOffset(log, reset, this.now());

@@ -2,6 +2,7 @@ package dev.brook.interop;
 
 import dev.brook.interop.scenarios.AdminScenarios;
 import dev.brook.interop.scenarios.ClassicGroupScenarios;
+import dev.brook.interop.scenarios.ConsumerGroupScenarios;
 import dev.brook.interop.scenarios.ProducerScenarios;
 import dev.brook.interop.scenarios.ShareGroupScenarios;
 import dev.brook.interop.scenarios.StreamsScenarios;
@@ -30,8 +31,8 @@ public final class Scenarios {
     Registry r = new Registry();
     ProducerScenarios.register(r);
     ClassicGroupScenarios.register(r);
-    // Next-generation consumer groups (group.protocol=consumer, KIP-848) register here once Brook serves
-    // ConsumerGroupHeartbeat: ClassicGroupScenarios' member helper takes the protocol as extra consumer config.
+    // Next-generation consumer groups (group.protocol=consumer, KIP-848), and migration between the protocols.
+    ConsumerGroupScenarios.register(r);
     AdminScenarios.register(r);
     TransactionScenarios.register(r);
     StreamsScenarios.register(r);

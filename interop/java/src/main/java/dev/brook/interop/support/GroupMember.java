@@ -11,11 +11,13 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.SubscriptionPattern;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -33,25 +35,39 @@ public final class GroupMember implements AutoCloseable {
   private final ConcurrentLinkedQueue<String> consumed = new ConcurrentLinkedQueue<>();
   private final List<Event> events = new ArrayList<>();
   private final AtomicReference<Set<Integer>> assignment = new AtomicReference<>(Set.of());
+  private final AtomicReference<Set<TopicPartition>> topicPartitions = new AtomicReference<>(Set.of());
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private volatile ConsumerGroupMetadata groupMetadata;
   private volatile boolean stopping;
+  private volatile boolean remainInGroup;
+  private final Ownership ownership;
+  private final String pattern;
 
   public GroupMember(Context ctx, String name, String group, String topic, Map<String, Object> extra) {
+    this(ctx, name, group, topic, null, extra, null);
+  }
+
+  /** A member of a KIP-848 group: `pattern` (a broker-side RE2 regex) replaces the topic when not null. */
+  public GroupMember(Context ctx, String name, String group, String topic, String pattern, Map<String, Object> extra, Ownership ownership) {
     this.name = name;
+    this.pattern = pattern;
+    this.ownership = ownership;
     Map<String, Object> config = new HashMap<>(extra);
     config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, name);
-    config.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
-    config.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500);
+    // KIP-848 members get their session and heartbeat settings from the broker (the client refuses them).
+    if (!"consumer".equals(String.valueOf(config.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG)))) {
+      config.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+      config.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500);
+    }
     KafkaConsumer<String, String> consumer = ctx.consumer(config);
     thread = new Thread(() -> loop(consumer, topic), "member-" + name);
     thread.start();
   }
 
   private void loop(KafkaConsumer<String, String> consumer, String topic) {
-    try (consumer) {
-      consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+    try {
+      ConsumerRebalanceListener listener = new ConsumerRebalanceListener() {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
           event("revoked", partitions);
@@ -66,7 +82,9 @@ public final class GroupMember implements AutoCloseable {
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
           event("lost", partitions);
         }
-      });
+      };
+      if (pattern != null) consumer.subscribe(new SubscriptionPattern(pattern), listener);
+      else consumer.subscribe(List.of(topic), listener);
       while (!stopping) {
         boolean any = false;
         for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
@@ -78,13 +96,25 @@ public final class GroupMember implements AutoCloseable {
         Set<Integer> now = new TreeSet<>();
         for (TopicPartition tp : consumer.assignment()) now.add(tp.partition());
         assignment.set(now);
+        topicPartitions.set(Set.copyOf(consumer.assignment()));
       }
     } catch (Throwable t) {
       failure.set(t);
+    } finally {
+      try {
+        if (remainInGroup) consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP));
+        else consumer.close();
+      } catch (Throwable t) {
+        failure.compareAndSet(null, t);
+      }
     }
   }
 
   private void event(String kind, Collection<TopicPartition> partitions) {
+    if (ownership != null) {
+      if (kind.equals("assigned")) ownership.assigned(name, partitions);
+      else ownership.released(name, partitions);
+    }
     List<Integer> ps = new ArrayList<>();
     for (TopicPartition tp : partitions) ps.add(tp.partition());
     ps.sort(null);
@@ -134,5 +164,16 @@ public final class GroupMember implements AutoCloseable {
     stopping = true;
     thread.join(60_000);
     rethrowFailure();
+  }
+
+  /** Stops polling and closes without leaving the group: to the broker, a member that died (KIP-1092). */
+  public void kill() throws InterruptedException {
+    remainInGroup = true;
+    close();
+  }
+
+  /** The topic-partitions owned after the last poll (regex members own several topics). */
+  public Set<TopicPartition> topicPartitions() {
+    return topicPartitions.get();
   }
 }

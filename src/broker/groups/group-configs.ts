@@ -1,8 +1,9 @@
-// Group configs (KIP-848/KIP-932 "GROUP" config resources): per-group overrides of share-group
-// behaviour, read and changed with DescribeConfigs / IncrementalAlterConfigs on resource type 32,
-// as `kafka-configs --entity-type groups` does. Each share.* key falls back to its broker synonym
-// (group.share.*), and a group value must lie within the broker's min/max keys, as Kafka's
-// GroupConfig checks.
+// Group configs (KIP-848/KIP-932 "GROUP" config resources): per-group overrides of consumer-group
+// (consumer.*) and share-group (share.*, errors.deadletterqueue.*) behaviour, read and changed with
+// DescribeConfigs / IncrementalAlterConfigs on resource type 32, as `kafka-configs --entity-type
+// groups` does. One store for every kind of group. Each key falls back to its broker synonym
+// (group.consumer.*, group.share.*), and a group value must lie within the broker's min/max keys and
+// keep the session timeout above the heartbeat interval, as Kafka's GroupConfig checks.
 //
 // Durable home: `<data-dir>/meta/group-configs`, replaced atomically (temp file, fdatasync,
 // rename, fsync of meta/); UTF-8 JSON { "version": 1, "groups": { "<group>": { key: value } },
@@ -10,13 +11,13 @@
 // metadata store owns meta/*.json. A file that fails its CRC stops the broker at start rather than
 // silently dropping an operator's settings.
 import { join } from 'node:path';
-import { crc32c } from '../../../protocol/records/crc32c.js';
-import { readFileIfExists, writeFileAtomic } from '../../../storage/atomic-file.js';
-import type { FileSystem } from '../../../storage/index.js';
-import type { BrokerConfig } from '../../config/broker-config.js';
-import { ConfigType, type ConfigDefinition } from '../../config/definitions.js';
-import { validateConfigValue } from '../../config/validate.js';
-import { parseAutoOffsetReset } from './auto-offset-reset.js';
+import { crc32c } from '../../protocol/records/crc32c.js';
+import { readFileIfExists, writeFileAtomic } from '../../storage/atomic-file.js';
+import type { FileSystem } from '../../storage/index.js';
+import type { BrokerConfig } from '../config/broker-config.js';
+import { ConfigType, type ConfigDefinition } from '../config/definitions.js';
+import { validateConfigValue } from '../config/validate.js';
+import { parseAutoOffsetReset } from './share/auto-offset-reset.js';
 
 export const GROUP_CONFIG_FILE = 'group-configs';
 
@@ -56,6 +57,11 @@ function def(name: string, type: ConfigDefinition['type'], defaultValue: string 
 }
 
 export const GROUP_CONFIGS: readonly GroupConfigDefinition[] = [
+  // KIP-848 consumer groups (read by groups/consumer/consumer-settings.ts).
+  def('consumer.session.timeout.ms', 'INT', '45000', 'group.consumer.session.timeout.ms', 'The timeout to detect client failures when using the consumer group protocol.', { min: 1, bounds: ['group.consumer.min.session.timeout.ms', 'group.consumer.max.session.timeout.ms'] }),
+  def('consumer.heartbeat.interval.ms', 'INT', '5000', 'group.consumer.heartbeat.interval.ms', 'The heartbeat interval given to the members of a consumer group.', { min: 1, bounds: ['group.consumer.min.heartbeat.interval.ms', 'group.consumer.max.heartbeat.interval.ms'] }),
+  def('consumer.assignment.interval.ms', 'INT', '1000', 'group.consumer.assignment.interval.ms', 'The interval between assignment updates for a consumer group.', { min: 0, bounds: ['group.consumer.min.assignment.interval.ms', 'group.consumer.max.assignment.interval.ms'] }),
+  // KIP-932 share groups.
   def('share.session.timeout.ms', 'INT', '45000', 'group.share.session.timeout.ms', 'The timeout to detect client failures when using the share group protocol.', { min: 1, bounds: ['group.share.min.session.timeout.ms', 'group.share.max.session.timeout.ms'] }),
   def('share.heartbeat.interval.ms', 'INT', '5000', 'group.share.heartbeat.interval.ms', 'The heartbeat interval given to the members of a share group.', { min: 1, bounds: ['group.share.min.heartbeat.interval.ms', 'group.share.max.heartbeat.interval.ms'] }),
   def('share.record.lock.duration.ms', 'INT', '30000', 'group.share.record.lock.duration.ms', 'The record acquisition lock duration in milliseconds for share groups.', { min: 1000, bounds: ['group.share.min.record.lock.duration.ms', 'group.share.max.record.lock.duration.ms'] }),
@@ -128,6 +134,11 @@ export class GroupConfigStore {
         const n = Number(value);
         if (n < lo || n > hi) return `${name} must be between ${lo} and ${hi} (${d.bounds[0]} and ${d.bounds[1]}), not ${value}`;
       }
+    }
+    if (values['consumer.session.timeout.ms'] !== undefined || values['consumer.heartbeat.interval.ms'] !== undefined) {
+      const session = Number(values['consumer.session.timeout.ms'] ?? this.broker.get('group.consumer.session.timeout.ms'));
+      const heartbeat = Number(values['consumer.heartbeat.interval.ms'] ?? this.broker.get('group.consumer.heartbeat.interval.ms'));
+      if (heartbeat >= session) return 'consumer.session.timeout.ms must be greater than consumer.heartbeat.interval.ms';
     }
     const session = Number(values['share.session.timeout.ms'] ?? this.broker.get('group.share.session.timeout.ms'));
     const heartbeat = Number(values['share.heartbeat.interval.ms'] ?? this.broker.get('group.share.heartbeat.interval.ms'));

@@ -1,0 +1,29 @@
+// ConsumerGroupDescribe (key 69, KIP-848): epochs, state and assignor of consumer groups and, per
+// member, its epoch, subscription, current and target assignment. A classic group, or an unknown id,
+// is GROUP_ID_NOT_FOUND (admin clients then fall back to DescribeGroups, as with Kafka). v0+ may ask
+// for the authorized operations (KIP-430, from the broker's authorizer); v1 adds nothing we answer
+// differently (it allows TOPIC_AUTHORIZATION_FAILED, which an allow-all authorizer never raises).
+import { apis } from '../../protocol/messages/index.js';
+import { describeConsumerGroup, notFound } from '../groups/consumer/consumer-describe.js';
+import { ANONYMOUS, requestedOperations } from '../topics/authorized-operations.js';
+import { defineHandler } from './handler.js';
+
+export default defineHandler({
+  api: apis.ConsumerGroupDescribe,
+  minVersion: 0,
+  maxVersion: 1,
+  handle(request, ctx) {
+    const { broker } = ctx;
+    const groups = broker.groups;
+    return {
+      throttleTimeMs: 0,
+      groups: request.groupIds.map((id) => {
+        const group = groups.consumerGroup(id);
+        const described = group
+          ? describeConsumerGroup(group, groups.consumerGroups.assignors.defaultName, groups.topicsView)
+          : notFound(id, groups.groups.has(id) ? `Group ${id} is not a consumer group.` : `Group ${id} not found.`);
+        return { ...described, authorizedOperations: requestedOperations(request.includeAuthorizedOperations, broker.authorizer, ANONYMOUS, 'group', id) };
+      }),
+    };
+  },
+});
