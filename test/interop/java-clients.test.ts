@@ -21,6 +21,7 @@ const SCENARIOS = [
   'admin.group-offsets',
   'admin.records-offsets',
   'admin.producers-transactions',
+  'admin.abort-hanging-transaction',
   'txn.commit-abort-read-committed',
   'txn.consume-transform-produce',
   'txn.fencing',

@@ -228,6 +228,14 @@ export class TransactionCoordinator implements BrokerService {
   }
 
   /**
+   * WriteTxnMarkers (key 27) from a client: Admin.abortTransaction ends a hanging transaction on one partition by
+   * writing its ABORT marker there directly (KIP-664), bypassing the transaction's metadata here, as in Kafka.
+   */
+  writeRequestedMarker(topic: string, partition: number, producerId: number, producerEpoch: number, commit: boolean): Promise<number> {
+    return this.markers.writeRequested(topic, partition, producerId, producerEpoch, commit);
+  }
+
+  /**
    * Produce's check for a transactional batch (the broker-side verification of KIP-890 part 1): the
    * producer must hold its id's current epoch and the partition must be in the open transaction.
    */

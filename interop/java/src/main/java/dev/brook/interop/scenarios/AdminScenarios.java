@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
@@ -65,6 +66,7 @@ public final class AdminScenarios {
     r.add("admin.group-offsets", AdminScenarios::groupOffsets);
     r.add("admin.records-offsets", AdminScenarios::recordsAndOffsets);
     r.add("admin.producers-transactions", AdminScenarios::producersAndTransactions);
+    r.add("admin.abort-hanging-transaction", AdminScenarios::abortHangingTransaction);
   }
 
   /**
@@ -354,5 +356,46 @@ public final class AdminScenarios {
       Check.that(settled.stream().allMatch(s -> s.currentTransactionStartOffset().isEmpty()), "no open transaction after commit: " + settled);
     }
     checkFenceProducers(ctx, admin, topic);
+  }
+
+  /**
+   * Admin.abortTransaction (KIP-664, what `kafka-transactions.sh abort` runs): a transaction left open on a partition
+   * is ended by writing its ABORT marker there (WriteTxnMarkers). Afterwards the partition has no open transaction,
+   * the last stable offset reaches the log end, and its records are aborted for read_committed readers.
+   */
+  static void abortHangingTransaction(Context ctx) throws Exception {
+    Admin admin = ctx.admin();
+    String topic = ctx.name("t");
+    ctx.createTopic(topic, 1);
+    TopicPartition tp = new TopicPartition(topic, 0);
+    KafkaProducer<String, String> txn = ctx.producer(Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, ctx.name("txn"),
+        ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000));
+    try {
+      txn.initTransactions();
+      txn.beginTransaction();
+      for (int i = 0; i < 3; i++) txn.send(new ProducerRecord<>(topic, 0, "k", "hanging" + i));
+      txn.flush();
+      ProducerState open = admin.describeProducers(List.of(tp)).partitionResult(tp).get().activeProducers().get(0);
+      Check.equal(0L, open.currentTransactionStartOffset().orElse(-1), "the open transaction starts at 0");
+      Check.equal(0L, offset(admin, tp, OffsetSpec.latest(), IsolationLevel.READ_COMMITTED).offset(), "last stable offset while open");
+
+      admin.abortTransaction(new AbortTransactionSpec(tp, open.producerId(), (short) open.producerEpoch(), open.coordinatorEpoch().orElse(0))).all().get();
+
+      List<ProducerState> after = admin.describeProducers(List.of(tp)).partitionResult(tp).get().activeProducers();
+      Check.that(after.stream().allMatch(s -> s.currentTransactionStartOffset().isEmpty()), "no open transaction after the abort: " + after);
+      Check.equal(4L, offset(admin, tp, OffsetSpec.latest(), IsolationLevel.READ_COMMITTED).offset(), "last stable offset after the abort (marker included)");
+      try (KafkaConsumer<String, String> reader = ctx.consumer(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
+        reader.assign(List.of(tp));
+        reader.seekToBeginning(List.of(tp));
+        List<String> seen = new ArrayList<>();
+        Check.eventually(Duration.ofSeconds(30), "the reader's position past the aborted records", () -> {
+          for (ConsumerRecord<String, String> r : reader.poll(Duration.ofMillis(200))) seen.add(r.value());
+          return reader.position(tp) == 4L;
+        }, () -> "position " + reader.position(tp) + ", read " + seen);
+        Check.equal(List.of(), seen, "aborted records read by read_committed");
+      }
+    } finally {
+      txn.close(Duration.ZERO);
+    }
   }
 }
