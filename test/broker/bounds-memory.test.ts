@@ -9,6 +9,7 @@ import { connect, type Socket } from 'node:net';
 import { apis } from '../../src/protocol/messages/index.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { encodeRequestFrame } from '../../src/protocol/headers.js';
+import { topicIdToWire } from '../../src/broker/topics/topic-ids.js';
 import { SMALL_FRAME } from '../../src/broker/limits/byte-budget.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { WireClient } from './admin-wire.js';
@@ -122,4 +123,66 @@ test('a reading consumer gets its data through the same budgets, one reservation
     c.close();
   }
   await until(() => b.broker.state.resources.buffered.used === 0, 'the consumer to release its bytes');
+});
+
+test('a share consumer pipelining ShareFetches of stored data, never reading, stays within its connection budget', async () => {
+  const groupId = 'bounds-share';
+  const memberId = 'AAAAAAAAAAAAAAAAAAAAAD';
+  const admin = await WireClient.connect(b.port);
+  let hostile: Socket | undefined;
+  try {
+    const configured = await admin.request(apis.IncrementalAlterConfigs, 1, {
+      resources: [{ resourceType: 32, resourceName: groupId, configs: [{ name: 'share.auto.offset.reset', configOperation: 0, value: 'earliest' }] }],
+      validateOnly: false,
+    });
+    assert.equal(configured.responses[0]!.errorCode, ErrorCode.NONE);
+    let epoch = 0;
+    await until(async () => {
+      const hb = await admin.request(apis.ShareGroupHeartbeat, 1, { groupId, memberId, memberEpoch: epoch, rackId: null, subscribedTopicNames: epoch === 0 ? ['stored'] : null });
+      epoch = hb.memberEpoch;
+      return (hb.assignment?.topicPartitions.length ?? 0) > 0;
+    }, 'the share member to be assigned the partition');
+    const topicId = topicIdToWire(b.broker.state.topics.get('stored')!.topicId);
+    const budget = b.broker.state.resources.buffered;
+    let peak = 0;
+    const sample = () => (peak = Math.max(peak, budget.used));
+    hostile = await new Promise<Socket>((resolve, reject) => {
+      const s = connect({ host: '127.0.0.1', port: b.port }, () => {
+        s.pause();
+        const frames: Buffer[] = [];
+        for (let i = 0; i < 30; i++) {
+          const header = { apiKey: apis.ShareFetch.apiKey, apiVersion: 1, correlationId: i + 1, clientId: 'hostile-share' };
+          frames.push(
+            encodeRequestFrame(header, apis.ShareFetch.request, {
+              groupId,
+              memberId,
+              shareSessionEpoch: i,
+              maxWaitMs: 100,
+              minBytes: 1,
+              maxBytes: 64 * MiB,
+              maxRecords: 1000,
+              batchSize: 1000,
+              topics: [{ topicId, partitions: [{ partitionIndex: 0, acknowledgementBatches: [] }] }],
+              forgottenTopicsData: [],
+            }),
+          );
+        }
+        s.write(Buffer.concat(frames));
+        resolve(s);
+      });
+      s.on('error', () => undefined);
+      s.once('error', reject);
+    });
+    // Each ShareFetch acquires (locks) what it reads: unbounded, the 30 would read all 24 stored batches (~21 MiB).
+    await until(() => (sample(), budget.used >= PER_CONNECTION - BATCH), 'the share consumer to fill its budget');
+    for (let i = 0; i < 200; i++) {
+      sample();
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.ok(peak <= PER_CONNECTION + SLACK, `one share consumer held ${peak} bytes, budget ${PER_CONNECTION}`);
+  } finally {
+    hostile?.destroy();
+    admin.close();
+  }
+  await until(() => b.broker.networkStats().connections === 0 && b.broker.state.resources.buffered.used === 0, 'every byte to be released on close');
 });

@@ -136,8 +136,21 @@ async function fetchRounds(shares: ShareGroupCoordinator, ctx: RequestContext, g
   if (live.length === 0) return served;
   const deadline = Date.now() + request.maxWaitMs;
   const readCommitted = shares.configs.get(groupId, 'share.isolation.level') === 'read_committed';
-  const perPartitionBytes = Math.max(1, Math.min(READ_CAP_BYTES, Math.floor(request.maxBytes / live.length)));
+  // Memory (docs/limits.md), as Fetch: the response's size is reserved from the connection's and the broker's budgets
+  // before storage is read, and only what was granted is read. Unlike Fetch, records read are acquired at once, so a
+  // batch past the grant (KIP-74: at least one whole batch per partition) is kept rather than dropped: the
+  // overshoot is at most one batch per partition, and the response settles to its exact size when encoded.
+  const planned = Math.min(request.maxBytes, ctx.broker.config.getNumber('fetch.max.bytes'), READ_CAP_BYTES * live.length);
+  let granted = 0;
   for (;;) {
+    if (granted < planned) granted += ctx.memory ? ctx.memory.reserveUpTo(planned - granted) : planned - granted;
+    if (granted === 0) {
+      // Nothing granted: the budgets are full of responses not yet read by their clients. Answer empty at the
+      // deadline, as a Fetch granted nothing does; the consumer asks again.
+      await delay(Math.max(0, deadline - Date.now()), ctx.signal);
+      return served;
+    }
+    const perPartitionBytes = Math.max(1, Math.min(READ_CAP_BYTES, Math.floor(granted / live.length)));
     const seen = live.map((t) => ({ log: t.log!, seenHighWatermark: t.log!.highWatermark, slot: t.slot!, seenVersion: t.slot!.version }));
     let recordsLeft = request.maxRecords;
     let bytes = 0;
@@ -166,10 +179,14 @@ async function fetchRounds(shares: ShareGroupCoordinator, ctx: RequestContext, g
         t.out.errorMessage = e instanceof Error ? e.message : String(e);
       }
     }
+    if (bytes > granted) ctx.memory?.takeExcess(bytes - granted);
     if (served.size > 0 && bytes >= request.minBytes) return served;
     if (served.size > 0 || live.some((t) => t.out.errorCode !== ErrorCode.NONE)) return served;
     const remaining = deadline - Date.now();
     if (remaining <= 0) return served;
+    // Parked with nothing read: hold nothing meanwhile, so idle share consumers do not starve the others.
+    ctx.memory?.giveBack(granted);
+    granted = 0;
     const reason = await waitForShareData(shares.engine, seen, remaining, ctx.signal);
     if (reason !== 'changed') return served;
   }
