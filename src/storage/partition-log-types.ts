@@ -27,6 +27,11 @@ export interface PartitionLogOptions {
 export interface AppendOptions {
   /** Acknowledge only after fdatasync (acks=all). */
   durable: boolean;
+  /**
+   * The caller verified these very bytes' CRC-32C just before (the produce path's validation): the log
+   * skips its own CRC pass (framing and sizes are still checked). CRC once per batch, not twice.
+   */
+  crcChecked?: boolean;
 }
 
 export interface AppendResult {
