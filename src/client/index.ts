@@ -22,6 +22,7 @@ export { ClientFacingError, explainClientError, isNetworkError, kafkaErrorName }
 export { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, committedOffsets, listOffsetsAt, partitionKey } from './offsets.js';
 export type { TopicPartition } from './offsets.js';
 export { LogReader } from './log-reader.js';
+export { FETCH_MAX_BYTES, FETCH_PARTITION_MAX_BYTES } from './fetch-sizes.js';
 export { RETRIABLE_FETCH_ERRORS, fetchPerPartition } from './fetch-per-partition.js';
 export type { FetchPosition, FetchRound, FetchedRecord, LogReaderOptions } from './log-reader.js';
 export { checkBrokersReachable } from './connection-check.js';

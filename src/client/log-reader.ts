@@ -4,6 +4,7 @@
 // Fetch round per leader; records come back decoded and in offset order per partition.
 import type { Consumer } from '@platformatic/kafka';
 import { kafkaErrorName } from './errors.js';
+import { FETCH_MAX_BYTES, FETCH_PARTITION_MAX_BYTES } from './fetch-sizes.js';
 import { partitionKey, type TopicPartition } from './offsets.js';
 
 export interface FetchedRecord {
@@ -65,7 +66,7 @@ export class LogReader {
       byLeader.set(leader, perTopic);
     }
     const wanted = new Map(positions.map((p) => [partitionKey(p.topic, p.partition), p.offset]));
-    const partitionMaxBytes = this.options.partitionMaxBytes ?? 4 * 1024 * 1024;
+    const partitionMaxBytes = this.options.partitionMaxBytes ?? FETCH_PARTITION_MAX_BYTES;
     await Promise.all(
       [...byLeader].map(async ([node, perTopic]) => {
         let response;
@@ -74,7 +75,7 @@ export class LogReader {
             node,
             maxWaitTime: this.options.maxWaitMs,
             minBytes: 1,
-            maxBytes: this.options.maxBytes ?? 32 * 1024 * 1024,
+            maxBytes: this.options.maxBytes ?? FETCH_MAX_BYTES,
             topics: [...perTopic].map(([topicId, ps]) => ({
               topicId,
               partitions: ps.map((p) => ({ partition: p.partition, currentLeaderEpoch: -1, fetchOffset: p.offset, lastFetchedEpoch: -1, partitionMaxBytes })),

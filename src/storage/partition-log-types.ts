@@ -27,6 +27,11 @@ export interface PartitionLogOptions {
 export interface AppendOptions {
   /** Acknowledge only after fdatasync (acks=all). */
   durable: boolean;
+  /**
+   * The caller verified these very bytes' CRC-32C just before (the produce path's validation): the log
+   * skips its own CRC pass (framing and sizes are still checked). CRC once per batch, not twice.
+   */
+  crcChecked?: boolean;
 }
 
 export interface AppendResult {
@@ -37,7 +42,16 @@ export interface AppendResult {
 }
 
 export type ReadResult =
-  | { kind: 'records'; chunks: Buffer[]; bytes: number; nextOffset: number; highWatermark: number; logStartOffset: number }
+  | {
+      kind: 'records';
+      chunks: Buffer[];
+      bytes: number;
+      nextOffset: number;
+      highWatermark: number;
+      logStartOffset: number;
+      /** Gives pooled read buffers back (ReadOptions.pooled); a no-op otherwise. Call at most once. */
+      release: () => void;
+    }
   | { kind: 'offset-out-of-range'; logStartOffset: number; logEndOffset: number; highWatermark: number };
 
 export interface ReadOptions {
@@ -45,6 +59,12 @@ export interface ReadOptions {
   upTo?: 'high-watermark' | 'log-end';
   /** Serve no batch whose base offset is >= this (READ_COMMITTED reads stop at the last stable offset). */
   maxOffset?: number;
+  /**
+   * Read from disk into buffers of the shared read pool (read-buffers.ts) instead of fresh ones. The
+   * caller must call the result's `release()` once nothing refers to its chunks any more (Fetch: when
+   * the response is with the OS); forgetting it only costs a reallocation, never correctness.
+   */
+  pooled?: boolean;
 }
 
 export interface RetentionResult {

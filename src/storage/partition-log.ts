@@ -221,7 +221,7 @@ export class PartitionLog {
   append(records: Buffer, options: AppendOptions): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new StorageError('closed', 'the log is closed'));
     if (this.failure) return Promise.reject(this.failure);
-    const invalid = validateAppend(records, this.config.maxMessageBytes);
+    const invalid = validateAppend(records, this.config.maxMessageBytes, options.crcChecked === true);
     if (invalid) return Promise.reject(invalid);
     const result = this.turn.append(records, options.durable);
     if (!options.durable) return result;

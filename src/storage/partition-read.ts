@@ -10,6 +10,7 @@ import type { Logger } from '../util/logger.js';
 import type { ReadOptions, ReadResult } from './partition-log-types.js';
 import { acquireFrom, segmentIndexFor } from './segment-list.js';
 import type { LogSegment } from './log-segment.js';
+import { readBuffers } from './read-buffers.js';
 import { readSegment } from './segment-reader.js';
 import { StorageError } from './storage-error.js';
 import type { TailCache } from './tail-cache.js';
@@ -36,13 +37,14 @@ export async function readPartition(view: ReadView, offset: number, maxBytes: nu
   if (offset < view.logStartOffset || offset > view.logEndOffset) {
     return { kind: 'offset-out-of-range', logStartOffset: view.logStartOffset, logEndOffset: view.logEndOffset, highWatermark: view.highWatermark };
   }
-  const done = (chunks: Buffer[], bytes: number, nextOffset: number): ReadResult => ({
+  const done = (chunks: Buffer[], bytes: number, nextOffset: number, release = noop): ReadResult => ({
     kind: 'records',
     chunks,
     bytes,
     nextOffset,
     highWatermark: view.highWatermark,
     logStartOffset: view.logStartOffset,
+    release,
   });
   if (offset >= upper) return done([], 0, offset);
   const cached = view.cache.read(offset, maxBytes, upper);
@@ -53,8 +55,8 @@ export async function readPartition(view: ReadView, offset: number, maxBytes: nu
   try {
     for (let i = first; i < segments.length; i++) {
       const seg = segments[i]!;
-      const r = await readSegment(seg, offset, maxBytes, upper, seg.size);
-      if (r) return done([r.data], r.data.length, r.nextOffset);
+      const r = await readSegment(seg, offset, maxBytes, upper, seg.size, options.pooled ? readBuffers : undefined);
+      if (r) return done([r.data], r.data.length, r.nextOffset, r.release);
     }
   } catch (e) {
     if (e instanceof StorageError) view.logger.error('refusing to serve corrupt data', { dir: view.dir, offset, error: e.message });
@@ -64,3 +66,5 @@ export async function readPartition(view: ReadView, offset: number, maxBytes: nu
   }
   return done([], 0, offset);
 }
+
+function noop(): void {}

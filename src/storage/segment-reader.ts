@@ -4,6 +4,7 @@
 // whole batch even when it is larger than maxBytes (Kafka's rule since KIP-74).
 import { BATCH_OVERHEAD, CURRENT_MAGIC, LAST_OFFSET_DELTA_OFFSET, MAGIC_OFFSET, MIN_MAGIC_V2_BATCH_SIZE, batchBaseOffset } from '../protocol/records/batch-header.js';
 import type { LogSegment } from './log-segment.js';
+import type { ReadBufferPool } from './read-buffers.js';
 import { StorageError } from './storage-error.js';
 
 /** Bytes read at least, so that small maxBytes still find their batch in one read. */
@@ -14,6 +15,8 @@ export interface SegmentRead {
   data: Buffer;
   /** Offset after the last returned batch. */
   nextOffset: number;
+  /** Gives `data`'s buffer back to the pool it came from (a no-op without one). */
+  release: () => void;
 }
 
 /**
@@ -27,27 +30,41 @@ export async function readSegment(
   maxBytes: number,
   upperOffset: number,
   end: number,
+  pool?: ReadBufferPool,
 ): Promise<SegmentRead | null> {
   const index = await segment.index();
   let pos = index.lookup(offset).position;
   let minLen = 0; // when > 0: the batch at `pos` is the first to return and is this long
   while (pos < end) {
     const len = Math.min(end - pos, Math.max(maxBytes, MIN_PROBE, minLen));
-    const buf = Buffer.allocUnsafe(len);
+    const lease = pool?.take(len);
+    const buf = lease ? lease.buf : Buffer.allocUnsafe(len);
+    const release = lease ? lease.release : noop;
     let got = 0;
-    while (got < len) {
-      const n = await segment.file.read(buf, got, len - got, pos + got);
-      if (n === 0) break;
-      got += n;
+    try {
+      while (got < len) {
+        const n = await segment.file.read(buf, got, len - got, pos + got);
+        if (n === 0) break;
+        got += n;
+      }
+      if (got < len) throw corrupt(segment, pos + got, 'the file is shorter than its recorded size');
+    } catch (e) {
+      release();
+      throw e;
     }
-    if (got < len) throw corrupt(segment, pos + got, 'the file is shorter than its recorded size');
     let p = 0;
     let start = -1;
     let nextOffset = offset;
     while (p + HEADER_PREFIX <= len) {
       // A bad header after batches already taken is reported by the read that starts there.
       if (start >= 0 && !headerIsValid(buf, p, pos + p, end)) break;
-      const size = checkHeader(segment, buf, p, pos + p, end);
+      let size: number;
+      try {
+        size = checkHeader(segment, buf, p, pos + p, end);
+      } catch (e) {
+        release();
+        throw e;
+      }
       const base = batchBaseOffset(buf, p);
       const last = base + buf.readInt32BE(p + LAST_OFFSET_DELTA_OFFSET);
       if (start < 0) {
@@ -55,14 +72,18 @@ export async function readSegment(
           p += size; // skip it, read or not
           continue;
         }
-        if (base >= upperOffset) return null;
+        if (base >= upperOffset) {
+          release();
+          return null;
+        }
         if (p + size > len) break; // first batch not whole in the buffer: re-read from it
         start = p;
       } else if (base >= upperOffset || p + size > len || p + size - start > maxBytes) break;
       p += size;
       nextOffset = last + 1;
     }
-    if (start >= 0) return { data: buf.subarray(start, p), nextOffset };
+    if (start >= 0) return { data: buf.subarray(start, p), nextOffset, release };
+    release();
     // Continue from the first batch we could not take whole (p is a batch boundary, maybe past len).
     if (p === 0 && len < HEADER_PREFIX) throw corrupt(segment, pos, 'a partial batch header inside the written log');
     minLen = p + BATCH_OVERHEAD <= len ? BATCH_OVERHEAD + buf.readInt32BE(p + 8) : 0;
@@ -87,3 +108,5 @@ function checkHeader(segment: LogSegment, buf: Buffer, p: number, filePos: numbe
 function corrupt(segment: LogSegment, position: number, why: string): StorageError {
   return new StorageError('storage-error', `corrupt log segment ${segment.path('.log')} at byte ${position}: ${why}`);
 }
+
+function noop(): void {}

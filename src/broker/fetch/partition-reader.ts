@@ -6,7 +6,8 @@
 //
 // Records are the stored batch slices themselves (zero copy, see server/response-encoding.ts).
 import { ErrorCode } from '../../protocol/errors.js';
-import type { PartitionLog } from '../../storage/index.js';
+import type { PartitionLog, ReadResult } from '../../storage/index.js';
+import type { PartitionTransactions } from '../producers/partition-transactions.js';
 import type { PartitionTransactionsRegistry } from '../producers/partition-transactions-registry.js';
 import type { WatchedPartition } from './fetch-waiters.js';
 import { checkLeaderEpoch, errorCodeOf } from '../topics/partition-lookup.js';
@@ -39,6 +40,8 @@ export interface ReadRound {
   /** A partition answered with an error: Kafka completes such a fetch at once. */
   hasError: boolean;
   watched: WatchedPartition[];
+  /** Gives back the pooled read buffers behind `partitions[].records` (call once). */
+  release: () => void;
 }
 
 const NO_RECORDS: Buffer[] = [];
@@ -53,6 +56,14 @@ export interface FetchedAbortedTransaction {
  * and list the aborted transactions overlapping what was read (KIP-98); the partition's transaction
  * state is loaded on the first such read (producers/partition-transactions-registry.ts).
  * READ_UNCOMMITTED reads are untouched: they only report the LSO when it is already known.
+ *
+ * When the partitions' own limits fit in `maxBytes` together (librdkafka's 1 MiB per partition against
+ * a 50 MiB fetch), no partition's limit depends on what the others return, so every partition is read
+ * at once: one round trip to the file system's thread pool instead of one per partition. Otherwise
+ * they are read one after another, each limited by what the earlier ones left (KIP-74).
+ *
+ * Stored data is read into pooled buffers: call the round's `release()` once the response holding
+ * its records is with the OS (or will never be sent).
  */
 export async function readPartitions(
   parts: readonly PartitionToRead[],
@@ -64,9 +75,14 @@ export async function readPartitions(
   const aborted = readCommitted ? [] : null;
   const out: PartitionRead[] = [];
   const watched: WatchedPartition[] = [];
+  const releases: (() => void)[] = [];
   let budget = maxBytes;
   let bytes = 0;
   let hasError = false;
+  let wanted = 0;
+  for (const p of parts) if (p.log) wanted += Math.max(0, p.partitionMaxBytes);
+  const parallel = wanted <= maxBytes;
+  const outcomes: (Promise<PartitionOutcome> | null)[] = [];
   for (const p of parts) {
     const entry: PartitionRead = {
       partitionIndex: p.partition,
@@ -79,51 +95,87 @@ export async function readPartitions(
       records: NO_RECORDS,
     };
     out.push(entry);
+    outcomes.push(parallel && p.log !== null ? readOne(p, p.log, Math.min(p.partitionMaxBytes, maxBytes), readCommitted, txns) : null);
+  }
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
+    const entry = out[i]!;
     const log = p.log;
     if (log === null) {
       hasError = true;
       continue;
     }
-    const epochError = checkLeaderEpoch(p.currentLeaderEpoch);
-    if (epochError !== ErrorCode.NONE) {
-      entry.errorCode = epochError;
+    const limit = Math.min(p.partitionMaxBytes, budget);
+    const outcome = await (outcomes[i] ?? readOne(p, log, limit, readCommitted, txns));
+    if (outcome.kind === 'error') {
+      entry.errorCode = outcome.errorCode;
+      if (outcome.highWatermark !== undefined) fillOffsets(entry, outcome.highWatermark, outcome.logStartOffset!);
       hasError = true;
       continue;
     }
-    const limit = Math.min(p.partitionMaxBytes, budget);
-    try {
-      if (limit <= 0) {
-        fillOffsets(entry, log.highWatermark, log.logStartOffset);
-        watched.push({ log, seenHighWatermark: log.highWatermark });
-        continue;
-      }
-      const partitionTxns = readCommitted ? (txns.peek(log) ?? (await txns.get(log))) : null;
-      const lso = partitionTxns ? partitionTxns.lastStableOffset(log.highWatermark) : -1;
-      const r = await log.read(p.fetchOffset, limit, partitionTxns ? { maxOffset: lso } : undefined);
-      if (r.kind === 'offset-out-of-range') {
-        entry.errorCode = ErrorCode.OFFSET_OUT_OF_RANGE;
-        fillOffsets(entry, r.highWatermark, r.logStartOffset);
-        hasError = true;
-        continue;
-      }
-      fillOffsets(entry, r.highWatermark, r.logStartOffset);
-      entry.lastStableOffset = BigInt(partitionTxns ? lso : txns.lastStableOffsetOrHw(log));
-      watched.push({ log, seenHighWatermark: r.highWatermark });
-      if (r.bytes === 0 || (r.bytes > limit && bytes > 0)) continue;
-      entry.records = r.chunks;
-      if (partitionTxns) {
-        entry.abortedTransactions = partitionTxns
-          .abortedIn(p.fetchOffset, r.nextOffset)
-          .map((a) => ({ producerId: BigInt(a.producerId), firstOffset: BigInt(a.firstOffset) }));
-      }
-      bytes += r.bytes;
-      budget -= r.bytes;
-    } catch (e) {
-      entry.errorCode = errorCodeOf(e);
-      hasError = true;
+    if (outcome.kind === 'no-room') {
+      fillOffsets(entry, log.highWatermark, log.logStartOffset);
+      watched.push({ log, seenHighWatermark: log.highWatermark });
+      continue;
     }
+    const r = outcome.read;
+    fillOffsets(entry, r.highWatermark, r.logStartOffset);
+    entry.lastStableOffset = BigInt(outcome.lso >= 0 ? outcome.lso : txns.lastStableOffsetOrHw(log));
+    watched.push({ log, seenHighWatermark: r.highWatermark });
+    // A read made before the earlier partitions' sizes were known may exceed what they left: it waits
+    // for a later fetch, as any partition whose next batch does not fit (KIP-74).
+    if (r.bytes === 0 || (r.bytes > limit && bytes > 0) || limit <= 0) {
+      r.release();
+      continue;
+    }
+    entry.records = r.chunks;
+    releases.push(r.release);
+    if (outcome.txns) {
+      entry.abortedTransactions = outcome.txns
+        .abortedIn(p.fetchOffset, r.nextOffset)
+        .map((a) => ({ producerId: BigInt(a.producerId), firstOffset: BigInt(a.firstOffset) }));
+    }
+    bytes += r.bytes;
+    budget -= r.bytes;
   }
-  return { partitions: out, bytes, hasError, watched };
+  return { partitions: out, bytes, hasError, watched, release: () => releaseAll(releases) };
+}
+
+type StoredRead = Extract<ReadResult, { kind: 'records' }>;
+
+type PartitionOutcome =
+  | { kind: 'read'; read: StoredRead; txns: PartitionTransactions | null; lso: number }
+  | { kind: 'no-room' }
+  | { kind: 'error'; errorCode: number; highWatermark?: number; logStartOffset?: number };
+
+/** Reads one partition; never throws (errors become the partition's error code). */
+async function readOne(
+  p: PartitionToRead,
+  log: PartitionLog,
+  limit: number,
+  readCommitted: boolean,
+  txns: PartitionTransactionsRegistry,
+): Promise<PartitionOutcome> {
+  const epochError = checkLeaderEpoch(p.currentLeaderEpoch);
+  if (epochError !== ErrorCode.NONE) return { kind: 'error', errorCode: epochError };
+  if (limit <= 0) return { kind: 'no-room' };
+  try {
+    const partitionTxns = readCommitted ? (txns.peek(log) ?? (await txns.get(log))) : null;
+    const lso = partitionTxns ? partitionTxns.lastStableOffset(log.highWatermark) : -1;
+    const r = await log.read(p.fetchOffset, limit, partitionTxns ? { maxOffset: lso, pooled: true } : POOLED);
+    if (r.kind === 'offset-out-of-range') {
+      return { kind: 'error', errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, highWatermark: r.highWatermark, logStartOffset: r.logStartOffset };
+    }
+    return { kind: 'read', read: r, txns: partitionTxns, lso };
+  } catch (e) {
+    return { kind: 'error', errorCode: errorCodeOf(e) };
+  }
+}
+
+const POOLED = { pooled: true } as const;
+
+function releaseAll(releases: readonly (() => void)[]): void {
+  for (const r of releases) r();
 }
 
 function fillOffsets(entry: PartitionRead, highWatermark: number, logStartOffset: number): void {

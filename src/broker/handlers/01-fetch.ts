@@ -67,6 +67,12 @@ export default defineHandler({
       return r;
     };
     let round = await read();
+    // The answer's records are views of pooled read buffers: they go back once the OS has the bytes.
+    // A round replaced by a later one gives its buffers back at once.
+    const answer = (r: ReadRound) => {
+      if (ctx.afterResponse) ctx.afterResponse(r.release);
+      return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: toResponses(topics, r) };
+    };
     while (round.bytes < request.minBytes && !round.hasError && round.watched.length > 0) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) break;
@@ -77,11 +83,12 @@ export default defineHandler({
       }
       const reason = await ctx.broker.fetchWaiters.wait(round.watched, remaining, ctx.signal);
       if (reason === 'closed' || reason === 'cancelled') break;
+      round.release();
       round = await read();
       if (reason === 'timeout') break;
     }
     ctx.broker.metrics.fetched(topics, round.partitions);
-    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: toResponses(topics, round) };
+    return answer(round);
   },
 });
 
@@ -90,6 +97,7 @@ export default defineHandler({
  * client fetches it again once its earlier responses are read.
  */
 function dropRecords(round: ReadRound): void {
+  round.release();
   for (const p of round.partitions) p.records = [];
   round.bytes = 0;
 }

@@ -44,6 +44,11 @@ export interface RequestContext {
   signal: AbortSignal;
   /** The request's share of the connection's memory budget (absent outside a connection). */
   memory?: RequestMemory;
+  /**
+   * Runs `fn` once the response's bytes are with the OS, or once the connection closed first (absent
+   * outside a connection). Fetch gives its pooled read buffers back here (storage/read-buffers.ts).
+   */
+  afterResponse?: (fn: () => void) => void;
 }
 
 /**

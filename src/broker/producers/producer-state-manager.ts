@@ -104,7 +104,8 @@ export class ProducerStateManager implements BrokerService {
     retained.pending = new Promise<void>((resolve) => (settle = resolve));
     beforeAppend?.();
     const written = this.states.trackWrite(log);
-    const appending = log.append(batch, { durable });
+    // Batches come here only from Produce, after its validation checked their CRC.
+    const appending = log.append(batch, { durable, crcChecked: true });
     // ---
     try {
       const result = await appending;

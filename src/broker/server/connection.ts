@@ -224,9 +224,11 @@ export class Connection {
   private dispatch(frame: Buffer, held: HeldBytes): void {
     const startedAt = this.broker.metrics.requestStarted(frame.length);
     this.holding.add(held);
+    let after: (() => void)[] | null = null;
     const done = (): void => {
       held.release();
       this.holding.delete(held);
+      if (after) for (const fn of after.splice(0)) fn();
     };
     let header: RequestHeader;
     try {
@@ -271,6 +273,10 @@ export class Connection {
       logger: this.logger,
       signal: this.aborter.signal,
       memory: held,
+      afterResponse: (fn) => {
+        if (held.isReleased) fn();
+        else (after ??= []).push(fn);
+      },
     };
     let result;
     try {

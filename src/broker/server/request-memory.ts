@@ -25,6 +25,11 @@ export class HeldBytes implements RequestMemory {
     return this.bytes;
   }
 
+  /** Whether release() ran (the response was written, or the connection closed). */
+  get isReleased(): boolean {
+    return this.done;
+  }
+
   reserveUpTo(bytes: number): number {
     if (this.done) return 0;
     const granted = this.budget.takeUpTo(bytes);

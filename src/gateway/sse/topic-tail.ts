@@ -5,7 +5,7 @@
 //
 // Bounds: each ring keeps at most `capacity` records; a subscriber whose position falls below a
 // ring's start reads that partition with its own (bounded) fetches until it is back in the ring.
-import { LATEST_TIMESTAMP, listOffsetsAt, type FetchedRecord, type LogReader } from '../../client/index.js';
+import { FETCH_MAX_BYTES, LATEST_TIMESTAMP, listOffsetsAt, type FetchedRecord, type LogReader } from '../../client/index.js';
 import type { Logger } from '../../util/logger.js';
 import type { KafkaAccess } from '../kafka-access.js';
 
@@ -104,7 +104,7 @@ export class TopicTail {
   }
 
   private async run(): Promise<void> {
-    const { reader, close } = this.kafka.longPollReader(`sse-${this.topic}`, 500, 8 * 1024 * 1024);
+    const { reader, close } = this.kafka.longPollReader(`sse-${this.topic}`, 500, FETCH_MAX_BYTES);
     try {
       await this.poll(reader);
     } finally {

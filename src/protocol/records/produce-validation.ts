@@ -31,7 +31,9 @@
 //     or a producer-set LogAppendTime flag (when timestamps are checked)
 //
 // Records are walked without materialising keys or values: uncompressed batches are scanned in place,
-// compressed ones decompressed under the cap. Choices where Kafka has no exact answer:
+// compressed ones decompressed under the cap. The walk is record-check.ts's single tight pass; the full
+// scanner runs only when that pass cannot vouch for a batch (it then names the exact fault) or when a
+// timestamp policy needs every record's timestamp. Choices where Kafka has no exact answer:
 //  - A compression bomb (or any batch expanding past the cap): MESSAGE_TOO_LARGE. Kafka has no cap (it
 //    streams), so it has no code for this; this one is non-retriable, says what is wrong, and the Java
 //    producer reacts to it by splitting the batch and retrying, which is right for a legitimate batch that
@@ -60,6 +62,7 @@ import {
   batchTimestampType,
 } from './batch-header.js';
 import { DEFAULT_MAX_DECOMPRESSED_BYTES, decompress, isKnownCompression } from './compression/index.js';
+import { recordsAreWellFormed } from './record-check.js';
 import { checkRecordCount, scanRecords } from './record-reader.js';
 
 export type ProduceRecordsError =
@@ -175,6 +178,9 @@ function checkRecords(
 ): ProduceRecordsRejection | null {
   const compacted = options.compactedTopic === true;
   const policy = options.timestamps;
+  // One tight pass proves the common case; only a batch it cannot vouch for (or a timestamp policy,
+  // which needs every record's timestamp) takes the full scan below (record-check.ts).
+  if (!policy && recordsAreWellFormed(payload, count, compacted)) return null;
   const baseTimestamp = batchBaseTimestamp(batch);
   const producerSetLogAppendTime = batchTimestampType(batch) === 1;
   let failure: ProduceRecordsRejection | null = null;

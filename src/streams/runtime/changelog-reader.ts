@@ -5,6 +5,7 @@
 // Under exactly-once it reads read_committed (KIP-98): up to the last stable offset, skipping
 // aborted transactions, so a store never holds a write whose transaction did not commit.
 
+import { FETCH_MAX_BYTES } from '../../client/index.js';
 import type { Consumer } from '../../client/index.js';
 import { topicPartitionKey, type ChangelogReader, type ChangelogRecord } from '../engine/transport.js';
 import { StreamsError } from '../errors.js';
@@ -38,8 +39,9 @@ export class KafkaChangelogReader implements ChangelogReader {
     while (position < end) {
       const [fetched] = await fetchPartitions(this.consumer, metadata, [{ topic, partition, offset: position }], {
         maxWaitMs: 0,
-        maxBytes: 16 << 20,
-        maxBytesPerPartition: 16 << 20,
+        // One partition at a time: all of the response may be its (client/fetch-sizes.ts).
+        maxBytes: FETCH_MAX_BYTES,
+        maxBytesPerPartition: FETCH_MAX_BYTES,
         isolationLevel: this.isolationLevel,
       });
       // Kafka may not serve a changelog created a moment ago yet: read the same offset again

@@ -10,7 +10,7 @@
 // Several instances with the same appId share the work: one consumer group named after the app,
 // one member per instance. Instances should run the same topology.
 
-import { BatchProducer, createAdmin, createConsumer, createProducer, FENCED_COMMIT_CODES, GroupOffsets, OffsetCommitError, resolveBrokers, TransactionalProducer } from '../../client/index.js';
+import { BatchProducer, createAdmin, createConsumer, createProducer, FENCED_COMMIT_CODES, FETCH_MAX_BYTES, FETCH_PARTITION_MAX_BYTES, GroupOffsets, OffsetCommitError, resolveBrokers, TransactionalProducer } from '../../client/index.js';
 import type { Admin, Consumer, ConsumerOptions, Producer } from '../../client/index.js';
 import { StreamsError } from '../errors.js';
 import type { StateStore } from '../stores/store.js';
@@ -112,7 +112,7 @@ export async function startApp(app: RunnableApp): Promise<RunningApp> {
     const thread = new StreamThread(consumer, tasks, collector, {
       commitIntervalMs: options.commitIntervalMs ?? (exactlyOnce ? DEFAULT_EOS_COMMIT_INTERVAL_MS : DEFAULT_COMMIT_INTERVAL_MS),
       // Exactly-once reads inputs (and repartition topics) read_committed: never an aborted write.
-      fetch: { maxWaitMs: exactlyOnce ? 100 : 250, maxBytes: 8 << 20, maxBytesPerPartition: 4 << 20, isolationLevel: exactlyOnce ? 1 : 0 },
+      fetch: { maxWaitMs: exactlyOnce ? 100 : 250, maxBytes: FETCH_MAX_BYTES, maxBytesPerPartition: FETCH_PARTITION_MAX_BYTES, isolationLevel: exactlyOnce ? 1 : 0 },
       isFenced: (e) => e instanceof OffsetCommitError && FENCED_COMMIT_CODES.has(e.errorCode),
       now: () => Date.now(),
     });
