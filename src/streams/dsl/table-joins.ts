@@ -76,7 +76,7 @@ export function foreignKeyJoin(
   foreignKey: (value: unknown) => unknown,
   joiner: (l: unknown, r: unknown) => unknown,
   leftJoin: boolean,
-  options: ForeignKeyJoined & { value?: Serde<unknown> } = {},
+  options: ForeignKeyJoined<unknown> = {},
 ): Table<unknown, unknown> {
   const lg = getterOrFail(left, 'foreign-key join (left)');
   const rg = getterOrFail(right, 'foreign-key join (right)');

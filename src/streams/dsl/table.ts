@@ -105,19 +105,19 @@ export class TableImpl<K, V> implements Table<K, V>, TableHandle<K, V> {
     return this.kit.table(node, this.keySerde, this.valueSerde, this.info);
   }
 
-  join<VO, R>(other: Table<K, VO>, joiner: (value: V, otherValue: VO, key: K) => R, options?: TableJoined): Table<K, R> {
+  join<VO, R>(other: Table<K, VO>, joiner: (value: V, otherValue: VO, key: K) => R, options?: TableJoined<R>): Table<K, R> {
     return this.joinTable(other, joiner as (l: V, r: VO | undefined, k: K) => R, 'inner', options);
   }
 
-  leftJoin<VO, R>(other: Table<K, VO>, joiner: (value: V, otherValue: VO | undefined, key: K) => R, options?: TableJoined): Table<K, R> {
+  leftJoin<VO, R>(other: Table<K, VO>, joiner: (value: V, otherValue: VO | undefined, key: K) => R, options?: TableJoined<R>): Table<K, R> {
     return this.joinTable(other, joiner, 'left', options);
   }
 
-  outerJoin<VO, R>(other: Table<K, VO>, joiner: (value: V | undefined, otherValue: VO | undefined, key: K) => R, options?: TableJoined): Table<K, R> {
+  outerJoin<VO, R>(other: Table<K, VO>, joiner: (value: V | undefined, otherValue: VO | undefined, key: K) => R, options?: TableJoined<R>): Table<K, R> {
     return this.joinTable(other, joiner as (l: V, r: VO | undefined, k: K) => R, 'outer', options);
   }
 
-  joinOnForeignKey<KO, VO, R>(other: Table<KO, VO>, foreignKey: (value: V) => KO, joiner: (value: V, otherValue: VO) => R, options?: ForeignKeyJoined & { value?: Serde<R> }): Table<K, R> {
+  joinOnForeignKey<KO, VO, R>(other: Table<KO, VO>, foreignKey: (value: V) => KO, joiner: (value: V, otherValue: VO) => R, options?: ForeignKeyJoined<R>): Table<K, R> {
     return this.fk(other, foreignKey, joiner as (v: V, o: VO | undefined) => R, false, options);
   }
 
@@ -125,7 +125,7 @@ export class TableImpl<K, V> implements Table<K, V>, TableHandle<K, V> {
     other: Table<KO, VO>,
     foreignKey: (value: V) => KO | null | undefined,
     joiner: (value: V, otherValue: VO | undefined) => R,
-    options?: ForeignKeyJoined & { value?: Serde<R> },
+    options?: ForeignKeyJoined<R>,
   ): Table<K, R> {
     return this.fk(other, foreignKey, joiner, true, options);
   }
@@ -140,7 +140,7 @@ export class TableImpl<K, V> implements Table<K, V>, TableHandle<K, V> {
     foreignKey: (value: V) => KO | null | undefined,
     joiner: (value: V, otherValue: VO | undefined) => R,
     leftJoin: boolean,
-    options: (ForeignKeyJoined & { value?: Serde<R> }) | undefined,
+    options: ForeignKeyJoined<R> | undefined,
   ): Table<K, R> {
     const t = foreignKeyJoin(
       this.kit,
@@ -149,7 +149,7 @@ export class TableImpl<K, V> implements Table<K, V>, TableHandle<K, V> {
       foreignKey as (v: unknown) => unknown,
       joiner as (l: unknown, r: unknown) => unknown,
       leftJoin,
-      options as ForeignKeyJoined & { value?: Serde<unknown> },
+      options as ForeignKeyJoined<unknown>,
     );
     return t as unknown as Table<K, R>;
   }

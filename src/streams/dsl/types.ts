@@ -160,8 +160,8 @@ export interface Joined<K, V> extends Serdes<K, V> {
   name?: string;
 }
 
-/** Options of a table-table join: optionally materialize the result (else it is computed on lookup). */
-export type TableJoined = Materialized;
+/** Options of a table-table join: optionally materialize the result in `store` (else it is computed on lookup); `value` is its serde. */
+export type TableJoined<R> = Materialized & { value?: Serde<R> };
 
 /** What a table's value transformer sees: its task, declared stores and the current record's headers. */
 export interface ValueTransformerContext<S extends Record<string, StateStore>> {
@@ -201,9 +201,9 @@ export interface Table<K, V> {
   /** Hold back updates per key and emit the latest one later (../suppressed.ts). */
   suppress(suppressed: Suppressed): Table<K, V>;
   /** Table-table joins on the key (both co-partitioned): results change as either side changes. */
-  join<VO, R>(other: Table<K, VO>, joiner: (value: V, otherValue: VO, key: K) => R, options?: TableJoined): Table<K, R>;
-  leftJoin<VO, R>(other: Table<K, VO>, joiner: (value: V, otherValue: VO | undefined, key: K) => R, options?: TableJoined): Table<K, R>;
-  outerJoin<VO, R>(other: Table<K, VO>, joiner: (value: V | undefined, otherValue: VO | undefined, key: K) => R, options?: TableJoined): Table<K, R>;
+  join<VO, R>(other: Table<K, VO>, joiner: (value: V, otherValue: VO, key: K) => R, options?: TableJoined<R>): Table<K, R>;
+  leftJoin<VO, R>(other: Table<K, VO>, joiner: (value: V, otherValue: VO | undefined, key: K) => R, options?: TableJoined<R>): Table<K, R>;
+  outerJoin<VO, R>(other: Table<K, VO>, joiner: (value: V | undefined, otherValue: VO | undefined, key: K) => R, options?: TableJoined<R>): Table<K, R>;
   /**
    * Foreign-key join (KIP-213): each row joins the row of `other` whose key `foreignKey(value)`
    * returns; correct under any updates and deletes of either side (ops/foreign-key-join.ts). The
@@ -213,18 +213,20 @@ export interface Table<K, V> {
     other: Table<KO, VO>,
     foreignKey: (value: V) => KO,
     joiner: (value: V, otherValue: VO) => R,
-    options?: ForeignKeyJoined,
+    options?: ForeignKeyJoined<R>,
   ): Table<K, R>;
   leftJoinOnForeignKey<KO, VO, R>(
     other: Table<KO, VO>,
     foreignKey: (value: V) => KO | null | undefined,
     joiner: (value: V, otherValue: VO | undefined) => R,
-    options?: ForeignKeyJoined,
+    options?: ForeignKeyJoined<R>,
   ): Table<K, R>;
 }
 
 /** Options of a foreign-key join. */
-export interface ForeignKeyJoined extends Materialized {
+export interface ForeignKeyJoined<R> extends Materialized {
+  /** Serde of the result, to materialize it in `store`. */
+  value?: Serde<R>;
   /** Names the internal topics (`<appId>-<name>-subscription-registration-topic`, `...-response-topic`) and the subscription store. */
   name?: string;
 }

@@ -353,6 +353,21 @@ export class StreamTask {
   }
 
   private punctuate(type: PunctuationType, now: number): void {
+    // A punctuation runs outside any input record (as Kafka's punctuation record context): its
+    // forwards carry no headers unless it passes some (forwardWithHeaders).
+    const savedHeaders = this.headers;
+    const savedRecord = this.currentRecord;
+    this.headers = undefined;
+    this.currentRecord = undefined;
+    try {
+      this.runPunctuations(type, now);
+    } finally {
+      this.headers = savedHeaders;
+      this.currentRecord = savedRecord;
+    }
+  }
+
+  private runPunctuations(type: PunctuationType, now: number): void {
     let nextStream = Number.POSITIVE_INFINITY;
     for (const s of this.schedules) {
       if (s.cancelled) continue;
