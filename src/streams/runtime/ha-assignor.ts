@@ -8,15 +8,17 @@
 // holds nothing). A member is *caught up* when its lag <= acceptableRecoveryLag.
 //
 // Rules, in order (members and tasks sorted, so every leader computes the same answer):
-//   1. Stateful actives, sticky: a task stays with its previous active while that member is
-//      below the balanced load ceil(stateful tasks / members).
-//   2. Every other stateful task goes to the caught-up member below that load with the least lag
-//      (then the least load). If no caught-up member has room, but some member is caught up, the
-//      task stays on (or goes to) the caught-up member with the least lag even above the load,
-//      and the least-loaded member gets a *warm-up* replica of it, up to maxWarmupReplicas
-//      warm-ups in total; so a task only ever moves to a member whose state is caught up. If no
-//      member is caught up (a new app, or its only holder died without standbys), the task goes
-//      to the least-loaded member (least lag first), which restores it.
+//   Balance: with S stateful tasks over C members, every member may hold floor(S / C) actives and
+//   S mod C of them one more.
+//   1. Stateful actives, sticky: a task stays with its previous active while that member holds
+//      fewer than floor(S / C).
+//   2. Every other stateful task goes to a caught-up member with room (the least loaded, then its
+//      previous active, then the least lag). If no caught-up member has room but some member is
+//      caught up, the task stays on (or goes to) the caught-up member with the least lag, above
+//      its share, and the least-loaded other member with room gets a *warm-up* replica of it, up
+//      to maxWarmupReplicas warm-ups in total: a task only ever moves to a member whose state is
+//      caught up. If no member is caught up (a new app, or its only holder died without
+//      standbys), the task goes to the least-loaded member (least lag first), which restores it.
 //   3. Standbys: numStandbyReplicas per stateful task on distinct members other than its active
 //      and its warm-up, preferring the members with the least lag (warm state), then the fewest
 //      standbys.
@@ -82,32 +84,40 @@ export function assignTasks(members: readonly MemberState[], tasks: readonly Tas
     activeOf.set(t.id, m);
   };
 
-  // 1. sticky stateful actives
-  const statefulCap = Math.ceil(stateful.length / sorted.length);
+  // 1. sticky stateful actives, up to the floor share
+  const floor = Math.floor(stateful.length / sorted.length);
+  const extra = stateful.length % sorted.length;
+  let extraUsed = 0;
+  const hasRoom = (m: MemberState) => load(m) < floor || (load(m) === floor && extraUsed < extra);
+  const assignBalanced = (t: TaskInfo, m: MemberState) => {
+    if (load(m) >= floor) extraUsed++;
+    assignActive(t, m);
+  };
   const rest: TaskInfo[] = [];
   for (const t of stateful) {
     const prev = sorted.find((m) => m.previousActive.has(t.id));
-    if (prev && load(prev) < statefulCap) assignActive(t, prev);
+    if (prev && load(prev) < floor) assignActive(t, prev);
     else rest.push(t);
   }
-  // 2. the rest: to a caught-up member, warming up the balanced destination when it is not
+  // 2. the rest: to a caught-up member with room; else warm up the member it should go to
   let warmups = 0;
   for (const t of rest) {
     const ready = sorted.filter((m) => caughtUp(m, t));
-    const roomy = ready.filter((m) => load(m) < statefulCap).sort(byLagThenLoad(t));
+    const wasActive = (m: MemberState) => (m.previousActive.has(t.id) ? 0 : 1);
+    const roomy = ready.filter(hasRoom).sort((a, b) => load(a) - load(b) || wasActive(a) - wasActive(b) || lag(a, t) - lag(b, t));
     if (roomy.length > 0) {
-      assignActive(t, roomy[0]!);
+      assignBalanced(t, roomy[0]!);
     } else if (ready.length > 0) {
       const keeper = [...ready].sort(byLagThenLoad(t))[0]!;
-      assignActive(t, keeper);
-      const destination = sorted.filter((m) => m !== keeper).sort(byLoadThenLag(t))[0];
-      if (destination && warmups < config.maxWarmupReplicas && load(destination) < statefulCap) {
+      assignBalanced(t, keeper);
+      const destination = sorted.filter((m) => m !== keeper && hasRoom(m)).sort(byLoadThenLag(t))[0];
+      if (destination && warmups < config.maxWarmupReplicas) {
         out.get(destination.memberId)!.warmup.push(t.id);
         warmupOf.set(t.id, destination);
         warmups++;
       }
     } else {
-      assignActive(t, [...sorted].sort(byLoadThenLag(t))[0]!);
+      assignBalanced(t, [...sorted].sort(byLoadThenLag(t))[0]!);
     }
   }
   // 3. standbys
