@@ -98,3 +98,13 @@ test('property: one active per task, standbys never with their active, at most n
     { numRuns: 300 },
   );
 });
+
+test('failover: an orphaned task goes to its standby holder even past its share, never to an empty member', () => {
+  const tasks = ['0_0', '0_1', '0_2', '0_3'].map((id) => stateful(id, 500n)); // small: an empty member would count as caught up
+  const a = member('a', { '0_0': -2n, '0_1': 480n, '0_2': 490n }); // standbys of the dead member's tasks
+  const c = member('c', { '0_3': -2n });
+  const { members } = assignTasks([a, c], tasks, config);
+  assert.deepEqual(members.get('a')!.active.sort(), ['0_0', '0_1', '0_2']);
+  assert.deepEqual(members.get('c')!.active, ['0_3']);
+  assert.ok(members.get('c')!.warmup.length > 0, 'the under-loaded member warms up to take one later');
+});

@@ -5,20 +5,25 @@
 //
 // Lag: a member's lag on a stateful task is the task's changelog end-offset sum minus the offset
 // sum of the state the member holds (0 for the task's running active; the full end sum when it
-// holds nothing). A member is *caught up* when its lag <= acceptableRecoveryLag.
+// holds nothing). A member is *caught up* when its lag <= acceptableRecoveryLag (so, as in Kafka
+// Streams, even an empty member is when the whole changelog is that small).
 //
 // Rules, in order (members and tasks sorted, so every leader computes the same answer):
 //   Balance: with S stateful tasks over C members, every member may hold floor(S / C) actives and
 //   S mod C of them one more.
 //   1. Stateful actives, sticky: a task stays with its previous active while that member holds
 //      fewer than floor(S / C).
-//   2. Every other stateful task goes to a caught-up member with room (the least loaded, then its
-//      previous active, then the least lag). If no caught-up member has room but some member is
-//      caught up, the task stays on (or goes to) the caught-up member with the least lag, above
-//      its share, and the least-loaded other member with room gets a *warm-up* replica of it, up
-//      to maxWarmupReplicas warm-ups in total: a task only ever moves to a member whose state is
-//      caught up. If no member is caught up (a new app, or its only holder died without
-//      standbys), the task goes to the least-loaded member (least lag first), which restores it.
+//   2. Every other stateful task goes to a caught-up member with room: first those below their
+//      floor share, then its previous active, then the least lag (so a standby's holder is
+//      preferred), then the least loaded. A task whose active is gone (a failover) only
+//      considers the caught-up members that hold its state, if there are any: with standbys, a
+//      failover never restores a task from scratch. If no caught-up member has room but some
+//      member is caught up, the task stays on (or goes to) the caught-up member with the least
+//      lag, above its share, and the least-loaded other member with room gets a *warm-up*
+//      replica of it, up to maxWarmupReplicas warm-ups in total: a task only ever moves to a
+//      member whose state is caught up. If no member is caught up (a new app, or its only
+//      holder died without standbys), the task goes to the least-loaded member (least lag
+//      first), which restores it.
 //   3. Standbys: numStandbyReplicas per stateful task on distinct members other than its active
 //      and its warm-up, preferring the members with the least lag (warm state), then the fewest
 //      standbys.
@@ -102,9 +107,14 @@ export function assignTasks(members: readonly MemberState[], tasks: readonly Tas
   // 2. the rest: to a caught-up member with room; else warm up the member it should go to
   let warmups = 0;
   for (const t of rest) {
-    const ready = sorted.filter((m) => caughtUp(m, t));
+    // A task whose active is gone (failover) goes to a member holding its state when one is
+    // caught up, even past that member's share; balance is restored later through a warm-up.
+    const orphan = !sorted.some((m) => m.previousActive.has(t.id));
+    const holders = sorted.filter((m) => m.taskOffsets.has(t.id) && caughtUp(m, t));
+    const ready = orphan && holders.length > 0 ? holders : sorted.filter((m) => caughtUp(m, t));
     const wasActive = (m: MemberState) => (m.previousActive.has(t.id) ? 0 : 1);
-    const roomy = ready.filter(hasRoom).sort((a, b) => load(a) - load(b) || wasActive(a) - wasActive(b) || lag(a, t) - lag(b, t));
+    const needy = (m: MemberState) => (load(m) < floor ? 0 : 1);
+    const roomy = ready.filter(hasRoom).sort((a, b) => needy(a) - needy(b) || wasActive(a) - wasActive(b) || lag(a, t) - lag(b, t) || load(a) - load(b));
     if (roomy.length > 0) {
       assignBalanced(t, roomy[0]!);
     } else if (ready.length > 0) {
