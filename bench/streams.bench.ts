@@ -105,6 +105,27 @@ async function brokerInChild(): Promise<BenchBroker> {
   };
 }
 
+/**
+ * STREAMS_BENCH_PROFILE=<dir>: a CPU profile of the app process for each measured phase only (from the
+ * first assignment to the final commit), written as <dir>/<topology>.cpuprofile for DevTools.
+ */
+async function startProfile(): Promise<((name: string) => Promise<void>) | undefined> {
+  const dir = process.env.STREAMS_BENCH_PROFILE;
+  if (!dir) return undefined;
+  const { Session } = await import('node:inspector/promises');
+  const { writeFileSync, mkdirSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async (name) => {
+    const { profile } = await session.post('Profiler.stop');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
 interface Measured {
   /** Events per wall-clock second. */
   wall: number;
@@ -150,6 +171,7 @@ async function measure(name: string, build: (app: App, input: string, output: st
   build(app, input, `${input}-out`);
   const running = await app.start();
   await running.ready;
+  const profiler = await startProfile();
   const t0 = performance.now();
   const app0 = process.cpuUsage();
   const broker0 = await benchBroker.cpuMicros();
@@ -160,6 +182,7 @@ async function measure(name: string, build: (app: App, input: string, output: st
     await new Promise((r) => setTimeout(r, 2));
   }
   await running.commit();
+  await profiler?.(name);
   const seconds = (performance.now() - t0) / 1000;
   const appUsage = process.cpuUsage(app0);
   const brokerCpuS = ((await benchBroker.cpuMicros()) - broker0) / 1e6;
@@ -169,6 +192,19 @@ async function measure(name: string, build: (app: App, input: string, output: st
 }
 
 const bid = json<Bid>();
+const only = process.env.STREAMS_BENCH_ONLY;
+if (only === 'stateless') {
+  const m = await measure('stateless', (app, input, output) => {
+    app
+      .stream(input, { key: string, value: bid })
+      .filter((_k, b) => b.auction % 10 !== 3 && b.channel === 'app' || b.price > 1_000)
+      .mapValues((b) => ({ auction: b.auction, price: Math.round(b.price * 0.908), dateTime: b.dateTime }))
+      .to(output, { value: json<{ auction: number; price: number; dateTime: number }>() });
+  });
+  console.log(JSON.stringify(m));
+  await benchBroker.close();
+  process.exit(0);
+}
 const stateless = await measure('stateless', (app, input, output) => {
   app
     .stream(input, { key: string, value: bid })

@@ -136,13 +136,23 @@ class SinkProcessor implements Processor<unknown, unknown> {
   }
 }
 
+interface Consumed {
+  readonly topic: string;
+  readonly partition: number;
+  last: bigint;
+  end: bigint | undefined;
+}
+
 export class StreamTask {
   readonly id: string;
   readonly metrics: TaskMetrics = newTaskMetrics();
   readonly positions = new Map<string, number>();
   streamTime = -1;
   currentTimestamp = -1;
-  currentRecord: RecordContext | undefined;
+  private currentTimestampOfRecord = -1;
+  /** The input record being processed (its context is built only if a processor asks for it). */
+  private current: ConsumedRecord | undefined;
+  private currentContext: RecordContext | undefined;
   /** Headers sinks write: the current input record's, or those of a forwardWithHeaders call. */
   headers: readonly RecordHeader[] | undefined;
   private readonly clock: Clock;
@@ -150,7 +160,10 @@ export class StreamTask {
   private readonly sources = new Map<string, { node: SourceNode; children: Processor<unknown, unknown>[] }>();
   private readonly runtimes: NodeRuntime[] = [];
   private readonly stores = new Map<string, StateStore>();
-  private readonly consumed = new Map<string, { topic: string; partition: number; next: bigint; end: bigint | undefined }>();
+  /** Per input partition: the offset of the last record processed (next = last + 1), and its end. */
+  private readonly consumed = new Map<string, Consumed>();
+  /** The partition of the previous record: most records come in runs from one partition. */
+  private lastConsumed: Consumed | undefined;
   private readonly schedules: Schedule[] = [];
   private nextStreamDue = Number.POSITIVE_INFINITY;
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -201,6 +214,13 @@ export class StreamTask {
     this.state = 'running';
   }
 
+  /** The input record being processed, as processors see it (built on first use per record). */
+  get currentRecord(): RecordContext | undefined {
+    const r = this.current;
+    if (r === undefined) return undefined;
+    return (this.currentContext ??= { topic: r.topic, partition: r.partition, offset: r.offset, timestamp: this.currentTimestampOfRecord, headers: r.headers });
+  }
+
   store(name: string): StateStore {
     const s = this.stores.get(name) ?? this.options.globalStores?.get(name);
     if (!s) throw new StreamsError('STORE_NOT_FOUND', `task ${this.id} has no store '${name}'`);
@@ -242,7 +262,9 @@ export class StreamTask {
       return;
     }
     if (ts > this.streamTime) this.streamTime = ts;
-    this.currentRecord = { topic: record.topic, partition: record.partition, offset: record.offset, timestamp: ts, headers: record.headers };
+    this.current = record;
+    this.currentContext = undefined;
+    this.currentTimestampOfRecord = ts;
     this.headers = record.headers;
     this.currentTimestamp = ts;
     try {
@@ -253,7 +275,8 @@ export class StreamTask {
       this.failure = e;
       throw this.failed();
     } finally {
-      this.currentRecord = undefined;
+      this.current = undefined;
+      this.currentContext = undefined;
       this.headers = undefined;
     }
     if (this.blocked.length > 0) {
@@ -276,7 +299,7 @@ export class StreamTask {
     const c = this.consumed.get(topicPartitionKey(topic, partition));
     if (c) c.end = endOffset;
     let lag = 0;
-    for (const p of this.consumed.values()) if (p.end !== undefined && p.end > p.next) lag += Number(p.end - p.next);
+    for (const p of this.consumed.values()) if (p.end !== undefined && p.end > p.last + 1n) lag += Number(p.end - p.last - 1n);
     this.metrics.lag = lag;
   }
 
@@ -284,7 +307,7 @@ export class StreamTask {
   async prepareCommit(): Promise<CommitPoint> {
     await this.idle();
     for (const s of this.stores.values()) await s.flush();
-    const offsets = [...this.consumed.values()].map((c) => ({ topic: c.topic, partition: c.partition, offset: c.next }));
+    const offsets = [...this.consumed.values()].map((c) => ({ topic: c.topic, partition: c.partition, offset: c.last + 1n }));
     return { offsets, metadata: this.writeMetadata() };
   }
 
@@ -356,14 +379,17 @@ export class StreamTask {
     // A punctuation runs outside any input record (as Kafka's punctuation record context): its
     // forwards carry no headers unless it passes some (forwardWithHeaders).
     const savedHeaders = this.headers;
-    const savedRecord = this.currentRecord;
+    const savedRecord = this.current;
+    const savedContext = this.currentContext;
     this.headers = undefined;
-    this.currentRecord = undefined;
+    this.current = undefined;
+    this.currentContext = undefined;
     try {
       this.runPunctuations(type, now);
     } finally {
       this.headers = savedHeaders;
-      this.currentRecord = savedRecord;
+      this.current = savedRecord;
+      this.currentContext = savedContext;
     }
   }
 
@@ -406,11 +432,18 @@ export class StreamTask {
     return new StreamsError('TASK_FAILED', `task ${this.id} failed: ${msg}`, { cause: f });
   }
 
+  /** Hot path: no string key and no bigint arithmetic while records keep coming from one partition. */
   private trackConsumed(record: ConsumedRecord): void {
+    const last = this.lastConsumed;
+    if (last !== undefined && last.partition === record.partition && last.topic === record.topic) {
+      last.last = record.offset;
+      return;
+    }
     const k = topicPartitionKey(record.topic, record.partition);
-    const c = this.consumed.get(k);
-    if (c) c.next = record.offset + 1n;
-    else this.consumed.set(k, { topic: record.topic, partition: record.partition, next: record.offset + 1n, end: undefined });
+    let c = this.consumed.get(k);
+    if (c) c.last = record.offset;
+    else this.consumed.set(k, (c = { topic: record.topic, partition: record.partition, last: record.offset, end: undefined }));
+    this.lastConsumed = c;
   }
 
   private wireNodes(): void {
