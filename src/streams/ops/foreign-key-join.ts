@@ -13,8 +13,7 @@
 // response echoes it. The response is joined only if L's current value still hashes the same;
 // otherwise a later change of K is in flight and its own response will settle the result. This
 // is what makes the join correct under any interleaving of updates and deletes on both sides.
-// (Kafka hashes with murmur3-128; Brook with MD5, through node:crypto. Only equality matters and
-// both ends are Brook.)
+// The hash is MurmurHash3 128-bit (ops/value-hash.ts), as in Kafka.
 //
 // Instructions (Kafka's codes), decided by SubscriptionSend from the old and new value of K:
 //   0 DELETE_KEY_AND_PROPAGATE            K deleted: drop the subscription; answer null
@@ -32,11 +31,11 @@
 //   subscription store key (combined key): [KO length int32][KO bytes][K bytes], so a prefix scan
 //   of [length][KO] finds every subscriber of KO; its value is the subscription as above.
 
-import { createHash } from 'node:crypto';
 import type { Processor, ProcessorContext } from '../engine/processor.js';
 import type { Serde } from '../serdes.js';
 import type { KeyValueStore } from '../stores/store.js';
 import type { ValueGetter, ValueGetterSupplier } from './table-ops.js';
+import { murmur3x86_128 } from './value-hash.js';
 
 export const enum Instruction {
   DeleteKeyAndPropagate = 0,
@@ -59,7 +58,7 @@ export interface SubscriptionResponse {
 }
 
 export function valueHash(bytes: Buffer): Buffer {
-  return createHash('md5').update(bytes).digest();
+  return murmur3x86_128(bytes);
 }
 
 export const subscriptionSerde: Serde<Subscription> = {

@@ -28,6 +28,9 @@ import type { KafkaRecordCollector } from './kafka-collector.js';
 import type { StandbyUpdater } from './standby-updater.js';
 import type { TaskManager } from './task-manager.js';
 
+/** Longest stretch of record processing before the loop yields to other event-loop work. */
+const SLICE_MS = 20;
+
 export interface ThreadOptions {
   readonly commitIntervalMs: number;
   readonly fetch: FetchLimits;
@@ -277,11 +280,20 @@ export class StreamThread {
       if (!list) perTask.set(task, (list = []));
       list.push(f);
     }
+    let sliceStart = performance.now();
     for (const [task, parts] of perTask) {
       const records = parts.length === 1 ? parts[0]!.records : mergeByTimestamp(parts);
       for (let i = 0; i < records.length; i++) {
         const wait = task.process(records[i]!);
         if (wait) await wait;
+        // Node has one thread: a fetch's worth of records processed in one go would hold off
+        // heartbeats, producer connections and queries for as long. So every so often hand the
+        // event loop back (and let the producer send what is buffered).
+        if ((i & 255) === 255 && performance.now() - sliceStart > SLICE_MS) {
+          this.collector.flush();
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          sliceStart = performance.now();
+        }
       }
       for (const f of parts) {
         this.tasks.positions.set(`${f.topic}:${f.partition}`, f.next);
