@@ -88,8 +88,12 @@ async function brokerInChild(): Promise<BenchBroker> {
   const child = fork(fileURLToPath(import.meta.url), ['--broker'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const next = () =>
     new Promise<BrokerMessage>((resolve, reject) => {
-      child.once('message', (m) => resolve(m as BrokerMessage));
-      child.once('exit', (code) => reject(new Error(`bench broker exited with ${code}`)));
+      const exited = (code: number | null) => reject(new Error(`bench broker exited with ${code}`));
+      child.once('exit', exited);
+      child.once('message', (m) => {
+        child.off('exit', exited);
+        resolve(m as BrokerMessage);
+      });
     });
   const hello = await next();
   if (!('bootstrap' in hello)) throw new Error('bench broker: expected its address first');

@@ -1,6 +1,9 @@
 // brook/streams: typed stream processing on Kafka-compatible topics.
 
 export { App, type AppOptions, type SourceOptions } from './dsl/app.js';
+export type { StreamThreadExceptionResponse } from './dsl/app-options.js';
+export type { KeyQueryResult, QueryMeta, QueryOptions } from './runtime/interactive-queries.js';
+export type { HostTasks } from './runtime/assignment-info.js';
 export type { RunningApp } from './runtime/kafka-runtime.js';
 export type { Materialized } from './dsl/builder.js';
 export { keyValueStore, sessionStore, windowStore } from './dsl/stores.js';
