@@ -11,13 +11,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { App, int64, string, type KeyValueStore, type RunningApp, type StreamsError } from '../../src/streams/index.js';
-import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { startTestTarget, uniqueName, type TestTarget } from '../helpers/target.js';
 import { HA_STORE, haCountApp } from './fixtures/ha-count.js';
 import { createTopics, produce, readTopic, waitFor, type RawRecord } from './helpers/kafka.js';
 
-let broker: TestBroker;
+let broker: TestTarget;
 before(async () => {
-  broker = await startTestBroker({ config: { 'group.initial.rebalance.delay.ms': '0', 'group.min.session.timeout.ms': '500' } });
+  broker = await startTestTarget({ config: { 'group.initial.rebalance.delay.ms': '0', 'group.min.session.timeout.ms': '500' } });
 });
 after(async () => {
   await broker.close();
@@ -74,9 +74,9 @@ async function countsByQuery(app: RunningApp): Promise<Map<string, number>> {
 const same = (a: Map<string, number>, b: Map<string, number>) => a.size === b.size && [...b].every(([k, v]) => a.get(k) === v);
 
 test('three instances with standbys: queries from anywhere, standby lag, SIGKILL failover without full restore, exactly-once output', async () => {
-  const appId = 'ha-words';
-  const input = 'ha-in';
-  const output = 'ha-out';
+  const appId = uniqueName('ha-words');
+  const input = uniqueName('ha-in');
+  const output = uniqueName('ha-out');
   await createTopics(broker.bootstrap, { [input]: 4, [output]: 4 });
   const b = startChild([appId, 'ha-b', input, output, '1']);
   const c = startChild([appId, 'ha-c', input, output, '1']);
@@ -186,13 +186,14 @@ function failingApp(appId: string, clientId: string, input: string, output: stri
 }
 
 test('REPLACE_THREAD: a failure closes the tasks and processing resumes on a fresh thread', async () => {
-  await createTopics(broker.bootstrap, { 'replace-in': 2, 'replace-out': 2 });
+  const [input, output] = [uniqueName('replace-in'), uniqueName('replace-out')];
+  await createTopics(broker.bootstrap, { [input]: 2, [output]: 2 });
   let failures = 1;
   const seen: StreamsError[] = [];
-  const app = await failingApp('replace-app', 'replace-1', 'replace-in', 'replace-out', (w) => w === 'boom' && failures-- > 0, 'REPLACE_THREAD', seen).start();
+  const app = await failingApp(uniqueName('replace-app'), 'replace-1', input, output, (w) => w === 'boom' && failures-- > 0, 'REPLACE_THREAD', seen).start();
   try {
     await app.ready;
-    await produce(broker.bootstrap, 'replace-in', [...words(0, 50), { key: 'x', value: 'boom' }, ...words(50, 50)], 2);
+    await produce(broker.bootstrap, input, [...words(0, 50), { key: 'x', value: 'boom' }, ...words(50, 50)], 2);
     await waitFor(() => app.replacedThreads() === 1, 'the thread replaced', 30_000);
     const expected = expectedCounts(100);
     const counts = () => {
@@ -209,14 +210,15 @@ test('REPLACE_THREAD: a failure closes the tasks and processing resumes on a fre
 });
 
 test('SHUTDOWN_APPLICATION: one instance fails and every instance of the app shuts down', async () => {
-  await createTopics(broker.bootstrap, { 'shutdown-in': 2, 'shutdown-out': 2 });
+  const [appId, input, output] = [uniqueName('shutdown-app'), uniqueName('shutdown-in'), uniqueName('shutdown-out')];
+  await createTopics(broker.bootstrap, { [input]: 2, [output]: 2 });
   const seen: StreamsError[] = [];
-  const one = await failingApp('shutdown-app', 'shutdown-1', 'shutdown-in', 'shutdown-out', (w) => w === 'boom', 'SHUTDOWN_APPLICATION', seen).start();
-  const two = await failingApp('shutdown-app', 'shutdown-2', 'shutdown-in', 'shutdown-out', (w) => w === 'boom', 'SHUTDOWN_APPLICATION', seen).start();
+  const one = await failingApp(appId, 'shutdown-1', input, output, (w) => w === 'boom', 'SHUTDOWN_APPLICATION', seen).start();
+  const two = await failingApp(appId, 'shutdown-2', input, output, (w) => w === 'boom', 'SHUTDOWN_APPLICATION', seen).start();
   try {
     await Promise.all([one.ready, two.ready]);
     await waitFor(() => one.tasks().length > 0 && two.tasks().length > 0, 'both instances hold tasks', 30_000);
-    await produce(broker.bootstrap, 'shutdown-in', [{ key: 'x', value: 'boom' }], 2);
+    await produce(broker.bootstrap, input, [{ key: 'x', value: 'boom' }], 2);
     const outcomes = await Promise.allSettled([one.done, two.done]);
     assert.ok(outcomes.every((o) => o.status === 'rejected'), 'both instances stopped with an error');
     const codes = outcomes.map((o) => (o.status === 'rejected' ? (o.reason as StreamsError).code : 'none')).sort();

@@ -6,18 +6,20 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { App, TestDriver, defaultPartition, joinWindows, json, string } from '../../src/streams/index.js';
-import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { startTestTarget, uniqueName, type TestTarget } from '../helpers/target.js';
 import { createTopics, produce, readTopic, waitFor, type RawRecord } from './helpers/kafka.js';
 
-let broker: TestBroker;
+let broker: TestTarget;
 before(async () => {
-  broker = await startTestBroker({ config: { 'group.initial.rebalance.delay.ms': '0', 'group.min.session.timeout.ms': '500' } });
+  broker = await startTestTarget({ config: { 'group.initial.rebalance.delay.ms': '0', 'group.min.session.timeout.ms': '500' } });
 });
 after(async () => {
   await broker.close();
 });
 
 const P = 2;
+/** Topic names: each file's own on a shared Kafka broker. */
+const T = uniqueName;
 interface Order {
   customer: string;
   item: string;
@@ -28,30 +30,30 @@ const joiner = (l: string | undefined, r: string | undefined) => `${l ?? '-'}+${
 
 function build(appId: string, brokers?: string[]): App {
   const app = new App({ appId, ...(brokers ? { brokers, commitIntervalMs: 100, sessionTimeoutMs: 2000 } : {}) });
-  const l = app.stream('j-left', { key: string, value: string });
-  const r = app.stream('j-right', { key: string, value: string });
+  const l = app.stream(T('j-left'), { key: string, value: string });
+  const r = app.stream(T('j-right'), { key: string, value: string });
   const w = joinWindows(60, { grace: 15 });
-  l.join(r, joiner, w, { name: 'ssi' }).to('o-ss-inner', { value: string });
-  l.leftJoin(r, joiner, w, { name: 'ssl' }).to('o-ss-left', { value: string });
-  l.outerJoin(r, joiner, w, { name: 'sso' }).to('o-ss-outer', { value: string });
-  const t = app.table('j-table', { key: string, value: string, store: 'j-table-store' });
-  l.join(t, joiner).to('o-st-inner', { value: string });
-  l.leftJoin(t, joiner).to('o-st-left', { value: string });
-  const ta = app.table('j-ta', { key: string, value: string, store: 'j-ta-store' });
-  const tb = app.table('j-tb', { key: string, value: string, store: 'j-tb-store' });
-  ta.join(tb, joiner).toStream().to('o-tt-inner', { value: string });
-  ta.leftJoin(tb, joiner).toStream().to('o-tt-left', { value: string });
-  ta.outerJoin(tb, joiner).toStream().to('o-tt-outer', { value: string });
-  const g = app.globalTable('j-global', { key: string, value: string });
-  r.join(g, (_k, v) => v.slice(0, 2), (v, gv) => `${v}@${gv}`).to('o-global', { value: string });
-  const orders = app.table('j-orders', { key: string, value: json<Order>(), store: 'j-orders-store' });
-  const customers = app.table('j-customers', { key: string, value: string, store: 'j-customers-store' });
-  orders.joinOnForeignKey(customers, (o) => o.customer, (o, c) => `${o.item}@${c}`, { name: 'fki' }).toStream().to('o-fk-inner', { value: string });
-  orders.leftJoinOnForeignKey(customers, (o) => o.customer, (o, c) => `${o.item}@${c ?? '?'}`, { name: 'fkl' }).toStream().to('o-fk-left', { value: string });
+  l.join(r, joiner, w, { name: 'ssi' }).to(T('o-ss-inner'), { value: string });
+  l.leftJoin(r, joiner, w, { name: 'ssl' }).to(T('o-ss-left'), { value: string });
+  l.outerJoin(r, joiner, w, { name: 'sso' }).to(T('o-ss-outer'), { value: string });
+  const t = app.table(T('j-table'), { key: string, value: string, store: 'j-table-store' });
+  l.join(t, joiner).to(T('o-st-inner'), { value: string });
+  l.leftJoin(t, joiner).to(T('o-st-left'), { value: string });
+  const ta = app.table(T('j-ta'), { key: string, value: string, store: 'j-ta-store' });
+  const tb = app.table(T('j-tb'), { key: string, value: string, store: 'j-tb-store' });
+  ta.join(tb, joiner).toStream().to(T('o-tt-inner'), { value: string });
+  ta.leftJoin(tb, joiner).toStream().to(T('o-tt-left'), { value: string });
+  ta.outerJoin(tb, joiner).toStream().to(T('o-tt-outer'), { value: string });
+  const g = app.globalTable(T('j-global'), { key: string, value: string });
+  r.join(g, (_k, v) => v.slice(0, 2), (v, gv) => `${v}@${gv}`).to(T('o-global'), { value: string });
+  const orders = app.table(T('j-orders'), { key: string, value: json<Order>(), store: 'j-orders-store' });
+  const customers = app.table(T('j-customers'), { key: string, value: string, store: 'j-customers-store' });
+  orders.joinOnForeignKey(customers, (o) => o.customer, (o, c) => `${o.item}@${c}`, { name: 'fki' }).toStream().to(T('o-fk-inner'), { value: string });
+  orders.leftJoinOnForeignKey(customers, (o) => o.customer, (o, c) => `${o.item}@${c ?? '?'}`, { name: 'fkl' }).toStream().to(T('o-fk-left'), { value: string });
   return app;
 }
 
-const outputs = ['o-ss-inner', 'o-ss-left', 'o-ss-outer', 'o-st-inner', 'o-st-left', 'o-tt-inner', 'o-tt-left', 'o-tt-outer', 'o-global'];
+const outputs = [T('o-ss-inner'), T('o-ss-left'), T('o-ss-outer'), T('o-st-inner'), T('o-st-left'), T('o-tt-inner'), T('o-tt-left'), T('o-tt-outer'), T('o-global')];
 
 /** A deterministic mix of inserts, updates and deletes, every record with its own timestamp. */
 function input(): { global: In[]; rest: In[] } {
@@ -62,19 +64,19 @@ function input(): { global: In[]; rest: In[] } {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) % n;
   };
-  const global: In[] = ['k0', 'k1', 'k2'].map((k, i) => ({ topic: 'j-global', key: k, value: `g${i}`, timestamp: 1 + i }));
+  const global: In[] = ['k0', 'k1', 'k2'].map((k, i) => ({ topic: T('j-global'), key: k, value: `g${i}`, timestamp: 1 + i }));
   const rest: In[] = [];
   let ts = 100;
   for (let i = 0; i < 400; i++) {
     ts += 1 + rnd(6);
     const key = `k${rnd(6)}`;
     const pick = rnd(8);
-    if (pick < 2) rest.push({ topic: 'j-left', key, value: `l${i}`, timestamp: ts });
-    else if (pick < 4) rest.push({ topic: 'j-right', key, value: `k${rnd(3)}r${i}`, timestamp: ts });
-    else if (pick === 4) rest.push({ topic: 'j-table', key, value: rnd(4) === 0 ? null : `t${i}`, timestamp: ts });
-    else if (pick === 5) rest.push({ topic: rnd(2) ? 'j-ta' : 'j-tb', key, value: rnd(4) === 0 ? null : `v${i}`, timestamp: ts });
-    else if (pick === 6) rest.push({ topic: 'j-orders', key: `o${rnd(8)}`, value: rnd(5) === 0 ? null : JSON.stringify({ customer: `c${rnd(4)}`, item: `i${i}` }), timestamp: ts });
-    else rest.push({ topic: 'j-customers', key: `c${rnd(4)}`, value: rnd(5) === 0 ? null : `C${i}`, timestamp: ts });
+    if (pick < 2) rest.push({ topic: T('j-left'), key, value: `l${i}`, timestamp: ts });
+    else if (pick < 4) rest.push({ topic: T('j-right'), key, value: `k${rnd(3)}r${i}`, timestamp: ts });
+    else if (pick === 4) rest.push({ topic: T('j-table'), key, value: rnd(4) === 0 ? null : `t${i}`, timestamp: ts });
+    else if (pick === 5) rest.push({ topic: rnd(2) ? T('j-ta') : T('j-tb'), key, value: rnd(4) === 0 ? null : `v${i}`, timestamp: ts });
+    else if (pick === 6) rest.push({ topic: T('j-orders'), key: `o${rnd(8)}`, value: rnd(5) === 0 ? null : JSON.stringify({ customer: `c${rnd(4)}`, item: `i${i}` }), timestamp: ts });
+    else rest.push({ topic: T('j-customers'), key: `c${rnd(4)}`, value: rnd(5) === 0 ? null : `C${i}`, timestamp: ts });
   }
   return { global, rest };
 }
@@ -95,7 +97,7 @@ const decoded = (rs: readonly RawRecord[]) => rs.map((r) => ({ key: r.key!.toStr
 
 test('every join gives the same output on the Kafka runtime as in the TestDriver', async () => {
   const { global, rest } = input();
-  const counts: Record<string, number> = { 'j-global': 3, 'j-customers': 3 };
+  const counts: Record<string, number> = { [T('j-global')]: 3, [T('j-customers')]: 3 };
   // The driver: every record in timestamp order, on the partition the default partitioner picks.
   const driver = await TestDriver.create(build('joins-driver'), { partitions: counts, defaultPartitions: P });
   for (const r of [...global, ...rest]) {
@@ -104,19 +106,19 @@ test('every join gives the same output on the Kafka runtime as in the TestDriver
   }
   const expected = new Map<string, ReturnType<typeof perKey>>();
   for (const o of outputs) expected.set(o, perKey(driver.output(o, string, string).readRecords().map((x) => ({ key: x.key!, value: x.value, timestamp: x.timestamp }))));
-  const expectedFk = ['o-fk-inner', 'o-fk-left'].map((o) => latest(driver.output(o, string, string).readRecords().map((x) => ({ key: x.key!, value: x.value }))));
+  const expectedFk = [T('o-fk-inner'), T('o-fk-left')].map((o) => latest(driver.output(o, string, string).readRecords().map((x) => ({ key: x.key!, value: x.value }))));
   await driver.close();
   for (const [o, m] of expected) assert.ok(m.size > 0, `${o} produced something`);
 
   // The runtime: the same input written first (so each task's first fetch holds all of it, merged by timestamp).
-  const topics: Record<string, number> = { 'j-left': P, 'j-right': P, 'j-table': P, 'j-ta': P, 'j-tb': P, 'j-orders': P, 'j-customers': 3, 'j-global': 3 };
-  for (const o of [...outputs, 'o-fk-inner', 'o-fk-left']) topics[o] = P;
+  const topics: Record<string, number> = { [T('j-left')]: P, [T('j-right')]: P, [T('j-table')]: P, [T('j-ta')]: P, [T('j-tb')]: P, [T('j-orders')]: P, [T('j-customers')]: 3, [T('j-global')]: 3 };
+  for (const o of [...outputs, T('o-fk-inner'), T('o-fk-left')]) topics[o] = P;
   await createTopics(broker.bootstrap, topics);
   for (const [topic, n] of Object.entries(topics)) {
     const rs = [...global, ...rest].filter((r) => r.topic === topic);
     if (rs.length > 0) await produce(broker.bootstrap, topic, rs, n);
   }
-  const running = await build('joins-runtime', [broker.bootstrap]).start();
+  const running = await build(uniqueName('joins-runtime'), [broker.bootstrap]).start();
   try {
     await running.ready;
     const total = (m: Map<string, unknown[]>) => [...m.values()].reduce((n, l) => n + l.length, 0);
@@ -124,12 +126,12 @@ test('every join gives the same output on the Kafka runtime as in the TestDriver
       const want = total(expected.get(o)!);
       await waitFor(async () => (await readTopic(broker.bootstrap, o)).length >= want, `${o}: ${want} records`, 60_000);
     }
-    for (const [i, o] of ['o-fk-inner', 'o-fk-left'].entries()) {
+    for (const [i, o] of [T('o-fk-inner'), T('o-fk-left')].entries()) {
       await waitFor(async () => JSON.stringify([...latest(decoded(await readTopic(broker.bootstrap, o)))]) === JSON.stringify([...expectedFk[i]!]), `${o}: the final join table`, 60_000);
     }
     await running.commit();
     for (const o of outputs) assert.deepEqual(perKey(decoded(await readTopic(broker.bootstrap, o))), expected.get(o), o);
-    for (const [i, o] of ['o-fk-inner', 'o-fk-left'].entries()) assert.deepEqual(latest(decoded(await readTopic(broker.bootstrap, o))), expectedFk[i], o);
+    for (const [i, o] of [T('o-fk-inner'), T('o-fk-left')].entries()) assert.deepEqual(latest(decoded(await readTopic(broker.bootstrap, o))), expectedFk[i], o);
   } finally {
     await running.close();
   }
