@@ -15,7 +15,8 @@
 //   REPLACE_THREAD        abort and close the tasks, start a fresh thread, rejoin (tasks restore)
 //   SHUTDOWN_CLIENT       this instance stops; the others take its tasks over (the default)
 //   SHUTDOWN_APPLICATION  abort and close the tasks, rejoin with error code 2 in the userData;
-//                         the leader answers every member with error 2 and all of them stop. If
+//                         the leader answers every member with error 2 and all of them stop
+//                         (without LeaveGroup, so no member is handed the tasks meanwhile). If
 //                         no answer comes within the rebalance timeout, this instance stops alone.
 
 import type { ClassicGroupMember, Consumer, GroupMemberHooks } from '../../client/index.js';
@@ -193,10 +194,14 @@ export class InstanceLifecycle {
     this.thread.stop();
     await this.running;
     // The thread committed and paused before this rebalance, so there is nothing uncommitted to lose.
-    await this.shutdown(error, false);
+    // No LeaveGroup: a leave would start another rebalance before every member has synced this
+    // generation, and a member that then rejoins (its own subscription carries no request) would
+    // be handed the failed tasks and go on. Kafka Streams' members never leave on close either
+    // (internal.leave.group.on.close=false); the group drops them at their session timeouts.
+    await this.shutdown(error, false, false);
   }
 
-  private async shutdown(error: StreamsError | undefined, commitFirst: boolean): Promise<void> {
+  private async shutdown(error: StreamsError | undefined, commitFirst: boolean, leaveGroup = true): Promise<void> {
     if (this.finished) return;
     this.finished = true;
     clearTimeout(this.probeTimer);
@@ -208,7 +213,8 @@ export class InstanceLifecycle {
     } finally {
       await this.p.tasks.abortDirty().catch(() => {}); // after a successful final commit there is no transaction left to abort
       await this.p.tasks.closeAll().catch(() => {});
-      await this.member.leave().catch(() => {}); // the others take over at once
+      if (leaveGroup) await this.member.leave().catch(() => {}); // the others take over at once
+      else await this.member.close().catch(() => {});
       await this.p.closeClients();
       if (error) this.p.onError?.(error);
       this.settle(error);
