@@ -56,3 +56,6 @@ export { describeCluster, describeTopics, partitionForKey, topicNames } from './
 export type { BrokerView, ClusterView, PartitionView, TopicView } from './cluster-view.js';
 export { commitAsSimpleConsumer, groupLag, listGroups } from './group-lag.js';
 export type { GroupLag, PartitionLag } from './group-lag.js';
+// brook/streams: a classic-protocol group member that owns its subscription and assignment userData.
+export { ClassicGroupMember, decodeAssignment as decodeMemberAssignment, decodeSubscription as decodeMemberSubscription, encodeAssignment, encodeSubscription } from './classic-group-member.js';
+export type { GroupMemberHooks, GroupMemberOptions, JoinedMember, MemberAssignment } from './classic-group-member.js';

@@ -53,8 +53,11 @@ export class TransactionError extends Error {
 const COORDINATOR_KEY_GROUP = 0;
 const COORDINATOR_KEY_TRANSACTION = 1;
 // Worth retrying against a (re-found) coordinator: load in progress, not available, not coordinator,
-// and CONCURRENT_TRANSACTIONS (the previous transaction's markers are still being written).
-const COORDINATOR_RETRIABLE = new Set([14, 15, 16, 51]);
+// CONCURRENT_TRANSACTIONS (the previous transaction's markers are still being written), and
+// UNKNOWN_TOPIC_OR_PARTITION (Apache Kafka's coordinator learns a topic created a moment ago, such
+// as an internal topic an app has just created, a little after CreateTopics answers; Kafka's own
+// producer re-enqueues AddPartitionsToTxn on this retriable error too).
+const COORDINATOR_RETRIABLE = new Set([3, 14, 15, 16, 51]);
 const COORDINATOR_MOVED = new Set([15, 16]);
 const PRODUCER_FENCED = new Set([47 /* INVALID_PRODUCER_EPOCH */, 90 /* PRODUCER_FENCED */, 49 /* INVALID_PRODUCER_ID_MAPPING */]);
 const GROUP_FENCED = new Set([22 /* ILLEGAL_GENERATION */, 25 /* UNKNOWN_MEMBER_ID */, 27 /* REBALANCE_IN_PROGRESS */, 82 /* FENCED_INSTANCE_ID */]);

@@ -16,6 +16,10 @@ export type StreamsErrorCode =
   | 'PRODUCE_FAILED' // an output or changelog write was not acknowledged
   | 'PRODUCER_FENCED' // exactly-once: another instance took this instance's transactional id
   | 'BROKER_UNAVAILABLE' // the brokers cannot be reached (lost connection, all retries spent)
+  | 'BUFFER_FULL' // a suppression buffer exceeded its bounds under shutDownWhenFull()
+  | 'STORE_NOT_READY' // an interactive query for a store no instance can answer now (rebalancing, restoring)
+  | 'QUERY_FAILED' // an interactive query to another instance failed (unreachable, bad answer)
+  | 'APPLICATION_SHUTDOWN' // an instance's uncaught-exception handler chose SHUTDOWN_APPLICATION
   | 'APP_CLOSED'; // the running app was used after close
 
 export class StreamsError extends Error {

@@ -1,17 +1,30 @@
 // brook/streams: typed stream processing on Kafka-compatible topics.
 
 export { App, type AppOptions, type SourceOptions } from './dsl/app.js';
+export type { StreamThreadExceptionResponse } from './dsl/app-options.js';
+export type { KeyQueryResult, QueryMeta, QueryOptions } from './runtime/interactive-queries.js';
+export type { HostTasks } from './runtime/assignment-info.js';
 export type { RunningApp } from './runtime/kafka-runtime.js';
 export type { Materialized } from './dsl/builder.js';
 export { keyValueStore, sessionStore, windowStore } from './dsl/stores.js';
 export type {
   AsyncOptions,
+  BranchedStream,
+  CogroupedStream,
+  CogroupedWindowedStream,
+  ForeignKeyJoined,
+  GlobalTable,
   GroupedStream,
+  Joined,
   Serdes,
   SessionWindowedStream,
   StoreDeclaration,
   Stream,
+  StreamJoined,
   Table,
+  TableJoined,
+  ValueTransformer,
+  ValueTransformerContext,
   WindowedStream,
 } from './dsl/types.js';
 export { toMillis, type Duration } from './duration.js';
@@ -25,12 +38,14 @@ export {
   fixedWindowsFor,
   hopping,
   isClosed,
+  joinWindows,
   mergeSessions,
   session,
   sliding,
   tumbling,
   type EmitStrategy,
   type FixedWindows,
+  type JoinWindows,
   type SessionWindows,
   type SlidingWindows,
   type TimeWindow,
@@ -38,6 +53,18 @@ export {
 } from './windows.js';
 export type { LoopContext, LoopRecord } from './ops/for-await.js';
 export type { KeyValueStore, SessionStore, StateStore, StoreOptions, WindowStore } from './stores/store.js';
+export type { VersionedKeyValueStore, VersionedRecord } from './stores/versioned-store.js';
+export {
+  maxBytes,
+  maxRecords,
+  unbounded,
+  untilTimeLimit,
+  untilWindowCloses,
+  type BufferConfig,
+  type BufferFullStrategy,
+  type StrictBufferConfig,
+  type Suppressed,
+} from './suppressed.js';
 export type { TaskMetrics } from './engine/metrics.js';
 export type { Processor, ProcessorContext, PunctuationType, RecordContext } from './engine/processor.js';
 // The engine's transport contract, for the Kafka runtime adapter.

@@ -173,3 +173,39 @@ export function mergeSessions(
   }
   return { merged: { start, end }, absorbed };
 }
+
+/**
+ * Stream-stream join windows (Kafka Streams' JoinWindows): a left record at t joins right records
+ * with timestamps in [t - before, t + after]; `joinWindows(d)` is symmetric (before = after = d).
+ * Grace admits out-of-order records after a window ends (default 0, as ofTimeDifferenceWithNoGrace).
+ * The rules of the join itself are in ops/stream-stream-join.ts.
+ */
+export interface JoinWindows {
+  readonly kind: 'join';
+  readonly beforeMs: number;
+  readonly afterMs: number;
+  readonly graceMs: number;
+  /** How far before a left record's timestamp a right record may be. */
+  before(d: Duration): JoinWindows;
+  /** How far after a left record's timestamp a right record may be. */
+  after(d: Duration): JoinWindows;
+  grace(d: Duration): JoinWindows;
+}
+
+export function joinWindows(timeDifference: Duration, options: { grace?: Duration } = {}): JoinWindows {
+  const make = (before: number, after: number, grace: number): JoinWindows => {
+    if (before + after < 0) throw new RangeError('join window size (before + after) must be >= 0');
+    if (grace < 0) throw new RangeError('join window grace must be >= 0');
+    return {
+      kind: 'join',
+      beforeMs: before,
+      afterMs: after,
+      graceMs: grace,
+      before: (d) => make(toMillis(d), after, grace),
+      after: (d) => make(before, toMillis(d), grace),
+      grace: (d) => make(before, after, toMillis(d)),
+    };
+  };
+  const d = toMillis(timeDifference);
+  return make(d, d, toMillis(options.grace ?? 0));
+}

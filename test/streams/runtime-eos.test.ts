@@ -102,29 +102,29 @@ test('exactly-once: an instance SIGKILLed mid-transaction; the survivor takes ov
   // commit stays in an open transaction until it is killed.
   const a = startChild(appId, `${appId}-child`, 60_000, [inTopic, outTopic]);
   try {
-    await waitFor(() => a.lines.some((l) => l.event === 'ready'), 'child instance ready', 20_000);
+    await waitFor(() => a.lines.some((l) => l.event === 'ready'), 'child instance ready', 60_000);
     const b = await eosCountApp({ appId, bootstrap: broker.bootstrap, clientId: `${appId}-survivor`, transactionTimeoutMs: 3000, input: inTopic, output: outTopic }).start();
     try {
       await b.ready;
       // Two sub-topologies of 4 partitions: 8 tasks shared by the two instances.
-      await waitFor(() => b.tasks().length > 0 && (a.last()?.tasks?.length ?? 0) > 0 && a.last()!.tasks!.length + b.tasks().length === 8, 'tasks shared by both instances', 20_000);
+      await waitFor(() => b.tasks().length > 0 && (a.last()?.tasks?.length ?? 0) > 0 && a.last()!.tasks!.length + b.tasks().length === 8, 'tasks shared by both instances', 60_000);
       const total = 4_000;
       await produce(broker.bootstrap, inTopic, words(0, 1_000), 4);
-      await waitFor(() => (a.last()?.recordsIn ?? 0) > 200, 'the child processing', 20_000);
+      await waitFor(() => (a.last()?.recordsIn ?? 0) > 200, 'the child processing', 60_000);
       a.child.stdin!.write('commit\n');
-      await waitFor(() => a.lines.some((l) => l.event === 'committed'), 'a transaction of the child committed', 20_000);
+      await waitFor(() => a.lines.some((l) => l.event === 'committed'), 'a transaction of the child committed', 60_000);
       // Keep input flowing; kill the child once it has processed more since its commit.
       const before = a.lines.find((l) => l.event === 'committed')!.recordsIn!;
       let produced = 1_000;
       const feeding = (async () => {
         for (; produced < total; produced += 250) await produce(broker.bootstrap, inTopic, words(produced, 250), 4);
       })();
-      await waitFor(() => (a.lines.filter((l) => l.event === 'progress').at(-1)?.recordsIn ?? 0) > before, 'the child processing after its commit', 20_000);
-      // The coordinator's view of the child's transaction: kill it once its writes are under way.
+      await waitFor(() => (a.lines.filter((l) => l.event === 'progress').at(-1)?.recordsIn ?? 0) > before, 'the child processing after its commit', 60_000);
+      // Kill the child once its open transaction has records in the log.
       await transactionUnderWay(`${appId}-child`);
       a.child.kill('SIGKILL');
       await feeding;
-      await waitFor(() => b.tasks().length === 8, 'the survivor took over every task', 20_000);
+      await waitFor(() => b.tasks().length === 8, 'the survivor took over every task', 60_000);
       const expected = expectedCounts(total);
       await waitFor(() => sameCounts(storeCounts(b), expected), 'every input counted', 30_000);
       await b.commit();
@@ -157,15 +157,20 @@ test('exactly-once: a restarted instance continues the counts exactly', async ()
   };
   await produce(bootstrap, inTopic, words(0, 500), 4);
   const first = await start();
-  await first.ready;
-  await waitFor(() => sameCounts(storeCounts(first), expectedCounts(500)), 'first run counted its input', 20_000);
-  await first.close();
+  try {
+    await first.ready;
+    await waitFor(() => sameCounts(storeCounts(first), expectedCounts(500)), 'first run counted its input', 60_000).catch((e: unknown) => {
+      throw new Error(`${e instanceof Error ? e.message : String(e)}: tasks ${first.tasks().join(',')}, counts ${JSON.stringify([...storeCounts(first)])}, metrics ${JSON.stringify(first.metrics())}`, { cause: e });
+    });
+  } finally {
+    await first.close();
+  }
   await produce(bootstrap, inTopic, words(500, 500), 4);
   const second = await start();
   try {
     await second.ready;
     const expected = expectedCounts(1_000);
-    await waitFor(() => sameCounts(storeCounts(second), expected), 'second run counted the rest', 20_000);
+    await waitFor(() => sameCounts(storeCounts(second), expected), 'second run counted the rest', 60_000);
     await second.commit();
     assertExactlyOnceOutputs(await readCommitted(bootstrap, outTopic, outputsOf(expected)), expected);
   } finally {
@@ -173,14 +178,23 @@ test('exactly-once: a restarted instance continues the counts exactly', async ()
   }
 });
 
-/** Waits until the coordinator reports `transactionalId`'s transaction Ongoing with data partitions (DescribeTransactions). */
+/**
+ * Waits until `transactionalId`'s open transaction has records in the log, so a kill now leaves
+ * aborted writes behind. The coordinator lists a partition as soon as AddPartitionsToTxn names it,
+ * before any produce lands (a kill then leaves nothing to abort), so the test also asks the
+ * partitions' leader (DescribeProducers, KIP-664) for where that producer's open transaction starts.
+ */
 async function transactionUnderWay(transactionalId: string): Promise<void> {
   const raw = await RawClient.open(broker.port);
   try {
     await waitFor(async () => {
       const state = (await raw.request(apis.DescribeTransactions, 0, { transactionalIds: [transactionalId] })).transactionStates[0];
-      return state?.transactionState === 'Ongoing' && state.topics.some((t) => t.topic !== '__consumer_offsets');
-    }, `${transactionalId}'s transaction under way`, 20_000);
+      if (state?.transactionState !== 'Ongoing') return false;
+      const topics = state.topics.filter((t) => t.topic !== '__consumer_offsets').map((t) => ({ name: t.topic, partitionIndexes: t.partitions }));
+      if (topics.length === 0) return false;
+      const described = await raw.request(apis.DescribeProducers, 0, { topics });
+      return described.topics.some((t) => t.partitions.some((p) => p.activeProducers.some((a) => a.producerId === state.producerId && a.currentTxnStartOffset >= 0n)));
+    }, `${transactionalId}'s transaction has records in the log`, 60_000);
   } finally {
     raw.close();
   }
@@ -197,9 +211,9 @@ test('exactly-once: an instance SIGKILLed mid-transaction restarts on its own st
     await produce(bootstrap, inTopic, words(0, 600), 4);
     const a = startChild(appId, `${appId}-1`, 60_000, [inTopic, outTopic, stateDir]);
     try {
-      await waitFor(() => (a.last()?.recordsIn ?? 0) >= 600, 'the child processed the first input', 20_000);
+      await waitFor(() => (a.last()?.recordsIn ?? 0) >= 600, 'the child processed the first input', 60_000);
       a.child.stdin!.write('commit\n');
-      await waitFor(() => a.lines.some((l) => l.event === 'committed'), 'a transaction of the child committed', 20_000);
+      await waitFor(() => a.lines.some((l) => l.event === 'committed'), 'a transaction of the child committed', 60_000);
       await produce(bootstrap, inTopic, words(600, 400), 4);
       await transactionUnderWay(`${appId}-1`);
       a.child.kill('SIGKILL');

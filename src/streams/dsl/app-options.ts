@@ -3,6 +3,16 @@ import type { StreamsError } from '../errors.js';
 import type { DeserializationErrorPolicy } from '../engine/task.js';
 import type { OutputTopicCreation } from '../runtime/topic-admin.js';
 
+/**
+ * What to do when processing fails (Kafka Streams' StreamThreadExceptionResponse, KIP-671):
+ *   REPLACE_THREAD        close this instance's tasks uncommitted and start processing afresh (the
+ *                         group rebalances; tasks restore and redo input since their last commit);
+ *   SHUTDOWN_CLIENT       stop this instance (the default); the others take over its tasks;
+ *   SHUTDOWN_APPLICATION  stop every instance of the app: this one asks through the consumer group
+ *                         (assignment error code 2, as Kafka Streams does), and each shuts down.
+ */
+export type StreamThreadExceptionResponse = 'REPLACE_THREAD' | 'SHUTDOWN_CLIENT' | 'SHUTDOWN_APPLICATION';
+
 export interface AppOptions {
   /** Names the consumer group and prefixes every internal topic (`<appId>-<store>-changelog`). */
   appId: string;
@@ -48,4 +58,24 @@ export interface AppOptions {
   createOutputTopics?: boolean | OutputTopicCreation;
   /** Called once if the running app fails (a task error, a serde error under 'fail', lost brokers). */
   onError?: (error: StreamsError) => void;
+  /** Decides what a processing failure does (default: SHUTDOWN_CLIENT). Called before `onError`. */
+  onUncaughtException?: (error: StreamsError) => StreamThreadExceptionResponse;
+  /**
+   * Standby replicas per stateful task (Kafka Streams' num.standby.replicas, default 0): other
+   * instances keep a copy of the task's stores warm from its changelogs, so a failover restores
+   * only the changelog's tail instead of all of it.
+   */
+  numStandbyReplicas?: number;
+  /** Warm-up replicas at a time (max.warmup.replicas, default 2): standbys made to move a task to a new instance once caught up (KIP-441). */
+  maxWarmupReplicas?: number;
+  /** Changelog records an instance may be behind and still count as caught up for a task (acceptable.recovery.lag, default 10000). */
+  acceptableRecoveryLag?: number;
+  /** How often the leader rebalances while warm-ups catch up (probing.rebalance.interval.ms, default 600000). */
+  probingRebalanceIntervalMs?: number;
+  /**
+   * `host:port` this instance serves interactive queries on (Kafka Streams' application.server):
+   * shared with the other instances through the group, so any of them can query any store.
+   * Port 0 picks a free port (the bound one is advertised).
+   */
+  applicationServer?: string;
 }

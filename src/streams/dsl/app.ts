@@ -8,14 +8,14 @@ import type { Serde } from '../serdes.js';
 import type { Processor } from '../engine/processor.js';
 import type { Topology } from '../engine/topology.js';
 import { TableSourceProcessor } from '../ops/aggregate.js';
-import type { ValueGetterSupplier } from '../ops/table-ops.js';
-import type { KeyValueStore } from '../stores/store.js';
-import { Builder, type Materialized } from './builder.js';
+import { storeGetter } from '../ops/table-ops.js';
+import { Builder, storeOptionsOf, type Materialized } from './builder.js';
 import { GroupedImpl } from './grouped.js';
 import type { Kit } from './kit.js';
 import { StreamImpl } from './stream.js';
 import { TableImpl } from './table.js';
-import type { Stream, Table } from './types.js';
+import type { GlobalTableHandle } from './kit.js';
+import type { GlobalTable, Stream, Table } from './types.js';
 
 
 export interface SourceOptions<K, V> {
@@ -39,7 +39,7 @@ export class App implements RunnableApp {
     const kit: Kit = {
       b,
       stream: (node, key, value, keyChanged) => new StreamImpl(kit, node, key, value, keyChanged),
-      table: (node, key, value, getter) => new TableImpl(kit, node, key, value, getter),
+      table: (node, key, value, info) => new TableImpl(kit, node, key, value, info),
       grouped: (node, key, value) => new GroupedImpl(kit, node, key, value),
     };
     this.kit = kit;
@@ -76,17 +76,26 @@ export class App implements RunnableApp {
       { kind: 'source', name: source, topic, keySerde: options.key as Serde<unknown>, valueSerde: options.value as Serde<unknown>, timestamp: undefined, keepNullValues: true, children: [] },
       [],
     );
-    const { persistent, maxEntries, cacheEntries } = options;
-    const store = b.addStore(options.store ?? `${topic}-table`, 'key-value', options.key, options.value, { persistent, maxEntries, cacheEntries });
+    const { key: _k, value: _v, timestamp: _t, ...materialized } = options;
+    const kind = options.versioned ? 'versioned' : 'key-value';
+    const store = b.addStore(options.store ?? `${topic}-table`, kind, options.key, options.value, storeOptionsOf(materialized));
     const node = b.addProcessor('KTABLE-SOURCE', [source], () => new TableSourceProcessor(store) as Processor<unknown, unknown>, [store]);
-    const getter: ValueGetterSupplier<K, V> = {
-      stores: [store],
-      create: (ctx) => {
-        const s = ctx.store<KeyValueStore<K, V>>(store);
-        return (key) => s.get(key);
-      },
-    };
-    return this.kit.table(node, options.key, options.value, getter);
+    return this.kit.table(node, options.key, options.value, { getter: storeGetter<K, V>(store) });
+  }
+
+  /**
+   * A global table (Kafka Streams' GlobalKTable): every instance holds all partitions of `topic`,
+   * loaded completely before processing starts and kept up to date as the topic grows. Join a
+   * stream against it with a key selector; the topic need not be co-partitioned with anything.
+   */
+  globalTable<K, V>(topic: string, options: { key: Serde<K>; value: Serde<V>; store?: string }): GlobalTable<K, V> {
+    const store = options.store ?? `${topic}-global-store`;
+    this.builder.topology.addGlobalTable(
+      { name: store, kind: 'key-value', changelogTopic: topic, keySerde: options.key as Serde<unknown>, valueSerde: options.value as Serde<unknown>, options: {} },
+      topic,
+    );
+    const handle: GlobalTableHandle<K, V> & GlobalTable<K, V> = { handle: 'global', store, getter: storeGetter<K, V>(store) };
+    return handle;
   }
 
   /** The topology built so far; running it freezes it. */

@@ -2,6 +2,7 @@
 // naming. Node names follow Kafka Streams' style (KSTREAM-FILTER-0000000003) so topology
 // descriptions read familiarly; store and repartition names come from the user where given.
 
+import { toMillis, type Duration } from '../duration.js';
 import { StreamsError } from '../errors.js';
 import type { Serde } from '../serdes.js';
 import type { Processor } from '../engine/processor.js';
@@ -35,6 +36,26 @@ export class Builder {
     this.topology.addStore(spec as unknown as StoreSpec);
     return name;
   }
+
+  /** A sink then a source over the internal topic `name`; returns the source node. */
+  throughTopic<K, V>(from: string, topic: string, key: Serde<K>, value: Serde<V>, kind: 'repartition' | 'subscription' = 'repartition', partitions?: number): string {
+    this.topology.addRepartitionTopic(topic, partitions);
+    this.topology.addNode(
+      { kind: 'sink', name: this.nodeName(`${kind.toUpperCase()}-SINK`), topic, keySerde: key as Serde<unknown>, valueSerde: value as Serde<unknown>, children: [] },
+      [from],
+    );
+    const source = this.nodeName(`${kind.toUpperCase()}-SOURCE`);
+    this.topology.addNode(
+      { kind: 'source', name: source, topic, keySerde: key as Serde<unknown>, valueSerde: value as Serde<unknown>, timestamp: undefined, keepNullValues: false, children: [] },
+      [],
+    );
+    return source;
+  }
+
+  /** `<appId>-<name>-repartition` between `from` and a new source; `name` defaults to an automatic one. */
+  repartition<K, V>(from: string, key: Serde<K>, value: Serde<V>, name: string | undefined, partitions?: number): string {
+    return this.throughTopic(from, `${this.appId}-${name ?? this.autoName('repartition')}-repartition`, key, value, 'repartition', partitions);
+  }
 }
 
 export function requireSerde<T>(serde: Serde<T> | undefined, what: string): Serde<T> {
@@ -45,7 +66,18 @@ export function requireSerde<T>(serde: Serde<T> | undefined, what: string): Serd
 }
 
 /** Options every stateful operation accepts for its store. */
-export interface Materialized extends StoreOptions {
+export interface Materialized extends Omit<StoreOptions, 'prefixLength' | 'historyRetentionMs'> {
   /** Store name; also names the changelog topic `<appId>-<store>-changelog`. */
   store?: string;
+  /**
+   * Materialize in a versioned key-value store (KIP-889) keeping past values for this long of
+   * stream time; stream-table joins then look up the value valid at each record's timestamp.
+   */
+  versioned?: { historyRetention: Duration };
+}
+
+/** The store options of a Materialized (without its name). */
+export function storeOptionsOf(o: Materialized | undefined): StoreOptions {
+  const { store: _store, versioned, ...rest } = o ?? {};
+  return versioned ? { ...rest, historyRetentionMs: toMillis(versioned.historyRetention) } : rest;
 }

@@ -2,17 +2,17 @@
 
 import { int64, listOf, type Serde } from '../serdes.js';
 import { windowedSerde } from '../windowed-serde.js';
-import type { Processor, ProcessorContext } from '../engine/processor.js';
+import type { Processor } from '../engine/processor.js';
 import { AggregateProcessor } from '../ops/aggregate.js';
 import { SessionAggregateProcessor } from '../ops/session-aggregate.js';
 import { FixedWindowAggregateProcessor, type LateHook } from '../ops/window-aggregate.js';
 import { SlidingWindowAggregateProcessor } from '../ops/sliding-window-aggregate.js';
-import type { ValueGetterSupplier } from '../ops/table-ops.js';
-import type { KeyValueStore } from '../stores/store.js';
+import { storeGetter } from '../ops/table-ops.js';
 import type { EmitStrategy, FixedWindows, SessionWindows, SlidingWindows, Windowed } from '../windows.js';
 import { requireSerde, type Materialized } from './builder.js';
+import { CogroupedStreamImpl } from './cogroup.js';
 import type { Kit } from './kit.js';
-import type { GroupedStream, SessionWindowedStream, Table, WindowedStream } from './types.js';
+import type { CogroupedStream, GroupedStream, SessionWindowedStream, Table, WindowedStream } from './types.js';
 
 type AnyProcessor = Processor<unknown, unknown>;
 
@@ -25,7 +25,7 @@ function reduceAdder<K, V>(reducer: (l: V, r: V) => V): (k: K, v: V, agg: V | un
 }
 
 function storeOptions(o: Materialized | undefined): Materialized {
-  const { store: _store, ...rest } = o ?? {};
+  const { store: _store, versioned: _versioned, ...rest } = o ?? {};
   return rest;
 }
 
@@ -54,14 +54,11 @@ export class GroupedImpl<K, V> implements GroupedStream<K, V> {
     const b = this.kit.b;
     const store = b.addStore(options?.store ?? b.autoName('aggregate-store'), 'key-value', this.keySerde, serde, storeOptions(options));
     const node = b.addProcessor('AGGREGATE', [this.node], () => new AggregateProcessor(store, init, adder) as AnyProcessor, [store]);
-    const getter: ValueGetterSupplier<K, A> = {
-      stores: [store],
-      create: (ctx: ProcessorContext<unknown, unknown>) => {
-        const s = ctx.store<KeyValueStore<K, A>>(store);
-        return (key) => s.get(key);
-      },
-    };
-    return this.kit.table(node, this.keySerde, serde, getter);
+    return this.kit.table(node, this.keySerde, serde, { getter: storeGetter<K, A>(store) });
+  }
+
+  cogroup<A>(aggregator: (key: K, value: V, aggregate: A) => A): CogroupedStream<K, A> {
+    return new CogroupedStreamImpl<K, A>(this.kit, this.keySerde, [{ node: this.node, aggregator: aggregator as (k: K, v: unknown, a: A) => A }]);
   }
 
   windowedBy(windows: FixedWindows | SlidingWindows): WindowedStream<K, V>;
@@ -117,7 +114,7 @@ class WindowedImpl<K, V> implements WindowedStream<K, V> {
       const raw = b.addStore(`${storeName}-records`, 'window', this.keySerde, listOf(values), storeOptions(options));
       node = b.addProcessor('SLIDING-AGGREGATE', [this.node], () => new SlidingWindowAggregateProcessor(w, raw, o) as AnyProcessor, [storeName, raw]);
     }
-    return this.kit.table<Windowed<K>, A>(node, windowedSerde(this.keySerde), serde, undefined);
+    return this.kit.table<Windowed<K>, A>(node, windowedSerde(this.keySerde), serde, { getter: undefined, windowCloseAfterMs: w.graceMs });
   }
 }
 
@@ -161,6 +158,7 @@ class SessionWindowedImpl<K, V> implements SessionWindowedStream<K, V> {
     const storeName = b.addStore(rest.store ?? b.autoName('session-store'), 'session', this.keySerde, serde, storeOptions(rest));
     const o = { storeName, initializer, adder, merger, emit: this.strategy, onLate: this.lateHook };
     const node = b.addProcessor('SESSION-AGGREGATE', [this.node], () => new SessionAggregateProcessor(this.windows, o) as AnyProcessor, [storeName]);
-    return this.kit.table<Windowed<K>, A>(node, windowedSerde(this.keySerde), serde, undefined);
+    const closeAfter = this.windows.graceMs + this.windows.gapMs;
+    return this.kit.table<Windowed<K>, A>(node, windowedSerde(this.keySerde), serde, { getter: undefined, windowCloseAfterMs: closeAfter });
   }
 }

@@ -18,22 +18,31 @@ import {
   PeekProcessor,
   SelectKeyProcessor,
 } from '../ops/stateless.js';
-import { StreamTableJoinProcessor } from '../ops/table-ops.js';
+import { TableSourceProcessor } from '../ops/aggregate.js';
+import { storeGetter } from '../ops/table-ops.js';
 import type { StateStore } from '../stores/store.js';
-import { requireSerde } from './builder.js';
-import { getterOf, nodeOf, type Kit } from './kit.js';
-import type { AsyncOptions, GroupedStream, Serdes, StoreDeclaration, StoresOf, Stream, Table } from './types.js';
+import type { JoinWindows } from '../windows.js';
+import type { JoinKind } from '../ops/stream-stream-join.js';
+import { requireSerde, storeOptionsOf, type Materialized } from './builder.js';
+import { handleOf, nodeOf, streamOf, type GlobalTableHandle, type Kit, type StreamHandle, type TableHandle } from './kit.js';
+import { BranchedStreamImpl } from './split.js';
+import { streamGlobalJoin, streamStreamJoin, streamTableJoin } from './stream-joins.js';
+import type { AsyncOptions, BranchedStream, GroupedStream, Joined, Serdes, StoreDeclaration, StoresOf, Stream, StreamJoined, Table } from './types.js';
 
 type AnyProcessor = Processor<unknown, unknown>;
 
-export class StreamImpl<K, V> implements Stream<K, V> {
+type AnyJoiner = (l: unknown, r: unknown, k: unknown) => unknown;
+
+export class StreamImpl<K, V> implements Stream<K, V>, StreamHandle<K, V> {
+  readonly handle = 'stream' as const;
+
   constructor(
     private readonly kit: Kit,
     readonly node: string,
-    private readonly keySerde: Serde<K> | undefined,
-    private readonly valueSerde: Serde<V> | undefined,
-    /** Set once an operator may have changed the key: grouping then repartitions. */
-    private readonly keyChanged: boolean,
+    readonly keySerde: Serde<K> | undefined,
+    readonly valueSerde: Serde<V> | undefined,
+    /** Set once an operator may have changed the key: grouping and joining then repartition. */
+    readonly keyChanged: boolean,
   ) {}
 
   private add(kind: string, create: () => AnyProcessor, stores: readonly string[] = []): string {
@@ -91,8 +100,12 @@ export class StreamImpl<K, V> implements Stream<K, V> {
     return out;
   }
 
+  split(options: { prefix?: string } = {}): BranchedStream<K, V> {
+    return new BranchedStreamImpl(this.kit, this, options.prefix ?? '');
+  }
+
   merge(other: Stream<K, V>): Stream<K, V> {
-    const o = other as unknown as StreamImpl<K, V>;
+    const o = streamOf(other);
     const node = this.kit.b.addProcessor('MERGE', [this.node, nodeOf(other)], () => new PassThroughProcessor() as AnyProcessor);
     return this.kit.stream(node, this.keySerde ?? o.keySerde, this.valueSerde ?? o.valueSerde, this.keyChanged || o.keyChanged);
   }
@@ -127,46 +140,56 @@ export class StreamImpl<K, V> implements Stream<K, V> {
     return this.groupedVia(node, options.key, value, options.name);
   }
 
-  repartition(options: Serdes<K, V> & { name?: string } = {}): Stream<K, V> {
+  repartition(options: Serdes<K, V> & { name?: string; partitions?: number } = {}): Stream<K, V> {
     const key = requireSerde(options.key ?? this.keySerde, 'repartition (key)');
     const value = requireSerde(options.value ?? this.valueSerde, 'repartition (value)');
-    const source = this.repartitionSource(this.node, key, value, options.name);
+    const source = this.kit.b.repartition(this.node, key, value, options.name, options.partitions);
     return this.kit.stream(source, key, value, false);
   }
 
   private groupedVia<K2>(from: string, key: Serde<K2>, value: Serde<V>, name: string | undefined): GroupedStream<K2, V> {
-    return this.kit.grouped(this.repartitionSource(from, key, value, name), key, value);
-  }
-
-  private repartitionSource<K2>(from: string, key: Serde<K2>, value: Serde<V>, name: string | undefined): string {
     const b = this.kit.b;
-    const topic = `${b.appId}-${name ?? b.autoName('groupby')}-repartition`;
-    b.topology.addRepartitionTopic(topic);
-    b.topology.addNode(
-      { kind: 'sink', name: b.nodeName('REPARTITION-SINK'), topic, keySerde: key as Serde<unknown>, valueSerde: value as Serde<unknown>, children: [] },
-      [from],
-    );
-    const source = b.nodeName('REPARTITION-SOURCE');
-    b.topology.addNode(
-      { kind: 'source', name: source, topic, keySerde: key as Serde<unknown>, valueSerde: value as Serde<unknown>, timestamp: undefined, keepNullValues: false, children: [] },
-      [],
-    );
-    return source;
+    return this.kit.grouped(b.repartition(from, key, value, name ?? b.autoName('groupby')), key, value);
   }
 
-  join<TV, R>(table: Table<K, TV>, joiner: (value: V, tableValue: TV, key: K) => R): Stream<K, R> {
-    return this.joinWith(table, (v, tv, k) => joiner(v, tv as TV, k), true);
+  toTable(options: Materialized & Serdes<K, V> & { name?: string } = {}): Table<K, V> {
+    const b = this.kit.b;
+    const key = requireSerde(options.key ?? this.keySerde, 'toTable (key, for its store)');
+    const value = requireSerde(options.value ?? this.valueSerde, 'toTable (value, for its store)');
+    const from = this.keyChanged ? b.repartition(this.node, key, value, options.name ?? b.autoName('totable')) : this.node;
+    const store = b.addStore(options.store ?? b.autoName('KSTREAM-TOTABLE-STORE'), options.versioned ? 'versioned' : 'key-value', key, value, storeOptionsOf(options));
+    const node = b.addProcessor('KSTREAM-TOTABLE', [from], () => new TableSourceProcessor(store) as AnyProcessor, [store]);
+    return this.kit.table(node, key, value, { getter: storeGetter(store) });
   }
 
-  leftJoin<TV, R>(table: Table<K, TV>, joiner: (value: V, tableValue: TV | undefined, key: K) => R): Stream<K, R> {
-    return this.joinWith(table, joiner, false);
+  join(other: unknown, a: unknown, b?: unknown, c?: unknown): Stream<K, never> {
+    return this.joinAny(other, a, b, c, 'inner') as Stream<K, never>;
   }
 
-  private joinWith<TV, R>(table: Table<K, TV>, joiner: (value: V, tv: TV | undefined, key: K) => R, inner: boolean): Stream<K, R> {
-    const getter = getterOf(table);
-    if (!getter) throw new StreamsError('TOPOLOGY_INVALID', 'this table cannot be joined: it is not backed by a key-value store');
-    const node = this.add('JOIN', () => new StreamTableJoinProcessor(getter, joiner, inner) as AnyProcessor, getter.stores);
-    return this.kit.stream<K, R>(node, this.keySerde, undefined, this.keyChanged);
+  leftJoin(other: unknown, a: unknown, b?: unknown, c?: unknown): Stream<K, never> {
+    return this.joinAny(other, a, b, c, 'left') as Stream<K, never>;
+  }
+
+  outerJoin<VO, R>(other: Stream<K, VO>, joiner: (value: V | undefined, otherValue: VO | undefined, key: K) => R, windows: JoinWindows, options?: StreamJoined<K, V, VO>): Stream<K, R> {
+    return this.joinAny(other, joiner, windows, options, 'outer') as Stream<K, R>;
+  }
+
+  /** Dispatches on what is joined: a stream (windowed), a table, or a global table (with a key selector). */
+  private joinAny(other: unknown, a: unknown, b: unknown, c: unknown, kind: JoinKind): Stream<unknown, unknown> {
+    const h = handleOf(other as Stream<unknown, unknown>);
+    const self = this as unknown as StreamHandle<unknown, unknown>;
+    switch (h?.handle) {
+      case 'stream':
+        return streamStreamJoin(this.kit, self, h, a as AnyJoiner, b as JoinWindows, kind, c as StreamJoined<unknown, unknown, unknown>);
+      case 'table':
+        if (kind === 'outer') throw new StreamsError('TOPOLOGY_INVALID', 'a stream-table join is inner or left (Kafka Streams has no outer one)');
+        return streamTableJoin(this.kit, self, h as TableHandle<unknown, unknown>, a as AnyJoiner, kind === 'inner', b as Joined<unknown, unknown>);
+      case 'global':
+        if (kind === 'outer') throw new StreamsError('TOPOLOGY_INVALID', 'a stream-globalTable join is inner or left');
+        return streamGlobalJoin(this.kit, self, h as GlobalTableHandle<unknown, unknown>, a as (k: unknown, v: unknown) => unknown, b as AnyJoiner, kind === 'inner');
+      default:
+        throw new StreamsError('TOPOLOGY_INVALID', 'join: the first argument must be a stream, a table or a global table of this app');
+    }
   }
 
   process<KOut, VOut, D extends Record<string, StoreDeclaration<StateStore>>>(

@@ -2,6 +2,10 @@
 // Records move between processors as three arguments (key, value, timestamp): no wrapper object
 // per hop, no serde. A processor sends results on with `ctx.forward`, which calls its children
 // synchronously, depth first, as Kafka Streams does.
+//
+// Table edges carry changes: `value` is the key's new value (null: deleted) and `oldValue` its
+// previous one (null: there was none), as Kafka Streams' Change<V> with sendOldValues; on stream
+// edges `oldValue` is undefined. Passing it as a fourth argument keeps the hot path allocation-free.
 
 import type { StateStore } from '../stores/store.js';
 import type { RecordHeader } from './transport.js';
@@ -9,7 +13,7 @@ import type { TaskMetrics } from './metrics.js';
 
 export interface Processor<K, V> {
   init?(ctx: ProcessorContext<unknown, unknown>): void;
-  process(key: K, value: V, timestamp: number): void;
+  process(key: K, value: V, timestamp: number, oldValue?: unknown): void;
   close?(): void | Promise<void>;
 }
 
@@ -32,7 +36,13 @@ export interface ProcessorContext<KOut, VOut> {
   /** The input record being processed; undefined inside punctuations and async continuations. */
   readonly record: RecordContext | undefined;
   readonly metrics: TaskMetrics;
-  forward(key: KOut, value: VOut, timestamp: number): void;
+  /** Forward to the children; a sink writes the headers of the input record being processed (none outside one). */
+  forward(key: KOut, value: VOut, timestamp: number, oldValue?: unknown): void;
+  /**
+   * Forward with explicit headers: async continuations pass the headers of the record they started
+   * from, punctuations whatever they choose (Kafka Streams' Record.withHeaders).
+   */
+  forwardWithHeaders(key: KOut, value: VOut, timestamp: number, headers: readonly RecordHeader[] | undefined, oldValue?: unknown): void;
   /** A store this processor declared. */
   store<S extends StateStore>(name: string): S;
   /**

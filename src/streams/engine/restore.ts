@@ -22,16 +22,19 @@ export interface Repair {
   readonly value: Buffer | null;
 }
 
-/** Restore `store` and return the changelog writes that repair the uncommitted tail. */
+/**
+ * Restore `store` from changelog offset `from` (its checkpoint, a standby's position, or 0) and
+ * return the changelog writes that repair the uncommitted tail.
+ */
 export async function restoreStore(
   store: StateStore,
   reader: ChangelogReader,
   topic: string,
   partition: number,
+  from: bigint,
   limit: bigint | undefined,
   onRestored: (records: number) => void,
 ): Promise<Repair[]> {
-  const from = store.checkpoint() ?? 0n;
   // Pass 1: the uncommitted tail's keys (usually few; none after a clean shutdown).
   const stale = new Map<string, Repair>();
   if (limit !== undefined) {
@@ -62,7 +65,7 @@ export async function restoreStore(
       if (upto < batch.length) break;
     }
   }
-  // Keys last written before the checkpoint: the local (persistent) copy has their value.
+  // Keys last written before `from`: the local copy (persistent, or handed over warm) has their value.
   for (const id of needStored) {
     const r = stale.get(id)!;
     stale.set(id, { key: r.key, value: store.changelogValue?.(r.key) ?? null });

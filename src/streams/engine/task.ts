@@ -36,6 +36,15 @@ export interface TaskOptions {
   readonly clock?: Clock;
   readonly stateDir?: string | undefined;
   readonly onDeserializationError?: DeserializationErrorPolicy;
+  /** The instance's global stores (GlobalTable), readable by every task's processors that declared them. */
+  readonly globalStores?: ReadonlyMap<string, StateStore>;
+}
+
+/** A store handed over to a new active task (from a standby, or a recycled task) with its changelog position. */
+export interface HandedOverStore {
+  readonly store: StateStore;
+  /** Next changelog offset the store has not applied. */
+  readonly position: bigint;
 }
 
 interface Schedule {
@@ -69,10 +78,20 @@ class NodeRuntime implements ProcessorContext<unknown, unknown> {
   get metrics(): TaskMetrics {
     return this.task.metrics;
   }
-  forward(key: unknown, value: unknown, timestamp: number): void {
+  forward(key: unknown, value: unknown, timestamp: number, oldValue?: unknown): void {
     this.task.currentTimestamp = timestamp;
     const children = this.children;
-    for (let i = 0; i < children.length; i++) children[i]!.process(key, value, timestamp);
+    for (let i = 0; i < children.length; i++) children[i]!.process(key, value, timestamp, oldValue);
+  }
+  forwardWithHeaders(key: unknown, value: unknown, timestamp: number, headers: readonly RecordHeader[] | undefined, oldValue?: unknown): void {
+    const task = this.task;
+    const saved = task.headers;
+    task.headers = headers;
+    try {
+      this.forward(key, value, timestamp, oldValue);
+    } finally {
+      task.headers = saved;
+    }
   }
   store<S extends StateStore>(name: string): S {
     if (!this.allowedStores.includes(name)) {
@@ -98,9 +117,9 @@ class NodeRuntime implements ProcessorContext<unknown, unknown> {
 }
 
 /**
- * Serializes and hands records to the collector. Records carry the headers of the input record
- * being processed, as Kafka Streams' processor-context headers do through every operator (none
- * from punctuations or async continuations, which run outside an input record).
+ * Serializes and hands records to the collector. Records carry the task's current headers: those
+ * of the input record being processed, as Kafka Streams' processor-context headers do through
+ * every operator, or those an async continuation or punctuation forwarded with (forwardWithHeaders).
  */
 class SinkProcessor implements Processor<unknown, unknown> {
   constructor(
@@ -110,10 +129,18 @@ class SinkProcessor implements Processor<unknown, unknown> {
   process(key: unknown, value: unknown, timestamp: number): void {
     const k = key === null || key === undefined ? null : this.node.keySerde.serialize(key);
     const v = value === null || value === undefined ? null : this.node.valueSerde.serialize(value);
-    const headers = this.task.currentRecord?.headers;
-    this.task.collector.send({ topic: this.node.topic, partition: undefined, timestamp, key: k, value: v, headers });
+    const headers = this.task.headers;
+    const partition = this.node.partitioner?.(key, value);
+    this.task.collector.send({ topic: this.node.topic, partition, timestamp, key: k, value: v, headers });
     this.task.metrics.recordsOut++;
   }
+}
+
+interface Consumed {
+  readonly topic: string;
+  readonly partition: number;
+  last: bigint;
+  end: bigint | undefined;
 }
 
 export class StreamTask {
@@ -122,13 +149,21 @@ export class StreamTask {
   readonly positions = new Map<string, number>();
   streamTime = -1;
   currentTimestamp = -1;
-  currentRecord: RecordContext | undefined;
+  private currentTimestampOfRecord = -1;
+  /** The input record being processed (its context is built only if a processor asks for it). */
+  private current: ConsumedRecord | undefined;
+  private currentContext: RecordContext | undefined;
+  /** Headers sinks write: the current input record's, or those of a forwardWithHeaders call. */
+  headers: readonly RecordHeader[] | undefined;
   private readonly clock: Clock;
   private readonly onDeserializationError: DeserializationErrorPolicy;
   private readonly sources = new Map<string, { node: SourceNode; children: Processor<unknown, unknown>[] }>();
   private readonly runtimes: NodeRuntime[] = [];
   private readonly stores = new Map<string, StateStore>();
-  private readonly consumed = new Map<string, { topic: string; partition: number; next: bigint; end: bigint | undefined }>();
+  /** Per input partition: the offset of the last record processed (next = last + 1), and its end. */
+  private readonly consumed = new Map<string, Consumed>();
+  /** The partition of the previous record: most records come in runs from one partition. */
+  private lastConsumed: Consumed | undefined;
   private readonly schedules: Schedule[] = [];
   private nextStreamDue = Number.POSITIVE_INFINITY;
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -152,21 +187,24 @@ export class StreamTask {
    * Open stores, restore them from their changelogs (up to the committed changelog ends, repairing
    * the uncommitted tail: engine/restore.ts), then initialize processors.
    */
-  async initialize(reader: ChangelogReader, committed: CommittedState = {}): Promise<void> {
+  async initialize(reader: ChangelogReader, committed: CommittedState = {}, handover?: ReadonlyMap<string, HandedOverStore>): Promise<void> {
     if (this.state !== 'created') throw new StreamsError('TASK_CLOSED', `task ${this.id} already initialized`);
     this.readMetadata(committed.metadata);
     this.metrics.restoring = true;
     for (const name of this.subtopology.stores) {
       const spec = this.topology.stores.get(name)!;
-      const store = await createStore(spec, { stateDir: this.options.stateDir, appId: this.topology.appId, taskId: this.id });
+      const given = handover?.get(name);
+      const store = given?.store ?? (await createStore(spec, { stateDir: this.options.stateDir, appId: this.topology.appId, taskId: this.id }));
       this.stores.set(name, store);
       const topic = spec.changelogTopic;
       const partition = this.partition;
       const limit = committed.changelogEnds ? (committed.changelogEnds.get(topic) ?? 0n) : undefined;
-      const repairs = await restoreStore(store, reader, topic, partition, limit, (n) => {
+      const from = given?.position ?? store.checkpoint() ?? 0n;
+      const repairs = await restoreStore(store, reader, topic, partition, from, limit, (n) => {
         this.metrics.restoredRecords += n;
       });
-      const log = (key: Buffer, value: Buffer | null) => this.collector.send({ topic, partition, timestamp: this.currentTimestamp, key, value });
+      const log = (key: Buffer, value: Buffer | null, timestamp?: number) =>
+        this.collector.send({ topic, partition, timestamp: timestamp ?? this.currentTimestamp, key, value });
       const now = this.clock.now();
       for (const r of repairs) this.collector.send({ topic, partition, timestamp: now, key: r.key, value: r.value });
       store.init({ log });
@@ -176,8 +214,15 @@ export class StreamTask {
     this.state = 'running';
   }
 
+  /** The input record being processed, as processors see it (built on first use per record). */
+  get currentRecord(): RecordContext | undefined {
+    const r = this.current;
+    if (r === undefined) return undefined;
+    return (this.currentContext ??= { topic: r.topic, partition: r.partition, offset: r.offset, timestamp: this.currentTimestampOfRecord, headers: r.headers });
+  }
+
   store(name: string): StateStore {
-    const s = this.stores.get(name);
+    const s = this.stores.get(name) ?? this.options.globalStores?.get(name);
     if (!s) throw new StreamsError('STORE_NOT_FOUND', `task ${this.id} has no store '${name}'`);
     return s;
   }
@@ -217,7 +262,10 @@ export class StreamTask {
       return;
     }
     if (ts > this.streamTime) this.streamTime = ts;
-    this.currentRecord = { topic: record.topic, partition: record.partition, offset: record.offset, timestamp: ts, headers: record.headers };
+    this.current = record;
+    this.currentContext = undefined;
+    this.currentTimestampOfRecord = ts;
+    this.headers = record.headers;
     this.currentTimestamp = ts;
     try {
       const children = source.children;
@@ -227,7 +275,9 @@ export class StreamTask {
       this.failure = e;
       throw this.failed();
     } finally {
-      this.currentRecord = undefined;
+      this.current = undefined;
+      this.currentContext = undefined;
+      this.headers = undefined;
     }
     if (this.blocked.length > 0) {
       const waits = this.blocked;
@@ -249,7 +299,7 @@ export class StreamTask {
     const c = this.consumed.get(topicPartitionKey(topic, partition));
     if (c) c.end = endOffset;
     let lag = 0;
-    for (const p of this.consumed.values()) if (p.end !== undefined && p.end > p.next) lag += Number(p.end - p.next);
+    for (const p of this.consumed.values()) if (p.end !== undefined && p.end > p.last + 1n) lag += Number(p.end - p.last - 1n);
     this.metrics.lag = lag;
   }
 
@@ -257,7 +307,7 @@ export class StreamTask {
   async prepareCommit(): Promise<CommitPoint> {
     await this.idle();
     for (const s of this.stores.values()) await s.flush();
-    const offsets = [...this.consumed.values()].map((c) => ({ topic: c.topic, partition: c.partition, offset: c.next }));
+    const offsets = [...this.consumed.values()].map((c) => ({ topic: c.topic, partition: c.partition, offset: c.last + 1n }));
     return { offsets, metadata: this.writeMetadata() };
   }
 
@@ -278,10 +328,25 @@ export class StreamTask {
 
   async close(): Promise<void> {
     if (this.state === 'closed') return;
+    await this.closeProcessors();
+    for (const s of this.stores.values()) await s.close();
+  }
+
+  /**
+   * Close the processors but keep the stores open and return them, so a standby task can keep
+   * them warm (Kafka Streams recycles an active task into a standby the same way). Only valid
+   * right after a successful commit: the stores then hold exactly the committed state.
+   */
+  async closeKeepingStores(): Promise<Map<string, StateStore>> {
+    if (this.state === 'closed') throw new StreamsError('TASK_CLOSED', `task ${this.id} is closed`);
+    await this.closeProcessors();
+    return new Map(this.stores);
+  }
+
+  private async closeProcessors(): Promise<void> {
     this.state = 'closed';
     await Promise.allSettled([...this.inFlight]);
     for (const r of this.runtimes) await r.processor.close?.();
-    for (const s of this.stores.values()) await s.close();
   }
 
   schedule(intervalMs: number, type: PunctuationType, callback: (time: number) => void): () => void {
@@ -311,6 +376,24 @@ export class StreamTask {
   }
 
   private punctuate(type: PunctuationType, now: number): void {
+    // A punctuation runs outside any input record (as Kafka's punctuation record context): its
+    // forwards carry no headers unless it passes some (forwardWithHeaders).
+    const savedHeaders = this.headers;
+    const savedRecord = this.current;
+    const savedContext = this.currentContext;
+    this.headers = undefined;
+    this.current = undefined;
+    this.currentContext = undefined;
+    try {
+      this.runPunctuations(type, now);
+    } finally {
+      this.headers = savedHeaders;
+      this.current = savedRecord;
+      this.currentContext = savedContext;
+    }
+  }
+
+  private runPunctuations(type: PunctuationType, now: number): void {
     let nextStream = Number.POSITIVE_INFINITY;
     for (const s of this.schedules) {
       if (s.cancelled) continue;
@@ -349,11 +432,18 @@ export class StreamTask {
     return new StreamsError('TASK_FAILED', `task ${this.id} failed: ${msg}`, { cause: f });
   }
 
+  /** Hot path: no string key and no bigint arithmetic while records keep coming from one partition. */
   private trackConsumed(record: ConsumedRecord): void {
+    const last = this.lastConsumed;
+    if (last !== undefined && last.partition === record.partition && last.topic === record.topic) {
+      last.last = record.offset;
+      return;
+    }
     const k = topicPartitionKey(record.topic, record.partition);
-    const c = this.consumed.get(k);
-    if (c) c.next = record.offset + 1n;
-    else this.consumed.set(k, { topic: record.topic, partition: record.partition, next: record.offset + 1n, end: undefined });
+    let c = this.consumed.get(k);
+    if (c) c.last = record.offset;
+    else this.consumed.set(k, (c = { topic: record.topic, partition: record.partition, last: record.offset, end: undefined }));
+    this.lastConsumed = c;
   }
 
   private wireNodes(): void {

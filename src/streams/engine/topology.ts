@@ -6,6 +6,10 @@
 // connected (a stream-table join reads the table's store). A repartition topic splits the graph:
 // its sink ends one subtopology and its source starts another, so the records cross a topic and
 // reach the task that owns their new key's partition. Tasks are `<subtopology>_<partition>`.
+//
+// Global tables (GlobalKTable) are apart from the graph: each instance materializes every
+// partition of their topic in a global store (engine/global-stores.ts) that any processor may read
+// by declaring it; sharing a global store does not connect sub-topologies.
 
 import { StreamsError } from '../errors.js';
 import type { Serde } from '../serdes.js';
@@ -40,7 +44,17 @@ export interface SinkNode {
   readonly topic: string;
   readonly keySerde: Serde<unknown>;
   readonly valueSerde: Serde<unknown>;
+  /** Picks the partition of a record (undefined: the default partitioner on the key bytes). */
+  readonly partitioner?: (key: unknown, value: unknown) => number | undefined;
   readonly children: string[];
+}
+
+/** A global table: its store is materialized from every partition of `topic` on every instance. */
+export interface GlobalTableSpec {
+  readonly store: string;
+  readonly topic: string;
+  readonly keySerde: Serde<unknown>;
+  readonly valueSerde: Serde<unknown>;
 }
 
 export type TopologyNode = SourceNode | ProcessorNode | SinkNode;
@@ -48,6 +62,8 @@ export type TopologyNode = SourceNode | ProcessorNode | SinkNode;
 export interface InternalTopic {
   readonly name: string;
   readonly kind: 'changelog' | 'repartition';
+  /** A fixed partition count (repartition({ partitions })); else planned (runtime/topic-plan.ts). */
+  readonly partitions?: number | undefined;
   /** Topic configs to create it with (changelogs are compacted; repartition topics are deleted by time). */
   readonly configs: Readonly<Record<string, string>>;
 }
@@ -64,6 +80,8 @@ export class Topology {
   readonly nodes = new Map<string, TopologyNode>();
   readonly stores = new Map<string, StoreSpec>();
   readonly internalTopics = new Map<string, InternalTopic>();
+  /** Global store name -> its table. */
+  readonly globalTables = new Map<string, GlobalTableSpec>();
   private built: Subtopology[] | undefined;
 
   constructor(readonly appId: string) {}
@@ -88,15 +106,26 @@ export class Topology {
   addStore(spec: StoreSpec): void {
     if (this.stores.has(spec.name)) throw new StreamsError('TOPOLOGY_INVALID', `duplicate store name '${spec.name}'`);
     this.stores.set(spec.name, spec);
-    this.internalTopics.set(spec.changelogTopic, {
-      name: spec.changelogTopic,
-      kind: 'changelog',
-      configs: spec.kind === 'key-value' ? { 'cleanup.policy': 'compact' } : { 'cleanup.policy': 'compact,delete' },
-    });
+    this.internalTopics.set(spec.changelogTopic, { name: spec.changelogTopic, kind: 'changelog', configs: changelogConfigs(spec) });
   }
 
-  addRepartitionTopic(name: string): void {
-    this.internalTopics.set(name, { name, kind: 'repartition', configs: { 'cleanup.policy': 'delete' } });
+  /** A global table over `topic`; its store reads the topic itself, so it has no changelog. */
+  addGlobalTable(spec: StoreSpec, topic: string): void {
+    if (this.built) throw new StreamsError('TOPOLOGY_INVALID', 'the topology is already running; build it completely first');
+    if (this.stores.has(spec.name)) throw new StreamsError('TOPOLOGY_INVALID', `duplicate store name '${spec.name}'`);
+    this.stores.set(spec.name, spec);
+    this.globalTables.set(spec.name, { store: spec.name, topic, keySerde: spec.keySerde, valueSerde: spec.valueSerde });
+  }
+
+  isGlobalStore(name: string): boolean {
+    return this.globalTables.has(name);
+  }
+
+  addRepartitionTopic(name: string, partitions?: number): void {
+    if (partitions !== undefined && !(Number.isInteger(partitions) && partitions > 0)) {
+      throw new StreamsError('TOPOLOGY_INVALID', `repartition topic '${name}': partitions must be a whole number > 0`);
+    }
+    this.internalTopics.set(name, { name, kind: 'repartition', partitions, configs: { 'cleanup.policy': 'delete' } });
   }
 
   /** Every topic some source reads (user inputs and repartition topics). */
@@ -124,6 +153,7 @@ export class Topology {
         lines.push(`    ${node.kind} ${n}${topic}${extra} -> [${node.children.join(', ')}]`);
       }
     }
+    for (const g of this.globalTables.values()) lines.push(`  Global store ${g.store} (source: ${g.topic})`);
     return lines.join('\n');
   }
 
@@ -144,6 +174,7 @@ export class Topology {
       for (const c of node.children) union(node.name, c);
       if (node.kind === 'processor') {
         for (const s of node.stores) {
+          if (this.isGlobalStore(s)) continue;
           const owner = storeOwner.get(s);
           if (owner) union(owner, node.name);
           else storeOwner.set(s, node.name);
@@ -165,18 +196,36 @@ export class Topology {
       const stores = new Set<string>();
       for (const n of members) {
         const node = this.nodes.get(n)!;
-        if (node.kind === 'processor') for (const s of node.stores) stores.add(s);
+        if (node.kind === 'processor') for (const s of node.stores) if (!this.isGlobalStore(s)) stores.add(s);
       }
       const ordered = [...sources, ...members.filter((n) => this.nodes.get(n)!.kind !== 'source')];
       subs.push({ id: subs.length, sourceTopics: [...new Set(topics)], nodes: ordered, stores: [...stores] });
     }
     const seen = new Map<string, number>();
+    const globalTopics = new Set([...this.globalTables.values()].map((g) => g.topic));
     for (const s of subs) {
       for (const t of s.sourceTopics) {
+        if (globalTopics.has(t)) throw new StreamsError('TOPOLOGY_INVALID', `topic '${t}' is read by a global table and by a stream or table; read it once`);
         if (seen.has(t)) throw new StreamsError('TOPOLOGY_INVALID', `topic '${t}' is read by two sub-topologies; read it once and branch`);
         seen.set(t, s.id);
       }
     }
     return subs;
+  }
+}
+
+/**
+ * Changelog topic configs by store kind: key-value changelogs are compacted; windowed ones are
+ * compacted and time-retained; versioned ones are compacted no sooner than a day past the history
+ * retention, so every version a restore needs is still there (Kafka Streams does the same).
+ */
+function changelogConfigs(spec: StoreSpec): Record<string, string> {
+  switch (spec.kind) {
+    case 'key-value':
+      return { 'cleanup.policy': 'compact' };
+    case 'versioned':
+      return { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': String((spec.options.historyRetentionMs ?? 0) + 86_400_000) };
+    default:
+      return { 'cleanup.policy': 'compact,delete' };
   }
 }

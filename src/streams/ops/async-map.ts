@@ -7,11 +7,14 @@
 //   each other freely (as with Kafka's parallel consumers keyed ordering).
 // * Every record's work is tracked (ctx.track), so a commit waits for it; a rejection fails the
 //   task, and the offsets of the failed record are never committed.
+// * A result is forwarded with the headers of the record it came from (the continuation runs
+//   outside that record, so they are captured when the record arrives).
 //
 // Key identity for ordering: primitives compare by value, Buffers by bytes, other objects by their
 // JSON (the one place the engine stringifies, and only for non-primitive keys).
 
 import type { Processor, ProcessorContext } from '../engine/processor.js';
+import type { RecordHeader } from '../engine/transport.js';
 
 export type AsyncMapMode = 'map' | 'mapValues';
 
@@ -43,7 +46,8 @@ export class AsyncMapProcessor<K, V> implements Processor<K, V> {
     const id = orderingKey(key);
     const previous = this.tails.get(id);
     this.inFlight++;
-    const chained = (previous ?? Promise.resolve()).then(() => this.run(key, value, ts));
+    const headers = this.ctx.record?.headers;
+    const chained = (previous ?? Promise.resolve()).then(() => this.run(key, value, ts, headers));
     const settled: Promise<void> = chained.then(
       () => {},
       () => {},
@@ -53,13 +57,13 @@ export class AsyncMapProcessor<K, V> implements Processor<K, V> {
     if (this.inFlight >= this.concurrency) this.ctx.block(new Promise<void>((resolve) => this.slotWaiters.push(resolve)));
   }
 
-  private async run(key: K, value: V, ts: number): Promise<void> {
+  private async run(key: K, value: V, ts: number, headers: readonly RecordHeader[] | undefined): Promise<void> {
     const out = await this.fn(key, value);
     if (this.mode === 'map') {
       const [k, v] = out as readonly [unknown, unknown];
-      this.ctx.forward(k, v, ts);
+      this.ctx.forwardWithHeaders(k, v, ts, headers);
     } else {
-      this.ctx.forward(key, out, ts);
+      this.ctx.forwardWithHeaders(key, out, ts, headers);
     }
   }
 

@@ -5,14 +5,20 @@
 // one, which is the loop saying it is done with the previous record. So records are handled one
 // at a time, in order, and a commit (which waits for tracked work) never passes a record the
 // loop is still working on. If the loop throws, the task fails.
+//
+// Headers: a forward carries the headers of the loop's current record (the loop runs outside the
+// task's record context, so they travel with the record), or those passed explicitly; forwards
+// from a scheduled callback carry only explicit headers, as Kafka Streams' punctuations do.
 
 import type { Processor, ProcessorContext, PunctuationType } from '../engine/processor.js';
+import type { RecordHeader } from '../engine/transport.js';
 import type { StateStore } from '../stores/store.js';
 
 export interface LoopRecord<K, V> {
   readonly key: K;
   readonly value: V;
   readonly timestamp: number;
+  readonly headers: readonly RecordHeader[] | undefined;
 }
 
 export interface LoopContext<KOut, VOut, S extends Record<string, StateStore>> {
@@ -20,8 +26,8 @@ export interface LoopContext<KOut, VOut, S extends Record<string, StateStore>> {
   readonly partition: number;
   readonly streamTime: number;
   store<N extends keyof S & string>(name: N): S[N];
-  /** Send a record downstream; the timestamp defaults to the current record's. */
-  forward(key: KOut, value: VOut, timestamp?: number): void;
+  /** Send a record downstream; timestamp and headers default to the current record's (none inside a scheduled callback). */
+  forward(key: KOut, value: VOut, timestamp?: number, headers?: readonly RecordHeader[]): void;
   schedule(interval: number, type: PunctuationType, callback: (time: number) => void): () => void;
 }
 
@@ -38,6 +44,8 @@ export class ForAwaitProcessor<K, V, KOut, VOut, S extends Record<string, StateS
   private failTask: ((e: unknown) => void) | undefined;
   private closed = false;
   private currentTs = 0;
+  private currentHeaders: readonly RecordHeader[] | undefined;
+  private inCallback = false;
   private loop: Promise<void> | undefined;
 
   constructor(private readonly fn: LoopFunction<K, V, KOut, VOut, S>) {}
@@ -51,8 +59,16 @@ export class ForAwaitProcessor<K, V, KOut, VOut, S extends Record<string, StateS
         return ctx.streamTime;
       },
       store: <N extends keyof S & string>(name: N) => ctx.store<S[N]>(name),
-      forward: (k, v, ts) => ctx.forward(k, v, ts ?? this.currentTs),
-      schedule: (interval, type, cb) => ctx.schedule(interval, type, cb),
+      forward: (k, v, ts, headers) => ctx.forwardWithHeaders(k, v, ts ?? this.currentTs, headers ?? (this.inCallback ? undefined : this.currentHeaders)),
+      schedule: (interval, type, cb) =>
+        ctx.schedule(interval, type, (time) => {
+          this.inCallback = true;
+          try {
+            cb(time);
+          } finally {
+            this.inCallback = false;
+          }
+        }),
     };
     this.loop = this.fn(this.records(), loopCtx).then(
       () => this.releaseTask?.(),
@@ -61,7 +77,7 @@ export class ForAwaitProcessor<K, V, KOut, VOut, S extends Record<string, StateS
   }
 
   process(key: K, value: V, timestamp: number): void {
-    this.pending = { key, value, timestamp };
+    this.pending = { key, value, timestamp, headers: this.ctx.record?.headers };
     const handled = new Promise<void>((resolve, reject) => {
       this.releaseTask = resolve;
       this.failTask = reject;
@@ -95,6 +111,7 @@ export class ForAwaitProcessor<K, V, KOut, VOut, S extends Record<string, StateS
       const r = this.pending;
       this.pending = undefined;
       this.currentTs = r.timestamp;
+      this.currentHeaders = r.headers;
       yield r;
     }
   }

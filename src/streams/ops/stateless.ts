@@ -98,9 +98,9 @@ export class BranchProcessor<K, V> extends Forwarding<K, V> {
   }
 }
 
-/** Merge and repartition sources need a node that forwards unchanged. */
+/** Merges (of streams, of a join's two sides, of cogrouped aggregations) need a node that forwards unchanged, old values included. */
 export class PassThroughProcessor<K, V> extends Forwarding<K, V> {
-  process(key: K, value: V, ts: number): void {
-    this.ctx.forward(key, value, ts);
+  process(key: K, value: V, ts: number, oldValue?: unknown): void {
+    this.ctx.forward(key, value, ts, oldValue);
   }
 }

@@ -42,7 +42,7 @@ export function emitClosed<K, A>(
     const from = Math.max(earliest, endToStart(emittedUpTo) + 1);
     for (const e of store.fetchAll(from, endToStart(cutoff))) {
       const window = { start: reportStart(e.start), end: startToEnd(e.start) };
-      ctx.forward({ key: e.key, window } satisfies Windowed<K>, e.value, window.end - 1);
+      ctx.forward({ key: e.key, window } satisfies Windowed<K>, e.value, window.end - 1, null);
     }
   }
   ctx.setPosition(positionName, cutoff);
@@ -86,7 +86,7 @@ export class FixedWindowAggregateProcessor<K, V, A> implements Processor<K, V> {
       const current = this.store.get(key, start);
       const next = this.o.adder(key, value, current === undefined ? this.o.initializer() : current);
       this.store.put(key, start, next);
-      if (this.o.emit === 'changes') this.ctx.forward({ key, window: { start, end } } satisfies Windowed<K>, next, ts);
+      if (this.o.emit === 'changes') this.ctx.forward({ key, window: { start, end } } satisfies Windowed<K>, next, ts, current === undefined ? null : current);
     }
     if (late) {
       this.ctx.metrics.lateDrops++;

@@ -35,6 +35,9 @@ export class KafkaRecordCollector implements RecordCollector {
   /** `${topic}:${partition}` -> records not yet handed to the producer, in send order. */
   private buffers = new Map<string, PartitionBuffer>();
   private buffered = 0;
+  private lastBuffer: PartitionBuffer | undefined;
+  private lastTopic: string | undefined;
+  private lastCount = -1;
   private inFlight: Promise<void> | undefined;
   private waiting = false;
   private failure: Error | undefined;
@@ -49,10 +52,21 @@ export class KafkaRecordCollector implements RecordCollector {
 
   send(r: ProducedRecord): void {
     if (this.failure) throw this.failure;
-    const partition = r.partition ?? (r.key === null ? 0 : defaultPartition(r.key, this.partitionCount(r.topic)));
-    const key = topicPartitionKey(r.topic, partition);
-    let buffer = this.buffers.get(key);
-    if (!buffer) this.buffers.set(key, (buffer = { topic: r.topic, partition, records: [] }));
+    let count = this.lastTopic === r.topic ? this.lastCount : -1;
+    if (count < 0 && r.partition === undefined) {
+      count = this.partitionCount(r.topic);
+      this.lastTopic = r.topic;
+      this.lastCount = count;
+    }
+    const partition = r.partition ?? (r.key === null ? 0 : defaultPartition(r.key, count));
+    // Hot path: consecutive records to one partition reuse its buffer without building a key.
+    let buffer = this.lastBuffer;
+    if (buffer === undefined || buffer.partition !== partition || buffer.topic !== r.topic) {
+      const key = topicPartitionKey(r.topic, partition);
+      buffer = this.buffers.get(key);
+      if (!buffer) this.buffers.set(key, (buffer = { topic: r.topic, partition, records: [] }));
+      this.lastBuffer = buffer;
+    }
     // Engine records already have the RecordInput shape (key, value, headers as {key, value}).
     buffer.records.push({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp < 0 ? 0 : r.timestamp });
     this.buffered++;
@@ -70,6 +84,7 @@ export class KafkaRecordCollector implements RecordCollector {
     if (this.inFlight !== undefined || this.buffered === 0 || this.failure) return;
     const parts = [...this.buffers.values()];
     this.buffers = new Map();
+    this.lastBuffer = undefined;
     const count = this.buffered;
     this.buffered = 0;
     this.inFlight = this.producer.produce(parts).then(
@@ -112,6 +127,7 @@ export class KafkaRecordCollector implements RecordCollector {
   /** Drop buffered records (used when tasks are abandoned without commit: their input is redone elsewhere). */
   discard(): void {
     this.buffers = new Map();
+    this.lastBuffer = undefined;
     this.buffered = 0;
   }
 

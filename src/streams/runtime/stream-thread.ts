@@ -1,11 +1,14 @@
 // The processing loop of one app instance (Kafka Streams' StreamThread): fetch the assigned input
-// partitions, hand each record to its task, flush outputs to the producer, punctuate, and commit
-// every commit interval. Group events only set flags; the loop acts on them between fetches, so
-// tasks are never touched concurrently:
-//   'consumer:group:rebalance' (a rebalance began)   -> commit as soon as possible, so the
-//                                                       partitions leave with little to redo;
-//   'consumer:group:join' (a new assignment arrived) -> close revoked tasks, create and restore
-//                                                       new ones before fetching again.
+// partitions, hand each record to its task, flush outputs to the producer, punctuate, commit
+// every commit interval, and keep standby tasks warm between fetches. Group events (from the
+// group member, runtime/kafka-runtime.ts) only set flags; the loop acts on them between fetches,
+// so tasks are never touched concurrently. Rebalances are eager, as in Kafka's eager protocol:
+//   prepareRebalance()  the member is about to rejoin: commit, then pause processing (so every
+//                       active's stores match its acknowledged changelog; an active that stays
+//                       here as a standby keeps them);
+//   assign(...)         the new generation's tasks: reconcile them, then resume;
+//   lost()              the member was removed from the group (missed its session): every local
+//                       active is stale (under exactly-once the open transaction is aborted).
 // Within one task that reads several partitions (a join), records of one fetch are merged by
 // timestamp, lowest first, as Kafka Streams picks the partition with the lowest head timestamp.
 //
@@ -22,7 +25,11 @@ import type { ConsumedRecord } from '../engine/transport.js';
 import type { StreamTask } from '../engine/task.js';
 import { fetchPartitions, type FetchedPartition, type FetchLimits, type FetchPosition } from './partition-fetch.js';
 import type { KafkaRecordCollector } from './kafka-collector.js';
+import type { StandbyUpdater } from './standby-updater.js';
 import type { TaskManager } from './task-manager.js';
+
+/** Longest stretch of record processing before the loop yields to other event-loop work. */
+const SLICE_MS = 20;
 
 export interface ThreadOptions {
   readonly commitIntervalMs: number;
@@ -33,10 +40,16 @@ export interface ThreadOptions {
 
 export class StreamThread {
   private stopping = false;
-  private rebalancePending = true;
+  private running = false;
   private commitRequested = false;
   private lastCommit: number;
-  private memberId: string | null = null;
+  /** Waiting for prepareRebalance(): commit and pause at the next turn. */
+  private pauseWaiters: Array<() => void> = [];
+  /** Paused between a rebalance's commit (or a lost membership) and the next assignment. */
+  private paused = true;
+  private lostPending = false;
+  private pendingAssignment: { active: readonly string[]; standby: readonly string[] } | undefined;
+  private lastAssignment: { active: readonly string[]; standby: readonly string[] } | undefined;
   private metadata: ClusterMetadata | undefined;
   private wake: (() => void) | undefined;
   /** Callers of commitNow() waiting for the loop's next commit. */
@@ -52,11 +65,10 @@ export class StreamThread {
     private readonly tasks: TaskManager,
     private readonly collector: KafkaRecordCollector,
     private readonly options: ThreadOptions,
+    private readonly standbys?: StandbyUpdater,
   ) {
     this.lastCommit = options.now();
     this.assigned = new Promise((resolve) => (this.markAssigned = resolve));
-    consumer.on('consumer:group:join', () => this.poke(() => (this.rebalancePending = true)));
-    consumer.on('consumer:group:rebalance', () => this.poke(() => (this.commitRequested = true)));
   }
 
   stop(): void {
@@ -65,6 +77,22 @@ export class StreamThread {
 
   requestCommit(): void {
     this.poke(() => (this.commitRequested = true));
+  }
+
+  /** Commit and pause before the member rejoins; resolves once paused (at once if not running or already paused). */
+  prepareRebalance(): Promise<void> {
+    if (!this.running || this.paused) return Promise.resolve();
+    return new Promise((resolve) => this.poke(() => this.pauseWaiters.push(resolve)));
+  }
+
+  /** The new generation's tasks for this instance. */
+  assign(active: readonly string[], standby: readonly string[]): void {
+    this.poke(() => (this.pendingAssignment = { active, standby }));
+  }
+
+  /** This member was removed from the group: its actives may be running elsewhere already. */
+  lost(): void {
+    this.poke(() => (this.lostPending = true));
   }
 
   /**
@@ -81,30 +109,56 @@ export class StreamThread {
 
   /** Runs until stop(); a final commit is the caller's job. Rejects on a task or broker failure. */
   async run(): Promise<void> {
+    this.running = true;
     try {
       await this.loop();
     } catch (e) {
       for (const w of this.commitWaiters.splice(0)) w.reject(e);
       throw e;
     } finally {
+      this.running = false;
+      for (const w of this.pauseWaiters.splice(0)) w();
       await this.dropPrefetch(); // the owner may close the consumer next: no fetch left in flight
     }
   }
 
   private async loop(): Promise<void> {
     while (!this.stopping) {
-      if (this.rebalancePending) await this.applyAssignment();
+      if (this.lostPending) {
+        this.lostPending = false;
+        await this.dropPrefetch();
+        await this.tasks.abortDirty();
+        this.paused = true;
+      }
+      if (this.pauseWaiters.length > 0) {
+        await this.dropPrefetch();
+        const ok = this.paused ? true : await this.commit();
+        this.tasks.clean = ok && !this.paused;
+        this.paused = true;
+        for (const w of this.pauseWaiters.splice(0)) w();
+      }
+      if (this.pendingAssignment) {
+        const { active, standby } = (this.lastAssignment = this.pendingAssignment);
+        this.pendingAssignment = undefined;
+        await this.dropPrefetch();
+        await this.tasks.reconcile(active, standby);
+        this.metadata = undefined;
+        this.paused = false;
+        this.standbys?.refreshSoon();
+        this.markAssigned();
+      }
+      if (this.paused) {
+        // Answer commitNow() callers: nothing runs while paused, so there is nothing to commit.
+        for (const w of this.commitWaiters.splice(0)) w.resolve();
+        this.commitRequested = false;
+        await this.idle(100);
+        continue;
+      }
       const now = this.options.now();
       if (this.commitRequested || now - this.lastCommit >= this.options.commitIntervalMs) await this.commit();
+      if (this.standbys && this.tasks.standbys.size > 0) await this.stepStandbys(now);
       if (this.tasks.positions.size === 0) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, 100);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wake = undefined;
+        await this.idle(100);
         continue;
       }
       const fetched = await this.nextFetch();
@@ -114,6 +168,26 @@ export class StreamThread {
       const wall = this.options.now();
       for (const t of this.tasks.tasks.values()) t.punctuateWallClock(wall);
     }
+  }
+
+  private async stepStandbys(now: number): Promise<void> {
+    try {
+      await this.standbys!.step(this.tasks.standbys, now);
+    } catch (e) {
+      // A standby is an optimization: a failed round (a moved leader, a deleted changelog) is retried later.
+      if (!(e instanceof StreamsError)) throw e;
+    }
+  }
+
+  private async idle(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = undefined;
   }
 
   /** Commits now; only the loop itself, or the owner once the loop has ended, may call this. */
@@ -128,7 +202,9 @@ export class StreamThread {
       for (const w of waiters) w.reject(e);
       throw e;
     }
-    if (!ok) this.rebalancePending = true; // fenced: our generation is over; a new assignment follows
+    // Refused (our generation is over) or, under exactly-once, aborted: tasks may have been closed
+    // dirty; applying the current assignment again recreates (and restores) whatever is missing.
+    if (!ok && this.lastAssignment) this.pendingAssignment ??= this.lastAssignment;
     for (const w of waiters) w.resolve();
     return ok;
   }
@@ -136,22 +212,6 @@ export class StreamThread {
   private poke(change: () => void): void {
     change();
     this.wake?.();
-  }
-
-  private async applyAssignment(): Promise<void> {
-    this.rebalancePending = false;
-    const assignments = this.consumer.assignments;
-    if (assignments === null) return;
-    if (this.memberId !== null && this.consumer.memberId !== this.memberId) {
-      // This member was removed from the group (missed its session) and rejoined under a new id:
-      // others may have processed our tasks meanwhile, so every local task is stale (and under
-      // exactly-once, the open transaction is aborted).
-      await this.tasks.abortDirty();
-    }
-    this.memberId = this.consumer.memberId;
-    await this.tasks.reconcile(assignments);
-    this.metadata = undefined;
-    this.markAssigned();
   }
 
   /** The prefetched answer if it still matches every position, else a fresh fetch. */
@@ -176,7 +236,7 @@ export class StreamThread {
    * stay as they are; stillCurrent() then rejects the prefetch if processing disagrees.
    */
   private startPrefetch(fetched: readonly FetchedPartition[]): void {
-    if (this.stopping || this.rebalancePending || !fetched.some((f) => f.records.length > 0)) return;
+    if (this.stopping || this.pauseWaiters.length > 0 || this.pendingAssignment !== undefined || this.lostPending || !fetched.some((f) => f.records.length > 0)) return;
     const after = new Map(this.tasks.positions);
     for (const f of fetched) {
       const key = `${f.topic}:${f.partition}`;
@@ -220,11 +280,20 @@ export class StreamThread {
       if (!list) perTask.set(task, (list = []));
       list.push(f);
     }
+    let sliceStart = performance.now();
     for (const [task, parts] of perTask) {
       const records = parts.length === 1 ? parts[0]!.records : mergeByTimestamp(parts);
       for (let i = 0; i < records.length; i++) {
         const wait = task.process(records[i]!);
         if (wait) await wait;
+        // Node has one thread: a fetch's worth of records processed in one go would hold off
+        // heartbeats, producer connections and queries for as long. So every so often hand the
+        // event loop back (and let the producer send what is buffered).
+        if ((i & 255) === 255 && performance.now() - sliceStart > SLICE_MS) {
+          this.collector.flush();
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          sliceStart = performance.now();
+        }
       }
       for (const f of parts) {
         this.tasks.positions.set(`${f.topic}:${f.partition}`, f.next);

@@ -15,16 +15,13 @@ import { TransactionError, type GroupMembership, type GroupOffsets, type Transac
 import { StreamsError } from '../errors.js';
 import { decodeCommitMetadata, encodeCommitMetadata } from '../engine/commit-metadata.js';
 import type { TaskMetrics } from '../engine/metrics.js';
-import { StreamTask, type TaskOptions } from '../engine/task.js';
-import type { Topology } from '../engine/topology.js';
+import { StandbyTask } from '../engine/standby-task.js';
+import { StreamTask, type HandedOverStore, type TaskOptions } from '../engine/task.js';
+import type { Subtopology, Topology } from '../engine/topology.js';
+import { RUNNING_ACTIVE } from './assignment-info.js';
 import { topicPartitionKey, type CommitPoint } from '../engine/transport.js';
 import type { KafkaChangelogReader } from './changelog-reader.js';
 import type { KafkaRecordCollector } from './kafka-collector.js';
-
-export interface AssignedTopic {
-  readonly topic: string;
-  readonly partitions: readonly number[];
-}
 
 /** The exactly-once commit path: the instance's transactional producer and its group membership. */
 export interface ExactlyOnce {
@@ -34,12 +31,19 @@ export interface ExactlyOnce {
 
 export class TaskManager {
   readonly tasks = new Map<string, StreamTask>();
+  readonly standbys = new Map<string, StandbyTask>();
   /** `${topic}:${partition}` -> the task reading it. */
   readonly byPartition = new Map<string, StreamTask>();
   /** `${topic}:${partition}` -> next offset to fetch. */
   readonly positions = new Map<string, bigint>();
   /** Task id -> what it last committed, to skip commits that would change nothing. */
   private readonly lastCommitted = new Map<string, string>();
+  /**
+   * Set by the stream thread after the commit that precedes a rebalance, while processing is
+   * paused: every active's stores then hold exactly what the changelog holds up to its
+   * acknowledged end, so an active that becomes a standby here keeps its stores (recycled).
+   */
+  clean = false;
 
   constructor(
     private readonly topology: Topology,
@@ -50,43 +54,65 @@ export class TaskManager {
     private readonly eos?: ExactlyOnce,
   ) {}
 
-  /** The task ids an assignment implies. */
-  wanted(assigned: readonly AssignedTopic[]): Map<string, { sub: number; partition: number }> {
-    const out = new Map<string, { sub: number; partition: number }>();
-    for (const a of assigned) {
-      const sub = this.topology.subtopologyFor(a.topic);
-      if (!sub) continue;
-      for (const p of a.partitions) out.set(`${sub.id}_${p}`, { sub: sub.id, partition: p });
-    }
-    return out;
+  /** Sub-topology and partition of a task id (`<sub>_<partition>`), if the topology has it. */
+  parse(id: string): { sub: Subtopology; partition: number } | undefined {
+    const m = /^(\d+)_(\d+)$/.exec(id);
+    const sub = m ? this.topology.subtopologies()[Number(m[1])] : undefined;
+    return sub && m ? { sub, partition: Number(m[2]) } : undefined;
   }
 
-  /** Close tasks no longer assigned (without commit: their new owner redoes uncommitted work) and create the new ones. */
-  async reconcile(assigned: readonly AssignedTopic[]): Promise<void> {
-    const wanted = this.wanted(assigned);
+  /**
+   * Apply an assignment of active and standby task ids. Actives that leave are closed without a
+   * commit (their new owner redoes uncommitted work), or recycled into standbys when they stay
+   * here as one and the thread committed cleanly; a new active adopts this instance's standby of
+   * it, so it restores only the changelog's tail; standbys that leave are closed.
+   */
+  async reconcile(active: readonly string[], standby: readonly string[]): Promise<void> {
+    const wantActive = new Set(active.filter((id) => this.parse(id)));
+    const wantStandby = new Set(standby.filter((id) => this.parse(id) && !wantActive.has(id)));
+    const clean = this.clean;
+    this.clean = false;
     // Exactly-once: tasks leaving while the transaction holds their uncommitted outputs cannot
     // simply be dropped (a later commit would publish those outputs without their offsets), so
     // the transaction is aborted and every task starts again from the changelog.
-    if (this.eos?.producer.inTransaction && [...this.tasks.keys()].some((id) => !wanted.has(id))) await this.abortDirty();
-    for (const [id, task] of this.tasks) if (!wanted.has(id)) await this.drop(task);
-    const fresh = [...wanted].filter(([id]) => !this.tasks.has(id));
-    if (fresh.length === 0) return;
-    const subs = this.topology.subtopologies();
+    if (this.eos?.producer.inTransaction && [...this.tasks.keys()].some((id) => !wantActive.has(id))) await this.abortDirty();
+    for (const [id, task] of this.tasks) {
+      if (wantActive.has(id)) continue;
+      if (clean && wantStandby.has(id) && !this.standbys.has(id)) await this.recycle(task);
+      else await this.drop(task);
+    }
+    for (const [id, sb] of this.standbys) {
+      if (wantStandby.has(id) || wantActive.has(id)) continue;
+      this.standbys.delete(id);
+      await sb.close();
+    }
+    const fresh = [...wantActive].filter((id) => !this.tasks.has(id));
+    if (fresh.length > 0) await this.createActives(fresh);
+    for (const id of wantStandby) {
+      if (this.standbys.has(id)) continue;
+      const { sub, partition } = this.parse(id)!;
+      if (sub.stores.length === 0) continue; // a stateless task has nothing to keep warm
+      this.standbys.set(id, await StandbyTask.open(this.topology, sub, partition, this.taskOptions));
+    }
+  }
+
+  private async createActives(ids: readonly string[]): Promise<void> {
     const request = new Map<string, number[]>();
-    for (const [, t] of fresh) {
-      for (const topic of subs[t.sub]!.sourceTopics) {
+    for (const id of ids) {
+      const { sub, partition } = this.parse(id)!;
+      for (const topic of sub.sourceTopics) {
         let ps = request.get(topic);
         if (!ps) request.set(topic, (ps = []));
-        ps.push(t.partition);
+        ps.push(partition);
       }
     }
     const committed = await this.offsets.fetch([...request].map(([topic, partitions]) => ({ topic, partitions })));
-    for (const [id, t] of fresh) {
-      const sub = subs[t.sub]!;
-      const task = new StreamTask(this.topology, sub, t.partition, this.collector, this.taskOptions);
+    for (const id of ids) {
+      const { sub, partition } = this.parse(id)!;
+      const task = new StreamTask(this.topology, sub, partition, this.collector, this.taskOptions);
       let metadata: string | null = null;
       for (const topic of sub.sourceTopics) {
-        const key = topicPartitionKey(topic, t.partition);
+        const key = topicPartitionKey(topic, partition);
         const c = committed.get(key);
         this.positions.set(key, c?.offset ?? 0n); // no commit yet: from the beginning (Kafka Streams' auto.offset.reset=earliest)
         metadata ??= c?.metadata ?? null;
@@ -96,9 +122,34 @@ export class TaskManager {
       // Exactly-once: a read_committed changelog holds only committed writes, so restore all of it
       // (no uncommitted tail to bound or repair).
       const changelogEnds = this.eos ? undefined : (decoded?.changelogEnds ?? new Map<string, bigint>());
-      await task.initialize(this.reader, { metadata: decoded?.task, ...(changelogEnds ? { changelogEnds } : {}) });
+      const standby = this.standbys.get(id);
+      this.standbys.delete(id);
+      const handover = standby?.handOver();
+      await task.initialize(this.reader, { metadata: decoded?.task, ...(changelogEnds ? { changelogEnds } : {}) }, handover);
       this.tasks.set(id, task);
     }
+  }
+
+  /** A cleanly committed active that stays here as a standby keeps its stores, positioned at its acknowledged changelog ends. */
+  private async recycle(task: StreamTask): Promise<void> {
+    this.forget(task);
+    const stores = await task.closeKeepingStores();
+    const adopted = new Map<string, HandedOverStore>();
+    for (const [name, store] of stores) {
+      const key = topicPartitionKey(this.topology.stores.get(name)!.changelogTopic, task.partition);
+      const a = this.collector.ends.get(key) ?? 0n;
+      const b = this.reader.ends.get(key) ?? 0n;
+      adopted.set(name, { store, position: a > b ? a : b });
+    }
+    this.standbys.set(task.id, await StandbyTask.open(this.topology, task.subtopology, task.partition, this.taskOptions, adopted));
+  }
+
+  /** What this instance holds of each task, for the assignor: running actives, and standbys' positions. */
+  taskOffsetSums(): Map<string, bigint> {
+    const out = new Map<string, bigint>();
+    for (const id of this.tasks.keys()) out.set(id, RUNNING_ACTIVE);
+    for (const [id, sb] of this.standbys) out.set(id, sb.offsetSum());
+    return out;
   }
 
   /**
@@ -194,11 +245,26 @@ export class TaskManager {
     for (const t of [...this.tasks.values()]) await this.drop(t);
   }
 
+  async closeStandbys(): Promise<void> {
+    for (const sb of [...this.standbys.values()]) await sb.close();
+    this.standbys.clear();
+  }
+
   metrics(): Record<string, TaskMetrics> {
     return Object.fromEntries([...this.tasks].map(([id, t]) => [id, { ...t.metrics }]));
   }
 
+  /** Standby tasks here and how far behind their changelogs they are (records). */
+  standbyLags(): Record<string, number> {
+    return Object.fromEntries([...this.standbys].map(([id, sb]) => [id, sb.lag()]));
+  }
+
   private async drop(task: StreamTask): Promise<void> {
+    this.forget(task);
+    await task.close();
+  }
+
+  private forget(task: StreamTask): void {
     this.tasks.delete(task.id);
     this.lastCommitted.delete(task.id);
     for (const topic of task.subtopology.sourceTopics) {
@@ -206,7 +272,6 @@ export class TaskManager {
       this.byPartition.delete(key);
       this.positions.delete(key);
     }
-    await task.close();
   }
 }
 

@@ -2,8 +2,12 @@
 // sub-topology runs. Rules (Kafka Streams' InternalTopicManager and CopartitionedTopicsEnforcer):
 //   * user source topics must exist; all topics one sub-topology reads must have the same
 //     partition count (a join needs key k of both sides in the same task), else NOT_COPARTITIONED;
-//   * a repartition topic gets the largest partition count among the source topics of the
-//     sub-topology that writes it (resolved upstream first, repeatedly, as repartitions chain);
+//   * a repartition topic with a fixed count (repartition({ partitions })) has that count;
+//   * a repartition topic read together with topics of known count (a join's other side, the
+//     table a foreign-key join's answers come back to) gets their count, so they are
+//     co-partitioned (Kafka's CopartitionedTopicsEnforcer does the same);
+//   * any other repartition topic gets the largest task count among the sub-topologies that
+//     write it (resolved upstream first, repeatedly, as repartitions chain);
 //   * a changelog topic has one partition per task of the sub-topology owning the store.
 // Pure: it takes the existing topics' partition counts and returns the plan.
 
@@ -19,49 +23,59 @@ export interface TopicPlan {
 
 export function planTopics(topology: Topology, existing: ReadonlyMap<string, number>): TopicPlan {
   const internal = topology.internalTopics;
-  const writers = new Map<string, number>(); // repartition topic -> sub-topology that writes it
+  const isRepartition = (t: string) => internal.get(t)?.kind === 'repartition';
+  const writers = new Map<string, number[]>(); // repartition topic -> sub-topologies that write it
   for (const sub of topology.subtopologies()) {
     for (const name of sub.nodes) {
       const node = topology.nodes.get(name)!;
-      if (node.kind === 'sink' && internal.get(node.topic)?.kind === 'repartition') writers.set(node.topic, sub.id);
+      if (node.kind === 'sink' && isRepartition(node.topic)) writers.set(node.topic, [...(writers.get(node.topic) ?? []), sub.id]);
     }
   }
+  for (const g of topology.globalTables.values()) {
+    if (!existing.has(g.topic)) throw new StreamsError('TOPIC_NOT_FOUND', `global table topic '${g.topic}' does not exist; create it before starting app '${topology.appId}'`);
+  }
   const counts = new Map<string, number>();
+  for (const [name, t] of internal) if (t.kind === 'repartition' && t.partitions !== undefined) counts.set(name, t.partitions);
   const tasks = new Map<number, number>();
   const subs = topology.subtopologies();
-  // Each pass resolves at least one sub-topology whose inputs are known; at most subs.length passes.
+  // Each pass resolves at least one sub-topology; at most subs.length passes.
   for (let pass = 0; pass <= subs.length && tasks.size < subs.length; pass++) {
     for (const sub of subs) {
       if (tasks.has(sub.id)) continue;
-      const sizes: Array<[string, number]> = [];
-      let known = true;
+      const known: Array<[string, number]> = [];
+      const unknown: string[] = [];
       for (const topic of sub.sourceTopics) {
-        const n = internal.get(topic)?.kind === 'repartition' ? counts.get(topic) : existing.get(topic);
-        if (n === undefined) {
-          if (internal.get(topic)?.kind !== 'repartition') {
-            throw new StreamsError('TOPIC_NOT_FOUND', `source topic '${topic}' does not exist; create it before starting app '${topology.appId}'`);
-          }
-          known = false;
-          break;
-        }
-        sizes.push([topic, n]);
+        const n = isRepartition(topic) ? counts.get(topic) : existing.get(topic);
+        if (n !== undefined) known.push([topic, n]);
+        else if (isRepartition(topic)) unknown.push(topic);
+        else throw new StreamsError('TOPIC_NOT_FOUND', `source topic '${topic}' does not exist; create it before starting app '${topology.appId}'`);
       }
-      if (!known) continue;
-      const n = sizes[0]![1];
-      if (sizes.some(([, c]) => c !== n)) {
-        const list = sizes.map(([t, c]) => `${t} (${c})`).join(', ');
+      if (known.length === 0) {
+        // Only unsized repartition topics: size each from its writers, once they are resolved.
+        const sized = unknown.map((t) => (writers.get(t) ?? []).map((w) => tasks.get(w)));
+        if (sized.some((ws) => ws.length === 0 || ws.some((n) => n === undefined))) continue;
+        unknown.forEach((t, i) => {
+          counts.set(t, Math.max(...(sized[i] as number[])));
+          known.push([t, counts.get(t)!]);
+        });
+        unknown.length = 0;
+      }
+      const n = known[0]![1];
+      if (known.some(([, c]) => c !== n)) {
+        const list = known.map(([t, c]) => `${t} (${c})`).join(', ');
         throw new StreamsError('NOT_COPARTITIONED', `sub-topology ${sub.id} joins topics with different partition counts: ${list}; they must be co-partitioned`);
       }
+      for (const t of unknown) counts.set(t, n);
       tasks.set(sub.id, n);
-      for (const [topic, writer] of writers) {
-        if (writer === sub.id) counts.set(topic, Math.max(counts.get(topic) ?? 0, ...sub.sourceTopics.map((t) => existing.get(t) ?? counts.get(t) ?? 0)));
-      }
     }
   }
   if (tasks.size < subs.length) throw new StreamsError('TOPOLOGY_INVALID', 'repartition topics form a cycle; cannot size them');
   const planned = new Map<string, number>();
   for (const [topic, n] of counts) planned.set(topic, n);
+  // A repartition topic nothing reads (written only) still needs a count: its writers' largest.
+  for (const [topic, ws] of writers) if (!planned.has(topic)) planned.set(topic, Math.max(...ws.map((w) => tasks.get(w)!)));
   for (const spec of topology.stores.values()) {
+    if (topology.isGlobalStore(spec.name)) continue;
     const owner = subs.find((s) => s.stores.includes(spec.name));
     if (owner) planned.set(spec.changelogTopic, tasks.get(owner.id)!);
   }

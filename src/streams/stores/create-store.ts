@@ -9,6 +9,7 @@ import { LmdbWindowStore } from './lmdb-window-store.js';
 import { MemoryKeyValueStore } from './memory-kv-store.js';
 import { MemorySessionStore } from './memory-session-store.js';
 import { MemoryWindowStore } from './memory-window-store.js';
+import { MemoryVersionedStore } from './versioned-store.js';
 import type { StateStore, StoreSpec } from './store.js';
 
 export interface StoreLocation {
@@ -19,6 +20,9 @@ export interface StoreLocation {
 }
 
 export async function createStore(spec: StoreSpec, where: StoreLocation): Promise<StateStore> {
+  // Versioned stores are in memory only: their history is bounded by the retention, and a restart
+  // restores it from the changelog.
+  if (spec.kind === 'versioned') return new MemoryVersionedStore(spec);
   if (spec.options.persistent) {
     if (!where.stateDir) {
       throw new StreamsError('TOPOLOGY_INVALID', `store '${spec.name}' is persistent but the app has no stateDir`);

@@ -120,6 +120,28 @@ export class LmdbKeyValueStore<K, V> implements KeyValueStore<K, V> {
     }
   }
 
+  range(from?: K, to?: K): Array<[K, V]> {
+    this.writePending();
+    const start = from === undefined ? undefined : this.keySerde.serialize(from);
+    const last = to === undefined ? undefined : this.keySerde.serialize(to);
+    const out: Array<[K, V]> = [];
+    for (const { key, value } of this.data.getRange(start ? { start } : {})) {
+      if (last && Buffer.compare(key, last) > 0) break;
+      out.push([this.keySerde.deserialize(Buffer.from(key)), this.valueSerde.deserialize(Buffer.from(value))]);
+    }
+    return out;
+  }
+
+  prefixScan(prefix: Buffer): Array<[K, V]> {
+    this.writePending();
+    const out: Array<[K, V]> = [];
+    for (const { key, value } of this.data.getRange({ start: prefix })) {
+      if (key.length < prefix.length || Buffer.compare(key.subarray(0, prefix.length), prefix) !== 0) break;
+      out.push([this.keySerde.deserialize(Buffer.from(key)), this.valueSerde.deserialize(Buffer.from(value))]);
+    }
+    return out;
+  }
+
   approximateEntries(): number {
     return this.data.getCount() + this.pending.size;
   }

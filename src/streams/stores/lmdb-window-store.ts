@@ -49,6 +49,14 @@ export class LmdbWindowStore<K, V> extends LmdbTimeStore<K, V> implements Window
     this.logger.log(windowKey(keyBytes, windowStart), valueBytes);
   }
 
+  delete(key: K, windowStart: number): void {
+    const keyBytes = this.keySerde.serialize(key);
+    if (this.data.getBinary(dataKey(keyBytes, windowStart)) === undefined) return;
+    this.env.transaction(() => this.removeLocal(keyBytes, windowStart));
+    this.env.touched();
+    this.logger.log(windowKey(keyBytes, windowStart), null);
+  }
+
   fetch(key: K, fromStart: number, toStart: number): Array<[number, V]> {
     const keyBytes = this.keySerde.serialize(key);
     const out: Array<[number, V]> = [];

@@ -32,6 +32,12 @@ export class MemorySessionStore<K, V> extends MemoryStoreBase<K, V> implements S
     }
   }
 
+  changelogValue(changelogKey: Buffer): Buffer | null {
+    const { key, start, end } = parseSessionKey(changelogKey);
+    const s = this.byKey.get(this.ids.ofBytes(key))?.find((e) => e.window.start === start && e.window.end === end);
+    return s ? this.valueSerde.serialize(s.value) : null;
+  }
+
   sessions(key: K): ReadonlyArray<SessionEntry<K, V>> {
     return this.byKey.get(this.ids.of(key)) ?? [];
   }

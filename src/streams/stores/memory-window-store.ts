@@ -34,6 +34,12 @@ export class MemoryWindowStore<K, V> extends MemoryStoreBase<K, V> implements Wi
     }
   }
 
+  changelogValue(changelogKey: Buffer): Buffer | null {
+    const { key, start } = parseWindowKey(changelogKey);
+    const slot = this.byKey.get(this.ids.ofBytes(key))?.get(start);
+    return slot ? this.valueSerde.serialize(slot.value) : null;
+  }
+
   get(key: K, windowStart: number): V | undefined {
     return this.byKey.get(this.ids.of(key))?.get(windowStart)?.value;
   }
@@ -41,6 +47,13 @@ export class MemoryWindowStore<K, V> extends MemoryStoreBase<K, V> implements Wi
   put(key: K, windowStart: number, value: V): void {
     this.setLocal(this.ids.of(key), key, windowStart, value);
     this.logger.log(windowKey(this.keySerde.serialize(key), windowStart), this.valueSerde.serialize(value));
+  }
+
+  delete(key: K, windowStart: number): void {
+    const id = this.ids.of(key);
+    if (!this.byKey.get(id)?.has(windowStart)) return;
+    this.removeLocal(id, windowStart);
+    this.logger.log(windowKey(this.keySerde.serialize(key), windowStart), null);
   }
 
   fetch(key: K, fromStart: number, toStart: number): Array<[number, V]> {

@@ -10,10 +10,11 @@ import type { TimeWindow } from '../windows.js';
 
 /** Receives every store mutation, serialized; the task turns it into a changelog record. */
 export interface ChangeLogger {
-  log(key: Buffer, value: Buffer | null): void;
+  /** `timestamp` defaults to the current record's; versioned stores log each version with its own. */
+  log(key: Buffer, value: Buffer | null, timestamp?: number): void;
 }
 
-export type StoreKind = 'key-value' | 'window' | 'session';
+export type StoreKind = 'key-value' | 'window' | 'session' | 'versioned';
 
 /** The lifecycle the task drives, common to every store. */
 export interface StateStore {
@@ -44,6 +45,18 @@ export interface KeyValueStore<K, V> extends StateStore {
   delete(key: K): void;
   /** Every entry; order unspecified. */
   all(): IterableIterator<[K, V]>;
+  /**
+   * Entries whose serialized key is within [from, to] (both inclusive, either open when undefined),
+   * in serialized-key byte order, as Kafka Streams' range queries are. Persistent stores scan their
+   * B-tree; in-memory stores filter and sort, so this is for queries, not per-record work.
+   */
+  range(from?: K, to?: K): Array<[K, V]>;
+  /**
+   * Entries whose serialized key starts with `prefix` bytes, in byte order (Kafka Streams'
+   * prefixScan). In-memory stores answer from a prefix index when the spec declares one
+   * (`prefixLength`), else by a full scan.
+   */
+  prefixScan(prefix: Buffer): Array<[K, V]>;
 }
 
 export interface WindowEntry<K, V> {
@@ -56,6 +69,8 @@ export interface WindowStore<K, V> extends StateStore {
   readonly kind: 'window';
   get(key: K, windowStart: number): V | undefined;
   put(key: K, windowStart: number, value: V): void;
+  /** Remove one window, logged (a tombstone in the changelog), unlike expiry. */
+  delete(key: K, windowStart: number): void;
   /** This key's windows with fromStart <= start <= toStart, in start order. */
   fetch(key: K, fromStart: number, toStart: number): Array<[number, V]>;
   /** All keys' windows with fromStart <= start <= toStart, in start order. */
@@ -87,6 +102,13 @@ export interface SessionStore<K, V> extends StateStore {
 }
 
 export interface StoreOptions {
+  /** Versioned key-value stores (KIP-889): how long past versions stay readable, in stream time. */
+  historyRetentionMs?: number;
+  /**
+   * Internal: how many leading bytes of a serialized key form its prefix, so in-memory stores can
+   * index prefixes for prefixScan (the foreign-key join's subscription store uses it).
+   */
+  prefixLength?: (keyBytes: Buffer) => number;
   /** Keep the store on local disk (LMDB) with a checkpoint, instead of in memory only (any store kind). */
   persistent?: boolean;
   /** In-memory stores: the most entries held; one more put fails with STORE_FULL. Default 1,000,000. */

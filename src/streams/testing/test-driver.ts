@@ -16,6 +16,7 @@ import type { Serde } from '../serdes.js';
 import type { App } from '../dsl/app.js';
 import type { TaskMetrics } from '../engine/metrics.js';
 import { decodeCommitMetadata, encodeCommitMetadata } from '../engine/commit-metadata.js';
+import { GlobalStores } from '../engine/global-stores.js';
 import { StreamTask } from '../engine/task.js';
 import { planTopics } from '../runtime/topic-plan.js';
 import { topicPartitionKey, type RecordCollector, type RecordHeader } from '../engine/transport.js';
@@ -125,6 +126,7 @@ export class TestDriver {
   readonly cluster: VirtualCluster;
   private wallClock: number;
   private readonly tasks = new Map<string, StreamTask>();
+  private readonly globals: GlobalStores;
   private readonly queue: StoredRecord[] = [];
   private draining: Promise<void> | undefined;
 
@@ -134,6 +136,7 @@ export class TestDriver {
   ) {
     this.cluster = options.cluster ?? new VirtualCluster(options.partitions ?? {}, options.defaultPartitions ?? 1);
     this.wallClock = options.wallClock ?? 0;
+    this.globals = new GlobalStores(app.topology());
   }
 
   /** Create the tasks, restore their stores from the cluster's changelogs, and replay uncommitted input. */
@@ -153,6 +156,8 @@ export class TestDriver {
 
   /** The instance of store `name` in the task for `partition`. */
   store<S extends StateStore>(name: string, partition = 0): S {
+    const global = this.globals.stores.get(name);
+    if (global) return global as S;
     const sub = this.app.topology().subtopologies().find((s) => s.stores.includes(name));
     const task = sub && this.tasks.get(`${sub.id}_${partition}`);
     if (!task) throw new RangeError(`no task holds store '${name}' for partition ${partition}`);
@@ -211,12 +216,14 @@ export class TestDriver {
     await this.commit();
     for (const t of this.tasks.values()) await t.close();
     this.tasks.clear();
+    await this.globals.close();
   }
 
   /** Stop without committing, as if the process died (stores are still closed to release files). */
   async crash(): Promise<void> {
     for (const t of this.tasks.values()) await t.close();
     this.tasks.clear();
+    await this.globals.close();
   }
 
   private async start(): Promise<void> {
@@ -224,7 +231,7 @@ export class TestDriver {
     const collector: RecordCollector = {
       send: (r) => {
         const stored = this.cluster.append(r.topic, r.partition, r.timestamp, r.key, r.value, r.headers);
-        if (topology.subtopologyFor(r.topic)) this.queue.push(stored);
+        if (topology.subtopologyFor(r.topic) || this.globals.isGlobalTopic(r.topic)) this.queue.push(stored);
       },
     };
     const reader = this.cluster.changelogReader();
@@ -233,8 +240,10 @@ export class TestDriver {
     for (const t of [...topology.sourceTopics(), ...topology.internalTopics.keys()]) {
       if (!topology.internalTopics.has(t) || this.cluster.isDefined(t)) existing.set(t, this.cluster.partitions(t));
     }
+    for (const g of topology.globalTables.values()) existing.set(g.topic, this.cluster.partitions(g.topic));
     const plan = planTopics(topology, existing);
     for (const [topic, n] of plan.internal) this.cluster.ensureTopic(topic, n);
+    await this.globals.bootstrap(reader, (t) => this.cluster.partitions(t), this.app.options.stateDir);
     for (const sub of topology.subtopologies()) {
       const n = plan.tasksPerSubtopology.get(sub.id)!;
       for (let p = 0; p < n; p++) {
@@ -242,6 +251,7 @@ export class TestDriver {
           clock: { now: () => this.wallClock },
           stateDir: this.app.options.stateDir,
           onDeserializationError: this.app.options.onDeserializationError,
+          globalStores: this.globals.stores,
         });
         const committed = sub.sourceTopics.map((t) => this.cluster.committed(this.app.appId, t, p)).find((c) => c !== undefined);
         const decoded = decodeCommitMetadata(committed?.metadata);
@@ -277,6 +287,10 @@ export class TestDriver {
     while (true) {
       while (this.queue.length > 0) {
         const r = this.queue.shift()!;
+        if (this.globals.isGlobalTopic(r.topic)) {
+          this.globals.apply(r.topic, r.partition, [r], r.offset + 1n);
+          continue;
+        }
         const sub = topology.subtopologyFor(r.topic);
         if (!sub) continue; // written to a topic nothing reads
         const task = this.tasks.get(`${sub.id}_${r.partition}`);

@@ -18,6 +18,12 @@ export async function createTopics(bootstrap: string, topics: Record<string, num
       const c = Object.entries(configs[name] ?? {}).map(([n, value]) => ({ name: n, value }));
       await admin.createTopics({ topics: [name], partitions, configs: c });
     }
+    // Apache Kafka's broker lists a new topic a moment after CreateTopics answers; an app started
+    // at once would find its source or output topic missing. Wait until the metadata has them all.
+    await waitFor(async () => {
+      const listed = new Set(await admin.listTopics());
+      return Object.keys(topics).every((t) => listed.has(t));
+    }, `topics ${Object.keys(topics).join(', ')} listed`, 30_000);
   } finally {
     await admin.close();
   }
@@ -88,7 +94,7 @@ export async function readTopic(bootstrap: string, topic: string, readCommitted 
  * before EndTxn answers, Kafka just after it (KIP-98): there, committed records become visible
  * to read_committed readers a moment after the commit returns.
  */
-export async function readCommitted(bootstrap: string, topic: string, count: number, limitMs = 15_000): Promise<RawRecord[]> {
+export async function readCommitted(bootstrap: string, topic: string, count: number, limitMs = 60_000): Promise<RawRecord[]> {
   let records: RawRecord[] = [];
   await waitFor(async () => (records = await readTopic(bootstrap, topic, true)).length >= count, `${count} committed records in ${topic}`, limitMs).catch(() => undefined);
   return records;
