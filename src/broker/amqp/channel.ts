@@ -1,0 +1,304 @@
+// One AMQP channel: the methods of the exchange, queue, basic, confirm and tx classes, content
+// assembly for basic.publish, delivery tags, and acknowledgements (RabbitMQ's rabbit_channel).
+//
+// Delivery tags count from 1 per channel. Each unacked tag maps to (queue, offset); basic.ack,
+// basic.nack and basic.reject (multiple: every unacked tag up to it) become one engine
+// acknowledgement per queue per event-loop turn: Accept, Release (requeue: the message returns to
+// its place and is redelivered with redelivered=true) or Reject (archived; dead-lettered through
+// the queue's x-dead-letter-exchange). An unknown tag is 406 PRECONDITION_FAILED "unknown delivery
+// tag N" and closes the channel. Closing the channel releases everything it holds.
+import {
+  AmqpConstant,
+  bodyFrameHead,
+  contentHeaderFrameSize,
+  decodeProperties,
+  encodeMethodFrame,
+  FRAME_END_BYTE,
+  FRAME_OVERHEAD,
+  scanProperties,
+  writeContentHeaderFrame,
+  type AmqpMethod,
+  type BasicPublish,
+  type FieldTable,
+} from '../../amqp/index.js';
+import type { ChannelConsumer } from './channel-consumer.js';
+import type { ConfirmTracker } from './confirms.js';
+import type { AmqpError} from './errors.js';
+import { Reply, rname } from './errors.js';
+import type { ExchangeType } from './exchange.js';
+import { parseExpiration, type AmqpMessage } from './message-record.js';
+import type { AmqpQueue } from './queue.js';
+import type { ChannelHost } from './session.js';
+import { handleChannelMethod } from './channel-methods.js';
+
+interface Unacked {
+  queue: AmqpQueue;
+  offset: number;
+  consumer: ChannelConsumer | null;
+}
+
+interface Assembly {
+  method: BasicPublish;
+  properties: Buffer | null;
+  size: number;
+  parts: Buffer[];
+  received: number;
+}
+
+export class Channel {
+  open = true;
+  flowActive = true;
+  /** basic.qos prefetch-count, global=false (applies to consumers created afterwards). */
+  consumerPrefetch = 0;
+  /** basic.qos prefetch-count, global=true (shared by the channel's consumers). */
+  channelPrefetch = 0;
+  readonly consumers = new Map<string, ChannelConsumer>();
+  readonly unacked = new Map<number, Unacked>();
+  confirms: ConfirmTracker | null = null;
+  /** tx.select: publishes and acknowledgements wait for tx.commit. */
+  tx: { publishes: (() => void)[]; acks: (() => void)[] } | null = null;
+  private nextTag = 1;
+  private assembly: Assembly | null = null;
+  private pendingAcks = new Map<AmqpQueue, Map<number, number[]>>();
+  private ackFlushScheduled = false;
+  private consumerSeq = 0;
+  /** The last queue declared on the channel (an empty queue name in later methods means it). */
+  lastQueue = '';
+
+  constructor(
+    readonly id: number,
+    readonly host: ChannelHost,
+  ) {}
+
+  /** The queue engine member owning this channel's acquisitions. */
+  get member(): string {
+    return `${this.host.connectionId}/${this.id}`;
+  }
+
+  channelCredit(): number {
+    if (this.channelPrefetch === 0) return Infinity;
+    let held = 0;
+    for (const u of this.unacked.values()) if (u.consumer) held++;
+    return this.channelPrefetch - held;
+  }
+
+  /** Records a delivery and returns its tag (no-ack deliveries are not tracked). */
+  track(queue: AmqpQueue, offset: number, consumer: ChannelConsumer | null): number {
+    const tag = this.nextTag++;
+    if (consumer && consumer.noAck) return tag;
+    this.unacked.set(tag, { queue, offset, consumer });
+    if (consumer) consumer.unacked++;
+    return tag;
+  }
+
+  newConsumerTag(): string {
+    return `amq.ctag-${this.host.connectionId}-${this.id}-${++this.consumerSeq}`;
+  }
+
+  // ---- frames in ----
+
+  async onMethod(m: AmqpMethod): Promise<void> {
+    if (this.assembly) throw Reply.unexpectedFrame(`expected content header for class 60, got non content header frame instead`);
+    if (m.method === 'basic.publish') {
+      this.assembly = { method: m, properties: null, size: 0, parts: [], received: 0 };
+      return;
+    }
+    await handleChannelMethod(this, m);
+  }
+
+  onHeader(classId: number, bodySize: number, properties: Buffer): void {
+    const a = this.assembly;
+    if (!a || a.properties !== null) throw Reply.unexpectedFrame('expected method frame, got non method frame instead');
+    if (classId !== 60) throw Reply.unexpectedFrame(`expected content header for class 60, got class ${classId} instead`);
+    if (bodySize > this.host.maxMessageBytes) throw Reply.preconditionFailed(`message size ${bodySize} is larger than configured max size ${this.host.maxMessageBytes}`);
+    a.properties = Buffer.from(properties);
+    a.size = bodySize;
+    if (bodySize === 0) this.completePublish();
+  }
+
+  onBody(payload: Buffer): void {
+    const a = this.assembly;
+    if (!a || a.properties === null) throw Reply.unexpectedFrame('expected method frame, got non method frame instead');
+    a.received += payload.length;
+    if (a.received > a.size) throw Reply.unexpectedFrame(`content body of ${a.received} bytes exceeds the ${a.size} bytes its header declared`);
+    a.parts.push(payload);
+    if (a.received === a.size) this.completePublish();
+  }
+
+  private completePublish(): void {
+    const a = this.assembly!;
+    this.assembly = null;
+    const body = a.parts.length === 1 ? a.parts[0]! : Buffer.concat(a.parts, a.size);
+    const publish = (): void => this.publish(a.method, a.properties!, body);
+    if (this.tx) this.tx.publishes.push(publish);
+    else publish();
+  }
+
+  /** Routes and enqueues one message; answers mandatory returns and confirms. */
+  private publish(m: BasicPublish, properties: Buffer, body: Buffer): void {
+    const seq = this.confirms ? this.confirms.take() : 0;
+    const vhost = this.host.vhost;
+    const x = vhost.exchanges.get(m.exchange);
+    if (!x) throw withMethod(Reply.notFound(`no ${rname('exchange', m.exchange, vhost.name)}`), 60, 40);
+    if (x.def.internal) throw withMethod(Reply.accessRefused(`cannot publish to internal ${rname('exchange', m.exchange, vhost.name)}`), 60, 40);
+    let scan;
+    try {
+      scan = scanProperties(properties);
+    } catch (e) {
+      throw withMethod(Reply.syntaxError(`content header properties could not be decoded: ${String(e)}`), 60, 40);
+    }
+    if (scan.userId !== undefined && scan.userId !== this.host.user) {
+      throw withMethod(Reply.preconditionFailed(`user_id property set to '${scan.userId}' but authenticated user was '${this.host.user}'`), 60, 40);
+    }
+    const expiration = parseExpiration(scan.expiration);
+    if (expiration === 'invalid') throw withMethod(Reply.preconditionFailed(`invalid expiration '${scan.expiration ?? ''}' for message`), 60, 40);
+    const message: AmqpMessage = { exchange: m.exchange, routingKey: m.routingKey, properties, body, persistent: scan.deliveryMode === 2, expirationMs: expiration };
+    const queues = vhost.route(x, m.routingKey, () => (scan.hasHeaders ? decodeHeaders(properties) : undefined));
+    if (queues.size === 0) {
+      if (m.mandatory) {
+        this.host.sendFrames([
+          encodeMethod(this.id, { method: 'basic.return', replyCode: AmqpConstant.NO_ROUTE, replyText: 'NO_ROUTE', exchange: m.exchange, routingKey: m.routingKey }),
+          ...this.contentFrames(properties, body),
+        ]);
+      }
+      if (this.confirms) this.confirms.ack(seq);
+      return;
+    }
+    const writes: Promise<void>[] = [];
+    let rejected = false;
+    for (const q of queues) {
+      const r = q.publish(message, message.persistent);
+      if (r === 'rejected') rejected = true;
+      else writes.push(r);
+    }
+    if (!this.confirms) {
+      for (const w of writes) w.catch(() => {});
+      return;
+    }
+    const confirms = this.confirms;
+    if (rejected) {
+      for (const w of writes) w.catch(() => {});
+      confirms.nack(seq);
+      return;
+    }
+    if (writes.length === 1) writes[0]!.then(() => confirms.ack(seq), () => confirms.nack(seq));
+    else Promise.all(writes).then(() => confirms.ack(seq), () => confirms.nack(seq));
+  }
+
+  /** Content header and body frames for a message (bodies split at frame_max). */
+  contentFrames(properties: Buffer, body: Buffer): Buffer[] {
+    const headerSize = contentHeaderFrameSize(properties);
+    const header = Buffer.allocUnsafe(headerSize);
+    writeContentHeaderFrame(header, 0, this.id, 60, body.length, properties);
+    const out: Buffer[] = [header];
+    const max = this.host.frameMax - FRAME_OVERHEAD;
+    for (let at = 0; at < body.length; at += max) {
+      const part = body.subarray(at, Math.min(body.length, at + max));
+      out.push(bodyFrameHead(this.id, part.length), part, FRAME_END_BYTE);
+    }
+    return out;
+  }
+
+  // ---- acknowledgements ----
+
+  /** The tags `tag` names: itself, or with multiple every unacked tag up to it (0 with multiple: all). */
+  takeTags(tag: number, multiple: boolean): Unacked[] {
+    if (!multiple) {
+      const u = this.unacked.get(tag);
+      if (!u) throw withMethod(Reply.preconditionFailed(`unknown delivery tag ${tag}`), 60, 80);
+      this.unacked.delete(tag);
+      this.released(u);
+      return [u];
+    }
+    if (tag !== 0 && tag >= this.nextTag) throw withMethod(Reply.preconditionFailed(`unknown delivery tag ${tag}`), 60, 80);
+    const out: Unacked[] = [];
+    for (const [t, u] of this.unacked) {
+      if (tag !== 0 && t > tag) break;
+      out.push(u);
+      this.unacked.delete(t);
+      this.released(u);
+    }
+    return out;
+  }
+
+  private released(u: Unacked): void {
+    if (u.consumer) u.consumer.unacked--;
+  }
+
+  /** Queues an acknowledgement (Accept, Release or Reject) for the next flush. */
+  settle(items: readonly Unacked[], type: number): void {
+    const apply = (): void => {
+      for (const u of items) {
+        let byType = this.pendingAcks.get(u.queue);
+        if (!byType) this.pendingAcks.set(u.queue, (byType = new Map()));
+        let list = byType.get(type);
+        if (!list) byType.set(type, (list = []));
+        list.push(u.offset);
+      }
+      if (!this.ackFlushScheduled) {
+        this.ackFlushScheduled = true;
+        queueMicrotask(() => this.flushAcks());
+      }
+    };
+    if (this.tx) this.tx.acks.push(apply);
+    else apply();
+  }
+
+  private flushAcks(): void {
+    this.ackFlushScheduled = false;
+    const all = this.pendingAcks;
+    this.pendingAcks = new Map();
+    for (const [queue, byType] of all) {
+      for (const [type, offsets] of byType) {
+        // settle() applies the acknowledgement before its first await, so the pumps below see it.
+        queue.settle(this.member, offsets, type).catch((e: unknown) => this.host.logger.warn('acknowledgement failed', { queue: queue.name, error: String(e) }));
+      }
+    }
+    // Credit freed: consumers of these queues (and of the whole channel, for global qos) may get more.
+    if (this.channelPrefetch > 0) for (const c of this.consumers.values()) c.queue.pump();
+    else for (const queue of all.keys()) queue.pump();
+  }
+
+  /** Releases everything the channel holds and forgets its consumers (channel or connection close). */
+  async close(): Promise<void> {
+    if (!this.open) return;
+    this.open = false;
+    this.flushAcks();
+    const queues = new Set<AmqpQueue>();
+    for (const u of this.unacked.values()) queues.add(u.queue);
+    for (const c of this.consumers.values()) {
+      c.cancelled = true;
+      c.queue.removeConsumer(c);
+      queues.add(c.queue);
+    }
+    this.consumers.clear();
+    this.unacked.clear();
+    await Promise.all([...queues].map((q) => q.releaseMember(this.member).catch(() => {})));
+  }
+
+  /** The server cancels a consumer (its queue was deleted): basic.cancel when the client understands it. */
+  serverCancel(c: ChannelConsumer): void {
+    if (this.consumers.get(c.tag) !== c) return;
+    this.consumers.delete(c.tag);
+    c.cancelled = true;
+    if (this.host.cancelNotify && this.open) this.host.sendMethod(this.id, { method: 'basic.cancel', consumerTag: c.tag, nowait: true });
+  }
+
+  exchangeType(raw: string): ExchangeType {
+    return raw as ExchangeType;
+  }
+}
+
+function encodeMethod(channel: number, m: AmqpMethod): Buffer {
+  return encodeMethodFrame(channel, m);
+}
+
+function decodeHeaders(properties: Buffer): FieldTable | undefined {
+  return decodeProperties(properties).headers;
+}
+
+export function withMethod(e: AmqpError, classId: number, methodId: number): AmqpError {
+  e.classId = classId;
+  e.methodId = methodId;
+  return e;
+}

@@ -1,0 +1,59 @@
+// Publisher confirms (RabbitMQ's confirm.select extension): after confirm.select every publish on
+// the channel gets a sequence number from 1; the broker answers each with basic.ack once the
+// message is safe (routed nowhere; or written to every queue it was routed to, fdatasynced when
+// persistent and the queue durable) or basic.nack when a queue refused it (x-overflow
+// reject-publish) or its write failed. Acks are coalesced: when the lowest outstanding number
+// settles, one basic.ack with multiple=true covers every settled number up to the next outstanding
+// one; a nack is sent at once for its number alone.
+
+export class ConfirmTracker {
+  private next = 1;
+  /** Outstanding sequence numbers in order, with whether they settled. */
+  private readonly outstanding = new Map<number, boolean>();
+  /** The highest number acked so far. */
+  private acked = 0;
+
+  constructor(private readonly send: (kind: 'ack' | 'nack', tag: number, multiple: boolean) => void) {}
+
+  /** Numbers the next publish. */
+  take(): number {
+    const n = this.next++;
+    this.outstanding.set(n, false);
+    return n;
+  }
+
+  ack(n: number): void {
+    if (!this.outstanding.has(n)) return;
+    this.outstanding.set(n, true);
+    this.drain();
+  }
+
+  nack(n: number): void {
+    if (!this.outstanding.has(n)) return;
+    this.outstanding.delete(n);
+    this.send('nack', n, false);
+    this.drain();
+  }
+
+  private drain(): void {
+    let upTo = 0;
+    let count = 0;
+    for (const [n, done] of this.outstanding) {
+      if (!done) break;
+      upTo = n;
+      count++;
+    }
+    if (count === 0) return;
+    for (const n of [...this.outstanding.keys()]) {
+      if (n > upTo) break;
+      this.outstanding.delete(n);
+    }
+    // multiple=true acks every unacked number <= upTo (nacked ones are already settled client-side).
+    this.send('ack', upTo, count > 1 || upTo - this.acked > 1);
+    this.acked = upTo;
+  }
+
+  get pending(): number {
+    return this.outstanding.size;
+  }
+}
