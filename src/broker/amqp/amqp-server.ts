@@ -230,12 +230,10 @@ export class AmqpServer implements BrokerService {
     const x = v?.exchanges.get(exchange);
     if (!v || !x) return;
     const targets = v.route(x, routingKey, () => undefined);
-    const writes: Promise<void>[] = [];
-    for (const q of targets) {
-      const r = q.publish(m, true);
-      if (r !== 'rejected') writes.push(r);
-    }
-    await Promise.all(writes);
+    await Promise.all([...targets].map((q) => q.publishAsync(m, true).catch((e: unknown) => {
+      // A queue refusing it (x-overflow reject-publish) drops this copy, as RabbitMQ does.
+      if (!(e instanceof Error && e.message.startsWith('rejected'))) throw e;
+    })));
   }
 
   /** Drops consumed messages from queue logs (whole segments below the share-partition start). */

@@ -164,25 +164,18 @@ export class Channel {
       if (this.confirms) this.confirms.ack(seq);
       return;
     }
-    const writes: Promise<void>[] = [];
-    let rejected = false;
-    for (const q of queues) {
-      const r = q.publish(message, message.persistent);
-      if (r === 'rejected') rejected = true;
-      else writes.push(r);
-    }
-    if (!this.confirms) {
-      for (const w of writes) w.catch(() => {});
-      return;
-    }
     const confirms = this.confirms;
-    if (rejected) {
-      for (const w of writes) w.catch(() => {});
-      confirms.nack(seq);
-      return;
-    }
-    if (writes.length === 1) writes[0]!.then(() => confirms.ack(seq), () => confirms.nack(seq));
-    else Promise.all(writes).then(() => confirms.ack(seq), () => confirms.nack(seq));
+    // The confirm goes out once every queue has the message; a refusal or a failed write nacks it.
+    let waiting = queues.size;
+    let failed = false;
+    const done = (error?: unknown): void => {
+      if (error !== undefined) failed = true;
+      if (--waiting === 0 && confirms) {
+        if (failed) confirms.nack(seq);
+        else confirms.ack(seq);
+      }
+    };
+    for (const q of queues) if (!q.publish(message, message.persistent, done)) done(new Error('rejected'));
   }
 
   /** Content header and body frames for a message (bodies split at frame_max). */

@@ -38,16 +38,15 @@ export class ConfirmTracker {
   private drain(): void {
     let upTo = 0;
     let count = 0;
+    // Settled numbers at the front leave the map as they are passed (a Map tolerates deletion
+    // while iterating), so each number is visited once however many are outstanding.
     for (const [n, done] of this.outstanding) {
       if (!done) break;
       upTo = n;
       count++;
-    }
-    if (count === 0) return;
-    for (const n of [...this.outstanding.keys()]) {
-      if (n > upTo) break;
       this.outstanding.delete(n);
     }
+    if (count === 0) return;
     // multiple=true acks every unacked number <= upTo (nacked ones are already settled client-side).
     this.send('ack', upTo, count > 1 || upTo - this.acked > 1);
     this.acked = upTo;

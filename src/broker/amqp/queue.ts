@@ -17,15 +17,14 @@
 // so synchronously before its first await, so a consumer removed before an acquisition never gets
 // it, and one removed after has it released by the engine's releaseMember.
 import { buildRecordBatch } from '../../protocol/records/batch-builder.js';
-import { forEachBatch } from '../../protocol/records/batch-header.js';
-import { forEachRecord } from '../../protocol/records/record-reader.js';
 import type { RecordInput } from '../../protocol/records/record.js';
 import type { PartitionLog } from '../../storage/index.js';
 import type { Logger } from '../../util/logger.js';
 import { AckType, readWindow, type AckBatch, type QueueEngine, type ShareSlot } from '../queues/index.js';
 import type { QueueDefinition } from './definitions-store.js';
-import { fromRecord, toRecord, type AmqpMessage, type StoredMessage } from './message-record.js';
+import { toRecord, type AmqpMessage, type StoredMessage } from './message-record.js';
 import type { QueueArguments } from './queue-arguments.js';
+import { DecodedBatches } from './decoded-batches.js';
 
 export interface Delivery {
   message: StoredMessage;
@@ -63,8 +62,7 @@ interface Pending {
   record: RecordInput;
   durable: boolean;
   size: number;
-  resolve: () => void;
-  reject: (e: unknown) => void;
+  done: (error?: unknown) => void;
 }
 
 export class AmqpQueue {
@@ -83,6 +81,7 @@ export class AmqpQueue {
   /** Whether records may carry an expiry (a TTL argument, or messages published with expiration). */
   private mayExpire: boolean;
   private readonly unsubscribe: () => void;
+  private readonly decoded = new DecodedBatches();
 
   constructor(
     readonly vhost: string,
@@ -124,21 +123,27 @@ export class AmqpQueue {
   // ---- publishing ----
 
   /**
-   * Enqueues a message; resolves once it is in the log (fdatasynced when `durable`). Returns
-   * 'rejected' when x-overflow reject-publish refuses it.
+   * Enqueues a message; `done` is called once it is in the log (fdatasynced when `durable`), with
+   * the error when the write failed. Returns false when x-overflow reject-publish refuses it.
    */
-  publish(m: AmqpMessage, durable: boolean): Promise<void> | 'rejected' {
-    if (this.args.overflow !== 'drop-head' && this.full(m.body.length)) return 'rejected';
+  publish(m: AmqpMessage, durable: boolean, done: (error?: unknown) => void): boolean {
+    if (this.args.overflow !== 'drop-head' && this.full(m.body.length)) return false;
     const now = this.hooks.now();
     const ttl = minDefined(this.args.messageTtl, m.expirationMs);
     if (m.expirationMs !== undefined) this.mayExpire = true;
     const record = toRecord(m, now, ttl === undefined ? Infinity : now + ttl);
-    return new Promise<void>((resolve, reject) => {
-      this.pending.push({ record, durable: durable && this.def.durable, size: m.body.length + m.properties.length + m.routingKey.length + 64, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        queueMicrotask(() => this.flush());
-      }
+    this.pending.push({ record, durable: durable && this.def.durable, size: m.body.length + m.properties.length + m.routingKey.length + 64, done });
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      queueMicrotask(() => this.flush());
+    }
+    return true;
+  }
+
+  /** publish() as a promise (dead-lettering, tests); rejects when refused. */
+  publishAsync(m: AmqpMessage, durable: boolean): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (!this.publish(m, durable, (e) => (e === undefined ? resolve() : reject(e as Error)))) reject(new Error('rejected by x-overflow'));
     });
   }
 
@@ -165,11 +170,11 @@ export class AmqpQueue {
       );
       this.log.append(batch, { durable: group.some((p) => p.durable) }).then(
         () => {
-          for (const p of group) p.resolve();
+          for (const p of group) p.done();
           this.afterAppend();
         },
         (e: unknown) => {
-          for (const p of group) p.reject(e);
+          for (const p of group) p.done(e ?? new Error('append failed'));
         },
       );
     }
@@ -255,8 +260,9 @@ export class AmqpQueue {
     while (offset < hw) {
       const read = await readWindow(this.log, offset, READ_BYTES, null);
       if (!read || read.extents.length === 0) return;
-      for (const m of decodeMessages(read.chunks)) {
-        if (m.offset < offset) continue;
+      const messages: StoredMessage[] = [];
+      this.decoded.forEachIn(read.chunks, offset, Infinity, (m) => messages.push(m));
+      for (const m of messages) {
         const run = this.slot.sp.window.runAt(m.offset);
         const ready = run ? run.state === 0 : m.offset >= this.slot.sp.endOffset;
         if (ready && !fn(m)) return;
@@ -347,23 +353,27 @@ export class AmqpQueue {
    */
   async take(member: string, max: number, autoAccept: boolean): Promise<Delivery[] | null> {
     if (!this.engine.hasAcquirable(this.slot)) return null;
-    const read = await readWindow(this.log, this.engine.nextFetchOffset(this.slot), READ_BYTES, null);
+    const from = this.engine.nextFetchOffset(this.slot);
+    const read = await readWindow(this.log, from, Math.min(READ_BYTES, Math.max(16 * 1024, max * 1024)), null);
     if (!read || read.extents.length === 0) return null;
-    const messages = decodeMessages(read.chunks);
-    const byOffset = new Map<number, StoredMessage>();
-    for (const m of messages) byOffset.set(m.offset, m);
     const now = this.hooks.now();
     let expired = 0;
-    if (this.mayExpire) expired = await this.discardExpired(messages, now);
+    if (this.mayExpire) {
+      const candidates: StoredMessage[] = [];
+      this.decoded.forEachIn(read.chunks, from, Infinity, (m) => candidates.push(m));
+      expired = await this.discardExpired(candidates, now);
+    }
     const ranges = await this.engine.acquire(this.slot, member, read.extents, { maxRecords: Math.max(1, max), batchSize: 0, recordLimit: true, now });
     const out: Delivery[] = [];
     const gaps: number[] = [];
     for (const r of ranges) {
-      for (let o = r.first; o <= r.last; o++) {
-        const m = byOffset.get(o);
-        if (m) out.push({ message: m, deliveryCount: r.deliveryCount });
-        else gaps.push(o);
-      }
+      let next = r.first;
+      this.decoded.forEachIn(read.chunks, r.first, r.last, (m) => {
+        for (; next < m.offset; next++) gaps.push(next);
+        out.push({ message: m, deliveryCount: r.deliveryCount });
+        next = m.offset + 1;
+      });
+      for (; next <= r.last; next++) gaps.push(next);
     }
     if (gaps.length > 0) await this.settle(member, gaps, AckType.Gap);
     if (autoAccept && out.length > 0) void this.settle(member, out.map((d) => d.message.offset), AckType.Accept).catch(() => {});
@@ -464,11 +474,12 @@ export class AmqpQueue {
   stop(): void {
     this.deleted = true;
     this.unsubscribe();
+    this.decoded.clear();
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.expiryTimer = null;
     this.idleTimer = null;
-    for (const p of this.pending) p.reject(new Error('queue deleted'));
+    for (const p of this.pending) p.done(new Error('queue deleted'));
     this.pending = [];
   }
 
@@ -482,16 +493,4 @@ function minDefined(a: number | undefined, b: number | undefined): number | unde
   if (a === undefined) return b;
   if (b === undefined) return a;
   return Math.min(a, b);
-}
-
-/** The AMQP messages in stored batches (control batches skipped). */
-export function decodeMessages(chunks: readonly Buffer[]): StoredMessage[] {
-  const out: StoredMessage[] = [];
-  for (const chunk of chunks) {
-    forEachBatch(chunk, 0, chunk.length, (pos) => {
-      if ((chunk.readInt16BE(pos + 21) & 0x20) !== 0) return;
-      forEachRecord(chunk, pos, (r) => out.push(fromRecord(r.offset, r.timestamp, r.key, r.value, r.headers)));
-    });
-  }
-  return out;
 }
