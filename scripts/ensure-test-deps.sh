@@ -14,6 +14,9 @@ command -v curl >/dev/null 2>&1 || missing+=(curl)
 /usr/bin/python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 /usr/bin/python3 -c 'import confluent_kafka' >/dev/null 2>&1 || missing+=(python3-confluent-kafka)
 /usr/bin/python3 -c 'import kafka' >/dev/null 2>&1 || missing+=(python3-kafka)
+# AMQP 0-9-1 clients (test/amqp): rabbitmq-c's command-line tools and pika.
+command -v amqp-publish >/dev/null 2>&1 || missing+=(amqp-tools)
+/usr/bin/python3 -c 'import pika' >/dev/null 2>&1 || missing+=(python3-pika)
 
 # The Kafka message definitions the protocol staleness test regenerates from (kafka-clients jars).
 definitions() {
@@ -56,6 +59,8 @@ command -v curl >/dev/null 2>&1 || still+=(curl)
 /usr/bin/python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || still+=(python3-venv)
 /usr/bin/python3 -c 'import confluent_kafka' >/dev/null 2>&1 || still+=(python3-confluent-kafka)
 /usr/bin/python3 -c 'import kafka' >/dev/null 2>&1 || still+=(python3-kafka)
+command -v amqp-publish >/dev/null 2>&1 || still+=(amqp-tools)
+/usr/bin/python3 -c 'import pika' >/dev/null 2>&1 || still+=(python3-pika)
 if [ ${#still[@]} -gt 0 ]; then
   if [ "${CI:-}" = "true" ]; then
     echo "ensure-test-deps: missing test clients under CI: ${still[*]}" >&2
