@@ -72,6 +72,11 @@ export class AmqpQueue {
   deleted = false;
   private rr = 0;
   private pending: Pending[] = [];
+  /**
+   * One past the last offset handed to the log (this queue is its log's only writer, so offsets
+   * are assigned in flush order): messages written or still being written count as ready.
+   */
+  private appendedEnd = 0;
   private flushScheduled = false;
   private pumping = false;
   private pumpAgain = false;
@@ -110,7 +115,7 @@ export class AmqpQueue {
     const s = this.slot.sp;
     let available = 0;
     for (const r of s.window.runs) if (r.state === 0) available += r.last - r.first + 1;
-    return available + Math.max(0, this.log.highWatermark - s.endOffset) + this.pending.length;
+    return available + Math.max(0, Math.max(this.log.highWatermark, this.appendedEnd) - s.endOffset) + this.pending.length;
   }
 
   /** Messages acquired by consumers and not yet settled. */
@@ -168,6 +173,7 @@ export class AmqpQueue {
         group.map((p) => p.record),
         { timestamp: group[0]!.record.timestamp ?? this.hooks.now() },
       );
+      this.appendedEnd = Math.max(this.appendedEnd, this.log.logEndOffset) + group.length;
       this.log.append(batch, { durable: group.some((p) => p.durable) }).then(
         () => {
           for (const p of group) p.done();
