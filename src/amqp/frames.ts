@@ -64,10 +64,11 @@ export class FrameParser {
     const head = this.peek(7);
     const size = head.readUInt32BE(3);
     const limit = this.frameMax > 0 ? this.frameMax : this.hardMax;
-    if (size + FRAME_OVERHEAD > limit) throw new AmqpDecodeError('too-large', `frame of ${size + FRAME_OVERHEAD} bytes exceeds frame_max ${limit}`);
+    // RabbitMQ's wording (rabbit_reader): "type 3, all octets = <<>>: {frame_too_large,Size,Max}".
+    if (size + FRAME_OVERHEAD > limit) throw new AmqpDecodeError('too-large', `type ${head[0]!}, all octets = <<>>: {frame_too_large,${size},${limit - FRAME_OVERHEAD}}`);
     if (this.buffered < size + FRAME_OVERHEAD) return null;
     const all = this.take(size + FRAME_OVERHEAD);
-    if (all[size + 7] !== FRAME_END) throw new AmqpDecodeError('bad-length', `frame end octet 0x${all[size + 7]!.toString(16)} instead of 0xce`);
+    if (all[size + 7] !== FRAME_END) throw new AmqpDecodeError('bad-length', `type ${all[0]!}, all octets = <<>>: {invalid_frame_end_marker,${all[size + 7]!}}`);
     return { type: all[0]!, channel: all.readUInt16BE(1), payload: all.subarray(7, 7 + size) };
   }
 

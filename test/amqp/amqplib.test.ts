@@ -194,7 +194,7 @@ test('queue rules answer with RabbitMQ reply codes; the connection keeps working
   c4.on('error', (err: Error) => closed.push(err));
   await rejection((await channel(c4)).assertExchange('bad', 'no-such-type'));
   await waitFor(() => closed.length > 0, 'connection error');
-  assert.match(closed[0]!.message, /503.*unknown exchange type 'no-such-type'/);
+  assert.match(closed[0]!.message, /503.*invalid exchange type 'no-such-type'/);
   // A hard error closes only that connection.
   const c3 = await connect(broker.amqpUrl);
   const ch3 = await channel(c3);

@@ -50,7 +50,7 @@ test('a frame larger than frame_max is 501 FRAME_ERROR', async () => {
   assert.match(close.replyText, /^FRAME_ERROR/);
 });
 
-test('a bad frame-end octet is 501; truncated method arguments are 502; an unknown method is 540', async () => {
+test('a bad frame-end octet is 501; truncated method arguments are 501 (RabbitMQ: cannot decode); an unknown method is 540', async () => {
   const c1 = await RawClient.open(port);
   await c1.handshake();
   const f = encodeMethodFrame(0, { method: 'connection.update-secret', newSecret: Buffer.from('x'), reason: '' });
@@ -63,7 +63,9 @@ test('a bad frame-end octet is 501; truncated method arguments are 502; an unkno
   await c2.openChannel(1);
   const truncated = Buffer.from([FrameType.Method, 0, 1, 0, 0, 0, 5, 0, 50, 0, 10, 0, 0xce]);
   c2.write(truncated);
-  assert.equal((await connectionClose(c2)).replyCode, 502);
+  const undecodable = await connectionClose(c2);
+  assert.equal(undecodable.replyCode, 501);
+  assert.match(undecodable.replyText, /cannot decode/);
 
   const c3 = await RawClient.open(port);
   await c3.handshake();

@@ -245,7 +245,7 @@ export class AmqpConnection implements ChannelHost {
     if (!ch) {
       if (type !== FrameType.Method) throw Reply.channelError(`expected 'channel.open'`);
       const m = this.decode(payload);
-      if (m.method !== 'channel.open') throw Reply.channelError(`expected 'channel.open'`);
+      if (m.method !== 'channel.open') throw Object.assign(Reply.channelError(`expected 'channel.open'`), methodIdsOf(payload));
       if (channel > (this.channelMax || 65535) || this.channels.size >= (this.channelMax || 65535)) {
         throw Reply.notAllowed(`number of channels opened (${this.channels.size}) has reached the negotiated channel_max (${this.channelMax})`);
       }
@@ -256,7 +256,7 @@ export class AmqpConnection implements ChannelHost {
     switch (type) {
       case FrameType.Method: {
         const m = this.decode(payload);
-        if (m.method === 'channel.open') throw Reply.channelError(`second 'channel.open' seen`);
+        if (m.method === 'channel.open') throw Object.assign(Reply.channelError(`second 'channel.open' seen`), methodIdsOf(payload));
         if (m.method === 'channel.close') {
           this.channels.delete(channel);
           this.sendMethod(channel, { method: 'channel.close-ok' });
@@ -289,7 +289,9 @@ export class AmqpConnection implements ChannelHost {
     } catch (e) {
       const ids = methodIdsOf(payload);
       if (e instanceof AmqpDecodeError && e.kind === 'unknown-method') throw Object.assign(Reply.notImplemented(`unknown method ${ids.classId}/${ids.methodId}`), ids);
-      throw Object.assign(Reply.syntaxError(`method ${ids.classId}/${ids.methodId} could not be decoded: ${e instanceof Error ? e.message : String(e)}`), ids);
+      // RabbitMQ answers undecodable arguments with FRAME_ERROR "cannot decode <<...>>".
+      const args = payload.subarray(4, 36);
+      throw Object.assign(Reply.frameError(`cannot decode <<${[...args].join(',')}>>`), ids);
     }
   }
 
@@ -306,6 +308,14 @@ export class AmqpConnection implements ChannelHost {
         const auth = this.services.authenticator.authenticate(m.mechanism, m.response, this.socket.remoteAddress ?? '');
         if (!auth.ok) {
           this.logger.warn('AMQP login refused', { user: auth.user, mechanism: m.mechanism, reason: auth.reason });
+          // As RabbitMQ: connection.close 403 only for clients announcing authentication_failure_close;
+          // others just see the socket close (0-9-1 has no other way to say it).
+          if (!caps.has('authentication_failure_close')) {
+            this.state = 'closed';
+            this.socket.end();
+            this.services.onClosed(this);
+            return;
+          }
           throw Reply.accessRefused(`Login was refused using authentication mechanism ${m.mechanism}. For details see the broker logfile.`);
         }
         this.user = auth.user;

@@ -6,7 +6,8 @@
 import { tableGet, type FieldTable, type FieldValue } from '../../amqp/index.js';
 import { Reply, rname } from './errors.js';
 
-const TYPE_NAMES: Record<string, string> = { t: 'bool', b: 'byte', B: 'unsignedbyte', s: 'short', u: 'unsignedshort', I: 'signedint', i: 'unsignedint', l: 'long', L: 'unsignedlong', f: 'float', d: 'double', D: 'decimal', S: 'longstr', x: 'binary', T: 'timestamp', A: 'array', F: 'table', V: 'void' };
+/** RabbitMQ's names of field value types (rabbit_binary_parser), as its error texts show them. */
+export const TYPE_NAMES: Record<string, string> = { t: 'bool', b: 'byte', B: 'unsignedbyte', s: 'short', u: 'unsignedshort', I: 'signedint', i: 'unsignedint', l: 'long', L: 'unsignedlong', f: 'float', d: 'double', D: 'decimal', S: 'longstr', x: 'binary', T: 'timestamp', A: 'array', F: 'table', V: 'void' };
 
 function show(v: FieldValue): string {
   switch (v.type) {
@@ -41,6 +42,9 @@ export function assertArgsEquivalent(kind: 'queue' | 'exchange', name: string, v
     const c = tableGet(current, key);
     if (r === undefined && c === undefined) continue;
     if (r !== undefined && c !== undefined && sameValue(r, c)) continue;
+    if (r !== undefined && c !== undefined && r.type === c.type) {
+      throw Reply.preconditionFailed(`inequivalent arg '${key}' for ${rname(kind, name, vhost)}: received '${show(r)}' but current is '${show(c)}'`);
+    }
     const describe = (v: FieldValue | undefined): string => (v === undefined ? 'none' : `the value '${show(v)}' of type '${TYPE_NAMES[v.type] ?? v.type}'`);
     throw Reply.preconditionFailed(`inequivalent arg '${key}' for ${rname(kind, name, vhost)}: received ${describe(r)} but current is ${describe(c)}`);
   }

@@ -3,6 +3,7 @@
 // 'x-message-ttl' for queue 'q' in vhost '/': ...". Arguments Brook does not act on (x-max-priority,
 // x-queue-mode, x-single-active-consumer, ...) are accepted and kept, as RabbitMQ keeps unknown ones.
 import { fieldInteger, fieldString, tableGet, type FieldTable } from '../../amqp/index.js';
+import { TYPE_NAMES } from './equivalence.js';
 import { Reply, rname } from './errors.js';
 
 export type Overflow = 'drop-head' | 'reject-publish' | 'reject-publish-dlx';
@@ -27,7 +28,7 @@ export function parseQueueArguments(args: FieldTable, queue: string, vhost: stri
     const v = tableGet(args, name);
     if (v === undefined) return undefined;
     const n = fieldInteger(v);
-    if (n === undefined) return bad(name, `{unacceptable_type,${v.type}}`);
+    if (n === undefined) return bad(name, `"expected integer, got ${TYPE_NAMES[v.type] ?? v.type}"`);
     if (n < min) return bad(name, min > 0 ? `{value_zero,${n}}` : `{value_negative,${n}}`);
     return n;
   };
@@ -35,7 +36,7 @@ export function parseQueueArguments(args: FieldTable, queue: string, vhost: stri
     const v = tableGet(args, name);
     if (v === undefined) return undefined;
     const s = fieldString(v);
-    if (s === undefined) return bad(name, `{unacceptable_type,${v.type}}`);
+    if (s === undefined) return bad(name, `{unacceptable_type,${TYPE_NAMES[v.type] ?? v.type}}`);
     return s;
   };
   const type = text('x-queue-type') ?? 'classic';

@@ -100,7 +100,7 @@ export class VirtualHost {
       this.exchange(def.name);
       return;
     }
-    if (!EXCHANGE_TYPES.includes(rawType as ExchangeType)) throw Reply.commandInvalid(`unknown exchange type '${rawType}'`);
+    if (!EXCHANGE_TYPES.includes(rawType as ExchangeType)) throw Reply.commandInvalid(`invalid exchange type '${rawType}'`);
     const existing = this.exchanges.get(def.name);
     if (!existing) {
       if (def.name.startsWith('amq.')) throw Reply.accessRefused(`exchange name '${def.name}' contains reserved prefix 'amq.*'`);
