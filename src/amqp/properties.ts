@@ -20,6 +20,7 @@ export interface PropertyScan {
   deliveryMode: number | undefined;
   expiration: string | undefined;
   userId: string | undefined;
+  replyTo: string | undefined;
   hasHeaders: boolean;
 }
 
@@ -40,7 +41,7 @@ function readFlags(r: AmqpReader): number {
 export function scanProperties(raw: Buffer): PropertyScan {
   const r = new AmqpReader(raw);
   const flags = readFlags(r);
-  const out: PropertyScan = { deliveryMode: undefined, expiration: undefined, userId: undefined, hasHeaders: false };
+  const out: PropertyScan = { deliveryMode: undefined, expiration: undefined, userId: undefined, replyTo: undefined, hasHeaders: false };
   for (let i = 0; i < BASIC_PROPERTY_TYPES.length; i++) {
     if ((flags & (1 << (15 - i))) === 0) continue;
     const p = BASIC_PROPERTY_TYPES[i]!;
@@ -48,6 +49,7 @@ export function scanProperties(raw: Buffer): PropertyScan {
       case 'shortstr': {
         if (p.field === 'expiration') out.expiration = r.shortstr();
         else if (p.field === 'userId') out.userId = r.shortstr();
+        else if (p.field === 'replyTo') out.replyTo = r.shortstr();
         else r.bytes(r.octet(), 'shortstr');
         break;
       }

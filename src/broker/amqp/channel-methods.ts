@@ -8,6 +8,7 @@ import { withMethod, type Channel } from './channel.js';
 import { ConfirmTracker } from './confirms.js';
 import { AmqpError, Reply, rname } from './errors.js';
 import type { ExchangeType } from './exchange.js';
+import { REPLY_TO_QUEUE } from './vhost.js';
 import { randomBytes } from 'node:crypto';
 
 export async function handleChannelMethod(ch: Channel, m: AmqpMethod): Promise<void> {
@@ -42,6 +43,10 @@ export async function handleChannelMethod(ch: Channel, m: AmqpMethod): Promise<v
       return;
     }
     case 'queue.declare': {
+      if (m.queue === REPLY_TO_QUEUE && m.passive) {
+        if (!m.nowait) reply({ method: 'queue.declare-ok', queue: m.queue, messageCount: 0, consumerCount: 0 });
+        return;
+      }
       const name = m.queue === '' ? `amq.gen-${randomBytes(16).toString('base64url').slice(0, 22)}` : m.queue;
       const q = await vhost.declareQueue({ queue: name, passive: m.passive, durable: m.durable, exclusive: m.exclusive, autoDelete: m.autoDelete, arguments: m.arguments }, host.connectionKey);
       ch.lastQueue = q.name;
@@ -81,6 +86,14 @@ export async function handleChannelMethod(ch: Channel, m: AmqpMethod): Promise<v
       for (const c of ch.consumers.values()) c.queue.pump();
       return;
     case 'basic.consume': {
+      if (m.queue === REPLY_TO_QUEUE) {
+        if (!m.noAck) throw withMethod(Reply.preconditionFailed('reply consumer cannot acknowledge'), 60, 20);
+        if (ch.replyTo) throw withMethod(Reply.preconditionFailed('reply consumer already set'), 60, 20);
+        const tag = m.consumerTag === '' ? ch.newConsumerTag() : m.consumerTag;
+        ch.startReplyConsumer(tag);
+        if (!m.nowait) reply({ method: 'basic.consume-ok', consumerTag: tag });
+        return;
+      }
       const q = vhost.queue(resolveQueueName(ch, m.queue), host.connectionKey);
       const tag = m.consumerTag === '' ? ch.newConsumerTag() : m.consumerTag;
       if (ch.consumers.has(tag)) throw withMethod(Reply.notAllowed(`attempt to reuse consumer tag '${tag}'`), 60, 20);
@@ -94,6 +107,7 @@ export async function handleChannelMethod(ch: Channel, m: AmqpMethod): Promise<v
       return;
     }
     case 'basic.cancel': {
+      if (ch.replyTo?.tag === m.consumerTag) ch.stopReplyConsumer();
       const c = ch.consumers.get(m.consumerTag);
       if (c) {
         ch.consumers.delete(m.consumerTag);

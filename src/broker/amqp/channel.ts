@@ -13,6 +13,7 @@ import {
   contentHeaderFrameSize,
   decodeProperties,
   encodeMethodFrame,
+  encodeProperties,
   FRAME_END_BYTE,
   FRAME_OVERHEAD,
   scanProperties,
@@ -29,6 +30,8 @@ import type { ExchangeType } from './exchange.js';
 import { parseExpiration, type AmqpMessage } from './message-record.js';
 import type { AmqpQueue } from './queue.js';
 import type { ChannelHost } from './session.js';
+import { REPLY_TO_QUEUE } from './vhost.js';
+import { randomBytes } from 'node:crypto';
 import { handleChannelMethod } from './channel-methods.js';
 
 interface Unacked {
@@ -64,6 +67,8 @@ export class Channel {
   private consumerSeq = 0;
   /** The last queue declared on the channel (an empty queue name in later methods means it). */
   lastQueue = '';
+  /** The direct reply-to consumer of this channel, if any. */
+  replyTo: { token: string; tag: string } | null = null;
 
   constructor(
     readonly id: number,
@@ -82,10 +87,10 @@ export class Channel {
     return this.channelPrefetch - held;
   }
 
-  /** Records a delivery and returns its tag (no-ack deliveries are not tracked). */
-  track(queue: AmqpQueue, offset: number, consumer: ChannelConsumer | null): number {
+  /** Records a delivery and returns its tag (no-ack deliveries, and direct replies (queue null), are not tracked). */
+  track(queue: AmqpQueue | null, offset: number, consumer: ChannelConsumer | null): number {
     const tag = this.nextTag++;
-    if (consumer && consumer.noAck) return tag;
+    if (!queue || (consumer && consumer.noAck)) return tag;
     this.unacked.set(tag, { queue, offset, consumer });
     if (consumer) consumer.unacked++;
     return tag;
@@ -135,7 +140,8 @@ export class Channel {
   }
 
   /** Routes and enqueues one message; answers mandatory returns and confirms. */
-  private publish(m: BasicPublish, properties: Buffer, body: Buffer): void {
+  private publish(m: BasicPublish, rawProperties: Buffer, body: Buffer): void {
+    let properties = rawProperties;
     const seq = this.confirms ? this.confirms.take() : 0;
     const vhost = this.host.vhost;
     const x = vhost.exchanges.get(m.exchange);
@@ -152,15 +158,22 @@ export class Channel {
     }
     const expiration = parseExpiration(scan.expiration);
     if (expiration === 'invalid') throw withMethod(Reply.preconditionFailed(`invalid expiration '${scan.expiration ?? ''}' for message`), 60, 40);
+    if (scan.replyTo === REPLY_TO_QUEUE) {
+      // Direct reply-to: the reply address names this channel's reply consumer.
+      if (!this.replyTo) throw withMethod(Reply.preconditionFailed('fast reply consumer does not exist'), 60, 40);
+      properties = encodeProperties({ ...decodeProperties(properties), replyTo: `${REPLY_TO_QUEUE}.${this.replyTo.token}` });
+    }
+    if (m.exchange === '' && m.routingKey.startsWith(`${REPLY_TO_QUEUE}.`)) {
+      const target = vhost.replyConsumers.get(m.routingKey.slice(REPLY_TO_QUEUE.length + 1));
+      if (target) target.deliverReply(m.exchange, m.routingKey, properties, body);
+      else if (m.mandatory) this.returnMessage(m, properties, body);
+      if (this.confirms) this.confirms.ack(seq);
+      return;
+    }
     const message: AmqpMessage = { exchange: m.exchange, routingKey: m.routingKey, properties, body, persistent: scan.deliveryMode === 2, expirationMs: expiration };
     const queues = vhost.route(x, m.routingKey, () => (scan.hasHeaders ? decodeHeaders(properties) : undefined));
     if (queues.size === 0) {
-      if (m.mandatory) {
-        this.host.sendFrames([
-          encodeMethod(this.id, { method: 'basic.return', replyCode: AmqpConstant.NO_ROUTE, replyText: 'NO_ROUTE', exchange: m.exchange, routingKey: m.routingKey }),
-          ...this.contentFrames(properties, body),
-        ]);
-      }
+      if (m.mandatory) this.returnMessage(m, properties, body);
       if (this.confirms) this.confirms.ack(seq);
       return;
     }
@@ -176,6 +189,31 @@ export class Channel {
       }
     };
     for (const q of queues) if (!q.publish(message, message.persistent, done)) done(new Error('rejected'));
+  }
+
+  private returnMessage(m: BasicPublish, properties: Buffer, body: Buffer): void {
+    this.host.sendFrames([
+      encodeMethod(this.id, { method: 'basic.return', replyCode: AmqpConstant.NO_ROUTE, replyText: 'NO_ROUTE', exchange: m.exchange, routingKey: m.routingKey }),
+      ...this.contentFrames(properties, body),
+    ]);
+  }
+
+  /** Starts this channel's direct reply-to consumer (basic.consume on amq.rabbitmq.reply-to, no-ack). */
+  startReplyConsumer(tag: string): void {
+    const token = randomBytes(18).toString('base64url');
+    this.replyTo = { token, tag };
+    this.host.vhost.replyConsumers.set(token, {
+      deliverReply: (exchange, routingKey, properties, body) => {
+        if (!this.open) return;
+        const deliveryTag = this.track(null, 0, null);
+        this.host.sendFrames([encodeMethod(this.id, { method: 'basic.deliver', consumerTag: tag, deliveryTag, redelivered: false, exchange, routingKey }), ...this.contentFrames(properties, body)]);
+      },
+    });
+  }
+
+  stopReplyConsumer(): void {
+    if (this.replyTo) this.host.vhost.replyConsumers.delete(this.replyTo.token);
+    this.replyTo = null;
   }
 
   /** Content header and body frames for a message (bodies split at frame_max). */
@@ -256,6 +294,7 @@ export class Channel {
   async close(): Promise<void> {
     if (!this.open) return;
     this.open = false;
+    this.stopReplyConsumer();
     this.flushAcks();
     const queues = new Set<AmqpQueue>();
     for (const u of this.unacked.values()) queues.add(u.queue);

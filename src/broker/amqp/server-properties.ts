@@ -10,6 +10,7 @@ const CAPABILITIES = [
   'connection.blocked',
   'authentication_failure_close',
   'per_consumer_qos',
+  'direct_reply_to',
 ] as const;
 
 export function serverProperties(): FieldTable {

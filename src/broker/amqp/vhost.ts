@@ -41,9 +41,18 @@ const PREDECLARED: [string, ExchangeType][] = [
   ['amq.match', 'headers'],
 ];
 
+/** A direct reply-to consumer (RabbitMQ's amq.rabbitmq.reply-to): replies go straight to it. */
+export interface ReplyConsumer {
+  deliverReply(exchange: string, routingKey: string, properties: Buffer, body: Buffer): void;
+}
+
+export const REPLY_TO_QUEUE = 'amq.rabbitmq.reply-to';
+
 export class VirtualHost {
   readonly exchanges = new Map<string, Exchange>();
   readonly queues = new Map<string, AmqpQueue>();
+  /** Direct reply-to consumers by the token in `amq.rabbitmq.reply-to.<token>`. */
+  readonly replyConsumers = new Map<string, ReplyConsumer>();
 
   constructor(
     readonly name: string,
