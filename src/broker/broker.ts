@@ -24,7 +24,7 @@ import { BrokerMetrics } from './metrics/broker-metrics.js';
 import type { BrokerService, ServiceDeps } from './service.js';
 import { ALLOW_EVERYTHING, type Authorizer } from './topics/authorized-operations.js';
 import { checkDataDir } from './config/data-dir.js';
-import { AmqpServer } from './amqp/amqp-server.js';
+import { AmqpServer, type ResourceAlarm } from './amqp/amqp-server.js';
 
 export interface BrokerOptions {
   dataDir: string;
@@ -42,6 +42,8 @@ export interface BrokerOptions {
   authorizer?: Authorizer;
   /** AMQP 0-9-1 listen port (0 picks a free one); no AMQP listener when absent. */
   amqpPort?: number;
+  /** The broker-wide memory/disk alarm: AMQP publishers get connection.blocked while it is set. */
+  resourceAlarm?: ResourceAlarm;
 }
 
 export class Broker {
@@ -131,7 +133,7 @@ export class Broker {
     const memory = new MemoryMonitor(config, resources.alarm, logger.child({ component: 'memory' }));
     const services: BrokerService[] = [memory, state.producers, state.fetchWaiters, state.groups, state.shareGroups, state.transactions];
     for (const s of services) await s.start();
-    const amqp = options.amqpPort !== undefined && config.getBoolean('brook.amqp.enable') ? new AmqpServer({ ...deps('amqp'), fs, dataDir: options.dataDir, host, port: options.amqpPort }) : null;
+    const amqp = options.amqpPort !== undefined && config.getBoolean('brook.amqp.enable') ? new AmqpServer({ ...deps('amqp'), fs, dataDir: options.dataDir, host, port: options.amqpPort, alarm: options.resourceAlarm }) : null;
     if (amqp) {
       try {
         await amqp.start();

@@ -37,14 +37,23 @@ const QUEUE_TOPIC_CONFIGS: Record<string, string> = {
   'message.timestamp.type': 'CreateTime',
 };
 
+/**
+ * A broker-wide resource alarm (memory or disk): reason() is null while clear, else why publishers
+ * must wait ("low on memory", "low on disk"); subscribers are called whenever it changes.
+ */
+export interface ResourceAlarm {
+  reason(): string | null;
+  subscribe(fn: () => void): () => void;
+}
+
 export interface AmqpServerDeps extends ServiceDeps {
   fs: FileSystem;
   dataDir: string;
   host: string;
   port: number;
   authenticator?: AmqpAuthenticator;
-  /** The broker-wide resource alarm (null while clear); connection.blocked follows it. */
-  alarm?: { reason(): string | null; subscribe(fn: () => void): () => void };
+  /** The broker-wide resource alarm; connection.blocked follows it. */
+  alarm?: ResourceAlarm | undefined;
 }
 
 export class AmqpServer implements BrokerService {

@@ -84,6 +84,8 @@ export class AmqpConnection implements ChannelHost {
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private closeTimer: NodeJS.Timeout | null = null;
   private blockedSent = false;
+  /** Reading is paused because this connection published while the resource alarm was set. */
+  private heldByAlarm = false;
   private drainWaiters: (() => void)[] = [];
 
   constructor(
@@ -151,7 +153,7 @@ export class AmqpConnection implements ChannelHost {
   }
 
   private drain(): void {
-    while (!this.busy && this.state !== 'closed') {
+    while (!this.busy && !this.heldByAlarm && this.state !== 'closed') {
       if (this.state === 'header') {
         const header = this.parser.takeRaw(8);
         if (!header) break;
@@ -197,7 +199,7 @@ export class AmqpConnection implements ChannelHost {
           });
       }
     }
-    if (!this.busy && this.socket.isPaused() && this.parser.bufferedBytes < INPUT_PAUSE_BYTES / 2) this.socket.resume();
+    if (!this.busy && !this.heldByAlarm && this.socket.isPaused() && this.parser.bufferedBytes < INPUT_PAUSE_BYTES / 2) this.socket.resume();
   }
 
   private fail(e: unknown, channel: number): void {
@@ -264,7 +266,13 @@ export class AmqpConnection implements ChannelHost {
         }
         if (m.method === 'channel.close-ok') return;
         if (m.method.startsWith('connection.')) throw Reply.commandInvalid(`connection method ${m.method} on channel ${channel}`);
-        if (m.method === 'basic.publish' && this.services.blockedReason() !== null) this.noteBlocked();
+        if (m.method === 'basic.publish' && this.services.blockedReason() !== null) {
+          // As RabbitMQ: a connection that publishes while the alarm is set stops being read
+          // (this publish still completes) until the alarm clears.
+          this.noteBlocked();
+          this.heldByAlarm = true;
+          this.socket.pause();
+        }
         try {
           const r = ch.onMethod(m);
           return r instanceof Promise ? r.catch((e: unknown) => rethrowWithMethod(e, payload)) : r;
@@ -381,10 +389,17 @@ export class AmqpConnection implements ChannelHost {
   /** The alarm cleared (or tripped): tells a client that asked for connection.blocked. */
   alarmChanged(): void {
     if (this.state !== 'running') return;
-    if (this.services.blockedReason() === null && this.blockedSent) {
-      this.blockedSent = false;
-      this.sendMethod(0, { method: 'connection.unblocked' });
-    } else if (this.services.blockedReason() !== null) this.noteBlocked();
+    if (this.services.blockedReason() === null) {
+      if (this.blockedSent) {
+        this.blockedSent = false;
+        this.sendMethod(0, { method: 'connection.unblocked' });
+      }
+      if (this.heldByAlarm) {
+        this.heldByAlarm = false;
+        this.lastReceived = this.services.now();
+        this.drain();
+      }
+    }
   }
 
   // ---- heartbeats ----
@@ -395,7 +410,8 @@ export class AmqpConnection implements ChannelHost {
     const tick = Math.max(100, this.heartbeatMs / 2);
     this.heartbeatTimer = setInterval(() => {
       const now = this.services.now();
-      if (now - this.lastReceived > this.heartbeatMs * 2) {
+      // A connection held by the alarm is not read, so its heartbeats are not seen: not a timeout.
+      if (!this.heldByAlarm && now - this.lastReceived > this.heartbeatMs * 2) {
         this.logger.warn('missed heartbeats from client', { timeoutSeconds: seconds });
         this.socket.destroy();
         return;
