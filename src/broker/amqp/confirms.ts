@@ -25,14 +25,26 @@ export class ConfirmTracker {
   ack(n: number): void {
     if (!this.outstanding.has(n)) return;
     this.outstanding.set(n, true);
-    this.drain();
+    this.scheduleDrain();
   }
 
   nack(n: number): void {
     if (!this.outstanding.has(n)) return;
     this.outstanding.delete(n);
     this.send('nack', n, false);
-    this.drain();
+    this.scheduleDrain();
+  }
+
+  private drainScheduled = false;
+
+  /** Settlements of one event-loop turn (one append's worth) become one basic.ack multiple. */
+  private scheduleDrain(): void {
+    if (this.drainScheduled) return;
+    this.drainScheduled = true;
+    queueMicrotask(() => {
+      this.drainScheduled = false;
+      this.drain();
+    });
   }
 
   private drain(): void {

@@ -122,20 +122,48 @@ export class AmqpConnection implements ChannelHost {
 
   sendFrames(frames: Buffer[]): void {
     if (this.state === 'closed') return;
-    this.socket.cork();
-    for (const f of frames) this.socket.write(f);
-    this.socket.uncork();
-    this.lastSent = this.services.now();
+    for (const f of frames) this.queueOut(f);
   }
 
   private write(b: Buffer): void {
     if (this.state === 'closed') return;
-    this.socket.write(b);
+    this.queueOut(b);
+  }
+
+  // Output of one event-loop turn goes out in one write: small frames (confirms, deliveries of
+  // small messages) are copied into one buffer; large bodies are passed as they are (one writev).
+  private out: Buffer[] = [];
+  private outBytes = 0;
+  private outScheduled = false;
+
+  private queueOut(b: Buffer): void {
+    this.out.push(b);
+    this.outBytes += b.length;
+    if (!this.outScheduled) {
+      this.outScheduled = true;
+      queueMicrotask(() => this.flushOut());
+    }
+  }
+
+  private flushOut(): void {
+    this.outScheduled = false;
+    const out = this.out;
+    const bytes = this.outBytes;
+    this.out = [];
+    this.outBytes = 0;
+    if (out.length === 0 || this.socket.destroyed) return;
     this.lastSent = this.services.now();
+    if (out.length === 1) this.socket.write(out[0]!);
+    else if (bytes <= 256 * 1024) this.socket.write(Buffer.concat(out, bytes));
+    else {
+      this.socket.cork();
+      for (const b of out) this.socket.write(b);
+      this.socket.uncork();
+    }
   }
 
   writeBlocked(): boolean {
-    return this.socket.writableLength > WRITE_HIGH_WATER;
+    return this.socket.writableLength + this.outBytes > WRITE_HIGH_WATER;
   }
 
   onDrain(fn: () => void): void {
@@ -320,6 +348,7 @@ export class AmqpConnection implements ChannelHost {
           // others just see the socket close (0-9-1 has no other way to say it).
           if (!caps.has('authentication_failure_close')) {
             this.state = 'closed';
+            this.flushOut();
             this.socket.end();
             this.services.onClosed(this);
             return;
@@ -450,6 +479,7 @@ export class AmqpConnection implements ChannelHost {
 
   private finish(): void {
     if (this.state === 'closed') return;
+    this.flushOut();
     this.socket.end();
     setTimeout(() => this.socket.destroy(), 1000).unref();
     void this.teardown();
