@@ -24,6 +24,11 @@ import { parseQueueArguments, type QueueArguments } from './queue-arguments.js';
 import { AmqpQueue } from './queue.js';
 import { VirtualHost, type QueueFactory } from './vhost.js';
 import type { AmqpMessage } from './message-record.js';
+import { decodeProperties, fieldString, longstrValue, tableGet } from '../../amqp/index.js';
+import type { PartitionLog } from '../../storage/index.js';
+import { Reply, rname } from './errors.js';
+import type { Exchange } from './exchange.js';
+import { KafkaTopicBridge, bridgeOwner } from './kafka-topic-exchange.js';
 
 export const AMQP_STATE_TOPIC = '__amqp_queue_state';
 export const QUEUE_TOPIC_PREFIX = '__amqp.q.';
@@ -105,7 +110,13 @@ export class AmqpServer implements BrokerService {
     for (const t of topics.list()) {
       if (t.name.startsWith(QUEUE_TOPIC_PREFIX) && !keep.has(t.name)) await topics.deleteInternal(t.name).catch(() => {});
     }
-    for (const key of this.engine.keys()) if (!keep.has(key.groupId)) await this.engine.delete(key).catch(() => {});
+    for (const v of this.vhosts.values()) {
+      for (const x of v.exchanges.values()) {
+        await this.startBridge(v.name, x).catch((e: unknown) => logger.error('could not start a Kafka topic exchange', { vhost: v.name, exchange: x.name, error: String(e) }));
+      }
+    }
+    await this.declareConfiguredTopicExchanges();
+    for (const key of this.engine.keys()) if (!keep.has(key.groupId) && !this.bridges.has(key.groupId)) await this.engine.delete(key).catch(() => {});
     for (const v of this.vhosts.values()) for (const q of v.queues.values()) q.start();
 
     if (this.deps.alarm) this.unsubscribeAlarm = this.deps.alarm.subscribe(() => {
@@ -162,6 +173,7 @@ export class AmqpServer implements BrokerService {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
     for (const c of [...this.connections]) c.forceClose();
     for (const v of this.vhosts.values()) for (const q of v.queues.values()) q.stop();
+    for (const b of this.bridges.values()) b.stop();
     await this.engine?.close();
   }
 
@@ -171,7 +183,62 @@ export class AmqpServer implements BrokerService {
       this.factory,
       () => this.store.save(() => [...this.vhosts.values()].map((v) => v.definitions())),
       (q) => this.onQueueDeleted(q),
+      { created: (v, x) => this.startBridge(v, x), deleted: (v, x) => this.stopBridge(v, x) },
     );
+  }
+
+  private readonly bridges = new Map<string, KafkaTopicBridge>();
+
+  /** An exchange with x-kafka-topic: its reader starts (the topic must exist). */
+  private async startBridge(vhost: string, x: Exchange): Promise<void> {
+    const topic = fieldString(tableGet(x.def.arguments, 'x-kafka-topic'));
+    if (topic === undefined) return;
+    const info = this.deps.topics.get(topic);
+    if (!info) throw Reply.preconditionFailed(`invalid arg 'x-kafka-topic' for ${rname('exchange', x.name, vhost)}: no Kafka topic '${topic}'`);
+    const logs: PartitionLog[] = [];
+    for (let p = 0; p < info.partitions; p++) {
+      const log = this.deps.logs.getLog(topic, p);
+      if (log) logs.push(log);
+    }
+    const owner = bridgeOwner(vhost, x.name);
+    const bridge = new KafkaTopicBridge(owner, x, topic, { topicId: topicIdToWire(info.topicId), logs }, {
+      engine: this.engine,
+      logger: this.deps.logger.child({ component: 'amqp' }),
+      now: this.now,
+      route: (ex, routingKey, properties) => this.vhosts.get(vhost)!.route(ex, routingKey, () => decodeProperties(properties).headers),
+    });
+    await bridge.start();
+    this.bridges.set(owner, bridge);
+    x.kafka = bridge;
+  }
+
+  private async stopBridge(vhost: string, x: Exchange): Promise<void> {
+    const owner = bridgeOwner(vhost, x.name);
+    const bridge = this.bridges.get(owner);
+    if (!bridge) return;
+    this.bridges.delete(owner);
+    x.kafka = null;
+    await bridge.forget();
+  }
+
+  /** brook.amqp.topic.exchanges: "exchange=topic,..." declared (durable, type topic) in vhost '/' at start. */
+  private async declareConfiguredTopicExchanges(): Promise<void> {
+    const spec = this.deps.config.get('brook.amqp.topic.exchanges') ?? '';
+    const vhost = this.vhosts.get('/');
+    if (!vhost) return;
+    for (const item of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const [name, topic] = item.split('=');
+      if (!name || !topic) {
+        this.deps.logger.warn('ignoring a malformed brook.amqp.topic.exchanges entry', { entry: item });
+        continue;
+      }
+      if (vhost.exchanges.has(name)) continue;
+      try {
+        await vhost.declareExchange({ name, type: 'topic', durable: true, autoDelete: false, internal: false, arguments: [['x-kafka-topic', longstrValue(topic)]] }, false, 'topic');
+      } catch (e) {
+        this.deps.logger.warn('could not declare a Kafka topic exchange', { exchange: name, topic, error: e instanceof Error ? e.message : String(e) });
+      }
+    }
   }
 
   private onConnectionClosed(conn: AmqpConnection): void {

@@ -171,6 +171,18 @@ export class Channel {
       return;
     }
     const message: AmqpMessage = { exchange: m.exchange, routingKey: m.routingKey, properties, body, persistent: scan.deliveryMode === 2, expirationMs: expiration };
+    if (x.kafka) {
+      // A Kafka topic exchange: the record goes to the topic; its reader routes it to the queues.
+      const confirms = this.confirms;
+      x.kafka.publish(message, message.persistent).then(
+        () => confirms?.ack(seq),
+        (e: unknown) => {
+          this.host.logger.warn('appending to a Kafka topic exchange failed', { exchange: x.name, error: String(e) });
+          confirms?.nack(seq);
+        },
+      );
+      return;
+    }
     const queues = vhost.route(x, m.routingKey, () => (scan.hasHeaders ? decodeHeaders(properties) : undefined));
     if (queues.size === 0) {
       if (m.mandatory) this.returnMessage(m, properties, body);

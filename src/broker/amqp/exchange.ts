@@ -44,7 +44,15 @@ export function makeBinding(d: BindingDefinition, type: ExchangeType): Binding {
   return { ...d, id, pattern: type === 'topic' ? compileTopic(d.routingKey) : null };
 }
 
+/** What an exchange backed by a Kafka topic does with publishes (kafka-topic-exchange.ts). */
+export interface KafkaSource {
+  readonly topic: string;
+  publish(m: { exchange: string; routingKey: string; properties: Buffer; body: Buffer; persistent: boolean; expirationMs: number | undefined }, durable: boolean): Promise<void>;
+}
+
 export class Exchange {
+  /** Set when a Kafka topic is the exchange's source (x-kafka-topic). */
+  kafka: KafkaSource | null = null;
   private readonly byId = new Map<string, Binding>();
   /** direct: bindings per routing key. */
   private readonly byKey = new Map<string, Binding[]>();

@@ -48,6 +48,12 @@ export interface ReplyConsumer {
 
 export const REPLY_TO_QUEUE = 'amq.rabbitmq.reply-to';
 
+/** Exchange lifecycle hooks (Kafka topic exchanges start and stop their readers here). */
+export interface ExchangeHooks {
+  created(vhost: string, x: Exchange): Promise<void>;
+  deleted(vhost: string, x: Exchange): Promise<void>;
+}
+
 export class VirtualHost {
   readonly exchanges = new Map<string, Exchange>();
   readonly queues = new Map<string, AmqpQueue>();
@@ -60,6 +66,7 @@ export class VirtualHost {
     private readonly persist: () => Promise<void>,
     /** Called when a queue is deleted (its consumers are told, its channels forget it). */
     private readonly onQueueDeleted: (queue: AmqpQueue) => void,
+    private readonly exchangeHooks: ExchangeHooks,
   ) {
     for (const [name, type] of PREDECLARED) this.exchanges.set(name, new Exchange({ name, type, durable: true, autoDelete: false, internal: false, arguments: [] }));
   }
@@ -113,7 +120,9 @@ export class VirtualHost {
     const existing = this.exchanges.get(def.name);
     if (!existing) {
       if (def.name.startsWith('amq.')) throw Reply.accessRefused(`exchange name '${def.name}' contains reserved prefix 'amq.*'`);
-      this.exchanges.set(def.name, new Exchange(def));
+      const x = new Exchange(def);
+      await this.exchangeHooks.created(this.name, x);
+      this.exchanges.set(def.name, x);
       if (def.durable) await this.persist();
       return;
     }
@@ -122,7 +131,7 @@ export class VirtualHost {
     assertFieldEquivalent('exchange', def.name, this.name, 'durable', def.durable, cur.durable);
     assertFieldEquivalent('exchange', def.name, this.name, 'auto_delete', def.autoDelete, cur.autoDelete);
     assertFieldEquivalent('exchange', def.name, this.name, 'internal', def.internal, cur.internal);
-    assertArgsEquivalent('exchange', def.name, this.name, def.arguments, cur.arguments, ['alternate-exchange']);
+    assertArgsEquivalent('exchange', def.name, this.name, def.arguments, cur.arguments, ['alternate-exchange', 'x-kafka-topic']);
   }
 
   async deleteExchange(name: string, ifUnused: boolean): Promise<void> {
@@ -136,6 +145,7 @@ export class VirtualHost {
 
   private async removeExchange(x: Exchange): Promise<void> {
     this.exchanges.delete(x.name);
+    await this.exchangeHooks.deleted(this.name, x);
     // Bindings with it as destination go too.
     const cascade: Exchange[] = [];
     for (const other of this.exchanges.values()) {
