@@ -250,6 +250,10 @@ export class AmqpServer implements BrokerService {
 
   private onQueueDeleted(q: AmqpQueue): void {
     this.byOwner.delete(q.owner);
+    for (const c of [...q.streamConsumers]) {
+      c.channel.serverCancel(c);
+      q.removeConsumer(c);
+    }
     for (const c of [...q.consumers]) {
       const consumer = c as unknown as { channel?: { serverCancel(c: unknown): void } };
       consumer.channel?.serverCancel(c);

@@ -9,6 +9,7 @@ import { ConfirmTracker } from './confirms.js';
 import { AmqpError, Reply, rname } from './errors.js';
 import type { ExchangeType } from './exchange.js';
 import { REPLY_TO_QUEUE } from './vhost.js';
+import { StreamConsumer, streamOffsetArgument, streamStart } from './stream-consumer.js';
 import { randomBytes } from 'node:crypto';
 
 export async function handleChannelMethod(ch: Channel, m: AmqpMethod): Promise<void> {
@@ -99,7 +100,16 @@ export async function handleChannelMethod(ch: Channel, m: AmqpMethod): Promise<v
       if (ch.consumers.has(tag)) throw withMethod(Reply.notAllowed(`attempt to reuse consumer tag '${tag}'`), 60, 20);
       if (q.consumers.some((c) => c.exclusive)) throw withMethod(Reply.accessRefused(`${rname('queue', q.name, vhost.name)} in exclusive use`), 60, 20);
       if (m.exclusive && q.consumers.length > 0) throw withMethod(Reply.accessRefused(`cannot obtain exclusive access to ${rname('queue', q.name, vhost.name)}`), 60, 20);
-      if (q.args.type === 'stream') throw withMethod(Reply.notImplemented('stream queues are not consumable in this version'), 60, 20);
+      if (q.args.type === 'stream') {
+        // RabbitMQ's rules for stream consumers: manual acknowledgement and a prefetch count.
+        if (m.noAck) throw withMethod(Reply.preconditionFailed('stream queues only support manual acknowledgement (no-ack=false)'), 60, 20);
+        if (ch.consumerPrefetch === 0 && ch.channelPrefetch === 0) throw withMethod(Reply.preconditionFailed('consumer prefetch count is not set for stream queue'), 60, 20);
+        const sc = new StreamConsumer(ch, q, tag, await streamStart(q, streamOffsetArgument(m.arguments)), ch.consumerPrefetch);
+        ch.consumers.set(tag, sc);
+        if (!m.nowait) reply({ method: 'basic.consume-ok', consumerTag: tag });
+        q.addStreamConsumer(sc);
+        return;
+      }
       const c = new ChannelConsumer(ch, q, tag, m.noAck, m.exclusive, ch.consumerPrefetch);
       ch.consumers.set(tag, c);
       if (!m.nowait) reply({ method: 'basic.consume-ok', consumerTag: tag });
@@ -119,6 +129,7 @@ export async function handleChannelMethod(ch: Channel, m: AmqpMethod): Promise<v
     }
     case 'basic.get': {
       const q = vhost.queue(resolveQueueName(ch, m.queue), host.connectionKey);
+      if (q.args.type === 'stream') throw withMethod(Reply.preconditionFailed('basic.get is not supported by stream queues'), 60, 70);
       q.touch();
       let got = null;
       for (let tries = 0; tries < 100; tries++) {

@@ -30,6 +30,7 @@ import type { ExchangeType } from './exchange.js';
 import { parseExpiration, type AmqpMessage } from './message-record.js';
 import type { AmqpQueue } from './queue.js';
 import type { ChannelHost } from './session.js';
+import type { StreamConsumer } from './stream-consumer.js';
 import { REPLY_TO_QUEUE } from './vhost.js';
 import { randomBytes } from 'node:crypto';
 import { handleChannelMethod } from './channel-methods.js';
@@ -38,6 +39,8 @@ interface Unacked {
   queue: AmqpQueue;
   offset: number;
   consumer: ChannelConsumer | null;
+  /** Set for deliveries from a stream queue (their acks only return credit). */
+  stream?: StreamConsumer;
 }
 
 interface Assembly {
@@ -55,7 +58,7 @@ export class Channel {
   consumerPrefetch = 0;
   /** basic.qos prefetch-count, global=true (shared by the channel's consumers). */
   channelPrefetch = 0;
-  readonly consumers = new Map<string, ChannelConsumer>();
+  readonly consumers = new Map<string, ChannelConsumer | StreamConsumer>();
   readonly unacked = new Map<number, Unacked>();
   confirms: ConfirmTracker | null = null;
   /** tx.select: publishes and acknowledgements wait for tx.commit. */
@@ -83,7 +86,7 @@ export class Channel {
   channelCredit(): number {
     if (this.channelPrefetch === 0) return Infinity;
     let held = 0;
-    for (const u of this.unacked.values()) if (u.consumer) held++;
+    for (const u of this.unacked.values()) if (u.consumer || u.stream) held++;
     return this.channelPrefetch - held;
   }
 
@@ -266,6 +269,12 @@ export class Channel {
 
   private released(u: Unacked): void {
     if (u.consumer) u.consumer.unacked--;
+    if (u.stream) u.stream.unacked--;
+  }
+
+  markStreamDelivery(tag: number, stream: StreamConsumer): void {
+    const u = this.unacked.get(tag);
+    if (u) u.stream = stream;
   }
 
   /** Queues an acknowledgement (Accept, Release or Reject) for the next flush. */
@@ -321,7 +330,7 @@ export class Channel {
   }
 
   /** The server cancels a consumer (its queue was deleted): basic.cancel when the client understands it. */
-  serverCancel(c: ChannelConsumer): void {
+  serverCancel(c: ChannelConsumer | StreamConsumer): void {
     if (this.consumers.get(c.tag) !== c) return;
     this.consumers.delete(c.tag);
     c.cancelled = true;

@@ -25,6 +25,7 @@ import type { QueueDefinition } from './definitions-store.js';
 import { toRecord, type AmqpMessage, type StoredMessage } from './message-record.js';
 import type { QueueArguments } from './queue-arguments.js';
 import { DecodedBatches } from './decoded-batches.js';
+import type { StreamConsumer } from './stream-consumer.js';
 
 export interface Delivery {
   message: StoredMessage;
@@ -67,6 +68,8 @@ interface Pending {
 
 export class AmqpQueue {
   readonly consumers: QueueConsumer[] = [];
+  /** Consumers of a stream queue (x-queue-type=stream): readers with their own positions. */
+  readonly streamConsumers = new Set<StreamConsumer>();
   /** The connection owning an exclusive queue. */
   exclusiveOwner: unknown = null;
   deleted = false;
@@ -112,6 +115,7 @@ export class AmqpQueue {
 
   /** Ready messages: available in the window, plus everything past it, plus appends in flight. */
   readyCount(): number {
+    if (this.args.type === 'stream') return Math.max(0, Math.max(this.log.highWatermark, this.appendedEnd) - this.log.logStartOffset) + this.pending.length;
     const s = this.slot.sp;
     let available = 0;
     for (const r of s.window.runs) if (r.state === 0) available += r.last - r.first + 1;
@@ -286,8 +290,18 @@ export class AmqpQueue {
     this.pump();
   }
 
-  removeConsumer(c: QueueConsumer): void {
-    const i = this.consumers.indexOf(c);
+  addStreamConsumer(c: StreamConsumer): void {
+    this.streamConsumers.add(c);
+    this.touch();
+    c.pump();
+  }
+
+  removeConsumer(c: QueueConsumer | StreamConsumer): void {
+    if (this.streamConsumers.delete(c as StreamConsumer)) {
+      this.touch();
+      return;
+    }
+    const i = this.consumers.indexOf(c as QueueConsumer);
     if (i < 0) return;
     this.consumers.splice(i, 1);
     this.touch();
@@ -309,6 +323,10 @@ export class AmqpQueue {
   /** Tries to deliver to consumers with credit; runs one turn at a time. */
   pump(): void {
     if (this.deleted || this.slot.failed) return;
+    if (this.args.type === 'stream') {
+      for (const c of this.streamConsumers) c.pump();
+      return;
+    }
     if (this.pumping) {
       this.pumpAgain = true;
       return;
@@ -441,7 +459,7 @@ export class AmqpQueue {
 
   /** Applies one acknowledgement type to offsets `member` holds (ack, requeue, reject). */
   async settle(member: string, offsets: readonly number[], type: number): Promise<void> {
-    if (offsets.length === 0 || this.deleted) return;
+    if (offsets.length === 0 || this.deleted || this.args.type === 'stream') return;
     const sorted = [...offsets].sort((a, b) => a - b);
     const batches: AckBatch[] = [];
     for (const o of sorted) {
