@@ -24,7 +24,7 @@ import { BrokerMetrics } from './metrics/broker-metrics.js';
 import type { BrokerService, ServiceDeps } from './service.js';
 import { ALLOW_EVERYTHING, type Authorizer } from './topics/authorized-operations.js';
 import { checkDataDir } from './config/data-dir.js';
-import { AmqpServer, type ResourceAlarm } from './amqp/amqp-server.js';
+import { AmqpServer } from './amqp/amqp-server.js';
 
 export interface BrokerOptions {
   dataDir: string;
@@ -42,8 +42,8 @@ export interface BrokerOptions {
   authorizer?: Authorizer;
   /** AMQP 0-9-1 listen port (0 picks a free one); no AMQP listener when absent. */
   amqpPort?: number;
-  /** The broker-wide memory/disk alarm: AMQP publishers get connection.blocked while it is set. */
-  resourceAlarm?: ResourceAlarm;
+  /** When true, an AMQP port already in use leaves AMQP off with a warning instead of failing the start (brook start's default 5672). */
+  amqpPortOptional?: boolean;
 }
 
 export class Broker {
@@ -133,17 +133,22 @@ export class Broker {
     const memory = new MemoryMonitor(config, resources.alarm, logger.child({ component: 'memory' }));
     const services: BrokerService[] = [memory, state.producers, state.fetchWaiters, state.groups, state.shareGroups, state.transactions];
     for (const s of services) await s.start();
-    const amqp = options.amqpPort !== undefined && config.getBoolean('brook.amqp.enable') ? new AmqpServer({ ...deps('amqp'), fs, dataDir: options.dataDir, host, port: options.amqpPort, alarm: options.resourceAlarm }) : null;
+    let amqp = options.amqpPort !== undefined && config.getBoolean('brook.amqp.enable') ? new AmqpServer({ ...deps('amqp'), fs, dataDir: options.dataDir, host, port: options.amqpPort, alarm: resources.alarm }) : null;
     if (amqp) {
       try {
         await amqp.start();
+        services.push(amqp);
       } catch (e) {
         await amqp.close().catch(() => {});
-        for (const s of [...services].reverse()) await s.close();
-        await logs.close();
-        throw e;
+        amqp = null;
+        if (!(options.amqpPortOptional && (e as NodeJS.ErrnoException).code === 'EADDRINUSE')) {
+          for (const s of [...services].reverse()) await s.close();
+          await logs.close();
+          throw e;
+        }
+        // A default port taken (a RabbitMQ on 5672) must not keep the Kafka broker from running.
+        logger.warn('AMQP listener not started: the default port is not free; pass --amqp-port to choose one', { port: options.amqpPort, error: String(e) });
       }
-      services.push(amqp);
     }
     const listener = new Listener(
       state,

@@ -1,13 +1,16 @@
 // `brook start` with the AMQP listener: --amqp-port 0 picks a free port and the banner prints it;
 // rabbitmq-c's amqp-tools (Debian amqp-tools), unmodified, publish and consume through it; --no-amqp
-// turns it off; a bad --amqp-port exits 2.
+// turns it off; a bad --amqp-port exits 2; an asked-for port in use fails the start, the default one
+// in use (a RabbitMQ on 5672) leaves AMQP off and the Kafka broker running.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 import { cliEntry } from '../helpers/paths.js';
+import { startTestBroker } from '../helpers/broker.js';
 import { expectSuccess, run } from '../helpers/processes.js';
 import { hasCommand, requireOrSkip } from './real-amqp-clients.js';
 
@@ -66,4 +69,26 @@ test('brook start --no-amqp starts no AMQP listener; a bad --amqp-port exits 2',
   const bad = await run(process.execPath, [cliEntry, 'start', '--amqp-port', 'x'], { limitMs: 30_000 });
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--amqp-port must be a whole number/);
+});
+
+test('an AMQP port in use: asked for, the start fails; the default one, AMQP stays off and Kafka runs', async () => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const port = (taken.address() as AddressInfo).port;
+  try {
+    const asked = await run(process.execPath, [cliEntry, 'start', '--port', '0', '--amqp-port', String(port), '--no-http', '--data-dir', mkdtempSync(join(tmpdir(), 'brook-amqp-cli-'))], { limitMs: 30_000 });
+    assert.equal(asked.code, 1);
+    assert.match(asked.stderr, /could not start the broker: .*EADDRINUSE/);
+    // brook start passes amqpPortOptional when no port was asked for (resolveStartOptions).
+    const b = await startTestBroker({ amqpPort: port, amqpPortOptional: true });
+    try {
+      assert.equal(b.broker.amqpPort, null);
+      assert.ok(b.broker.port > 0);
+      assert.ok(b.logs.some((l) => /AMQP listener not started/.test(JSON.stringify(l))), 'no warning logged');
+    } finally {
+      await b.close();
+    }
+  } finally {
+    taken.close();
+  }
 });

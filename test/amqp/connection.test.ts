@@ -1,39 +1,20 @@
 // Connection-level behaviour: users and virtual hosts from configuration (PLAIN and AMQPLAIN),
 // guest only from loopback, frame_max negotiation (large bodies split into frames both ways),
-// heartbeats both ways, and connection.blocked/unblocked following the resource alarm.
+// heartbeats both ways, and connection.blocked/unblocked following the broker's resource alarm.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import amqplib from 'amqplib';
 import { ConfigAuthenticator, parseUsers } from '../../src/broker/amqp/auth.js';
-import type { ResourceAlarm } from '../../src/broker/amqp/amqp-server.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import type { FieldTable } from '../../src/amqp/index.js';
 import { confirmChannel, connect, channel, rejection, waitFor } from './amqp-helpers.js';
 import { RawClient } from './raw-client.js';
 
-class TestAlarm implements ResourceAlarm {
-  current: string | null = null;
-  private readonly subs = new Set<() => void>();
-  reason(): string | null {
-    return this.current;
-  }
-  subscribe(fn: () => void): () => void {
-    this.subs.add(fn);
-    return () => this.subs.delete(fn);
-  }
-  set(reason: string | null): void {
-    this.current = reason;
-    for (const f of this.subs) f();
-  }
-}
-
-const alarm = new TestAlarm();
 let broker: TestBroker;
 let port: number;
 before(async () => {
   broker = await startTestBroker({
     amqpPort: 0,
-    resourceAlarm: alarm,
     config: { 'brook.amqp.users': 'guest:guest,app:s3cret:/apps', 'brook.amqp.vhosts': '/,/apps', 'brook.amqp.frame.max': '65536', 'brook.amqp.heartbeat': '1' },
   });
   port = broker.broker.amqpPort!;
@@ -136,7 +117,8 @@ test('connection.blocked while the resource alarm is set: publishers wait, consu
   const pch = await confirmChannel(pubConn);
   pch.sendToQueue('alarmed', Buffer.from('before'));
   await pch.waitForConfirms();
-  alarm.set('low on memory');
+  // The broker's own alarm (src/broker/limits), as the memory monitor raises it.
+  broker.broker.state.resources.alarm.raise('memory', 'low on memory');
   const confirmed: string[] = [];
   pch.sendToQueue('alarmed', Buffer.from('held'), {}, () => confirmed.push('held'));
   await waitFor(() => events.includes('blocked:low on memory'), 'connection.blocked');
@@ -144,7 +126,7 @@ test('connection.blocked while the resource alarm is set: publishers wait, consu
   const before = await waitFor(() => cch.get('alarmed', { noAck: true }), 'consume during the alarm');
   assert.equal(before.content.toString(), 'before');
   assert.equal(confirmed.length, 0, 'a publish completed during the alarm');
-  alarm.set(null);
+  broker.broker.state.resources.alarm.clear('memory');
   await waitFor(() => events.includes('unblocked'), 'connection.unblocked');
   await waitFor(() => confirmed.includes('held'), 'the held publish is confirmed');
   const held = await waitFor(() => cch.get('alarmed', { noAck: true }), 'the held message');

@@ -9,6 +9,7 @@
 // names (transient and exclusive queues of the previous run) are deleted with their state, as
 // RabbitMQ drops non-durable queues on restart. Consumed messages are trimmed from queue logs
 // (DeleteRecords below the share-partition start) by a maintenance timer.
+import type { ResourceAlarm } from '../limits/resource-alarm.js';
 import { createServer, type Server, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { FileSystem } from '../../storage/index.js';
@@ -42,22 +43,13 @@ const QUEUE_TOPIC_CONFIGS: Record<string, string> = {
   'message.timestamp.type': 'CreateTime',
 };
 
-/**
- * A broker-wide resource alarm (memory or disk): reason() is null while clear, else why publishers
- * must wait ("low on memory", "low on disk"); subscribers are called whenever it changes.
- */
-export interface ResourceAlarm {
-  reason(): string | null;
-  subscribe(fn: () => void): () => void;
-}
-
 export interface AmqpServerDeps extends ServiceDeps {
   fs: FileSystem;
   dataDir: string;
   host: string;
   port: number;
   authenticator?: AmqpAuthenticator;
-  /** The broker-wide resource alarm; connection.blocked follows it. */
+  /** The broker-wide resource alarm (src/broker/limits): connection.blocked follows it. */
   alarm?: ResourceAlarm | undefined;
 }
 
@@ -147,7 +139,7 @@ export class AmqpServer implements BrokerService {
         limits,
         logger: logger.child({ component: 'amqp' }),
         now: this.now,
-        blockedReason: () => this.deps.alarm?.reason() ?? null,
+        blockedReason: () => (this.deps.alarm?.active ? this.deps.alarm.reason : null),
         onClosed: (conn) => this.onConnectionClosed(conn),
       });
       this.connections.add(c);

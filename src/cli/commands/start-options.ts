@@ -48,6 +48,8 @@ export interface StartOptions {
   httpPortExplicit: boolean;
   /** AMQP 0-9-1 port, or undefined when the listener is off (--no-amqp, brook.amqp.enable=false). */
   amqpPort: number | undefined;
+  /** True when the AMQP port is the default 5672: a port in use then leaves AMQP off, with a warning. */
+  amqpPortOptional: boolean;
 }
 
 export const DEFAULTS = { dataDir: './brook-data', host: '127.0.0.1', port: '9092', logLevel: 'info', httpPort: '8080' } as const;
@@ -86,6 +88,7 @@ export function resolveStartOptions(flags: StartFlags, env: NodeJS.ProcessEnv): 
     httpPort: flags.http === false ? null : parsePort(pick(flags.httpPort, 'BROOK_HTTP_PORT', config['brook.http.port'] ?? DEFAULTS.httpPort), '--http-port'),
     httpPortExplicit: flags.httpPort !== undefined || nonEmpty(env.BROOK_HTTP_PORT) !== undefined || config['brook.http.port'] !== undefined,
     amqpPort: resolveAmqpPort(flags, env, config, port),
+    amqpPortOptional: flags.amqpPort === undefined && nonEmpty(env.BROOK_AMQP_PORT) === undefined && config['brook.amqp.port'] === undefined,
   };
 }
 

@@ -120,7 +120,12 @@ async function start(flags: StartFlags): Promise<number> {
       advertised: broker.bootstrap,
       dataDir: broker.dataDir,
       clusterId: broker.state.clusterId,
-      amqpListener: broker.amqpPort === null ? null : `${broker.host}:${broker.amqpPort}`,
+      amqpListener:
+        broker.amqpPort !== null
+          ? `${broker.host}:${broker.amqpPort}`
+          : options.amqpPort !== undefined
+            ? `off (port ${options.amqpPort} is in use; pass --amqp-port N, or 0 for any free port)`
+            : null,
     }),
   );
   return stopped;
