@@ -1,7 +1,7 @@
 // pika (Debian python3-pika), unmodified: every basic property including cluster-id and header
 // values of every type pika encodes round-trip exactly; requeue sets redelivered; mandatory returns
 // raise UnroutableError under confirms; a prefetching consumer gets everything in order; channel
-// errors carry RabbitMQ's code and text. Heartbeats are negotiated at 5 s.
+// errors carry RabbitMQ's code and text; tx.select/commit/rollback hold publishes and acks. Heartbeats are negotiated at 5 s.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -39,6 +39,7 @@ test('pika round-trips every property and header type, requeues, consumes and re
   assert.deepEqual(lines.get('requeue'), { check: 'requeue', body: 'hello pika', redelivered: true });
   assert.deepEqual(lines.get('unroutable'), { check: 'unroutable', raised: true });
   assert.deepEqual(lines.get('consume'), { check: 'consume', count: 50, ordered: true });
+  assert.deepEqual(lines.get('tx'), { check: 'tx', before_commit_empty: true, body: 'committed', left: 0 });
   const err = lines.get('inequivalent')!;
   assert.equal(err.code, 406);
   assert.match(String(err.text), /^PRECONDITION_FAILED - inequivalent arg 'durable' for queue 'pika-q'/);

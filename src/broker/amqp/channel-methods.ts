@@ -171,13 +171,13 @@ export async function handleChannelMethod(ch: Channel, m: AmqpMethod): Promise<v
       return;
     case 'tx.select':
       if (ch.confirms) throw withMethod(Reply.preconditionFailed('cannot switch from confirm to tx mode'), 90, 10);
-      ch.tx ??= { publishes: [], acks: [] };
+      ch.tx ??= { publishes: [], acks: [], taken: [] };
       reply({ method: 'tx.select-ok' });
       return;
     case 'tx.commit': {
       if (!ch.tx) throw withMethod(Reply.preconditionFailed('channel is not transactional'), 90, 20);
       const { publishes, acks } = ch.tx;
-      ch.tx = { publishes: [], acks: [] };
+      ch.tx = { publishes: [], acks: [], taken: [] };
       for (const p of publishes) p();
       for (const a of acks) a();
       reply({ method: 'tx.commit-ok' });
@@ -185,7 +185,8 @@ export async function handleChannelMethod(ch: Channel, m: AmqpMethod): Promise<v
     }
     case 'tx.rollback':
       if (!ch.tx) throw withMethod(Reply.preconditionFailed('channel is not transactional'), 90, 30);
-      ch.tx = { publishes: [], acks: [] };
+      ch.rollbackAcks(ch.tx.taken);
+      ch.tx = { publishes: [], acks: [], taken: [] };
       reply({ method: 'tx.rollback-ok' });
       return;
     case 'access.request':

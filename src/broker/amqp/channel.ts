@@ -36,6 +36,7 @@ import { randomBytes } from 'node:crypto';
 import { handleChannelMethod } from './channel-methods.js';
 
 interface Unacked {
+  tag: number;
   queue: AmqpQueue;
   offset: number;
   consumer: ChannelConsumer | null;
@@ -62,7 +63,7 @@ export class Channel {
   readonly unacked = new Map<number, Unacked>();
   confirms: ConfirmTracker | null = null;
   /** tx.select: publishes and acknowledgements wait for tx.commit. */
-  tx: { publishes: (() => void)[]; acks: (() => void)[] } | null = null;
+  tx: { publishes: (() => void)[]; acks: (() => void)[]; taken: Unacked[] } | null = null;
   private nextTag = 1;
   private assembly: Assembly | null = null;
   private pendingAcks = new Map<AmqpQueue, Map<number, number[]>>();
@@ -94,7 +95,7 @@ export class Channel {
   track(queue: AmqpQueue | null, offset: number, consumer: ChannelConsumer | null): number {
     const tag = this.nextTag++;
     if (!queue || (consumer && consumer.noAck)) return tag;
-    this.unacked.set(tag, { queue, offset, consumer });
+    this.unacked.set(tag, { tag, queue, offset, consumer });
     if (consumer) consumer.unacked++;
     return tag;
   }
@@ -292,8 +293,26 @@ export class Channel {
         queueMicrotask(() => this.flushAcks());
       }
     };
-    if (this.tx) this.tx.acks.push(apply);
-    else apply();
+    if (this.tx) {
+      this.tx.acks.push(apply);
+      this.tx.taken.push(...items);
+    } else apply();
+  }
+
+  /**
+   * tx.rollback: acknowledgements of the transaction are forgotten and their messages stay held by
+   * this channel under their delivery tags, as in RabbitMQ (they may be acknowledged again).
+   */
+  rollbackAcks(taken: readonly Unacked[]): void {
+    if (taken.length === 0) return;
+    for (const u of taken) {
+      if (u.consumer) u.consumer.unacked++;
+      if (u.stream) u.stream.unacked++;
+    }
+    // takeTags relies on tag order in the map.
+    const all = [...this.unacked.values(), ...taken].sort((a, b) => a.tag - b.tag);
+    this.unacked.clear();
+    for (const u of all) this.unacked.set(u.tag, u);
   }
 
   private flushAcks(): void {
@@ -319,6 +338,8 @@ export class Channel {
     this.flushAcks();
     const queues = new Set<AmqpQueue>();
     for (const u of this.unacked.values()) queues.add(u.queue);
+    // Acknowledgements of an uncommitted transaction never happened: those messages go back too.
+    for (const u of this.tx?.taken ?? []) queues.add(u.queue);
     for (const c of this.consumers.values()) {
       c.cancelled = true;
       c.queue.removeConsumer(c);

@@ -180,6 +180,7 @@ export class AmqpQueue {
       this.appendedEnd = Math.max(this.appendedEnd, this.log.logEndOffset) + group.length;
       this.log.append(batch, { durable: group.some((p) => p.durable) }).then(
         () => {
+          for (const p of group) this.readyBytes += p.record.value?.length ?? 0;
           for (const p of group) p.done();
           this.afterAppend();
         },
@@ -196,12 +197,33 @@ export class AmqpQueue {
     this.pump();
   }
 
-  /** drop-head: archives the oldest ready messages until the queue is within its limits. */
+  private dropping = false;
+  private dropAgain = false;
+
+  /** drop-head: archives the oldest ready messages until the queue is within its limits (one pass at a time). */
   private async dropHead(): Promise<void> {
+    if (this.dropping) {
+      this.dropAgain = true;
+      return;
+    }
+    this.dropping = true;
+    try {
+      do {
+        this.dropAgain = false;
+        await this.dropHeadOnce();
+      } while (this.dropAgain && !this.deleted);
+    } finally {
+      this.dropping = false;
+    }
+  }
+
+  private async dropHeadOnce(): Promise<void> {
     const { maxLength, maxLengthBytes } = this.args;
     let excess = maxLength !== undefined ? this.readyCount() - this.pending.length - maxLength : 0;
     if (maxLengthBytes !== undefined) {
-      const bytesOver = this.readyBytesEstimate() - maxLengthBytes;
+      // Exact here (a read of the ready messages, at most about the limit): the running count is an estimate.
+      await this.recountBytes();
+      const bytesOver = this.readyBytes - maxLengthBytes;
       if (bytesOver > 0) excess = Math.max(excess, await this.countHeadForBytes(bytesOver));
     }
     if (excess <= 0) return;
@@ -388,6 +410,8 @@ export class AmqpQueue {
       expired = await this.discardExpired(candidates, now);
     }
     const ranges = await this.engine.acquire(this.slot, member, read.extents, { maxRecords: Math.max(1, max), batchSize: 0, recordLimit: true, now });
+    // Acquired messages are no longer ready: the byte count of x-max-length-bytes is recounted.
+    if (this.args.maxLengthBytes !== undefined && ranges.length > 0) this.readyBytesValid = false;
     const out: Delivery[] = [];
     const gaps: number[] = [];
     for (const r of ranges) {
