@@ -50,7 +50,7 @@ test('a frame larger than frame_max is 501 FRAME_ERROR', async () => {
   assert.match(close.replyText, /^FRAME_ERROR/);
 });
 
-test('a bad frame-end octet is 501; truncated method arguments are 501 (RabbitMQ: cannot decode); an unknown method is 540', async () => {
+test('a bad frame-end octet is 501; truncated method arguments are 501 (RabbitMQ: cannot decode); an unknown method is 540; immediate=true is 540', async () => {
   const c1 = await RawClient.open(port);
   await c1.handshake();
   const f = encodeMethodFrame(0, { method: 'connection.update-secret', newSecret: Buffer.from('x'), reason: '' });
@@ -73,6 +73,16 @@ test('a bad frame-end octet is 501; truncated method arguments are 501 (RabbitMQ
   c3.write(Buffer.from([FrameType.Method, 0, 1, 0, 0, 0, 4, 0, 99, 0, 7, 0xce]));
   const close = await connectionClose(c3);
   assert.equal(close.replyCode, 540);
+
+  // basic.publish with immediate=true: 540 "immediate=true", as RabbitMQ since 3.0.
+  const c4 = await RawClient.open(port);
+  await c4.handshake();
+  await c4.openChannel(1);
+  c4.send(1, { method: 'basic.publish', ticket: 0, exchange: '', routingKey: 'nowhere', mandatory: false, immediate: true });
+  c4.write(encodeContentHeaderFrame(1, 60, 0, encodeProperties({})));
+  const immediate = await connectionClose(c4);
+  assert.equal(immediate.replyCode, 540);
+  assert.match(immediate.replyText, /immediate=true/);
 });
 
 test('content longer than its header declared is 505 UNEXPECTED_FRAME; a body without a publish too', async () => {

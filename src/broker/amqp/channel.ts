@@ -151,6 +151,8 @@ export class Channel {
     const x = vhost.exchanges.get(m.exchange);
     if (!x) throw withMethod(Reply.notFound(`no ${rname('exchange', m.exchange, vhost.name)}`), 60, 40);
     if (x.def.internal) throw withMethod(Reply.accessRefused(`cannot publish to internal ${rname('exchange', m.exchange, vhost.name)}`), 60, 40);
+    // RabbitMQ dropped immediate delivery in 3.0 and answers it as not implemented.
+    if (m.immediate) throw withMethod(Reply.notImplemented('immediate=true'), 60, 40);
     let scan;
     try {
       scan = scanProperties(properties);
