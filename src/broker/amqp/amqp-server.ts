@@ -243,7 +243,7 @@ export class AmqpServer implements BrokerService {
   private onQueueDeleted(q: AmqpQueue): void {
     this.byOwner.delete(q.owner);
     for (const c of [...q.streamConsumers]) {
-      c.channel.serverCancel(c);
+      c.cancelByServer();
       q.removeConsumer(c);
     }
     for (const c of [...q.consumers]) {

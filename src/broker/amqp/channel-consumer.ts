@@ -3,7 +3,7 @@
 // RabbitMQ's per-consumer semantics) and the channel's shared one (global=true); 0 means no limit.
 // no-ack consumers have no credit limit but pause while the socket is backed up.
 import { encodeMethodFrame } from '../../amqp/index.js';
-import type { Channel } from './channel.js';
+import type { ConsumerChannel } from './consumer-channel.js';
 import type { AmqpQueue, Delivery, QueueConsumer } from './queue.js';
 
 export class ChannelConsumer implements QueueConsumer {
@@ -11,7 +11,7 @@ export class ChannelConsumer implements QueueConsumer {
   cancelled = false;
 
   constructor(
-    readonly channel: Channel,
+    readonly channel: ConsumerChannel,
     readonly queue: AmqpQueue,
     readonly tag: string,
     readonly noAck: boolean,

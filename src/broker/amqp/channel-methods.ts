@@ -4,9 +4,9 @@
 import { AmqpConstant, encodeMethodFrame, type AmqpMethod } from '../../amqp/index.js';
 import { AckType } from '../queues/index.js';
 import { ChannelConsumer } from './channel-consumer.js';
-import { withMethod, type Channel } from './channel.js';
+import type { Channel } from './channel.js';
 import { ConfirmTracker } from './confirms.js';
-import { AmqpError, Reply, rname } from './errors.js';
+import { AmqpError, Reply, rname, withMethod } from './errors.js';
 import type { ExchangeType } from './exchange.js';
 import { REPLY_TO_QUEUE } from './vhost.js';
 import { StreamConsumer, streamOffsetArgument, streamStart } from './stream-consumer.js';

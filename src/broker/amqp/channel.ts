@@ -24,8 +24,7 @@ import {
 } from '../../amqp/index.js';
 import type { ChannelConsumer } from './channel-consumer.js';
 import type { ConfirmTracker } from './confirms.js';
-import type { AmqpError} from './errors.js';
-import { Reply, rname } from './errors.js';
+import { Reply, rname, withMethod } from './errors.js';
 import type { ExchangeType } from './exchange.js';
 import { parseExpiration, type AmqpMessage } from './message-record.js';
 import type { AmqpQueue } from './queue.js';
@@ -33,7 +32,6 @@ import type { ChannelHost } from './session.js';
 import type { StreamConsumer } from './stream-consumer.js';
 import { REPLY_TO_QUEUE } from './vhost.js';
 import { randomBytes } from 'node:crypto';
-import { handleChannelMethod } from './channel-methods.js';
 
 interface Unacked {
   tag: number;
@@ -77,6 +75,8 @@ export class Channel {
   constructor(
     readonly id: number,
     readonly host: ChannelHost,
+    /** The methods of the exchange, queue, basic, confirm and tx classes (channel-methods.ts, passed in by the connection so the two modules do not import each other). */
+    private readonly handleMethod: (ch: Channel, m: AmqpMethod) => Promise<void>,
   ) {}
 
   /** The queue engine member owning this channel's acquisitions. */
@@ -112,7 +112,7 @@ export class Channel {
       this.assembly = { method: m, properties: null, size: 0, parts: [], received: 0 };
       return;
     }
-    await handleChannelMethod(this, m);
+    await this.handleMethod(this, m);
   }
 
   onHeader(classId: number, bodySize: number, properties: Buffer): void {
@@ -373,8 +373,3 @@ function decodeHeaders(properties: Buffer): FieldTable | undefined {
   return decodeProperties(properties).headers;
 }
 
-export function withMethod(e: AmqpError, classId: number, methodId: number): AmqpError {
-  e.classId = classId;
-  e.methodId = methodId;
-  return e;
-}

@@ -33,6 +33,7 @@ import {
 import type { Logger } from '../../util/logger.js';
 import type { AmqpAuthenticator } from './auth.js';
 import { Channel } from './channel.js';
+import { handleChannelMethod } from './channel-methods.js';
 import { AmqpError, Reply } from './errors.js';
 import type { ChannelHost } from './session.js';
 import { serverProperties } from './server-properties.js';
@@ -279,7 +280,7 @@ export class AmqpConnection implements ChannelHost {
       if (channel > (this.channelMax || 65535) || this.channels.size >= (this.channelMax || 65535)) {
         throw Reply.notAllowed(`number of channels opened (${this.channels.size}) has reached the negotiated channel_max (${this.channelMax})`);
       }
-      this.channels.set(channel, new Channel(channel, this));
+      this.channels.set(channel, new Channel(channel, this, handleChannelMethod));
       this.sendMethod(channel, { method: 'channel.open-ok', channelId: Buffer.alloc(0) });
       return;
     }

@@ -43,6 +43,13 @@ export const Reply = {
 };
 
 /** RabbitMQ's way of naming a resource in error texts: "queue 'q' in vhost '/'". */
+/** Names the method an error answers (channel.close / connection.close carry it). */
+export function withMethod(e: AmqpError, classId: number, methodId: number): AmqpError {
+  e.classId = classId;
+  e.methodId = methodId;
+  return e;
+}
+
 export function rname(kind: 'queue' | 'exchange', name: string, vhost: string): string {
   return `${kind} '${name}' in vhost '${vhost}'`;
 }

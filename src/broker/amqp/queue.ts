@@ -25,7 +25,6 @@ import type { QueueDefinition } from './definitions-store.js';
 import { toRecord, type AmqpMessage, type StoredMessage } from './message-record.js';
 import type { QueueArguments } from './queue-arguments.js';
 import { DecodedBatches } from './decoded-batches.js';
-import type { StreamConsumer } from './stream-consumer.js';
 
 export interface Delivery {
   message: StoredMessage;
@@ -66,10 +65,17 @@ interface Pending {
   done: (error?: unknown) => void;
 }
 
+/** A stream queue's consumer (stream-consumer.ts) as the queue sees it: told to read when the log grows. */
+export interface StreamReader {
+  pump(): void;
+  /** The queue was deleted: basic.cancel to the client. */
+  cancelByServer(): void;
+}
+
 export class AmqpQueue {
   readonly consumers: QueueConsumer[] = [];
   /** Consumers of a stream queue (x-queue-type=stream): readers with their own positions. */
-  readonly streamConsumers = new Set<StreamConsumer>();
+  readonly streamConsumers = new Set<StreamReader>();
   /** The connection owning an exclusive queue. */
   exclusiveOwner: unknown = null;
   deleted = false;
@@ -312,14 +318,14 @@ export class AmqpQueue {
     this.pump();
   }
 
-  addStreamConsumer(c: StreamConsumer): void {
+  addStreamConsumer(c: StreamReader): void {
     this.streamConsumers.add(c);
     this.touch();
     c.pump();
   }
 
-  removeConsumer(c: QueueConsumer | StreamConsumer): void {
-    if (this.streamConsumers.delete(c as StreamConsumer)) {
+  removeConsumer(c: QueueConsumer | StreamReader): void {
+    if (this.streamConsumers.delete(c as StreamReader)) {
       this.touch();
       return;
     }

@@ -7,10 +7,10 @@
 import { decodeProperties, encodeMethodFrame, encodeProperties, fieldString, tableGet, type FieldTable, type FieldValue } from '../../amqp/index.js';
 import { batchBaseOffset, forEachBatch } from '../../protocol/records/batch-header.js';
 import { readWindow } from '../queues/index.js';
-import type { Channel } from './channel.js';
+import type { ConsumerChannel } from './consumer-channel.js';
+import type { AmqpQueue, StreamReader } from './queue.js';
 import { DecodedBatches } from './decoded-batches.js';
 import { Reply } from './errors.js';
-import type { AmqpQueue } from './queue.js';
 
 const READ_BYTES = 256 * 1024;
 
@@ -44,7 +44,7 @@ async function lastBatchStart(queue: AmqpQueue): Promise<number> {
   return log.logStartOffset;
 }
 
-export class StreamConsumer {
+export class StreamConsumer implements StreamReader {
   cancelled = false;
   unacked = 0;
   private pumping = false;
@@ -52,12 +52,16 @@ export class StreamConsumer {
   private readonly decoded = new DecodedBatches(1 << 20);
 
   constructor(
-    readonly channel: Channel,
+    readonly channel: ConsumerChannel,
     readonly queue: AmqpQueue,
     readonly tag: string,
     private position: number,
     readonly prefetch: number,
   ) {}
+
+  cancelByServer(): void {
+    this.channel.serverCancel(this);
+  }
 
   live(): boolean {
     return !this.cancelled && this.channel.open && this.channel.flowActive;
