@@ -35,6 +35,8 @@ test('x-max-length-bytes with drop-head keeps the newest messages within the byt
   await ch.assertQueue('byte-capped', { durable: true, arguments: { 'x-max-length-bytes': 30 } });
   for (let i = 0; i < 5; i++) ch.sendToQueue('byte-capped', Buffer.from(`message-${i}`), { persistent: true }); // 9 bytes each
   await ch.waitForConfirms();
+  // (The head is dropped just after the appends are confirmed, not before: wait for it.)
+  await waitFor(async () => (await ch.checkQueue('byte-capped')).messageCount === 3, 'the queue within 30 bytes');
   const got: string[] = [];
   for (;;) {
     const m = await ch.get('byte-capped', { noAck: true });

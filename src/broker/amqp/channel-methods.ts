@@ -178,7 +178,8 @@ export async function handleChannelMethod(ch: Channel, m: AmqpMethod): Promise<v
       if (!ch.tx) throw withMethod(Reply.preconditionFailed('channel is not transactional'), 90, 20);
       const { publishes, acks } = ch.tx;
       ch.tx = { publishes: [], acks: [], taken: [] };
-      for (const p of publishes) p();
+      // commit-ok only once the queues have the messages: a get or declare after it sees them.
+      await Promise.all(publishes.map((p) => new Promise<void>((resolve) => p(resolve))));
       for (const a of acks) a();
       reply({ method: 'tx.commit-ok' });
       return;

@@ -61,7 +61,7 @@ export class Channel {
   readonly unacked = new Map<number, Unacked>();
   confirms: ConfirmTracker | null = null;
   /** tx.select: publishes and acknowledgements wait for tx.commit. */
-  tx: { publishes: (() => void)[]; acks: (() => void)[]; taken: Unacked[] } | null = null;
+  tx: { publishes: ((settled: () => void) => void)[]; acks: (() => void)[]; taken: Unacked[] } | null = null;
   private nextTag = 1;
   private assembly: Assembly | null = null;
   private pendingAcks = new Map<AmqpQueue, Map<number, number[]>>();
@@ -138,13 +138,15 @@ export class Channel {
     const a = this.assembly!;
     this.assembly = null;
     const body = a.parts.length === 1 ? a.parts[0]! : Buffer.concat(a.parts, a.size);
-    const publish = (): void => this.publish(a.method, a.properties!, body);
-    if (this.tx) this.tx.publishes.push(publish);
-    else publish();
+    if (this.tx) this.tx.publishes.push((settled) => this.publish(a.method, a.properties!, body, settled));
+    else this.publish(a.method, a.properties!, body);
   }
 
-  /** Routes and enqueues one message; answers mandatory returns and confirms. */
-  private publish(m: BasicPublish, rawProperties: Buffer, body: Buffer): void {
+  /**
+   * Routes and enqueues one message; answers mandatory returns and confirms. `settled` (tx.commit)
+   * is called once every queue has the message or refused it.
+   */
+  private publish(m: BasicPublish, rawProperties: Buffer, body: Buffer, settled: () => void = noop): void {
     let properties = rawProperties;
     const seq = this.confirms ? this.confirms.take() : 0;
     const vhost = this.host.vhost;
@@ -174,6 +176,7 @@ export class Channel {
       if (target) target.deliverReply(m.exchange, m.routingKey, properties, body);
       else if (m.mandatory) this.returnMessage(m, properties, body);
       if (this.confirms) this.confirms.ack(seq);
+      settled();
       return;
     }
     const message: AmqpMessage = { exchange: m.exchange, routingKey: m.routingKey, properties, body, persistent: scan.deliveryMode === 2, expirationMs: expiration };
@@ -181,10 +184,14 @@ export class Channel {
       // A Kafka topic exchange: the record goes to the topic; its reader routes it to the queues.
       const confirms = this.confirms;
       x.kafka.publish(message, message.persistent).then(
-        () => confirms?.ack(seq),
+        () => {
+          confirms?.ack(seq);
+          settled();
+        },
         (e: unknown) => {
           this.host.logger.warn('appending to a Kafka topic exchange failed', { exchange: x.name, error: String(e) });
           confirms?.nack(seq);
+          settled();
         },
       );
       return;
@@ -193,6 +200,7 @@ export class Channel {
     if (queues.size === 0) {
       if (m.mandatory) this.returnMessage(m, properties, body);
       if (this.confirms) this.confirms.ack(seq);
+      settled();
       return;
     }
     const confirms = this.confirms;
@@ -201,10 +209,12 @@ export class Channel {
     let failed = false;
     const done = (error?: unknown): void => {
       if (error !== undefined) failed = true;
-      if (--waiting === 0 && confirms) {
+      if (--waiting > 0) return;
+      if (confirms) {
         if (failed) confirms.nack(seq);
         else confirms.ack(seq);
       }
+      settled();
     };
     for (const q of queues) if (!q.publish(message, message.persistent, done)) done(new Error('rejected'));
   }
@@ -364,6 +374,8 @@ export class Channel {
     return raw as ExchangeType;
   }
 }
+
+const noop = (): void => {};
 
 function encodeMethod(channel: number, m: AmqpMethod): Buffer {
   return encodeMethodFrame(channel, m);
