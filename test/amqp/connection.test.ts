@@ -117,16 +117,17 @@ test('connection.blocked while the resource alarm is set: publishers wait, consu
   const pch = await confirmChannel(pubConn);
   pch.sendToQueue('alarmed', Buffer.from('before'));
   await pch.waitForConfirms();
-  // The broker's own alarm (src/broker/limits), as the memory monitor raises it.
-  broker.broker.state.resources.alarm.raise('memory', 'low on memory');
+  // The broker's own alarm (src/broker/limits). Raised for disk: the memory monitor owns the memory
+  // resource and clears it on its next check on a machine with memory to spare.
+  broker.broker.state.resources.alarm.raise('disk', 'low on disk');
   const confirmed: string[] = [];
   pch.sendToQueue('alarmed', Buffer.from('held'), {}, () => confirmed.push('held'));
-  await waitFor(() => events.includes('blocked:low on memory'), 'connection.blocked');
+  await waitFor(() => events.includes('blocked:low on disk'), 'connection.blocked');
   // A connection that does not publish is not blocked: it still consumes.
   const before = await waitFor(() => cch.get('alarmed', { noAck: true }), 'consume during the alarm');
   assert.equal(before.content.toString(), 'before');
   assert.equal(confirmed.length, 0, 'a publish completed during the alarm');
-  broker.broker.state.resources.alarm.clear('memory');
+  broker.broker.state.resources.alarm.clear('disk');
   await waitFor(() => events.includes('unblocked'), 'connection.unblocked');
   await waitFor(() => confirmed.includes('held'), 'the held publish is confirmed');
   const held = await waitFor(() => cch.get('alarmed', { noAck: true }), 'the held message');
