@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Makes sure the real Kafka clients the integration tests drive are on this machine:
+# Makes sure the real clients the integration tests drive are on this machine:
 # kcat, and python3-confluent-kafka / python3-kafka for /usr/bin/python3 (Debian packages);
-# Debian's chromium for browser tests (EventSource, the console); curl; and the PyPI virtualenv of the
-# gateway suite (confluent-kafka's SchemaRegistryClient and serializers, schemathesis).
+# Debian's chromium for browser tests (EventSource, the console); curl; the PyPI virtualenv of the
+# gateway suite (confluent-kafka's SchemaRegistryClient and serializers, schemathesis); for AMQP
+# amqp-tools (rabbitmq-c), python3-pika and rabbitmq-server (the differential test's referee).
 # Installs what is missing when it can (root with apt-get). Under CI=true a client that is
 # still missing fails the run; elsewhere the tests that need it are skipped with a message.
 set -u
@@ -14,6 +15,11 @@ command -v curl >/dev/null 2>&1 || missing+=(curl)
 /usr/bin/python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 /usr/bin/python3 -c 'import confluent_kafka' >/dev/null 2>&1 || missing+=(python3-confluent-kafka)
 /usr/bin/python3 -c 'import kafka' >/dev/null 2>&1 || missing+=(python3-kafka)
+# AMQP 0-9-1 clients (test/amqp): rabbitmq-c's command-line tools and pika.
+command -v amqp-publish >/dev/null 2>&1 || missing+=(amqp-tools)
+/usr/bin/python3 -c 'import pika' >/dev/null 2>&1 || missing+=(python3-pika)
+# A real RabbitMQ for the AMQP differential test and benchmark (started by them on free ports).
+[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
 
 # The Kafka message definitions the protocol staleness test regenerates from (kafka-clients jars).
 definitions() {
@@ -56,6 +62,9 @@ command -v curl >/dev/null 2>&1 || still+=(curl)
 /usr/bin/python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || still+=(python3-venv)
 /usr/bin/python3 -c 'import confluent_kafka' >/dev/null 2>&1 || still+=(python3-confluent-kafka)
 /usr/bin/python3 -c 'import kafka' >/dev/null 2>&1 || still+=(python3-kafka)
+command -v amqp-publish >/dev/null 2>&1 || still+=(amqp-tools)
+/usr/bin/python3 -c 'import pika' >/dev/null 2>&1 || still+=(python3-pika)
+[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || still+=(rabbitmq-server)
 if [ ${#still[@]} -gt 0 ]; then
   if [ "${CI:-}" = "true" ]; then
     echo "ensure-test-deps: missing test clients under CI: ${still[*]}" >&2

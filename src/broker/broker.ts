@@ -24,6 +24,7 @@ import { BrokerMetrics } from './metrics/broker-metrics.js';
 import type { BrokerService, ServiceDeps } from './service.js';
 import { ALLOW_EVERYTHING, type Authorizer } from './topics/authorized-operations.js';
 import { checkDataDir } from './config/data-dir.js';
+import { AmqpServer } from './amqp/amqp-server.js';
 
 export interface BrokerOptions {
   dataDir: string;
@@ -39,6 +40,10 @@ export interface BrokerOptions {
   fs?: FileSystem;
   /** What each principal may do (default: everything, as Brook has no ACLs yet). */
   authorizer?: Authorizer;
+  /** AMQP 0-9-1 listen port (0 picks a free one); no AMQP listener when absent. */
+  amqpPort?: number;
+  /** When true, an AMQP port already in use leaves AMQP off with a warning instead of failing the start (brook start's default 5672). */
+  amqpPortOptional?: boolean;
 }
 
 export class Broker {
@@ -50,6 +55,8 @@ export class Broker {
     private readonly listener: Listener,
     readonly port: number,
     readonly host: string,
+    /** The AMQP 0-9-1 front door, when started with an amqpPort. */
+    readonly amqp: AmqpServer | null = null,
   ) {}
 
   /** Bytes held by connections and open connections, for tests and metrics (docs/limits.md). */
@@ -57,6 +64,11 @@ export class Broker {
     let paused = 0;
     for (const c of this.listener.open) if (c.readingPaused) paused++;
     return { bufferedBytes: this.state.resources.buffered.used, connections: this.listener.open.size, pausedConnections: paused };
+  }
+
+  /** The AMQP listener's port, or null when AMQP is off. */
+  get amqpPort(): number | null {
+    return this.amqp ? this.amqp.port : null;
   }
 
   get dataDir(): string {
@@ -121,6 +133,23 @@ export class Broker {
     const memory = new MemoryMonitor(config, resources.alarm, logger.child({ component: 'memory' }));
     const services: BrokerService[] = [memory, state.producers, state.fetchWaiters, state.groups, state.shareGroups, state.transactions];
     for (const s of services) await s.start();
+    let amqp = options.amqpPort !== undefined && config.getBoolean('brook.amqp.enable') ? new AmqpServer({ ...deps('amqp'), fs, dataDir: options.dataDir, host, port: options.amqpPort, alarm: resources.alarm }) : null;
+    if (amqp) {
+      try {
+        await amqp.start();
+        services.push(amqp);
+      } catch (e) {
+        await amqp.close().catch(() => {});
+        amqp = null;
+        if (!(options.amqpPortOptional && (e as NodeJS.ErrnoException).code === 'EADDRINUSE')) {
+          for (const s of [...services].reverse()) await s.close();
+          await logs.close();
+          throw e;
+        }
+        // A default port taken (a RabbitMQ on 5672) must not keep the Kafka broker from running.
+        logger.warn('AMQP listener not started: the default port is not free; pass --amqp-port to choose one', { port: options.amqpPort, error: String(e) });
+      }
+    }
     const listener = new Listener(
       state,
       table,
@@ -143,7 +172,7 @@ export class Broker {
     advertised.port = port;
     logs.startBackgroundTasks();
     logger.info('broker started', { listener: `${host}:${port}`, advertised: `${advertised.host}:${port}`, dataDir: options.dataDir, clusterId: identity.clusterId });
-    return new Broker(state, services, listener, port, host);
+    return new Broker(state, services, listener, port, host, amqp);
   }
 
   /** Stops accepting, closes connections, flushes and closes storage (clean-shutdown marker). */

@@ -89,6 +89,18 @@ const BROKER: Record<string, How> = {
   'brook.memory.high.watermark.bytes': broker('src/broker/limits/memory-monitor.ts'),
   // Not the broker's: `brook start` reads it to place the HTTP gateway (--http-port > BROOK_HTTP_PORT > this key).
   'brook.http.port': broker('src/cli/commands/start-options.ts'),
+  // The AMQP 0-9-1 listener (docs/amqp.md). The port is `brook start`'s, like brook.http.port.
+  'brook.amqp.enable': broker('src/broker/broker.ts'),
+  'brook.amqp.port': broker('src/cli/commands/start-options.ts'),
+  'brook.amqp.users': broker('src/broker/amqp/amqp-server.ts'),
+  'brook.amqp.vhosts': broker('src/broker/amqp/amqp-server.ts'),
+  'brook.amqp.guest.loopback.only': broker('src/broker/amqp/amqp-server.ts'),
+  'brook.amqp.frame.max': broker('src/broker/amqp/amqp-server.ts'),
+  'brook.amqp.channel.max': broker('src/broker/amqp/amqp-server.ts'),
+  'brook.amqp.heartbeat': broker('src/broker/amqp/amqp-server.ts'),
+  'brook.amqp.max.message.bytes': broker('src/broker/amqp/amqp-server.ts'),
+  'brook.amqp.topic.exchanges': broker('src/broker/amqp/amqp-server.ts'),
+  'brook.amqp.consumer.timeout.ms': broker('src/broker/amqp/amqp-server.ts'),
   'offsets.topic.num.partitions': broker('src/broker/groups/group-coordinator.ts'),
   'offsets.retention.minutes': broker('src/broker/groups/group-coordinator.ts'),
   'offsets.retention.check.interval.ms': broker('src/broker/groups/group-coordinator.ts'),

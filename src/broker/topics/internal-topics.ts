@@ -7,6 +7,9 @@ export const SHARE_GROUP_STATE_TOPIC = '__share_group_state';
 
 const INTERNAL = new Set([CONSUMER_OFFSETS_TOPIC, TRANSACTION_STATE_TOPIC, SHARE_GROUP_STATE_TOPIC]);
 
+/** AMQP queues' logs and their delivery-state log (src/broker/amqp) are internal too. */
+export const AMQP_INTERNAL_PREFIX = '__amqp';
+
 export function isInternalTopic(name: string): boolean {
-  return INTERNAL.has(name);
+  return INTERNAL.has(name) || name.startsWith(AMQP_INTERNAL_PREFIX);
 }

@@ -20,6 +20,8 @@ export function registerStart(program: Command): void {
     .option('--data-dir <dir>', `where topics are stored [env BROOK_DATA_DIR] (default: "${DEFAULTS.dataDir}")`)
     .option('--host <host>', `interface to listen on; 0.0.0.0 for all [env BROOK_HOST] (default: "${DEFAULTS.host}")`)
     .option('--port <port>', `port to listen on; 0 picks a free one [env BROOK_PORT] (default: ${DEFAULTS.port})`)
+    .option('--amqp-port <port>', 'AMQP 0-9-1 port; 0 picks a free one [env BROOK_AMQP_PORT] (default: 5672)')
+    .option('--no-amqp', 'do not start the AMQP 0-9-1 listener')
     .option('--advertised-host <host>', 'host clients are told to connect to [env BROOK_ADVERTISED_HOST] (default: the listen host)')
     .option('--set <key=value>', 'any Kafka broker config, repeatable (overrides BROOK_* env and --config)', collect)
     .option('--config <file>', 'Kafka server.properties-style file [env BROOK_CONFIG]')
@@ -39,6 +41,7 @@ export function registerStart(program: Command): void {
         '  brook start --config server.properties               # Kafka broker configs from a file',
         '  brook start --host 0.0.0.0 --advertised-host broker.example.com   # accept other machines',
         '  BROOK_PORT=0 brook start                             # any free port; the banner names it',
+        '  brook start --amqp-port 5673                         # RabbitMQ clients on another port (--no-amqp: none)',
         '',
         'Ctrl+C (SIGINT) or SIGTERM stops the broker cleanly.',
         '',
@@ -117,6 +120,12 @@ async function start(flags: StartFlags): Promise<number> {
       advertised: broker.bootstrap,
       dataDir: broker.dataDir,
       clusterId: broker.state.clusterId,
+      amqpListener:
+        broker.amqpPort !== null
+          ? `${broker.host}:${broker.amqpPort}`
+          : options.amqpPort !== undefined
+            ? `off (port ${options.amqpPort} is in use; pass --amqp-port N, or 0 for any free port)`
+            : null,
     }),
   );
   return stopped;
