@@ -1,8 +1,8 @@
 // Generates the AMQP 0-9-1 method and property codecs (src/amqp/generated/spec.ts) from RabbitMQ's
 // machine-readable specification, amqp-rabbitmq-0.9.1.json (the rabbitmq-codegen repository; MPL 2.0).
-// The JSON is not part of the repository: the generator reads it from `../shared/amqp/` beside the
-// checkout (or the path given), and the generated TypeScript is committed, so the build never needs
-// it; test/amqp/generated-staleness.test.ts regenerates and compares when the JSON is present.
+// The JSON is not part of the repository: the generator reads the copy the amqplib package ships
+// (node_modules/amqplib/bin/, a dev dependency) or the path given, and the generated TypeScript is
+// committed, so the build never needs it; test/amqp/generated-staleness.test.ts regenerates and compares.
 //
 //   npm run build && node dist/scripts/generate-amqp.js [specFile] [outFile]
 //
@@ -44,7 +44,7 @@ interface Spec {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..', '..');
-export const DEFAULT_SPEC = join(repoRoot, '..', 'shared', 'amqp', 'amqp-rabbitmq-0.9.1.json');
+export const DEFAULT_SPEC = join(repoRoot, 'node_modules', 'amqplib', 'bin', 'amqp-rabbitmq-0.9.1.json');
 export const DEFAULT_OUT = join(repoRoot, 'src', 'amqp', 'generated', 'spec.ts');
 
 const camel = (s: string): string => s.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
@@ -65,7 +65,13 @@ const TS_TYPE: Record<Primitive, string> = {
 };
 const FIXED_SIZE: Partial<Record<Primitive, number>> = { octet: 1, short: 2, long: 4, longlong: 8, timestamp: 8 };
 
-export function generateText(spec: Spec): string {
+export function generateText(input: Spec): string {
+  // Classes and methods in id order: copies of the JSON list them in different orders (amqplib's puts basic first),
+  // and the generated file must not depend on which copy was read.
+  const spec: Spec = {
+    ...input,
+    classes: [...input.classes].sort((a, b) => a.id - b.id).map((c) => ({ ...c, methods: [...c.methods].sort((a, b) => a.id - b.id) })),
+  };
   const domains = new Map(spec.domains);
   const prim = (a: SpecArgument): Primitive => {
     let t = a.type ?? a.domain ?? '';

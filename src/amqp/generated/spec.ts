@@ -475,6 +475,17 @@ export interface BasicNack {
   requeue: boolean;
 }
 
+/** confirm.select (class 85, method 10). */
+export interface ConfirmSelect {
+  method: 'confirm.select';
+  nowait: boolean;
+}
+
+/** confirm.select-ok (class 85, method 11). */
+export interface ConfirmSelectOk {
+  method: 'confirm.select-ok';
+}
+
 /** tx.select (class 90, method 10). */
 export interface TxSelect {
   method: 'tx.select';
@@ -503,17 +514,6 @@ export interface TxRollback {
 /** tx.rollback-ok (class 90, method 31). */
 export interface TxRollbackOk {
   method: 'tx.rollback-ok';
-}
-
-/** confirm.select (class 85, method 10). */
-export interface ConfirmSelect {
-  method: 'confirm.select';
-  nowait: boolean;
-}
-
-/** confirm.select-ok (class 85, method 11). */
-export interface ConfirmSelectOk {
-  method: 'confirm.select-ok';
 }
 
 export type AmqpMethod =
@@ -575,14 +575,14 @@ export type AmqpMethod =
   | BasicRecover
   | BasicRecoverOk
   | BasicNack
+  | ConfirmSelect
+  | ConfirmSelectOk
   | TxSelect
   | TxSelectOk
   | TxCommit
   | TxCommitOk
   | TxRollback
-  | TxRollbackOk
-  | ConfirmSelect
-  | ConfirmSelectOk;
+  | TxRollbackOk;
 export type MethodName = AmqpMethod['method'];
 
 export interface MethodInfo {
@@ -651,14 +651,14 @@ export const METHOD_INFO: Readonly<Record<MethodName, MethodInfo>> = {
   'basic.recover': { classId: 60, methodId: 110, synchronous: true, content: false },
   'basic.recover-ok': { classId: 60, methodId: 111, synchronous: false, content: false },
   'basic.nack': { classId: 60, methodId: 120, synchronous: false, content: false },
+  'confirm.select': { classId: 85, methodId: 10, synchronous: true, content: false },
+  'confirm.select-ok': { classId: 85, methodId: 11, synchronous: false, content: false },
   'tx.select': { classId: 90, methodId: 10, synchronous: true, content: false },
   'tx.select-ok': { classId: 90, methodId: 11, synchronous: false, content: false },
   'tx.commit': { classId: 90, methodId: 20, synchronous: true, content: false },
   'tx.commit-ok': { classId: 90, methodId: 21, synchronous: false, content: false },
   'tx.rollback': { classId: 90, methodId: 30, synchronous: true, content: false },
   'tx.rollback-ok': { classId: 90, methodId: 31, synchronous: false, content: false },
-  'confirm.select': { classId: 85, methodId: 10, synchronous: true, content: false },
-  'confirm.select-ok': { classId: 85, methodId: 11, synchronous: false, content: false },
 };
 
 /** 'class.method' for a class and method id pair, or undefined when the specification has none. */
@@ -724,14 +724,14 @@ const METHOD_NAMES = new Map<number, MethodName>([
   [3932270, 'basic.recover'],
   [3932271, 'basic.recover-ok'],
   [3932280, 'basic.nack'],
+  [5570570, 'confirm.select'],
+  [5570571, 'confirm.select-ok'],
   [5898250, 'tx.select'],
   [5898251, 'tx.select-ok'],
   [5898260, 'tx.commit'],
   [5898261, 'tx.commit-ok'],
   [5898270, 'tx.rollback'],
   [5898271, 'tx.rollback-ok'],
-  [5570570, 'confirm.select'],
-  [5570571, 'confirm.select-ok'],
 ]);
 
 /** Decodes a method's arguments (the reader is past the class and method ids). */
@@ -853,6 +853,10 @@ export function decodeMethod(classId: number, methodId: number, r: AmqpReader): 
       return { method: 'basic.recover-ok' };
     case 3932280:
       return { method: 'basic.nack', deliveryTag: r.longlong(), multiple: r.bit(), requeue: r.bit() };
+    case 5570570:
+      return { method: 'confirm.select', nowait: r.bit() };
+    case 5570571:
+      return { method: 'confirm.select-ok' };
     case 5898250:
       return { method: 'tx.select' };
     case 5898251:
@@ -865,10 +869,6 @@ export function decodeMethod(classId: number, methodId: number, r: AmqpReader): 
       return { method: 'tx.rollback' };
     case 5898271:
       return { method: 'tx.rollback-ok' };
-    case 5570570:
-      return { method: 'confirm.select', nowait: r.bit() };
-    case 5570571:
-      return { method: 'confirm.select-ok' };
     default:
       throw new AmqpDecodeError('unknown-method', `unknown method ${classId}/${methodId}`, r.pos);
   }
@@ -993,6 +993,10 @@ export function methodArgsSize(m: AmqpMethod): number {
       return 0;
     case 'basic.nack':
       return 9;
+    case 'confirm.select':
+      return 1;
+    case 'confirm.select-ok':
+      return 0;
     case 'tx.select':
       return 0;
     case 'tx.select-ok':
@@ -1004,10 +1008,6 @@ export function methodArgsSize(m: AmqpMethod): number {
     case 'tx.rollback':
       return 0;
     case 'tx.rollback-ok':
-      return 0;
-    case 'confirm.select':
-      return 1;
-    case 'confirm.select-ok':
       return 0;
   }
 }
@@ -1278,6 +1278,11 @@ export function writeMethodArgs(w: AmqpWriter, m: AmqpMethod): void {
       w.bit(m.multiple);
       w.bit(m.requeue);
       return;
+    case 'confirm.select':
+      w.bit(m.nowait);
+      return;
+    case 'confirm.select-ok':
+      return;
     case 'tx.select':
       return;
     case 'tx.select-ok':
@@ -1289,11 +1294,6 @@ export function writeMethodArgs(w: AmqpWriter, m: AmqpMethod): void {
     case 'tx.rollback':
       return;
     case 'tx.rollback-ok':
-      return;
-    case 'confirm.select':
-      w.bit(m.nowait);
-      return;
-    case 'confirm.select-ok':
       return;
   }
 }
