@@ -27,6 +27,8 @@ import { RegistryService } from './registry/registry-service.js';
 import { ConsumerInstances } from './rest-v2/consumer-instances.js';
 import { SseHub } from './sse/sse-hub.js';
 import { packageInfo } from '../util/package-info.js';
+import { registerConsoleApiRoutes } from './console-api/routes.js';
+import { registerConsoleStatic } from '../console/static-routes.js';
 
 export type { GatewayContext } from './context.js';
 
@@ -103,6 +105,9 @@ export async function buildGateway(input: GatewayOptions): Promise<BuiltGateway>
   await app.register(async (scoped) => registerV3Routes(scoped, context));
   registerSseRoutes(app, context);
   if (context.schemas) registerRegistryRoutes(app, context, context.schemas);
+  // The web console: its page at `/` and the few views and actions it needs beyond the APIs above.
+  registerConsoleApiRoutes(app, context);
+  await registerConsoleStatic(app);
 
   const shutdown = async (): Promise<void> => {
     context.sse.close();

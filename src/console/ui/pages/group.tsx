@@ -1,0 +1,3 @@
+export function GroupPage({ group }: { group: string }) {
+  return <h1>Group {group}</h1>;
+}

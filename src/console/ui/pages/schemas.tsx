@@ -1,0 +1,3 @@
+export function SchemasPage({ subject }: { subject: string | null }) {
+  return <h1>Schema registry {subject}</h1>;
+}
