@@ -81,32 +81,42 @@ function CreateTopic({ onCreated }: { onCreated: (name: string) => void }) {
       <fieldset>
         <legend id="create-title">Create a topic</legend>
         <div class="row">
-          <label>
+          <div class="field">
+            <label>
             Name
             <input name="name" value={name} onInput={(e) => setName(e.currentTarget.value)} {...field('name')} />
-            {problem('name')}
           </label>
-          <label>
+            {problem('name')}
+          </div>
+          <div class="field">
+            <label>
             Partitions
             <input name="partitions" inputMode="numeric" value={partitions} onInput={(e) => setPartitions(e.currentTarget.value)} size={6} {...field('partitions')} />
-            {problem('partitions')}
           </label>
-          <label>
+            {problem('partitions')}
+          </div>
+          <div class="field">
+            <label>
             Replication factor
             <input name="replication" inputMode="numeric" value={replication} onInput={(e) => setReplication(e.currentTarget.value)} size={6} {...field('replication')} />
-            {problem('replication')}
           </label>
-          <label>
+            {problem('replication')}
+          </div>
+          <div class="field">
+            <label>
             Retention (ms)
             <input name="retention" inputMode="numeric" placeholder="broker default" value={retention} onInput={(e) => setRetention(e.currentTarget.value)} {...field('retention')} />
-            {problem('retention')}
           </label>
+            {problem('retention')}
+          </div>
         </div>
-        <label>
+        <div class="field">
+          <label>
           Other configs (one name=value per line)
           <textarea name="configs" rows={2} cols={50} placeholder="cleanup.policy=compact" value={configs} onInput={(e) => setConfigs(e.currentTarget.value)} {...field('configs')} />
-          {problem('configs')}
         </label>
+          {problem('configs')}
+        </div>
         <div class="row">
           <button type="submit" class="primary" disabled={busy}>
             Create topic
