@@ -39,12 +39,13 @@ export function registerTopicSummaryRoutes(app: FastifyInstance, ctx: GatewayCon
   const tags = ['console'];
   app.get('/console/api/topics', { schema: { tags, summary: 'Every topic with its size, record count and retention', response: { 200: anyObject, ...consoleErrors } } }, async () =>
     consoleRoute(async () => {
-      const views = [...(await describeTopics(ctx.kafka.admin, await topicNames(ctx.kafka.admin, true))).values()].sort((a, b) => a.name.localeCompare(b.name));
-      const [bytes, logs, configs] = await Promise.all([
-        sizes(ctx, views),
-        offsets(ctx, views),
-        views.length === 0 ? [] : ctx.kafka.admin.describeConfigs({ resources: views.map((t) => ({ resourceType: TOPIC_RESOURCE, resourceName: t.name, configurationKeys: ['retention.ms', 'retention.bytes', 'cleanup.policy'] })), includeSynonyms: false }),
-      ]);
+      const names = await topicNames(ctx.kafka.admin, true);
+      // Configs need only the names, so they are asked for beside the metadata.
+      const configsAsked =
+        names.length === 0 ? Promise.resolve([]) : ctx.kafka.admin.describeConfigs({ resources: names.map((name) => ({ resourceType: TOPIC_RESOURCE, resourceName: name, configurationKeys: ['retention.ms', 'retention.bytes', 'cleanup.policy'] })), includeSynonyms: false });
+      configsAsked.catch(() => undefined);
+      const views = [...(await describeTopics(ctx.kafka.admin, names)).values()].sort((a, b) => a.name.localeCompare(b.name));
+      const [bytes, logs, configs] = await Promise.all([sizes(ctx, views), offsets(ctx, views), configsAsked]);
       const configOf = new Map(configs.map((c) => [c.resourceName, new Map(c.configs.map((x) => [x.name, x.value]))]));
       return {
         topics: views.map((t) => {

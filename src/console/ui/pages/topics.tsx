@@ -21,6 +21,8 @@ export interface TopicSummary {
 }
 
 const NAME = /^[a-zA-Z0-9._-]{1,249}$/;
+// Rows per page: a thousand topics are searched in full but drawn a page at a time.
+const PAGE = 100;
 
 /** Problems with a create form, by field (empty when it may be sent). */
 export function validateTopic(name: string, partitions: string, replication: string, configs: string): Record<string, string> {
@@ -133,17 +135,21 @@ export function TopicsPage({ query }: { query: URLSearchParams }) {
   const [search, setSearch] = useState(query.get('q') ?? '');
   const [internal, setInternal] = useState(false);
   const [creating, setCreating] = useState(false);
+  const [pageIndex, setPageIndex] = useState(0);
   const shown = useMemo(() => {
     const q = search.trim().toLowerCase();
     return (data?.topics ?? []).filter((t) => (internal || !t.internal) && (q === '' || t.name.toLowerCase().includes(q)));
   }, [data, search, internal]);
+  const pages = Math.max(1, Math.ceil(shown.length / PAGE));
+  const at = Math.min(pageIndex, pages - 1);
+  const rows = shown.slice(at * PAGE, (at + 1) * PAGE);
   return (
     <section aria-labelledby="topics-title">
       <h1 id="topics-title">Topics</h1>
       <div class="row">
         <label>
           Search topics
-          <input type="search" value={search} onInput={(e) => setSearch(e.currentTarget.value)} placeholder="name contains…" />
+          <input type="search" value={search} onInput={(e) => (setSearch(e.currentTarget.value), setPageIndex(0))} placeholder="name contains…" />
         </label>
         <label style="flex-direction: row; align-items: center">
           <input type="checkbox" checked={internal} onChange={(e) => setInternal(e.currentTarget.checked)} /> Show internal topics
@@ -174,7 +180,7 @@ export function TopicsPage({ query }: { query: URLSearchParams }) {
             </tr>
           </thead>
           <tbody>
-            {shown.map((t) => (
+            {rows.map((t) => (
               <tr key={t.name}>
                 <td>
                   <a href={href('topics', t.name)}>{t.name}</a>
@@ -189,6 +195,19 @@ export function TopicsPage({ query }: { query: URLSearchParams }) {
             ))}
           </tbody>
         </table>
+      )}
+      {data && pages > 1 && (
+        <nav class="row" aria-label="Topic pages">
+          <button type="button" disabled={at === 0} onClick={() => setPageIndex(at - 1)}>
+            Previous page
+          </button>
+          <span>
+            Page {at + 1} of {pages}
+          </span>
+          <button type="button" disabled={at >= pages - 1} onClick={() => setPageIndex(at + 1)}>
+            Next page
+          </button>
+        </nav>
       )}
     </section>
   );
