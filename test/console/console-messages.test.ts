@@ -75,6 +75,16 @@ describe('web console: message browser', { skip }, () => {
     await page.getByLabel('Header (name or name=value)').fill('priority');
     await page.getByRole('button', { name: 'Read' }).click();
     await page.getByRole('status').filter({ hasText: '1 records shown' }).waitFor();
+    // A filter expression, read by the gateway: JSON fields, keys, and / or.
+    await page.getByLabel('Header (name or name=value)').fill('');
+    await page.getByLabel('Filter expression').fill('value.customer == "bob" || key startsWith "car"');
+    await page.getByRole('button', { name: 'Read' }).click();
+    await page.getByRole('status').filter({ hasText: '2 records shown' }).waitFor();
+    assert.deepEqual((await shownOffsets(page)).sort(), ['0:1', '1:0']);
+    await page.getByLabel('Filter expression').fill('value.items == ');
+    await page.getByRole('button', { name: 'Read' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Filter: Expected a value at the end.' }).waitFor();
+    await page.getByLabel('Filter expression').fill('');
     // Text that looks like code is only ever a substring to look for.
     await page.getByLabel('Header (name or name=value)').fill('');
     await page.getByLabel('Value contains').fill('process.exit(1)');

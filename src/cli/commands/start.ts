@@ -114,7 +114,7 @@ async function start(flags: StartFlags): Promise<number> {
   const stopped = waitForSignalThenClose(broker, gateway, logger);
   process.stdout.write(
     startBanner({
-      http: gateway ? `http://${gateway.host}:${gateway.port} (REST Proxy, SSE, schema registry, /metrics)` : httpNote,
+      http: gateway ? `http://${gateway.host}:${gateway.port} (web console, REST Proxy, SSE, schema registry, /metrics)` : httpNote,
       version: packageInfo.version,
       listener: `${broker.host}:${broker.port}`,
       advertised: broker.bootstrap,

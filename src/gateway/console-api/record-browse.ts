@@ -1,10 +1,11 @@
 // The console's message browser reads a topic from a starting point and keeps the records that
 // match plain filters: a substring of the key, of the value, or of a header (`name` or
-// `name=value`). Filters are matched on bytes by the gateway; nothing a user types is ever
+// `name=value`), and a small filter expression (filter-expression.ts). Filters are matched on bytes by the gateway; nothing a user types is ever
 // evaluated as code. A scan stops at `limit` matches, at the end of every partition, or after
 // `maxScanned` records, and says where it stopped so the page can ask for more.
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsetsAt, partitionKey, type FetchedRecord, type FetchPosition, type LogReader, type TopicView } from '../../client/index.js';
 import type { Admin } from '../../client/index.js';
+import { evaluateFilter, type FilterNode } from './filter-expression.js';
 
 export type StartFrom = { kind: 'earliest' } | { kind: 'newest' } | { kind: 'offset'; offset: bigint } | { kind: 'timestamp'; timestamp: bigint };
 
@@ -13,6 +14,8 @@ export interface RecordFilter {
   value?: string;
   /** `name` (the header exists) or `name=value` (its value contains the text). */
   header?: string;
+  /** A parsed filter expression (filter-expression.ts). */
+  expression?: FilterNode;
 }
 
 export interface BrowseRequest {
@@ -40,6 +43,7 @@ export function matches(record: FetchedRecord, filter: RecordFilter): boolean {
     const text = eq < 0 ? null : filter.header.slice(eq + 1);
     if (!record.headers.some(([k, v]) => k.toString('utf8') === name && (text === null || (v ?? Buffer.alloc(0)).includes(text)))) return false;
   }
+  if (filter.expression && !evaluateFilter(filter.expression, record)) return false;
   return true;
 }
 

@@ -7,7 +7,8 @@ import { describeTopics, type FetchedRecord } from '../../client/index.js';
 import { HttpError } from '../http-error.js';
 import type { GatewayContext } from '../context.js';
 import { decodeWithSchema, unframe } from '../registry/wire-format.js';
-import { browse, type StartFrom } from './record-browse.js';
+import { browse, type RecordFilter, type StartFrom } from './record-browse.js';
+import { FilterSyntaxError, parseFilter } from './filter-expression.js';
 import { consoleErrors, consoleRoute } from './console-route.js';
 
 interface RecordsQuery {
@@ -19,6 +20,7 @@ interface RecordsQuery {
   key?: string;
   value?: string;
   header?: string;
+  expr?: string;
 }
 
 const MAX_SCANNED = 100_000;
@@ -69,7 +71,7 @@ export function registerRecordRoutes(app: FastifyInstance, ctx: GatewayContext):
     {
       schema: {
         tags: ['console'],
-        summary: "Read a topic's records from a position, filtered by key, value or header substrings",
+        summary: "Read a topic's records from a position, filtered by key, value or header substrings or a filter expression",
         params: { type: 'object', properties: { topic: { type: 'string', minLength: 1, maxLength: 249 } }, required: ['topic'] },
         querystring: {
           type: 'object',
@@ -82,6 +84,7 @@ export function registerRecordRoutes(app: FastifyInstance, ctx: GatewayContext):
             key: { type: 'string', maxLength: 1024 },
             value: { type: 'string', maxLength: 1024 },
             header: { type: 'string', maxLength: 1024 },
+            expr: { type: 'string', maxLength: 1024 },
           },
         },
         response: { 200: { type: 'object', additionalProperties: true }, ...consoleErrors },
@@ -98,7 +101,15 @@ export function registerRecordRoutes(app: FastifyInstance, ctx: GatewayContext):
           if (!partitions.includes(p)) throw new HttpError(404, 40402, `Partition ${p} cannot be found.`);
           partitions = [p];
         }
-        const filter = { ...(q.key ? { key: q.key } : {}), ...(q.value ? { value: q.value } : {}), ...(q.header ? { header: q.header } : {}) };
+        const filter: RecordFilter = { ...(q.key ? { key: q.key } : {}), ...(q.value ? { value: q.value } : {}), ...(q.header ? { header: q.header } : {}) };
+        if (q.expr && q.expr.trim() !== '') {
+          try {
+            filter.expression = parseFilter(q.expr);
+          } catch (e) {
+            if (e instanceof FilterSyntaxError) throw new HttpError(422, 422, `Filter: ${e.message}`);
+            throw e;
+          }
+        }
         const result = await browse(ctx.kafka.admin, ctx.kafka.reader(0, 4 * 1024 * 1024), { topic, partitions, from: startFrom(q), limit: q.limit ?? 100, filter, maxScanned: MAX_SCANNED });
         return { topic: topic.name, records: result.records.map(body), scanned: result.scanned, positions: result.positions };
       }),

@@ -15,6 +15,8 @@ interface Filter {
   key: string;
   value: string;
   header: string;
+  /** A filter expression, applied by the gateway to reads (not to the live tail). */
+  expr: string;
 }
 
 const LIVE_LIMIT = 1000;
@@ -107,7 +109,7 @@ export function MessagesPage({ topic, query }: { topic: string; query: URLSearch
   const [offset, setOffset] = useState('0');
   const [at, setAt] = useState('');
   const [limit, setLimit] = useState('100');
-  const [filter, setFilter] = useState<Filter>({ key: '', value: '', header: '' });
+  const [filter, setFilter] = useState<Filter>({ key: '', value: '', header: '', expr: '' });
   const [format, setFormat] = useState<ViewFormat>('json');
   const [records, setRecords] = useState<ShownRecord[]>([]);
   const [summary, setSummary] = useState<string | null>(null);
@@ -222,6 +224,17 @@ export function MessagesPage({ topic, query }: { topic: string; query: URLSearch
             Header (name or name=value)
             <input value={filter.header} onInput={(e) => setFilter({ ...filter, header: e.currentTarget.value })} />
           </label>
+        </div>
+        <div class="row">
+          <label style="flex: 1">
+            Filter expression
+            <input
+              value={filter.expr}
+              placeholder={'value.amount >= 100 && header.source == "web"'}
+              aria-describedby="expr-help"
+              onInput={(e) => setFilter({ ...filter, expr: e.currentTarget.value })}
+            />
+          </label>
           <button type="submit" class="primary">
             Read
           </button>
@@ -230,6 +243,9 @@ export function MessagesPage({ topic, query }: { topic: string; query: URLSearch
           </button>
         </div>
       </form>
+      <p id="expr-help" class="muted">
+        Expressions compare key, value, partition, offset, timestamp, header.NAME or value.PATH (JSON) with ==, !=, contains, startsWith, endsWith, &lt;, &gt;, combined with &amp;&amp;, || and !; the gateway reads them, nothing is run as code. The live tail applies the substring filters only.
+      </p>
       <div class="row">
         <div class="tabs" role="radiogroup" aria-label="Show values as">
           {(['json', 'text', 'hex'] as const).map((f) => (
