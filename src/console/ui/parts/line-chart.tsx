@@ -17,7 +17,8 @@ export function LineChart({ title, series, times, values, format }: { title: str
       width: Math.max(280, box.current.clientWidth || 480),
       height: 180,
       legend: { show: true },
-      scales: { x: { time: true } },
+      // A fixed two-minute window ending at the newest sample (uPlot would stretch one point over years).
+      scales: { x: { time: true, range: (_u, _min, max) => [max - 120, max] }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
       axes: [{ stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.2)' } }, { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.2)' }, size: 70, values: (_u, ticks) => ticks.map(format) }],
       series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, value: (_u: uPlot, v: number | null) => (v === null ? '–' : format(v)) }))],
     };
