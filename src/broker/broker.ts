@@ -24,6 +24,7 @@ import { BrokerMetrics } from './metrics/broker-metrics.js';
 import type { BrokerService, ServiceDeps } from './service.js';
 import { ALLOW_EVERYTHING, type Authorizer } from './topics/authorized-operations.js';
 import { checkDataDir } from './config/data-dir.js';
+import { MqttServer } from './mqtt/mqtt-server.js';
 
 export interface BrokerOptions {
   dataDir: string;
@@ -39,6 +40,8 @@ export interface BrokerOptions {
   fs?: FileSystem;
   /** What each principal may do (default: everything, as Brook has no ACLs yet). */
   authorizer?: Authorizer;
+  /** MQTT listen port (0 picks a free one); no MQTT listener when absent or brook.mqtt.enable=false. */
+  mqttPort?: number;
 }
 
 export class Broker {
@@ -50,6 +53,8 @@ export class Broker {
     private readonly listener: Listener,
     readonly port: number,
     readonly host: string,
+    /** The MQTT front door, when started with an mqttPort. */
+    readonly mqtt: MqttServer | null = null,
   ) {}
 
   /** Bytes held by connections and open connections, for tests and metrics (docs/limits.md). */
@@ -57,6 +62,11 @@ export class Broker {
     let paused = 0;
     for (const c of this.listener.open) if (c.readingPaused) paused++;
     return { bufferedBytes: this.state.resources.buffered.used, connections: this.listener.open.size, pausedConnections: paused };
+  }
+
+  /** The MQTT listener's port, or null when MQTT is off. */
+  get mqttPort(): number | null {
+    return this.mqtt ? this.mqtt.port : null;
   }
 
   get dataDir(): string {
@@ -121,6 +131,19 @@ export class Broker {
     const memory = new MemoryMonitor(config, resources.alarm, logger.child({ component: 'memory' }));
     const services: BrokerService[] = [memory, state.producers, state.fetchWaiters, state.groups, state.shareGroups, state.transactions];
     for (const s of services) await s.start();
+    let mqtt: MqttServer | null = null;
+    if (options.mqttPort !== undefined && config.getBoolean('brook.mqtt.enable')) {
+      try {
+        mqtt = new MqttServer({ ...deps('mqtt'), host, port: options.mqttPort });
+        await mqtt.start();
+      } catch (e) {
+        await mqtt?.close().catch(() => {});
+        for (const s of [...services].reverse()) await s.close();
+        await logs.close();
+        throw e;
+      }
+      services.push(mqtt);
+    }
     const listener = new Listener(
       state,
       table,
@@ -143,7 +166,7 @@ export class Broker {
     advertised.port = port;
     logs.startBackgroundTasks();
     logger.info('broker started', { listener: `${host}:${port}`, advertised: `${advertised.host}:${port}`, dataDir: options.dataDir, clusterId: identity.clusterId });
-    return new Broker(state, services, listener, port, host);
+    return new Broker(state, services, listener, port, host, mqtt);
   }
 
   /** Stops accepting, closes connections, flushes and closes storage (clean-shutdown marker). */

@@ -41,6 +41,8 @@ export class ShareStateLog {
     readonly partitions: number,
     /** Creates the topic when it does not exist yet (first use). */
     private readonly ensureTopic: () => Promise<void>,
+    /** The internal topic (AMQP queues and MQTT shared subscriptions keep their delivery state in logs of their own). */
+    readonly topic: string = SHARE_STATE_TOPIC,
   ) {}
 
   partitionFor(key: StateKey): number {
@@ -52,8 +54,8 @@ export class ShareStateLog {
   }
 
   log(partition: number): PartitionLog {
-    const log = this.logs.getLog(SHARE_STATE_TOPIC, partition);
-    if (!log) throw new Error(`${SHARE_STATE_TOPIC}-${partition} is not open`);
+    const log = this.logs.getLog(this.topic, partition);
+    if (!log) throw new Error(`${this.topic}-${partition} is not open`);
     return log;
   }
 
@@ -68,7 +70,7 @@ export class ShareStateLog {
   async readAll(logger: Logger, each: (r: StateLogRecord) => void): Promise<number> {
     let n = 0;
     for (let p = 0; p < this.partitions; p++) {
-      const log = this.logs.getLog(SHARE_STATE_TOPIC, p);
+      const log = this.logs.getLog(this.topic, p);
       if (!log) continue;
       let offset = log.logStartOffset;
       const end = log.logEndOffset;
