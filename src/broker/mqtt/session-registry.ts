@@ -122,14 +122,15 @@ export class SessionRegistry implements SessionHooks {
     session.detach();
     void this.deps.shared.memberOffline(session);
     if (!publishWill) session.will = null;
-    if (session.expiryInterval === 0) {
-      void this.end(session);
-      return;
-    }
     if (session.will) {
+      // 5.0 §3.1.3.2.2: published after the Will Delay Interval or when the session ends, whichever is first.
       const delayS = Math.min(session.will.properties?.willDelayInterval ?? 0, session.expiryInterval);
       if (delayS === 0) this.sendWill(session);
       else session.willTimer = timer(delayS * 1000, () => this.sendWill(session));
+    }
+    if (session.expiryInterval === 0) {
+      void this.end(session);
+      return;
     }
     if (session.expiryInterval !== NEVER_EXPIRES) session.expiryTimer = timer(session.expiryInterval * 1000, () => void this.end(session));
     this.save(session, false).catch(() => {});

@@ -20,6 +20,8 @@ export function registerStart(program: Command): void {
     .option('--data-dir <dir>', `where topics are stored [env BROOK_DATA_DIR] (default: "${DEFAULTS.dataDir}")`)
     .option('--host <host>', `interface to listen on; 0.0.0.0 for all [env BROOK_HOST] (default: "${DEFAULTS.host}")`)
     .option('--port <port>', `port to listen on; 0 picks a free one [env BROOK_PORT] (default: ${DEFAULTS.port})`)
+    .option('--mqtt-port <port>', 'MQTT port; 0 picks a free one [env BROOK_MQTT_PORT] (default: 1883)')
+    .option('--no-mqtt', 'do not start the MQTT listener')
     .option('--advertised-host <host>', 'host clients are told to connect to [env BROOK_ADVERTISED_HOST] (default: the listen host)')
     .option('--set <key=value>', 'any Kafka broker config, repeatable (overrides BROOK_* env and --config)', collect)
     .option('--config <file>', 'Kafka server.properties-style file [env BROOK_CONFIG]')
@@ -39,6 +41,7 @@ export function registerStart(program: Command): void {
         '  brook start --config server.properties               # Kafka broker configs from a file',
         '  brook start --host 0.0.0.0 --advertised-host broker.example.com   # accept other machines',
         '  BROOK_PORT=0 brook start                             # any free port; the banner names it',
+        '  brook start --mqtt-port 1884                         # MQTT devices on another port (--no-mqtt: none)',
         '',
         'Ctrl+C (SIGINT) or SIGTERM stops the broker cleanly.',
         '',
@@ -117,6 +120,7 @@ async function start(flags: StartFlags): Promise<number> {
       advertised: broker.bootstrap,
       dataDir: broker.dataDir,
       clusterId: broker.state.clusterId,
+      mqttListener: broker.mqttPort === null ? null : `${broker.host}:${broker.mqttPort}`,
     }),
   );
   return stopped;
