@@ -5,9 +5,11 @@ import mqtt, { type IClientOptions, type MqttClient, type IPublishPacket } from 
 import { PacketFramer, decodePacket, encodePacket, type Packet, type ProtocolVersion } from '../../src/mqtt/index.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 
-export interface MqttTestBroker extends TestBroker {
+export interface MqttTestBroker extends Omit<TestBroker, 'restart'> {
   mqttPort: number;
   url: string;
+  /** Closes the broker and starts a new one on the same data dir (MQTT on a new free port). */
+  restart(extra?: Parameters<TestBroker['restart']>[0]): Promise<MqttTestBroker>;
 }
 
 export async function startMqttBroker(config: Record<string, string> = {}, dataDir?: string): Promise<MqttTestBroker> {
@@ -18,12 +20,8 @@ export async function startMqttBroker(config: Record<string, string> = {}, dataD
 export function withMqtt(b: TestBroker): MqttTestBroker {
   const port = b.broker.mqttPort;
   if (port === null) throw new Error('the MQTT listener is off');
-  const out = b as MqttTestBroker;
-  out.mqttPort = port;
-  out.url = `mqtt://127.0.0.1:${port}`;
   const restart = b.restart;
-  out.restart = async (extra = {}) => withMqtt(await restart({ mqttPort: 0, ...extra }));
-  return out;
+  return { ...b, mqttPort: port, url: `mqtt://127.0.0.1:${port}`, restart: async (extra = {}) => withMqtt(await restart({ mqttPort: 0, ...extra })) };
 }
 
 export interface Received {

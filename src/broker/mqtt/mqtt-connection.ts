@@ -308,7 +308,8 @@ export class MqttConnection implements SessionOwner {
   /** Closes after a CONNECT refusal (the CONNACK is already written). */
   refuse(reason: string, fields: Record<string, string | number> = {}): void {
     this.logger.warn('refused an MQTT connection', { reason, ...fields });
-    this.closeStream(false);
+    this.finish(false);
+    this.closeStream(true);
   }
 
   /** Closes because of bad input or a broken rule, telling a 5.0 client why; publishes the will. */
