@@ -41,7 +41,7 @@ export interface ConfigDefinition {
 }
 
 import { SHARE_GROUP_BROKER_CONFIGS, SHARE_GROUP_TOPIC_CONFIGS } from './share-group-definitions.js';
-import { MQTT_BROKER_CONFIGS } from '../mqtt/mqtt-config.js';
+import { MQTT_BROKER_CONFIGS } from '../mqtt/mqtt-config-definitions.js';
 
 const LONG_MAX = '9223372036854775807';
 

@@ -14,12 +14,12 @@
 // identifiers, shared subscriptions) is available, the spec's default when a property is absent.
 import { randomBytes } from 'node:crypto';
 import { ReasonCode, payloadMatchesFormat, topicNameProblem, type ConnectPacket, type Properties } from '../../mqtt/index.js';
-import type { MqttConnection } from './mqtt-connection.js';
+import type { ConnectionPort } from './connection-port.js';
 import type { Session } from './session.js';
 import { NEVER_EXPIRES } from './session-registry.js';
 
 /** Answers the CONNECT; the session when the connection is accepted (the caller attaches it), else null. */
-export async function handleConnect(conn: MqttConnection, p: ConnectPacket): Promise<{ session: Session; present: boolean } | null> {
+export async function handleConnect(conn: ConnectionPort, p: ConnectPacket): Promise<{ session: Session; present: boolean } | null> {
   const { settings, auth, registry } = conn.services;
   const v5 = p.protocolVersion === 5;
   const refuse = (reasonCode: number, reason: string): null => {

@@ -18,7 +18,7 @@
 // server's Receive Maximum (0x93), a QoS 0 payload declared UTF-8 that is not (0x99).
 import { MqttError, ReasonCode, payloadMatchesFormat, topicNameProblem, type AckPacket, type PublishPacket } from '../../mqtt/index.js';
 import { forwardedProperties, type MqttMessage } from './message-record.js';
-import type { MqttConnection } from './mqtt-connection.js';
+import type { ConnectionPort } from './connection-port.js';
 import type { Session } from './session.js';
 
 /** Reading pauses above this many publishes waiting for the log, and resumes below half. */
@@ -37,7 +37,7 @@ export class InboundPublishes {
   private unacked = 0;
   private readonly countedQos2 = new Set<number>();
 
-  constructor(private readonly conn: MqttConnection) {}
+  constructor(private readonly conn: ConnectionPort) {}
 
   receive(p: PublishPacket, session: Session): void {
     const conn = this.conn;

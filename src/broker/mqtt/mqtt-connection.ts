@@ -25,28 +25,17 @@ import {
   type PublishPacket,
 } from '../../mqtt/index.js';
 import type { Logger } from '../../util/logger.js';
-import type { MqttAuthenticator } from './auth.js';
 import { handleConnect } from './connect.js';
+import type { ConnectionPort, ConnectionServices } from './connection-port.js';
 import { InboundPublishes } from './inbound-publish.js';
-import type { MqttSettings } from './mqtt-config.js';
-import type { Publisher } from './publisher.js';
-import { SubscribeViolation, type Router } from './router.js';
+import { SubscribeViolation } from './router.js';
 import type { Delivery, Session } from './session.js';
-import type { SessionOwner, SessionRegistry } from './session-registry.js';
-
-export interface ConnectionServices {
-  settings: MqttSettings;
-  registry: SessionRegistry;
-  router: Router;
-  publisher: Publisher;
-  auth: MqttAuthenticator;
-  logger: Logger;
-}
+import type { SessionOwner } from './session-registry.js';
 
 /** The socket holds at most this many unsent bytes before deliveries wait in the session. */
 const MAX_BUFFERED_BYTES = 1 << 20;
 
-export class MqttConnection implements SessionOwner {
+export class MqttConnection implements SessionOwner, ConnectionPort {
   version: ProtocolVersion = 4;
   session: Session | null = null;
   clientId = '';
