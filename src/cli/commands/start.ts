@@ -3,6 +3,7 @@
 // sentence; a failure to start (port in use, unreadable data dir) exits 1.
 import type { Command } from 'commander';
 import { Broker } from '../../broker/broker.js';
+import { MqttWebSocketEndpoint } from '../../broker/mqtt/websocket.js';
 import type { Gateway } from '../../gateway/server.js';
 import { createLogger, type Logger } from '../../util/logger.js';
 import { packageInfo } from '../../util/package-info.js';
@@ -110,8 +111,14 @@ async function start(flags: StartFlags): Promise<number> {
       httpNote = `off (port ${options.httpPort} is in use; pass --http-port N, or 0 for any free port)`;
     }
   }
+  // MQTT over WebSocket (for browsers) on the HTTP port's /mqtt, beside the gateway's routes.
+  let mqttWs: MqttWebSocketEndpoint | null = null;
+  if (gateway && broker.mqtt) {
+    const endpoint = (mqttWs = new MqttWebSocketEndpoint(broker.mqtt));
+    gateway.handleUpgrades('/mqtt', (request, socket, head) => endpoint.handleUpgrade(request, socket, head));
+  }
   // Signal handlers first: a script that reads the banner may stop the broker right away.
-  const stopped = waitForSignalThenClose(broker, gateway, logger);
+  const stopped = waitForSignalThenClose(broker, gateway, logger, mqttWs);
   process.stdout.write(
     startBanner({
       http: gateway ? `http://${gateway.host}:${gateway.port} (REST Proxy, SSE, schema registry, /metrics)` : httpNote,
@@ -120,13 +127,13 @@ async function start(flags: StartFlags): Promise<number> {
       advertised: broker.bootstrap,
       dataDir: broker.dataDir,
       clusterId: broker.state.clusterId,
-      mqttListener: broker.mqttPort === null ? null : `${broker.host}:${broker.mqttPort}`,
+      mqttListener: broker.mqttPort === null ? null : `${broker.host}:${broker.mqttPort}${mqttWs && gateway ? ` (WebSocket: ws://${gateway.host}:${gateway.port}/mqtt)` : ''}`,
     }),
   );
   return stopped;
 }
 
-function waitForSignalThenClose(broker: Broker, gateway: Gateway | null, logger: Logger): Promise<number> {
+function waitForSignalThenClose(broker: Broker, gateway: Gateway | null, logger: Logger, mqttWs: MqttWebSocketEndpoint | null = null): Promise<number> {
   return new Promise((resolve) => {
     const onSignal = (signal: NodeJS.Signals): void => {
       // A second signal while closing means "now": skip the clean close.
@@ -135,6 +142,8 @@ function waitForSignalThenClose(broker: Broker, gateway: Gateway | null, logger:
       process.once('SIGINT', () => process.exit(130));
       process.once('SIGTERM', () => process.exit(143));
       logger.info('shutting down', { signal });
+      // Upgraded sockets would keep the HTTP server from closing: end them first.
+      mqttWs?.close();
       (gateway?.close() ?? Promise.resolve())
         .catch((e: unknown) => logger.warn('closing the HTTP gateway failed', { error: String(e) }))
         .then(() => broker.close())
