@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the real Kafka clients the integration tests drive are on this machine:
 # kcat, and python3-confluent-kafka / python3-kafka for /usr/bin/python3 (Debian packages);
+# Debian's mosquitto-clients and python3-paho-mqtt (MQTT tests) and mosquitto (the MQTT benchmark's peer);
 # Debian's chromium for browser tests (EventSource, the console); curl; and the PyPI virtualenv of the
 # gateway suite (confluent-kafka's SchemaRegistryClient and serializers, schemathesis).
 # Installs what is missing when it can (root with apt-get). Under CI=true a client that is
@@ -14,6 +15,9 @@ command -v curl >/dev/null 2>&1 || missing+=(curl)
 /usr/bin/python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 /usr/bin/python3 -c 'import confluent_kafka' >/dev/null 2>&1 || missing+=(python3-confluent-kafka)
 /usr/bin/python3 -c 'import kafka' >/dev/null 2>&1 || missing+=(python3-kafka)
+command -v mosquitto_sub >/dev/null 2>&1 || missing+=(mosquitto-clients)
+command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
+/usr/bin/python3 -c 'import paho.mqtt.client' >/dev/null 2>&1 || missing+=(python3-paho-mqtt)
 
 # The Kafka message definitions the protocol staleness test regenerates from (kafka-clients jars).
 definitions() {
@@ -56,6 +60,9 @@ command -v curl >/dev/null 2>&1 || still+=(curl)
 /usr/bin/python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || still+=(python3-venv)
 /usr/bin/python3 -c 'import confluent_kafka' >/dev/null 2>&1 || still+=(python3-confluent-kafka)
 /usr/bin/python3 -c 'import kafka' >/dev/null 2>&1 || still+=(python3-kafka)
+command -v mosquitto_sub >/dev/null 2>&1 || still+=(mosquitto-clients)
+command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || still+=(mosquitto)
+/usr/bin/python3 -c 'import paho.mqtt.client' >/dev/null 2>&1 || still+=(python3-paho-mqtt)
 if [ ${#still[@]} -gt 0 ]; then
   if [ "${CI:-}" = "true" ]; then
     echo "ensure-test-deps: missing test clients under CI: ${still[*]}" >&2
