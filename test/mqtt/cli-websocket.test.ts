@@ -1,15 +1,18 @@
 // `brook start` with its MQTT listener and the HTTP gateway: the banner names both, MQTT over
 // WebSocket is served on the HTTP port at /mqtt (the path browsers' MQTT clients use), a message
 // crosses from a WebSocket client to a TCP one and back, an upgrade to another path is refused, and
-// SIGTERM with a WebSocket client still connected stops the broker cleanly.
+// SIGTERM with a WebSocket client still connected stops the broker cleanly. With the default MQTT port
+// taken (a system mosquitto), the broker runs without MQTT and the banner says why.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliEntry } from '../helpers/paths.js';
+import { run } from '../helpers/processes.js';
 import { connectClient } from './mqtt-helpers.js';
 
 const dirs: string[] = [];
@@ -68,4 +71,44 @@ test('brook start serves MQTT over TCP and over WebSocket at the HTTP port /mqtt
   child.kill('SIGTERM');
   assert.equal(await exited, 0, err);
   await browser.close(true);
+});
+
+test('brook start runs without MQTT when the default port 1883 is taken, and says so; an explicit taken port fails', async () => {
+  // Hold 1883 (if something else already holds it, it is taken all the same).
+  const holder = createServer();
+  await new Promise<void>((resolve) => {
+    holder.once('error', () => resolve());
+    holder.listen(1883, '127.0.0.1', () => resolve());
+  });
+  try {
+    const kafkaPort = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const a = s.address();
+        s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+      });
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'brook-mqtt-cli-'));
+    dirs.push(dir);
+    const child = spawn(process.execPath, [cliEntry, 'start', '--port', String(kafkaPort), '--no-http', '--data-dir', join(dir, 'data')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (b: Buffer) => {
+        out += b.toString();
+        if (out.includes('Press Ctrl+C')) resolve();
+      });
+      void exited.then((code) => reject(new Error(`brook start exited ${code}\n${out}`)));
+    });
+    assert.match(out, /mqtt\s+off \(port 1883 is in use; pass --mqtt-port N/);
+    assert.match(out, new RegExp(`listening on\\s+127\\.0\\.0\\.1:${kafkaPort}`));
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+
+    const r = await run(process.execPath, [cliEntry, 'start', '--port', '0', '--mqtt-port', '1883', '--no-http', '--data-dir', join(dir, 'data2')], { limitMs: 30_000 });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /brook start: could not start the broker: .*EADDRINUSE/);
+  } finally {
+    await new Promise<void>((resolve) => holder.close(() => resolve()));
+  }
 });

@@ -49,6 +49,8 @@ export interface StartOptions {
   httpPortExplicit: boolean;
   /** MQTT port, or undefined when the listener is off (--no-mqtt, brook.mqtt.enable=false). */
   mqttPort: number | undefined;
+  /** True when the MQTT port was asked for (flag, environment or config), false for the default. */
+  mqttPortExplicit: boolean;
 }
 
 export const DEFAULTS = { dataDir: './brook-data', host: '127.0.0.1', port: '9092', logLevel: 'info', httpPort: '8080' } as const;
@@ -87,6 +89,7 @@ export function resolveStartOptions(flags: StartFlags, env: NodeJS.ProcessEnv): 
     httpPort: flags.http === false ? null : parsePort(pick(flags.httpPort, 'BROOK_HTTP_PORT', config['brook.http.port'] ?? DEFAULTS.httpPort), '--http-port'),
     httpPortExplicit: flags.httpPort !== undefined || nonEmpty(env.BROOK_HTTP_PORT) !== undefined || config['brook.http.port'] !== undefined,
     mqttPort: resolveMqttPort(flags, env, config, port),
+    mqttPortExplicit: flags.mqttPort !== undefined || nonEmpty(env.BROOK_MQTT_PORT) !== undefined || config['brook.mqtt.port'] !== undefined,
   };
 }
 

@@ -71,11 +71,24 @@ async function start(flags: StartFlags): Promise<number> {
   const logger = createLogger({ level: options.logLevel });
   for (const key of options.unknownKeys) logger.warn('ignoring an unknown config key', { key });
   let broker: Broker;
+  let mqttNote: string | null = null;
   try {
     broker = await Broker.start({ ...options, logger });
   } catch (e) {
-    process.stderr.write(`brook start: could not start the broker: ${e instanceof Error ? e.message : String(e)}\n`);
-    return EXIT_FAILURE;
+    if (!mqttDefaultPortTaken(e, options.mqttPort, options.mqttPortExplicit)) {
+      process.stderr.write(`brook start: could not start the broker: ${e instanceof Error ? e.message : String(e)}\n`);
+      return EXIT_FAILURE;
+    }
+    // Another MQTT broker (often a system mosquitto) holds 1883: run without MQTT and say so, as
+    // for the HTTP gateway's default port; an explicit --mqtt-port that is taken still fails.
+    logger.warn('MQTT listener not started: the default port is not free; pass --mqtt-port to choose one', { port: options.mqttPort });
+    mqttNote = `off (port ${options.mqttPort} is in use; pass --mqtt-port N, or 0 for any free port)`;
+    try {
+      broker = await Broker.start({ ...options, mqttPort: undefined, logger });
+    } catch (e2) {
+      process.stderr.write(`brook start: could not start the broker: ${e2 instanceof Error ? e2.message : String(e2)}\n`);
+      return EXIT_FAILURE;
+    }
   }
   try {
     await seedTopics(broker, options.seedTopics);
@@ -127,10 +140,17 @@ async function start(flags: StartFlags): Promise<number> {
       advertised: broker.bootstrap,
       dataDir: broker.dataDir,
       clusterId: broker.state.clusterId,
-      mqttListener: broker.mqttPort === null ? null : `${broker.host}:${broker.mqttPort}${mqttWs && gateway ? ` (WebSocket: ws://${gateway.host}:${gateway.port}/mqtt)` : ''}`,
+      mqttListener: broker.mqttPort === null ? mqttNote : `${broker.host}:${broker.mqttPort}${mqttWs && gateway ? ` (WebSocket: ws://${gateway.host}:${gateway.port}/mqtt)` : ''}`,
     }),
   );
   return stopped;
+}
+
+/** The broker failed because the MQTT listener's default port (not one asked for) is taken. */
+function mqttDefaultPortTaken(e: unknown, port: number | undefined, explicit: boolean): boolean {
+  if (explicit || port === undefined || port === 0 || !(e instanceof Error)) return false;
+  const err = e as NodeJS.ErrnoException & { port?: number };
+  return err.code === 'EADDRINUSE' && err.port === port;
 }
 
 function waitForSignalThenClose(broker: Broker, gateway: Gateway | null, logger: Logger, mqttWs: MqttWebSocketEndpoint | null = null): Promise<number> {
