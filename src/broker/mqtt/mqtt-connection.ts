@@ -56,6 +56,7 @@ export class MqttConnection implements SessionOwner, ConnectionPort {
   private lastPacketAt = Date.now();
   private timer: NodeJS.Timeout | null = null;
   private corked = false;
+  private sawFirstByte = false;
   private paused = false;
   private onClosed: (() => void)[] = [];
 
@@ -90,8 +91,13 @@ export class MqttConnection implements SessionOwner, ConnectionPort {
   private onData(chunk: Buffer): void {
     if (this.state === 'closed') return;
     this.lastPacketAt = Date.now();
+    const firstByte = this.state === 'awaiting-connect' && !this.sawFirstByte && chunk.length > 0 ? chunk[0] : undefined;
+    if (firstByte !== undefined) this.sawFirstByte = true;
     this.framer.push(chunk);
     try {
+      // A stream that does not start with CONNECT's fixed header byte (0x10) is not MQTT (say an HTTP
+      // request): close it now rather than wait for a remaining length that may never arrive.
+      if (firstByte !== undefined && firstByte !== 0x10) throw new MqttError(ReasonCode.ProtocolError, `the first packet must be CONNECT, not a packet starting 0x${firstByte.toString(16).padStart(2, '0')} [MQTT-3.1.0-1]`);
       // While CONNECT is being answered, later packets stay in the framer.
       while (this.state === 'awaiting-connect' || this.state === 'connected') {
         const raw = this.framer.next();
