@@ -16,7 +16,7 @@ try {
 } catch {
   // no benchmarks compiled
 }
-const ON_REQUEST = ['vs-kafka'];
+const ON_REQUEST = ['vs-kafka', 'amqp'];
 names = names.filter((n) => (filters.length === 0 ? !ON_REQUEST.some((r) => n.startsWith(r)) : filters.some((f) => n.includes(f))));
 if (filters.length === 0) console.log(`run-bench: ${ON_REQUEST.join(', ')} run only when named (npm run bench -- vs-kafka)`);
 if (names.length === 0) {

@@ -1,6 +1,6 @@
 // The broker-wide resource alarm (RabbitMQ's memory and disk alarms): one small object that any
-// part of the broker can raise and clear, and that every listener (the Kafka front door today, an
-// AMQP listener later) subscribes to in order to shed load while it is set.
+// part of the broker can raise and clear, and that every listener (the Kafka front door, the
+// AMQP listener through AmqpServerDeps.alarm) subscribes to in order to shed load while it is set.
 //
 // What each front door does with it is its own mapping:
 //   Kafka listener   Produce answers NOT_ENOUGH_REPLICAS (retriable, "not persisted", so producers

@@ -48,7 +48,12 @@ const MAX_RECORDS_PER_BATCH = 500;
 const MAX_BATCH_BYTES = 512 * 1024;
 const READ_BYTES = 1 << 20;
 
-export class DeadLetterWriter {
+/** Where archived ranges are copied: a dead-letter topic (DeadLetterWriter), or an AMQP dead-letter exchange. */
+export interface DeadLetterSink {
+  write(source: DeadLetterSource, target: DeadLetterTarget, a: Archival): Promise<void>;
+}
+
+export class DeadLetterWriter implements DeadLetterSink {
   constructor(
     private readonly logs: DeadLetterLogs,
     private readonly now: () => number,
@@ -93,7 +98,7 @@ function dlqHeaders(source: DeadLetterSource, a: Archival, offset: number): Reco
 }
 
 /** The records stored at offsets [first, last] (compacted-away offsets and control records absent). */
-async function readRange(log: PartitionLog, first: number, last: number): Promise<Map<number, RecordInput>> {
+export async function readRange(log: PartitionLog, first: number, last: number): Promise<Map<number, RecordInput>> {
   const out = new Map<number, RecordInput>();
   let offset = Math.max(first, log.logStartOffset);
   while (offset <= last) {

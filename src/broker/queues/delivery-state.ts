@@ -43,13 +43,19 @@ export function isTerminal(state: DeliveryState): boolean {
   return state === DeliveryState.Acknowledged || state === DeliveryState.Archived;
 }
 
-/** Why a record was archived; recorded in the dead-letter record's headers. */
-export type ArchiveReason = 'rejected' | 'delivery-limit';
+/**
+ * Why a record was archived; recorded in the dead-letter record's headers. 'expired' and 'maxlen'
+ * come from AMQP queues (per-message TTL, x-max-length overflow), which archive records that were
+ * never acquired (QueueEngine.discard).
+ */
+export type ArchiveReason = 'rejected' | 'delivery-limit' | 'expired' | 'maxlen';
 
 export const ARCHIVE_REASON_TEXT: Record<ArchiveReason, string> = {
   // Kafka 4.4's wording (ShareGroupDLQManager), so tools that match on it keep working.
   rejected: 'Offset rejected by client.',
   'delivery-limit': 'Offset delivery count exceeded the threshold.',
+  expired: 'Message expired.',
+  maxlen: 'Queue length limit exceeded.',
 };
 
 export function stateName(state: number): string {

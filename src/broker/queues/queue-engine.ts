@@ -37,8 +37,9 @@
 // it is Available with at most that count. Nothing acknowledged is ever delivered again.
 import type { PartitionLog } from '../../storage/index.js';
 import type { Logger } from '../../util/logger.js';
-import type { DeadLetterTarget, DeadLetterWriter } from './dead-letter.js';
+import type { DeadLetterSink, DeadLetterTarget } from './dead-letter.js';
 import { LockTimer, realTimers, type TimerFunctions } from './lock-timer.js';
+import type { ArchiveReason } from './delivery-state.js';
 import type { AckBatch, AckRefusal, AcquiredRange, AcquireOptions, Archival, BatchExtent, DeliveryPolicy, Outcome, PartitionStats } from './partition-types.js';
 import { SharePartition } from './share-partition.js';
 import type { StateKey } from './state-log-codec.js';
@@ -75,7 +76,7 @@ export class ShareSlot {
 
 export interface QueueEngineOptions {
   persister: StatePersister;
-  deadLetters: DeadLetterWriter;
+  deadLetters: DeadLetterSink;
   logger: Logger;
   now?: () => number;
   timers?: TimerFunctions;
@@ -90,7 +91,7 @@ export class QueueEngine {
   private readonly slots = new Map<string, ShareSlot>();
   private readonly creating = new Map<string, Promise<ShareSlot>>();
   private readonly persister: StatePersister;
-  private readonly deadLetters: DeadLetterWriter;
+  private readonly deadLetters: DeadLetterSink;
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly timers: TimerFunctions;
@@ -218,6 +219,21 @@ export class QueueEngine {
     this.locks.update(slot, slot.sp.nextDeadline());
     await this.persist(slot, outcome, true);
     return null;
+  }
+
+  /**
+   * Archives the Available records of [first, last] without delivering them (AMQP: expired
+   * messages, x-max-length drop-head, queue.purge). Records past the window's end (never
+   * acquired) are taken into the window first; the caller passes offsets below the log's high
+   * watermark. With `deadLetter` (and a dead-letter target bound) they go through Archiving to the
+   * dead-letter sink with `reason`. Resolves once written (durable when asked).
+   */
+  async discard(slot: ShareSlot, first: number, last: number, reason: ArchiveReason, deadLetter: boolean, durable: boolean): Promise<number> {
+    this.check(slot);
+    const policy = { ...this.policy(slot), deadLetter: deadLetter && this.policy(slot).deadLetter };
+    const { outcome, count } = slot.sp.archiveAvailable(first, last, reason, policy);
+    await this.persist(slot, outcome, durable);
+    return count;
   }
 
   /** Releases every lock of `member` in the share-partitions of `owner` (leave, disconnect, fencing). */

@@ -8,8 +8,8 @@
 // the records entering Archiving (for the dead-letter writer), whether the start offset moved, and
 // whether records became Available (to wake parked fetches).
 import { DeliveryState, isTerminal } from './delivery-state.js';
-import { acknowledge } from './acknowledgement.js';
-import { releaseRange } from './acknowledgement.js';
+import { acknowledge, archive, releaseRange } from './acknowledgement.js';
+import type { ArchiveReason } from './delivery-state.js';
 import { acquire, pushChange, type Acquisition } from './acquisition.js';
 import { InFlightRuns } from './in-flight-runs.js';
 import {
@@ -71,6 +71,28 @@ export class SharePartition {
     const outcome = emptyOutcome();
     const refusal = acknowledge(this.runs, member, batches, policy, now, outcome);
     return { refusal, outcome };
+  }
+
+  /**
+   * Archives the Available records in [first, last] (extending the window over never-acquired
+   * records up to `last`), each with its current delivery count; returns how many.
+   */
+  archiveAvailable(first: number, last: number, reason: ArchiveReason, policy: DeliveryPolicy): { outcome: Outcome; count: number } {
+    const outcome = emptyOutcome();
+    const from = Math.max(first, this.runs.start);
+    if (last < from) return { outcome, count: 0 };
+    if (last >= this.runs.end) this.runs.extend(last, { state: DeliveryState.Available, count: 0, owner: null, deadline: 0 });
+    const hits: { first: number; last: number; count: number }[] = [];
+    this.runs.forEachIn(from, last, (r) => {
+      if (r.state === DeliveryState.Available) hits.push({ first: r.first, last: r.last, count: r.count });
+    });
+    let count = 0;
+    for (const h of hits) {
+      archive(this.runs, h, reason, policy, outcome);
+      count += h.last - h.first + 1;
+    }
+    if (this.runs.advancePastDone()) outcome.startMoved = true;
+    return { outcome, count };
   }
 
   /** Releases every lock `member` holds (it left the group, or its connection closed). */

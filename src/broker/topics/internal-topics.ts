@@ -10,6 +10,9 @@ const INTERNAL = new Set([CONSUMER_OFFSETS_TOPIC, TRANSACTION_STATE_TOPIC, SHARE
 /** The MQTT server's state topics (sessions, retained messages, shared-subscription state; src/broker/mqtt). */
 export const MQTT_INTERNAL_PREFIX = '__mqtt';
 
+/** AMQP queues' logs and their delivery-state log (src/broker/amqp) are internal too. */
+export const AMQP_INTERNAL_PREFIX = '__amqp';
+
 export function isInternalTopic(name: string): boolean {
-  return INTERNAL.has(name) || name.startsWith(MQTT_INTERNAL_PREFIX);
+  return INTERNAL.has(name) || name.startsWith(MQTT_INTERNAL_PREFIX) || name.startsWith(AMQP_INTERNAL_PREFIX);
 }

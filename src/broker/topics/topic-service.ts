@@ -190,6 +190,15 @@ export class TopicService {
     }
   }
 
+  /** Deletes a topic the broker owns (AMQP queues' logs), whatever delete.topic.enable says. */
+  async deleteInternal(name: string): Promise<void> {
+    const topic = this.logs.getTopic(name);
+    if (!topic) return;
+    await this.logs.deleteTopic(name);
+    this.byId.delete(topicIdToWire(topic.topicId));
+    this.logger.info('deleted topic', { topic: name });
+  }
+
   private async doCreate(name: string, partitions: number, configs: Record<string, string>): Promise<TopicOutcome> {
     this.pendingPartitions += partitions;
     try {

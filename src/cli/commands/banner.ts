@@ -10,6 +10,8 @@ export interface BannerInfo {
   http?: string | null;
   /** host:port of the MQTT listener, or null when it is off. */
   mqttListener?: string | null;
+  /** host:port of the AMQP 0-9-1 listener, or null when it is off. */
+  amqpListener?: string | null;
 }
 
 export function startBanner(info: BannerInfo): string {
@@ -21,6 +23,7 @@ export function startBanner(info: BannerInfo): string {
     `  cluster id     ${info.clusterId}`,
     ...(info.http ? [`  http           ${info.http}`] : []),
     ...(info.mqttListener ? [`  mqtt           ${info.mqttListener}`] : []),
+    ...(info.amqpListener ? [`  AMQP 0-9-1     ${info.amqpListener}`] : []),
     'Press Ctrl+C to stop.',
     '',
   ].join('\n');

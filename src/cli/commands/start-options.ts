@@ -30,6 +30,9 @@ export interface StartFlags {
   /** --mqtt-port; commander sets `mqtt` false for --no-mqtt. */
   mqttPort?: string;
   mqtt?: boolean;
+  /** --amqp-port; commander sets `amqp` false for --no-amqp. */
+  amqpPort?: string;
+  amqp?: boolean;
 }
 
 export interface StartOptions {
@@ -49,8 +52,12 @@ export interface StartOptions {
   httpPortExplicit: boolean;
   /** MQTT port, or undefined when the listener is off (--no-mqtt, brook.mqtt.enable=false). */
   mqttPort: number | undefined;
-  /** True when the MQTT port was asked for (flag, environment or config), false for the default. */
-  mqttPortExplicit: boolean;
+  /** True when the MQTT port is the default 1883: a port in use then leaves MQTT off, with a warning. */
+  mqttPortOptional: boolean;
+  /** AMQP 0-9-1 port, or undefined when the listener is off (--no-amqp, brook.amqp.enable=false). */
+  amqpPort: number | undefined;
+  /** True when the AMQP port is the default 5672: a port in use then leaves AMQP off, with a warning. */
+  amqpPortOptional: boolean;
 }
 
 export const DEFAULTS = { dataDir: './brook-data', host: '127.0.0.1', port: '9092', logLevel: 'info', httpPort: '8080' } as const;
@@ -89,7 +96,9 @@ export function resolveStartOptions(flags: StartFlags, env: NodeJS.ProcessEnv): 
     httpPort: flags.http === false ? null : parsePort(pick(flags.httpPort, 'BROOK_HTTP_PORT', config['brook.http.port'] ?? DEFAULTS.httpPort), '--http-port'),
     httpPortExplicit: flags.httpPort !== undefined || nonEmpty(env.BROOK_HTTP_PORT) !== undefined || config['brook.http.port'] !== undefined,
     mqttPort: resolveMqttPort(flags, env, config, port),
-    mqttPortExplicit: flags.mqttPort !== undefined || nonEmpty(env.BROOK_MQTT_PORT) !== undefined || config['brook.mqtt.port'] !== undefined,
+    mqttPortOptional: flags.mqttPort === undefined && nonEmpty(env.BROOK_MQTT_PORT) === undefined && config['brook.mqtt.port'] === undefined,
+    amqpPort: resolveAmqpPort(flags, env, config, port),
+    amqpPortOptional: flags.amqpPort === undefined && nonEmpty(env.BROOK_AMQP_PORT) === undefined && config['brook.amqp.port'] === undefined,
   };
 }
 
@@ -117,6 +126,19 @@ function resolveDataDir(explicit: string | undefined, fromConfig: string | undef
     throw new UsageError(`--data-dir ${explicit} and the config's log.dirs ${fromConfig} name different directories; give one.`);
   }
   return resolve(explicit ?? fromConfig ?? DEFAULTS.dataDir);
+}
+
+/**
+ * --amqp-port > BROOK_AMQP_PORT > brook.amqp.port > 5672 (RabbitMQ's port), or 0 when the Kafka
+ * port is 0: a broker asked for any free Kafka port (tests, scripts) takes any free AMQP port too
+ * rather than competing for 5672. Undefined with --no-amqp or brook.amqp.enable=false.
+ */
+function resolveAmqpPort(flags: StartFlags, env: NodeJS.ProcessEnv, config: Record<string, string>, kafkaPort: number): number | undefined {
+  if (flags.amqp === false || config['brook.amqp.enable'] === 'false') return undefined;
+  const text = flags.amqpPort ?? nonEmpty(env.BROOK_AMQP_PORT) ?? config['brook.amqp.port'] ?? (kafkaPort === 0 ? '0' : '5672');
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n > 65535) throw new UsageError(`--amqp-port must be a whole number from 0 to 65535 (0 picks a free port), not "${text}".`);
+  return n;
 }
 
 export interface SeedTopic {

@@ -23,6 +23,8 @@ export function registerStart(program: Command): void {
     .option('--port <port>', `port to listen on; 0 picks a free one [env BROOK_PORT] (default: ${DEFAULTS.port})`)
     .option('--mqtt-port <port>', 'MQTT port; 0 picks a free one [env BROOK_MQTT_PORT] (default: 1883)')
     .option('--no-mqtt', 'do not start the MQTT listener')
+    .option('--amqp-port <port>', 'AMQP 0-9-1 port; 0 picks a free one [env BROOK_AMQP_PORT] (default: 5672)')
+    .option('--no-amqp', 'do not start the AMQP 0-9-1 listener')
     .option('--advertised-host <host>', 'host clients are told to connect to [env BROOK_ADVERTISED_HOST] (default: the listen host)')
     .option('--set <key=value>', 'any Kafka broker config, repeatable (overrides BROOK_* env and --config)', collect)
     .option('--config <file>', 'Kafka server.properties-style file [env BROOK_CONFIG]')
@@ -43,6 +45,7 @@ export function registerStart(program: Command): void {
         '  brook start --host 0.0.0.0 --advertised-host broker.example.com   # accept other machines',
         '  BROOK_PORT=0 brook start                             # any free port; the banner names it',
         '  brook start --mqtt-port 1884                         # MQTT devices on another port (--no-mqtt: none)',
+        '  brook start --amqp-port 5673                         # RabbitMQ clients on another port (--no-amqp: none)',
         '',
         'Ctrl+C (SIGINT) or SIGTERM stops the broker cleanly.',
         '',
@@ -71,24 +74,13 @@ async function start(flags: StartFlags): Promise<number> {
   const logger = createLogger({ level: options.logLevel });
   for (const key of options.unknownKeys) logger.warn('ignoring an unknown config key', { key });
   let broker: Broker;
-  let mqttNote: string | null = null;
   try {
+    // A default MQTT or AMQP port that is taken (a system mosquitto on 1883, a RabbitMQ on 5672)
+    // leaves that listener off with a warning (mqttPortOptional/amqpPortOptional); one asked for fails.
     broker = await Broker.start({ ...options, logger });
   } catch (e) {
-    if (!mqttDefaultPortTaken(e, options.mqttPort, options.mqttPortExplicit)) {
-      process.stderr.write(`brook start: could not start the broker: ${e instanceof Error ? e.message : String(e)}\n`);
-      return EXIT_FAILURE;
-    }
-    // Another MQTT broker (often a system mosquitto) holds 1883: run without MQTT and say so, as
-    // for the HTTP gateway's default port; an explicit --mqtt-port that is taken still fails.
-    logger.warn('MQTT listener not started: the default port is not free; pass --mqtt-port to choose one', { port: options.mqttPort });
-    mqttNote = `off (port ${options.mqttPort} is in use; pass --mqtt-port N, or 0 for any free port)`;
-    try {
-      broker = await Broker.start({ ...options, mqttPort: undefined, logger });
-    } catch (e2) {
-      process.stderr.write(`brook start: could not start the broker: ${e2 instanceof Error ? e2.message : String(e2)}\n`);
-      return EXIT_FAILURE;
-    }
+    process.stderr.write(`brook start: could not start the broker: ${e instanceof Error ? e.message : String(e)}\n`);
+    return EXIT_FAILURE;
   }
   try {
     await seedTopics(broker, options.seedTopics);
@@ -140,17 +132,21 @@ async function start(flags: StartFlags): Promise<number> {
       advertised: broker.bootstrap,
       dataDir: broker.dataDir,
       clusterId: broker.state.clusterId,
-      mqttListener: broker.mqttPort === null ? mqttNote : `${broker.host}:${broker.mqttPort}${mqttWs && gateway ? ` (WebSocket: ws://${gateway.host}:${gateway.port}/mqtt)` : ''}`,
+      mqttListener:
+        broker.mqttPort !== null
+          ? `${broker.host}:${broker.mqttPort}${mqttWs && gateway ? ` (WebSocket: ws://${gateway.host}:${gateway.port}/mqtt)` : ''}`
+          : options.mqttPort !== undefined
+            ? `off (port ${options.mqttPort} is in use; pass --mqtt-port N, or 0 for any free port)`
+            : null,
+      amqpListener:
+        broker.amqpPort !== null
+          ? `${broker.host}:${broker.amqpPort}`
+          : options.amqpPort !== undefined
+            ? `off (port ${options.amqpPort} is in use; pass --amqp-port N, or 0 for any free port)`
+            : null,
     }),
   );
   return stopped;
-}
-
-/** The broker failed because the MQTT listener's default port (not one asked for) is taken. */
-function mqttDefaultPortTaken(e: unknown, port: number | undefined, explicit: boolean): boolean {
-  if (explicit || port === undefined || port === 0 || !(e instanceof Error)) return false;
-  const err = e as NodeJS.ErrnoException & { port?: number };
-  return err.code === 'EADDRINUSE' && err.port === port;
 }
 
 function waitForSignalThenClose(broker: Broker, gateway: Gateway | null, logger: Logger, mqttWs: MqttWebSocketEndpoint | null = null): Promise<number> {

@@ -1,0 +1,528 @@
+// One AMQP 0-9-1 connection (RabbitMQ's rabbit_reader): the protocol header, the handshake
+// (start / start-ok with PLAIN or AMQPLAIN / tune / tune-ok / open), heartbeats, channels, and
+// errors.
+//
+//   - A wrong protocol header is answered with "AMQP 0 0 9 1" and the socket closed.
+//   - tune: the server proposes channel_max, frame_max and heartbeat; the client's tune-ok may
+//     lower them (0 means "no limit" for the maxima); a frame_max below 4096 or above the server's,
+//     or a channel_max above the server's, is 530 NOT_ALLOWED.
+//   - Frames are handled in order; a method that waits (declarations written to disk) holds back
+//     the frames after it, so a publish after a declare always finds the queue.
+//   - Soft errors close the channel (channel.close; frames on it are then ignored until
+//     channel.close-ok); hard errors close the connection (connection.close, then the socket once
+//     the client answers or after a second). Either way the broker keeps serving everyone else.
+//   - Heartbeats: sent when nothing else was sent for half the interval; a client silent for two
+//     intervals is disconnected (RabbitMQ: "missed heartbeats from client").
+import type { Socket } from 'node:net';
+import {
+  AmqpConstant,
+  AmqpDecodeError,
+  FrameParser,
+  FrameType,
+  HEARTBEAT_FRAME,
+  PROTOCOL_HEADER,
+  decodeContentHeader,
+  decodeMethodPayload,
+  encodeMethodFrame,
+  fieldString,
+  methodIdsOf,
+  tableGet,
+  type AmqpMethod,
+  type FieldTable,
+} from '../../amqp/index.js';
+import type { Logger } from '../../util/logger.js';
+import type { AmqpAuthenticator } from './auth.js';
+import { Channel } from './channel.js';
+import { handleChannelMethod } from './channel-methods.js';
+import { AmqpError, Reply } from './errors.js';
+import type { ChannelHost } from './session.js';
+import { serverProperties } from './server-properties.js';
+import type { VirtualHost } from './vhost.js';
+
+export interface ConnectionLimits {
+  channelMax: number;
+  frameMax: number;
+  heartbeatSeconds: number;
+  maxMessageBytes: number;
+}
+
+export interface ConnectionServices {
+  authenticator: AmqpAuthenticator;
+  vhost(name: string): VirtualHost | undefined;
+  limits: ConnectionLimits;
+  logger: Logger;
+  now(): number;
+  /** The broker-wide resource alarm: set while publishers must be blocked (connection.blocked). */
+  blockedReason(): string | null;
+  onClosed(c: AmqpConnection): void;
+}
+
+type State = 'header' | 'start' | 'tune' | 'open' | 'running' | 'closing' | 'closed';
+
+const WRITE_HIGH_WATER = 4 * 1024 * 1024;
+const INPUT_PAUSE_BYTES = 16 * 1024 * 1024;
+let nextId = 1;
+
+export class AmqpConnection implements ChannelHost {
+  readonly connectionId = (nextId++).toString(36);
+  readonly connectionKey = this;
+  readonly logger: Logger;
+  user = '';
+  vhost!: VirtualHost;
+  frameMax: number = AmqpConstant.FRAME_MIN_SIZE;
+  channelMax = 0;
+  cancelNotify = false;
+  blockedNotify = false;
+  private state: State = 'header';
+  private readonly parser: FrameParser;
+  private readonly channels = new Map<number, Channel>();
+  /** Channels we sent channel.close on: their frames are dropped until channel.close-ok. */
+  private readonly closingChannels = new Set<number>();
+  private busy = false;
+  private heartbeatMs = 0;
+  private lastSent = 0;
+  private lastReceived = 0;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private closeTimer: NodeJS.Timeout | null = null;
+  private blockedSent = false;
+  /** Reading is paused because this connection published while the resource alarm was set. */
+  private heldByAlarm = false;
+  private drainWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly services: ConnectionServices,
+  ) {
+    this.logger = services.logger.child({ connection: this.connectionId, remote: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}` });
+    this.parser = new FrameParser(services.limits.frameMax);
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => {
+      const waiters = this.drainWaiters;
+      this.drainWaiters = [];
+      for (const w of waiters) w();
+    });
+    socket.on('error', (e) => this.logger.debug('socket error', { error: e.message }));
+    socket.on('close', () => void this.teardown());
+    this.lastReceived = services.now();
+  }
+
+  get maxMessageBytes(): number {
+    return this.services.limits.maxMessageBytes;
+  }
+
+  now(): number {
+    return this.services.now();
+  }
+
+  // ---- output ----
+
+  sendMethod(channel: number, m: AmqpMethod): void {
+    this.write(encodeMethodFrame(channel, m));
+  }
+
+  sendFrames(frames: Buffer[]): void {
+    if (this.state === 'closed') return;
+    for (const f of frames) this.queueOut(f);
+  }
+
+  private write(b: Buffer): void {
+    if (this.state === 'closed') return;
+    this.queueOut(b);
+  }
+
+  // Output of one event-loop turn goes out in one write: small frames (confirms, deliveries of
+  // small messages) are copied into one buffer; large bodies are passed as they are (one writev).
+  private out: Buffer[] = [];
+  private outBytes = 0;
+  private outScheduled = false;
+
+  private queueOut(b: Buffer): void {
+    this.out.push(b);
+    this.outBytes += b.length;
+    if (!this.outScheduled) {
+      this.outScheduled = true;
+      queueMicrotask(() => this.flushOut());
+    }
+  }
+
+  private flushOut(): void {
+    this.outScheduled = false;
+    const out = this.out;
+    const bytes = this.outBytes;
+    this.out = [];
+    this.outBytes = 0;
+    if (out.length === 0 || this.socket.destroyed) return;
+    this.lastSent = this.services.now();
+    if (out.length === 1) this.socket.write(out[0]!);
+    else if (bytes <= 256 * 1024) this.socket.write(Buffer.concat(out, bytes));
+    else {
+      this.socket.cork();
+      for (const b of out) this.socket.write(b);
+      this.socket.uncork();
+    }
+  }
+
+  writeBlocked(): boolean {
+    return this.socket.writableLength + this.outBytes > WRITE_HIGH_WATER;
+  }
+
+  onDrain(fn: () => void): void {
+    if (this.drainWaiters.length < 10_000) this.drainWaiters.push(fn);
+  }
+
+  // ---- input ----
+
+  private onData(chunk: Buffer): void {
+    if (this.state === 'closed') return;
+    this.lastReceived = this.services.now();
+    this.parser.push(chunk);
+    if (this.parser.bufferedBytes > INPUT_PAUSE_BYTES) this.socket.pause();
+    this.drain();
+  }
+
+  private drain(): void {
+    while (!this.busy && !this.heldByAlarm && this.state !== 'closed') {
+      if (this.state === 'header') {
+        const header = this.parser.takeRaw(8);
+        if (!header) break;
+        if (!header.equals(PROTOCOL_HEADER)) {
+          this.logger.info('refused a connection with a wrong protocol header', { header: header.toString('hex') });
+          this.socket.end(PROTOCOL_HEADER);
+          this.state = 'closed';
+          return;
+        }
+        this.state = 'start';
+        this.sendMethod(0, {
+          method: 'connection.start',
+          versionMajor: 0,
+          versionMinor: 9,
+          serverProperties: serverProperties(),
+          mechanisms: Buffer.from(this.services.authenticator.mechanisms.join(' ')),
+          locales: Buffer.from('en_US'),
+        });
+        continue;
+      }
+      let frame;
+      try {
+        frame = this.parser.next();
+      } catch (e) {
+        this.hardError(e instanceof AmqpDecodeError ? Reply.frameError(e.message) : Reply.internalError(String(e)));
+        return;
+      }
+      if (!frame) break;
+      let result: Promise<void> | void;
+      try {
+        result = this.onFrame(frame.type, frame.channel, frame.payload);
+      } catch (e) {
+        this.fail(e, frame.channel);
+        continue;
+      }
+      if (result) {
+        this.busy = true;
+        result
+          .catch((e: unknown) => this.fail(e, frame.channel))
+          .finally(() => {
+            this.busy = false;
+            this.drain();
+          });
+      }
+    }
+    if (!this.busy && !this.heldByAlarm && this.socket.isPaused() && this.parser.bufferedBytes < INPUT_PAUSE_BYTES / 2) this.socket.resume();
+  }
+
+  private fail(e: unknown, channel: number): void {
+    if (!(e instanceof AmqpError)) {
+      if (e instanceof AmqpDecodeError) e = Reply.syntaxError(e.message);
+      else {
+        this.logger.error('internal error handling a frame', { channel, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+        e = Reply.internalError(e instanceof Error ? e.message : String(e));
+      }
+    }
+    const err = e as AmqpError;
+    if (err.hard || channel === 0) this.hardError(err);
+    else this.channelError(channel, err);
+  }
+
+  private onFrame(type: number, channel: number, payload: Buffer): Promise<void> | void {
+    if (this.state === 'closing') {
+      if (type === FrameType.Method && channel === 0) {
+        const m = decodeMethodPayload(payload);
+        if (m.method === 'connection.close-ok' || m.method === 'connection.close') {
+          if (m.method === 'connection.close') this.sendMethod(0, { method: 'connection.close-ok' });
+          this.finish();
+        }
+      }
+      return;
+    }
+    if (type === FrameType.Heartbeat) {
+      if (channel !== 0) throw Reply.frameError('heartbeat frame on a non-zero channel');
+      return;
+    }
+    if (channel === 0) {
+      if (type !== FrameType.Method) throw Reply.unexpectedFrame(`non-method frame on channel 0`);
+      return this.onConnectionMethod(this.decode(payload));
+    }
+    if (this.state !== 'running') throw Reply.unexpectedFrame(`frame on channel ${channel} before the connection is open`);
+    if (this.closingChannels.has(channel)) {
+      if (type === FrameType.Method) {
+        const m = this.decode(payload);
+        if (m.method === 'channel.close-ok') this.closingChannels.delete(channel);
+        else if (m.method === 'channel.close') this.sendMethod(channel, { method: 'channel.close-ok' });
+      }
+      return;
+    }
+    const ch = this.channels.get(channel);
+    if (!ch) {
+      if (type !== FrameType.Method) throw Reply.channelError(`expected 'channel.open'`);
+      const m = this.decode(payload);
+      if (m.method !== 'channel.open') throw Object.assign(Reply.channelError(`expected 'channel.open'`), methodIdsOf(payload));
+      if (channel > (this.channelMax || 65535) || this.channels.size >= (this.channelMax || 65535)) {
+        throw Reply.notAllowed(`number of channels opened (${this.channels.size}) has reached the negotiated channel_max (${this.channelMax})`);
+      }
+      this.channels.set(channel, new Channel(channel, this, handleChannelMethod));
+      this.sendMethod(channel, { method: 'channel.open-ok', channelId: Buffer.alloc(0) });
+      return;
+    }
+    switch (type) {
+      case FrameType.Method: {
+        const m = this.decode(payload);
+        if (m.method === 'channel.open') throw Object.assign(Reply.channelError(`second 'channel.open' seen`), methodIdsOf(payload));
+        if (m.method === 'channel.close') {
+          this.channels.delete(channel);
+          this.sendMethod(channel, { method: 'channel.close-ok' });
+          return ch.close();
+        }
+        if (m.method === 'channel.close-ok') return;
+        if (m.method.startsWith('connection.')) throw Reply.commandInvalid(`connection method ${m.method} on channel ${channel}`);
+        if (m.method === 'basic.publish' && this.services.blockedReason() !== null) {
+          // As RabbitMQ: a connection that publishes while the alarm is set stops being read
+          // (this publish still completes) until the alarm clears.
+          this.noteBlocked();
+          this.heldByAlarm = true;
+          this.socket.pause();
+        }
+        try {
+          const r = ch.onMethod(m);
+          return r instanceof Promise ? r.catch((e: unknown) => rethrowWithMethod(e, payload)) : r;
+        } catch (e) {
+          return rethrowWithMethod(e, payload);
+        }
+      }
+      case FrameType.Header: {
+        const h = decodeContentHeader(payload);
+        return ch.onHeader(h.classId, h.bodySize, h.properties);
+      }
+      case FrameType.Body:
+        return ch.onBody(payload);
+      default:
+        throw Reply.frameError(`unknown frame type ${type}`);
+    }
+  }
+
+  private decode(payload: Buffer): AmqpMethod {
+    try {
+      return decodeMethodPayload(payload);
+    } catch (e) {
+      const ids = methodIdsOf(payload);
+      if (e instanceof AmqpDecodeError && e.kind === 'unknown-method') throw Object.assign(Reply.notImplemented(`unknown method ${ids.classId}/${ids.methodId}`), ids);
+      // RabbitMQ answers undecodable arguments with FRAME_ERROR "cannot decode <<...>>".
+      const args = payload.subarray(4, 36);
+      throw Object.assign(Reply.frameError(`cannot decode <<${[...args].join(',')}>>`), ids);
+    }
+  }
+
+  private onConnectionMethod(m: AmqpMethod): Promise<void> | void {
+    switch (m.method) {
+      case 'connection.start-ok': {
+        if (this.state !== 'start') throw Reply.commandInvalid(`unexpected ${m.method}`);
+        const caps = capabilities(m.clientProperties);
+        this.cancelNotify = caps.has('consumer_cancel_notify');
+        this.blockedNotify = caps.has('connection.blocked');
+        if (!this.services.authenticator.mechanisms.includes(m.mechanism)) {
+          throw Reply.commandInvalid(`unknown authentication mechanism '${m.mechanism}'`);
+        }
+        const auth = this.services.authenticator.authenticate(m.mechanism, m.response, this.socket.remoteAddress ?? '');
+        if (!auth.ok) {
+          this.logger.warn('AMQP login refused', { user: auth.user, mechanism: m.mechanism, reason: auth.reason });
+          // As RabbitMQ: connection.close 403 only for clients announcing authentication_failure_close;
+          // others just see the socket close (0-9-1 has no other way to say it).
+          if (!caps.has('authentication_failure_close')) {
+            this.state = 'closed';
+            this.flushOut();
+            this.socket.end();
+            this.services.onClosed(this);
+            return;
+          }
+          throw Reply.accessRefused(`Login was refused using authentication mechanism ${m.mechanism}. For details see the broker logfile.`);
+        }
+        this.user = auth.user;
+        this.state = 'tune';
+        const l = this.services.limits;
+        this.sendMethod(0, { method: 'connection.tune', channelMax: l.channelMax, frameMax: l.frameMax, heartbeat: l.heartbeatSeconds });
+        return;
+      }
+      case 'connection.secure-ok':
+        throw Reply.commandInvalid('unexpected connection.secure-ok');
+      case 'connection.tune-ok': {
+        if (this.state !== 'tune') throw Reply.commandInvalid(`unexpected ${m.method}`);
+        const l = this.services.limits;
+        if (m.frameMax !== 0 && m.frameMax < AmqpConstant.FRAME_MIN_SIZE) throw Reply.notAllowed(`frame_max=${m.frameMax} < ${AmqpConstant.FRAME_MIN_SIZE} min size`);
+        if (l.frameMax !== 0 && m.frameMax > l.frameMax) throw Reply.notAllowed(`frame_max=${m.frameMax} > ${l.frameMax} max size`);
+        if (l.channelMax !== 0 && m.channelMax > l.channelMax) throw Reply.notAllowed(`channel_max=${m.channelMax} > ${l.channelMax} max`);
+        this.frameMax = m.frameMax === 0 ? l.frameMax : m.frameMax;
+        this.parser.frameMax = this.frameMax;
+        this.channelMax = m.channelMax === 0 ? l.channelMax : m.channelMax;
+        this.startHeartbeats(m.heartbeat);
+        this.state = 'open';
+        return;
+      }
+      case 'connection.open': {
+        if (this.state !== 'open') throw Reply.commandInvalid(`unexpected ${m.method}`);
+        const vhost = this.services.vhost(m.virtualHost);
+        if (!vhost) throw Reply.notAllowed(`vhost ${m.virtualHost} not found`);
+        if (!this.services.authenticator.mayOpen(this.user, m.virtualHost)) throw Reply.notAllowed(`access to vhost '${m.virtualHost}' refused for user '${this.user}'`);
+        this.vhost = vhost;
+        this.state = 'running';
+        this.sendMethod(0, { method: 'connection.open-ok', knownHosts: '' });
+        if (this.services.blockedReason() !== null) this.noteBlocked();
+        return;
+      }
+      case 'connection.close':
+        this.sendMethod(0, { method: 'connection.close-ok' });
+        this.finish();
+        return;
+      case 'connection.close-ok':
+        this.finish();
+        return;
+      case 'connection.update-secret':
+        this.sendMethod(0, { method: 'connection.update-secret-ok' });
+        return;
+      case 'connection.blocked':
+      case 'connection.unblocked':
+        return;
+      default:
+        throw Reply.commandInvalid(`method ${m.method} on channel 0`);
+    }
+  }
+
+  // ---- resource alarm ----
+
+  private noteBlocked(): void {
+    const reason = this.services.blockedReason();
+    if (reason !== null && this.blockedNotify && !this.blockedSent) {
+      this.blockedSent = true;
+      this.sendMethod(0, { method: 'connection.blocked', reason });
+    }
+  }
+
+  /** The alarm cleared (or tripped): tells a client that asked for connection.blocked. */
+  alarmChanged(): void {
+    if (this.state !== 'running') return;
+    if (this.services.blockedReason() === null) {
+      if (this.blockedSent) {
+        this.blockedSent = false;
+        this.sendMethod(0, { method: 'connection.unblocked' });
+      }
+      if (this.heldByAlarm) {
+        this.heldByAlarm = false;
+        this.lastReceived = this.services.now();
+        this.drain();
+      }
+    }
+  }
+
+  // ---- heartbeats ----
+
+  private startHeartbeats(seconds: number): void {
+    if (seconds <= 0) return;
+    this.heartbeatMs = seconds * 1000;
+    const tick = Math.max(100, this.heartbeatMs / 2);
+    this.heartbeatTimer = setInterval(() => {
+      const now = this.services.now();
+      // A connection held by the alarm is not read, so its heartbeats are not seen: not a timeout.
+      if (!this.heldByAlarm && now - this.lastReceived > this.heartbeatMs * 2) {
+        this.logger.warn('missed heartbeats from client', { timeoutSeconds: seconds });
+        this.socket.destroy();
+        return;
+      }
+      if (now - this.lastSent >= tick) this.write(HEARTBEAT_FRAME);
+    }, tick);
+    this.heartbeatTimer.unref();
+  }
+
+  // ---- closing ----
+
+  private channelError(channel: number, e: AmqpError): void {
+    const ch = this.channels.get(channel);
+    this.logger.info('channel error', { channel, code: e.replyCode, text: e.replyText });
+    this.channels.delete(channel);
+    this.closingChannels.add(channel);
+    this.sendMethod(channel, { method: 'channel.close', replyCode: e.replyCode, replyText: e.replyText, classId: e.classId, methodId: e.methodId });
+    if (ch) void ch.close();
+  }
+
+  hardError(e: AmqpError): void {
+    if (this.state === 'closing' || this.state === 'closed') return;
+    this.logger.info('closing connection after an error', { code: e.replyCode, text: e.replyText });
+    const wasHandshaking = this.state !== 'running';
+    this.sendMethod(0, { method: 'connection.close', replyCode: e.replyCode, replyText: e.replyText, classId: e.classId, methodId: e.methodId });
+    this.state = 'closing';
+    void this.closeChannels();
+    this.closeTimer = setTimeout(() => this.finish(), wasHandshaking ? 100 : 1000);
+    this.closeTimer.unref();
+  }
+
+  /** Server shutdown: connection.close 320 CONNECTION_FORCED. */
+  forceClose(): void {
+    this.hardError(new AmqpError(AmqpConstant.CONNECTION_FORCED, 'broker forced connection closure with reason \'shutdown\''));
+  }
+
+  private finish(): void {
+    if (this.state === 'closed') return;
+    this.flushOut();
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 1000).unref();
+    void this.teardown();
+  }
+
+  private async closeChannels(): Promise<void> {
+    const all = [...this.channels.values()];
+    this.channels.clear();
+    await Promise.all(all.map((c) => c.close().catch(() => {})));
+  }
+
+  private async teardown(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    if (this.closeTimer) clearTimeout(this.closeTimer);
+    await this.closeChannels();
+    this.services.onClosed(this);
+  }
+
+  channel(id: number): Channel | undefined {
+    return this.channels.get(id);
+  }
+
+  allChannels(): IterableIterator<Channel> {
+    return this.channels.values();
+  }
+}
+
+function rethrowWithMethod(e: unknown, payload: Buffer): never {
+  if (e instanceof AmqpError && e.classId === 0) {
+    const ids = methodIdsOf(payload);
+    e.classId = ids.classId;
+    e.methodId = ids.methodId;
+  }
+  throw e;
+}
+
+function capabilities(clientProperties: FieldTable): Set<string> {
+  const caps = tableGet(clientProperties, 'capabilities');
+  const out = new Set<string>();
+  if (caps?.type === 'F') for (const [k, v] of caps.value) if (v.type === 't' && v.value) out.add(k);
+  void fieldString;
+  return out;
+}

@@ -1,0 +1,78 @@
+// Queue declare arguments (x-*), validated as RabbitMQ validates them (rabbit_amqqueue's
+// check_*_arg): a wrong type or a negative value is 406 PRECONDITION_FAILED "invalid arg
+// 'x-message-ttl' for queue 'q' in vhost '/': ...". Arguments Brook does not act on (x-max-priority,
+// x-queue-mode, x-single-active-consumer, ...) are accepted and kept, as RabbitMQ keeps unknown ones.
+import { fieldInteger, fieldString, tableGet, type FieldTable } from '../../amqp/index.js';
+import { TYPE_NAMES } from './equivalence.js';
+import { Reply, rname } from './errors.js';
+
+export type Overflow = 'drop-head' | 'reject-publish' | 'reject-publish-dlx';
+
+export interface QueueArguments {
+  type: 'classic' | 'quorum' | 'stream';
+  messageTtl: number | undefined;
+  expires: number | undefined;
+  maxLength: number | undefined;
+  maxLengthBytes: number | undefined;
+  overflow: Overflow;
+  deadLetterExchange: string | undefined;
+  deadLetterRoutingKey: string | undefined;
+  deliveryLimit: number | undefined;
+}
+
+export function parseQueueArguments(args: FieldTable, queue: string, vhost: string): QueueArguments {
+  const bad = (name: string, why: string): never => {
+    throw Reply.preconditionFailed(`invalid arg '${name}' for ${rname('queue', queue, vhost)}: ${why}`);
+  };
+  const nonNegative = (name: string, min = 0): number | undefined => {
+    const v = tableGet(args, name);
+    if (v === undefined) return undefined;
+    const n = fieldInteger(v);
+    if (n === undefined) return bad(name, `"expected integer, got ${TYPE_NAMES[v.type] ?? v.type}"`);
+    if (n < min) return bad(name, min > 0 ? `{value_zero,${n}}` : `{value_negative,${n}}`);
+    return n;
+  };
+  const text = (name: string): string | undefined => {
+    const v = tableGet(args, name);
+    if (v === undefined) return undefined;
+    const s = fieldString(v);
+    if (s === undefined) return bad(name, `{unacceptable_type,${TYPE_NAMES[v.type] ?? v.type}}`);
+    return s;
+  };
+  const type = text('x-queue-type') ?? 'classic';
+  if (type !== 'classic' && type !== 'quorum' && type !== 'stream') bad('x-queue-type', `{unsupported_type,${type}}`);
+  const overflow = text('x-overflow') ?? 'drop-head';
+  if (overflow !== 'drop-head' && overflow !== 'reject-publish' && overflow !== 'reject-publish-dlx') bad('x-overflow', `{unknown_overflow,${overflow}}`);
+  const dlrk = text('x-dead-letter-routing-key');
+  const dlx = text('x-dead-letter-exchange');
+  if (dlrk !== undefined && dlx === undefined) {
+    throw Reply.preconditionFailed(`invalid arg 'x-dead-letter-routing-key' for ${rname('queue', queue, vhost)}: routing_key_but_no_dlx_defined`);
+  }
+  return {
+    type: type as QueueArguments['type'],
+    messageTtl: nonNegative('x-message-ttl'),
+    expires: nonNegative('x-expires', 1),
+    maxLength: nonNegative('x-max-length'),
+    maxLengthBytes: nonNegative('x-max-length-bytes'),
+    overflow: overflow as Overflow,
+    deadLetterExchange: dlx,
+    deadLetterRoutingKey: dlrk,
+    deliveryLimit: nonNegative('x-delivery-limit'),
+  };
+}
+
+/** Arguments compared on redeclare (RabbitMQ's equivalence check covers these). */
+export const EQUIVALENCE_ARGS = [
+  'x-message-ttl',
+  'x-expires',
+  'x-max-length',
+  'x-max-length-bytes',
+  'x-overflow',
+  'x-dead-letter-exchange',
+  'x-dead-letter-routing-key',
+  'x-queue-type',
+  'x-max-priority',
+  'x-delivery-limit',
+  'x-single-active-consumer',
+  'x-queue-mode',
+] as const;

@@ -1,0 +1,94 @@
+// `brook start` with the AMQP listener: --amqp-port 0 picks a free port and the banner prints it;
+// rabbitmq-c's amqp-tools (Debian amqp-tools), unmodified, publish and consume through it; --no-amqp
+// turns it off; a bad --amqp-port exits 2; an asked-for port in use fails the start, the default one
+// in use (a RabbitMQ on 5672) leaves AMQP off and the Kafka broker running.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
+import { cliEntry } from '../helpers/paths.js';
+import { startTestBroker } from '../helpers/broker.js';
+import { expectSuccess, run } from '../helpers/processes.js';
+import { hasCommand, requireOrSkip } from './real-amqp-clients.js';
+
+const dirs: string[] = [];
+const children: ChildProcess[] = [];
+after(() => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null && c.pid !== undefined) process.kill(c.pid, 'SIGKILL');
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function startCli(args: string[]): Promise<{ child: ChildProcess; out: () => string; exited: Promise<number | null> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'brook-amqp-cli-'));
+  dirs.push(dir);
+  const child = spawn(process.execPath, [cliEntry, 'start', '--port', '0', '--data-dir', join(dir, 'data'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  let err = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
+    child.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      if (out.includes('Press Ctrl+C')) resolve({ child, out: () => out, exited });
+    });
+    void exited.then((code) => reject(new Error(`brook start exited ${code}\n${err}`)));
+  });
+}
+
+const amqpTools = hasCommand('amqp-publish') && hasCommand('amqp-get');
+
+test('brook start --amqp-port 0: the banner names the port; amqp-tools publish and get through it', { skip: requireOrSkip(amqpTools, 'amqp-tools') }, async () => {
+  const s = await startCli(['--amqp-port', '0']);
+  const m = /AMQP 0-9-1\s+127\.0\.0\.1:(\d+)/.exec(s.out());
+  assert.ok(m, `banner without an AMQP line:\n${s.out()}`);
+  const url = `amqp://guest:guest@127.0.0.1:${m[1]!}`;
+  expectSuccess(await run('amqp-declare-queue', ['--url', url, '--queue', 'cli-q', '--durable']), 'amqp-declare-queue');
+  expectSuccess(await run('amqp-publish', ['--url', url, '--routing-key', 'cli-q', '--persistent', '--content-type', 'text/plain', '--body', 'hello from rabbitmq-c']), 'amqp-publish');
+  const got = await run('amqp-get', ['--url', url, '--queue', 'cli-q']);
+  expectSuccess(got, 'amqp-get');
+  assert.equal(got.stdout, 'hello from rabbitmq-c');
+  const empty = await run('amqp-get', ['--url', url, '--queue', 'cli-q']);
+  assert.notEqual(empty.code, 0, 'the message was acknowledged by amqp-get, the queue is empty');
+  expectSuccess(await run('amqp-publish', ['--url', url, '--routing-key', 'cli-q', '--body', 'second']), 'amqp-publish');
+  const consumed = await run('amqp-consume', ['--url', url, '--queue', 'cli-q', '--count', '1', 'cat'], { limitMs: 20_000 });
+  expectSuccess(consumed, 'amqp-consume');
+  assert.equal(consumed.stdout, 'second');
+  s.child.kill('SIGTERM');
+  assert.equal(await s.exited, 0);
+});
+
+test('brook start --no-amqp starts no AMQP listener; a bad --amqp-port exits 2', async () => {
+  const s = await startCli(['--no-amqp']);
+  assert.doesNotMatch(s.out(), /AMQP/);
+  s.child.kill('SIGTERM');
+  assert.equal(await s.exited, 0);
+  const bad = await run(process.execPath, [cliEntry, 'start', '--amqp-port', 'x'], { limitMs: 30_000 });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--amqp-port must be a whole number/);
+});
+
+test('an AMQP port in use: asked for, the start fails; the default one, AMQP stays off and Kafka runs', async () => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const port = (taken.address() as AddressInfo).port;
+  try {
+    const asked = await run(process.execPath, [cliEntry, 'start', '--port', '0', '--amqp-port', String(port), '--no-http', '--data-dir', mkdtempSync(join(tmpdir(), 'brook-amqp-cli-'))], { limitMs: 30_000 });
+    assert.equal(asked.code, 1);
+    assert.match(asked.stderr, /could not start the broker: .*EADDRINUSE/);
+    // brook start passes amqpPortOptional when no port was asked for (resolveStartOptions).
+    const b = await startTestBroker({ amqpPort: port, amqpPortOptional: true });
+    try {
+      assert.equal(b.broker.amqpPort, null);
+      assert.ok(b.broker.port > 0);
+      assert.ok(b.logs.some((l) => /AMQP listener not started/.test(JSON.stringify(l))), 'no warning logged');
+    } finally {
+      await b.close();
+    }
+  } finally {
+    taken.close();
+  }
+});
