@@ -10,9 +10,10 @@ const forbid = (from, to, why) => ({
   to: { path: layer(to) },
 });
 const above = {
-  util: ['protocol', 'amqp', 'storage', 'broker', 'client', 'gateway', 'console', 'cli', 'streams'],
-  protocol: ['storage', 'broker', 'client', 'gateway', 'console', 'cli', 'streams', 'amqp'],
-  amqp: ['protocol', 'storage', 'broker', 'client', 'gateway', 'console', 'cli', 'streams'],
+  util: ['protocol', 'mqtt', 'amqp', 'storage', 'broker', 'client', 'gateway', 'console', 'cli', 'streams'],
+  protocol: ['storage', 'broker', 'client', 'gateway', 'console', 'cli', 'streams', 'mqtt', 'amqp'],
+  mqtt: ['protocol', 'amqp', 'storage', 'broker', 'client', 'gateway', 'console', 'cli', 'streams'],
+  amqp: ['protocol', 'mqtt', 'storage', 'broker', 'client', 'gateway', 'console', 'cli', 'streams'],
   storage: ['broker', 'client', 'gateway', 'console', 'cli', 'streams'],
   broker: ['client', 'gateway', 'console', 'cli', 'streams'],
   client: ['broker', 'storage', 'gateway', 'console', 'cli', 'streams'],

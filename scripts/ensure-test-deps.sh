@@ -2,8 +2,9 @@
 # Makes sure the real clients the integration tests drive are on this machine:
 # kcat, and python3-confluent-kafka / python3-kafka for /usr/bin/python3 (Debian packages);
 # Debian's chromium for browser tests (EventSource, the console); curl; the PyPI virtualenv of the
-# gateway suite (confluent-kafka's SchemaRegistryClient and serializers, schemathesis); for AMQP
-# amqp-tools (rabbitmq-c), python3-pika and rabbitmq-server (the differential test's referee).
+# gateway suite (confluent-kafka's SchemaRegistryClient and serializers, schemathesis); for MQTT
+# mosquitto-clients, python3-paho-mqtt and mosquitto (the benchmark's peer); for AMQP amqp-tools
+# (rabbitmq-c), python3-pika and rabbitmq-server (the differential test's referee).
 # Installs what is missing when it can (root with apt-get). Under CI=true a client that is
 # still missing fails the run; elsewhere the tests that need it are skipped with a message.
 set -u
@@ -15,6 +16,10 @@ command -v curl >/dev/null 2>&1 || missing+=(curl)
 /usr/bin/python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 /usr/bin/python3 -c 'import confluent_kafka' >/dev/null 2>&1 || missing+=(python3-confluent-kafka)
 /usr/bin/python3 -c 'import kafka' >/dev/null 2>&1 || missing+=(python3-kafka)
+# MQTT clients (test/mqtt) and mosquitto, the MQTT benchmark's peer.
+command -v mosquitto_sub >/dev/null 2>&1 || missing+=(mosquitto-clients)
+command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
+/usr/bin/python3 -c 'import paho.mqtt.client' >/dev/null 2>&1 || missing+=(python3-paho-mqtt)
 # AMQP 0-9-1 clients (test/amqp): rabbitmq-c's command-line tools and pika.
 command -v amqp-publish >/dev/null 2>&1 || missing+=(amqp-tools)
 /usr/bin/python3 -c 'import pika' >/dev/null 2>&1 || missing+=(python3-pika)
@@ -62,6 +67,9 @@ command -v curl >/dev/null 2>&1 || still+=(curl)
 /usr/bin/python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || still+=(python3-venv)
 /usr/bin/python3 -c 'import confluent_kafka' >/dev/null 2>&1 || still+=(python3-confluent-kafka)
 /usr/bin/python3 -c 'import kafka' >/dev/null 2>&1 || still+=(python3-kafka)
+command -v mosquitto_sub >/dev/null 2>&1 || still+=(mosquitto-clients)
+command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || still+=(mosquitto)
+/usr/bin/python3 -c 'import paho.mqtt.client' >/dev/null 2>&1 || still+=(python3-paho-mqtt)
 command -v amqp-publish >/dev/null 2>&1 || still+=(amqp-tools)
 /usr/bin/python3 -c 'import pika' >/dev/null 2>&1 || still+=(python3-pika)
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || still+=(rabbitmq-server)

@@ -24,6 +24,7 @@ import { BrokerMetrics } from './metrics/broker-metrics.js';
 import type { BrokerService, ServiceDeps } from './service.js';
 import { ALLOW_EVERYTHING, type Authorizer } from './topics/authorized-operations.js';
 import { checkDataDir } from './config/data-dir.js';
+import { MqttServer } from './mqtt/mqtt-server.js';
 import { AmqpServer } from './amqp/amqp-server.js';
 
 export interface BrokerOptions {
@@ -40,6 +41,10 @@ export interface BrokerOptions {
   fs?: FileSystem;
   /** What each principal may do (default: everything, as Brook has no ACLs yet). */
   authorizer?: Authorizer;
+  /** MQTT listen port (0 picks a free one); no MQTT listener when absent or brook.mqtt.enable=false. */
+  mqttPort?: number;
+  /** When true, an MQTT port already in use leaves MQTT off with a warning instead of failing the start (brook start's default 1883). */
+  mqttPortOptional?: boolean;
   /** AMQP 0-9-1 listen port (0 picks a free one); no AMQP listener when absent. */
   amqpPort?: number;
   /** When true, an AMQP port already in use leaves AMQP off with a warning instead of failing the start (brook start's default 5672). */
@@ -55,6 +60,8 @@ export class Broker {
     private readonly listener: Listener,
     readonly port: number,
     readonly host: string,
+    /** The MQTT front door, when started with an mqttPort. */
+    readonly mqtt: MqttServer | null = null,
     /** The AMQP 0-9-1 front door, when started with an amqpPort. */
     readonly amqp: AmqpServer | null = null,
   ) {}
@@ -64,6 +71,11 @@ export class Broker {
     let paused = 0;
     for (const c of this.listener.open) if (c.readingPaused) paused++;
     return { bufferedBytes: this.state.resources.buffered.used, connections: this.listener.open.size, pausedConnections: paused };
+  }
+
+  /** The MQTT listener's port, or null when MQTT is off. */
+  get mqttPort(): number | null {
+    return this.mqtt ? this.mqtt.port : null;
   }
 
   /** The AMQP listener's port, or null when AMQP is off. */
@@ -133,6 +145,23 @@ export class Broker {
     const memory = new MemoryMonitor(config, resources.alarm, logger.child({ component: 'memory' }));
     const services: BrokerService[] = [memory, state.producers, state.fetchWaiters, state.groups, state.shareGroups, state.transactions];
     for (const s of services) await s.start();
+    let mqtt = options.mqttPort !== undefined && config.getBoolean('brook.mqtt.enable') ? new MqttServer({ ...deps('mqtt'), host, port: options.mqttPort }) : null;
+    if (mqtt) {
+      try {
+        await mqtt.start();
+        services.push(mqtt);
+      } catch (e) {
+        await mqtt.close().catch(() => {});
+        mqtt = null;
+        if (!(options.mqttPortOptional && (e as NodeJS.ErrnoException).code === 'EADDRINUSE')) {
+          for (const s of [...services].reverse()) await s.close();
+          await logs.close();
+          throw e;
+        }
+        // A default port taken (often a system mosquitto on 1883) must not keep the Kafka broker from running.
+        logger.warn('MQTT listener not started: the default port is not free; pass --mqtt-port to choose one', { port: options.mqttPort, error: String(e) });
+      }
+    }
     let amqp = options.amqpPort !== undefined && config.getBoolean('brook.amqp.enable') ? new AmqpServer({ ...deps('amqp'), fs, dataDir: options.dataDir, host, port: options.amqpPort, alarm: resources.alarm }) : null;
     if (amqp) {
       try {
@@ -172,7 +201,7 @@ export class Broker {
     advertised.port = port;
     logs.startBackgroundTasks();
     logger.info('broker started', { listener: `${host}:${port}`, advertised: `${advertised.host}:${port}`, dataDir: options.dataDir, clusterId: identity.clusterId });
-    return new Broker(state, services, listener, port, host, amqp);
+    return new Broker(state, services, listener, port, host, mqtt, amqp);
   }
 
   /** Stops accepting, closes connections, flushes and closes storage (clean-shutdown marker). */

@@ -7,6 +7,8 @@
 // Error bodies everywhere are Confluent's `{ error_code, message }`: HttpError carries its own;
 // malformed JSON is 400, a failed schema check 422, an unsupported media type 415, a body over
 // the limit 413, an unknown route 404, anything unexpected 500 with a log line.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import { silentLogger } from '../util/logger.js';
@@ -142,8 +144,12 @@ function toHttpError(error: FastifyError): HttpError {
   return new HttpError(500, 500, 'Internal Server Error');
 }
 
+/** Completes an HTTP upgrade (e.g. to a WebSocket) on the gateway's port. */
+export type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
 /** A gateway listening on a port. */
 export class Gateway {
+  private readonly upgrades = new Map<string, UpgradeHandler>();
   private closing: Promise<void> | null = null;
 
   private constructor(
@@ -175,6 +181,21 @@ export class Gateway {
     built.context.logger.info('gateway started', { listener: `${resolved.host}:${port}`, brokers: resolved.brokers.join(',') });
     built.context.schemas?.store.start();
     return new Gateway(built, resolved.host, port);
+  }
+
+  /**
+   * Hands upgrade requests for `path` to `handler` (`brook start` serves MQTT over WebSocket at
+   * /mqtt this way); an upgrade to any other path is answered 404 and closed.
+   */
+  handleUpgrades(path: string, handler: UpgradeHandler): void {
+    if (this.upgrades.size === 0) {
+      this.built.app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+        const found = this.upgrades.get((request.url ?? '').split('?')[0]!);
+        if (found) found(request, socket, head);
+        else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      });
+    }
+    this.upgrades.set(path, handler);
   }
 
   close(): Promise<void> {

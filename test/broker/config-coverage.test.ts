@@ -89,6 +89,23 @@ const BROKER: Record<string, How> = {
   'brook.memory.high.watermark.bytes': broker('src/broker/limits/memory-monitor.ts'),
   // Not the broker's: `brook start` reads it to place the HTTP gateway (--http-port > BROOK_HTTP_PORT > this key).
   'brook.http.port': broker('src/cli/commands/start-options.ts'),
+  // The MQTT listener (docs/mqtt.md): on/off and port are placed by `brook start` (and the broker for enable);
+  // the rest become MqttSettings.
+  'brook.mqtt.enable': broker('src/broker/broker.ts'),
+  'brook.mqtt.port': broker('src/cli/commands/start-options.ts'),
+  'brook.mqtt.topic.mappings': broker('src/broker/mqtt/mqtt-config.ts'),
+  'brook.mqtt.default.topic': broker('src/broker/mqtt/mqtt-config.ts'),
+  'brook.mqtt.kafka.qos': broker('src/broker/mqtt/mqtt-config.ts'),
+  'brook.mqtt.users': broker('src/broker/mqtt/mqtt-config.ts'),
+  'brook.mqtt.allow.anonymous': broker('src/broker/mqtt/mqtt-config.ts'),
+  'brook.mqtt.max.packet.size': broker('src/broker/mqtt/mqtt-config.ts'),
+  'brook.mqtt.receive.maximum': broker('src/broker/mqtt/mqtt-config.ts'),
+  'brook.mqtt.max.inflight.messages': broker('src/broker/mqtt/mqtt-config.ts'),
+  'brook.mqtt.max.queued.messages': broker('src/broker/mqtt/mqtt-config.ts'),
+  'brook.mqtt.topic.alias.maximum': broker('src/broker/mqtt/mqtt-config.ts'),
+  'brook.mqtt.max.keepalive': broker('src/broker/mqtt/mqtt-config.ts'),
+  'brook.mqtt.max.session.expiry.interval': broker('src/broker/mqtt/mqtt-config.ts'),
+  'brook.mqtt.connect.timeout.ms': broker('src/broker/mqtt/mqtt-config.ts'),
   // The AMQP 0-9-1 listener (docs/amqp.md). The port is `brook start`'s, like brook.http.port.
   'brook.amqp.enable': broker('src/broker/broker.ts'),
   'brook.amqp.port': broker('src/cli/commands/start-options.ts'),

@@ -14,7 +14,8 @@ const dir = mkdtempSync(join(tmpdir(), 'brook-seed-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 async function withBroker(args: string[], use: (bootstrap: string) => Promise<void>): Promise<void> {
-  const child = spawn(process.execPath, [cliEntry, 'start', '--port', '0', '--data-dir', join(dir, 'data'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // --no-mqtt: the MQTT listener creates its default topic `mqtt` at start, and these tests list topics.
+  const child = spawn(process.execPath, [cliEntry, 'start', '--port', '0', '--no-mqtt', '--data-dir', join(dir, 'data'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   try {
     const port = await new Promise<number>((resolve, reject) => {

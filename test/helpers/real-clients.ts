@@ -23,6 +23,10 @@ export const clients = {
   kcat: () => cached('kcat', () => has('kcat', ['-V'])),
   confluentKafka: () => cached('ck', () => has(SYSTEM_PYTHON, ['-c', 'import confluent_kafka'])),
   kafkaPython: () => cached('kp', () => has(SYSTEM_PYTHON, ['-c', 'import kafka'])),
+  /** Debian's mosquitto-clients (mosquitto_pub, mosquitto_sub). */
+  mosquittoClients: () => cached('mosq', () => has('sh', ['-c', 'command -v mosquitto_pub && command -v mosquitto_sub'])),
+  /** Debian's python3-paho-mqtt. */
+  pahoMqtt: () => cached('paho', () => has(SYSTEM_PYTHON, ['-c', 'import paho.mqtt.client'])),
 };
 
 /** Returns a skip reason for node:test, or throws under CI when the client is missing. */

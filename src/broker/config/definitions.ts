@@ -41,6 +41,7 @@ export interface ConfigDefinition {
 }
 
 import { SHARE_GROUP_BROKER_CONFIGS, SHARE_GROUP_TOPIC_CONFIGS } from './share-group-definitions.js';
+import { MQTT_BROKER_CONFIGS } from '../mqtt/mqtt-config-definitions.js';
 import { AMQP_BROKER_CONFIGS } from '../amqp/amqp-config.js';
 
 const LONG_MAX = '9223372036854775807';
@@ -145,6 +146,7 @@ export const BROKER_CONFIGS: readonly ConfigDefinition[] = [
   def('brook.connection.max.inflight.requests', 'INT', '256', 'Requests one connection may have read and not yet answered; reading pauses at it.', { min: 1 }),
   def('brook.memory.high.watermark', 'DOUBLE', '0.6', 'Fraction of the memory limit (cgroup, else the machine) at which the memory alarm sheds load.', { min: 0, max: 1, dynamic: true }),
   def('brook.memory.high.watermark.bytes', 'LONG', '-1', 'The high-water mark in bytes of resident memory; -1 uses brook.memory.high.watermark.', { min: -1, dynamic: true }),
+  ...MQTT_BROKER_CONFIGS,
   ...AMQP_BROKER_CONFIGS,
 ];
 

@@ -41,7 +41,7 @@ export class ShareStateLog {
     readonly partitions: number,
     /** Creates the topic when it does not exist yet (first use). */
     private readonly ensureTopic: () => Promise<void>,
-    /** The internal topic (AMQP queues keep their delivery state in a log of their own). */
+    /** The internal topic (AMQP queues and MQTT shared subscriptions keep their delivery state in logs of their own). */
     readonly topic: string = SHARE_STATE_TOPIC,
   ) {}
 

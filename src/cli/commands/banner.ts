@@ -8,6 +8,8 @@ export interface BannerInfo {
   clusterId: string;
   /** Where the HTTP gateway listens (or why it is off); null leaves the line out. */
   http?: string | null;
+  /** host:port of the MQTT listener, or null when it is off. */
+  mqttListener?: string | null;
   /** host:port of the AMQP 0-9-1 listener, or null when it is off. */
   amqpListener?: string | null;
 }
@@ -20,6 +22,7 @@ export function startBanner(info: BannerInfo): string {
     `  data dir       ${info.dataDir}`,
     `  cluster id     ${info.clusterId}`,
     ...(info.http ? [`  http           ${info.http}`] : []),
+    ...(info.mqttListener ? [`  mqtt           ${info.mqttListener}`] : []),
     ...(info.amqpListener ? [`  AMQP 0-9-1     ${info.amqpListener}`] : []),
     'Press Ctrl+C to stop.',
     '',

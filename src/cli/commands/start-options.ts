@@ -7,6 +7,7 @@ import { BrokerConfig, ConfigError } from '../../broker/config/broker-config.js'
 import { loadSettings } from '../../broker/config/load.js';
 import { brokerConfigByName } from '../../broker/config/definitions.js';
 import { configuredDataDir } from '../../broker/config/data-dir.js';
+import { parseTopicMappings } from '../../broker/mqtt/topic-mapping.js';
 import type { LogLevel } from '../../util/logger.js';
 
 export class UsageError extends Error {
@@ -26,6 +27,9 @@ export interface StartFlags {
   /** --http-port N; commander sets `http: false` for --no-http. */
   httpPort?: string;
   http?: boolean;
+  /** --mqtt-port; commander sets `mqtt` false for --no-mqtt. */
+  mqttPort?: string;
+  mqtt?: boolean;
   /** --amqp-port; commander sets `amqp` false for --no-amqp. */
   amqpPort?: string;
   amqp?: boolean;
@@ -46,6 +50,10 @@ export interface StartOptions {
   httpPort: number | null;
   /** True when the port was asked for (flag, environment or config), false for the default. */
   httpPortExplicit: boolean;
+  /** MQTT port, or undefined when the listener is off (--no-mqtt, brook.mqtt.enable=false). */
+  mqttPort: number | undefined;
+  /** True when the MQTT port is the default 1883: a port in use then leaves MQTT off, with a warning. */
+  mqttPortOptional: boolean;
   /** AMQP 0-9-1 port, or undefined when the listener is off (--no-amqp, brook.amqp.enable=false). */
   amqpPort: number | undefined;
   /** True when the AMQP port is the default 5672: a port in use then leaves AMQP off, with a warning. */
@@ -87,9 +95,29 @@ export function resolveStartOptions(flags: StartFlags, env: NodeJS.ProcessEnv): 
     // --http-port > BROOK_HTTP_PORT > brook.http.port (--set, BROOK_BROOK_HTTP_PORT, --config) > 8080.
     httpPort: flags.http === false ? null : parsePort(pick(flags.httpPort, 'BROOK_HTTP_PORT', config['brook.http.port'] ?? DEFAULTS.httpPort), '--http-port'),
     httpPortExplicit: flags.httpPort !== undefined || nonEmpty(env.BROOK_HTTP_PORT) !== undefined || config['brook.http.port'] !== undefined,
+    mqttPort: resolveMqttPort(flags, env, config, port),
+    mqttPortOptional: flags.mqttPort === undefined && nonEmpty(env.BROOK_MQTT_PORT) === undefined && config['brook.mqtt.port'] === undefined,
     amqpPort: resolveAmqpPort(flags, env, config, port),
     amqpPortOptional: flags.amqpPort === undefined && nonEmpty(env.BROOK_AMQP_PORT) === undefined && config['brook.amqp.port'] === undefined,
   };
+}
+
+/**
+ * --mqtt-port > BROOK_MQTT_PORT > brook.mqtt.port > 1883 (MQTT's port), or 0 when the Kafka port is 0
+ * (a broker started on a free port takes a free MQTT port too rather than competing for 1883).
+ * Undefined with --no-mqtt or brook.mqtt.enable=false. The topic mappings are checked here too.
+ */
+function resolveMqttPort(flags: StartFlags, env: NodeJS.ProcessEnv, config: Record<string, string>, kafkaPort: number): number | undefined {
+  if (flags.mqtt === false || config['brook.mqtt.enable'] === 'false') return undefined;
+  try {
+    parseTopicMappings(config['brook.mqtt.topic.mappings'] ?? '');
+  } catch (e) {
+    throw new UsageError(`Invalid configuration: ${e instanceof Error ? e.message : String(e)}.`);
+  }
+  const text = flags.mqttPort ?? nonEmpty(env.BROOK_MQTT_PORT) ?? config['brook.mqtt.port'] ?? (kafkaPort === 0 ? '0' : '1883');
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n > 65535) throw new UsageError(`--mqtt-port must be a whole number from 0 to 65535 (0 picks a free port), not "${text}".`);
+  return n;
 }
 
 /** --data-dir (or BROOK_DATA_DIR), else Kafka's log.dirs from the config, else ./brook-data; the first two must agree. */

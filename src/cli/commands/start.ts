@@ -3,6 +3,7 @@
 // sentence; a failure to start (port in use, unreadable data dir) exits 1.
 import type { Command } from 'commander';
 import { Broker } from '../../broker/broker.js';
+import { MqttWebSocketEndpoint } from '../../broker/mqtt/websocket.js';
 import type { Gateway } from '../../gateway/server.js';
 import { createLogger, type Logger } from '../../util/logger.js';
 import { packageInfo } from '../../util/package-info.js';
@@ -20,6 +21,8 @@ export function registerStart(program: Command): void {
     .option('--data-dir <dir>', `where topics are stored [env BROOK_DATA_DIR] (default: "${DEFAULTS.dataDir}")`)
     .option('--host <host>', `interface to listen on; 0.0.0.0 for all [env BROOK_HOST] (default: "${DEFAULTS.host}")`)
     .option('--port <port>', `port to listen on; 0 picks a free one [env BROOK_PORT] (default: ${DEFAULTS.port})`)
+    .option('--mqtt-port <port>', 'MQTT port; 0 picks a free one [env BROOK_MQTT_PORT] (default: 1883)')
+    .option('--no-mqtt', 'do not start the MQTT listener')
     .option('--amqp-port <port>', 'AMQP 0-9-1 port; 0 picks a free one [env BROOK_AMQP_PORT] (default: 5672)')
     .option('--no-amqp', 'do not start the AMQP 0-9-1 listener')
     .option('--advertised-host <host>', 'host clients are told to connect to [env BROOK_ADVERTISED_HOST] (default: the listen host)')
@@ -41,6 +44,7 @@ export function registerStart(program: Command): void {
         '  brook start --config server.properties               # Kafka broker configs from a file',
         '  brook start --host 0.0.0.0 --advertised-host broker.example.com   # accept other machines',
         '  BROOK_PORT=0 brook start                             # any free port; the banner names it',
+        '  brook start --mqtt-port 1884                         # MQTT devices on another port (--no-mqtt: none)',
         '  brook start --amqp-port 5673                         # RabbitMQ clients on another port (--no-amqp: none)',
         '',
         'Ctrl+C (SIGINT) or SIGTERM stops the broker cleanly.',
@@ -71,6 +75,8 @@ async function start(flags: StartFlags): Promise<number> {
   for (const key of options.unknownKeys) logger.warn('ignoring an unknown config key', { key });
   let broker: Broker;
   try {
+    // A default MQTT or AMQP port that is taken (a system mosquitto on 1883, a RabbitMQ on 5672)
+    // leaves that listener off with a warning (mqttPortOptional/amqpPortOptional); one asked for fails.
     broker = await Broker.start({ ...options, logger });
   } catch (e) {
     process.stderr.write(`brook start: could not start the broker: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -110,8 +116,14 @@ async function start(flags: StartFlags): Promise<number> {
       httpNote = `off (port ${options.httpPort} is in use; pass --http-port N, or 0 for any free port)`;
     }
   }
+  // MQTT over WebSocket (for browsers) on the HTTP port's /mqtt, beside the gateway's routes.
+  let mqttWs: MqttWebSocketEndpoint | null = null;
+  if (gateway && broker.mqtt) {
+    const endpoint = (mqttWs = new MqttWebSocketEndpoint(broker.mqtt));
+    gateway.handleUpgrades('/mqtt', (request, socket, head) => endpoint.handleUpgrade(request, socket, head));
+  }
   // Signal handlers first: a script that reads the banner may stop the broker right away.
-  const stopped = waitForSignalThenClose(broker, gateway, logger);
+  const stopped = waitForSignalThenClose(broker, gateway, logger, mqttWs);
   process.stdout.write(
     startBanner({
       http: gateway ? `http://${gateway.host}:${gateway.port} (web console, REST Proxy, SSE, schema registry, /metrics)` : httpNote,
@@ -120,6 +132,12 @@ async function start(flags: StartFlags): Promise<number> {
       advertised: broker.bootstrap,
       dataDir: broker.dataDir,
       clusterId: broker.state.clusterId,
+      mqttListener:
+        broker.mqttPort !== null
+          ? `${broker.host}:${broker.mqttPort}${mqttWs && gateway ? ` (WebSocket: ws://${gateway.host}:${gateway.port}/mqtt)` : ''}`
+          : options.mqttPort !== undefined
+            ? `off (port ${options.mqttPort} is in use; pass --mqtt-port N, or 0 for any free port)`
+            : null,
       amqpListener:
         broker.amqpPort !== null
           ? `${broker.host}:${broker.amqpPort}`
@@ -131,7 +149,7 @@ async function start(flags: StartFlags): Promise<number> {
   return stopped;
 }
 
-function waitForSignalThenClose(broker: Broker, gateway: Gateway | null, logger: Logger): Promise<number> {
+function waitForSignalThenClose(broker: Broker, gateway: Gateway | null, logger: Logger, mqttWs: MqttWebSocketEndpoint | null = null): Promise<number> {
   return new Promise((resolve) => {
     const onSignal = (signal: NodeJS.Signals): void => {
       // A second signal while closing means "now": skip the clean close.
@@ -140,6 +158,8 @@ function waitForSignalThenClose(broker: Broker, gateway: Gateway | null, logger:
       process.once('SIGINT', () => process.exit(130));
       process.once('SIGTERM', () => process.exit(143));
       logger.info('shutting down', { signal });
+      // Upgraded sockets would keep the HTTP server from closing: end them first.
+      mqttWs?.close();
       (gateway?.close() ?? Promise.resolve())
         .catch((e: unknown) => logger.warn('closing the HTTP gateway failed', { error: String(e) }))
         .then(() => broker.close())

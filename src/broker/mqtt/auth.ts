@@ -1,0 +1,55 @@
+// Authentication of MQTT connections (CONNECT's User Name and Password, MQTT 5.0 §3.1.3.5/6) behind a
+// small interface that a later security layer replaces with the broker's shared user store. For now
+// users come from configuration: `brook.mqtt.users` = "user:password,...", and
+// `brook.mqtt.allow.anonymous` says whether a client without a user name may connect (default true,
+// as the listener is local-only unless --host says otherwise; mosquitto's allow_anonymous).
+import { timingSafeEqual } from 'node:crypto';
+import { ReasonCode } from '../../mqtt/index.js';
+
+export interface AuthRequest {
+  clientId: string;
+  username: string | undefined;
+  password: Buffer | undefined;
+  remoteAddress: string;
+}
+
+/** ok, or the CONNACK reason code to refuse with, and a reason for the log (never the client). */
+export type AuthResult = { ok: true; user: string | null } | { ok: false; reasonCode: number; reason: string };
+
+export interface MqttAuthenticator {
+  authenticate(request: AuthRequest): AuthResult;
+}
+
+export function parseMqttUsers(spec: string): Map<string, string> {
+  const users = new Map<string, string>();
+  for (const item of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const colon = item.indexOf(':');
+    if (colon <= 0) throw new Error(`brook.mqtt.users: "${item}" is not user:password`);
+    users.set(item.slice(0, colon), item.slice(colon + 1));
+  }
+  return users;
+}
+
+export class ConfigAuthenticator implements MqttAuthenticator {
+  constructor(
+    private readonly users: Map<string, string>,
+    private readonly allowAnonymous: boolean,
+  ) {}
+
+  authenticate(request: AuthRequest): AuthResult {
+    if (request.username === undefined) {
+      return this.allowAnonymous ? { ok: true, user: null } : { ok: false, reasonCode: ReasonCode.NotAuthorized, reason: 'anonymous clients are not allowed (brook.mqtt.allow.anonymous=false)' };
+    }
+    // With no user list, any user name is taken as given (mosquitto without a password file).
+    if (this.users.size === 0) return this.allowAnonymous ? { ok: true, user: request.username } : { ok: false, reasonCode: ReasonCode.BadUserNameOrPassword, reason: 'no users are configured (brook.mqtt.users)' };
+    const expected = this.users.get(request.username);
+    if (expected === undefined || request.password === undefined || !sameSecret(Buffer.from(expected, 'utf8'), request.password)) {
+      return { ok: false, reasonCode: ReasonCode.BadUserNameOrPassword, reason: `invalid credentials for user "${request.username}"` };
+    }
+    return { ok: true, user: request.username };
+  }
+}
+
+function sameSecret(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
