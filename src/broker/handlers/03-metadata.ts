@@ -54,7 +54,7 @@ export default defineHandler({
     }
     return {
       throttleTimeMs: 0,
-      brokers: [{ nodeId: broker.nodeId, host: broker.advertised.host, port: broker.advertised.port, rack: broker.config.get('broker.rack') }],
+      brokers: [{ nodeId: broker.nodeId, host: (ctx.session?.advertised ?? broker.advertised).host, port: (ctx.session?.advertised ?? broker.advertised).port, rack: broker.config.get('broker.rack') }],
       clusterId: broker.clusterId,
       controllerId: broker.nodeId,
       topics,

@@ -4,7 +4,7 @@
 // KIP-932) are INVALID_REQUEST.
 import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
-import type { BrokerState } from '../broker-state.js';
+import type { BrokerEndpoint, BrokerState } from '../broker-state.js';
 import { defineHandler } from './handler.js';
 
 const GROUP_KEY = 0;
@@ -18,11 +18,11 @@ interface Answer {
   errorMessage: string | null;
 }
 
-function coordinatorFor(broker: BrokerState, key: string, keyType: number): Answer {
+function coordinatorFor(broker: BrokerState, key: string, keyType: number, at: BrokerEndpoint): Answer {
   const none = (errorCode: number, errorMessage: string): Answer => ({ nodeId: -1, host: '', port: -1, errorCode, errorMessage });
   if (keyType !== GROUP_KEY && keyType !== TRANSACTION_KEY) return none(ErrorCode.INVALID_REQUEST, `unsupported coordinator key type ${keyType}`);
   if (key === '') return none(ErrorCode.INVALID_REQUEST, keyType === GROUP_KEY ? 'the group id is empty' : 'the transactional id is empty');
-  return { nodeId: broker.nodeId, host: broker.advertised.host, port: broker.advertised.port, errorCode: ErrorCode.NONE, errorMessage: null };
+  return { nodeId: broker.nodeId, host: at.host, port: at.port, errorCode: ErrorCode.NONE, errorMessage: null };
 }
 
 export default defineHandler({
@@ -34,9 +34,9 @@ export default defineHandler({
     if (v >= 4) {
       return {
         throttleTimeMs: 0,
-        coordinators: request.coordinatorKeys.map((key) => ({ key, ...coordinatorFor(ctx.broker, key, request.keyType) })),
+        coordinators: request.coordinatorKeys.map((key) => ({ key, ...coordinatorFor(ctx.broker, key, request.keyType, ctx.session?.advertised ?? ctx.broker.advertised) })),
       };
     }
-    return { throttleTimeMs: 0, ...coordinatorFor(ctx.broker, request.key, request.keyType) };
+    return { throttleTimeMs: 0, ...coordinatorFor(ctx.broker, request.key, request.keyType, ctx.session?.advertised ?? ctx.broker.advertised) };
   },
 });

@@ -31,7 +31,7 @@ export default defineHandler({
       ...base,
       errorCode: ErrorCode.NONE,
       errorMessage: null,
-      brokers: [{ brokerId: broker.nodeId, host: broker.advertised.host, port: broker.advertised.port, rack: broker.config.get('broker.rack') }],
+      brokers: [{ brokerId: broker.nodeId, host: (ctx.session?.advertised ?? broker.advertised).host, port: (ctx.session?.advertised ?? broker.advertised).port, rack: broker.config.get('broker.rack') }],
     };
   },
 });
