@@ -26,6 +26,7 @@ import { ALLOW_EVERYTHING, type Authorizer } from './topics/authorized-operation
 import { checkDataDir } from './config/data-dir.js';
 import { AmqpServer } from './amqp/amqp-server.js';
 import { bindListeners, type BoundListener } from './security/bind-listeners.js';
+import { BrokerSecurity } from './security/broker-security.js';
 
 export interface BrokerOptions {
   dataDir: string;
@@ -132,6 +133,7 @@ export class Broker {
     const groups = new GroupCoordinator(deps('groups'), { fs, dataDir: options.dataDir });
     const shareGroups = new ShareGroupCoordinator({ ...deps('share-groups'), fs, dataDir: options.dataDir, classicGroups: groups });
     const resources = new BrokerResources(config);
+    const security = await BrokerSecurity.open(config, fs, options.dataDir, logger);
     const state: BrokerState = {
       nodeId,
       clusterId: identity.clusterId,
@@ -148,6 +150,7 @@ export class Broker {
       transactions: new TransactionCoordinator(deps('transactions'), producers, groups),
       authorizer: options.authorizer ?? ALLOW_EVERYTHING,
       resources,
+      security,
       supportedApis: () => table.versions.map((v) => ({ ...v })),
       metrics,
     };

@@ -77,6 +77,8 @@ const BROKER: Record<string, How> = {
   'ssl.client.auth': broker('src/broker/security/tls-options.ts'),
   'ssl.enabled.protocols': broker('src/broker/security/tls-options.ts'),
   'ssl.principal.mapping.rules': broker('src/broker/security/bind-listeners.ts'),
+  'sasl.enabled.mechanisms': broker('src/broker/security/broker-security.ts'),
+  'connection.failed.authentication.delay.ms': broker('src/broker/security/broker-security.ts'),
   'node.id': broker('src/broker/broker.ts'),
   'broker.id': { kind: 'alias', of: 'node.id' },
   'num.partitions': broker('src/broker/topics/topic-service.ts'),

@@ -37,4 +37,7 @@ export const SECURITY_BROKER_CONFIGS: readonly ConfigDefinition[] = [
   def('ssl.client.auth', 'STRING', 'none', 'Client certificates: required (handshake fails without a trusted one), requested (verified when sent), none.', { allowed: ['required', 'requested', 'none'] }),
   def('ssl.enabled.protocols', 'LIST', 'TLSv1.2,TLSv1.3', 'TLS versions accepted; older ones are refused outright.', { allowed: ['TLSv1.2', 'TLSv1.3'] }),
   def('ssl.principal.mapping.rules', 'STRING', 'DEFAULT', 'Rules turning a client certificate subject into a principal name: RULE:pattern/replacement/[LU], ..., DEFAULT.'),
+  // Kafka's default is GSSAPI (Kerberos), which Brook does not serve: the default is what it does serve.
+  def('sasl.enabled.mechanisms', 'LIST', 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512', 'SASL mechanisms offered on SASL listeners.', { allowed: ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] }),
+  def('connection.failed.authentication.delay.ms', 'INT', '100', 'How long the answer to a failed authentication is held before the connection closes (slows password guessing).', { min: 0 }),
 ];

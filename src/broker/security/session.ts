@@ -4,7 +4,6 @@
 // SaslHandshake and SaslAuthenticate until `authenticated` is true (Kafka's SaslServerAuthenticator
 // disconnects a client that sends anything else first); on PLAINTEXT and SSL listeners it starts true,
 // so an unauthenticated broker pays one branch per request for it.
-import type { BrokerEndpoint } from '../broker-state.js';
 import { ANONYMOUS_PRINCIPAL } from './principal.js';
 import type { SecurityProtocol } from './listeners.js';
 
@@ -39,7 +38,7 @@ export class SecuritySession {
     /** The client's address without port, as ACL host entries name it. */
     readonly clientHost: string,
     /** Where this listener tells clients to connect. */
-    readonly advertised: BrokerEndpoint,
+    readonly advertised: { readonly host: string; readonly port: number },
   ) {
     this.authenticated = protocol !== 'SASL_PLAINTEXT' && protocol !== 'SASL_SSL';
   }

@@ -41,6 +41,8 @@ export interface AuthorizationRequest {
   resource: ResourceKind;
   /** The resource's name ("kafka-cluster" for the cluster, as Kafka names it). */
   name: string;
+  /** The client's address (ACL host entries); absent: any host matches only "*". */
+  host?: string;
 }
 
 /** Decides whether a principal may perform an operation on a resource. */
