@@ -148,7 +148,7 @@ export class Broker {
       groups,
       shareGroups,
       transactions: new TransactionCoordinator(deps('transactions'), producers, groups),
-      authorizer: options.authorizer ?? ALLOW_EVERYTHING,
+      authorizer: options.authorizer ?? security.authorizer ?? ALLOW_EVERYTHING,
       resources,
       security,
       supportedApis: () => table.versions.map((v) => ({ ...v })),

@@ -40,4 +40,7 @@ export const SECURITY_BROKER_CONFIGS: readonly ConfigDefinition[] = [
   // Kafka's default is GSSAPI (Kerberos), which Brook does not serve: the default is what it does serve.
   def('sasl.enabled.mechanisms', 'LIST', 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512', 'SASL mechanisms offered on SASL listeners.', { allowed: ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] }),
   def('connection.failed.authentication.delay.ms', 'INT', '100', 'How long the answer to a failed authentication is held before the connection closes (slows password guessing).', { min: 0 }),
+  def('authorizer.class.name', 'STRING', '', 'Empty: no authorization. Any other value (e.g. org.apache.kafka.metadata.authorizer.StandardAuthorizer) turns the ACL authorizer on.'),
+  def('super.users', 'STRING', '', 'Semicolon-separated principals (User:alice;User:CN=admin) allowed everything whatever the ACLs say.'),
+  def('allow.everyone.if.no.acl.found', 'BOOLEAN', 'false', 'Whether a resource without any matching ACL is open to everyone (only with the authorizer on).'),
 ];

@@ -3,12 +3,16 @@
 //   credentials     SCRAM users, durable under meta/ (credential-store.ts);
 //   newExchange     the server side of a SASL mechanism enabled by sasl.enabled.mechanisms;
 //   authenticatePassword  user + password -> principal, for any protocol that takes passwords;
+//   acls, authorizer  the durable ACLs and, when authorizer.class.name is set, the authorizer over them
+//                   (null otherwise: every request is allowed, at the cost of one branch);
 //   audit           the audit log: one line per failed authentication, denied request, ACL or user change.
 import { randomBytes } from 'node:crypto';
 import type { FileSystem } from '../../storage/index.js';
 import type { Logger } from '../../util/logger.js';
 import type { BrokerConfig } from '../config/broker-config.js';
 import { CredentialStore } from './credential-store.js';
+import { AclStore } from './acl-store.js';
+import { AclAuthorizer } from './acl-authorizer.js';
 import { userPrincipal } from './principal.js';
 import { PlainServerExchange } from './sasl-plain.js';
 import { scramMechanism, ScramServerExchange, type ScramMechanismName } from './scram.js';
@@ -19,11 +23,18 @@ export class BrokerSecurity {
   readonly failedAuthenticationDelayMs: number;
   private readonly fakeSaltKey = randomBytes(32);
 
+  readonly authorizer: AclAuthorizer | null;
+
   private constructor(
     readonly credentials: CredentialStore,
+    readonly acls: AclStore,
     config: BrokerConfig,
     readonly audit: Logger,
   ) {
+    this.authorizer =
+      (config.get('authorizer.class.name') ?? '') === ''
+        ? null
+        : new AclAuthorizer(acls, AclAuthorizer.superUsersFrom(config.get('super.users') ?? ''), config.getBoolean('allow.everyone.if.no.acl.found'));
     this.mechanisms = (config.get('sasl.enabled.mechanisms') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
     this.failedAuthenticationDelayMs = config.getNumber('connection.failed.authentication.delay.ms');
   }
@@ -31,7 +42,9 @@ export class BrokerSecurity {
   static async open(config: BrokerConfig, fs: FileSystem, dataDir: string, logger: Logger): Promise<BrokerSecurity> {
     const credentials = new CredentialStore(fs, dataDir);
     await credentials.load();
-    return new BrokerSecurity(credentials, config, logger.child({ component: 'audit' }));
+    const acls = new AclStore(fs, dataDir);
+    await acls.load();
+    return new BrokerSecurity(credentials, acls, config, logger.child({ component: 'audit' }));
   }
 
   /** A fresh server exchange for an enabled mechanism, or null when it is not offered. */
