@@ -72,7 +72,8 @@ test('a principal without any ACL: every API answers Kafka’s authorization err
     assert.ok(b.logs.some((r) => r.msg === 'denied' && r.fields?.resource === 'group' && r.fields?.name === 'billing'));
     assert.equal(await errorType(a.describeAcls({ resourceType: 1, resourcePatternType: 1, operation: 1, permissionType: 1 } as never)), 'CLUSTER_AUTHORIZATION_FAILED');
     assert.equal(await errorType(a.createAcls({ acl: [{ resourceType: 2, resourceName: 'payments', resourcePatternType: 3, principal: 'User:mallory', host: '*', operation: 2, permissionType: 3 }] as never })), 'CLUSTER_AUTHORIZATION_FAILED');
-    assert.equal(await errorType(a.describeConfigs({ resources: [{ type: 2, name: 'payments' }], includeSynonyms: false })), 'none', 'DescribeConfigs is not enforced yet (see docs/security.md)');
+    assert.equal(await errorType(a.describeConfigs({ resources: [{ type: 2, name: 'payments' }], includeSynonyms: false })), 'TOPIC_AUTHORIZATION_FAILED');
+    assert.equal(await errorType(a.alterConfigs({ resources: [{ type: 2, name: 'payments', configEntries: [{ name: 'retention.ms', value: '1000' }] }], validateOnly: false })), 'TOPIC_AUTHORIZATION_FAILED');
   });
   const producer = kafka('mallory').producer();
   await producer.connect();

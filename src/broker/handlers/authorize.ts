@@ -2,7 +2,9 @@
 // connection's principal and host, one audit line per denial. Without an authorizer configured
 // (ALLOW_EVERYTHING) it costs one comparison, so the unauthenticated hot path stays as it was.
 import { ANONYMOUS_PRINCIPAL } from '../security/principal.js';
-import { ALLOW_EVERYTHING, requestedOperations, type AclOperationCode, type ResourceKind } from '../topics/authorized-operations.js';
+import { AclOperation, ALLOW_EVERYTHING, CLUSTER_RESOURCE_NAME, requestedOperations, type AclOperationCode, type ResourceKind } from '../topics/authorized-operations.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { ConfigResourceType } from '../config/resource-types.js';
 import type { RequestContext } from './handler.js';
 
 /** Whether the request's principal may do `operation` on the resource; a denial is audited. */
@@ -30,4 +32,16 @@ export function principalOf(ctx: RequestContext): string {
 /** The KIP-430 bitfield for the connection's principal and host (or "not requested"). */
 export function operationsFor(ctx: RequestContext, included: boolean, resource: ResourceKind, name: string): number {
   return requestedOperations(included, ctx.broker.authorizer, principalOf(ctx), resource, name, ctx.session?.clientHost ?? '');
+}
+
+/**
+ * DescribeConfigs / AlterConfigs / IncrementalAlterConfigs on one config resource (KafkaApis):
+ * DESCRIBE_CONFIGS or ALTER_CONFIGS on the topic, the group, or the cluster (broker and logger
+ * resources); null when allowed, else the resource's authorization error.
+ */
+export function configAccessDenied(ctx: RequestContext, resourceType: number, resourceName: string, alter: boolean): { errorCode: number; errorMessage: string } | null {
+  const operation = alter ? AclOperation.ALTER_CONFIGS : AclOperation.DESCRIBE_CONFIGS;
+  if (resourceType === ConfigResourceType.TOPIC) return authorize(ctx, operation, 'topic', resourceName) ? null : { errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: 'Authorization failed.' };
+  if (resourceType === ConfigResourceType.GROUP) return authorize(ctx, operation, 'group', resourceName) ? null : { errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, errorMessage: 'Authorization failed.' };
+  return authorize(ctx, operation, 'cluster', CLUSTER_RESOURCE_NAME) ? null : { errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: 'Authorization failed.' };
 }
