@@ -12,6 +12,7 @@ import type { BrokerMetrics } from './metrics/broker-metrics.js';
 import type { ProducerStateManager } from './producers/producer-state-manager.js';
 import type { Authorizer } from './topics/authorized-operations.js';
 import type { TopicService } from './topics/topic-service.js';
+import type { BrokerSecurity } from './security/broker-security.js';
 import type { TransactionCoordinator } from './transactions/transaction-coordinator.js';
 
 /** One entry of ApiVersions' key list. */
@@ -45,6 +46,8 @@ export interface BrokerState {
   readonly transactions: TransactionCoordinator;
   /** Decides what each principal may do; the source of every KIP-430 authorized-operations field. */
   readonly authorizer: Authorizer;
+  /** SASL mechanisms, SCRAM users and the audit log, shared by every listener (security/broker-security.ts). */
+  readonly security: BrokerSecurity;
   /** Broker-wide limits: memory budget, connection counts, the resource alarm (limits/). */
   readonly resources: BrokerResources;
   /** Counters and histograms the hot paths update (served by the gateway's /metrics). */

@@ -26,6 +26,8 @@ import { ALLOW_EVERYTHING, type Authorizer } from './topics/authorized-operation
 import { checkDataDir } from './config/data-dir.js';
 import { MqttServer } from './mqtt/mqtt-server.js';
 import { AmqpServer } from './amqp/amqp-server.js';
+import { bindListeners, type BoundListener } from './security/bind-listeners.js';
+import { BrokerSecurity } from './security/broker-security.js';
 
 export interface BrokerOptions {
   dataDir: string;
@@ -39,7 +41,7 @@ export interface BrokerOptions {
   config?: Record<string, string>;
   logger?: Logger;
   fs?: FileSystem;
-  /** What each principal may do (default: everything, as Brook has no ACLs yet). */
+  /** What each principal may do (default: the ACL authorizer when authorizer.class.name is set, else everything). */
   authorizer?: Authorizer;
   /** MQTT listen port (0 picks a free one); no MQTT listener when absent or brook.mqtt.enable=false. */
   mqttPort?: number;
@@ -57,7 +59,7 @@ export class Broker {
   private constructor(
     readonly state: BrokerState,
     private readonly services: readonly BrokerService[],
-    private readonly listener: Listener,
+    private readonly bound: readonly BoundListener[],
     readonly port: number,
     readonly host: string,
     /** The MQTT front door, when started with an mqttPort. */
@@ -69,8 +71,29 @@ export class Broker {
   /** Bytes held by connections and open connections, for tests and metrics (docs/limits.md). */
   networkStats(): { bufferedBytes: number; connections: number; pausedConnections: number } {
     let paused = 0;
-    for (const c of this.listener.open) if (c.readingPaused) paused++;
-    return { bufferedBytes: this.state.resources.buffered.used, connections: this.listener.open.size, pausedConnections: paused };
+    let connections = 0;
+    for (const { listener } of this.bound) {
+      connections += listener.open.size;
+      for (const c of listener.open) if (c.readingPaused) paused++;
+    }
+    return { bufferedBytes: this.state.resources.buffered.used, connections, pausedConnections: paused };
+  }
+
+  /** Every listener: its name, security protocol, and the host:port clients reach it at (docs/security.md). */
+  listeners(): { name: string; protocol: string; host: string; port: number; bootstrap: string }[] {
+    return this.bound.map((b) => ({ name: b.spec.name, protocol: b.spec.protocol, host: b.spec.host, port: b.port, bootstrap: `${b.advertised.host}:${b.advertised.port}` }));
+  }
+
+  /** host:port clients of one listener bootstrap from (by listener name, e.g. "SSL"). */
+  bootstrapOf(listenerName: string): string {
+    const b = this.bound.find((x) => x.spec.name === listenerName.toUpperCase());
+    if (!b) throw new Error(`no listener named ${listenerName}`);
+    return `${b.advertised.host}:${b.advertised.port}`;
+  }
+
+  /** Re-reads every TLS listener's key, certificates and truststore; new connections use them. */
+  reloadTlsCertificates(): void {
+    for (const b of this.bound) b.reloadTls(this.state.config);
   }
 
   /** The MQTT listener's port, or null when MQTT is off. */
@@ -115,12 +138,14 @@ export class Broker {
     const table = new HandlerTable(handlers);
     const host = options.host ?? '127.0.0.1';
     const advertised: BrokerEndpoint = { host: options.advertisedHost ?? advertisedFor(host), port: 0 };
+    const listenerConfig = { host, port: options.port ?? 9092, advertisedHost: options.advertisedHost ?? advertisedFor(host) };
     const topics = new TopicService(logs, config, nodeId, logger.child({ component: 'topics' }));
     const deps = (component: string): ServiceDeps => ({ nodeId, config, logs, topics, logger: logger.child({ component }) });
     const producers = new ProducerStateManager(deps('producers'), fs);
     const groups = new GroupCoordinator(deps('groups'), { fs, dataDir: options.dataDir });
     const shareGroups = new ShareGroupCoordinator({ ...deps('share-groups'), fs, dataDir: options.dataDir, classicGroups: groups });
     const resources = new BrokerResources(config);
+    const security = await BrokerSecurity.open(config, fs, options.dataDir, logger);
     const state: BrokerState = {
       nodeId,
       clusterId: identity.clusterId,
@@ -135,8 +160,9 @@ export class Broker {
       groups,
       shareGroups,
       transactions: new TransactionCoordinator(deps('transactions'), producers, groups),
-      authorizer: options.authorizer ?? ALLOW_EVERYTHING,
+      authorizer: options.authorizer ?? security.authorizer ?? ALLOW_EVERYTHING,
       resources,
+      security,
       supportedApis: () => table.versions.map((v) => ({ ...v })),
       metrics,
     };
@@ -179,35 +205,34 @@ export class Broker {
         logger.warn('AMQP listener not started: the default port is not free; pass --amqp-port to choose one', { port: options.amqpPort, error: String(e) });
       }
     }
-    const listener = new Listener(
-      state,
-      table,
-      {
-        maxRequestBytes: config.getNumber('socket.request.max.bytes'),
-        idleTimeoutMs: config.getNumber('connections.max.idle.ms'),
-        maxInFlight: config.getNumber('brook.connection.max.inflight.requests'),
-      },
-      logger.child({ component: 'network' }),
-      resources,
-    );
-    let port: number;
+    const connectionOptions = {
+      maxRequestBytes: config.getNumber('socket.request.max.bytes'),
+      idleTimeoutMs: config.getNumber('connections.max.idle.ms'),
+      maxInFlight: config.getNumber('brook.connection.max.inflight.requests'),
+    };
+    let bound: BoundListener[];
     try {
-      port = await listener.listen(host, options.port ?? 9092);
+      bound = await bindListeners(config, listenerConfig, (security) => new Listener(state, table, connectionOptions, logger.child({ component: 'network' }), resources, security));
     } catch (e) {
       for (const s of [...services].reverse()) await s.close();
       await logs.close();
       throw e;
     }
-    advertised.port = port;
+    // The first listener is the broker's default endpoint (state.advertised, Broker.bootstrap).
+    const first = bound[0]!;
+    advertised.host = first.advertised.host;
+    advertised.port = first.advertised.port;
     logs.startBackgroundTasks();
-    logger.info('broker started', { listener: `${host}:${port}`, advertised: `${advertised.host}:${port}`, dataDir: options.dataDir, clusterId: identity.clusterId });
-    return new Broker(state, services, listener, port, host, mqtt, amqp);
+    for (const b of bound) {
+      logger.info('broker started', { listener: `${b.spec.name}://${b.spec.host}:${b.port}`, protocol: b.spec.protocol, advertised: `${b.advertised.host}:${b.advertised.port}`, dataDir: options.dataDir, clusterId: identity.clusterId });
+    }
+    return new Broker(state, services, bound, first.port, first.spec.host, mqtt, amqp);
   }
 
   /** Stops accepting, closes connections, flushes and closes storage (clean-shutdown marker). */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await this.listener.close();
+      await Promise.all(this.bound.map((b) => b.listener.close()));
       for (const s of [...this.services].reverse()) await s.close();
       this.state.logs.stopBackgroundTasks();
       await this.state.logs.close();

@@ -19,6 +19,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   group: async () => (await import('./commands/group.js')).registerGroup,
   cluster: async () => (await import('./commands/cluster.js')).registerCluster,
   gateway: async () => (await import('./commands/gateway.js')).registerGateway,
+  user: async () => (await import('./commands/user.js')).registerUser,
+  acl: async () => (await import('./commands/acl.js')).registerAcl,
 };
 
 export async function buildProgram(argv: readonly string[]): Promise<Command> {

@@ -11,6 +11,7 @@
 import { connect } from 'node:net';
 import { Admin } from '@platformatic/kafka';
 import { ClientFacingError, isNetworkError } from './errors.js';
+import { base } from './factories.js';
 import type { ClientOptions } from './options.js';
 
 const PROBE_TIMEOUT_MS = 3000;
@@ -79,6 +80,8 @@ function apiVersionsV0(clientId: string): Buffer {
  * when nothing listens, or a sentence saying that what listens is not a Kafka broker.
  */
 export async function checkBrokersReachable(options: ClientOptions): Promise<void> {
+  // The plaintext probe cannot speak TLS; the client's own connection reports failures then.
+  if (options.tls) return;
   const probes = await Promise.all(options.brokers.map(async (b) => ({ broker: b, result: await probeKafka(b, options.clientId) })));
   if (!probes.some((p) => p.result.kind === 'kafka')) {
     const notKafka = probes.find((p) => p.result.kind === 'not-kafka');
@@ -87,7 +90,7 @@ export async function checkBrokersReachable(options: ClientOptions): Promise<voi
     }
     throw new ClientFacingError(`Broker unreachable at ${options.brokers.join(', ')}.`);
   }
-  const admin = new Admin({ clientId: options.clientId, bootstrapBrokers: options.brokers, retries: false, timeout: options.timeoutMs ?? 5000 });
+  const admin = new Admin({ ...base(options), retries: false, timeout: options.timeoutMs ?? 5000 });
   try {
     await admin.metadata({ topics: [] });
   } catch (e) {

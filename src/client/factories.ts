@@ -5,12 +5,14 @@ import { Admin, Consumer, Producer } from '@platformatic/kafka';
 import type { ConsumerOptions, ProducerOptions } from '@platformatic/kafka';
 import type { ClientOptions } from './options.js';
 
-function base(options: ClientOptions) {
+export function base(options: ClientOptions) {
   return {
     clientId: options.clientId,
     bootstrapBrokers: options.brokers,
     ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
     ...(options.retries !== undefined ? { retries: options.retries } : {}),
+    ...(options.sasl ? { sasl: { ...options.sasl } } : {}),
+    ...(options.tls ? { tls: { ...options.tls } } : {}),
   };
 }
 

@@ -12,6 +12,32 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** Connection attempts before giving up (false: never retry). */
   retries?: number | false;
+  /** SASL credentials (SASL_PLAINTEXT, or SASL_SSL with `tls`). */
+  sasl?: ClientSasl;
+  /** TLS to the brokers (SSL, SASL_SSL): PEM text of the CA to trust and, for mutual TLS, a certificate and key. */
+  tls?: { ca?: string; cert?: string; key?: string };
+}
+
+export interface ClientSasl {
+  mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+  username: string;
+  password: string;
+}
+
+const SASL_MECHANISMS: readonly ClientSasl['mechanism'][] = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'];
+
+/**
+ * SASL from BROOK_SASL_MECHANISM, BROOK_SASL_USERNAME and BROOK_SASL_PASSWORD (all three, or none);
+ * a bad value is a BrokerListError-style sentence.
+ */
+export function resolveSasl(env: NodeJS.ProcessEnv = process.env): ClientSasl | undefined {
+  const mechanism = env.BROOK_SASL_MECHANISM;
+  if (mechanism === undefined || mechanism === '') return undefined;
+  if (!SASL_MECHANISMS.includes(mechanism as ClientSasl['mechanism'])) throw new BrokerListError(`BROOK_SASL_MECHANISM must be one of ${SASL_MECHANISMS.join(', ')}, not "${mechanism}".`);
+  const username = env.BROOK_SASL_USERNAME ?? '';
+  const password = env.BROOK_SASL_PASSWORD ?? '';
+  if (username === '' || password === '') throw new BrokerListError('BROOK_SASL_MECHANISM needs BROOK_SASL_USERNAME and BROOK_SASL_PASSWORD.');
+  return { mechanism: mechanism as ClientSasl['mechanism'], username, password };
 }
 
 /** A broker list that cannot be used; the message is one sentence naming the bad entry. */

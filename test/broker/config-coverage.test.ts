@@ -61,6 +61,27 @@ const TOPIC: Record<string, How> = {
 };
 
 const BROKER: Record<string, How> = {
+  // Listeners and TLS (docs/security.md).
+  listeners: broker('src/broker/security/listeners.ts'),
+  'advertised.listeners': broker('src/broker/security/listeners.ts'),
+  'listener.security.protocol.map': broker('src/broker/security/listeners.ts'),
+  'ssl.keystore.type': broker('src/broker/security/tls-options.ts'),
+  'ssl.keystore.location': broker('src/broker/security/tls-options.ts'),
+  'ssl.keystore.password': broker('src/broker/security/tls-options.ts'),
+  'ssl.key.password': broker('src/broker/security/tls-options.ts'),
+  'ssl.keystore.certificate.chain': broker('src/broker/security/tls-options.ts'),
+  'ssl.keystore.key': broker('src/broker/security/tls-options.ts'),
+  'ssl.truststore.type': { kind: 'limited', refused: 'PKCS12' },
+  'ssl.truststore.location': broker('src/broker/security/tls-options.ts'),
+  'ssl.truststore.certificates': broker('src/broker/security/tls-options.ts'),
+  'ssl.client.auth': broker('src/broker/security/tls-options.ts'),
+  'ssl.enabled.protocols': broker('src/broker/security/tls-options.ts'),
+  'ssl.principal.mapping.rules': broker('src/broker/security/bind-listeners.ts'),
+  'sasl.enabled.mechanisms': broker('src/broker/security/broker-security.ts'),
+  'connection.failed.authentication.delay.ms': broker('src/broker/security/broker-security.ts'),
+  'authorizer.class.name': broker('src/broker/security/broker-security.ts'),
+  'super.users': broker('src/broker/security/broker-security.ts'),
+  'allow.everyone.if.no.acl.found': broker('src/broker/security/broker-security.ts'),
   'node.id': broker('src/broker/broker.ts'),
   'broker.id': { kind: 'alias', of: 'node.id' },
   'num.partitions': broker('src/broker/topics/topic-service.ts'),

@@ -134,6 +134,11 @@ export class BrokerConfig {
     return { name, value: chosen.value, source: chosen.source, definition, synonyms };
   }
 
+  /** A static value by any name, known or not (per-listener overrides such as listener.name.ssl.ssl.keystore.location). */
+  staticValue(name: string): string | undefined {
+    return this.staticValues.get(name);
+  }
+
   get(name: string): string | null {
     return this.resolveBroker(name).value;
   }

@@ -43,6 +43,7 @@ export interface ConfigDefinition {
 import { SHARE_GROUP_BROKER_CONFIGS, SHARE_GROUP_TOPIC_CONFIGS } from './share-group-definitions.js';
 import { MQTT_BROKER_CONFIGS } from '../mqtt/mqtt-config-definitions.js';
 import { AMQP_BROKER_CONFIGS } from '../amqp/amqp-config.js';
+import { SECURITY_BROKER_CONFIGS } from './security-definitions.js';
 
 const LONG_MAX = '9223372036854775807';
 
@@ -134,6 +135,7 @@ export const BROKER_CONFIGS: readonly ConfigDefinition[] = [
   def('transaction.remove.expired.transaction.cleanup.interval.ms', 'INT', '3600000', 'How often expired transactional ids are removed.', { min: 1 }),
   def('producer.id.expiration.ms', 'INT', '86400000', 'Idle idempotent producer state expires after this long.', { min: 1, dynamic: true }),
   ...SHARE_GROUP_BROKER_CONFIGS,
+  ...SECURITY_BROKER_CONFIGS,
   // Resource limits (docs/limits.md). Kafka's names where Kafka has the limit, brook.* where it does not.
   def('max.connections', 'INT', '2147483647', 'Connections the broker holds at once; one more is closed as soon as it is accepted.', { min: 0, dynamic: true }),
   def('max.connections.per.ip', 'INT', '2147483647', 'Connections one client address holds at once; one more is closed as soon as it is accepted.', { min: 0, dynamic: true }),

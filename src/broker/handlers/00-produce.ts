@@ -39,6 +39,8 @@ import { isInternalTopic } from '../topics/internal-topics.js';
 import { applyTopicCompression } from '../topics/topic-compression.js';
 import { appendTransactional } from '../transactions/transactional-append.js';
 import { NO_RESPONSE, closeConnection, defineHandler, type CloseConnection } from './handler.js';
+import { authorize } from './authorize.js';
+import { AclOperation } from '../topics/authorized-operations.js';
 
 type PartitionOut = MessageInput<ProduceResponsePartitionProduceResponse>;
 
@@ -55,12 +57,18 @@ export default defineHandler({
     const validAcks = acks === 0 || acks === 1 || acks === -1;
     const responses: (MessageInput<ProduceResponseTopicProduceResponse> & { name: string; partitionResponses: PartitionOut[] })[] = [];
     const pending: Promise<unknown>[] = [];
+    // ACLs (KafkaApis.handleProduceRequest): WRITE on the transactional id when there is one, else
+    // TRANSACTIONAL_ID_AUTHORIZATION_FAILED everywhere; WRITE on each topic, else TOPIC_AUTHORIZATION_FAILED.
+    const transactionDenied = request.transactionalId != null && !authorize(ctx, AclOperation.WRITE, 'transactional-id', request.transactionalId);
     for (const topic of request.topicData) {
       const partitionResponses: PartitionOut[] = [];
       responses.push({ name: topic.name, partitionResponses });
+      const denied = transactionDenied ? ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED : authorize(ctx, AclOperation.WRITE, 'topic', topic.name) ? ErrorCode.NONE : ErrorCode.TOPIC_AUTHORIZATION_FAILED;
       for (const pd of topic.partitionData) {
         if (!validAcks) {
           partitionResponses.push(failure(pd.index, ErrorCode.INVALID_REQUIRED_ACKS, `acks must be 0, 1 or -1, got ${acks}`));
+        } else if (denied !== ErrorCode.NONE) {
+          partitionResponses.push(failure(pd.index, denied, null));
         } else {
           const slot = partitionResponses.length;
           partitionResponses.push(failure(pd.index, ErrorCode.UNKNOWN_SERVER_ERROR, null));

@@ -26,11 +26,12 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
 import type { FetchRequest } from '../../protocol/messages/fetch.js';
-import type { BrokerState } from '../broker-state.js';
 import { lookupPartition } from '../topics/partition-lookup.js';
 import { readPartitions, type PartitionToRead, type ReadRound } from '../fetch/partition-reader.js';
 import { ZERO_UUID } from '../topics/topic-ids.js';
-import { defineHandler } from './handler.js';
+import { defineHandler, type RequestContext } from './handler.js';
+import { authorize } from './authorize.js';
+import { AclOperation } from '../topics/authorized-operations.js';
 
 const FIRST_TOPIC_ID_VERSION = 13;
 
@@ -50,7 +51,7 @@ export default defineHandler({
       const errorCode = request.sessionId !== 0 ? ErrorCode.FETCH_SESSION_ID_NOT_FOUND : ErrorCode.INVALID_FETCH_SESSION_EPOCH;
       return { throttleTimeMs: 0, errorCode, sessionId: 0, responses: [] };
     }
-    const topics = resolveTopics(ctx.broker, request, v >= FIRST_TOPIC_ID_VERSION);
+    const topics = resolveTopics(ctx, request, v >= FIRST_TOPIC_ID_VERSION);
     const flat = topics.flatMap((t) => t.partitions);
     const deadline = Date.now() + request.maxWaitMs;
     const planned = plannedBytes(flat, Math.min(request.maxBytes, ctx.broker.config.getNumber('fetch.max.bytes')));
@@ -109,14 +110,17 @@ function plannedBytes(parts: readonly PartitionToRead[], maxBytes: number): numb
   return Math.max(0, Math.min(maxBytes, sum));
 }
 
-function resolveTopics(broker: BrokerState, request: FetchRequest, byId: boolean): TopicToRead[] {
+function resolveTopics(ctx: RequestContext, request: FetchRequest, byId: boolean): TopicToRead[] {
+  const { broker } = ctx;
   return request.topics.map((t) => {
     const name = byId ? broker.topics.nameForId(t.topicId) : t.topic;
+    // ACLs: READ on the topic, else TOPIC_AUTHORIZATION_FAILED for its partitions (KafkaApis.handleFetchRequest).
+    const denied = name !== undefined && !authorize(ctx, AclOperation.READ, 'topic', name);
     return {
       name: name ?? '',
       topicId: byId ? t.topicId : ZERO_UUID,
       partitions: t.partitions.map((p): PartitionToRead => {
-        const found = name === undefined ? { log: null, errorCode: ErrorCode.UNKNOWN_TOPIC_ID } : lookupPartition(broker, name, p.partition);
+        const found = name === undefined ? { log: null, errorCode: ErrorCode.UNKNOWN_TOPIC_ID } : denied ? { log: null, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED } : lookupPartition(broker, name, p.partition);
         return {
           partition: p.partition,
           log: found.log,

@@ -17,6 +17,8 @@ import type { ListOffsetsResponseListOffsetsPartitionResponse } from '../../prot
 import type { MessageInput } from '../../protocol/primitives/codec.js';
 import type { PartitionLog } from '../../storage/index.js';
 import { LEADER_EPOCH, checkLeaderEpoch, errorCodeOf, lookupPartition } from '../topics/partition-lookup.js';
+import { authorize } from './authorize.js';
+import { AclOperation } from '../topics/authorized-operations.js';
 import { defineHandler } from './handler.js';
 
 type PartitionOut = MessageInput<ListOffsetsResponseListOffsetsPartitionResponse>;
@@ -34,10 +36,14 @@ export default defineHandler({
   async handle(request, ctx) {
     const v = ctx.header.apiVersion;
     const topics = await Promise.all(
-      request.topics.map(async (t) => ({
+      request.topics.map(async (t) => {
+        const describable = authorize(ctx, AclOperation.DESCRIBE, 'topic', t.name);
+        return {
         name: t.name,
         partitions: await Promise.all(
           t.partitions.map(async (p): Promise<PartitionOut> => {
+            // ACLs: DESCRIBE on the topic, else TOPIC_AUTHORIZATION_FAILED (KafkaApis.handleListOffsetRequest).
+            if (!describable) return failure(p.partitionIndex, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
             const found = lookupPartition(ctx.broker, t.name, p.partitionIndex);
             if (!found.log) return failure(p.partitionIndex, found.errorCode);
             const epochError = checkLeaderEpoch(p.currentLeaderEpoch);
@@ -68,7 +74,8 @@ export default defineHandler({
             }
           }),
         ),
-      })),
+        };
+      }),
     );
     return { throttleTimeMs: 0, topics };
   },

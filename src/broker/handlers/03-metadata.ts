@@ -8,7 +8,8 @@ import type { MessageInput } from '../../protocol/primitives/codec.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { TopicInfo } from '../../storage/index.js';
 import type { BrokerState } from '../broker-state.js';
-import { ANONYMOUS, CLUSTER_RESOURCE_NAME, requestedOperations } from '../topics/authorized-operations.js';
+import { AclOperation, CLUSTER_RESOURCE_NAME } from '../topics/authorized-operations.js';
+import { authorize, operationsFor, permitted } from './authorize.js';
 import { isInternalTopic } from '../topics/internal-topics.js';
 import { ZERO_UUID, isZeroTopicId, topicIdToWire } from '../topics/topic-ids.js';
 import { defineHandler } from './handler.js';
@@ -25,12 +26,19 @@ export default defineHandler({
   async handle(request, ctx) {
     const { broker, header } = ctx;
     const v = header.apiVersion;
-    // KIP-430: what the authorizer allows this connection on each topic (everything, until ACLs exist).
-    const topicOps: TopicOps = (name) => requestedOperations(request.includeTopicAuthorizedOperations, broker.authorizer, ANONYMOUS, 'topic', name);
+    // KIP-430: what the authorizer allows this connection on each topic.
+    const topicOps: TopicOps = (name) => operationsFor(ctx, request.includeTopicAuthorizedOperations, 'topic', name);
     const allTopics = request.topics === null || (v === 0 && request.topics.length === 0);
     let topics: TopicOut[];
+    // ACLs as KafkaApis.handleTopicMetadataRequest: listing every topic shows only those the principal
+    // may DESCRIBE; a named topic it may not DESCRIBE is TOPIC_AUTHORIZATION_FAILED whether it exists or
+    // not; auto-creating needs CREATE on the cluster or on the topic.
+    const denied = (name: string): TopicOut => missing(name, ErrorCode.TOPIC_AUTHORIZATION_FAILED, topicOps);
     if (allTopics) {
-      topics = broker.topics.list().map((t) => describeTopic(broker, t, topicOps));
+      topics = broker.topics
+        .list()
+        .filter((t) => permitted(ctx, AclOperation.DESCRIBE, 'topic', t.name))
+        .map((t) => describeTopic(broker, t, topicOps));
     } else {
       topics = await Promise.all(
         request.topics!.map(async (wanted): Promise<TopicOut> => {
@@ -39,13 +47,16 @@ export default defineHandler({
             const name = isZeroTopicId(wanted.topicId) ? undefined : broker.topics.nameForId(wanted.topicId);
             const t = name === undefined ? undefined : broker.topics.get(name);
             // The response's name is nullable only from v12.
+            if (t && !authorize(ctx, AclOperation.DESCRIBE, 'topic', t.name)) return { errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, name: v >= 12 ? null : '', topicId: wanted.topicId, partitions: [], topicAuthorizedOperations: topicOps('') };
             if (!t) return { errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name: v >= 12 ? null : '', topicId: wanted.topicId, partitions: [], topicAuthorizedOperations: topicOps('') };
             return describeTopic(broker, t, topicOps);
           }
           if (wanted.name === null || wanted.name === '') return missing('', ErrorCode.INVALID_TOPIC_EXCEPTION, topicOps);
+          if (!authorize(ctx, AclOperation.DESCRIBE, 'topic', wanted.name)) return denied(wanted.name);
           const existing = broker.topics.get(wanted.name);
           if (existing) return describeTopic(broker, existing, topicOps);
           if (!request.allowAutoTopicCreation) return missing(wanted.name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, topicOps);
+          if (!permitted(ctx, AclOperation.CREATE, 'cluster', CLUSTER_RESOURCE_NAME) && !authorize(ctx, AclOperation.CREATE, 'topic', wanted.name)) return denied(wanted.name);
           const outcome = await broker.topics.autoCreate(wanted.name);
           if (outcome.topic) return describeTopic(broker, outcome.topic, topicOps);
           return missing(wanted.name, outcome.errorCode, topicOps);
@@ -54,11 +65,11 @@ export default defineHandler({
     }
     return {
       throttleTimeMs: 0,
-      brokers: [{ nodeId: broker.nodeId, host: broker.advertised.host, port: broker.advertised.port, rack: broker.config.get('broker.rack') }],
+      brokers: [{ nodeId: broker.nodeId, host: (ctx.session?.advertised ?? broker.advertised).host, port: (ctx.session?.advertised ?? broker.advertised).port, rack: broker.config.get('broker.rack') }],
       clusterId: broker.clusterId,
       controllerId: broker.nodeId,
       topics,
-      clusterAuthorizedOperations: requestedOperations(request.includeClusterAuthorizedOperations, broker.authorizer, ANONYMOUS, 'cluster', CLUSTER_RESOURCE_NAME),
+      clusterAuthorizedOperations: operationsFor(ctx, request.includeClusterAuthorizedOperations, 'cluster', CLUSTER_RESOURCE_NAME),
     };
   },
 });

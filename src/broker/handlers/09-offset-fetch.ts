@@ -12,6 +12,8 @@ import { apis } from '../../protocol/messages/index.js';
 import type { FetchedOffset } from '../groups/committed-offsets.js';
 import { groupByTopic } from '../groups/topic-grouping.js';
 import type { BrokerState } from '../broker-state.js';
+import { authorize } from './authorize.js';
+import { AclOperation } from '../topics/authorized-operations.js';
 import { defineHandler } from './handler.js';
 
 type Wanted = readonly { name: string; partitionIndexes: readonly number[] }[] | null;
@@ -55,11 +57,14 @@ export default defineHandler({
       return {
         throttleTimeMs: 0,
         groups: request.groups.map((g) => {
+          // ACLs: DESCRIBE on the group (KafkaApis.handleOffsetFetchRequest).
+          if (!authorize(ctx, AclOperation.DESCRIBE, 'group', g.groupId)) return { groupId: g.groupId, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, topics: [] };
           const r = fetchGroup(ctx.broker, g.groupId, g.topics, request.requireStable, v >= 9 ? { id: g.memberId, epoch: g.memberEpoch } : undefined);
           return { groupId: g.groupId, errorCode: r.errorCode, topics: byTopic(r.offsets, ErrorCode.NONE) };
         }),
       };
     }
+    if (!authorize(ctx, AclOperation.DESCRIBE, 'group', request.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, topics: [] };
     const r = fetchGroup(ctx.broker, request.groupId, v >= 2 ? request.topics : (request.topics ?? []), request.requireStable);
     // v0-1 have no group-level error: it goes on every partition.
     return { throttleTimeMs: 0, errorCode: r.errorCode, topics: byTopic(r.offsets, v < 2 ? r.errorCode : ErrorCode.NONE) };

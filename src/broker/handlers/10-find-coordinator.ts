@@ -4,8 +4,9 @@
 // KIP-932) are INVALID_REQUEST.
 import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
-import type { BrokerState } from '../broker-state.js';
-import { defineHandler } from './handler.js';
+import { defineHandler, type RequestContext } from './handler.js';
+import { authorize } from './authorize.js';
+import { AclOperation } from '../topics/authorized-operations.js';
 
 const GROUP_KEY = 0;
 const TRANSACTION_KEY = 1;
@@ -18,11 +19,16 @@ interface Answer {
   errorMessage: string | null;
 }
 
-function coordinatorFor(broker: BrokerState, key: string, keyType: number): Answer {
+function coordinatorFor(ctx: RequestContext, key: string, keyType: number): Answer {
+  const { broker } = ctx;
+  const at = ctx.session?.advertised ?? broker.advertised;
   const none = (errorCode: number, errorMessage: string): Answer => ({ nodeId: -1, host: '', port: -1, errorCode, errorMessage });
   if (keyType !== GROUP_KEY && keyType !== TRANSACTION_KEY) return none(ErrorCode.INVALID_REQUEST, `unsupported coordinator key type ${keyType}`);
   if (key === '') return none(ErrorCode.INVALID_REQUEST, keyType === GROUP_KEY ? 'the group id is empty' : 'the transactional id is empty');
-  return { nodeId: broker.nodeId, host: broker.advertised.host, port: broker.advertised.port, errorCode: ErrorCode.NONE, errorMessage: null };
+  // ACLs: DESCRIBE on the group or transactional id (KafkaApis.handleFindCoordinatorRequest).
+  if (keyType === GROUP_KEY && !authorize(ctx, AclOperation.DESCRIBE, 'group', key)) return none(ErrorCode.GROUP_AUTHORIZATION_FAILED, 'Authorization failed.');
+  if (keyType === TRANSACTION_KEY && !authorize(ctx, AclOperation.DESCRIBE, 'transactional-id', key)) return none(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, 'Authorization failed.');
+  return { nodeId: broker.nodeId, host: at.host, port: at.port, errorCode: ErrorCode.NONE, errorMessage: null };
 }
 
 export default defineHandler({
@@ -34,9 +40,9 @@ export default defineHandler({
     if (v >= 4) {
       return {
         throttleTimeMs: 0,
-        coordinators: request.coordinatorKeys.map((key) => ({ key, ...coordinatorFor(ctx.broker, key, request.keyType) })),
+        coordinators: request.coordinatorKeys.map((key) => ({ key, ...coordinatorFor(ctx, key, request.keyType) })),
       };
     }
-    return { throttleTimeMs: 0, ...coordinatorFor(ctx.broker, request.key, request.keyType) };
+    return { throttleTimeMs: 0, ...coordinatorFor(ctx, request.key, request.keyType) };
   },
 });

@@ -2,8 +2,11 @@
 // v4+ make an unknown member rejoin with the member id it is given (MEMBER_ID_REQUIRED, KIP-394);
 // v5+ static membership (group.instance.id, KIP-345); v7+ echo the protocol type; v8+ a reason;
 // v9+ skipAssignment for a restarted static leader (KIP-814).
+import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
 import { clientHostOf } from '../groups/client-host.js';
+import { authorize } from './authorize.js';
+import { AclOperation } from '../topics/authorized-operations.js';
 import { defineHandler } from './handler.js';
 
 export default defineHandler({
@@ -12,6 +15,10 @@ export default defineHandler({
   maxVersion: 9,
   async handle(request, ctx) {
     const v = ctx.header.apiVersion;
+    // ACLs: READ on the group (KafkaApis.handleJoinGroupRequest).
+    if (!authorize(ctx, AclOperation.READ, 'group', request.groupId)) {
+      return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, generationId: -1, protocolType: null, protocolName: v >= 7 ? null : '', leader: '', skipAssignment: false, memberId: '', members: [] };
+    }
     const out = await ctx.broker.groups.protocols.join({
       groupId: request.groupId,
       memberId: request.memberId,

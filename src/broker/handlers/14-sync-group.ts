@@ -1,7 +1,10 @@
 // SyncGroup (key 14): the leader brings the assignment, everyone leaves with their share.
 // v3+ carry group.instance.id (KIP-345); v5+ name the protocol type and name, which must match the
 // group's (INCONSISTENT_GROUP_PROTOCOL), and the response echoes them.
+import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
+import { authorize } from './authorize.js';
+import { AclOperation } from '../topics/authorized-operations.js';
 import { defineHandler } from './handler.js';
 
 export default defineHandler({
@@ -10,6 +13,8 @@ export default defineHandler({
   maxVersion: 5,
   async handle(request, ctx) {
     const v = ctx.header.apiVersion;
+    // ACLs: READ on the group.
+    if (!authorize(ctx, AclOperation.READ, 'group', request.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) };
     const out = await ctx.broker.groups.protocols.sync({
       groupId: request.groupId,
       generationId: request.generationId,

@@ -7,7 +7,7 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
 import { describeGroup } from '../groups/group-admin.js';
-import { ANONYMOUS, requestedOperations } from '../topics/authorized-operations.js';
+import { operationsFor } from './authorize.js';
 import { defineHandler } from './handler.js';
 
 export default defineHandler({
@@ -20,7 +20,7 @@ export default defineHandler({
     return {
       throttleTimeMs: 0,
       groups: request.groups.map((id) => {
-        const authorizedOperations = requestedOperations(request.includeAuthorizedOperations, broker.authorizer, ANONYMOUS, 'group', id);
+        const authorizedOperations = operationsFor(ctx, request.includeAuthorizedOperations, 'group', id);
         const dead = { groupId: id, groupState: 'Dead', protocolType: '', protocolData: '', members: [], authorizedOperations };
         const kind = broker.groups.kinds.typeOf(id);
         if (kind !== undefined && kind !== 'classic') {

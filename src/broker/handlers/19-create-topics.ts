@@ -13,6 +13,8 @@ import { ErrorCode } from '../../protocol/errors.js';
 import { ConfigSource } from '../config/broker-config.js';
 import type { CreateTopicSpec } from '../topics/topic-service.js';
 import { ZERO_UUID, topicIdToWire } from '../topics/topic-ids.js';
+import { authorize, permitted } from './authorize.js';
+import { AclOperation, CLUSTER_RESOURCE_NAME } from '../topics/authorized-operations.js';
 import { defineHandler } from './handler.js';
 
 /** Kafka's sum (validateTotalNumberOfPartitions): -1 counts the default, explicit assignments their length. */
@@ -71,6 +73,10 @@ export default defineHandler({
         const base = { name: t.name, topicId: ZERO_UUID, numPartitions: -1, replicationFactor: -1, configs: [], topicConfigErrorCode: ErrorCode.NONE };
         if ((seen.get(t.name) ?? 0) > 1) {
           return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Create topics request from client contains the topic '${t.name}' more than once` };
+        }
+        // ACLs: CREATE on the cluster or on the topic (KafkaApis.handleCreateTopicsRequest).
+        if (!permitted(ctx, AclOperation.CREATE, 'cluster', CLUSTER_RESOURCE_NAME) && !authorize(ctx, AclOperation.CREATE, 'topic', t.name)) {
+          return { ...base, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: 'Authorization failed.' };
         }
         const invalid = broker.topics.validate(spec);
         if (invalid) return { ...base, errorCode: invalid.errorCode, errorMessage: invalid.errorMessage };

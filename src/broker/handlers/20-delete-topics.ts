@@ -4,6 +4,8 @@
 import { apis } from '../../protocol/messages/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { ZERO_UUID, isZeroTopicId, topicIdToWire } from '../topics/topic-ids.js';
+import { authorize } from './authorize.js';
+import { AclOperation } from '../topics/authorized-operations.js';
 import { defineHandler } from './handler.js';
 
 interface Target {
@@ -36,6 +38,12 @@ export default defineHandler({
       const name = t.name ?? (isZeroTopicId(t.topicId) ? undefined : broker.topics.nameForId(t.topicId));
       if (name === undefined) {
         responses.push(fail(ErrorCode.UNKNOWN_TOPIC_ID, `Topic id ${t.topicId} does not exist.`));
+        continue;
+      }
+      // ACLs: DELETE on the topic (KafkaApis.handleDeleteTopicsRequest); by id, an unauthorised topic is
+      // TOPIC_AUTHORIZATION_FAILED too, so ids do not reveal names.
+      if (!authorize(ctx, AclOperation.DELETE, 'topic', name)) {
+        responses.push(fail(ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Authorization failed.'));
         continue;
       }
       const outcome = await broker.topics.delete(name);

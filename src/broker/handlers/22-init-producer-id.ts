@@ -9,6 +9,8 @@
 // INVALID_PRODUCER_EPOCH.
 import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
+import { authorize, permitted } from './authorize.js';
+import { AclOperation, CLUSTER_RESOURCE_NAME } from '../topics/authorized-operations.js';
 import { defineHandler } from './handler.js';
 
 export default defineHandler({
@@ -16,6 +18,18 @@ export default defineHandler({
   minVersion: 0,
   maxVersion: 5,
   async handle(request, ctx) {
+    // ACLs (KafkaApis.handleInitProducerIdRequest): WRITE on the transactional id; without one,
+    // IDEMPOTENT_WRITE on the cluster or WRITE on some topic, else CLUSTER_AUTHORIZATION_FAILED.
+    const refuse = (errorCode: number) => ({ throttleTimeMs: 0, errorCode, producerId: -1n, producerEpoch: -1 });
+    if (request.transactionalId !== null && !authorize(ctx, AclOperation.WRITE, 'transactional-id', request.transactionalId)) return refuse(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+    if (
+      request.transactionalId === null &&
+      !permitted(ctx, AclOperation.IDEMPOTENT_WRITE, 'cluster', CLUSTER_RESOURCE_NAME) &&
+      !ctx.broker.topics.list().some((t) => permitted(ctx, AclOperation.WRITE, 'topic', t.name)) &&
+      !authorize(ctx, AclOperation.IDEMPOTENT_WRITE, 'cluster', CLUSTER_RESOURCE_NAME)
+    ) {
+      return refuse(ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
+    }
     if (request.transactionalId !== null) {
       const fenced = ctx.header.apiVersion >= 4 ? ErrorCode.PRODUCER_FENCED : ErrorCode.INVALID_PRODUCER_EPOCH;
       const out = await ctx.broker.transactions.initProducerId(

@@ -5,6 +5,7 @@ import { apis } from '../../protocol/messages/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { describeResource } from '../config/config-description.js';
 import { isResourceError } from '../config/resource-types.js';
+import { configAccessDenied } from './authorize.js';
 import { defineHandler } from './handler.js';
 
 export default defineHandler({
@@ -14,6 +15,8 @@ export default defineHandler({
   handle(request, ctx) {
     const results = request.resources.map((r) => {
       const base = { resourceType: r.resourceType, resourceName: r.resourceName };
+      const denied = configAccessDenied(ctx, r.resourceType, r.resourceName, false);
+      if (denied) return { ...base, ...denied, configs: [] };
       const described = describeResource(ctx.broker, r.resourceType, r.resourceName, {
         keys: r.configurationKeys,
         includeSynonyms: request.includeSynonyms,

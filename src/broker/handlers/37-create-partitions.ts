@@ -9,6 +9,8 @@ import { apis } from '../../protocol/messages/index.js';
 import type { CreatePartitionsRequestCreatePartitionsTopic } from '../../protocol/messages/create-partitions.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { BrokerState } from '../broker-state.js';
+import { authorize } from './authorize.js';
+import { AclOperation } from '../topics/authorized-operations.js';
 import { defineHandler } from './handler.js';
 
 interface Outcome {
@@ -36,6 +38,8 @@ export default defineHandler({
     for (const t of request.topics) {
       let outcome: Outcome;
       if ((seen.get(t.name) ?? 0) > 1) outcome = { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Duplicate topic in request.' };
+      // ACLs: ALTER on the topic (KafkaApis.handleCreatePartitionsRequest).
+      else if (!authorize(ctx, AclOperation.ALTER, 'topic', t.name)) outcome = { errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: 'Authorization failed.' };
       else outcome = validate(broker, t) ?? (request.validateOnly ? ok : await grow(broker, t.name, t.count));
       results.push({ name: t.name, ...outcome });
     }

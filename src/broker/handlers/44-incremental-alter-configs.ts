@@ -5,6 +5,7 @@ import { apis } from '../../protocol/messages/index.js';
 import { alterEachResource, checkAndReplace, currentValues, definitionFor } from '../config/config-alteration.js';
 import { applyIncrementalOps } from '../config/incremental-ops.js';
 import { isResourceError } from '../config/resource-types.js';
+import { configAccessDenied } from './authorize.js';
 import { defineHandler } from './handler.js';
 
 export default defineHandler({
@@ -14,6 +15,8 @@ export default defineHandler({
   async handle(request, ctx) {
     const { broker } = ctx;
     const responses = await alterEachResource(broker, request.resources, async (r, target) => {
+      const denied = configAccessDenied(ctx, r.resourceType, r.resourceName, true);
+      if (denied) return denied;
       const values = applyIncrementalOps(currentValues(broker, target), r.configs, (name) => definitionFor(target, name));
       if (isResourceError(values)) return values;
       return checkAndReplace(broker, target, values, request.validateOnly);

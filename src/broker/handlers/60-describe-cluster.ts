@@ -2,7 +2,8 @@
 // v1 (KIP-919) asks for an endpoint type; a broker answers only for brokers (1).
 import { apis } from '../../protocol/messages/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import { ANONYMOUS, CLUSTER_RESOURCE_NAME, requestedOperations } from '../topics/authorized-operations.js';
+import { CLUSTER_RESOURCE_NAME } from '../topics/authorized-operations.js';
+import { operationsFor } from './authorize.js';
 import { defineHandler } from './handler.js';
 
 const EndpointType = { BROKER: 1, CONTROLLER: 2 } as const;
@@ -18,7 +19,7 @@ export default defineHandler({
       endpointType: EndpointType.BROKER,
       clusterId: broker.clusterId,
       controllerId: broker.nodeId,
-      clusterAuthorizedOperations: requestedOperations(request.includeClusterAuthorizedOperations, broker.authorizer, ANONYMOUS, 'cluster', CLUSTER_RESOURCE_NAME),
+      clusterAuthorizedOperations: operationsFor(ctx, request.includeClusterAuthorizedOperations, 'cluster', CLUSTER_RESOURCE_NAME),
     };
     // v0 requests decode endpointType as its default (1).
     if (request.endpointType === EndpointType.CONTROLLER) {
@@ -31,7 +32,7 @@ export default defineHandler({
       ...base,
       errorCode: ErrorCode.NONE,
       errorMessage: null,
-      brokers: [{ brokerId: broker.nodeId, host: broker.advertised.host, port: broker.advertised.port, rack: broker.config.get('broker.rack') }],
+      brokers: [{ brokerId: broker.nodeId, host: (ctx.session?.advertised ?? broker.advertised).host, port: (ctx.session?.advertised ?? broker.advertised).port, rack: broker.config.get('broker.rack') }],
     };
   },
 });

@@ -4,9 +4,12 @@
 // v1+ may subscribe with a regular expression evaluated on the broker (RE2 syntax). The response is
 // sent once the group's records are fsynced; its assignment lists the partitions the member may own
 // now (null when unchanged). See groups/consumer/heartbeat-flow.ts.
+import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
 import { assignmentToList } from '../groups/consumer/assignment.js';
 import { clientHostOf } from '../groups/client-host.js';
+import { authorize } from './authorize.js';
+import { AclOperation } from '../topics/authorized-operations.js';
 import { defineHandler } from './handler.js';
 
 export default defineHandler({
@@ -15,6 +18,10 @@ export default defineHandler({
   maxVersion: 1,
   async handle(request, ctx) {
     const v = ctx.header.apiVersion;
+    // ACLs: READ on the group (KafkaApis.handleConsumerGroupHeartbeat).
+    if (!authorize(ctx, AclOperation.READ, 'group', request.groupId)) {
+      return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, errorMessage: null, memberId: null, memberEpoch: -1, heartbeatIntervalMs: 0, assignment: null };
+    }
     const out = await ctx.broker.groups.protocols.consumerHeartbeat(
       {
         groupId: request.groupId,

@@ -5,7 +5,7 @@
 // differently (it allows TOPIC_AUTHORIZATION_FAILED, which an allow-all authorizer never raises).
 import { apis } from '../../protocol/messages/index.js';
 import { describeConsumerGroup, notFound } from '../groups/consumer/consumer-describe.js';
-import { ANONYMOUS, requestedOperations } from '../topics/authorized-operations.js';
+import { operationsFor } from './authorize.js';
 import { defineHandler } from './handler.js';
 
 export default defineHandler({
@@ -22,7 +22,7 @@ export default defineHandler({
         const described = group
           ? describeConsumerGroup(group, groups.consumerGroups.assignors.defaultName, groups.topicsView)
           : notFound(id, groups.groups.has(id) ? `Group ${id} is not a consumer group.` : `Group ${id} not found.`);
-        return { ...described, authorizedOperations: requestedOperations(request.includeAuthorizedOperations, broker.authorizer, ANONYMOUS, 'group', id) };
+        return { ...described, authorizedOperations: operationsFor(ctx, request.includeAuthorizedOperations, 'group', id) };
       }),
     };
   },

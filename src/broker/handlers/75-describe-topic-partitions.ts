@@ -8,11 +8,11 @@ import type { DescribeTopicPartitionsResponseTopic } from '../../protocol/messag
 import type { MessageInput } from '../../protocol/primitives/codec.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { TopicInfo } from '../../storage/index.js';
-import type { BrokerState } from '../broker-state.js';
-import { ANONYMOUS, authorizedOperations } from '../topics/authorized-operations.js';
+import { authorize, operationsFor, permitted } from './authorize.js';
+import { AclOperation } from '../topics/authorized-operations.js';
 import { isInternalTopic } from '../topics/internal-topics.js';
 import { ZERO_UUID, topicIdToWire } from '../topics/topic-ids.js';
-import { defineHandler } from './handler.js';
+import { defineHandler, type RequestContext } from './handler.js';
 
 /** Kafka's max.request.partition.size.limit default: the ceiling on responsePartitionLimit. */
 const MAX_PARTITION_LIMIT = 2000;
@@ -27,19 +27,25 @@ export default defineHandler({
     const { broker } = ctx;
     const cursor = request.cursor;
     const fetchAll = request.topics.length === 0;
-    const names = fetchAll ? broker.topics.list().map((t) => t.name) : [...new Set(request.topics.map((t) => t.name))];
+    // ACLs: listing every topic shows only those the principal may DESCRIBE; a named one it may not is
+    // TOPIC_AUTHORIZATION_FAILED (Kafka's DescribeTopicPartitionsRequestHandler).
+    const names = fetchAll ? broker.topics.list().map((t) => t.name).filter((n) => permitted(ctx, AclOperation.DESCRIBE, 'topic', n)) : [...new Set(request.topics.map((t) => t.name))];
     names.sort();
     const topics: TopicOut[] = [];
     if (cursor && !fetchAll && !names.includes(cursor.topicName)) {
-      return { throttleTimeMs: 0, topics: names.map((n) => missing(broker, n, ErrorCode.INVALID_REQUEST)), nextCursor: null };
+      return { throttleTimeMs: 0, topics: names.map((n) => missing(ctx, n, ErrorCode.INVALID_REQUEST)), nextCursor: null };
     }
     let remaining = Math.max(1, Math.min(request.responsePartitionLimit, MAX_PARTITION_LIMIT));
     let nextCursor: { topicName: string; partitionIndex: number } | null = null;
     for (const name of names) {
       if (cursor && name < cursor.topicName) continue;
+      if (!fetchAll && !authorize(ctx, AclOperation.DESCRIBE, 'topic', name)) {
+        topics.push(missing(ctx, name, ErrorCode.TOPIC_AUTHORIZATION_FAILED));
+        continue;
+      }
       const topic = broker.topics.get(name);
       if (!topic) {
-        topics.push(missing(broker, name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
+        topics.push(missing(ctx, name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
         continue;
       }
       const start = cursor && name === cursor.topicName ? Math.max(0, cursor.partitionIndex) : 0;
@@ -48,7 +54,7 @@ export default defineHandler({
         break;
       }
       const end = Math.min(topic.partitions, start + remaining);
-      topics.push(describeTopic(broker, topic, start, end));
+      topics.push(describeTopic(ctx, topic, start, end));
       remaining -= end - start;
       if (end < topic.partitions) {
         nextCursor = { topicName: name, partitionIndex: end };
@@ -59,7 +65,8 @@ export default defineHandler({
   },
 });
 
-function describeTopic(broker: BrokerState, t: TopicInfo, start: number, end: number): TopicOut {
+function describeTopic(ctx: RequestContext, t: TopicInfo, start: number, end: number): TopicOut {
+  const { broker } = ctx;
   const partitions = [];
   for (let p = start; p < end; p++) {
     const log = broker.logs.getLog(t.name, p);
@@ -82,10 +89,10 @@ function describeTopic(broker: BrokerState, t: TopicInfo, start: number, end: nu
     topicId: topicIdToWire(t.topicId),
     isInternal: isInternalTopic(t.name),
     partitions,
-    topicAuthorizedOperations: authorizedOperations(broker.authorizer, ANONYMOUS, 'topic', t.name),
+    topicAuthorizedOperations: operationsFor(ctx, true, 'topic', t.name),
   };
 }
 
-function missing(broker: BrokerState, name: string, errorCode: number): TopicOut {
-  return { errorCode, name, topicId: ZERO_UUID, isInternal: false, partitions: [], topicAuthorizedOperations: authorizedOperations(broker.authorizer, ANONYMOUS, 'topic', name) };
+function missing(ctx: RequestContext, name: string, errorCode: number): TopicOut {
+  return { errorCode, name, topicId: ZERO_UUID, isInternal: false, partitions: [], topicAuthorizedOperations: operationsFor(ctx, true, 'topic', name) };
 }

@@ -4,7 +4,8 @@
 // INVALID_GROUP_ID.
 import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
-import { ANONYMOUS, NOT_REQUESTED, requestedOperations } from '../topics/authorized-operations.js';
+import { NOT_REQUESTED } from '../topics/authorized-operations.js';
+import { operationsFor } from './authorize.js';
 import { defineHandler } from './handler.js';
 
 export default defineHandler({
@@ -38,7 +39,7 @@ export default defineHandler({
           subscribedTopicNames: m.subscribedTopicNames,
           assignment: { topicPartitions: shares.wireAssignment(m.assignment) },
         })),
-        authorizedOperations: requestedOperations(request.includeAuthorizedOperations, ctx.broker.authorizer, ANONYMOUS, 'group', groupId),
+        authorizedOperations: operationsFor(ctx, request.includeAuthorizedOperations, 'group', groupId),
       };
     });
     return { throttleTimeMs: 0, groups };

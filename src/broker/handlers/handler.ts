@@ -8,6 +8,7 @@ import type { ApiDefinition, MessageInput } from '../../protocol/primitives/code
 import type { RequestHeader } from '../../protocol/headers.js';
 import type { Logger } from '../../util/logger.js';
 import type { BrokerState } from '../broker-state.js';
+import type { SecuritySession } from '../security/session.js';
 
 /** Returned by a handler that must not answer (Produce with acks=0). */
 export const NO_RESPONSE: unique symbol = Symbol('no-response');
@@ -49,6 +50,8 @@ export interface RequestContext {
    * outside a connection). Fetch gives its pooled read buffers back here (storage/read-buffers.ts).
    */
   afterResponse?: (fn: () => void) => void;
+  /** The connection's listener and principal (absent outside a connection: ANONYMOUS on PLAINTEXT). */
+  session?: SecuritySession;
 }
 
 /**

@@ -7,5 +7,6 @@ import { dataPathHandlers } from './data-path-handlers.js';
 import { groupHandlers } from './group-handlers.js';
 import { shareGroupHandlers } from './share-group-handlers.js';
 import { transactionHandlers } from './transaction-handlers.js';
+import { securityHandlers } from './security-handlers.js';
 
-export const handlers: readonly AnyHandler[] = [...coreHandlers, ...dataPathHandlers, ...adminHandlers, ...groupHandlers, ...transactionHandlers, ...shareGroupHandlers];
+export const handlers: readonly AnyHandler[] = [...coreHandlers, ...dataPathHandlers, ...adminHandlers, ...groupHandlers, ...transactionHandlers, ...shareGroupHandlers, ...securityHandlers];

@@ -34,6 +34,7 @@ import { ByteBudget, SMALL_FRAME } from '../limits/byte-budget.js';
 import { HeldBytes } from './request-memory.js';
 import { ResponseQueue, type CompleteSlot } from './response-queue.js';
 import { encodeResponse } from './response-encoding.js';
+import { PRE_AUTHENTICATION_APIS, SecuritySession } from '../security/session.js';
 
 export interface ConnectionOptions {
   maxRequestBytes: number;
@@ -44,6 +45,8 @@ export interface ConnectionOptions {
   maxBufferedBytes?: number;
   /** The broker-wide budget this connection's is part of (brook.max.buffered.bytes). */
   brokerBudget?: ByteBudget;
+  /** The listener's security and this client's principal (default: PLAINTEXT, ANONYMOUS). */
+  session?: SecuritySession;
 }
 
 /** Decoded size over wire size for requests made of many small structs (measured 5-7x). */
@@ -74,6 +77,8 @@ export class Connection {
   private pumpAgain = false;
   private closed = false;
   private readonly aborter = new AbortController();
+  /** Who the client is and whether it may send more than the SASL APIs yet (security/session.ts). */
+  readonly session: SecuritySession;
 
   constructor(
     private readonly socket: Socket,
@@ -88,6 +93,7 @@ export class Connection {
     this.frames = new FrameDecoder({ maxFrameSize: options.maxRequestBytes });
     this.responses = new ResponseQueue(socket);
     this.maxInFlight = options.maxInFlight ?? 256;
+    this.session = options.session ?? new SecuritySession('PLAINTEXT', 'PLAINTEXT', socket.remoteAddress ?? '', broker.advertised);
     this.budget = new ByteBudget(options.maxBufferedBytes ?? 16 * 1024 * 1024, options.brokerBudget ?? null);
     // Each in-flight request (at most maxInFlight before reading pauses) may listen for the abort.
     setMaxListeners(this.maxInFlight + 1, this.aborter.signal);
@@ -238,6 +244,12 @@ export class Connection {
       this.close('undecodable request header', { error: e instanceof Error ? e.message : String(e) });
       return;
     }
+    // KIP-43: on a SASL listener nothing but the SASL APIs and ApiVersions before authentication.
+    if (!this.session.authenticated && !PRE_AUTHENTICATION_APIS.has(header.apiKey)) {
+      done();
+      this.close('request before SASL authentication', { apiKey: header.apiKey });
+      return;
+    }
     if (header.apiKey !== PRODUCE && frame.length > SMALL_FRAME) held.charge(frame.length * (DECODE_EXPANSION - 1));
     const handler = this.handlers.handlerFor(header.apiKey);
     if (!handler) {
@@ -277,6 +289,7 @@ export class Connection {
         if (held.isReleased) fn();
         else (after ??= []).push(fn);
       },
+      session: this.session,
     };
     let result;
     try {
@@ -317,6 +330,11 @@ export class Connection {
       this.broker.metrics.requestDone(header.apiKey, startedAt, chunks);
       // From here until the OS takes them the response's bytes are what this request holds.
       held.settle(chunkBytes(chunks));
+      const lastWords = this.session.closeAfterResponse;
+      if (lastWords !== null) {
+        complete(chunks, () => this.close(lastWords, { api: handler.api.name }));
+        return;
+      }
       complete(chunks);
     }
     if (this.paused) this.pump();

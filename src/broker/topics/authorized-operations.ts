@@ -4,10 +4,9 @@
 // its per-type operation lists, AclEntry.supportedOperations) and that the authorizer permits for
 // the connection's principal. INT32_MIN is Kafka's "not requested" value.
 //
-// Brook has no authentication or ACLs yet: every connection is ANONYMOUS and may do everything,
-// so the authorizer in force, ALLOW_EVERYTHING, permits every operation, and the bitfields say so
-// truthfully. An ACL authorizer replaces it in BrokerState.authorizer, and this function is the one
-// place the bitfields come from, so they then follow the ACLs with no change here.
+// Without authorizer.class.name the authorizer in force, ALLOW_EVERYTHING, permits every operation and
+// the bitfields say so truthfully; with it, the ACL authorizer (security/acl-authorizer.ts) answers for
+// the connection's principal and host, and the bitfields follow the ACLs.
 
 /** Kafka's AclOperation codes (clients/.../acl/AclOperation.java). */
 export const AclOperation = {
@@ -41,6 +40,8 @@ export interface AuthorizationRequest {
   resource: ResourceKind;
   /** The resource's name ("kafka-cluster" for the cluster, as Kafka names it). */
   name: string;
+  /** The client's address (ACL host entries); absent: any host matches only "*". */
+  host?: string;
 }
 
 /** Decides whether a principal may perform an operation on a resource. */
@@ -58,13 +59,13 @@ export const NOT_REQUESTED = -2147483648;
 export const CLUSTER_RESOURCE_NAME = 'kafka-cluster';
 
 /** The KIP-430 bitfield of the operations `authorizer` allows `principal` on one resource. */
-export function authorizedOperations(authorizer: Authorizer, principal: string, resource: ResourceKind, name: string): number {
+export function authorizedOperations(authorizer: Authorizer, principal: string, resource: ResourceKind, name: string, host?: string): number {
   let bits = 0;
-  for (const operation of APPLICABLE[resource]) if (authorizer.allows({ principal, operation, resource, name })) bits |= 1 << operation;
+  for (const operation of APPLICABLE[resource]) if (authorizer.allows({ principal, operation, resource, name, ...(host !== undefined ? { host } : {}) })) bits |= 1 << operation;
   return bits;
 }
 
 /** The bitfield when the request asked for it (`included`), else Kafka's "not requested" value. */
-export function requestedOperations(included: boolean, authorizer: Authorizer, principal: string, resource: ResourceKind, name: string): number {
-  return included ? authorizedOperations(authorizer, principal, resource, name) : NOT_REQUESTED;
+export function requestedOperations(included: boolean, authorizer: Authorizer, principal: string, resource: ResourceKind, name: string, host?: string): number {
+  return included ? authorizedOperations(authorizer, principal, resource, name, host) : NOT_REQUESTED;
 }

@@ -2,7 +2,8 @@
 // then localhost:9092), a quick reachability check, and turning any failure into one sentence
 // on stderr with a non-zero exit status (1 for failures, 2 for usage mistakes).
 import type { Command } from 'commander';
-import { BrokerListError, checkBrokersReachable, createAdmin, explainClientError, resolveBrokers, type Admin, type ClientOptions } from '../../client/index.js';
+import { BrokerListError, checkBrokersReachable, createAdmin, explainClientError, resolveBrokers, resolveSasl, type Admin, type ClientOptions } from '../../client/index.js';
+import { readFileSync } from 'node:fs';
 import { styleFor, type Style } from '../format/style.js';
 import { UsageError } from './start-options.js';
 
@@ -34,7 +35,7 @@ export async function runClientCommand(name: string, flags: BrokersFlag, body: (
   let status: number;
   try {
     brokers = brokersFrom(flags);
-    const client: ClientOptions = { brokers, clientId: `brook-cli-${name.replace(/\s+/g, '-')}`, timeoutMs: 10_000 };
+    const client: ClientOptions = { brokers, clientId: `brook-cli-${name.replace(/\s+/g, '-')}`, timeoutMs: 10_000, ...securityFromEnv() };
     await checkBrokersReachable(client);
     const result = await body({
       client,
@@ -49,6 +50,36 @@ export async function runClientCommand(name: string, flags: BrokersFlag, body: (
     fail(name, e instanceof UsageError ? e.message : explainClientError(e, brokers));
   }
   return exitAfterFlush(status);
+}
+
+/**
+ * SASL and TLS for every command from the environment (docs/security.md): BROOK_SASL_MECHANISM,
+ * BROOK_SASL_USERNAME, BROOK_SASL_PASSWORD; BROOK_TLS=true (or BROOK_TLS_CA, a PEM file of the CA to
+ * trust), BROOK_TLS_CERT and BROOK_TLS_KEY for mutual TLS.
+ */
+function securityFromEnv(): Pick<ClientOptions, 'sasl' | 'tls'> {
+  let sasl;
+  try {
+    sasl = resolveSasl(process.env);
+  } catch (e) {
+    if (e instanceof BrokerListError) throw new UsageError(e.message);
+    throw e;
+  }
+  const env = process.env;
+  const read = (name: string): string | undefined => {
+    const path = env[name];
+    if (path === undefined || path === '') return undefined;
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      throw new UsageError(`${name}=${path} cannot be read.`);
+    }
+  };
+  const ca = read('BROOK_TLS_CA');
+  const cert = read('BROOK_TLS_CERT');
+  const key = read('BROOK_TLS_KEY');
+  const tls = env.BROOK_TLS === 'true' || ca !== undefined || cert !== undefined ? { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) } : undefined;
+  return { ...(sasl ? { sasl } : {}), ...(tls ? { tls } : {}) };
 }
 
 /** The broker list from --brokers, then BROOK_BROKERS, then the default; a malformed list is a usage mistake. */

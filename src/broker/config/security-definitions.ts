@@ -1,0 +1,46 @@
+// Broker keys of listeners, TLS, SASL and ACLs (docs/security.md), with Kafka's names, defaults and
+// meanings. Any `ssl.*` key may also be given per listener as `listener.name.<listener>.ssl.*`
+// (lower-case listener name), which wins over the broker-wide key, as in Kafka.
+// (Shapes repeated from definitions.ts rather than imported: definitions.ts spreads this list.)
+interface ConfigDefinition {
+  name: string;
+  type: 'BOOLEAN' | 'STRING' | 'INT' | 'LONG' | 'LIST' | 'PASSWORD';
+  defaultValue: string | null;
+  min?: number;
+  max?: number;
+  allowed?: readonly string[];
+  documentation: string;
+}
+
+function def(name: string, type: ConfigDefinition['type'], defaultValue: string | null, documentation: string, extra: Partial<ConfigDefinition> = {}): ConfigDefinition {
+  return { name, type, defaultValue, documentation, ...extra };
+}
+
+export const SECURITY_BROKER_CONFIGS: readonly ConfigDefinition[] = [
+  def('listeners', 'STRING', null, 'Comma-separated NAME://host:port listeners (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL or names mapped by listener.security.protocol.map). Unset: one PLAINTEXT listener on the --host/--port.'),
+  def('advertised.listeners', 'STRING', null, 'NAME://host:port per listener as clients should reach it (Metadata, FindCoordinator); unset: the bound address.'),
+  def(
+    'listener.security.protocol.map',
+    'STRING',
+    'PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL',
+    'NAME:PROTOCOL pairs giving each listener name its security protocol.',
+  ),
+  def('ssl.keystore.type', 'STRING', 'PEM', 'Format of the broker key and certificate: PEM or PKCS12.', { allowed: ['PEM', 'PKCS12'] }),
+  def('ssl.keystore.location', 'STRING', null, 'File holding the broker private key and certificate chain (PEM or PKCS#12).'),
+  def('ssl.keystore.password', 'PASSWORD', null, 'Password of a PKCS#12 keystore.'),
+  def('ssl.key.password', 'PASSWORD', null, 'Password of an encrypted PEM private key.'),
+  def('ssl.keystore.certificate.chain', 'PASSWORD', null, 'The broker certificate chain as PEM text (instead of ssl.keystore.location).'),
+  def('ssl.keystore.key', 'PASSWORD', null, 'The broker private key as PEM text (instead of ssl.keystore.location).'),
+  def('ssl.truststore.type', 'STRING', 'PEM', 'Format of the trusted CA certificates: PEM (Node cannot load trust anchors from PKCS#12).', { allowed: ['PEM'] }),
+  def('ssl.truststore.location', 'STRING', null, 'File of CA certificates client certificates are verified against.'),
+  def('ssl.truststore.certificates', 'PASSWORD', null, 'Trusted CA certificates as PEM text (instead of ssl.truststore.location).'),
+  def('ssl.client.auth', 'STRING', 'none', 'Client certificates: required (handshake fails without a trusted one), requested (verified when sent), none.', { allowed: ['required', 'requested', 'none'] }),
+  def('ssl.enabled.protocols', 'LIST', 'TLSv1.2,TLSv1.3', 'TLS versions accepted; older ones are refused outright.', { allowed: ['TLSv1.2', 'TLSv1.3'] }),
+  def('ssl.principal.mapping.rules', 'STRING', 'DEFAULT', 'Rules turning a client certificate subject into a principal name: RULE:pattern/replacement/[LU], ..., DEFAULT.'),
+  // Kafka's default is GSSAPI (Kerberos), which Brook does not serve: the default is what it does serve.
+  def('sasl.enabled.mechanisms', 'LIST', 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512', 'SASL mechanisms offered on SASL listeners.', { allowed: ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] }),
+  def('connection.failed.authentication.delay.ms', 'INT', '100', 'How long the answer to a failed authentication is held before the connection closes (slows password guessing).', { min: 0 }),
+  def('authorizer.class.name', 'STRING', '', 'Empty: no authorization. Any other value (e.g. org.apache.kafka.metadata.authorizer.StandardAuthorizer) turns the ACL authorizer on.'),
+  def('super.users', 'STRING', '', 'Semicolon-separated principals (User:alice;User:CN=admin) allowed everything whatever the ACLs say.'),
+  def('allow.everyone.if.no.acl.found', 'BOOLEAN', 'false', 'Whether a resource without any matching ACL is open to everyone (only with the authorizer on).'),
+];

@@ -1,0 +1,64 @@
+// SaslAuthenticate (key 36), v0-2 (KIP-152): carries one step of the mechanism chosen by
+// SaslHandshake. When the exchange completes the connection's principal becomes User:<name> and
+// every other API opens up. A failure answers SASL_AUTHENTICATION_FAILED after
+// connection.failed.authentication.delay.ms and closes the connection (Kafka's behaviour; the delay
+// slows password guessing), with an audit log line. sessionLifetimeMs is 0: sessions do not expire
+// (KIP-368 re-authentication is not enforced).
+import { ErrorCode } from '../../protocol/errors.js';
+import { apis } from '../../protocol/messages/index.js';
+import { userPrincipal } from '../security/principal.js';
+import { SaslAuthenticationError } from '../security/session.js';
+import { defineHandler } from './handler.js';
+
+const EMPTY = Buffer.alloc(0);
+
+export default defineHandler({
+  api: apis.SaslAuthenticate,
+  minVersion: 0,
+  maxVersion: 2,
+  async handle(request, ctx) {
+    const session = ctx.session;
+    const exchange = session?.exchange ?? null;
+    if (!session || exchange === null || session.authenticated) {
+      if (session?.saslListener) session.closeAfterResponse = 'SaslAuthenticate without a SaslHandshake';
+      return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, errorMessage: 'SaslAuthenticate is only valid after SaslHandshake on a SASL listener', authBytes: EMPTY, sessionLifetimeMs: 0n };
+    }
+    const security = ctx.broker.security;
+    try {
+      const { response, user } = await exchange.evaluate(request.authBytes);
+      if (user !== null) {
+        session.principal = userPrincipal(user);
+        session.authenticated = true;
+        session.exchange = null;
+        ctx.logger.debug('SASL authenticated', { mechanism: exchange.mechanism, principal: session.principal });
+      }
+      return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes: response, sessionLifetimeMs: 0n };
+    } catch (e) {
+      const reason = e instanceof SaslAuthenticationError ? e.message : 'internal error';
+      if (!(e instanceof SaslAuthenticationError)) ctx.logger.error('SASL mechanism failed', { error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+      security.audit.info('authentication failed', { listener: session.listenerName, client: ctx.clientAddress, mechanism: exchange.mechanism, reason });
+      session.exchange = null;
+      session.closeAfterResponse = 'SASL authentication failed';
+      await delay(security.failedAuthenticationDelayMs, ctx.signal);
+      return {
+        errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED,
+        errorMessage: `Authentication failed during authentication due to invalid credentials with SASL mechanism ${exchange.mechanism}`,
+        authBytes: EMPTY,
+        sessionLifetimeMs: 0n,
+      };
+    }
+  },
+});
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

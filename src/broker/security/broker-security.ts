@@ -1,0 +1,68 @@
+// The broker's security services in one place, built once at start and shared by every front door
+// (Kafka listeners now; AMQP, MQTT and HTTP through the same calls):
+//   credentials     SCRAM users, durable under meta/ (credential-store.ts);
+//   newExchange     the server side of a SASL mechanism enabled by sasl.enabled.mechanisms;
+//   authenticatePassword  user + password -> principal, for any protocol that takes passwords;
+//   acls, authorizer  the durable ACLs and, when authorizer.class.name is set, the authorizer over them
+//                   (null otherwise: every request is allowed, at the cost of one branch);
+//   audit           the audit log: one line per failed authentication, denied request, ACL or user change.
+import { randomBytes } from 'node:crypto';
+import type { FileSystem } from '../../storage/index.js';
+import type { Logger } from '../../util/logger.js';
+import type { BrokerConfig } from '../config/broker-config.js';
+import { CredentialStore } from './credential-store.js';
+import { AclStore } from './acl-store.js';
+import { AclAuthorizer } from './acl-authorizer.js';
+import { userPrincipal } from './principal.js';
+import { PlainServerExchange } from './sasl-plain.js';
+import { scramMechanism, ScramServerExchange, type ScramMechanismName } from './scram.js';
+import type { SaslExchange } from './session.js';
+
+export class BrokerSecurity {
+  readonly mechanisms: readonly string[];
+  readonly failedAuthenticationDelayMs: number;
+  private readonly fakeSaltKey = randomBytes(32);
+
+  readonly authorizer: AclAuthorizer | null;
+
+  private constructor(
+    readonly credentials: CredentialStore,
+    readonly acls: AclStore,
+    config: BrokerConfig,
+    readonly audit: Logger,
+  ) {
+    this.authorizer =
+      (config.get('authorizer.class.name') ?? '') === ''
+        ? null
+        : new AclAuthorizer(acls, AclAuthorizer.superUsersFrom(config.get('super.users') ?? ''), config.getBoolean('allow.everyone.if.no.acl.found'));
+    this.mechanisms = (config.get('sasl.enabled.mechanisms') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+    this.failedAuthenticationDelayMs = config.getNumber('connection.failed.authentication.delay.ms');
+  }
+
+  static async open(config: BrokerConfig, fs: FileSystem, dataDir: string, logger: Logger): Promise<BrokerSecurity> {
+    const credentials = new CredentialStore(fs, dataDir);
+    await credentials.load();
+    const acls = new AclStore(fs, dataDir);
+    await acls.load();
+    return new BrokerSecurity(credentials, acls, config, logger.child({ component: 'audit' }));
+  }
+
+  /** A fresh server exchange for an enabled mechanism, or null when it is not offered. */
+  newExchange(mechanism: string): SaslExchange | null {
+    if (!this.mechanisms.includes(mechanism)) return null;
+    if (mechanism === 'PLAIN') return new PlainServerExchange((u, p) => this.credentials.verifyPassword(u, p));
+    const scram = scramMechanism(mechanism);
+    if (!scram) return null;
+    return new ScramServerExchange(scram, (user) => this.credentials.get(user, scram.name as ScramMechanismName), this.fakeSaltKey);
+  }
+
+  /**
+   * Checks a password for any front door (AMQP PLAIN/AMQPLAIN, MQTT CONNECT, HTTP basic auth):
+   * resolves with the principal ("User:<name>") or null, and logs a failure to the audit log.
+   */
+  async authenticatePassword(user: string, password: string, via: { protocol: string; client: string }): Promise<string | null> {
+    if (await this.credentials.verifyPassword(user, password)) return userPrincipal(user);
+    this.audit.info('authentication failed', { protocol: via.protocol, client: via.client, user, reason: 'invalid user name or password' });
+    return null;
+  }
+}

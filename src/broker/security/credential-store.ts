@@ -1,0 +1,148 @@
+// The SCRAM credentials of every user, durable under the data dir, never holding a password:
+// `<data-dir>/meta/scram-credentials`, replaced atomically (temp file, fdatasync, rename, fsync of
+// meta/) on every change, so a change acknowledged to AlterUserScramCredentials survives a crash.
+// UTF-8 JSON, one object:
+//
+//   { "version": 1,
+//     "users": { "alice": { "SCRAM-SHA-256": { "salt": "<base64>", "iterations": 8192,
+//                                              "storedKey": "<base64>", "serverKey": "<base64>" } } },
+//     "crc32c": 305419896 }          CRC-32C of the UTF-8 JSON without this key
+//
+// A missing file means no users. A file that does not parse or fails its CRC stops the broker from
+// starting: running with nobody able to log in (or with a half-read user list) would be worse.
+// Changes are applied in memory first and written in order (one write at a time).
+import { join } from 'node:path';
+import { crc32c } from '../../protocol/records/crc32c.js';
+import type { FileSystem } from '../../storage/index.js';
+import { readFileIfExists, writeFileAtomic } from '../../storage/atomic-file.js';
+import { passwordMatches, scramMechanism, SCRAM_MECHANISMS, type ScramCredential, type ScramMechanismName } from './scram.js';
+
+export const CREDENTIALS_FILE = 'scram-credentials';
+const META_DIR = 'meta';
+
+interface StoredCredential {
+  salt: string;
+  iterations: number;
+  storedKey: string;
+  serverKey: string;
+}
+
+interface FileV1 {
+  version: 1;
+  users: Record<string, Partial<Record<ScramMechanismName, StoredCredential>>>;
+  crc32c?: number;
+}
+
+export class CredentialStore {
+  private readonly users = new Map<string, Map<ScramMechanismName, ScramCredential>>();
+  private writing: Promise<void> = Promise.resolve();
+  private readonly dir: string;
+
+  constructor(
+    private readonly fs: FileSystem,
+    dataDir: string,
+  ) {
+    this.dir = join(dataDir, META_DIR);
+  }
+
+  get path(): string {
+    return join(this.dir, CREDENTIALS_FILE);
+  }
+
+  async load(): Promise<void> {
+    const buf = await readFileIfExists(this.fs, this.path);
+    if (!buf) return;
+    let parsed: FileV1;
+    try {
+      parsed = JSON.parse(buf.toString('utf8')) as FileV1;
+    } catch {
+      throw new Error(`SCRAM credentials ${this.path} are not JSON; restore or remove the file`);
+    }
+    const { crc32c: stored, ...body } = parsed;
+    if (parsed.version !== 1 || stored !== crc32c(Buffer.from(JSON.stringify(body), 'utf8'))) {
+      throw new Error(`SCRAM credentials ${this.path} fail their version or CRC-32C check; restore or remove the file`);
+    }
+    for (const [user, byMechanism] of Object.entries(parsed.users)) {
+      const creds = new Map<ScramMechanismName, ScramCredential>();
+      for (const [name, c] of Object.entries(byMechanism)) {
+        if (!scramMechanism(name) || !c) continue;
+        creds.set(name as ScramMechanismName, {
+          salt: Buffer.from(c.salt, 'base64'),
+          iterations: c.iterations,
+          storedKey: Buffer.from(c.storedKey, 'base64'),
+          serverKey: Buffer.from(c.serverKey, 'base64'),
+        });
+      }
+      if (creds.size > 0) this.users.set(user, creds);
+    }
+  }
+
+  get(user: string, mechanism: ScramMechanismName): ScramCredential | undefined {
+    return this.users.get(user)?.get(mechanism);
+  }
+
+  /** User names with their mechanisms and iteration counts. */
+  list(): { user: string; mechanisms: { mechanism: ScramMechanismName; iterations: number }[] }[] {
+    return [...this.users.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([user, creds]) => ({ user, mechanisms: [...creds.entries()].map(([mechanism, c]) => ({ mechanism, iterations: c.iterations })) }));
+  }
+
+  has(user: string): boolean {
+    return this.users.has(user);
+  }
+
+  /** Applies upserts and deletions together and resolves once they are durable. */
+  async change(upserts: { user: string; mechanism: ScramMechanismName; credential: ScramCredential }[], deletions: { user: string; mechanism: ScramMechanismName }[]): Promise<void> {
+    for (const d of deletions) {
+      const creds = this.users.get(d.user);
+      creds?.delete(d.mechanism);
+      if (creds?.size === 0) this.users.delete(d.user);
+    }
+    for (const u of upserts) {
+      let creds = this.users.get(u.user);
+      if (!creds) this.users.set(u.user, (creds = new Map()));
+      creds.set(u.mechanism, u.credential);
+    }
+    const snapshot = this.encode();
+    const write = this.writing.then(() => this.save(snapshot));
+    this.writing = write.catch(() => undefined);
+    await write;
+  }
+
+  /**
+   * Checks a user name and password against the stored SCRAM credentials (the strongest mechanism
+   * the user has): PLAIN, and every other front door that takes passwords (AMQP PLAIN, HTTP basic).
+   */
+  async verifyPassword(user: string, password: string): Promise<boolean> {
+    const creds = this.users.get(user);
+    if (!creds) return false;
+    for (const m of [...SCRAM_MECHANISMS].reverse()) {
+      const c = creds.get(m.name);
+      if (c) return passwordMatches(m, c, password);
+    }
+    return false;
+  }
+
+  private async save(data: Buffer): Promise<void> {
+    if (!(await this.fs.isDirectory(this.dir))) {
+      await this.fs.mkdir(this.dir);
+      await this.fs.syncDir(join(this.dir, '..'));
+    }
+    await writeFileAtomic(this.fs, this.dir, CREDENTIALS_FILE, data);
+  }
+
+  private encode(): Buffer {
+    const users: FileV1['users'] = {};
+    for (const [user, creds] of this.users) {
+      const out: Partial<Record<ScramMechanismName, StoredCredential>> = {};
+      for (const [name, c] of creds) {
+        out[name] = { salt: c.salt.toString('base64'), iterations: c.iterations, storedKey: c.storedKey.toString('base64'), serverKey: c.serverKey.toString('base64') };
+      }
+      users[user] = out;
+    }
+    const body: FileV1 = { version: 1, users };
+    const crc = crc32c(Buffer.from(JSON.stringify(body), 'utf8'));
+    return Buffer.from(JSON.stringify({ ...body, crc32c: crc }) + '\n', 'utf8');
+  }
+}
