@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the clients of the interop suites (test/interop) once, so each scenario then runs without a build tool:
 #   java    interop/java   Maven: kafka-clients + kafka-streams of the release in scripts/kafka-release.json
+#                          (and RabbitMQ's amqp-client, version in interop/java/pom.xml)
 #   python  interop/python a PyPI virtualenv (scripts/python-venv.sh) with confluent-kafka and aiokafka
 #   go      interop/go     franz-go (kgo, kadm), built to one binary
 # Each suite that builds writes a ready file under .cache/interop/ (java.classpath, python.path, go.path); the
@@ -29,7 +30,7 @@ build_java() {
   local args=(-B -q -Dstyle.color=never "-Dkafka.version=$kafka" -f "$dir/pom.xml" compile)
   # Offline first (everything is usually in ~/.m2 already); online on a fresh machine.
   if ! mvn -o "${args[@]}" >"$out/java-build.log" 2>&1; then
-    log "java: building with Maven (downloads kafka-clients/kafka-streams $kafka on a fresh machine)"
+    log "java: building with Maven (downloads kafka-clients/kafka-streams $kafka and amqp-client on a fresh machine)"
     mvn "${args[@]}" >"$out/java-build.log" 2>&1 || { tail -40 "$out/java-build.log" >&2; log "java: build failed"; return 1; }
   fi
   echo "$dir/target/classes:$(cat "$dir/target/classpath.txt")" > "$ready"

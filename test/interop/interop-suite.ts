@@ -65,9 +65,13 @@ async function listScenarios(suite: Suite): Promise<string[]> {
   return r.stdout.split('\n').map((l) => l.trim()).filter((l) => l.length > 0).sort();
 }
 
-function runScenario(suite: Suite, scenario: string, bootstrap: string): Promise<RunResult> {
-  const c = command(suite, [scenario, bootstrap]);
-  return run(c.cmd, c.args, { limitMs: CHILD_LIMIT_MS, env: { BROOK_INTEROP_TIMEOUT_S: String(SCENARIO_TIMEOUT_S) } });
+function runScenario(suite: Suite, scenario: string, b: TestBroker): Promise<RunResult> {
+  const c = command(suite, [scenario, b.bootstrap]);
+  const env: Record<string, string> = { BROOK_INTEROP_TIMEOUT_S: String(SCENARIO_TIMEOUT_S) };
+  // The AMQP 0-9-1 listener, for scenarios that drive RabbitMQ's clients (set only when the broker has one).
+  const amqpPort = b.broker.amqpPort;
+  if (amqpPort !== null) env.BROOK_INTEROP_AMQP_URI = `amqp://guest:guest@127.0.0.1:${amqpPort}`;
+  return run(c.cmd, c.args, { limitMs: CHILD_LIMIT_MS, env });
 }
 
 /** Fails with the scenario's own message (its FAIL line and the client's log) unless it passed. */
@@ -79,28 +83,36 @@ function expectPassed(r: RunResult, scenario: string): void {
   );
 }
 
+export interface InteropOptions {
+  /** Which of the program's scenarios this file covers (its `list` is compared after this filter); default all. */
+  covers?: (scenario: string) => boolean;
+  /** Start the broker's AMQP 0-9-1 listener (port 0) too; scenarios get its URI in BROOK_INTEROP_AMQP_URI. */
+  amqp?: boolean;
+}
+
 /**
  * Registers a suite's tests in the calling test file: one Brook for the file, a check that the list matches the
  * program's own (so a scenario added there is not silently left out here), and one test per scenario.
  */
-export function interopTests(suite: Suite, scenarios: readonly string[]): void {
+export function interopTests(suite: Suite, scenarios: readonly string[], options: InteropOptions = {}): void {
   const skip = skipUnlessBuilt(suite);
+  const covers = options.covers ?? (() => true);
   let b: TestBroker | undefined;
   before(async () => {
-    if (!skip) b = await startTestBroker({ config: INTEROP_BROKER_CONFIG });
+    if (!skip) b = await startTestBroker({ config: INTEROP_BROKER_CONFIG, ...(options.amqp ? { amqpPort: 0 } : {}) });
   });
   after(async () => {
     await b?.close();
   });
 
   test(`${suite}: every scenario of interop/${suite} has a test here`, { skip }, async () => {
-    assert.deepEqual(await listScenarios(suite), [...scenarios].sort());
+    assert.deepEqual((await listScenarios(suite)).filter(covers), [...scenarios].sort());
   });
 
   for (const scenario of scenarios) {
     test(`${suite}: ${scenario}`, { skip }, async () => {
       if (!b) throw new Error('the broker did not start');
-      expectPassed(await runScenario(suite, scenario, b.bootstrap), scenario);
+      expectPassed(await runScenario(suite, scenario, b), scenario);
     });
   }
 }

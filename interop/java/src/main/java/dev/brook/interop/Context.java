@@ -16,7 +16,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * What a scenario gets: the bootstrap address, names unique to this run (so scenarios can share one broker and
+ * What a scenario gets: the bootstrap address (and, for the amqp.* scenarios, the AMQP URI from the environment
+ * variable BROOK_INTEROP_AMQP_URI), names unique to this run (so scenarios can share one broker and
  * be re-run against it), client factories with the settings every scenario wants, and one shared Admin.
  */
 public final class Context implements AutoCloseable {
@@ -32,6 +33,13 @@ public final class Context implements AutoCloseable {
 
   public String bootstrap() {
     return bootstrap;
+  }
+
+  /** The broker's AMQP 0-9-1 listener as amqp://user:pass@host:port (set by the test that runs the scenario). */
+  public String amqpUri() {
+    String uri = System.getenv("BROOK_INTEROP_AMQP_URI");
+    if (uri == null || uri.isEmpty()) throw new ScenarioFailure("BROOK_INTEROP_AMQP_URI is not set (the broker's AMQP listener)");
+    return uri;
   }
 
   /** A topic, group or transactional id unique to this run of this scenario. */

@@ -8,6 +8,7 @@ import java.util.Map;
  * Runs one named scenario against a broker:
  *   java -cp ... dev.brook.interop.Main <scenario> <bootstrap>     (exit 0: passed, 1: failed, 2: usage)
  *   java -cp ... dev.brook.interop.Main list                       (prints the scenario names)
+ * The amqp.* scenarios also read the AMQP URI from BROOK_INTEROP_AMQP_URI (see Context.amqpUri).
  * A watchdog turns a hang into a failure with every thread's stack (BROOK_INTEROP_TIMEOUT_S, default 150).
  */
 public final class Main {

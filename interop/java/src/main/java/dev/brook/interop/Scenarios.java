@@ -1,6 +1,7 @@
 package dev.brook.interop;
 
 import dev.brook.interop.scenarios.AdminScenarios;
+import dev.brook.interop.scenarios.AmqpScenarios;
 import dev.brook.interop.scenarios.ClassicGroupScenarios;
 import dev.brook.interop.scenarios.ConsumerGroupScenarios;
 import dev.brook.interop.scenarios.ProducerScenarios;
@@ -13,7 +14,7 @@ import java.util.Map;
 /**
  * Every scenario by name, one class per area. To add an area: a class with a static register(Registry) that
  * adds its scenarios under "<area>.<name>", one line below, and one test(...) per name in
- * test/interop/java-clients.test.ts.
+ * test/interop/java-clients.test.ts (amqp.* in java-amqp.test.ts).
  */
 public final class Scenarios {
   private Scenarios() {}
@@ -37,6 +38,8 @@ public final class Scenarios {
     TransactionScenarios.register(r);
     StreamsScenarios.register(r);
     ShareGroupScenarios.register(r);
+    // RabbitMQ's Java client against the AMQP 0-9-1 listener (test/interop/java-amqp.test.ts).
+    AmqpScenarios.register(r);
     return r.byName;
   }
 }
