@@ -27,6 +27,8 @@ import { RegistryService } from './registry/registry-service.js';
 import { ConsumerInstances } from './rest-v2/consumer-instances.js';
 import { SseHub } from './sse/sse-hub.js';
 import { packageInfo } from '../util/package-info.js';
+import { registerKsqlRoutes } from './ksql/ksql-routes.js';
+import { SqlEngine } from '../sql/engine/engine.js';
 
 export type { GatewayContext } from './context.js';
 
@@ -52,7 +54,11 @@ export async function buildGateway(input: GatewayOptions): Promise<BuiltGateway>
     consumers: new ConsumerInstances(kafka, options, logger.child({ component: 'rest-consumers' })),
     sse: new SseHub(kafka, options.sse, logger.child({ component: 'sse' })),
     schemas: options.schemasTopic === false ? null : new RegistryService(new SchemaStore(kafka, options.schemasTopic, logger.child({ component: 'schema-registry' }))),
+    sql: null,
   };
+  if (options.sql !== false) {
+    context.sql = await SqlEngine.start({ brokers: options.brokers, ...options.sql, log: logger.child({ component: 'sql' }) });
+  }
   const app = Fastify({
     logger: false,
     bodyLimit: options.maxBodyBytes,
@@ -103,11 +109,13 @@ export async function buildGateway(input: GatewayOptions): Promise<BuiltGateway>
   await app.register(async (scoped) => registerV3Routes(scoped, context));
   registerSseRoutes(app, context);
   if (context.schemas) registerRegistryRoutes(app, context, context.schemas);
+  registerKsqlRoutes(app, context);
 
   const shutdown = async (): Promise<void> => {
     context.sse.close();
     await context.consumers.close();
     await context.schemas?.store.close();
+    await context.sql?.close();
     metrics.close();
     await kafka.close();
   };

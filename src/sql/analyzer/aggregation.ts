@@ -13,7 +13,7 @@ import { BIGINT, formatType, type SqlType } from '../types/sql-type.js';
 import { aggregateSlot, keySlot, WINDOWEND_SLOT, WINDOWSTART_SLOT, type AggregateCall } from './analyzed-query.js';
 import { ExpressionAnalyzer, type ResolvedColumn } from './expression-analyzer.js';
 import { deriveName, type NameAllocator } from './projection.js';
-import type { ProjectionItem } from './query-analyzer.js';
+import type { ProjectionItem } from './analyzed-query.js';
 import { canonical, type QueryScope } from './scope.js';
 import type { TypedExpr } from './typed-expr.js';
 

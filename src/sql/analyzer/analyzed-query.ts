@@ -4,7 +4,7 @@
 
 import type { Column, WindowInfo } from '../catalog/data-source.js';
 import type { AggregateImpl } from '../functions/registry.js';
-import type { JoinType, WindowClause, WithinClause } from '../parser/ast.js';
+import type { Expression, JoinType, WindowClause, WithinClause } from '../parser/ast.js';
 import type { SqlType } from '../types/sql-type.js';
 import type { SourceBinding } from './scope.js';
 import type { TypedExpr } from './typed-expr.js';
@@ -88,3 +88,14 @@ export const aggregateSlot = (i: number): string => `$A${i}`;
 export const tableFunctionSlot = (i: number): string => `$T${i}`;
 export const WINDOWSTART_SLOT = '$WINDOWSTART';
 export const WINDOWEND_SLOT = '$WINDOWEND';
+
+export type QueryMode = 'persistent' | 'push' | 'pull';
+
+/** One projection item before it is split into key and value columns. */
+export interface ProjectionItem {
+  readonly expr: TypedExpr;
+  readonly name: string;
+  /** Canonical text of the written expression (for matching GROUP BY / PARTITION BY expressions). */
+  readonly canonical: string | undefined;
+  readonly written: Expression | undefined;
+}

@@ -6,8 +6,14 @@ import { SqlError } from '../errors.js';
 import type { Expression } from '../parser/ast.js';
 import { formatExpression } from '../parser/formatter.js';
 import { array, BOOLEAN, formatType, map, type SqlType } from '../types/sql-type.js';
-import type { ExpressionAnalyzer } from './expression-analyzer.js';
 import type { Impl, TypedExpr } from './typed-expr.js';
+
+/** What lambda analysis needs of the expression analyzer (an interface, so the two modules do not import each other). */
+export interface LambdaAnalyzer {
+  analyze(e: Expression): TypedExpr;
+  withLambdaScope<T>(params: ReadonlyMap<string, SqlType>, body: () => T): T;
+  coerce(e: TypedExpr, target: SqlType, written: Expression): TypedExpr;
+}
 
 export const LAMBDA_FUNCTIONS = new Set(['TRANSFORM', 'FILTER', 'REDUCE']);
 
@@ -22,13 +28,13 @@ function lambdaArg(e: Call, i: number, arity: number): Lambda {
   return a;
 }
 
-function typedLambda(an: ExpressionAnalyzer, l: Lambda, types: readonly SqlType[]): TypedExpr & { op: 'lambda' } {
+function typedLambda(an: LambdaAnalyzer, l: Lambda, types: readonly SqlType[]): TypedExpr & { op: 'lambda' } {
   const scope = new Map(l.params.map((p, i) => [p, types[i]!]));
   const body = an.withLambdaScope(scope, () => an.analyze(l.body));
   return { op: 'lambda', type: body.type, params: l.params, body };
 }
 
-export function analyzeLambdaCall(an: ExpressionAnalyzer, e: Call): TypedExpr {
+export function analyzeLambdaCall(an: LambdaAnalyzer, e: Call): TypedExpr {
   const name = e.name.toUpperCase();
   const expected = name === 'REDUCE' ? 3 : name === 'TRANSFORM' && e.args.length === 3 ? 3 : 2;
   if (e.args.length !== expected && !(name === 'TRANSFORM' && e.args.length === 2)) {

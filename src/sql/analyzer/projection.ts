@@ -7,7 +7,7 @@ import { RESERVED_COLUMN_NAMES, type Column } from '../catalog/data-source.js';
 import { SqlError } from '../errors.js';
 import type { Expression, SelectItem } from '../parser/ast.js';
 import { formatType, type SqlType } from '../types/sql-type.js';
-import type { QueryMode } from './query-analyzer.js';
+import type { QueryMode } from './analyzed-query.js';
 import type { QueryScope } from './scope.js';
 import type { TypedExpr } from './typed-expr.js';
 

@@ -4,7 +4,7 @@
 // projection of a persistent query, reserved column names, EMIT FINAL without windows, ...
 
 import type { Column, WindowInfo } from '../catalog/data-source.js';
-import { keyColumns, RESERVED_COLUMN_NAMES } from '../catalog/data-source.js';
+import { keyColumns } from '../catalog/data-source.js';
 import type { MetaStore } from '../catalog/metastore.js';
 import { SqlError } from '../errors.js';
 import type { FunctionRegistry } from '../functions/registry.js';
@@ -21,7 +21,9 @@ import { deriveName, KeyTracker, NameAllocator, reservedAliasCheck } from './pro
 import { canonical, locationPrefix, QueryScope, slotName, type SourceBinding } from './scope.js';
 import type { TypedExpr } from './typed-expr.js';
 
-export type QueryMode = 'persistent' | 'push' | 'pull';
+import type { ProjectionItem, QueryMode } from './analyzed-query.js';
+
+export type { ProjectionItem, QueryMode };
 
 export interface QueryAnalysisOptions {
   readonly mode: QueryMode;
@@ -31,14 +33,6 @@ export interface QueryAnalysisOptions {
   readonly sinkName?: string;
 }
 
-/** One projection item before it is split into key and value columns. */
-export interface ProjectionItem {
-  readonly expr: TypedExpr;
-  readonly name: string;
-  /** Canonical text of the written expression (for matching GROUP BY / PARTITION BY expressions). */
-  readonly canonical: string | undefined;
-  readonly written: Expression | undefined;
-}
 
 function bind(metastore: MetaStore, a: AliasedSource): SourceBinding {
   const source = metastore.source(a.name);

@@ -11,7 +11,7 @@ import { parseJavaDouble, parseJavaInt, parseJavaLong } from '../types/cast.js';
 import { ensureFits, formatDecimal, parseDecimal, rescale } from '../types/decimal.js';
 import { javaDoubleToString } from '../types/java-text.js';
 import type { SqlType } from '../types/sql-type.js';
-import { refuseTypes, type Format, type Row, type ValueLayout } from './format.js';
+import { refuseTypes, type Format, type Row, type ValueLayout } from './format-types.js';
 
 /** The delimiter character from VALUE_DELIMITER / KEY_DELIMITER: one character, or TAB or SPACE. */
 export function delimiterOf(value: string | undefined, property = 'VALUE_DELIMITER'): string {

@@ -8,7 +8,7 @@
 import { SqlEvaluationError } from '../errors.js';
 import type { Serde, Windowed } from '../../streams/index.js';
 import type { SqlType } from '../types/sql-type.js';
-import type { Row } from './format.js';
+import type { Row } from './format-types.js';
 import { jsonReader, writeJson } from './json-values.js';
 
 export function internalRowSerde(types: readonly SqlType[]): Serde<Row> {

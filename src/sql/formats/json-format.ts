@@ -7,8 +7,8 @@
 import { SqlError, SqlEvaluationError } from '../errors.js';
 import type { Serde } from '../../streams/index.js';
 import type { Column } from '../catalog/data-source.js';
-import type { Format, Row, ValueLayout } from './format.js';
-import { wrapSingleValue } from './format.js';
+import type { Format, Row, ValueLayout } from './format-types.js';
+import { wrapSingleValue } from './format-types.js';
 import { jsonReader, writeJson, type JsonReader } from './json-values.js';
 
 interface FieldHit {

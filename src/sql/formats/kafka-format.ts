@@ -6,7 +6,7 @@ import { SqlError, SqlEvaluationError } from '../errors.js';
 import type { Serde } from '../../streams/index.js';
 import type { Column } from '../catalog/data-source.js';
 import { formatColumns, type SqlType } from '../types/sql-type.js';
-import { refuseTypes, type Format, type Row, type ValueLayout } from './format.js';
+import { refuseTypes, type Format, type Row, type ValueLayout } from './format-types.js';
 
 interface PrimitiveCodec {
   write(v: unknown): Buffer;
