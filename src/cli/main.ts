@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   group: async () => (await import('./commands/group.js')).registerGroup,
   cluster: async () => (await import('./commands/cluster.js')).registerCluster,
   gateway: async () => (await import('./commands/gateway.js')).registerGateway,
+  sql: async () => (await import('./commands/sql.js')).registerSql,
 };
 
 export async function buildProgram(argv: readonly string[]): Promise<Command> {

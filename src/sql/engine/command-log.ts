@@ -29,19 +29,9 @@ export class CommandLog {
     private readonly admin: Admin,
   ) {}
 
-  /** Creates the topic when missing (1 partition, retention forever), then reads every command in it. */
+  /** Reads every command in the topic (none when it does not exist yet: it is created by the first command). */
   async load(): Promise<Command[]> {
-    const exists = (await partitionCounts(this.admin, [this.topic])).get(this.topic)! > 0;
-    if (!exists) {
-      try {
-        await this.admin.createTopics({ topics: [this.topic], partitions: 1, replicas: -1, configs: [{ name: 'retention.ms', value: '-1' }, { name: 'cleanup.policy', value: 'delete' }] });
-      } catch (e) {
-        if (!/already exists/i.test(String((e as Error).message)) && !String((e as { errors?: unknown[] }).errors ?? '').includes('TOPIC_ALREADY_EXISTS')) {
-          if ((await partitionCounts(this.admin, [this.topic])).get(this.topic)! === 0) throw e;
-        }
-      }
-      return [];
-    }
+    if ((await partitionCounts(this.admin, [this.topic])).get(this.topic)! === 0) return [];
     const out: Command[] = [];
     for await (const batch of feedTopics(this.client, this.admin, [this.topic], { from: 'earliest', toEnd: true })) {
       for (const r of batch) {
@@ -60,12 +50,29 @@ export class CommandLog {
 
   /** Appends a command (acks=all) and returns its sequence number. */
   async append(id: string, statement: string, properties: Readonly<Record<string, string>>): Promise<number> {
+    await this.ensureTopic();
     this.producer ??= createProducer(this.client, { acks: -1 });
     const value: CommandValue = { statement, streamsProperties: { ...properties }, originalProperties: { ...properties } };
     const result = await this.producer.send({ messages: [{ topic: this.topic, partition: 0, key: Buffer.from(id), value: Buffer.from(JSON.stringify(value)) }] });
     const offset = result.offsets?.[0]?.offset;
     if (offset === undefined) throw new Error('the command topic did not acknowledge the command');
     return Number(offset);
+  }
+
+  private created = false;
+
+  /** One partition (commands are totally ordered), kept forever: it is the engine's only state. */
+  private async ensureTopic(): Promise<void> {
+    if (this.created) return;
+    if ((await partitionCounts(this.admin, [this.topic])).get(this.topic)! === 0) {
+      try {
+        await this.admin.createTopics({ topics: [this.topic], partitions: 1, replicas: -1, configs: [{ name: 'retention.ms', value: '-1' }, { name: 'cleanup.policy', value: 'delete' }] });
+      } catch (e) {
+        // Another engine of the same service may have created it at the same moment.
+        if ((await partitionCounts(this.admin, [this.topic])).get(this.topic)! === 0) throw e;
+      }
+    }
+    this.created = true;
   }
 
   async close(): Promise<void> {

@@ -245,7 +245,7 @@ export class SqlEngine {
       }
       case 'createAsSelect':
       case 'insertInto': {
-        const plan = this.planPersistent(stmt, sequence);
+        const plan = this.planPersistent(stmt, sequence, props);
         if (!replay) {
           const from = plan.query.bindings[0]!.source.topic;
           const partitions = plan.partitions > 0 ? plan.partitions : ((await partitionCounts(this.admin, [from])).get(from) ?? 1);
@@ -288,7 +288,7 @@ export class SqlEngine {
     }
   }
 
-  private planPersistent(stmt: Extract<Statement, { kind: 'createAsSelect' | 'insertInto' }>, sequence: number): { queryId: string; sink: DataSource; app: App; query: AnalyzedQuery; partitions: number } {
+  private planPersistent(stmt: Extract<Statement, { kind: 'createAsSelect' | 'insertInto' }>, sequence: number, props: Readonly<Record<string, string>> = {}): { queryId: string; sink: DataSource; app: App; query: AnalyzedQuery; partitions: number } {
     const existing = this.metastore.source(stmt.kind === 'createAsSelect' ? stmt.name : stmt.target);
     if (stmt.kind === 'createAsSelect' && existing && !stmt.orReplace && !stmt.ifNotExists) throw alreadyExists(stmt.sourceType, stmt.name, existing);
     if (stmt.kind === 'insertInto') {
@@ -339,6 +339,8 @@ export class SqlEngine {
       ...(this.options.stateDir !== undefined ? { stateDir: this.options.stateDir } : {}),
       ...(this.options.commitIntervalMs !== undefined ? { commitIntervalMs: this.options.commitIntervalMs } : {}),
       onDeserializationError: 'skip',
+      // ksqlDB's processing.guarantee (set per statement, kept with the command, so a replay keeps it).
+      ...(/^exactly_once/.test(props['processing.guarantee'] ?? props['ksql.streams.processing.guarantee'] ?? '') ? { guarantee: 'exactly-once' as const } : {}),
       clientId: `${this.client.clientId}-${queryId}`,
       onError: (e) => {
         const running = this.queries.get(queryId);
