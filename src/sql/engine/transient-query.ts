@@ -40,7 +40,8 @@ function resultKey(k: unknown, windowed: boolean): string {
 }
 
 async function driverFor(input: TransientQueryInput, emit: (row: Row | null, key: unknown) => void): Promise<{ driver: TestDriver; columns: readonly Column[]; topics: string[] }> {
-  const app = new App({ appId: `transient-${input.queryId}`.replace(/[^A-Za-z0-9._-]/g, '_') });
+  // Undecodable records are skipped (and counted), as in persistent queries: one bad record must not end the query.
+  const app = new App({ appId: `transient-${input.queryId}`.replace(/[^A-Za-z0-9._-]/g, '_'), onDeserializationError: 'skip' });
   const planned = planQuery(app, input.query, { queryId: input.queryId, log: input.log }, { kind: 'callback', emit: (row, key) => emit(row, key) }, '');
   const topics = [...new Set(input.query.bindings.map((b) => b.source.topic))];
   const counts = await partitionCounts(input.admin, topics);
