@@ -159,6 +159,35 @@ const CASES: Case[] = [
       ['k1', null],
     ],
   },
+  {
+    name: 'stream-table LEFT JOIN on a non-key column (re-keyed through a repartition topic)',
+    ddl: [STREAM, TABLE],
+    query: 'CREATE STREAM o AS SELECT s.name AS name, s.id AS sid, t.n AS tn FROM s LEFT JOIN t ON s.name = t.id;',
+    input: [
+      ['t', 'a', '{"name":"A","n":7}', 1],
+      ['s', 'k1', '{"name":"a"}', 2],
+      ['s', 'k2', '{"name":"zz"}', 3],
+    ],
+    output: [
+      ['a', '{"SID":"k1","TN":7}'],
+      ['zz', '{"SID":"k2","TN":null}'],
+    ],
+  },
+  {
+    name: 'stream-table INNER JOIN on the stream key, then GROUP BY',
+    ddl: [STREAM, TABLE],
+    query: 'CREATE TABLE o AS SELECT t.name AS tname, SUM(s.n * t.n) AS total FROM s JOIN t ON s.id = t.id GROUP BY t.name;',
+    input: [
+      ['t', 'a', '{"name":"A","n":2}', 1],
+      ['s', 'a', '{"n":3}', 2],
+      ['s', 'b', '{"n":3}', 3],
+      ['s', 'a', '{"n":1}', 4],
+    ],
+    output: [
+      ['A', '{"TOTAL":6}'],
+      ['A', '{"TOTAL":8}'],
+    ],
+  },
   { name: 'unknown column', ddl: [STREAM], query: 'CREATE STREAM o AS SELECT id, nope FROM s;', input: [], error: /SELECT column 'NOPE' cannot be resolved/ },
   { name: 'comparison of mismatched types', ddl: [STREAM], query: "CREATE STREAM o AS SELECT id FROM s WHERE n = 'x';", input: [], error: /Error in WHERE expression: Cannot compare N \(INTEGER\) to 'x' \(STRING\) with EQUAL/ },
   { name: 'a non-boolean WHERE', ddl: [STREAM], query: 'CREATE STREAM o AS SELECT id FROM s WHERE name;', input: [], error: /Type mismatch: expected BOOLEAN but got STRING in NAME/ },
