@@ -177,3 +177,46 @@ test('DELIMITED and KAFKA formats, INSERT INTO VALUES, errors in ksqlDB shapes, 
   const health = await http(g.url, 'GET', '/healthcheck');
   assert.equal((health.json as Record<string, unknown>).isHealthy, true);
 });
+
+test('a push query streams rows produced after it started, until the client goes away', async (t) => {
+  const g = await startSqlGateway();
+  t.after(() => g.close());
+  await ksql(g, "CREATE STREAM clicks (id STRING KEY, url STRING) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON', PARTITIONS=2);");
+  await produce(g, 'clicks', [{ key: 'old', value: '{"URL":"/before"}' }]);
+  const abort = new AbortController();
+  const response = await fetch(`${g.url}/query-stream`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/vnd.ksqlapi.delimited.v1' },
+    body: JSON.stringify({ sql: "SELECT id, url FROM clicks WHERE url <> '/skip' EMIT CHANGES;" }),
+    signal: abort.signal,
+  });
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get('content-type'), 'application/vnd.ksqlapi.delimited.v1');
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffered = '';
+  const nextLine = async (): Promise<unknown> => {
+    for (;;) {
+      const i = buffered.indexOf('\n');
+      if (i >= 0) {
+        const line = buffered.slice(0, i);
+        buffered = buffered.slice(i + 1);
+        return JSON.parse(line);
+      }
+      const { value, done } = await reader.read();
+      if (done) throw new Error('the push query ended');
+      buffered += decoder.decode(value, { stream: true });
+    }
+  };
+  const header = (await nextLine()) as Record<string, unknown>;
+  assert.deepEqual(header.columnNames, ['ID', 'URL']);
+  assert.match(String(header.queryId), /^transient_CLICKS_/);
+  // The header is sent once the query reads from the end of the topic: the older record is not in it.
+  await produce(g, 'clicks', [
+    { key: 'a', value: '{"URL":"/skip"}' },
+    { key: 'b', value: '{"URL":"/x"}' },
+  ]);
+  assert.deepEqual(await nextLine(), ['b', '/x']);
+  abort.abort();
+  await reader.cancel().catch(() => undefined);
+});

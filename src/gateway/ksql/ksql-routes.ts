@@ -70,7 +70,8 @@ async function streamQuery(engine: SqlEngine, request: FastifyRequest, reply: Fa
   const text = (body.sql ?? body.ksql ?? '').trim();
   const abort = new AbortController();
   const res = reply.raw;
-  request.raw.on('close', () => abort.abort());
+  // The response's 'close' is the client going away (or the response ending); the request's own
+  // 'close' only says its body was read, which fastify has done already.
   res.on('close', () => abort.abort());
   let started = false;
   let first = true;

@@ -23,6 +23,8 @@ export interface FeedOptions {
   readonly toEnd: boolean;
   readonly signal?: AbortSignal;
   readonly maxWaitMs?: number;
+  /** Called once the start positions are fixed: records written after this are in the feed. */
+  readonly onStart?: () => void;
 }
 
 let feedCounter = 0;
@@ -37,10 +39,14 @@ export async function partitionCounts(admin: Admin, topics: readonly string[]): 
 export async function* feedTopics(client: ClientOptions, admin: Admin, topics: readonly string[], o: FeedOptions): AsyncGenerator<FetchedRecord[]> {
   const counts = await partitionCounts(admin, topics);
   const partitions = [...counts].flatMap(([topic, n]) => Array.from({ length: n }, (_v, partition) => ({ topic, partition })));
-  if (partitions.length === 0) return;
+  if (partitions.length === 0) {
+    o.onStart?.();
+    return;
+  }
   const start = await listOffsetsAt(admin, partitions, o.from === 'earliest' ? EARLIEST_TIMESTAMP : LATEST_TIMESTAMP);
   const ends = o.toEnd ? await listOffsetsAt(admin, partitions, LATEST_TIMESTAMP) : new Map<string, bigint>();
   const positions: FetchPosition[] = partitions.map((p) => ({ ...p, offset: start.get(partitionKey(p.topic, p.partition)) ?? 0n }));
+  o.onStart?.();
   const done = (p: FetchPosition): boolean => o.toEnd && p.offset >= (ends.get(partitionKey(p.topic, p.partition)) ?? 0n);
   const consumer = createConsumer({ ...client, clientId: `${client.clientId ?? 'brook-sql'}-feed-${++feedCounter}` }, { groupId: `brook-sql-feed-${process.pid}-${feedCounter}`, autocommit: false });
   const reader = new LogReader(consumer, { maxWaitMs: o.maxWaitMs ?? (o.toEnd ? 0 : 500) });

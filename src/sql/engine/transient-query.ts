@@ -61,16 +61,24 @@ export async function runPushQuery(input: TransientQueryInput, sink: RowSink): P
     sink.row(row);
     if (limit !== undefined && ++sent >= limit) stop.abort();
   });
-  sink.header(input.queryId, columns);
+  let started = false;
+  const start = (): void => {
+    if (started) return;
+    started = true;
+    sink.header(input.queryId, columns);
+  };
   try {
-    if (limit === 0) return;
-    for await (const batch of feedTopics(input.client, input.admin, topics, { from: input.fromEarliest ? 'earliest' : 'latest', toEnd: false, signal: stop.signal })) {
+    if (limit === 0) return start();
+    // The header goes out once the start positions are fixed, so a client that writes after seeing it sees its rows.
+    const feed = feedTopics(input.client, input.admin, topics, { from: input.fromEarliest ? 'earliest' : 'latest', toEnd: false, signal: stop.signal, onStart: start });
+    for await (const batch of feed) {
       for (const r of batch) {
         if (stop.signal.aborted) break;
         await driver.pipeRaw(r.topic, r.key, r.value, { timestamp: Number(r.timestamp), partition: r.partition });
       }
       if (stop.signal.aborted) break;
     }
+    start();
   } finally {
     input.signal.removeEventListener('abort', onAbort);
     await driver.crash();
