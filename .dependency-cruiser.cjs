@@ -21,6 +21,9 @@ const above = {
   gateway: ['broker', 'storage', 'cli', 'streams'],
   console: ['broker', 'storage', 'protocol', 'client', 'cli', 'streams'],
 };
+// src/sql compiles onto brook/streams and sits beside the gateway, which serves its REST API.
+above.sql = ['broker', 'storage', 'gateway', 'console', 'cli'];
+for (const lower of ['util', 'protocol', 'storage', 'broker', 'client', 'streams', 'console']) above[lower].push('sql');
 const rules = [];
 for (const [from, targets] of Object.entries(above)) {
   for (const to of targets) rules.push(forbid(from, to, `${from} is below ${to} (or beside it across the wire)`));

@@ -6,6 +6,7 @@ import type { ResolvedGatewayOptions } from './options.js';
 import type { RegistryService } from './registry/registry-service.js';
 import type { ConsumerInstances } from './rest-v2/consumer-instances.js';
 import type { SseHub } from './sse/sse-hub.js';
+import type { SqlEngine } from '../sql/engine/engine.js';
 
 export interface GatewayContext {
   options: ResolvedGatewayOptions;
@@ -16,4 +17,6 @@ export interface GatewayContext {
   sse: SseHub;
   /** Null when the registry is turned off. */
   schemas: RegistryService | null;
+  /** The ksqlDB-dialect SQL engine behind /ksql and /query-stream; null unless `sql` was given. */
+  sql: SqlEngine | null;
 }

@@ -26,6 +26,11 @@ export interface GatewayOptions {
   schemasTopic?: string | false;
   /** Consumer-group lag in /metrics is computed at most this often (default 10 s). */
   lagRefreshMs?: number;
+  /**
+   * ksqlDB's REST API (/ksql, /query-stream, /query, /info) over brook/sql, with its persistent
+   * queries running in this process. Off unless given.
+   */
+  sql?: { serviceId?: string; stateDir?: string; commitIntervalMs?: number } | false;
 }
 
 export interface SseSettings {
@@ -63,6 +68,7 @@ export interface ResolvedGatewayOptions {
   sse: SseSettings;
   schemasTopic: string | false;
   lagRefreshMs: number;
+  sql: { serviceId?: string; stateDir?: string; commitIntervalMs?: number } | false;
 }
 
 export function resolveGatewayOptions(o: GatewayOptions): ResolvedGatewayOptions {
@@ -78,5 +84,6 @@ export function resolveGatewayOptions(o: GatewayOptions): ResolvedGatewayOptions
     sse: { ...GATEWAY_DEFAULTS.sse, ...o.sse },
     schemasTopic: o.schemasTopic ?? GATEWAY_DEFAULTS.schemasTopic,
     lagRefreshMs: o.lagRefreshMs ?? GATEWAY_DEFAULTS.lagRefreshMs,
+    sql: o.sql ?? false,
   };
 }

@@ -31,6 +31,8 @@ import { SseHub } from './sse/sse-hub.js';
 import { packageInfo } from '../util/package-info.js';
 import { registerConsoleApiRoutes } from './console-api/routes.js';
 import { registerConsoleStatic } from '../console/static-routes.js';
+import { registerKsqlRoutes } from './ksql/ksql-routes.js';
+import { SqlEngine } from '../sql/engine/engine.js';
 
 export type { GatewayContext } from './context.js';
 
@@ -56,7 +58,11 @@ export async function buildGateway(input: GatewayOptions): Promise<BuiltGateway>
     consumers: new ConsumerInstances(kafka, options, logger.child({ component: 'rest-consumers' })),
     sse: new SseHub(kafka, options.sse, logger.child({ component: 'sse' })),
     schemas: options.schemasTopic === false ? null : new RegistryService(new SchemaStore(kafka, options.schemasTopic, logger.child({ component: 'schema-registry' }))),
+    sql: null,
   };
+  if (options.sql !== false) {
+    context.sql = await SqlEngine.start({ brokers: options.brokers, ...options.sql, log: logger.child({ component: 'sql' }) });
+  }
   const app = Fastify({
     logger: false,
     bodyLimit: options.maxBodyBytes,
@@ -107,6 +113,7 @@ export async function buildGateway(input: GatewayOptions): Promise<BuiltGateway>
   await app.register(async (scoped) => registerV3Routes(scoped, context));
   registerSseRoutes(app, context);
   if (context.schemas) registerRegistryRoutes(app, context, context.schemas);
+  registerKsqlRoutes(app, context);
   // The web console: its page at `/` and the few views and actions it needs beyond the APIs above.
   registerConsoleApiRoutes(app, context);
   await registerConsoleStatic(app);
@@ -115,6 +122,7 @@ export async function buildGateway(input: GatewayOptions): Promise<BuiltGateway>
     context.sse.close();
     await context.consumers.close();
     await context.schemas?.store.close();
+    await context.sql?.close();
     metrics.close();
     await kafka.close();
   };

@@ -103,6 +103,7 @@ async function start(flags: StartFlags): Promise<number> {
         port: options.httpPort,
         logger: logger.child({ component: 'gateway' }),
         brokerMetrics: () => broker.state.metrics.render(),
+        sql: {}, // ksqlDB's REST API (/ksql, /query-stream); `brook sql` talks to it
       });
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
@@ -126,7 +127,7 @@ async function start(flags: StartFlags): Promise<number> {
   const stopped = waitForSignalThenClose(broker, gateway, logger, mqttWs);
   process.stdout.write(
     startBanner({
-      http: gateway ? `http://${gateway.host}:${gateway.port} (web console, REST Proxy, SSE, schema registry, /metrics)` : httpNote,
+      http: gateway ? `http://${gateway.host}:${gateway.port} (web console, REST Proxy, SSE, schema registry, ksqlDB API, /metrics)` : httpNote,
       version: packageInfo.version,
       listener: `${broker.host}:${broker.port}`,
       advertised: broker.bootstrap,

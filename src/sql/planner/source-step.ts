@@ -1,0 +1,108 @@
+// A query's sources as brook/streams streams and tables of row arrays. The value deserializer
+// allocates each row with room for every slot of the source (sourceSlots), and one pass over the
+// row then fills the key columns from the record key and the pseudo columns the query reads
+// (ROWTIME; WINDOWSTART/WINDOWEND of windowed sources).
+
+import type { App, Stream, Table, Windowed } from '../../streams/index.js';
+import { keyColumns } from '../catalog/data-source.js';
+import { sourceSlots, type SourceBinding } from '../analyzer/scope.js';
+import { SqlError } from '../errors.js';
+import type { Row } from '../formats/format.js';
+import { parseWithPattern } from '../types/java-datetime.js';
+import { RowLayout } from './row-layout.js';
+import { sourceKeySerde, valueSerde } from './serdes.js';
+import type { EvalContext } from './evaluation.js';
+
+export interface PlannedSource {
+  readonly binding: SourceBinding;
+  readonly layout: RowLayout;
+  readonly stream: Stream<unknown, Row> | undefined;
+  readonly table: Table<unknown, Row> | undefined;
+}
+
+type Filler = (row: Row, key: unknown, ts: number) => void;
+
+/** Fills key columns and the needed pseudo columns of a freshly deserialized row. */
+function rowFiller(b: SourceBinding, layout: RowLayout, needed: ReadonlySet<string>): Filler | undefined {
+  const keys = keyColumns(b.source).map((c) => layout.slotIndex(`${b.alias}.${c.name}`));
+  const windowed = b.source.window !== undefined;
+  const session = b.source.window?.type === 'SESSION';
+  const at = (name: string): number => (needed.has(`${b.alias}.${name}`) ? layout.slotIndex(`${b.alias}.${name}`) : -1);
+  const rowtime = at('ROWTIME');
+  const ws = windowed ? at('WINDOWSTART') : -1;
+  const we = windowed ? at('WINDOWEND') : -1;
+  for (const name of ['ROWPARTITION', 'ROWOFFSET']) {
+    if (at(name) >= 0) throw new SqlError(`${name} is not supported yet by Brook's SQL engine`);
+  }
+  for (const c of b.source.columns) {
+    if (c.kind === 'HEADERS' && needed.has(`${b.alias}.${c.name}`)) throw new SqlError(`Header columns (${c.name}) are not supported yet by Brook's SQL engine`);
+  }
+  if (keys.length === 0 && rowtime < 0 && ws < 0 && we < 0) return undefined;
+  const single = keys.length === 1 ? keys[0]! : -1;
+  return (row, k, ts) => {
+    let key = k;
+    if (windowed && key !== null) {
+      const w = key as Windowed<unknown>;
+      key = w.key;
+      if (ws >= 0) row[ws] = BigInt(w.window.start);
+      if (we >= 0) row[we] = BigInt(session ? w.window.end - 1 : w.window.end);
+    }
+    if (single >= 0) row[single] = key ?? null;
+    else if (keys.length > 1) for (let i = 0; i < keys.length; i++) row[keys[i]!] = key === null ? null : ((key as Row)[i] ?? null);
+    if (rowtime >= 0) row[rowtime] = BigInt(ts);
+  };
+}
+
+/** The event time of a record from the source's TIMESTAMP column (ms; -1 drops the record). */
+function timestampExtractor(b: SourceBinding, layout: RowLayout, ctx: EvalContext): ((value: Row, key: unknown, recordTs: number) => number) | undefined {
+  const ts = b.source.timestamp;
+  if (!ts) return undefined;
+  const col = b.source.columns.find((c) => c.name === ts.column);
+  if (!col) throw new SqlError(`The TIMESTAMP column ${ts.column} does not exist in ${b.source.name}`);
+  const keys = keyColumns(b.source);
+  const keyIndex = keys.indexOf(col);
+  const at = layout.slotIndex(`${b.alias}.${col.name}`);
+  const read = (value: Row, key: unknown): unknown => (keyIndex < 0 ? value[at] : keys.length === 1 ? key : (key as Row | null)?.[keyIndex]);
+  const format = ts.format;
+  return (value, key) => {
+    const v = read(value, key);
+    if (v === null || v === undefined) {
+      ctx.log.error(ctx.queryId, `The TIMESTAMP column ${col.name} is NULL: record skipped`);
+      return -1;
+    }
+    try {
+      if (format !== undefined) return parseWithPattern(String(v), format);
+      return typeof v === 'bigint' ? Number(v) : (v as number);
+    } catch (e) {
+      ctx.log.error(ctx.queryId, `Cannot parse the TIMESTAMP column ${col.name}: ${e instanceof Error ? e.message : String(e)}`);
+      return -1;
+    }
+  };
+}
+
+export function sourceLayout(b: SourceBinding): RowLayout {
+  const slots = sourceSlots(b);
+  return new RowLayout(
+    slots.map((s) => s.slot),
+    slots.map((s) => s.type),
+  );
+}
+
+export function planSource(app: App, b: SourceBinding, needed: ReadonlySet<string>, ctx: EvalContext, storeName: string): PlannedSource {
+  const layout = sourceLayout(b);
+  const source = b.source;
+  const key = sourceKeySerde(source);
+  const value = valueSerde(source.columns, source.valueFormat, (c) => layout.slotIndex(`${b.alias}.${c.name}`), layout.length);
+  const fill = rowFiller(b, layout, needed);
+  if (source.type === 'STREAM') {
+    const timestamp = timestampExtractor(b, layout, ctx);
+    let stream = app.stream<unknown, Row>(source.topic, { key, value, ...(timestamp ? { timestamp } : {}) });
+    if (fill) stream = stream.peek((k, row, ts) => fill(row, k, ts));
+    return { binding: b, layout, stream, table: undefined };
+  }
+  if (needed.has(`${b.alias}.ROWTIME`)) throw new SqlError(`ROWTIME of table rows (${source.name}) is not supported yet by Brook's SQL engine`);
+  let table = app.table<unknown, Row>(source.topic, { key, value, store: storeName });
+  // Filling the key columns in place is idempotent, so lookups through the table's value getter may repeat it.
+  if (fill) table = table.mapValues((row, k) => (fill(row, k, 0), row));
+  return { binding: b, layout, stream: undefined, table };
+}
