@@ -128,6 +128,12 @@ test('a reading consumer gets its data through the same budgets, one reservation
 test('a share consumer pipelining ShareFetches of stored data, never reading, stays within its connection budget', async () => {
   const groupId = 'bounds-share';
   const memberId = 'AAAAAAAAAAAAAAAAAAAAAD';
+  // More data than the 'stored' topic holds: a paused reader's kernel receive buffer may grow to tens of MiB
+  // (tcp_rmem autotuning) and swallow every response before the broker has to hold any.
+  const SHARE_BATCHES = 72;
+  assert.equal((await createTopic(b.port, 'share-stored', 1)).errorCode, ErrorCode.NONE);
+  const log = b.broker.state.logs.getLog('share-stored', 0)!;
+  for (let i = 0; i < SHARE_BATCHES; i++) await log.append(batchOf(1, BATCH), { durable: false });
   const admin = await WireClient.connect(b.port);
   let hostile: Socket | undefined;
   try {
@@ -138,11 +144,11 @@ test('a share consumer pipelining ShareFetches of stored data, never reading, st
     assert.equal(configured.responses[0]!.errorCode, ErrorCode.NONE);
     let epoch = 0;
     await until(async () => {
-      const hb = await admin.request(apis.ShareGroupHeartbeat, 1, { groupId, memberId, memberEpoch: epoch, rackId: null, subscribedTopicNames: epoch === 0 ? ['stored'] : null });
+      const hb = await admin.request(apis.ShareGroupHeartbeat, 1, { groupId, memberId, memberEpoch: epoch, rackId: null, subscribedTopicNames: epoch === 0 ? ['share-stored'] : null });
       epoch = hb.memberEpoch;
       return (hb.assignment?.topicPartitions.length ?? 0) > 0;
     }, 'the share member to be assigned the partition');
-    const topicId = topicIdToWire(b.broker.state.topics.get('stored')!.topicId);
+    const topicId = topicIdToWire(b.broker.state.topics.get('share-stored')!.topicId);
     const budget = b.broker.state.resources.buffered;
     let peak = 0;
     const sample = () => (peak = Math.max(peak, budget.used));
@@ -150,7 +156,7 @@ test('a share consumer pipelining ShareFetches of stored data, never reading, st
       const s = connect({ host: '127.0.0.1', port: b.port }, () => {
         s.pause();
         const frames: Buffer[] = [];
-        for (let i = 0; i < 30; i++) {
+        for (let i = 0; i < SHARE_BATCHES + 8; i++) {
           const header = { apiKey: apis.ShareFetch.apiKey, apiVersion: 1, correlationId: i + 1, clientId: 'hostile-share' };
           frames.push(
             encodeRequestFrame(header, apis.ShareFetch.request, {
@@ -173,7 +179,7 @@ test('a share consumer pipelining ShareFetches of stored data, never reading, st
       s.on('error', () => undefined);
       s.once('error', reject);
     });
-    // Each ShareFetch acquires (locks) what it reads: unbounded, the 30 would read all 24 stored batches (~21 MiB).
+    // Each ShareFetch acquires (locks) what it reads: unbounded, they would read all 72 batches (~63 MiB).
     await until(() => (sample(), budget.used >= PER_CONNECTION - BATCH), 'the share consumer to fill its budget');
     for (let i = 0; i < 200; i++) {
       sample();

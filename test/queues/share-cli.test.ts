@@ -33,7 +33,7 @@ describe('brook consume --share-group / brook group (share groups)', () => {
 
     const list = await brook(b.bootstrap, ['group', 'list']);
     expectSuccess(list, 'group list');
-    assert.ok(tableRows(list.stdout).some((r) => r[0] === 'workers' && r[1] === 'Empty' && r[2] === 'share'), list.stdout);
+    assert.ok(tableRows(list.stdout).some((r) => r[0] === 'workers' && r[1] === 'share' && r[2] === 'Empty' && r[3] === 'share'), list.stdout);
     const described = await brook(b.bootstrap, ['group', 'describe', 'workers']);
     expectSuccess(described, 'group describe');
     assert.match(described.stdout, /Type\s+share/);
