@@ -14,11 +14,11 @@
 // A file that does not parse or whose CRC does not match is reported (logged, and listed by
 // `loadAll`) and its topic is not loaded: an operator decides, storage never guesses.
 import { join } from 'node:path';
-import { crc32c } from '../protocol/records/crc32c.js';
 import type { Logger } from '../util/logger.js';
 import { writeFileAtomic } from './atomic-file.js';
 import type { FileSystem } from './fs/file-system.js';
 import { TMP_SUFFIX } from './segment-files.js';
+import { decodeCheckedJson, encodeCheckedJson } from './checked-json.js';
 
 export const META_DIR = 'meta';
 
@@ -41,21 +41,13 @@ interface TopicFileV1 {
 
 export function encodeTopicMetadata(t: TopicMetadata): Buffer {
   const body: TopicFileV1 = { version: 1, name: t.name, topicId: t.topicId.toString('base64url'), partitions: t.partitions, configs: t.configs };
-  const crc = crc32c(Buffer.from(JSON.stringify(body), 'utf8'));
-  return Buffer.from(JSON.stringify({ ...body, crc32c: crc }) + '\n', 'utf8');
+  return encodeCheckedJson(body);
 }
 
 /** The metadata in `buf`, or a string saying why it is not valid. */
 export function decodeTopicMetadata(buf: Buffer): TopicMetadata | string {
-  let parsed: TopicFileV1;
-  try {
-    parsed = JSON.parse(buf.toString('utf8')) as TopicFileV1;
-  } catch {
-    return 'not JSON';
-  }
-  if (parsed.version !== 1) return `unknown version ${String(parsed.version)}`;
-  const { crc32c: stored, ...body } = parsed;
-  if (stored !== crc32c(Buffer.from(JSON.stringify(body), 'utf8'))) return 'CRC-32C mismatch';
+  const parsed = decodeCheckedJson<TopicFileV1>(buf, 1);
+  if (typeof parsed === 'string') return parsed;
   const topicId = Buffer.from(String(parsed.topicId), 'base64url');
   if (topicId.length !== 16 || !Number.isInteger(parsed.partitions) || parsed.partitions < 1) return 'invalid fields';
   return { name: parsed.name, topicId, partitions: parsed.partitions, configs: parsed.configs ?? {} };

@@ -17,11 +17,11 @@
 // has an unknown version or a wrong CRC stops the AMQP listener from starting (an operator
 // decides; nothing is guessed or overwritten); a stale `.tmp` from a crash is ignored.
 import { join } from 'node:path';
-import { crc32c } from '../../protocol/records/crc32c.js';
 import { readFileIfExists, writeFileAtomic } from '../../storage/atomic-file.js';
 import type { FileSystem } from '../../storage/index.js';
 import { decodeTable, encodeTable, type FieldTable } from '../../amqp/index.js';
 import type { BindingDefinition, ExchangeDefinition, ExchangeType } from './exchange.js';
+import { decodeCheckedJson, encodeCheckedJson } from '../../storage/checked-json.js';
 
 export interface QueueDefinition {
   name: string;
@@ -65,20 +65,12 @@ export function encodeDefinitions(vhosts: readonly VhostDefinitions[]): Buffer {
       bindings: v.bindings.map((b) => ({ source: b.source, destinationKind: b.destinationKind, destination: b.destination, routingKey: b.routingKey, arguments: t64(b.arguments) })),
     })),
   };
-  const crc = crc32c(Buffer.from(JSON.stringify(body), 'utf8'));
-  return Buffer.from(JSON.stringify({ ...body, crc32c: crc }) + '\n', 'utf8');
+  return encodeCheckedJson(body);
 }
 
 export function decodeDefinitions(buf: Buffer): VhostDefinitions[] | string {
-  let parsed: FileV1;
-  try {
-    parsed = JSON.parse(buf.toString('utf8')) as FileV1;
-  } catch {
-    return 'not JSON';
-  }
-  if (parsed.version !== 1) return `unknown version ${String(parsed.version)}`;
-  const { crc32c: stored, ...body } = parsed;
-  if (stored !== crc32c(Buffer.from(JSON.stringify(body), 'utf8'))) return 'CRC-32C mismatch';
+  const parsed = decodeCheckedJson<FileV1>(buf, 1);
+  if (typeof parsed === 'string') return parsed;
   try {
     return parsed.vhosts.map((v) => ({
       name: v.name,

@@ -13,10 +13,10 @@
 // A missing file means no dynamic config. A file that does not parse or fails its CRC is an
 // error at start: silently dropping an operator's settings would be worse than not starting.
 import { join } from 'node:path';
-import { crc32c } from '../../protocol/records/crc32c.js';
 import type { FileSystem } from '../../storage/index.js';
 import { readFileIfExists, writeFileAtomic } from '../../storage/atomic-file.js';
 import type { DynamicScope } from './broker-config.js';
+import { decodeCheckedJson, encodeCheckedJson } from '../../storage/checked-json.js';
 
 export const DYNAMIC_CONFIG_FILE = 'dynamic-broker-config';
 const META_DIR = 'meta';
@@ -63,20 +63,12 @@ export class DynamicConfigStore {
 
 function encode(s: DynamicConfigSnapshot): Buffer {
   const body: FileV1 = { version: 1, node: s.node, clusterDefault: s['cluster-default'] };
-  const crc = crc32c(Buffer.from(JSON.stringify(body), 'utf8'));
-  return Buffer.from(JSON.stringify({ ...body, crc32c: crc }) + '\n', 'utf8');
+  return encodeCheckedJson(body);
 }
 
 function decode(buf: Buffer): DynamicConfigSnapshot | string {
-  let parsed: FileV1;
-  try {
-    parsed = JSON.parse(buf.toString('utf8')) as FileV1;
-  } catch {
-    return 'not JSON';
-  }
-  if (parsed.version !== 1) return `unknown version ${String(parsed.version)}`;
-  const { crc32c: stored, ...body } = parsed;
-  if (stored !== crc32c(Buffer.from(JSON.stringify(body), 'utf8'))) return 'CRC-32C mismatch';
+  const parsed = decodeCheckedJson<FileV1>(buf, 1);
+  if (typeof parsed === 'string') return parsed;
   if (!isStringMap(parsed.node) || !isStringMap(parsed.clusterDefault)) return 'invalid fields';
   return { node: parsed.node, 'cluster-default': parsed.clusterDefault };
 }

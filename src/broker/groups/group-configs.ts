@@ -11,13 +11,13 @@
 // metadata store owns meta/*.json. A file that fails its CRC stops the broker at start rather than
 // silently dropping an operator's settings.
 import { join } from 'node:path';
-import { crc32c } from '../../protocol/records/crc32c.js';
 import { readFileIfExists, writeFileAtomic } from '../../storage/atomic-file.js';
 import type { FileSystem } from '../../storage/index.js';
 import type { BrokerConfig } from '../config/broker-config.js';
 import { ConfigType, type ConfigDefinition } from '../config/definitions.js';
 import { validateConfigValue } from '../config/validate.js';
 import { parseAutoOffsetReset } from './share/auto-offset-reset.js';
+import { decodeCheckedJson, encodeCheckedJson } from '../../storage/checked-json.js';
 
 export const GROUP_CONFIG_FILE = 'group-configs';
 
@@ -203,20 +203,12 @@ interface FileV1 {
 
 function encode(groups: Map<string, Record<string, string>>): Buffer {
   const body: FileV1 = { version: 1, groups: Object.fromEntries(groups) };
-  const crc = crc32c(Buffer.from(JSON.stringify(body), 'utf8'));
-  return Buffer.from(JSON.stringify({ ...body, crc32c: crc }) + '\n', 'utf8');
+  return encodeCheckedJson(body);
 }
 
 function decode(buf: Buffer): Map<string, Record<string, string>> | string {
-  let parsed: FileV1;
-  try {
-    parsed = JSON.parse(buf.toString('utf8')) as FileV1;
-  } catch {
-    return 'not JSON';
-  }
-  if (parsed.version !== 1) return `unknown version ${String(parsed.version)}`;
-  const { crc32c: stored, ...body } = parsed;
-  if (stored !== crc32c(Buffer.from(JSON.stringify(body), 'utf8'))) return 'CRC-32C mismatch';
+  const parsed = decodeCheckedJson<FileV1>(buf, 1);
+  if (typeof parsed === 'string') return parsed;
   if (typeof parsed.groups !== 'object' || parsed.groups === null) return 'invalid fields';
   const out = new Map<string, Record<string, string>>();
   for (const [g, values] of Object.entries(parsed.groups)) {

@@ -9,7 +9,7 @@
 // A missing file means no ACLs. A file that does not parse or fails its CRC stops the broker from
 // starting: serving with ACLs silently lost could open or close everything.
 import { join } from 'node:path';
-import { crc32c } from '../../protocol/records/crc32c.js';
+import { decodeCheckedJson, encodeCheckedJson } from '../../storage/checked-json.js';
 import type { FileSystem } from '../../storage/index.js';
 import { readFileIfExists, writeFileAtomic } from '../../storage/atomic-file.js';
 import { filterMatches, sameBinding, type AclBinding, type AclFilter } from './acl-model.js';
@@ -41,15 +41,9 @@ export class AclStore {
   async load(): Promise<void> {
     const buf = await readFileIfExists(this.fs, this.path);
     if (!buf) return;
-    let parsed: { version?: number; acls?: AclBinding[]; crc32c?: number };
-    try {
-      parsed = JSON.parse(buf.toString('utf8')) as typeof parsed;
-    } catch {
-      throw new Error(`ACL file ${this.path} is not JSON; restore or remove it`);
-    }
-    const { crc32c: stored, ...body } = parsed;
-    if (parsed.version !== 1 || !Array.isArray(parsed.acls) || stored !== crc32c(Buffer.from(JSON.stringify(body), 'utf8'))) {
-      throw new Error(`ACL file ${this.path} fails its version or CRC-32C check; restore or remove it`);
+    const parsed = decodeCheckedJson<{ version: 1; acls: AclBinding[] }>(buf, 1);
+    if (typeof parsed === 'string' || !Array.isArray(parsed.acls)) {
+      throw new Error(`ACL file ${this.path} fails its checks (${typeof parsed === 'string' ? parsed : 'no acls list'}); restore or remove it`);
     }
     this.bindings = parsed.acls;
     this.version++;
@@ -75,7 +69,7 @@ export class AclStore {
   private async persist(): Promise<void> {
     this.version++;
     const body = { version: 1, acls: this.bindings };
-    const data = Buffer.from(JSON.stringify({ ...body, crc32c: crc32c(Buffer.from(JSON.stringify(body), 'utf8')) }) + '\n', 'utf8');
+    const data = encodeCheckedJson(body);
     const write = this.writing.then(async () => {
       if (!(await this.fs.isDirectory(this.dir))) {
         await this.fs.mkdir(this.dir);

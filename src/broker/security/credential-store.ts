@@ -12,7 +12,7 @@
 // starting: running with nobody able to log in (or with a half-read user list) would be worse.
 // Changes are applied in memory first and written in order (one write at a time).
 import { join } from 'node:path';
-import { crc32c } from '../../protocol/records/crc32c.js';
+import { decodeCheckedJson, encodeCheckedJson } from '../../storage/checked-json.js';
 import type { FileSystem } from '../../storage/index.js';
 import { readFileIfExists, writeFileAtomic } from '../../storage/atomic-file.js';
 import { passwordMatches, scramMechanism, SCRAM_MECHANISMS, type ScramCredential, type ScramMechanismName } from './scram.js';
@@ -52,16 +52,8 @@ export class CredentialStore {
   async load(): Promise<void> {
     const buf = await readFileIfExists(this.fs, this.path);
     if (!buf) return;
-    let parsed: FileV1;
-    try {
-      parsed = JSON.parse(buf.toString('utf8')) as FileV1;
-    } catch {
-      throw new Error(`SCRAM credentials ${this.path} are not JSON; restore or remove the file`);
-    }
-    const { crc32c: stored, ...body } = parsed;
-    if (parsed.version !== 1 || stored !== crc32c(Buffer.from(JSON.stringify(body), 'utf8'))) {
-      throw new Error(`SCRAM credentials ${this.path} fail their version or CRC-32C check; restore or remove the file`);
-    }
+    const parsed = decodeCheckedJson<FileV1>(buf, 1);
+    if (typeof parsed === 'string') throw new Error(`SCRAM credentials ${this.path} fail their checks (${parsed}); restore or remove the file`);
     for (const [user, byMechanism] of Object.entries(parsed.users)) {
       const creds = new Map<ScramMechanismName, ScramCredential>();
       for (const [name, c] of Object.entries(byMechanism)) {
@@ -142,7 +134,6 @@ export class CredentialStore {
       users[user] = out;
     }
     const body: FileV1 = { version: 1, users };
-    const crc = crc32c(Buffer.from(JSON.stringify(body), 'utf8'));
-    return Buffer.from(JSON.stringify({ ...body, crc32c: crc }) + '\n', 'utf8');
+    return encodeCheckedJson(body);
   }
 }
