@@ -7,6 +7,7 @@
 // received chunks without concatenating the backlog (payloads are views of the chunks, copied only
 // when a frame straddles two chunks); a frame larger than the negotiated frame_max, or one whose
 // end octet is not 0xCE, is an AmqpDecodeError (the server answers 501 FRAME_ERROR).
+import { ByteQueue } from '../util/byte-queue.js';
 import { AmqpDecodeError } from './decode-error.js';
 import { AmqpReader, AmqpWriter } from './primitives.js';
 import { AmqpConstant, decodeMethod, METHOD_INFO, methodArgsSize, writeMethodArgs, type AmqpMethod } from './generated/spec.js';
@@ -30,8 +31,7 @@ export interface Frame {
 }
 
 export class FrameParser {
-  private chunks: Buffer[] = [];
-  private buffered = 0;
+  private readonly queue = new ByteQueue();
   /** Largest frame accepted, overhead included (0: no limit beyond `hardMax`). */
   frameMax: number;
 
@@ -43,63 +43,31 @@ export class FrameParser {
   }
 
   get bufferedBytes(): number {
-    return this.buffered;
+    return this.queue.length;
   }
 
   push(chunk: Buffer): void {
-    if (chunk.length === 0) return;
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
+    this.queue.push(chunk);
   }
 
   /** Takes `n` raw bytes (the protocol header), or null when fewer are buffered. */
   takeRaw(n: number): Buffer | null {
-    if (this.buffered < n) return null;
-    return this.take(n);
+    if (this.queue.length < n) return null;
+    return this.queue.take(n);
   }
 
   /** The next complete frame, or null when more bytes are needed. Throws AmqpDecodeError on a bad frame. */
   next(): Frame | null {
-    if (this.buffered < 7) return null;
-    const head = this.peek(7);
-    const size = head.readUInt32BE(3);
+    const q = this.queue;
+    if (q.length < 7) return null;
+    const size = q.readUInt32BE(3);
     const limit = this.frameMax > 0 ? this.frameMax : this.hardMax;
     // RabbitMQ's wording (rabbit_reader): "type 3, all octets = <<>>: {frame_too_large,Size,Max}".
-    if (size + FRAME_OVERHEAD > limit) throw new AmqpDecodeError('too-large', `type ${head[0]!}, all octets = <<>>: {frame_too_large,${size},${limit - FRAME_OVERHEAD}}`);
-    if (this.buffered < size + FRAME_OVERHEAD) return null;
-    const all = this.take(size + FRAME_OVERHEAD);
+    if (size + FRAME_OVERHEAD > limit) throw new AmqpDecodeError('too-large', `type ${q.byteAt(0)}, all octets = <<>>: {frame_too_large,${size},${limit - FRAME_OVERHEAD}}`);
+    if (q.length < size + FRAME_OVERHEAD) return null;
+    const all = q.take(size + FRAME_OVERHEAD);
     if (all[size + 7] !== FRAME_END) throw new AmqpDecodeError('bad-length', `type ${all[0]!}, all octets = <<>>: {invalid_frame_end_marker,${all[size + 7]!}}`);
     return { type: all[0]!, channel: all.readUInt16BE(1), payload: all.subarray(7, 7 + size) };
-  }
-
-  private peek(n: number): Buffer {
-    const first = this.chunks[0]!;
-    if (first.length >= n) return first;
-    return Buffer.concat(this.chunks, Math.min(this.buffered, Math.max(n, 64))).subarray(0, n);
-  }
-
-  private take(n: number): Buffer {
-    this.buffered -= n;
-    const first = this.chunks[0]!;
-    if (first.length > n) {
-      this.chunks[0] = first.subarray(n);
-      return first.subarray(0, n);
-    }
-    if (first.length === n) {
-      this.chunks.shift();
-      return first;
-    }
-    const out = Buffer.allocUnsafe(n);
-    let at = 0;
-    while (at < n) {
-      const c = this.chunks[0]!;
-      const k = Math.min(c.length, n - at);
-      c.copy(out, at, 0, k);
-      at += k;
-      if (k === c.length) this.chunks.shift();
-      else this.chunks[0] = c.subarray(k);
-    }
-    return out;
   }
 }
 

@@ -3,9 +3,9 @@
 //
 // The remaining length is checked before anything is buffered for the packet: a fifth length byte is a
 // Malformed Packet, and a packet whose total size exceeds `maxPacketSize` is "Packet too large" (0x95,
-// §3.1.2.11.4 / [MQTT-3.2.2-15] on the server's side). Chunks are kept in a list and never
-// concatenated as a backlog; a packet inside one chunk is a zero-copy view of it, one spanning chunks
-// is copied once into a buffer of its size.
+// §3.1.2.11.4 / [MQTT-3.2.2-15] on the server's side). Bytes wait in a ByteQueue: a packet inside one
+// chunk is a zero-copy view of it, one spanning chunks is copied once into a buffer of its size.
+import { ByteQueue } from '../util/byte-queue.js';
 import { MqttError } from './mqtt-error.js';
 import { malformed } from './mqtt-error.js';
 import { MAX_VARIABLE_BYTE_INTEGER } from './primitives.js';
@@ -20,13 +20,8 @@ export interface RawPacket {
   size: number;
 }
 
-const EMPTY = Buffer.alloc(0);
-
 export class PacketFramer {
-  private chunks: Buffer[] = [];
-  private head = 0;
-  private offset = 0;
-  private buffered = 0;
+  private readonly queue = new ByteQueue();
 
   constructor(
     /** Largest accepted packet, fixed header included (the server's Maximum Packet Size). */
@@ -34,24 +29,23 @@ export class PacketFramer {
   ) {}
 
   get bufferedBytes(): number {
-    return this.buffered;
+    return this.queue.length;
   }
 
   push(chunk: Buffer): void {
-    if (chunk.length === 0) return;
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
+    this.queue.push(chunk);
   }
 
   /** The next complete packet, or null when more bytes are needed; throws MqttError on a bad header. */
   next(): RawPacket | null {
-    if (this.buffered < 2) return null;
+    const q = this.queue;
+    if (q.length < 2) return null;
     let remaining = 0;
     let multiplier = 1;
     let headerSize = 1;
     for (;;) {
-      if (headerSize >= this.buffered) return null;
-      const byte = this.peek(headerSize);
+      if (headerSize >= q.length) return null;
+      const byte = q.byteAt(headerSize);
       remaining += (byte & 0x7f) * multiplier;
       headerSize++;
       if ((byte & 0x80) === 0) break;
@@ -60,61 +54,9 @@ export class PacketFramer {
     }
     const size = headerSize + remaining;
     if (size > this.maxPacketSize) throw new MqttError(ReasonCode.PacketTooLarge, `packet of ${size} bytes exceeds the maximum of ${this.maxPacketSize}`);
-    if (this.buffered < size) return null;
-    const first = this.peek(0);
-    this.consume(headerSize);
-    return { first, body: this.take(remaining), size };
-  }
-
-  private peek(at: number): number {
-    let idx = this.head;
-    let off = this.offset + at;
-    while (off >= this.chunks[idx]!.length) {
-      off -= this.chunks[idx]!.length;
-      idx++;
-    }
-    return this.chunks[idx]![off]!;
-  }
-
-  private take(n: number): Buffer {
-    if (n === 0) return EMPTY;
-    const first = this.chunks[this.head]!;
-    if (first.length - this.offset >= n) {
-      const out = first.subarray(this.offset, this.offset + n);
-      this.consume(n);
-      return out;
-    }
-    const out = Buffer.allocUnsafe(n);
-    let filled = 0;
-    while (filled < n) {
-      const c = this.chunks[this.head]!;
-      const k = Math.min(n - filled, c.length - this.offset);
-      c.copy(out, filled, this.offset, this.offset + k);
-      filled += k;
-      this.consume(k);
-    }
-    return out;
-  }
-
-  private consume(n: number): void {
-    this.buffered -= n;
-    while (n > 0) {
-      const c = this.chunks[this.head]!;
-      const left = c.length - this.offset;
-      if (n < left) {
-        this.offset += n;
-        return;
-      }
-      n -= left;
-      this.head++;
-      this.offset = 0;
-    }
-    if (this.head === this.chunks.length) {
-      this.chunks = [];
-      this.head = 0;
-    } else if (this.head > 64) {
-      this.chunks = this.chunks.slice(this.head);
-      this.head = 0;
-    }
+    if (q.length < size) return null;
+    const first = q.byteAt(0);
+    q.skip(headerSize);
+    return { first, body: q.take(remaining), size };
   }
 }
