@@ -171,7 +171,9 @@ export class Broker {
     const memory = new MemoryMonitor(config, resources.alarm, logger.child({ component: 'memory' }));
     const services: BrokerService[] = [memory, state.producers, state.fetchWaiters, state.groups, state.shareGroups, state.transactions];
     for (const s of services) await s.start();
-    let mqtt = options.mqttPort !== undefined && config.getBoolean('brook.mqtt.enable') ? new MqttServer({ ...deps('mqtt'), host, port: options.mqttPort }) : null;
+    // The broker's users (`brook user create`) log in on the MQTT and AMQP listeners too.
+    const sharedUsers = { any: () => security.credentials.list().length > 0, authenticatePassword: (user: string, password: string, via: { protocol: string; client: string }) => security.authenticatePassword(user, password, via) };
+    let mqtt = options.mqttPort !== undefined && config.getBoolean('brook.mqtt.enable') ? new MqttServer({ ...deps('mqtt'), host, port: options.mqttPort, users: sharedUsers }) : null;
     if (mqtt) {
       try {
         await mqtt.start();
@@ -188,7 +190,7 @@ export class Broker {
         logger.warn('MQTT listener not started: the default port is not free; pass --mqtt-port to choose one', { port: options.mqttPort, error: String(e) });
       }
     }
-    let amqp = options.amqpPort !== undefined && config.getBoolean('brook.amqp.enable') ? new AmqpServer({ ...deps('amqp'), fs, dataDir: options.dataDir, host, port: options.amqpPort, alarm: resources.alarm }) : null;
+    let amqp = options.amqpPort !== undefined && config.getBoolean('brook.amqp.enable') ? new AmqpServer({ ...deps('amqp'), fs, dataDir: options.dataDir, host, port: options.amqpPort, alarm: resources.alarm, users: sharedUsers }) : null;
     if (amqp) {
       try {
         await amqp.start();

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import amqplib from 'amqplib';
 import { ConfigAuthenticator, parseUsers } from '../../src/broker/amqp/auth.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { brook } from '../cli/cli-harness.js';
 import type { FieldTable } from '../../src/amqp/index.js';
 import { confirmChannel, connect, channel, rejection, waitFor } from './amqp-helpers.js';
 import { RawClient } from './raw-client.js';
@@ -57,14 +58,26 @@ test('configured users and vhosts: PLAIN and AMQPLAIN, vhost permissions, unknow
   await guest.close();
 });
 
-test('guest may log in only from loopback addresses (RabbitMQ loopback_users)', () => {
+test("the broker's users (brook user create) log in over AMQP with PLAIN and AMQPLAIN, in every vhost; a wrong password is refused", async () => {
+  const created = await brook(broker.bootstrap, ['user', 'create', 'dora', '--password', 'dora-pass', '--iterations', '4096']);
+  assert.equal(created.code, 0, created.stderr);
+  const viaPlain = await connect(`amqp://dora:dora-pass@127.0.0.1:${port}/%2Fapps`);
+  await (await channel(viaPlain)).assertQueue('dora-q');
+  await viaPlain.close();
+  const viaAmqplain = await amqplib.connect({ hostname: '127.0.0.1', port, vhost: '/' }, { credentials: amqplib.credentials.amqplain('dora', 'dora-pass') });
+  await viaAmqplain.close();
+  await rejection(amqplib.connect(`amqp://dora:wrong@127.0.0.1:${port}/`));
+  await rejection(amqplib.connect(`amqp://nobody:dora-pass@127.0.0.1:${port}/`));
+});
+
+test('guest may log in only from loopback addresses (RabbitMQ loopback_users)', async () => {
   const auth = new ConfigAuthenticator(parseUsers('guest:guest,ops:pw'), true);
   const plain = (u: string, p: string): Buffer => Buffer.from(`\0${u}\0${p}`);
-  assert.equal(auth.authenticate('PLAIN', plain('guest', 'guest'), '127.0.0.1').ok, true);
-  assert.equal(auth.authenticate('PLAIN', plain('guest', 'guest'), '::ffff:127.0.0.1').ok, true);
-  assert.equal(auth.authenticate('PLAIN', plain('guest', 'guest'), '10.0.0.7').ok, false);
-  assert.equal(auth.authenticate('PLAIN', plain('ops', 'pw'), '10.0.0.7').ok, true);
-  assert.equal(new ConfigAuthenticator(parseUsers('guest:guest'), false).authenticate('PLAIN', plain('guest', 'guest'), '10.0.0.7').ok, true);
+  assert.equal((await auth.authenticate('PLAIN', plain('guest', 'guest'), '127.0.0.1')).ok, true);
+  assert.equal((await auth.authenticate('PLAIN', plain('guest', 'guest'), '::ffff:127.0.0.1')).ok, true);
+  assert.equal((await auth.authenticate('PLAIN', plain('guest', 'guest'), '10.0.0.7')).ok, false);
+  assert.equal((await auth.authenticate('PLAIN', plain('ops', 'pw'), '10.0.0.7')).ok, true);
+  assert.equal((await new ConfigAuthenticator(parseUsers('guest:guest'), false).authenticate('PLAIN', plain('guest', 'guest'), '10.0.0.7')).ok, true);
 });
 
 test('frame_max: the client lowers it to 4096 and 300 KiB bodies travel split into frames both ways', async () => {

@@ -17,7 +17,7 @@ import { LazyInternalTopic } from '../groups/lazy-internal-topic.js';
 import { QueueEngine, ShareStateLog, SHARE_STATE_TOPIC_CONFIGS, StatePersister, type DeliveryPolicy, type PartitionBinding } from '../queues/index.js';
 import type { BrokerService, ServiceDeps } from '../service.js';
 import { topicIdToWire } from '../topics/topic-ids.js';
-import { ConfigAuthenticator, parseUsers, type AmqpAuthenticator } from './auth.js';
+import { ConfigAuthenticator, parseUsers, type AmqpAuthenticator, type SharedUsers } from './auth.js';
 import { AmqpConnection } from './connection.js';
 import { AmqpDeadLetterSink } from './dead-lettering.js';
 import { DefinitionsStore, type QueueDefinition } from './definitions-store.js';
@@ -49,6 +49,8 @@ export interface AmqpServerDeps extends ServiceDeps {
   host: string;
   port: number;
   authenticator?: AmqpAuthenticator;
+  /** The broker's users (`brook user create`), accepted beside brook.amqp.users. */
+  users?: SharedUsers;
   /** The broker-wide resource alarm (src/broker/limits): connection.blocked follows it. */
   alarm?: ResourceAlarm | undefined;
 }
@@ -120,7 +122,7 @@ export class AmqpServer implements BrokerService {
   }
 
   private authenticator(): AmqpAuthenticator {
-    return this.deps.authenticator ?? new ConfigAuthenticator(parseUsers(this.deps.config.get('brook.amqp.users') ?? ''), this.deps.config.getBoolean('brook.amqp.guest.loopback.only'));
+    return this.deps.authenticator ?? new ConfigAuthenticator(parseUsers(this.deps.config.get('brook.amqp.users') ?? ''), this.deps.config.getBoolean('brook.amqp.guest.loopback.only'), this.deps.users ?? null);
   }
 
   private async listen(): Promise<void> {

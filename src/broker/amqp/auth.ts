@@ -1,9 +1,8 @@
-// Authentication of AMQP connections, behind a small interface a later security layer replaces
-// (src/broker/security, with real user management). For now users come from configuration:
-// `brook.amqp.users` = "user:password[:vhost|vhost...],..." (no vhost list: every vhost). The
-// default user guest/guest exists unless configured away, and -- as in RabbitMQ
-// (loopback_users) -- may only connect from loopback addresses unless
-// `brook.amqp.guest.loopback.only=false`.
+// Authentication of AMQP connections. Users are the broker's own (`brook user create`: the SCRAM
+// credentials the Kafka listeners' SASL uses, every vhost), plus AMQP-only users from configuration:
+// `brook.amqp.users` = "user:password[:vhost|vhost...],..." (no vhost list: every vhost), checked first.
+// The default user guest/guest exists unless configured away, and -- as in RabbitMQ (loopback_users) --
+// may only connect from loopback addresses unless `brook.amqp.guest.loopback.only=false`.
 //
 // Mechanisms (RabbitMQ's defaults): PLAIN ("\0user\0password", RFC 4616) and AMQPLAIN (a field
 // table without its length prefix holding LOGIN and PASSWORD).
@@ -20,9 +19,14 @@ export interface AuthResult {
 export interface AmqpAuthenticator {
   /** Mechanisms offered in connection.start, in order of preference. */
   readonly mechanisms: readonly string[];
-  authenticate(mechanism: string, response: Buffer, remoteAddress: string): AuthResult;
+  authenticate(mechanism: string, response: Buffer, remoteAddress: string): AuthResult | Promise<AuthResult>;
   /** Whether `user` may open `vhost`. */
   mayOpen(user: string, vhost: string): boolean;
+}
+
+/** The broker's users (security/broker-security.ts), as far as AMQP needs them. */
+export interface SharedUsers {
+  authenticatePassword(user: string, password: string, via: { protocol: string; client: string }): Promise<string | null>;
 }
 
 interface UserEntry {
@@ -50,9 +54,10 @@ export class ConfigAuthenticator implements AmqpAuthenticator {
   constructor(
     private readonly users: Map<string, UserEntry>,
     private readonly guestLoopbackOnly: boolean,
+    private readonly shared: SharedUsers | null = null,
   ) {}
 
-  authenticate(mechanism: string, response: Buffer, remoteAddress: string): AuthResult {
+  authenticate(mechanism: string, response: Buffer, remoteAddress: string): AuthResult | Promise<AuthResult> {
     let creds: { user: string; password: string } | null;
     try {
       creds = mechanism === 'PLAIN' ? parsePlain(response) : mechanism === 'AMQPLAIN' ? parseAmqplain(response) : null;
@@ -61,6 +66,10 @@ export class ConfigAuthenticator implements AmqpAuthenticator {
     }
     if (!creds) return { ok: false, user: '', reason: `unreadable ${mechanism} response` };
     const entry = this.users.get(creds.user);
+    if (!entry && this.shared) {
+      const { user, password } = creds;
+      return this.shared.authenticatePassword(user, password, { protocol: 'amqp', client: remoteAddress }).then((principal) => (principal === null ? { ok: false, user, reason: 'invalid credentials' } : { ok: true, user }));
+    }
     if (!entry || !sameSecret(entry.password, creds.password)) return { ok: false, user: creds.user, reason: 'invalid credentials' };
     if (creds.user === 'guest' && this.guestLoopbackOnly && !isLoopback(remoteAddress)) {
       return { ok: false, user: creds.user, reason: "user 'guest' can only connect via localhost" };
@@ -70,7 +79,9 @@ export class ConfigAuthenticator implements AmqpAuthenticator {
 
   mayOpen(user: string, vhost: string): boolean {
     const entry = this.users.get(user);
-    return !!entry && (entry.vhosts === null || entry.vhosts.has(vhost));
+    // A user not in brook.amqp.users logged in as one of the broker's users: every vhost.
+    if (!entry) return this.shared !== null;
+    return entry.vhosts === null || entry.vhosts.has(vhost);
   }
 }
 

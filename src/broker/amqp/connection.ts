@@ -31,7 +31,7 @@ import {
   type FieldTable,
 } from '../../amqp/index.js';
 import type { Logger } from '../../util/logger.js';
-import type { AmqpAuthenticator } from './auth.js';
+import type { AmqpAuthenticator, AuthResult } from './auth.js';
 import { Channel } from './channel.js';
 import { handleChannelMethod } from './channel-methods.js';
 import { AmqpError, Reply } from './errors.js';
@@ -332,6 +332,27 @@ export class AmqpConnection implements ChannelHost {
     }
   }
 
+  /** The rest of connection.start-ok once the authenticator has answered. */
+  private afterLogin(mechanism: string, caps: Set<string>, auth: AuthResult): void {
+    if (!auth.ok) {
+      this.logger.warn('AMQP login refused', { user: auth.user, mechanism: mechanism, reason: auth.reason });
+      // As RabbitMQ: connection.close 403 only for clients announcing authentication_failure_close;
+      // others just see the socket close (0-9-1 has no other way to say it).
+      if (!caps.has('authentication_failure_close')) {
+        this.state = 'closed';
+        this.flushOut();
+        this.socket.end();
+        this.services.onClosed(this);
+        return;
+      }
+      throw Reply.accessRefused(`Login was refused using authentication mechanism ${mechanism}. For details see the broker logfile.`);
+    }
+    this.user = auth.user;
+    this.state = 'tune';
+    const l = this.services.limits;
+    this.sendMethod(0, { method: 'connection.tune', channelMax: l.channelMax, frameMax: l.frameMax, heartbeat: l.heartbeatSeconds });
+  }
+
   private onConnectionMethod(m: AmqpMethod): Promise<void> | void {
     switch (m.method) {
       case 'connection.start-ok': {
@@ -342,25 +363,8 @@ export class AmqpConnection implements ChannelHost {
         if (!this.services.authenticator.mechanisms.includes(m.mechanism)) {
           throw Reply.commandInvalid(`unknown authentication mechanism '${m.mechanism}'`);
         }
-        const auth = this.services.authenticator.authenticate(m.mechanism, m.response, this.socket.remoteAddress ?? '');
-        if (!auth.ok) {
-          this.logger.warn('AMQP login refused', { user: auth.user, mechanism: m.mechanism, reason: auth.reason });
-          // As RabbitMQ: connection.close 403 only for clients announcing authentication_failure_close;
-          // others just see the socket close (0-9-1 has no other way to say it).
-          if (!caps.has('authentication_failure_close')) {
-            this.state = 'closed';
-            this.flushOut();
-            this.socket.end();
-            this.services.onClosed(this);
-            return;
-          }
-          throw Reply.accessRefused(`Login was refused using authentication mechanism ${m.mechanism}. For details see the broker logfile.`);
-        }
-        this.user = auth.user;
-        this.state = 'tune';
-        const l = this.services.limits;
-        this.sendMethod(0, { method: 'connection.tune', channelMax: l.channelMax, frameMax: l.frameMax, heartbeat: l.heartbeatSeconds });
-        return;
+        const verdict = this.services.authenticator.authenticate(m.mechanism, m.response, this.socket.remoteAddress ?? '');
+        return verdict instanceof Promise ? verdict.then((auth) => this.afterLogin(m.mechanism, caps, auth)) : this.afterLogin(m.mechanism, caps, verdict);
       }
       case 'connection.secure-ok':
         throw Reply.commandInvalid('unexpected connection.secure-ok');

@@ -37,7 +37,7 @@ export async function handleConnect(conn: ConnectionPort, p: ConnectPacket): Pro
   conn.clientId = clientId;
   const props: Properties = p.properties ?? {};
   if (props.authenticationMethod !== undefined) return refuse(ReasonCode.BadAuthenticationMethod, `authentication method "${props.authenticationMethod}" is not supported`);
-  const verdict = auth.authenticate({ clientId, username: p.username, password: p.password, remoteAddress: conn.remoteAddress });
+  const verdict = await auth.authenticate({ clientId, username: p.username, password: p.password, remoteAddress: conn.remoteAddress });
   if (!verdict.ok) return refuse(verdict.reasonCode, verdict.reason);
   if (p.will) {
     const problem = topicNameProblem(p.will.topic);

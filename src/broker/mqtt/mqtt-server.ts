@@ -18,7 +18,7 @@ import type { QoS } from '../../mqtt/index.js';
 import { LazyInternalTopic } from '../groups/lazy-internal-topic.js';
 import { DeadLetterWriter, QueueEngine, SHARE_STATE_TOPIC_CONFIGS, ShareStateLog, StatePersister } from '../queues/index.js';
 import type { BrokerService, ServiceDeps } from '../service.js';
-import { ConfigAuthenticator, parseMqttUsers, type MqttAuthenticator } from './auth.js';
+import { ConfigAuthenticator, parseMqttUsers, type MqttAuthenticator, type SharedUsers } from './auth.js';
 import { forEachMessage } from './batch-messages.js';
 import { DecodedBatches } from './decoded-batches.js';
 import { KeyedStateLog } from './keyed-state-log.js';
@@ -45,6 +45,8 @@ export interface MqttServerDeps extends ServiceDeps {
   /** 0 picks a free port. */
   port: number;
   authenticator?: MqttAuthenticator;
+  /** The broker's users (`brook user create`), accepted beside brook.mqtt.users. */
+  users?: SharedUsers;
 }
 
 export class MqttServer implements BrokerService {
@@ -118,7 +120,7 @@ export class MqttServer implements BrokerService {
         return stored !== undefined && stored >= log.logStartOffset && stored <= log.highWatermark ? stored : log.highWatermark;
       },
     });
-    const auth = deps.authenticator ?? new ConfigAuthenticator(parseMqttUsers(this.settings.users), this.settings.allowAnonymous);
+    const auth = deps.authenticator ?? new ConfigAuthenticator(parseMqttUsers(this.settings.users), this.settings.allowAnonymous, deps.users ?? null);
     this.services = { settings: this.settings, registry: this.registry, router: this.router, publisher, auth, logger: logger.child({ component: 'mqtt' }) };
   }
 
