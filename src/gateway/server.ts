@@ -113,7 +113,8 @@ export async function buildGateway(input: GatewayOptions): Promise<BuiltGateway>
   await app.register(async (scoped) => registerV3Routes(scoped, context));
   registerSseRoutes(app, context);
   if (context.schemas) registerRegistryRoutes(app, context, context.schemas);
-  registerKsqlRoutes(app, context);
+  // The ksqlDB API exists only where the SQL engine runs (as the registry routes only with a registry).
+  if (context.sql) registerKsqlRoutes(app, context);
   // The web console: its page at `/` and the few views and actions it needs beyond the APIs above.
   registerConsoleApiRoutes(app, context);
   await registerConsoleStatic(app);
