@@ -7,24 +7,9 @@ import { ConfigSource, type ResolvedConfig } from './broker-config.js';
 import { ConfigType, brokerConfigByName } from './definitions.js';
 import { ConfigResourceType, brokerScope, isResourceError, resourceError, unsupportedResourceType, type ResourceError } from './resource-types.js';
 
-export interface DescribedConfig {
-  name: string;
-  value: string | null;
-  readOnly: boolean;
-  isDefault: boolean;
-  configSource: number;
-  isSensitive: boolean;
-  synonyms: { name: string; value: string | null; source: number }[];
-  configType: number;
-  documentation: string | null;
-}
+export type { DescribedConfig, DescribeOptions } from './described-config.js';
+import type { DescribedConfig, DescribeOptions } from './described-config.js';
 
-export interface DescribeOptions {
-  /** null: every key. */
-  keys: readonly string[] | null;
-  includeSynonyms: boolean;
-  includeDocumentation: boolean;
-}
 
 export function describeResource(broker: BrokerState, resourceType: number, resourceName: string, options: DescribeOptions): DescribedConfig[] | ResourceError {
   // Group configs (KIP-848/KIP-932): one store for every kind of group (groups/group-configs.ts).

@@ -15,30 +15,13 @@ import { readFileIfExists, writeFileAtomic } from '../../storage/atomic-file.js'
 import type { FileSystem } from '../../storage/index.js';
 import type { BrokerConfig } from '../config/broker-config.js';
 import { ConfigType, type ConfigDefinition } from '../config/definitions.js';
+import type { DescribedConfig, DescribeOptions } from '../config/described-config.js';
 import { validateConfigValue } from '../config/validate.js';
 import { parseAutoOffsetReset } from './share/auto-offset-reset.js';
 import { decodeCheckedJson, encodeCheckedJson } from '../../storage/checked-json.js';
 
 export const GROUP_CONFIG_FILE = 'group-configs';
 
-/** One DescribeConfigs entry (the shape config-description.ts builds for topics and brokers). */
-export interface DescribedGroupConfig {
-  name: string;
-  value: string | null;
-  readOnly: boolean;
-  isDefault: boolean;
-  configSource: number;
-  isSensitive: boolean;
-  synonyms: { name: string; value: string | null; source: number }[];
-  configType: number;
-  documentation: string | null;
-}
-
-export interface GroupDescribeOptions {
-  keys: readonly string[] | null;
-  includeSynonyms: boolean;
-  includeDocumentation: boolean;
-}
 /** DescribeConfigs configSource for a group override (Kafka's ConfigSource.GROUP_CONFIG). */
 const GROUP_CONFIG_SOURCE = 8;
 const DEFAULT_CONFIG_SOURCE = 5;
@@ -165,13 +148,13 @@ export class GroupConfigStore {
   }
 
   /** DescribeConfigs entries for a group, in Kafka's shape. */
-  describe(group: string, options: GroupDescribeOptions): DescribedGroupConfig[] {
+  describe(group: string, options: DescribeOptions): DescribedConfig[] {
     const wanted = options.keys === null ? null : new Set(options.keys);
     const overrides = this.groups.get(group) ?? {};
-    const out: DescribedGroupConfig[] = [];
+    const out: DescribedConfig[] = [];
     for (const d of GROUP_CONFIGS) {
       if (wanted && !wanted.has(d.name)) continue;
-      const synonyms: DescribedGroupConfig['synonyms'] = [];
+      const synonyms: DescribedConfig['synonyms'] = [];
       const override = overrides[d.name];
       if (override !== undefined) synonyms.push({ name: d.name, value: override, source: GROUP_CONFIG_SOURCE });
       const brokerValue = d.brokerSynonym ? this.broker.resolveBroker(d.brokerSynonym) : null;

@@ -1,9 +1,10 @@
 // `brook group describe`: a group's state and members, and for every partition it owns or has
 // committed: the committed offset, the log end offset and the lag between them.
 import type { Admin } from '../../client/index.js';
-import { ClientFacingError, committedOffsets, describeGroupLeniently, LATEST_TIMESTAMP, listOffsetsAt, partitionKey } from '../../client/index.js';
+import { ClientFacingError, committedOffsets, describeGroupLeniently } from '../../client/index.js';
 import type { Style } from '../format/style.js';
-import { renderFields, renderTable, type Cell } from '../format/table.js';
+import { renderFields, renderTable } from '../format/table.js';
+import { PARTITION_LAG_HEADER, partitionLagRows } from './partition-lag.js';
 
 export interface GroupSnapshot {
   id: string;
@@ -49,26 +50,8 @@ export function kafkaStateName(state: string): string {
 export async function describeGroup(admin: Admin, groupId: string, style: Style): Promise<string> {
   const group = await loadGroup(admin, groupId);
   const committed = await committedOffsets(admin, groupId);
-  const owner = new Map<string, GroupSnapshot['members'][number]>();
-  for (const m of group.members) for (const p of m.partitions) owner.set(partitionKey(p.topic, p.partition), m);
-  const partitions = new Map<string, { topic: string; partition: number }>();
-  for (const m of group.members) for (const p of m.partitions) partitions.set(partitionKey(p.topic, p.partition), p);
-  for (const key of committed.keys()) {
-    const at = key.lastIndexOf(':');
-    partitions.set(key, { topic: key.slice(0, at), partition: Number(key.slice(at + 1)) });
-  }
-  const sorted = [...partitions.values()].sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
-  const ends = await listOffsetsAt(admin, sorted, LATEST_TIMESTAMP);
-  let totalLag = 0n;
-  const rows: Cell[][] = sorted.map(({ topic, partition }) => {
-    const key = partitionKey(topic, partition);
-    const current = committed.get(key);
-    const end = ends.get(key);
-    const lag = current !== undefined && end !== undefined ? (end > current ? end - current : 0n) : undefined;
-    if (lag !== undefined) totalLag += lag;
-    const m = owner.get(key);
-    return [topic, partition, current, end, lag, m?.id, m?.clientId, m?.host];
-  });
+  const owned = group.members.flatMap((m) => m.partitions.map((p) => ({ ...p, owner: { memberId: m.id, clientId: m.clientId, host: m.host } })));
+  const { rows, totalLag } = await partitionLagRows(admin, owned, committed);
   let out = renderFields(
     [
       ['Group', group.id],
@@ -88,7 +71,7 @@ export async function describeGroup(admin: Admin, groupId: string, style: Style)
     );
   }
   out += '\n' + style.bold('PARTITIONS') + '\n';
-  out += renderTable(['TOPIC', 'PARTITION', 'CURRENT-OFFSET', 'LOG-END-OFFSET', 'LAG', 'MEMBER-ID', 'CLIENT-ID', 'HOST'], rows, style);
+  out += renderTable(PARTITION_LAG_HEADER, rows, style);
   return out;
 }
 
