@@ -24,7 +24,9 @@ export interface AppOptions {
   onDeserializationError?: DeserializationErrorPolicy;
   /**
    * Processing guarantee. 'at-least-once' (default): after a failure some outputs may be written
-   * twice, state stays exact. 'exactly-once' (Kafka Streams' exactly_once_v2, KIP-447): each
+   * twice; each task's own state is restored to its last commit, but an output written twice to a
+   * repartition topic is processed twice downstream (so counts after a repartition can end high).
+   * 'exactly-once' (Kafka Streams' exactly_once_v2, KIP-447): each
    * instance writes outputs, changelogs and input offsets in one transaction per commit, reads
    * read_committed, and restores state from the changelog after an unclean stop. The TestDriver
    * accepts either: it runs one task synchronously with no failures, so it is exactly-once anyway.
