@@ -4,8 +4,8 @@
 // What closes the connection (with one log line): a frame size that is negative or over
 // socket.request.max.bytes (checked before allocating), a header or body that does not
 // decode, an unknown API key, a version the handler does not serve (except ApiVersions,
-// which answers UNSUPPORTED_VERSION per KIP-511), an exception escaping a handler, and idleness
-// past connections.max.idle.ms, and a handler answering closeConnection() (a failed acks=0 Produce,
+// which answers UNSUPPORTED_VERSION per KIP-511), an exception escaping a handler, idleness
+// past connections.max.idle.ms (found by the listener's IdleSweep, idle-sweep.ts), and a handler answering closeConnection() (a failed acks=0 Produce,
 // closed after the earlier responses are written). Everything else semantic is the handler's to answer
 // with an error code.
 //
@@ -35,6 +35,7 @@ import { HeldBytes } from './request-memory.js';
 import { ResponseQueue, type CompleteSlot } from './response-queue.js';
 import { encodeResponse } from './response-encoding.js';
 import { PRE_AUTHENTICATION_APIS, SecuritySession } from '../security/session.js';
+import type { IdleTracked } from './idle-sweep.js';
 
 export interface ConnectionOptions {
   maxRequestBytes: number;
@@ -59,7 +60,7 @@ const chunkBytes = (chunks: readonly Buffer[]): number => {
   return n;
 };
 
-export class Connection {
+export class Connection implements IdleTracked {
   private readonly frames: FrameDecoder;
   private readonly responses: ResponseQueue;
   private readonly logger: Logger;
@@ -79,6 +80,8 @@ export class Connection {
   private readonly aborter = new AbortController();
   /** Who the client is and whether it may send more than the SASL APIs yet (security/session.ts). */
   readonly session: SecuritySession;
+  /** When this connection last read or wrote (performance.now()), for the idle sweep. */
+  lastActiveMs = performance.now();
 
   constructor(
     private readonly socket: Socket,
@@ -98,9 +101,6 @@ export class Connection {
     // Each in-flight request (at most maxInFlight before reading pauses) may listen for the abort.
     setMaxListeners(this.maxInFlight + 1, this.aborter.signal);
     socket.setNoDelay(true);
-    if (options.idleTimeoutMs > 0) {
-      socket.setTimeout(options.idleTimeoutMs, () => this.close('idle for connections.max.idle.ms'));
-    }
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (e) => this.logger.debug('socket error', { error: e.message }));
     socket.on('close', () => this.onClosed());
@@ -112,6 +112,15 @@ export class Connection {
   /** Whether reading is paused for backpressure (tests, metrics). */
   get readingPaused(): boolean {
     return this.paused;
+  }
+
+  /** Handling a request or writing a response counts as activity (IdleTracked). */
+  get busy(): boolean {
+    return this.responses.inFlight > 0 || this.socket.writableLength > 0;
+  }
+
+  closeIdle(): void {
+    this.close('idle for connections.max.idle.ms');
   }
 
   onClose(hook: () => void): void {
@@ -148,6 +157,7 @@ export class Connection {
 
   private onData(chunk: Buffer): void {
     if (this.closed) return;
+    this.lastActiveMs = performance.now();
     this.frames.push(chunk);
     this.pump();
   }
