@@ -36,6 +36,7 @@ import { ResponseQueue, type CompleteSlot } from './response-queue.js';
 import { encodeResponse } from './response-encoding.js';
 import { PRE_AUTHENTICATION_APIS, SecuritySession } from '../security/session.js';
 import type { IdleTracked } from './idle-sweep.js';
+import { framePool } from '../../util/frame-pool.js';
 
 export interface ConnectionOptions {
   maxRequestBytes: number;
@@ -53,6 +54,13 @@ export interface ConnectionOptions {
 /** Decoded size over wire size for requests made of many small structs (measured 5-7x). */
 const DECODE_EXPANSION = 8;
 const PRODUCE = 0;
+/**
+ * Produce frames spanning socket reads are copied into reused buffers (util/frame-pool.ts): Produce
+ * keeps its records as views of the frame only until the log has written them (the log retains them
+ * for its write), so the frame can be reused once the handler is done. Other requests' decoded
+ * fields may be views kept long after (group metadata, assignments), so their frames are not pooled.
+ */
+const POOLED_API_KEYS: ReadonlySet<number> = new Set([PRODUCE]);
 
 const chunkBytes = (chunks: readonly Buffer[]): number => {
   let n = 0;
@@ -93,7 +101,7 @@ export class Connection implements IdleTracked {
   ) {
     this.clientAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
     this.logger = logger.child({ conn: id, client: this.clientAddress });
-    this.frames = new FrameDecoder({ maxFrameSize: options.maxRequestBytes });
+    this.frames = new FrameDecoder({ maxFrameSize: options.maxRequestBytes, pooledApiKeys: POOLED_API_KEYS });
     this.responses = new ResponseQueue(socket);
     this.maxInFlight = options.maxInFlight ?? 256;
     this.session = options.session ?? new SecuritySession('PLAINTEXT', 'PLAINTEXT', socket.remoteAddress ?? '', broker.advertised);
@@ -237,7 +245,19 @@ export class Connection implements IdleTracked {
     });
   }
 
+  /** Handles one frame and gives a pooled frame back once its handler is done with it. */
   private dispatch(frame: Buffer, held: HeldBytes): void {
+    let running: Promise<void> | undefined;
+    try {
+      running = this.handleFrame(frame, held);
+    } finally {
+      if (!running) framePool.release(frame);
+    }
+    if (running) void running.finally(() => framePool.release(frame));
+  }
+
+  /** A promise while the handler may still use the frame, else undefined. */
+  private handleFrame(frame: Buffer, held: HeldBytes): Promise<void> | undefined {
     const startedAt = this.broker.metrics.requestStarted(frame.length);
     this.holding.add(held);
     let after: (() => void)[] | null = null;
@@ -309,7 +329,7 @@ export class Connection implements IdleTracked {
       return;
     }
     if (result instanceof Promise) {
-      result.then(
+      return result.then(
         (r) => this.respond(complete, held, handler, header, r, startedAt),
         (e: unknown) => this.handlerFailed(handler, header, e),
       );
