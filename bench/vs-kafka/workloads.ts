@@ -107,8 +107,8 @@ export interface LatencyResult {
   elapsedS: number;
 }
 
-/** `rate` records/s of `size` bytes for `seconds`, acks=all; latencies from latency.py. */
-export async function latency(bootstrap: string, topic: string, rate: number, seconds: number, size: number): Promise<LatencyResult> {
+/** `rate` records/s of `size` bytes for `seconds` (acks=all unless told); latencies from latency.py. */
+export async function latency(bootstrap: string, topic: string, rate: number, seconds: number, size: number, acks: '1' | 'all' = 'all'): Promise<LatencyResult> {
   const script = join(repoRoot, 'bench', 'vs-kafka', 'latency.py');
   const total = rate * seconds;
   const consumer = spawn(PYTHON, [script, 'consume', bootstrap, topic, String(total), String(seconds + 60)], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -123,7 +123,7 @@ export async function latency(bootstrap: string, topic: string, rate: number, se
     });
     consumer.on('close', (code) => reject(new Error(`latency consumer exited ${code}: ${err.slice(-2000)}`)));
   });
-  const p = await runChild(PYTHON, [script, 'produce', bootstrap, topic, String(rate), String(seconds), String(size), 'all'], (seconds + 120) * 1000);
+  const p = await runChild(PYTHON, [script, 'produce', bootstrap, topic, String(rate), String(seconds), String(size), acks], (seconds + 120) * 1000);
   if (p.code !== 0) throw new Error(`latency producer exited ${p.code}: ${p.stderr.slice(-2000)}`);
   const produced = JSON.parse(p.stdout.trim().split('\n').pop()!) as { sent: number; elapsed_s: number; ack_latencies_us: number[] };
   const consumed = JSON.parse((await done).trim().split('\n').pop()!) as { received: number; latencies_us: number[] };

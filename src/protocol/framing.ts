@@ -4,7 +4,11 @@
 // Cost model (util/byte-queue.ts): a frame lying inside one received chunk is returned as a zero-copy
 // view of it; a frame spanning chunks is copied exactly once into a buffer of its size.
 // The size is checked against `maxFrameSize` before anything is allocated for it.
+// A spanning frame of one of `pooledApiKeys` (the broker: Produce, ~1 MB requests from librdkafka) is
+// copied into a buffer from util/frame-pool.ts; its reader must call framePool.release(frame) once
+// done with it (views it keeps longer are retained by their holder).
 import { ByteQueue } from '../util/byte-queue.js';
+import { framePool } from '../util/frame-pool.js';
 import { DecodeError } from './decode-error.js';
 
 export const DEFAULT_MAX_FRAME_SIZE = 100 * 1024 * 1024;
@@ -12,14 +16,20 @@ export const DEFAULT_MAX_FRAME_SIZE = 100 * 1024 * 1024;
 export interface FrameDecoderOptions {
   /** Largest accepted frame payload in bytes (default 100 MiB, Kafka's socket.request.max.bytes). */
   maxFrameSize?: number;
+  /** Request API keys whose spanning frames come from the frame pool (the reader releases them). */
+  pooledApiKeys?: ReadonlySet<number>;
 }
+
+const acquireFrame = (n: number): Buffer => framePool.acquire(n);
 
 export class FrameDecoder {
   private readonly maxFrameSize: number;
   private readonly queue = new ByteQueue();
+  private readonly pooledApiKeys: ReadonlySet<number> | null;
 
   constructor(options: FrameDecoderOptions = {}) {
     this.maxFrameSize = options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE;
+    this.pooledApiKeys = options.pooledApiKeys ?? null;
   }
 
   /** Bytes received and not yet returned as frames. */
@@ -40,7 +50,9 @@ export class FrameDecoder {
     const size = this.peekFrameSize();
     if (size === null || this.queue.length - 4 < size) return null;
     this.queue.skip(4);
-    return this.queue.take(size);
+    // A request header starts with its int16 API key.
+    const pooled = this.pooledApiKeys !== null && size >= 4 && this.pooledApiKeys.has(this.queue.readUInt32BE(0) >>> 16);
+    return this.queue.take(size, pooled ? acquireFrame : undefined);
   }
 
   /**

@@ -62,6 +62,7 @@ import { randomRollJitter } from './segment-roll.js';
 import { segmentIndexFor } from './segment-list.js';
 import { StorageError } from './storage-error.js';
 import { TailCache } from './tail-cache.js';
+import { framePool } from '../util/frame-pool.js';
 import { TransactionIndex } from './transaction-index.js';
 import type { AbortedTxnEntry } from './transaction-index.js';
 import { readLatestStateSnapshot, writeStateSnapshot } from './state-snapshots.js';
@@ -224,6 +225,12 @@ export class PartitionLog {
     const invalid = validateAppend(records, this.config.maxMessageBytes, options.crcChecked === true);
     if (invalid) return Promise.reject(invalid);
     const result = this.turn.append(records, options.durable);
+    // A pooled request frame (util/frame-pool.ts) is not reused while its bytes wait for the write.
+    if (framePool.isPooled(records)) {
+      framePool.retain(records);
+      const release = (): void => framePool.release(records);
+      result.then(release, release);
+    }
     if (!options.durable) return result;
     return result.then(async (r) => {
       await this.flusher.waitFor(r.lastOffset + 1);

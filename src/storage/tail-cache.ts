@@ -9,6 +9,9 @@
 // many partitions, a transaction's few records) is copied into a buffer of its own, so a slowly
 // filling cache cannot pin thousands of frames for a few hundred bytes each; large batches stay
 // zero-copy (they are most of their frame, or their frame's other slices are cached beside them).
+// A frame from the frame pool (util/frame-pool.ts) is reused once written, so it is not cached at all:
+// the cache is cleared and consumers read those batches from the segment (page cache).
+import { framePool } from '../util/frame-pool.js';
 import { BATCH_OVERHEAD, LAST_OFFSET_DELTA_OFFSET, batchBaseOffset } from '../protocol/records/batch-header.js';
 
 /** Views smaller than this that pin a backing store more than twice their size are copied. */
@@ -46,7 +49,7 @@ export class TailCache {
   }
 
   add(baseOffset: number, nextOffset: number, buf: Buffer): void {
-    if (this.maxBytes <= 0 || buf.length > this.maxBytes) {
+    if (this.maxBytes <= 0 || buf.length > this.maxBytes || framePool.isPooled(buf)) {
       this.clear();
       return;
     }

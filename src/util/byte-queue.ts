@@ -1,7 +1,8 @@
 // Bytes received from a socket, queued until a framer cuts whole frames out of them (Kafka's size-prefixed
 // frames, MQTT packets, AMQP frames). Chunks are kept in a list and never concatenated as a backlog, which
 // would be quadratic when a large frame arrives in many small chunks: a frame lying inside one chunk is
-// taken as a zero-copy view of it, and one spanning chunks is copied exactly once into a buffer of its size.
+// taken as a zero-copy view of it, and one spanning chunks is copied exactly once into a buffer of its size
+// (from the caller's allocator when it passes one: the Kafka framer reuses buffers, util/frame-pool.ts).
 const EMPTY = Buffer.alloc(0);
 
 export class ByteQueue {
@@ -44,8 +45,11 @@ export class ByteQueue {
     return this.readUInt32BE(at) | 0;
   }
 
-  /** Removes and returns the first `n` bytes (n <= length): a view when they lie in one chunk, else one copy. */
-  take(n: number): Buffer {
+  /**
+   * Removes and returns the first `n` bytes (n <= length): a view when they lie in one chunk, else one
+   * copy into `alloc(n)` (default a fresh buffer).
+   */
+  take(n: number, alloc?: (n: number) => Buffer): Buffer {
     if (n === 0) return EMPTY;
     const first = this.chunks[this.head]!;
     if (first.length - this.offset >= n) {
@@ -53,7 +57,7 @@ export class ByteQueue {
       this.skip(n);
       return out;
     }
-    const out = Buffer.allocUnsafe(n);
+    const out = alloc ? alloc(n) : Buffer.allocUnsafe(n);
     let filled = 0;
     while (filled < n) {
       const c = this.chunks[this.head]!;

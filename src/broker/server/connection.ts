@@ -4,8 +4,8 @@
 // What closes the connection (with one log line): a frame size that is negative or over
 // socket.request.max.bytes (checked before allocating), a header or body that does not
 // decode, an unknown API key, a version the handler does not serve (except ApiVersions,
-// which answers UNSUPPORTED_VERSION per KIP-511), an exception escaping a handler, and idleness
-// past connections.max.idle.ms, and a handler answering closeConnection() (a failed acks=0 Produce,
+// which answers UNSUPPORTED_VERSION per KIP-511), an exception escaping a handler, idleness
+// past connections.max.idle.ms (found by the listener's IdleSweep, idle-sweep.ts), and a handler answering closeConnection() (a failed acks=0 Produce,
 // closed after the earlier responses are written). Everything else semantic is the handler's to answer
 // with an error code.
 //
@@ -35,6 +35,8 @@ import { HeldBytes } from './request-memory.js';
 import { ResponseQueue, type CompleteSlot } from './response-queue.js';
 import { encodeResponse } from './response-encoding.js';
 import { PRE_AUTHENTICATION_APIS, SecuritySession } from '../security/session.js';
+import type { IdleTracked } from './idle-sweep.js';
+import { framePool } from '../../util/frame-pool.js';
 
 export interface ConnectionOptions {
   maxRequestBytes: number;
@@ -52,6 +54,13 @@ export interface ConnectionOptions {
 /** Decoded size over wire size for requests made of many small structs (measured 5-7x). */
 const DECODE_EXPANSION = 8;
 const PRODUCE = 0;
+/**
+ * Produce frames spanning socket reads are copied into reused buffers (util/frame-pool.ts): Produce
+ * keeps its records as views of the frame only until the log has written them (the log retains them
+ * for its write), so the frame can be reused once the handler is done. Other requests' decoded
+ * fields may be views kept long after (group metadata, assignments), so their frames are not pooled.
+ */
+const POOLED_API_KEYS: ReadonlySet<number> = new Set([PRODUCE]);
 
 const chunkBytes = (chunks: readonly Buffer[]): number => {
   let n = 0;
@@ -59,7 +68,7 @@ const chunkBytes = (chunks: readonly Buffer[]): number => {
   return n;
 };
 
-export class Connection {
+export class Connection implements IdleTracked {
   private readonly frames: FrameDecoder;
   private readonly responses: ResponseQueue;
   private readonly logger: Logger;
@@ -79,6 +88,8 @@ export class Connection {
   private readonly aborter = new AbortController();
   /** Who the client is and whether it may send more than the SASL APIs yet (security/session.ts). */
   readonly session: SecuritySession;
+  /** When this connection last read or wrote (performance.now()), for the idle sweep. */
+  lastActiveMs = performance.now();
 
   constructor(
     private readonly socket: Socket,
@@ -90,7 +101,7 @@ export class Connection {
   ) {
     this.clientAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
     this.logger = logger.child({ conn: id, client: this.clientAddress });
-    this.frames = new FrameDecoder({ maxFrameSize: options.maxRequestBytes });
+    this.frames = new FrameDecoder({ maxFrameSize: options.maxRequestBytes, pooledApiKeys: POOLED_API_KEYS });
     this.responses = new ResponseQueue(socket);
     this.maxInFlight = options.maxInFlight ?? 256;
     this.session = options.session ?? new SecuritySession('PLAINTEXT', 'PLAINTEXT', socket.remoteAddress ?? '', broker.advertised);
@@ -98,9 +109,6 @@ export class Connection {
     // Each in-flight request (at most maxInFlight before reading pauses) may listen for the abort.
     setMaxListeners(this.maxInFlight + 1, this.aborter.signal);
     socket.setNoDelay(true);
-    if (options.idleTimeoutMs > 0) {
-      socket.setTimeout(options.idleTimeoutMs, () => this.close('idle for connections.max.idle.ms'));
-    }
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (e) => this.logger.debug('socket error', { error: e.message }));
     socket.on('close', () => this.onClosed());
@@ -112,6 +120,15 @@ export class Connection {
   /** Whether reading is paused for backpressure (tests, metrics). */
   get readingPaused(): boolean {
     return this.paused;
+  }
+
+  /** Handling a request or writing a response counts as activity (IdleTracked). */
+  get busy(): boolean {
+    return this.responses.inFlight > 0 || this.socket.writableLength > 0;
+  }
+
+  closeIdle(): void {
+    this.close('idle for connections.max.idle.ms');
   }
 
   onClose(hook: () => void): void {
@@ -148,6 +165,7 @@ export class Connection {
 
   private onData(chunk: Buffer): void {
     if (this.closed) return;
+    this.lastActiveMs = performance.now();
     this.frames.push(chunk);
     this.pump();
   }
@@ -227,7 +245,19 @@ export class Connection {
     });
   }
 
+  /** Handles one frame and gives a pooled frame back once its handler is done with it. */
   private dispatch(frame: Buffer, held: HeldBytes): void {
+    let running: Promise<void> | undefined;
+    try {
+      running = this.handleFrame(frame, held);
+    } finally {
+      if (!running) framePool.release(frame);
+    }
+    if (running) void running.finally(() => framePool.release(frame));
+  }
+
+  /** A promise while the handler may still use the frame, else undefined. */
+  private handleFrame(frame: Buffer, held: HeldBytes): Promise<void> | undefined {
     const startedAt = this.broker.metrics.requestStarted(frame.length);
     this.holding.add(held);
     let after: (() => void)[] | null = null;
@@ -299,7 +329,7 @@ export class Connection {
       return;
     }
     if (result instanceof Promise) {
-      result.then(
+      return result.then(
         (r) => this.respond(complete, held, handler, header, r, startedAt),
         (e: unknown) => this.handlerFailed(handler, header, e),
       );

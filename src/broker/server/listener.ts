@@ -13,6 +13,7 @@ import type { BrokerState } from '../broker-state.js';
 import type { HandlerLookup } from '../handlers/handler.js';
 import type { BrokerResources } from '../limits/broker-resources.js';
 import { Connection, type ConnectionOptions } from './connection.js';
+import { IdleSweep } from './idle-sweep.js';
 import type { ListenerSpec } from '../security/listeners.js';
 import type { ListenerTls } from '../security/tls-options.js';
 import type { PrincipalMapper } from '../security/principal.js';
@@ -34,6 +35,8 @@ export class Listener {
   private readonly server: Server;
   private readonly connections = new Set<Connection>();
   private nextId = 1;
+  /** connections.max.idle.ms: one timer for all of this listener's connections. */
+  private readonly idle: IdleSweep;
 
   constructor(
     private readonly broker: BrokerState,
@@ -43,6 +46,7 @@ export class Listener {
     private readonly resources?: BrokerResources,
     private readonly security?: ListenerSecurity,
   ) {
+    this.idle = new IdleSweep(options.idleTimeoutMs);
     const tls = security?.tls;
     if (!tls) {
       this.server = createServer((socket) => {
@@ -141,7 +145,9 @@ export class Listener {
     const conn = new Connection(socket, this.nextId++, this.broker, this.handlers, options, this.logger);
     this.connections.add(conn);
     this.broker.metrics.connectionOpened();
+    const untrack = this.idle.track(conn);
     conn.onClose(() => {
+      untrack();
       this.connections.delete(conn);
       this.broker.metrics.connectionClosed();
     });
@@ -149,6 +155,7 @@ export class Listener {
 
   /** Stops accepting, closes every connection, and resolves when the server is closed. */
   async close(): Promise<void> {
+    this.idle.stop();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const conn of this.connections) conn.close('broker shutting down');
     await closed;
