@@ -36,7 +36,9 @@ if (files.length === 0) {
   process.exit(1);
 }
 const needsKafka = (f) => relative(testRoot, f).startsWith('differential/');
-const usesTarget = (f) => readFileSync(f, 'utf8').includes('startTestTarget(');
+// A file runs on the Kafka pass too when it starts its broker through the target, or picks the target
+// itself (it imports helpers/target.js and starts the broker it needs, e.g. a Kafka with SASL).
+const usesTarget = (f) => /startTestTarget\(|helpers\/target\.js/.test(readFileSync(f, 'utf8'));
 const only = process.env.BROOK_TEST_TARGET;
 const brookFiles = only === 'kafka' ? [] : files.filter((f) => !needsKafka(f));
 const kafkaFiles = only === 'brook' ? [] : files.filter((f) => needsKafka(f) || usesTarget(f));

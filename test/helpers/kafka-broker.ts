@@ -80,6 +80,11 @@ export interface KafkaBrokerOptions {
   logFile?: string;
   /** Guard against a start that never completes (not a synchronisation). */
   startLimitMs?: number;
+  /**
+   * The client listener's security protocol (default PLAINTEXT). With SASL_PLAINTEXT, `config` must
+   * carry the SASL settings (mechanisms, JAAS); the listener is then also the inter-broker one.
+   */
+  protocol?: 'PLAINTEXT' | 'SASL_PLAINTEXT';
 }
 
 export interface KafkaBroker {
@@ -190,15 +195,16 @@ async function startOnce(libs: string, options: KafkaBrokerOptions): Promise<Kaf
   const [port, controllerPort] = [await freePort(), await freePort()];
   const clusterId = randomClusterId();
   const jvm = JVM_PROFILES[options.jvm ?? 'test'];
+  const protocol = options.protocol ?? 'PLAINTEXT';
   const config = {
     'process.roles': 'broker,controller',
     'node.id': String(KAFKA_NODE_ID),
     'controller.quorum.voters': `${KAFKA_NODE_ID}@127.0.0.1:${controllerPort}`,
-    listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}`,
+    listeners: `${protocol}://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    'advertised.listeners': `${protocol}://127.0.0.1:${port}`,
     'controller.listener.names': 'CONTROLLER',
-    'inter.broker.listener.name': 'PLAINTEXT',
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name': protocol,
+    'listener.security.protocol.map': `${protocol}:${protocol},CONTROLLER:PLAINTEXT`,
     'log.dirs': join(dir, 'data'),
     ...(options.config ?? TEST_BROKER_CONFIG),
   };

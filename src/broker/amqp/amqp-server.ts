@@ -137,6 +137,7 @@ export class AmqpServer implements BrokerService {
     const server = createServer((socket: Socket) => {
       const c = new AmqpConnection(socket, {
         authenticator,
+        users: this.deps.users,
         vhost: (name) => this.vhosts.get(name),
         limits,
         logger: logger.child({ component: 'amqp' }),

@@ -8,6 +8,7 @@
 // table without its length prefix holding LOGIN and PASSWORD).
 import { timingSafeEqual } from 'node:crypto';
 import { AmqpReader, fieldString, readTable, tableGet } from '../../amqp/index.js';
+import type { AclOperationCode, ResourceKind } from '../topics/authorized-operations.js';
 
 export interface AuthResult {
   ok: boolean;
@@ -27,6 +28,8 @@ export interface AmqpAuthenticator {
 /** The broker's users (security/broker-security.ts), as far as AMQP needs them. */
 export interface SharedUsers {
   authenticatePassword(user: string, password: string, via: { protocol: string; client: string }): Promise<string | null>;
+  /** The broker's ACL decision (audited when denied); absent: everything is allowed (amqp-acl.ts). */
+  authorize?(request: { principal: string; host: string; operation: AclOperationCode; resource: ResourceKind; name: string }, protocol: string): boolean;
 }
 
 interface UserEntry {

@@ -11,11 +11,15 @@ import type { ExchangeType } from './exchange.js';
 import { REPLY_TO_QUEUE } from './vhost.js';
 import { StreamConsumer, streamOffsetArgument, streamStart } from './stream-consumer.js';
 import { randomBytes } from 'node:crypto';
+import { AclOperation, type AclOperationCode } from '../topics/authorized-operations.js';
+import type { AmqpResource } from './amqp-acl.js';
 
 export async function handleChannelMethod(ch: Channel, m: AmqpMethod): Promise<void> {
   const host = ch.host;
   const vhost = host.vhost;
   const reply = (r: AmqpMethod): void => host.sendMethod(ch.id, r);
+  // ACLs (amqp-acl.ts): what this method needs, checked before it acts.
+  const need = (operation: AclOperationCode, kind: AmqpResource, name: string, classId: number, methodId: number): void => host.acl.require(host.user, vhost.name, operation, kind, name, classId, methodId);
   switch (m.method) {
     case 'channel.flow':
       ch.flowActive = m.active;
@@ -23,6 +27,7 @@ export async function handleChannelMethod(ch: Channel, m: AmqpMethod): Promise<v
       if (m.active) for (const c of ch.consumers.values()) c.queue.pump();
       return;
     case 'exchange.declare': {
+      need(m.passive ? AclOperation.DESCRIBE : AclOperation.CREATE, 'exchange', m.exchange, 40, 10);
       await vhost.declareExchange(
         { name: m.exchange, type: m.type as ExchangeType, durable: m.durable, autoDelete: m.autoDelete, internal: m.internal, arguments: m.arguments },
         m.passive,
@@ -32,11 +37,14 @@ export async function handleChannelMethod(ch: Channel, m: AmqpMethod): Promise<v
       return;
     }
     case 'exchange.delete':
+      need(AclOperation.DELETE, 'exchange', m.exchange, 40, 20);
       await vhost.deleteExchange(m.exchange, m.ifUnused);
       if (!m.nowait) reply({ method: 'exchange.delete-ok' });
       return;
     case 'exchange.bind':
     case 'exchange.unbind': {
+      need(AclOperation.WRITE, 'exchange', m.destination, 40, m.method === 'exchange.bind' ? 30 : 40);
+      need(AclOperation.READ, 'exchange', m.source, 40, m.method === 'exchange.bind' ? 30 : 40);
       const d = { source: m.source, destinationKind: 'exchange' as const, destination: m.destination, routingKey: m.routingKey, arguments: m.arguments };
       if (m.method === 'exchange.bind') await vhost.bind(d, host.connectionKey);
       else await vhost.unbind(d, host.connectionKey);
@@ -49,6 +57,7 @@ export async function handleChannelMethod(ch: Channel, m: AmqpMethod): Promise<v
         return;
       }
       const name = m.queue === '' ? `amq.gen-${randomBytes(16).toString('base64url').slice(0, 22)}` : m.queue;
+      need(m.passive ? AclOperation.DESCRIBE : AclOperation.CREATE, 'queue', name, 50, 10);
       const q = await vhost.declareQueue({ queue: name, passive: m.passive, durable: m.durable, exclusive: m.exclusive, autoDelete: m.autoDelete, arguments: m.arguments }, host.connectionKey);
       ch.lastQueue = q.name;
       if (!m.nowait) reply({ method: 'queue.declare-ok', queue: q.name, messageCount: q.readyCount(), consumerCount: q.consumers.length });
@@ -57,6 +66,8 @@ export async function handleChannelMethod(ch: Channel, m: AmqpMethod): Promise<v
     case 'queue.bind':
     case 'queue.unbind': {
       const queue = resolveQueueName(ch, m.queue);
+      need(AclOperation.WRITE, 'queue', queue, 50, m.method === 'queue.bind' ? 20 : 50);
+      need(AclOperation.READ, 'exchange', m.exchange, 50, m.method === 'queue.bind' ? 20 : 50);
       const d = { source: m.exchange, destinationKind: 'queue' as const, destination: queue, routingKey: m.routingKey, arguments: m.arguments };
       if (m.method === 'queue.bind') {
         await vhost.bind(d, host.connectionKey);
@@ -68,12 +79,14 @@ export async function handleChannelMethod(ch: Channel, m: AmqpMethod): Promise<v
       return;
     }
     case 'queue.purge': {
+      need(AclOperation.DELETE, 'queue', resolveQueueName(ch, m.queue), 50, 30);
       const q = vhost.queue(resolveQueueName(ch, m.queue), host.connectionKey);
       const n = await q.purge();
       if (!m.nowait) reply({ method: 'queue.purge-ok', messageCount: n });
       return;
     }
     case 'queue.delete': {
+      need(AclOperation.DELETE, 'queue', resolveQueueName(ch, m.queue), 50, 40);
       const n = await vhost.deleteQueue(resolveQueueName(ch, m.queue), m.ifUnused, m.ifEmpty, host.connectionKey);
       if (!m.nowait) reply({ method: 'queue.delete-ok', messageCount: n });
       return;
@@ -95,6 +108,7 @@ export async function handleChannelMethod(ch: Channel, m: AmqpMethod): Promise<v
         if (!m.nowait) reply({ method: 'basic.consume-ok', consumerTag: tag });
         return;
       }
+      need(AclOperation.READ, 'queue', resolveQueueName(ch, m.queue), 60, 20);
       const q = vhost.queue(resolveQueueName(ch, m.queue), host.connectionKey);
       const tag = m.consumerTag === '' ? ch.newConsumerTag() : m.consumerTag;
       if (ch.consumers.has(tag)) throw withMethod(Reply.notAllowed(`attempt to reuse consumer tag '${tag}'`), 60, 20);
@@ -128,6 +142,7 @@ export async function handleChannelMethod(ch: Channel, m: AmqpMethod): Promise<v
       return;
     }
     case 'basic.get': {
+      need(AclOperation.READ, 'queue', resolveQueueName(ch, m.queue), 60, 70);
       const q = vhost.queue(resolveQueueName(ch, m.queue), host.connectionKey);
       if (q.args.type === 'stream') throw withMethod(Reply.preconditionFailed('basic.get is not supported by stream queues'), 60, 70);
       q.touch();

@@ -7,6 +7,7 @@
 // its place and is redelivered with redelivered=true) or Reject (archived; dead-lettered through
 // the queue's x-dead-letter-exchange). An unknown tag is 406 PRECONDITION_FAILED "unknown delivery
 // tag N" and closes the channel. Closing the channel releases everything it holds.
+import { AclOperation } from '../topics/authorized-operations.js';
 import {
   AmqpConstant,
   bodyFrameHead,
@@ -150,6 +151,7 @@ export class Channel {
     let properties = rawProperties;
     const seq = this.confirms ? this.confirms.take() : 0;
     const vhost = this.host.vhost;
+    this.host.acl.require(this.host.user, vhost.name, AclOperation.WRITE, 'exchange', m.exchange, 60, 40);
     const x = vhost.exchanges.get(m.exchange);
     if (!x) throw withMethod(Reply.notFound(`no ${rname('exchange', m.exchange, vhost.name)}`), 60, 40);
     if (x.def.internal) throw withMethod(Reply.accessRefused(`cannot publish to internal ${rname('exchange', m.exchange, vhost.name)}`), 60, 40);

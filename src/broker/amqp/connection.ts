@@ -13,6 +13,8 @@
 //     the client answers or after a second). Either way the broker keeps serving everyone else.
 //   - Heartbeats: sent when nothing else was sent for half the interval; a client silent for two
 //     intervals is disconnected (RabbitMQ: "missed heartbeats from client").
+import { AmqpAcl } from './amqp-acl.js';
+import type { SharedUsers } from './auth.js';
 import type { Socket } from 'node:net';
 import {
   AmqpConstant,
@@ -48,6 +50,8 @@ export interface ConnectionLimits {
 
 export interface ConnectionServices {
   authenticator: AmqpAuthenticator;
+  /** The broker's users and ACLs (amqp-acl.ts); absent: no ACLs. */
+  users?: SharedUsers;
   vhost(name: string): VirtualHost | undefined;
   limits: ConnectionLimits;
   logger: Logger;
@@ -66,6 +70,7 @@ let nextId = 1;
 export class AmqpConnection implements ChannelHost {
   readonly connectionId = (nextId++).toString(36);
   readonly connectionKey = this;
+  readonly acl: AmqpAcl;
   readonly logger: Logger;
   user = '';
   vhost!: VirtualHost;
@@ -95,6 +100,7 @@ export class AmqpConnection implements ChannelHost {
   ) {
     this.logger = services.logger.child({ connection: this.connectionId, remote: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}` });
     this.parser = new FrameParser(services.limits.frameMax);
+    this.acl = new AmqpAcl(services.users ?? null, socket.remoteAddress ?? '');
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => {

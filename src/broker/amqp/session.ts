@@ -1,5 +1,6 @@
 // What a channel needs from its connection and the server, kept as an interface so channels can be
 // reasoned about (and tested) apart from sockets.
+import type { AmqpAcl } from './amqp-acl.js';
 import type { AmqpMethod } from '../../amqp/index.js';
 import type { Logger } from '../../util/logger.js';
 import type { VirtualHost } from './vhost.js';
@@ -7,6 +8,8 @@ import type { VirtualHost } from './vhost.js';
 export interface ChannelHost {
   readonly vhost: VirtualHost;
   readonly user: string;
+  /** The broker's ACLs for this connection (amqp-acl.ts). */
+  readonly acl: AmqpAcl;
   /** Identity for exclusive queues: the connection. */
   readonly connectionKey: unknown;
   readonly connectionId: string;

@@ -7,7 +7,8 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
 import { describeGroup } from '../groups/group-admin.js';
-import { operationsFor } from './authorize.js';
+import { authorize, operationsFor } from './authorize.js';
+import { AclOperation, NOT_REQUESTED } from '../topics/authorized-operations.js';
 import { defineHandler } from './handler.js';
 
 export default defineHandler({
@@ -20,6 +21,10 @@ export default defineHandler({
     return {
       throttleTimeMs: 0,
       groups: request.groups.map((id) => {
+        // DESCRIBE on the group, per group (KafkaApis.handleDescribeGroupsRequest): nothing about it leaks.
+        if (!authorize(ctx, AclOperation.DESCRIBE, 'group', id)) {
+          return { groupId: id, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, errorMessage: null, groupState: '', protocolType: '', protocolData: '', members: [], authorizedOperations: NOT_REQUESTED };
+        }
         const authorizedOperations = operationsFor(ctx, request.includeAuthorizedOperations, 'group', id);
         const dead = { groupId: id, groupState: 'Dead', protocolType: '', protocolData: '', members: [], authorizedOperations };
         const kind = broker.groups.kinds.typeOf(id);

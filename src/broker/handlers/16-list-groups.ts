@@ -3,6 +3,8 @@
 // group type ("classic", "consumer", "share"; KIP-848).
 import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
+import { AclOperation, CLUSTER_RESOURCE_NAME } from '../topics/authorized-operations.js';
+import { permitted } from './authorize.js';
 import { defineHandler } from './handler.js';
 
 export default defineHandler({
@@ -12,6 +14,9 @@ export default defineHandler({
   handle(request, ctx) {
     const v = ctx.header.apiVersion;
     const groups = ctx.broker.groups.kinds.list(v >= 4 ? request.statesFilter : [], v >= 5 ? request.typesFilter : []);
-    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, groups };
+    // KafkaApis.handleListGroupsRequest: all groups with DESCRIBE on the cluster, else only the groups
+    // the principal may DESCRIBE; neither denial is an error nor an audit line (logIfDenied = false).
+    const visible = permitted(ctx, AclOperation.DESCRIBE, 'cluster', CLUSTER_RESOURCE_NAME) ? groups : groups.filter((g) => permitted(ctx, AclOperation.DESCRIBE, 'group', g.groupId));
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, groups: visible };
   },
 });

@@ -5,6 +5,8 @@ import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
 import { errorCodeOf, lookupPartition } from '../topics/partition-lookup.js';
 import { isInternalTopic } from '../topics/internal-topics.js';
+import { AclOperation } from '../topics/authorized-operations.js';
+import { authorizedNames } from './authorize.js';
 import { defineHandler } from './handler.js';
 
 export default defineHandler({
@@ -12,12 +14,15 @@ export default defineHandler({
   minVersion: 0,
   maxVersion: 2,
   async handle(request, ctx) {
+    // DELETE on each topic (KafkaApis.handleDeleteRecordsRequest), checked before the topic's existence.
+    const deletable = authorizedNames(ctx, AclOperation.DELETE, 'topic', request.topics.map((t) => t.name));
     const topics = await Promise.all(
       request.topics.map(async (t) => ({
         name: t.name,
         partitions: await Promise.all(
           t.partitions.map(async (p) => {
             const fail = (errorCode: number) => ({ partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode });
+            if (!deletable.has(t.name)) return fail(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
             // Kafka lets clients trim internal topics only through their coordinators.
             if (isInternalTopic(t.name)) return fail(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
             const found = lookupPartition(ctx.broker, t.name, p.partitionIndex);

@@ -11,6 +11,8 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
 import { LEADER_EPOCH, checkLeaderEpoch, lookupPartition } from '../topics/partition-lookup.js';
+import { AclOperation, CLUSTER_RESOURCE_NAME } from '../topics/authorized-operations.js';
+import { authorizedNames, permitted } from './authorize.js';
 import { defineHandler } from './handler.js';
 
 export default defineHandler({
@@ -18,12 +20,17 @@ export default defineHandler({
   minVersion: 0,
   maxVersion: 4,
   handle(request, ctx) {
+    // CLUSTER_ACTION on the cluster (a follower) reads every topic; others need DESCRIBE on each
+    // (KafkaApis.handleOffsetForLeaderEpochRequest).
+    const names = request.topics.map((t) => t.topic);
+    const described = permitted(ctx, AclOperation.CLUSTER_ACTION, 'cluster', CLUSTER_RESOURCE_NAME) ? new Set(names) : authorizedNames(ctx, AclOperation.DESCRIBE, 'topic', names);
     return {
       throttleTimeMs: 0,
       topics: request.topics.map((t) => ({
         topic: t.topic,
         partitions: t.partitions.map((p) => {
           const fail = (errorCode: number) => ({ errorCode, partition: p.partition, leaderEpoch: -1, endOffset: -1n });
+          if (!described.has(t.topic)) return fail(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
           const found = lookupPartition(ctx.broker, t.topic, p.partition);
           if (!found.log) return fail(found.errorCode);
           const epochError = checkLeaderEpoch(p.currentLeaderEpoch);

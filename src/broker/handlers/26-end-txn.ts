@@ -5,6 +5,8 @@
 // the v1 transaction protocol. Fenced producers: PRODUCER_FENCED from v2 (KIP-588).
 import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
+import { AclOperation } from '../topics/authorized-operations.js';
+import { authorize } from './authorize.js';
 import { defineHandler } from './handler.js';
 
 export default defineHandler({
@@ -13,6 +15,10 @@ export default defineHandler({
   maxVersion: 4,
   async handle(request, ctx) {
     const fenced = ctx.header.apiVersion >= 2 ? ErrorCode.PRODUCER_FENCED : ErrorCode.INVALID_PRODUCER_EPOCH;
+    // WRITE on the transactional id (KafkaApis.handleEndTxnRequest).
+    if (!authorize(ctx, AclOperation.WRITE, 'transactional-id', request.transactionalId)) {
+      return { throttleTimeMs: 0, errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, producerId: -1n, producerEpoch: -1 };
+    }
     const errorCode = await ctx.broker.transactions.endTxn(request.transactionalId, Number(request.producerId), request.producerEpoch, request.committed, fenced);
     return { throttleTimeMs: 0, errorCode, producerId: -1n, producerEpoch: -1 };
   },

@@ -6,6 +6,8 @@ import { resolve } from 'node:path';
 import { apis } from '../../protocol/messages/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { BrokerState } from '../broker-state.js';
+import { AclOperation, CLUSTER_RESOURCE_NAME } from '../topics/authorized-operations.js';
+import { authorize } from './authorize.js';
 import { defineHandler } from './handler.js';
 
 /** Kafka's "unknown" for totalBytes/usableBytes. */
@@ -17,6 +19,8 @@ export default defineHandler({
   maxVersion: 4,
   async handle(request, ctx) {
     const { broker } = ctx;
+    // DESCRIBE on the cluster, else no log dir at all (KafkaApis.handleDescribeLogDirsRequest).
+    if (!authorize(ctx, AclOperation.DESCRIBE, 'cluster', CLUSTER_RESOURCE_NAME)) return { throttleTimeMs: 0, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, results: [] };
     const wanted = request.topics === null ? allPartitions(broker) : request.topics;
     const topics = [];
     for (const t of wanted) {

@@ -3,6 +3,8 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
 import { lookupPartition } from '../topics/partition-lookup.js';
+import { AclOperation } from '../topics/authorized-operations.js';
+import { authorizedNames } from './authorize.js';
 import { defineHandler } from './handler.js';
 
 export default defineHandler({
@@ -11,11 +13,14 @@ export default defineHandler({
   maxVersion: 0,
   async handle(request, ctx) {
     const broker = ctx.broker;
+    // READ on each topic, before its existence (KafkaApis.handleDescribeProducersRequest).
+    const readable = authorizedNames(ctx, AclOperation.READ, 'topic', request.topics.map((t) => t.name));
     const topics = await Promise.all(
       request.topics.map(async (t) => ({
         name: t.name,
         partitions: await Promise.all(
           t.partitionIndexes.map(async (partitionIndex) => {
+            if (!readable.has(t.name)) return { partitionIndex, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: null, activeProducers: [] };
             const found = lookupPartition(broker, t.name, partitionIndex);
             if (!found.log) return { partitionIndex, errorCode: found.errorCode, errorMessage: null, activeProducers: [] };
             const producers = await broker.producers.producersOf(found.log);

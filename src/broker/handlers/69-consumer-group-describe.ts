@@ -5,7 +5,9 @@
 // differently (it allows TOPIC_AUTHORIZATION_FAILED, which an allow-all authorizer never raises).
 import { apis } from '../../protocol/messages/index.js';
 import { describeConsumerGroup, notFound } from '../groups/consumer/consumer-describe.js';
-import { operationsFor } from './authorize.js';
+import { authorize, operationsFor } from './authorize.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { AclOperation, NOT_REQUESTED } from '../topics/authorized-operations.js';
 import { defineHandler } from './handler.js';
 
 export default defineHandler({
@@ -18,6 +20,8 @@ export default defineHandler({
     return {
       throttleTimeMs: 0,
       groups: request.groupIds.map((id) => {
+        // DESCRIBE on the group, per group (KafkaApis.handleConsumerGroupDescribe).
+        if (!authorize(ctx, AclOperation.DESCRIBE, 'group', id)) return { ...notFound(id, ''), errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, errorMessage: null, authorizedOperations: NOT_REQUESTED };
         const group = groups.consumerGroup(id);
         const described = group
           ? describeConsumerGroup(group, groups.consumerGroups.assignors.defaultName, groups.topicsView)

@@ -3,6 +3,9 @@
 // member's assignment (groups/share/share-group-coordinator.ts).
 import { apis } from '../../protocol/messages/index.js';
 import { clientHostOf } from '../groups/client-host.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { AclOperation } from '../topics/authorized-operations.js';
+import { authorize } from './authorize.js';
 import { defineHandler } from './handler.js';
 
 export default defineHandler({
@@ -10,6 +13,10 @@ export default defineHandler({
   minVersion: 1,
   maxVersion: 1,
   handle(request, ctx) {
+    // READ on the group (KafkaApis.handleShareGroupHeartbeat).
+    if (!authorize(ctx, AclOperation.READ, 'group', request.groupId)) {
+      return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, errorMessage: null, memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null };
+    }
     const out = ctx.broker.shareGroups.heartbeat({
       groupId: request.groupId,
       memberId: request.memberId,

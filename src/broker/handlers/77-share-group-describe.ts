@@ -4,8 +4,8 @@
 // INVALID_GROUP_ID.
 import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
-import { NOT_REQUESTED } from '../topics/authorized-operations.js';
-import { operationsFor } from './authorize.js';
+import { AclOperation, NOT_REQUESTED } from '../topics/authorized-operations.js';
+import { authorize, operationsFor } from './authorize.js';
 import { defineHandler } from './handler.js';
 
 export default defineHandler({
@@ -16,6 +16,8 @@ export default defineHandler({
     const shares = ctx.broker.shareGroups;
     const groups = request.groupIds.map((groupId) => {
       const base = { groupId, groupState: '', groupEpoch: 0, assignmentEpoch: 0, assignorName: '', members: [], authorizedOperations: NOT_REQUESTED };
+      // DESCRIBE on the group, per group (KafkaApis.handleShareGroupDescribe).
+      if (!authorize(ctx, AclOperation.DESCRIBE, 'group', groupId)) return { ...base, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, errorMessage: null };
       if (groupId === '') return { ...base, errorCode: ErrorCode.INVALID_GROUP_ID, errorMessage: 'The group id is empty.' };
       const g = shares.groups.get(groupId);
       if (!g) {

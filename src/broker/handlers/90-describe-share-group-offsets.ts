@@ -4,6 +4,10 @@
 // (protocol/extensions/share-in-flight.ts), for `brook group describe`.
 import { describeShareGroupOffsetsWithInFlight, type ShareInFlight } from '../../protocol/extensions/share-in-flight.js';
 import { describeOffsets } from '../groups/share/share-offsets-admin.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { AclOperation } from '../topics/authorized-operations.js';
+import { ZERO_UUID } from '../topics/topic-ids.js';
+import { authorize, permitted } from './authorize.js';
 import { defineHandler } from './handler.js';
 
 export default defineHandler({
@@ -14,7 +18,19 @@ export default defineHandler({
     const shares = ctx.broker.shareGroups;
     const inFlight: ShareInFlight[] = [];
     const groups = request.groups.map((g) => {
-      const described = describeOffsets(ctx.broker, shares, g.groupId, g.topics);
+      // DESCRIBE on the group, then DESCRIBE on each topic: a named topic refused is answered
+      // TOPIC_AUTHORIZATION_FAILED, "all topics" lists only those allowed (Kafka 4.x KafkaApis).
+      if (!authorize(ctx, AclOperation.DESCRIBE, 'group', g.groupId)) return { groupId: g.groupId, topics: [], errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, errorMessage: null };
+      const allowed = g.topics?.filter((t) => authorize(ctx, AclOperation.DESCRIBE, 'topic', t.topicName)) ?? null;
+      const described = describeOffsets(ctx.broker, shares, g.groupId, allowed);
+      if (g.topics === null) described.topics = described.topics.filter((t) => permitted(ctx, AclOperation.DESCRIBE, 'topic', t.topicName));
+      else {
+        for (const t of g.topics) {
+          if (allowed?.includes(t) === true) continue;
+          const refused = t.partitions.map((partitionIndex) => ({ partitionIndex, startOffset: -1n, leaderEpoch: -1, lag: -1n, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: null }));
+          described.topics.push({ topicName: t.topicName, topicId: ZERO_UUID, partitions: refused });
+        }
+      }
       for (const t of described.topics) {
         for (const p of t.partitions) {
           const stats = shares.engine.stats({ groupId: g.groupId, topicId: t.topicId, partition: p.partitionIndex });

@@ -2,6 +2,10 @@
 // no members (groups/share/share-offsets-admin.ts).
 import { apis } from '../../protocol/messages/index.js';
 import { alterOffsets } from '../groups/share/share-offsets-admin.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { AclOperation } from '../topics/authorized-operations.js';
+import { ZERO_UUID } from '../topics/topic-ids.js';
+import { authorize, authorizedNames } from './authorize.js';
 import { defineHandler } from './handler.js';
 
 export default defineHandler({
@@ -9,6 +13,14 @@ export default defineHandler({
   minVersion: 0,
   maxVersion: 0,
   async handle(request, ctx) {
-    return { throttleTimeMs: 0, ...(await alterOffsets(ctx.broker, ctx.broker.shareGroups, request.groupId, request.topics)) };
+    // READ on the group (refused: top-level error), then READ on each topic (Kafka 4.x KafkaApis).
+    if (!authorize(ctx, AclOperation.READ, 'group', request.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, errorMessage: null, responses: [] };
+    const readable = authorizedNames(ctx, AclOperation.READ, 'topic', request.topics.map((t) => t.topicName));
+    const result = await alterOffsets(ctx.broker, ctx.broker.shareGroups, request.groupId, request.topics.filter((t) => readable.has(t.topicName)));
+    for (const t of request.topics) {
+      if (readable.has(t.topicName)) continue;
+      result.responses.push({ topicName: t.topicName, topicId: ZERO_UUID, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: null })) });
+    }
+    return { throttleTimeMs: 0, ...result };
   },
 });

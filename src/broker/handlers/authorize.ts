@@ -45,3 +45,27 @@ export function configAccessDenied(ctx: RequestContext, resourceType: number, re
   if (resourceType === ConfigResourceType.GROUP) return authorize(ctx, operation, 'group', resourceName) ? null : { errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, errorMessage: 'Authorization failed.' };
   return authorize(ctx, operation, 'cluster', CLUSTER_RESOURCE_NAME) ? null : { errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: 'Authorization failed.' };
 }
+
+/**
+ * Kafka's filterByAuthorized: the distinct names among `names` the principal may do `operation` on
+ * (one decision and at most one audit line per distinct name).
+ */
+export function authorizedNames(ctx: RequestContext, operation: AclOperationCode, resource: ResourceKind, names: Iterable<string>): Set<string> {
+  const allowed = new Set<string>();
+  if (ctx.broker.authorizer === ALLOW_EVERYTHING) {
+    for (const n of names) allowed.add(n);
+    return allowed;
+  }
+  const decided = new Set<string>();
+  for (const n of names) {
+    if (decided.has(n)) continue;
+    decided.add(n);
+    if (authorize(ctx, operation, resource, n)) allowed.add(n);
+  }
+  return allowed;
+}
+
+/** Whether any authorizer other than allow-everything is in force (skip per-item work without one). */
+export function aclsEnforced(ctx: RequestContext): boolean {
+  return ctx.broker.authorizer !== ALLOW_EVERYTHING;
+}

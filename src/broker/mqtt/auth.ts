@@ -6,6 +6,7 @@
 // otherwise; mosquitto's allow_anonymous).
 import { timingSafeEqual } from 'node:crypto';
 import { ReasonCode } from '../../mqtt/index.js';
+import type { AclOperationCode, ResourceKind } from '../topics/authorized-operations.js';
 
 export interface AuthRequest {
   clientId: string;
@@ -27,6 +28,8 @@ export interface SharedUsers {
   readonly any: () => boolean;
   /** The principal for a right user name and password, else null (and an audit line). */
   authenticatePassword(user: string, password: string, via: { protocol: string; client: string }): Promise<string | null>;
+  /** The broker's ACL decision (audited when denied); absent: everything is allowed. */
+  authorize?(request: { principal: string; host: string; operation: AclOperationCode; resource: ResourceKind; name: string }, protocol: string): boolean;
 }
 
 export function parseMqttUsers(spec: string): Map<string, string> {

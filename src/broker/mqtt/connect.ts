@@ -12,6 +12,7 @@
 // The CONNACK of an accepted 5.0 connection carries the server's limits: Receive Maximum, Maximum
 // Packet Size, Topic Alias Maximum. Everything else (QoS 2, retain, wildcards, subscription
 // identifiers, shared subscriptions) is available, the spec's default when a property is absent.
+import { ANONYMOUS_PRINCIPAL } from './mqtt-acl.js';
 import { randomBytes } from 'node:crypto';
 import { ReasonCode, payloadMatchesFormat, topicNameProblem, type ConnectPacket, type Properties } from '../../mqtt/index.js';
 import type { ConnectionPort } from './connection-port.js';
@@ -39,6 +40,7 @@ export async function handleConnect(conn: ConnectionPort, p: ConnectPacket): Pro
   if (props.authenticationMethod !== undefined) return refuse(ReasonCode.BadAuthenticationMethod, `authentication method "${props.authenticationMethod}" is not supported`);
   const verdict = await auth.authenticate({ clientId, username: p.username, password: p.password, remoteAddress: conn.remoteAddress });
   if (!verdict.ok) return refuse(verdict.reasonCode, verdict.reason);
+  conn.principal = verdict.user === null ? ANONYMOUS_PRINCIPAL : `User:${verdict.user}`;
   if (p.will) {
     const problem = topicNameProblem(p.will.topic);
     if (problem) return refuse(ReasonCode.TopicNameInvalid, `will topic: ${problem}`);

@@ -1,6 +1,7 @@
 // What CONNECT handling (connect.ts) and inbound PUBLISH handling (inbound-publish.ts) need from
 // their connection. MqttConnection implements it; the two helpers depend on this interface rather
 // than on the connection module, which imports them.
+import type { MqttAcl } from './mqtt-acl.js';
 import type { AckPacket, Packet, ProtocolVersion } from '../../mqtt/index.js';
 import type { Logger } from '../../util/logger.js';
 import type { MqttAuthenticator } from './auth.js';
@@ -16,6 +17,8 @@ export interface ConnectionServices {
   router: Router;
   publisher: Publisher;
   auth: MqttAuthenticator;
+  /** Publish/subscribe against the broker's ACLs (mqtt-acl.ts). */
+  acl: MqttAcl;
   logger: Logger;
 }
 
@@ -33,6 +36,8 @@ export interface ConnectionPort extends SessionOwner {
   problemInformation: boolean;
   readonly logger: Logger;
   readonly remoteAddress: string;
+  /** The ACL principal: User:<CONNECT's user name>, or User:ANONYMOUS (set by CONNECT). */
+  principal: string;
   readonly services: ConnectionServices;
   readonly isClosed: boolean;
   send(packet: Packet): void;

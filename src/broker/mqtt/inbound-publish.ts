@@ -59,6 +59,14 @@ export class InboundPublishes {
     if (problem) throw new MqttError(ReasonCode.TopicNameInvalid, problem);
     if (p.properties?.subscriptionIdentifiers) throw new MqttError(ReasonCode.ProtocolError, 'a PUBLISH from a client carries a Subscription Identifier [MQTT-3.3.4-6]');
     const formatOk = payloadMatchesFormat(p.properties, p.payload);
+    // ACLs (mqtt-acl.ts): a refused QoS 0 message is dropped; QoS 1/2 is refused with 0x87 on 5.0 and,
+    // as Mosquitto does, acknowledged and dropped on 3.1.1 (which has no way to say no).
+    if (!conn.services.acl.mayPublish(conn.principal, conn.remoteAddress, topic)) {
+      if (p.qos === 0) return;
+      const refusedType = p.qos === 1 ? 'puback' : 'pubrec';
+      this.answer({ type: refusedType, packetId: p.packetId!, reasonCode: v5 ? ReasonCode.NotAuthorized : ReasonCode.Success });
+      return;
+    }
     if (p.qos === 0) {
       if (!formatOk) throw new MqttError(ReasonCode.PayloadFormatInvalid, 'the payload is declared UTF-8 but is not');
       this.store(this.message(topic, p, session), false, null);

@@ -10,6 +10,7 @@
 // Keep alive (§3.1.2.10): no packet for one and a half times the keep-alive interval closes the
 // connection (DISCONNECT 0x8D). Backpressure: reading pauses while too many publishes wait for the
 // log, and messages to the client wait in the session while the socket holds too many bytes.
+import { ANONYMOUS_PRINCIPAL } from './mqtt-acl.js';
 import type { Duplex } from 'node:stream';
 import {
   MqttError,
@@ -28,7 +29,7 @@ import type { Logger } from '../../util/logger.js';
 import { handleConnect } from './connect.js';
 import type { ConnectionPort, ConnectionServices } from './connection-port.js';
 import { InboundPublishes } from './inbound-publish.js';
-import { SubscribeViolation } from './router.js';
+import { SubscribeViolation, splitFilter } from './router.js';
 import type { Delivery, Session } from './session.js';
 import type { SessionOwner } from './session-registry.js';
 
@@ -39,6 +40,7 @@ export class MqttConnection implements SessionOwner, ConnectionPort {
   version: ProtocolVersion = 4;
   session: Session | null = null;
   clientId = '';
+  principal = ANONYMOUS_PRINCIPAL;
   /** The client's Receive Maximum (§3.1.2.11.3). */
   receiveMaximum = 65535;
   /** The client's Maximum Packet Size (§3.1.2.11.4). */
@@ -200,10 +202,18 @@ export class MqttConnection implements SessionOwner, ConnectionPort {
 
   private subscribe(packet: Extract<Packet, { type: 'subscribe' }>, session: Session): void {
     this.serially(async () => {
-      const outcome = await this.services.router.subscribe(session, packet, this.version);
+      // ACLs (mqtt-acl.ts): a refused filter is answered 0x87 (5.0) / 0x80 (3.1.1) and not subscribed.
+      const refused = packet.subscriptions.map((s) => {
+        const filter = unshared(s.filter);
+        return filter !== null && !this.services.acl.maySubscribe(this.principal, this.remoteAddress, filter);
+      });
+      const allowed = refused.some(Boolean) ? { ...packet, subscriptions: packet.subscriptions.filter((_, i) => !refused[i]) } : packet;
+      const outcome = await this.services.router.subscribe(session, allowed, this.version);
       await this.services.registry.save(session, true);
       if (this.state === 'closed') return;
-      this.send({ type: 'suback', packetId: packet.packetId, reasonCodes: outcome.reasonCodes });
+      let next = 0;
+      const reasonCodes = refused.map((r) => (r ? (this.version === 5 ? ReasonCode.NotAuthorized : 0x80) : outcome.reasonCodes[next++]!));
+      this.send({ type: 'suback', packetId: packet.packetId, reasonCodes });
       outcome.sendRetained();
     });
   }
@@ -390,5 +400,14 @@ function connackCode(code: number): number {
       return code;
     default:
       return ReasonCode.UnspecifiedError;
+  }
+}
+
+/** The topic filter of a (possibly `$share/<group>/`) subscription, or null when invalid (the router refuses it). */
+function unshared(filter: string): string | null {
+  try {
+    return splitFilter(filter).topicFilter;
+  } catch {
+    return null;
   }
 }

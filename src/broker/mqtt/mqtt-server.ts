@@ -36,6 +36,7 @@ import { SessionRegistry } from './session-registry.js';
 import { SessionStore, positionKey } from './session-store.js';
 import { SHARED_STATE_TOPIC, SharedSubscriptions } from './shared-subscriptions.js';
 import { TopicMapping, parseTopicMappings } from './topic-mapping.js';
+import { MqttAcl } from './mqtt-acl.js';
 
 export const SESSIONS_TOPIC = '__mqtt_sessions';
 export const RETAINED_TOPIC = '__mqtt_retained';
@@ -121,7 +122,7 @@ export class MqttServer implements BrokerService {
       },
     });
     const auth = deps.authenticator ?? new ConfigAuthenticator(parseMqttUsers(this.settings.users), this.settings.allowAnonymous, deps.users ?? null);
-    this.services = { settings: this.settings, registry: this.registry, router: this.router, publisher, auth, logger: logger.child({ component: 'mqtt' }) };
+    this.services = { settings: this.settings, registry: this.registry, router: this.router, publisher, auth, acl: new MqttAcl(deps.users ?? null, this.mapping), logger: logger.child({ component: 'mqtt' }) };
   }
 
   async start(): Promise<void> {

@@ -17,6 +17,7 @@ import { userPrincipal } from './principal.js';
 import { PlainServerExchange } from './sasl-plain.js';
 import { scramMechanism, ScramServerExchange, type ScramMechanismName } from './scram.js';
 import type { SaslExchange } from './session.js';
+import type { AclOperationCode, ResourceKind } from '../topics/authorized-operations.js';
 
 export class BrokerSecurity {
   readonly mechanisms: readonly string[];
@@ -54,6 +55,16 @@ export class BrokerSecurity {
     const scram = scramMechanism(mechanism);
     if (!scram) return null;
     return new ScramServerExchange(scram, (user) => this.credentials.get(user, scram.name as ScramMechanismName), this.fakeSaltKey);
+  }
+
+  /**
+   * An ACL decision for the other front doors (AMQP, MQTT: docs/security.md names their mappings):
+   * true without an authorizer; a denial is audited with the protocol.
+   */
+  authorize(request: { principal: string; host: string; operation: AclOperationCode; resource: ResourceKind; name: string }, protocol: string): boolean {
+    if (this.authorizer === null || this.authorizer.allows(request)) return true;
+    this.audit.info('denied', { protocol, principal: request.principal, host: request.host, operation: request.operation, resource: request.resource, name: request.name });
+    return false;
   }
 
   /**

@@ -83,7 +83,6 @@ export class ScramServerExchange implements SaslExchange {
   private credential: ScramCredential | null = null;
   private gs2Header = '';
   private nonce = '';
-  private clientNonce = '';
   private clientFirstBare = '';
   private serverFirst = '';
 
@@ -124,7 +123,6 @@ export class ScramServerExchange implements SaslExchange {
     const salt = this.credential?.salt ?? createHmac('sha256', this.fakeSaltKey).update(user).digest();
     const iterations = this.credential?.iterations ?? MIN_ITERATIONS;
     // Letters and digits only, as Kafka's own server nonce: librdkafka mis-handles some printable characters.
-    this.clientNonce = m[5]!;
     this.nonce = m[5]! + randomBytes(24).toString('hex');
     this.serverFirst = `r=${this.nonce},s=${salt.toString('base64')},i=${iterations}`;
     this.step = 'final';
@@ -136,9 +134,10 @@ export class ScramServerExchange implements SaslExchange {
     const m = /^c=([^,]*),r=([^,]*)(?:,[^p][^,]*)*,p=([^,]+)$/.exec(text);
     if (!m) return fail('malformed SCRAM client-final message');
     if (Buffer.from(m[1]!, 'base64').toString('utf8') !== this.gs2Header) return fail('SCRAM channel binding does not match');
-    // librdkafka up to 2.x sends its client nonce again in front of the combined nonce; that exact
-    // form is accepted too (our fresh server nonce is still in it, and the proof signs what was sent).
-    if (m[2] !== this.nonce && m[2] !== this.clientNonce + this.nonce) return fail('SCRAM nonce does not match');
+    // Kafka's ScramSaslServer accepts any final nonce that ends with the combined nonce (client nonce +
+    // server nonce): librdkafka up to 2.x sends its client nonce again in front of it. The same here; the
+    // fresh server nonce is still required, and the proof signs the message as sent.
+    if (!m[2]!.endsWith(this.nonce)) return fail('SCRAM nonce does not match');
     const credential = this.credential;
     const proof = Buffer.from(m[3]!, 'base64');
     const withoutProof = text.slice(0, text.lastIndexOf(',p='));

@@ -1,0 +1,167 @@
+// AMQP and MQTT on the broker's ACLs (docs/security.md, "AMQP and MQTT"), driven by unmodified clients:
+// mqtt.js (5.0 and 3.1.1) is refused with Mosquitto's answers (0x87 PUBACK/SUBACK on 5.0, 0x80 SUBACK
+// on 3.1.1, a 3.1.1 publish acknowledged and dropped); amqplib is refused with RabbitMQ's 403
+// ACCESS_REFUSED channel close. A refused operation changes nothing (no queue declared, deleted or
+// drained, no message stored); the same principal with the mapped ACLs is let through; denials are audited.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import amqplib from 'amqplib';
+import mqtt from 'mqtt';
+import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { Operation, PatternType, Permission, ResourceType, type AclBinding } from '../../src/broker/security/acl-model.js';
+
+let b: TestBroker;
+let amqpPort = 0;
+let mqttPort = 0;
+
+const allow = (principal: string, operation: number, name: string, patternType: number = PatternType.LITERAL): AclBinding => ({ resourceType: ResourceType.TOPIC, resourceName: name, patternType, principal, host: '*', operation, permission: Permission.ALLOW });
+
+before(async () => {
+  b = await startTestBroker({
+    amqpPort: 0,
+    mqttPort: 0,
+    config: {
+      'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+      'super.users': 'User:admin',
+      'brook.amqp.users': 'alice:alice-pw,mallory:mallory-pw',
+      'brook.mqtt.users': 'alice:alice-pw,mallory:mallory-pw',
+      'brook.mqtt.topic.mappings': 'sensors/#=sensors',
+    },
+  });
+  amqpPort = b.broker.amqpPort!;
+  mqttPort = b.broker.mqttPort!;
+  await b.broker.state.topics.create({ name: 'sensors', numPartitions: 1, replicationFactor: -1, configs: {} });
+  await b.broker.state.security.acls.add([
+    // MQTT: sensors/# lives in the Kafka topic "sensors".
+    allow('User:alice', Operation.WRITE, 'sensors'),
+    allow('User:alice', Operation.READ, 'sensors'),
+    // AMQP: the queue "jobs" and the default exchange in vhost "/".
+    allow('User:alice', Operation.CREATE, 'amqp:/:queue:jobs'),
+    allow('User:alice', Operation.READ, 'amqp:/:queue:jobs'),
+    allow('User:alice', Operation.WRITE, 'amqp:/:exchange:amq.default'),
+  ]);
+});
+after(async () => {
+  await b.close();
+});
+
+const sensorsEnd = (): number => b.broker.state.logs.getLog('sensors', 0)!.logEndOffset;
+
+/** The SUBACK's reason codes; mqtt.js rejects a SUBACK holding a failure, with the packet. */
+async function suback(client: mqtt.MqttClient, filter: string): Promise<number[]> {
+  try {
+    return (await client.subscribeAsync(filter, { qos: 1 })).map((g) => g.qos);
+  } catch (e) {
+    const granted = (e as { packet?: { granted?: (number | { qos: number })[] } }).packet?.granted;
+    if (!granted) throw e;
+    return granted.map((g) => (typeof g === 'number' ? g : g.qos));
+  }
+}
+
+async function mqttClient(user: string, protocolVersion: 4 | 5): Promise<mqtt.MqttClient> {
+  return mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { username: user, password: `${user}-pw`, protocolVersion, clientId: `${user}-v${protocolVersion}`, reconnectPeriod: 0 });
+}
+
+test('MQTT 5.0: without WRITE/READ on the mapped Kafka topic, PUBACK and SUBACK say 0x87 and nothing is stored; with them both work', async () => {
+  const before = sensorsEnd();
+  const mallory = await mqttClient('mallory', 5);
+  try {
+    assert.deepEqual(await suback(mallory, 'sensors/#'), [0x87]);
+    const refused = await mallory.publishAsync('sensors/kitchen', 'x', { qos: 1 }).then(
+      () => null,
+      (e: Error & { code?: number }) => e.code,
+    );
+    assert.equal(refused, 0x87, 'PUBACK Not authorized');
+  } finally {
+    await mallory.endAsync();
+  }
+  assert.equal(sensorsEnd(), before, 'the refused publish stored nothing');
+  assert.ok(b.logs.some((r) => r.msg === 'denied' && r.fields?.protocol === 'mqtt' && r.fields?.principal === 'User:mallory'), 'the denial is audited');
+
+  const alice = await mqttClient('alice', 5);
+  try {
+    assert.deepEqual(await suback(alice, 'sensors/#'), [1]);
+    assert.deepEqual(await suback(alice, 'other/#'), [0x87], 'unmapped topics live in the default topic "mqtt", where alice has no READ');
+    const got = new Promise<string>((resolve) => alice.once('message', (_t, payload) => resolve(payload.toString())));
+    await alice.publishAsync('sensors/kitchen', '21.5', { qos: 1 });
+    assert.equal(await got, '21.5');
+  } finally {
+    await alice.endAsync();
+  }
+  assert.equal(sensorsEnd(), before + 1);
+});
+
+test('MQTT 3.1.1: a refused SUBSCRIBE is SUBACK 0x80; a refused QoS 1 PUBLISH is acknowledged and dropped, as Mosquitto does', async () => {
+  const before = sensorsEnd();
+  const mallory = await mqttClient('mallory', 4);
+  try {
+    assert.deepEqual(await suback(mallory, 'sensors/#'), [0x80]);
+    await mallory.publishAsync('sensors/hall', 'y', { qos: 1 });
+  } finally {
+    await mallory.endAsync();
+  }
+  assert.equal(sensorsEnd(), before, 'the acknowledged publish was dropped');
+});
+
+async function amqpChannel(user: string): Promise<{ conn: amqplib.ChannelModel; ch: amqplib.Channel; closed: Promise<Error & { code?: number }> }> {
+  const conn = await amqplib.connect(`amqp://${user}:${user}-pw@127.0.0.1:${amqpPort}`);
+  conn.on('error', () => {});
+  const ch = await conn.createChannel();
+  const closed = new Promise<Error & { code?: number }>((resolve) => ch.on('error', resolve));
+  return { conn, ch, closed };
+}
+
+async function refusal(user: string, act: (ch: amqplib.Channel) => unknown): Promise<{ code?: number; message: string }> {
+  const { conn, ch, closed } = await amqpChannel(user);
+  try {
+    await Promise.resolve(act(ch)).catch(() => undefined);
+    const e = await closed;
+    return { code: e.code, message: e.message };
+  } finally {
+    await conn.close().catch(() => undefined);
+  }
+}
+
+test('AMQP: without the mapped ACLs declare, publish, consume, get and delete close the channel with 403 ACCESS_REFUSED and change nothing', async () => {
+  const declared = await refusal('mallory', (ch) => ch.assertQueue('jobs'));
+  assert.equal(declared.code, 403);
+  assert.match(declared.message, /ACCESS_REFUSED - access to queue 'jobs' in vhost '\/' refused for user 'mallory'/);
+
+  // Not declared by the refused attempt: alice (READ implies DESCRIBE) finds no queue.
+  const missing = await refusal('alice', (ch) => ch.checkQueue('jobs'));
+  assert.equal(missing.code, 404, 'the queue does not exist');
+
+  const { conn, ch } = await amqpChannel('alice');
+  try {
+    await ch.assertQueue('jobs');
+    ch.sendToQueue('jobs', Buffer.from('job-1'));
+    const c = await conn.createConfirmChannel();
+    c.sendToQueue('jobs', Buffer.from('job-2'));
+    await c.waitForConfirms();
+  } finally {
+    await conn.close();
+  }
+
+  const published = await refusal('mallory', (c) => c.sendToQueue('jobs', Buffer.from('forged')));
+  assert.equal(published.code, 403);
+  assert.match(published.message, /access to exchange 'amq.default' in vhost '\/' refused for user 'mallory'/);
+  assert.equal((await refusal('mallory', (c) => c.consume('jobs', () => {}))).code, 403);
+  assert.equal((await refusal('mallory', (c) => c.get('jobs'))).code, 403);
+  assert.equal((await refusal('mallory', (c) => c.deleteQueue('jobs'))).code, 403);
+  assert.equal((await refusal('mallory', (c) => c.purgeQueue('jobs'))).code, 403);
+
+  // Everything is still there, in order, and nothing forged joined it.
+  const again = await amqpChannel('alice');
+  try {
+    const bodies: string[] = [];
+    for (;;) {
+      const m = await again.ch.get('jobs', { noAck: true });
+      if (m === false) break;
+      bodies.push(m.content.toString());
+    }
+    assert.deepEqual(bodies, ['job-1', 'job-2']);
+  } finally {
+    await again.conn.close();
+  }
+  assert.ok(b.logs.some((r) => r.msg === 'denied' && r.fields?.protocol === 'amqp' && r.fields?.name === 'amqp:/:queue:jobs'), 'the denial is audited');
+});
