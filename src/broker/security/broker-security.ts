@@ -5,7 +5,8 @@
 //   authenticatePassword  user + password -> principal, for any protocol that takes passwords;
 //   acls, authorizer  the durable ACLs and, when authorizer.class.name is set, the authorizer over them
 //                   (null otherwise: every request is allowed, at the cost of one branch);
-//   audit           the audit log: one line per failed authentication, denied request, ACL or user change.
+//   audit           the audit log: one line per failed authentication, denied request, ACL or user change;
+//   quotaStore, quotas  the durable client quotas and their enforcement (client-quotas.ts).
 import { randomBytes } from 'node:crypto';
 import type { FileSystem } from '../../storage/index.js';
 import type { Logger } from '../../util/logger.js';
@@ -13,6 +14,8 @@ import type { BrokerConfig } from '../config/broker-config.js';
 import { CredentialStore } from './credential-store.js';
 import { AclStore } from './acl-store.js';
 import { AclAuthorizer } from './acl-authorizer.js';
+import { QuotaStore } from './quota-store.js';
+import { ClientQuotas } from './client-quotas.js';
 import { userPrincipal } from './principal.js';
 import { PlainServerExchange } from './sasl-plain.js';
 import { scramMechanism, ScramServerExchange, type ScramMechanismName } from './scram.js';
@@ -24,13 +27,16 @@ export class BrokerSecurity {
   private readonly fakeSaltKey = randomBytes(32);
 
   readonly authorizer: AclAuthorizer | null;
+  readonly quotas: ClientQuotas;
 
   private constructor(
     readonly credentials: CredentialStore,
     readonly acls: AclStore,
     config: BrokerConfig,
     readonly audit: Logger,
+    readonly quotaStore: QuotaStore,
   ) {
+    this.quotas = new ClientQuotas(quotaStore, config);
     this.authorizer =
       (config.get('authorizer.class.name') ?? '') === ''
         ? null
@@ -44,7 +50,9 @@ export class BrokerSecurity {
     await credentials.load();
     const acls = new AclStore(fs, dataDir);
     await acls.load();
-    return new BrokerSecurity(credentials, acls, config, logger.child({ component: 'audit' }));
+    const quotaStore = new QuotaStore(fs, dataDir);
+    await quotaStore.load();
+    return new BrokerSecurity(credentials, acls, config, logger.child({ component: 'audit' }), quotaStore);
   }
 
   /** A fresh server exchange for an enabled mechanism, or null when it is not offered. */
