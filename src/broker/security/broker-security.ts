@@ -24,6 +24,8 @@ import type { SaslExchange } from './session.js';
 export class BrokerSecurity {
   readonly mechanisms: readonly string[];
   readonly failedAuthenticationDelayMs: number;
+  /** connections.max.reauth.ms: the longest a SASL session lasts before re-authentication (0: forever). */
+  readonly reauthMs: number;
   private readonly fakeSaltKey = randomBytes(32);
 
   readonly authorizer: AclAuthorizer | null;
@@ -43,6 +45,7 @@ export class BrokerSecurity {
         : new AclAuthorizer(acls, AclAuthorizer.superUsersFrom(config.get('super.users') ?? ''), config.getBoolean('allow.everyone.if.no.acl.found'));
     this.mechanisms = (config.get('sasl.enabled.mechanisms') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
     this.failedAuthenticationDelayMs = config.getNumber('connection.failed.authentication.delay.ms');
+    this.reauthMs = config.getNumber('connections.max.reauth.ms');
   }
 
   static async open(config: BrokerConfig, fs: FileSystem, dataDir: string, logger: Logger): Promise<BrokerSecurity> {

@@ -275,6 +275,12 @@ export class Connection {
       this.close('request before SASL authentication', { apiKey: header.apiKey });
       return;
     }
+    // KIP-368: once a session has expired, only re-authentication may be sent.
+    if (this.session.expiresAt !== 0 && header.apiKey !== 17 && header.apiKey !== 36 && this.session.expired(Date.now())) {
+      done();
+      this.close('SASL session expired without re-authentication (connections.max.reauth.ms)', { apiKey: header.apiKey });
+      return;
+    }
     if (header.apiKey !== PRODUCE && frame.length > SMALL_FRAME) held.charge(frame.length * (DECODE_EXPANSION - 1));
     const handler = this.handlers.handlerFor(header.apiKey);
     if (!handler) {
