@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   gateway: async () => (await import('./commands/gateway.js')).registerGateway,
   user: async () => (await import('./commands/user.js')).registerUser,
   acl: async () => (await import('./commands/acl.js')).registerAcl,
+  quota: async () => (await import('./commands/quota.js')).registerQuota,
   sql: async () => (await import('./commands/sql.js')).registerSql,
 };
 

@@ -5,6 +5,8 @@ export type { ClientOptions, ClientSasl } from './options.js';
 // brook user: SCRAM credentials over the wire (KIP-554).
 export { deleteScramUser, listScramUsers, upsertScramUser, ScramUserError } from './scram-users.js';
 export type { ScramMechanismName, ScramUser } from './scram-users.js';
+export { alterClientQuotas, describeClientQuotas, ClientQuotaError } from './client-quotas.js';
+export type { ClientQuotaEntry, QuotaEntityPart } from './client-quotas.js';
 export { createAdmin, createConsumer, createProducer } from './factories.js';
 export {
   Admin,

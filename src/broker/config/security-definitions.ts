@@ -9,6 +9,7 @@ interface ConfigDefinition {
   min?: number;
   max?: number;
   allowed?: readonly string[];
+  dynamic?: boolean;
   documentation: string;
 }
 
@@ -43,4 +44,9 @@ export const SECURITY_BROKER_CONFIGS: readonly ConfigDefinition[] = [
   def('authorizer.class.name', 'STRING', '', 'Empty: no authorization. Any other value (e.g. org.apache.kafka.metadata.authorizer.StandardAuthorizer) turns the ACL authorizer on.'),
   def('super.users', 'STRING', '', 'Semicolon-separated principals (User:alice;User:CN=admin) allowed everything whatever the ACLs say.'),
   def('allow.everyone.if.no.acl.found', 'BOOLEAN', 'false', 'Whether a resource without any matching ACL is open to everyone (only with the authorizer on).'),
+  def('connections.max.reauth.ms', 'LONG', '0', 'Longest a SASL session lasts before the client must re-authenticate on its connection (KIP-368); 0: sessions do not expire.', { min: 0 }),
+  // Client quotas (docs/security.md "Quotas"): how rates are sampled, and the broker-wide connection rate (KIP-612).
+  def('quota.window.num', 'INT', '11', 'Number of samples kept to measure client quota rates.', { min: 1 }),
+  def('quota.window.size.seconds', 'INT', '1', 'Length of each sample of client quota rates.', { min: 1 }),
+  def('max.connection.creation.rate', 'INT', '2147483647', 'New connections per second the broker accepts; one more is closed as soon as it is accepted.', { min: 0, dynamic: true }),
 ];

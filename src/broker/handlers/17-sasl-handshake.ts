@@ -5,6 +5,8 @@
 // v0 (raw SASL tokens after the handshake, without SaslAuthenticate) is advertised, because librdkafka
 // takes the presence of v0 as "SASL handshake supported", but is answered UNSUPPORTED_VERSION and the
 // connection closed: every client of the last years then sends v1 and SaslAuthenticate.
+// KIP-368: on a connection whose session can expire, a handshake after authentication starts a
+// re-authentication, which must use the mechanism the connection authenticated with.
 import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
 import { defineHandler } from './handler.js';
@@ -16,12 +18,17 @@ export default defineHandler({
   handle(request, ctx) {
     const session = ctx.session;
     const security = ctx.broker.security;
-    if (!session || !session.saslListener || session.authenticated || session.exchange !== null) {
+    const reauthenticating = session !== undefined && session.authenticated && session.expiresAt !== 0;
+    if (!session || !session.saslListener || (session.authenticated && !reauthenticating) || session.exchange !== null) {
       return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, mechanisms: [...security.mechanisms] };
     }
     if (ctx.header.apiVersion === 0) {
       session.closeAfterResponse = 'SaslHandshake v0 (raw SASL tokens) is not supported';
       return { errorCode: ErrorCode.UNSUPPORTED_VERSION, mechanisms: [...security.mechanisms] };
+    }
+    if (reauthenticating && request.mechanism !== session.mechanism) {
+      session.closeAfterResponse = `re-authentication with ${request.mechanism} on a connection authenticated with ${session.mechanism ?? '?'}`;
+      return { errorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms: [session.mechanism ?? ''] };
     }
     const exchange = security.newExchange(request.mechanism);
     if (exchange === null) {

@@ -7,5 +7,7 @@ import createAcls from './30-create-acls.js';
 import deleteAcls from './31-delete-acls.js';
 import describeUserScramCredentials from './50-describe-user-scram-credentials.js';
 import alterUserScramCredentials from './51-alter-user-scram-credentials.js';
+import describeClientQuotas from './48-describe-client-quotas.js';
+import alterClientQuotas from './49-alter-client-quotas.js';
 
-export const securityHandlers: readonly AnyHandler[] = [saslHandshake, saslAuthenticate, describeAcls, createAcls, deleteAcls, describeUserScramCredentials, alterUserScramCredentials];
+export const securityHandlers: readonly AnyHandler[] = [saslHandshake, saslAuthenticate, describeAcls, createAcls, deleteAcls, describeUserScramCredentials, alterUserScramCredentials, describeClientQuotas, alterClientQuotas];

@@ -5,7 +5,8 @@
 //   authenticatePassword  user + password -> principal, for any protocol that takes passwords;
 //   acls, authorizer  the durable ACLs and, when authorizer.class.name is set, the authorizer over them
 //                   (null otherwise: every request is allowed, at the cost of one branch);
-//   audit           the audit log: one line per failed authentication, denied request, ACL or user change.
+//   audit           the audit log: one line per failed authentication, denied request, ACL or user change;
+//   quotaStore, quotas  the durable client quotas and their enforcement (client-quotas.ts).
 import { randomBytes } from 'node:crypto';
 import type { FileSystem } from '../../storage/index.js';
 import type { Logger } from '../../util/logger.js';
@@ -13,6 +14,8 @@ import type { BrokerConfig } from '../config/broker-config.js';
 import { CredentialStore } from './credential-store.js';
 import { AclStore } from './acl-store.js';
 import { AclAuthorizer } from './acl-authorizer.js';
+import { QuotaStore } from './quota-store.js';
+import { ClientQuotas } from './client-quotas.js';
 import { userPrincipal } from './principal.js';
 import { PlainServerExchange } from './sasl-plain.js';
 import { scramMechanism, ScramServerExchange, type ScramMechanismName } from './scram.js';
@@ -22,22 +25,28 @@ import type { AclOperationCode, ResourceKind } from '../topics/authorized-operat
 export class BrokerSecurity {
   readonly mechanisms: readonly string[];
   readonly failedAuthenticationDelayMs: number;
+  /** connections.max.reauth.ms: the longest a SASL session lasts before re-authentication (0: forever). */
+  readonly reauthMs: number;
   private readonly fakeSaltKey = randomBytes(32);
 
   readonly authorizer: AclAuthorizer | null;
+  readonly quotas: ClientQuotas;
 
   private constructor(
     readonly credentials: CredentialStore,
     readonly acls: AclStore,
     config: BrokerConfig,
     readonly audit: Logger,
+    readonly quotaStore: QuotaStore,
   ) {
+    this.quotas = new ClientQuotas(quotaStore, config);
     this.authorizer =
       (config.get('authorizer.class.name') ?? '') === ''
         ? null
         : new AclAuthorizer(acls, AclAuthorizer.superUsersFrom(config.get('super.users') ?? ''), config.getBoolean('allow.everyone.if.no.acl.found'));
     this.mechanisms = (config.get('sasl.enabled.mechanisms') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
     this.failedAuthenticationDelayMs = config.getNumber('connection.failed.authentication.delay.ms');
+    this.reauthMs = config.getNumber('connections.max.reauth.ms');
   }
 
   static async open(config: BrokerConfig, fs: FileSystem, dataDir: string, logger: Logger): Promise<BrokerSecurity> {
@@ -45,7 +54,9 @@ export class BrokerSecurity {
     await credentials.load();
     const acls = new AclStore(fs, dataDir);
     await acls.load();
-    return new BrokerSecurity(credentials, acls, config, logger.child({ component: 'audit' }));
+    const quotaStore = new QuotaStore(fs, dataDir);
+    await quotaStore.load();
+    return new BrokerSecurity(credentials, acls, config, logger.child({ component: 'audit' }), quotaStore);
   }
 
   /** A fresh server exchange for an enabled mechanism, or null when it is not offered. */

@@ -22,6 +22,10 @@
 // A large request other than Produce is charged DECODE_EXPANSION times its frame while it is handled:
 // decoded into objects, small structs take 5-7 times their wire size (measured), whereas Produce
 // keeps its records as views of the frame.
+//
+// Client quotas (KIP-219, server/request-throttle.ts): when any quota is stored, each request's cost is
+// recorded; a response over quota carries throttle_time_ms and the connection reads nothing more from
+// the client for that long (muted), while responses already due are still written.
 import { setMaxListeners } from 'node:events';
 import type { Socket } from 'node:net';
 import { DecodeError } from '../../protocol/decode-error.js';
@@ -37,6 +41,7 @@ import { encodeResponse } from './response-encoding.js';
 import { PRE_AUTHENTICATION_APIS, SecuritySession } from '../security/session.js';
 import type { IdleTracked } from './idle-sweep.js';
 import { framePool } from '../../util/frame-pool.js';
+import { raiseEncodedFetchThrottle, raiseThrottleField, requestThrottleMs, responseThrottleMs } from './request-throttle.js';
 
 export interface ConnectionOptions {
   maxRequestBytes: number;
@@ -86,6 +91,9 @@ export class Connection implements IdleTracked {
   private pumpAgain = false;
   private closed = false;
   private readonly aborter = new AbortController();
+  /** Reads stay paused until this time (ms) after a throttled response (KIP-219); 0 when not muted. */
+  private mutedUntil = 0;
+  private muteTimer: NodeJS.Timeout | null = null;
   /** Who the client is and whether it may send more than the SASL APIs yet (security/session.ts). */
   readonly session: SecuritySession;
   /** When this connection last read or wrote (performance.now()), for the idle sweep. */
@@ -161,6 +169,22 @@ export class Connection implements IdleTracked {
     this.admittedFrame = -1;
     this.stopRelease?.();
     this.stopRelease = null;
+    if (this.muteTimer) clearTimeout(this.muteTimer);
+    this.muteTimer = null;
+  }
+
+  /** Stops reading for `ms` (a throttled response, KIP-219); a longer mute already running wins. */
+  private mute(ms: number): void {
+    const until = Date.now() + ms;
+    if (ms <= 0 || this.closed || until <= this.mutedUntil) return;
+    this.mutedUntil = until;
+    this.pause(false);
+    if (this.muteTimer) clearTimeout(this.muteTimer);
+    this.muteTimer = setTimeout(() => {
+      this.muteTimer = null;
+      this.mutedUntil = 0;
+      this.pump();
+    }, ms);
   }
 
   private onData(chunk: Buffer): void {
@@ -196,6 +220,7 @@ export class Connection implements IdleTracked {
   private pumpOnce(): boolean {
     try {
       while (!this.closed) {
+        if (this.mutedUntil !== 0) return this.pause(false);
         if (this.responses.inFlight >= this.maxInFlight) return this.pause(false);
         const size = this.frames.peekFrameSize();
         if (size === null) break;
@@ -280,6 +305,12 @@ export class Connection implements IdleTracked {
       this.close('request before SASL authentication', { apiKey: header.apiKey });
       return;
     }
+    // KIP-368: once a session has expired, only re-authentication may be sent.
+    if (this.session.expiresAt !== 0 && header.apiKey !== 17 && header.apiKey !== 36 && this.session.expired(Date.now())) {
+      done();
+      this.close('SASL session expired without re-authentication (connections.max.reauth.ms)', { apiKey: header.apiKey });
+      return;
+    }
     if (header.apiKey !== PRODUCE && frame.length > SMALL_FRAME) held.charge(frame.length * (DECODE_EXPANSION - 1));
     const handler = this.handlers.handlerFor(header.apiKey);
     if (!handler) {
@@ -321,6 +352,8 @@ export class Connection implements IdleTracked {
       },
       session: this.session,
     };
+    const metered = this.broker.security.quotas.active;
+    const handleStart = metered ? process.hrtime.bigint() : 0n;
     let result;
     try {
       result = handler.handle(request, ctx);
@@ -328,18 +361,38 @@ export class Connection implements IdleTracked {
       this.handlerFailed(handler, header, e);
       return;
     }
+    // Costs are recorded as soon as the handler has run (its synchronous part is the time it took from
+    // the event loop), and an over-quota client is muted at once: later requests already pipelined
+    // behind this one wait (Kafka gets the same by handling one request per connection at a time).
+    let quotaMs = -1;
+    if (metered) {
+      quotaMs = requestThrottleMs(this.broker.security.quotas, this.session.principal, header, frame.length, Number(process.hrtime.bigint() - handleStart), Date.now());
+      this.mute(quotaMs);
+    }
     if (result instanceof Promise) {
       return result.then(
-        (r) => this.respond(complete, held, handler, header, r, startedAt),
+        (r) => this.respond(complete, held, handler, header, r, startedAt, quotaMs),
         (e: unknown) => this.handlerFailed(handler, header, e),
       );
     } else {
-      this.respond(complete, held, handler, header, result, startedAt);
+      this.respond(complete, held, handler, header, result, startedAt, quotaMs);
     }
   }
 
-  private respond(complete: CompleteSlot, held: HeldBytes, handler: AnyHandler, header: RequestHeader, result: unknown, startedAt: number): void {
+  private respond(
+    complete: CompleteSlot,
+    held: HeldBytes,
+    handler: AnyHandler,
+    header: RequestHeader,
+    result: unknown,
+    startedAt: number,
+    /** Throttle time the request's own costs earned (already muted for), or -1 when quotas are off. */
+    quotaMs: number,
+  ): void {
     if (this.closed) return;
+    let throttleMs = 0;
+    const quotas = this.broker.security.quotas;
+    if (quotaMs > 0 && result !== NO_RESPONSE && !isCloseConnection(result)) raiseThrottleField(result, quotaMs);
     if (result === NO_RESPONSE) {
       this.broker.metrics.requestDone(header.apiKey, startedAt, null);
       held.settle(0);
@@ -357,6 +410,11 @@ export class Connection implements IdleTracked {
         this.handlerFailed(handler, header, e);
         return;
       }
+      if (quotaMs >= 0 && quotas.active) {
+        const fetchMs = responseThrottleMs(quotas, this.session.principal, header, chunkBytes(chunks), Date.now());
+        raiseEncodedFetchThrottle(chunks, header, fetchMs);
+        throttleMs = Math.max(throttleMs, fetchMs);
+      }
       this.broker.metrics.requestDone(header.apiKey, startedAt, chunks);
       // From here until the OS takes them the response's bytes are what this request holds.
       held.settle(chunkBytes(chunks));
@@ -367,6 +425,7 @@ export class Connection implements IdleTracked {
       }
       complete(chunks);
     }
+    if (throttleMs > 0) this.mute(throttleMs);
     if (this.paused) this.pump();
   }
 

@@ -1,7 +1,9 @@
 // The TCP listener: accepts connections, hands each to a Connection, and closes them all on
 // shutdown. Knows nothing of Kafka beyond the options it passes along. Connections over
 // max.connections or max.connections.per.ip are closed as soon as they are accepted, with one log
-// line (limits/connection-limits.ts); each accepted one draws on the broker-wide memory budget.
+// line (limits/connection-limits.ts), and so are connections over max.connection.creation.rate or their
+// IP's connection_creation_rate quota (KIP-612, security/client-quotas.ts); each accepted one draws on
+// the broker-wide memory budget.
 // An SSL or SASL_SSL listener (security/listeners.ts) is a TLS server: limits count the TCP connection
 // when it arrives, the Connection starts once the handshake is done, and a client certificate gives
 // the connection its principal (ssl.principal.mapping.rules). A TLS handshake is bounded in time
@@ -95,7 +97,7 @@ export class Listener {
   private admit(socket: Socket): boolean {
     const address = socket.remoteAddress ?? '';
     const limits = this.resources?.connections;
-    const refused = limits?.open(address) ?? null;
+    const refused = this.broker.security.quotas.admitConnection(address, Date.now()) ?? limits?.open(address) ?? null;
     if (refused !== null) {
       // Kafka logs these at info: a client over its limit is not a broker problem.
       this.logger.info('rejected connection', { client: `${address}:${socket.remotePort ?? 0}`, reason: refused });
