@@ -1,5 +1,6 @@
 // The gateway's settings, with the defaults `brook start` and `brook gateway` use.
 import type { Logger } from '../util/logger.js';
+import type { AmqpManagement } from './amqp-api/amqp-source.js';
 
 export interface GatewayOptions {
   /** Bootstrap brokers of the cluster to serve ("host:port" each). */
@@ -17,6 +18,11 @@ export interface GatewayOptions {
    * cluster has none and serves only what it measures itself.
    */
   brokerMetrics?: () => string;
+  /**
+   * The AMQP front door of an embedded broker (`brook start` passes the broker's management view):
+   * the RabbitMQ-style /api/queues, /api/exchanges, /api/bindings routes and the console's Queues page.
+   */
+  amqp?: AmqpManagement | null;
   /** REST v2 consumer instances: how many at once, and after how long idle they are deleted. */
   maxConsumerInstances?: number;
   consumerIdleMs?: number;
@@ -63,6 +69,7 @@ export interface ResolvedGatewayOptions {
   clientId: string;
   maxBodyBytes: number;
   brokerMetrics: (() => string) | undefined;
+  amqp: AmqpManagement | null;
   maxConsumerInstances: number;
   consumerIdleMs: number;
   sse: SseSettings;
@@ -79,6 +86,7 @@ export function resolveGatewayOptions(o: GatewayOptions): ResolvedGatewayOptions
     clientId: o.clientId ?? 'brook-gateway',
     maxBodyBytes: o.maxBodyBytes ?? GATEWAY_DEFAULTS.maxBodyBytes,
     brokerMetrics: o.brokerMetrics,
+    amqp: o.amqp ?? null,
     maxConsumerInstances: o.maxConsumerInstances ?? GATEWAY_DEFAULTS.maxConsumerInstances,
     consumerIdleMs: o.consumerIdleMs ?? GATEWAY_DEFAULTS.consumerIdleMs,
     sse: { ...GATEWAY_DEFAULTS.sse, ...o.sse },

@@ -30,6 +30,7 @@ import { ConsumerInstances } from './rest-v2/consumer-instances.js';
 import { SseHub } from './sse/sse-hub.js';
 import { packageInfo } from '../util/package-info.js';
 import { registerConsoleApiRoutes } from './console-api/routes.js';
+import { registerAmqpRoutes } from './amqp-api/amqp-routes.js';
 import { registerConsoleStatic } from '../console/static-routes.js';
 import { registerKsqlRoutes } from './ksql/ksql-routes.js';
 import { SqlEngine } from '../sql/engine/engine.js';
@@ -117,6 +118,7 @@ export async function buildGateway(input: GatewayOptions): Promise<BuiltGateway>
   if (context.sql) registerKsqlRoutes(app, context);
   // The web console: its page at `/` and the few views and actions it needs beyond the APIs above.
   registerConsoleApiRoutes(app, context);
+  registerAmqpRoutes(app, options.amqp);
   await registerConsoleStatic(app);
 
   const shutdown = async (): Promise<void> => {

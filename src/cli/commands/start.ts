@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { Broker } from '../../broker/broker.js';
 import { MqttWebSocketEndpoint } from '../../broker/mqtt/websocket.js';
+import { AmqpManagementView } from '../../broker/amqp/management-view.js';
 import type { Gateway } from '../../gateway/server.js';
 import { createLogger, type Logger } from '../../util/logger.js';
 import { packageInfo } from '../../util/package-info.js';
@@ -103,6 +104,7 @@ async function start(flags: StartFlags): Promise<number> {
         port: options.httpPort,
         logger: logger.child({ component: 'gateway' }),
         brokerMetrics: () => broker.state.metrics.render(),
+        amqp: broker.amqp ? new AmqpManagementView(broker.amqp) : null, // the Queues page and /api/queues
         sql: {}, // ksqlDB's REST API (/ksql, /query-stream); `brook sql` talks to it
       });
     } catch (e) {

@@ -20,7 +20,9 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   const res = await fetch(path, init);
   const text = await res.text();
   const json: unknown = text === '' ? null : JSON.parse(text);
-  if (!res.ok) throw new ApiError(res.status, (json as { message?: string } | null)?.message ?? `HTTP ${res.status}`);
+  // RabbitMQ-style routes (/api/queues ...) answer `{ error, reason }`.
+  const err = json as { message?: string; reason?: string } | null;
+  if (!res.ok) throw new ApiError(res.status, err?.message ?? err?.reason ?? `HTTP ${res.status}`);
   return json as T;
 }
 

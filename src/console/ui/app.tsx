@@ -9,11 +9,14 @@ import { MessagesPage } from './pages/messages.tsx';
 import { GroupsPage } from './pages/groups.tsx';
 import { GroupPage } from './pages/group.tsx';
 import { SchemasPage } from './pages/schemas.tsx';
+import { QueuesPage } from './pages/queues.tsx';
+import { QueuePage } from './pages/queue.tsx';
 
 const SECTIONS = [
   { id: '', label: 'Overview' },
   { id: 'topics', label: 'Topics' },
   { id: 'groups', label: 'Consumer groups' },
+  { id: 'queues', label: 'Queues' },
   { id: 'schemas', label: 'Schema registry' },
 ];
 
@@ -31,6 +34,8 @@ export function App() {
   else if (section === 'topics') page = <TopicsPage query={route.query} />;
   else if (section === 'groups' && name) page = <GroupPage group={name} />;
   else if (section === 'groups') page = <GroupsPage />;
+  else if (section === 'queues' && name && sub !== undefined) page = <QueuePage vhost={name} name={sub} />;
+  else if (section === 'queues') page = <QueuesPage />;
   else if (section === 'schemas') page = <SchemasPage subject={name ?? null} />;
   else page = <OverviewPage />;
   return (
