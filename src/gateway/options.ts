@@ -1,6 +1,7 @@
 // The gateway's settings, with the defaults `brook start` and `brook gateway` use.
 import type { Logger } from '../util/logger.js';
 import type { AmqpManagement } from './amqp-api/amqp-source.js';
+import type { HttpSecurity } from './auth/http-security.js';
 
 export interface GatewayOptions {
   /** Bootstrap brokers of the cluster to serve ("host:port" each). */
@@ -23,6 +24,14 @@ export interface GatewayOptions {
    * the RabbitMQ-style /api/queues, /api/exchanges, /api/bindings routes and the console's Queues page.
    */
   amqp?: AmqpManagement | null;
+  /**
+   * The broker's users and ACLs (`brook start` passes them): when `required`, every route but the
+   * console's files, login and health checks needs HTTP Basic, a bearer token or the console's
+   * session cookie, and the route's ACLs (auth/route-access.ts). Absent: open, as before.
+   */
+  security?: HttpSecurity | null;
+  /** TLS on the HTTP port: PEM key and certificate chain (and CA certificates for client certificates). */
+  tls?: { key: string | Buffer; cert: string | Buffer; passphrase?: string } | null;
   /** REST v2 consumer instances: how many at once, and after how long idle they are deleted. */
   maxConsumerInstances?: number;
   consumerIdleMs?: number;
@@ -70,6 +79,8 @@ export interface ResolvedGatewayOptions {
   maxBodyBytes: number;
   brokerMetrics: (() => string) | undefined;
   amqp: AmqpManagement | null;
+  security: HttpSecurity | null;
+  tls: { key: string | Buffer; cert: string | Buffer; passphrase?: string } | null;
   maxConsumerInstances: number;
   consumerIdleMs: number;
   sse: SseSettings;
@@ -87,6 +98,8 @@ export function resolveGatewayOptions(o: GatewayOptions): ResolvedGatewayOptions
     maxBodyBytes: o.maxBodyBytes ?? GATEWAY_DEFAULTS.maxBodyBytes,
     brokerMetrics: o.brokerMetrics,
     amqp: o.amqp ?? null,
+    security: o.security ?? null,
+    tls: o.tls ?? null,
     maxConsumerInstances: o.maxConsumerInstances ?? GATEWAY_DEFAULTS.maxConsumerInstances,
     consumerIdleMs: o.consumerIdleMs ?? GATEWAY_DEFAULTS.consumerIdleMs,
     sse: { ...GATEWAY_DEFAULTS.sse, ...o.sse },

@@ -31,6 +31,7 @@ import { SseHub } from './sse/sse-hub.js';
 import { packageInfo } from '../util/package-info.js';
 import { registerConsoleApiRoutes } from './console-api/routes.js';
 import { registerAmqpRoutes } from './amqp-api/amqp-routes.js';
+import { registerAuth } from './auth/auth-hooks.js';
 import { registerConsoleStatic } from '../console/static-routes.js';
 import { registerKsqlRoutes } from './ksql/ksql-routes.js';
 import { SqlEngine } from '../sql/engine/engine.js';
@@ -65,6 +66,8 @@ export async function buildGateway(input: GatewayOptions): Promise<BuiltGateway>
     context.sql = await SqlEngine.start({ brokers: options.brokers, ...options.sql, log: logger.child({ component: 'sql' }) });
   }
   const app = Fastify({
+    // TLS on the HTTP port when given (TLS 1.2 and 1.3 only, as the Kafka listeners).
+    ...(options.tls ? { https: { ...options.tls, minVersion: 'TLSv1.2' as const } } : {}),
     logger: false,
     bodyLimit: options.maxBodyBytes,
     // Confluent's routes are case-sensitive; a trailing slash is tolerated as Jetty does.
@@ -90,6 +93,8 @@ export async function buildGateway(input: GatewayOptions): Promise<BuiltGateway>
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).type(contentTypeFor(request.url)).send({ error_code: 404, message: 'HTTP 404 Not Found' }));
   metrics.instrument(app);
+  // Before every route: with the broker's security on, each needs a principal and its ACLs.
+  const registerAuthRoutes = registerAuth(app, options.security, { secureCookies: options.tls !== null });
   // Python clients send booleans as True/False (confluent-kafka's `normalize=False`); Java's
   // Jersey accepts any case, so the gateway does too.
   app.addHook('preValidation', async (request) => {
@@ -109,6 +114,7 @@ export async function buildGateway(input: GatewayOptions): Promise<BuiltGateway>
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   registerHealthRoutes(app, context);
+  registerAuthRoutes(app);
   registerMetricsRoutes(app, context);
   registerV2Routes(app, context);
   await app.register(async (scoped) => registerV3Routes(scoped, context));
@@ -170,7 +176,7 @@ export class Gateway {
   ) {}
 
   get url(): string {
-    return `http://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
+    return `${this.built.context.options.tls ? 'https' : 'http'}://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
   }
 
   get context(): GatewayContext {

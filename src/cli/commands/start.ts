@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { Broker } from '../../broker/broker.js';
 import { MqttWebSocketEndpoint } from '../../broker/mqtt/websocket.js';
 import { AmqpManagementView } from '../../broker/amqp/management-view.js';
+import { HttpSecurityView } from '../../broker/security/http-security-view.js';
 import type { Gateway } from '../../gateway/server.js';
 import { createLogger, type Logger } from '../../util/logger.js';
 import { packageInfo } from '../../util/package-info.js';
@@ -105,6 +106,8 @@ async function start(flags: StartFlags): Promise<number> {
         logger: logger.child({ component: 'gateway' }),
         brokerMetrics: () => broker.state.metrics.render(),
         amqp: broker.amqp ? new AmqpManagementView(broker.amqp) : null, // the Queues page and /api/queues
+        // The broker's users and ACLs guard the HTTP routes once the broker's own security is on.
+        security: new HttpSecurityView(broker.state.security, broker.state.authorizer, broker.listeners().map((l) => l.protocol)),
         sql: {}, // ksqlDB's REST API (/ksql, /query-stream); `brook sql` talks to it
       });
     } catch (e) {
