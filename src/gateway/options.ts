@@ -1,4 +1,5 @@
 // The gateway's settings, with the defaults `brook start` and `brook gateway` use.
+import type { SecureContextOptions } from 'node:tls';
 import type { Logger } from '../util/logger.js';
 import type { AmqpManagement } from './amqp-api/amqp-source.js';
 import type { HttpSecurity } from './auth/http-security.js';
@@ -30,8 +31,8 @@ export interface GatewayOptions {
    * session cookie, and the route's ACLs (auth/route-access.ts). Absent: open, as before.
    */
   security?: HttpSecurity | null;
-  /** TLS on the HTTP port: PEM key and certificate chain (and CA certificates for client certificates). */
-  tls?: { key: string | Buffer; cert: string | Buffer; passphrase?: string } | null;
+  /** TLS on the HTTP port (key and certificate chain, PEM or PKCS#12), TLS 1.2 and 1.3 only. */
+  tls?: SecureContextOptions | null;
   /** REST v2 consumer instances: how many at once, and after how long idle they are deleted. */
   maxConsumerInstances?: number;
   consumerIdleMs?: number;
@@ -80,7 +81,7 @@ export interface ResolvedGatewayOptions {
   brokerMetrics: (() => string) | undefined;
   amqp: AmqpManagement | null;
   security: HttpSecurity | null;
-  tls: { key: string | Buffer; cert: string | Buffer; passphrase?: string } | null;
+  tls: SecureContextOptions | null;
   maxConsumerInstances: number;
   consumerIdleMs: number;
   sse: SseSettings;

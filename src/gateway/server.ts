@@ -67,7 +67,7 @@ export async function buildGateway(input: GatewayOptions): Promise<BuiltGateway>
   }
   const app = Fastify({
     // TLS on the HTTP port when given (TLS 1.2 and 1.3 only, as the Kafka listeners).
-    ...(options.tls ? { https: { ...options.tls, minVersion: 'TLSv1.2' as const } } : {}),
+    ...(options.tls ? { https: { minVersion: 'TLSv1.2' as const, ...options.tls } } : {}),
     logger: false,
     bodyLimit: options.maxBodyBytes,
     // Confluent's routes are case-sensitive; a trailing slash is tolerated as Jetty does.

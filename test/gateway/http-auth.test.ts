@@ -3,13 +3,18 @@
 // JSON body; HTTP Basic and bearer tokens carry the broker's users; a user without READ on a topic
 // gets 403 (40301) reading it, one with the ACL 200; lists show only describable topics; the
 // console's files stay open and its login form sets an HttpOnly, SameSite=Strict session cookie.
+// The HTTP port serves TLS from the listener.name.http.ssl.* PEM settings.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { skipWithoutChromium, launchBrowser, type TestBrowser } from '../helpers/browser.js';
 import { createCredential, scramMechanism } from '../../src/broker/security/scram.js';
 import { Operation, PatternType, Permission, ResourceType } from '../../src/broker/security/acl-model.js';
-import { HttpSecurityView } from '../../src/broker/security/http-security-view.js';
+import { HttpSecurityView, httpTlsOptions } from '../../src/broker/security/http-security-view.js';
+import { createTestPki } from '../helpers/certificates.js';
+import { readFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import { http, startTestGateway, type TestGateway } from './gateway-harness.js';
 
 const basic = (user: string, password: string): Record<string, string> => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
@@ -132,5 +137,33 @@ describe('HTTP authentication and ACLs', () => {
       assert.equal((await page.context().cookies()).find((c) => c.name === 'brook_session' && c.value !== ''), undefined);
       await page.close();
     });
+  });
+});
+
+describe('HTTPS on the gateway port', () => {
+  test('listener.name.http.ssl.keystore.location serves the gateway over TLS 1.2+', async () => {
+    const pki = createTestPki();
+    const b = await startTestBroker({ config: { 'listener.name.http.ssl.keystore.location': pki.serverKeystore } });
+    const tls = httpTlsOptions(b.broker.state.config);
+    assert.ok(tls, 'the HTTP keystore turns TLS on');
+    const gw = await startTestGateway({ tls }, b);
+    try {
+      assert.match(gw.url, /^https:\/\//);
+      const answer = await new Promise<{ status: number; protocol: string }>((resolve, reject) => {
+        const req = httpsRequest(`${gw.url}/health`, { ca: readFileSync(pki.caCert) }, (res) => {
+          res.resume();
+          resolve({ status: res.statusCode ?? 0, protocol: (res.socket as TLSSocket).getProtocol() ?? '' });
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      assert.equal(answer.status, 200);
+      assert.match(answer.protocol, /^TLSv1\.[23]$/);
+      // Plain HTTP on the TLS port gets no answer from the API.
+      await assert.rejects(fetch(`${gw.url.replace('https', 'http')}/health`).then((r) => r.text()));
+    } finally {
+      await gw.close();
+      pki.remove();
+    }
   });
 });
