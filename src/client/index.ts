@@ -59,8 +59,8 @@ export type { ShareGroupInfo, ShareGroupPartitionInfo } from './share-admin.js';
 // The HTTP gateway: topics and brokers as plain values, and Kafka's default key partitioner.
 export { describeCluster, describeTopics, partitionForKey, topicNames } from './cluster-view.js';
 export type { BrokerView, ClusterView, PartitionView, TopicView } from './cluster-view.js';
-export { commitAsSimpleConsumer, groupLag, listGroups } from './group-lag.js';
-export type { GroupLag, PartitionLag } from './group-lag.js';
+export { commitAsSimpleConsumer, describeAnyGroup, groupLag, listGroups } from './group-lag.js';
+export type { AnyGroupInfo, GroupLag, ListedGroup, PartitionLag } from './group-lag.js';
 // brook/streams: a classic-protocol group member that owns its subscription and assignment userData.
 export { ClassicGroupMember, decodeAssignment as decodeMemberAssignment, decodeSubscription as decodeMemberSubscription, encodeAssignment, encodeSubscription } from './classic-group-member.js';
 export type { GroupMemberHooks, GroupMemberOptions, JoinedMember, MemberAssignment } from './classic-group-member.js';

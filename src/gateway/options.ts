@@ -1,5 +1,8 @@
 // The gateway's settings, with the defaults `brook start` and `brook gateway` use.
+import type { SecureContextOptions } from 'node:tls';
 import type { Logger } from '../util/logger.js';
+import type { AmqpManagement } from './amqp-api/amqp-source.js';
+import type { HttpSecurity } from './auth/http-security.js';
 
 export interface GatewayOptions {
   /** Bootstrap brokers of the cluster to serve ("host:port" each). */
@@ -17,6 +20,19 @@ export interface GatewayOptions {
    * cluster has none and serves only what it measures itself.
    */
   brokerMetrics?: () => string;
+  /**
+   * The AMQP front door of an embedded broker (`brook start` passes the broker's management view):
+   * the RabbitMQ-style /api/queues, /api/exchanges, /api/bindings routes and the console's Queues page.
+   */
+  amqp?: AmqpManagement | null;
+  /**
+   * The broker's users and ACLs (`brook start` passes them): when `required`, every route but the
+   * console's files, login and health checks needs HTTP Basic, a bearer token or the console's
+   * session cookie, and the route's ACLs (auth/route-access.ts). Absent: open, as before.
+   */
+  security?: HttpSecurity | null;
+  /** TLS on the HTTP port (key and certificate chain, PEM or PKCS#12), TLS 1.2 and 1.3 only. */
+  tls?: SecureContextOptions | null;
   /** REST v2 consumer instances: how many at once, and after how long idle they are deleted. */
   maxConsumerInstances?: number;
   consumerIdleMs?: number;
@@ -63,6 +79,9 @@ export interface ResolvedGatewayOptions {
   clientId: string;
   maxBodyBytes: number;
   brokerMetrics: (() => string) | undefined;
+  amqp: AmqpManagement | null;
+  security: HttpSecurity | null;
+  tls: SecureContextOptions | null;
   maxConsumerInstances: number;
   consumerIdleMs: number;
   sse: SseSettings;
@@ -79,6 +98,9 @@ export function resolveGatewayOptions(o: GatewayOptions): ResolvedGatewayOptions
     clientId: o.clientId ?? 'brook-gateway',
     maxBodyBytes: o.maxBodyBytes ?? GATEWAY_DEFAULTS.maxBodyBytes,
     brokerMetrics: o.brokerMetrics,
+    amqp: o.amqp ?? null,
+    security: o.security ?? null,
+    tls: o.tls ?? null,
     maxConsumerInstances: o.maxConsumerInstances ?? GATEWAY_DEFAULTS.maxConsumerInstances,
     consumerIdleMs: o.consumerIdleMs ?? GATEWAY_DEFAULTS.consumerIdleMs,
     sse: { ...GATEWAY_DEFAULTS.sse, ...o.sse },

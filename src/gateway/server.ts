@@ -30,6 +30,8 @@ import { ConsumerInstances } from './rest-v2/consumer-instances.js';
 import { SseHub } from './sse/sse-hub.js';
 import { packageInfo } from '../util/package-info.js';
 import { registerConsoleApiRoutes } from './console-api/routes.js';
+import { registerAmqpRoutes } from './amqp-api/amqp-routes.js';
+import { registerAuth } from './auth/auth-hooks.js';
 import { registerConsoleStatic } from '../console/static-routes.js';
 import { registerKsqlRoutes } from './ksql/ksql-routes.js';
 import { SqlEngine } from '../sql/engine/engine.js';
@@ -64,6 +66,8 @@ export async function buildGateway(input: GatewayOptions): Promise<BuiltGateway>
     context.sql = await SqlEngine.start({ brokers: options.brokers, ...options.sql, log: logger.child({ component: 'sql' }) });
   }
   const app = Fastify({
+    // TLS on the HTTP port when given (TLS 1.2 and 1.3 only, as the Kafka listeners).
+    ...(options.tls ? { https: { minVersion: 'TLSv1.2' as const, ...options.tls } } : {}),
     logger: false,
     bodyLimit: options.maxBodyBytes,
     // Confluent's routes are case-sensitive; a trailing slash is tolerated as Jetty does.
@@ -89,6 +93,8 @@ export async function buildGateway(input: GatewayOptions): Promise<BuiltGateway>
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).type(contentTypeFor(request.url)).send({ error_code: 404, message: 'HTTP 404 Not Found' }));
   metrics.instrument(app);
+  // Before every route: with the broker's security on, each needs a principal and its ACLs.
+  const registerAuthRoutes = registerAuth(app, options.security, { secureCookies: options.tls !== null });
   // Python clients send booleans as True/False (confluent-kafka's `normalize=False`); Java's
   // Jersey accepts any case, so the gateway does too.
   app.addHook('preValidation', async (request) => {
@@ -108,6 +114,7 @@ export async function buildGateway(input: GatewayOptions): Promise<BuiltGateway>
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   registerHealthRoutes(app, context);
+  registerAuthRoutes(app);
   registerMetricsRoutes(app, context);
   registerV2Routes(app, context);
   await app.register(async (scoped) => registerV3Routes(scoped, context));
@@ -117,6 +124,7 @@ export async function buildGateway(input: GatewayOptions): Promise<BuiltGateway>
   if (context.sql) registerKsqlRoutes(app, context);
   // The web console: its page at `/` and the few views and actions it needs beyond the APIs above.
   registerConsoleApiRoutes(app, context);
+  registerAmqpRoutes(app, options.amqp);
   await registerConsoleStatic(app);
 
   const shutdown = async (): Promise<void> => {
@@ -168,7 +176,7 @@ export class Gateway {
   ) {}
 
   get url(): string {
-    return `http://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
+    return `${this.built.context.options.tls ? 'https' : 'http'}://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
   }
 
   get context(): GatewayContext {

@@ -6,8 +6,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { Consumer as PlatformaticConsumer, stringDeserializers } from '@platformatic/kafka';
 import { ShareConsumer } from '../../src/client/index.js';
 import { skipWithoutChromium } from '../helpers/browser.js';
+import { closeConsumer } from '../helpers/close-consumer.js';
 import { http, until } from '../gateway/gateway-harness.js';
 import { startConsoleRig, type ConsoleRig } from './console-harness.js';
 
@@ -98,6 +100,44 @@ describe('web console: consumer groups and schema registry', { skip }, () => {
     assert.equal(await committedTotal(), 2);
     await page.locator('[data-testid=group-lag]').filter({ hasText: /^8$/ }).waitFor();
     await page.close();
+  });
+
+  test('a KIP-848 consumer group (group.protocol=consumer) is listed and described beside the classic one', async () => {
+    const modern = new PlatformaticConsumer({
+      clientId: 'ledger-app',
+      groupId: 'ledger',
+      groupProtocol: 'consumer',
+      bootstrapBrokers: [rig.gw.broker.bootstrap],
+      deserializers: stringDeserializers,
+    });
+    try {
+      const stream = await modern.consume({ topics: ['orders'], mode: 'earliest', autocommit: false });
+      let read = 0;
+      for await (const message of stream) {
+        await message.commit();
+        if (++read === 6) break;
+      }
+      await stream.close();
+      const listed = await until('ledger in the v3 group list', async () => {
+        const r = await http(rig.gw.url, 'GET', `/v3/clusters/${rig.gw.clusterId}/consumer-groups`);
+        return (r.json as { data: { consumer_group_id: string; type: string }[] }).data.find((g) => g.consumer_group_id === 'ledger');
+      });
+      assert.equal(listed.type, 'CONSUMER');
+      const lags = await http(rig.gw.url, 'GET', `/v3/clusters/${rig.gw.clusterId}/consumer-groups/ledger/lags`);
+      assert.equal(lags.status, 200, lags.text);
+      assert.equal((lags.json as { data: { current_offset: number }[] }).data.reduce((s, l) => s + l.current_offset, 0), 6);
+
+      const list = await rig.open('#/groups');
+      await list.locator('tr[data-group=ledger]').waitFor();
+      assert.match(await list.locator('tr[data-group=ledger]').innerText(), /^ledger\s+consumer\s/);
+      assert.match(await list.locator('tr[data-group=billing]').innerText(), /^billing\s+classic\s/);
+      await list.close();
+      const page = await rig.open('#/groups/ledger');
+      await page.locator('[data-testid=group-protocol]').filter({ hasText: 'consumer (KIP-848)' }).waitFor();
+      await page.close();
+    } finally {
+      await closeConsumer(modern);
+    }
   });
 
   test('share groups are listed with their members and partitions', async () => {

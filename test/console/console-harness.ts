@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
 import { http, startTestGateway, type TestGateway } from '../gateway/gateway-harness.js';
+import type { GatewayOptions } from '../../src/gateway/options.js';
+import type { TestBroker } from '../helpers/broker.js';
 import { repoRoot } from '../helpers/paths.js';
 
 export const ARTIFACTS = process.env.BROOK_ARTIFACTS_DIR ?? join(tmpdir(), 'brook-console-screenshots');
@@ -27,8 +29,9 @@ export interface ConsoleRig {
   close(): Promise<void>;
 }
 
-export async function startConsoleRig(): Promise<ConsoleRig> {
-  const gw = await startTestGateway();
+/** `options` and `broker` as startTestGateway takes them (e.g. a broker with AMQP and its management view). */
+export async function startConsoleRig(options: Partial<GatewayOptions> = {}, broker?: TestBroker): Promise<ConsoleRig> {
+  const gw = await startTestGateway(options, broker);
   const browser = await launchBrowser();
   const foreignRequests: string[] = [];
   const pageErrors: string[] = [];

@@ -50,6 +50,7 @@ export interface HttpAnswer {
   type: string;
   text: string;
   json: unknown;
+  headers: Record<string, string>;
 }
 
 /** One HTTP request with fetch; JSON bodies are stringified, the answer parsed when it is JSON. */
@@ -68,7 +69,7 @@ export async function http(base: string, method: string, path: string, options: 
   } catch {
     json = undefined;
   }
-  return { status: r.status, type: r.headers.get('content-type') ?? '', text, json };
+  return { status: r.status, type: r.headers.get('content-type') ?? '', text, json, headers: Object.fromEntries(r.headers) };
 }
 
 /** Polls `probe` until it returns a value (not undefined), or fails after `limitMs`. */

@@ -79,6 +79,8 @@ export class AmqpQueue {
   /** The connection owning an exclusive queue. */
   exclusiveOwner: unknown = null;
   deleted = false;
+  /** Cumulative counts since the queue was opened in this process (the management API's message_stats). */
+  readonly stats = { published: 0, delivered: 0, acked: 0 };
   private rr = 0;
   private pending: Pending[] = [];
   /**
@@ -147,6 +149,7 @@ export class AmqpQueue {
     const ttl = minDefined(this.args.messageTtl, m.expirationMs);
     if (m.expirationMs !== undefined) this.mayExpire = true;
     const record = toRecord(m, now, ttl === undefined ? Infinity : now + ttl);
+    this.stats.published++;
     this.pending.push({ record, durable: durable && this.def.durable, size: m.body.length + m.properties.length + m.routingKey.length + 64, done });
     if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -430,6 +433,7 @@ export class AmqpQueue {
       for (; next <= r.last; next++) gaps.push(next);
     }
     if (gaps.length > 0) await this.settle(member, gaps, AckType.Gap);
+    this.stats.delivered += out.length;
     if (autoAccept && out.length > 0) void this.settle(member, out.map((d) => d.message.offset), AckType.Accept).catch(() => {});
     if (out.length === 0 && expired === 0 && gaps.length === 0) return null;
     return out;
@@ -498,6 +502,7 @@ export class AmqpQueue {
       else if (!last || last.last !== o) batches.push({ first: o, last: o, types: [type] });
     }
     const refusal = await this.engine.acknowledge(this.slot, member, batches);
+    if (!refusal && type === AckType.Accept) this.stats.acked += sorted.length;
     if (refusal) this.hooks.logger.debug('acknowledgement refused by the queue engine', { queue: this.name, reason: refusal.message });
     if (type === AckType.Release) {
       this.readyBytesValid = false;

@@ -4,6 +4,8 @@
 import type { Command } from 'commander';
 import { Broker } from '../../broker/broker.js';
 import { MqttWebSocketEndpoint } from '../../broker/mqtt/websocket.js';
+import { AmqpManagementView } from '../../broker/amqp/management-view.js';
+import { HttpSecurityView, httpTlsOptions } from '../../broker/security/http-security-view.js';
 import type { Gateway } from '../../gateway/server.js';
 import { createLogger, type Logger } from '../../util/logger.js';
 import { packageInfo } from '../../util/package-info.js';
@@ -103,6 +105,10 @@ async function start(flags: StartFlags): Promise<number> {
         port: options.httpPort,
         logger: logger.child({ component: 'gateway' }),
         brokerMetrics: () => broker.state.metrics.render(),
+        amqp: broker.amqp ? new AmqpManagementView(broker.amqp) : null, // the Queues page and /api/queues
+        // The broker's users and ACLs guard the HTTP routes once the broker's own security is on.
+        security: new HttpSecurityView(broker.state.security, broker.state.authorizer, broker.listeners().map((l) => l.protocol)),
+        tls: httpTlsOptions(broker.state.config), // listener.name.http.ssl.keystore.*: HTTPS on the same port
         sql: {}, // ksqlDB's REST API (/ksql, /query-stream); `brook sql` talks to it
       });
     } catch (e) {
@@ -127,7 +133,7 @@ async function start(flags: StartFlags): Promise<number> {
   const stopped = waitForSignalThenClose(broker, gateway, logger, mqttWs);
   process.stdout.write(
     startBanner({
-      http: gateway ? `http://${gateway.host}:${gateway.port} (web console, REST Proxy, SSE, schema registry, ksqlDB API, /metrics)` : httpNote,
+      http: gateway ? `${gateway.url} (web console, REST Proxy, SSE, schema registry, ksqlDB API, /metrics)` : httpNote,
       version: packageInfo.version,
       listener: `${broker.host}:${broker.port}`,
       advertised: broker.bootstrap,
@@ -135,7 +141,7 @@ async function start(flags: StartFlags): Promise<number> {
       clusterId: broker.state.clusterId,
       mqttListener:
         broker.mqttPort !== null
-          ? `${broker.host}:${broker.mqttPort}${mqttWs && gateway ? ` (WebSocket: ws://${gateway.host}:${gateway.port}/mqtt)` : ''}`
+          ? `${broker.host}:${broker.mqttPort}${mqttWs && gateway ? ` (WebSocket: ${gateway.url.replace(/^http/, 'ws')}/mqtt)` : ''}`
           : options.mqttPort !== undefined
             ? `off (port ${options.mqttPort} is in use; pass --mqtt-port N, or 0 for any free port)`
             : null,

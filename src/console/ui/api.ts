@@ -2,6 +2,9 @@
 // Errors come back as the gateway's `{ error_code, message }` bodies and are thrown as ApiError
 // so pages can show the message.
 
+/** Dispatched on window when the gateway answers 401. */
+export const UNAUTHORIZED_EVENT = 'brook-unauthorized';
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -18,9 +21,13 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
     (init.headers as Record<string, string>)['content-type'] = path.startsWith('/subjects') || path.startsWith('/config') ? 'application/vnd.schemaregistry.v1+json' : 'application/json';
   }
   const res = await fetch(path, init);
+  // The session ended (expired, or the gateway restarted): the frame shows the login form again.
+  if (res.status === 401 && path !== '/console/api/login') dispatchEvent(new Event(UNAUTHORIZED_EVENT));
   const text = await res.text();
   const json: unknown = text === '' ? null : JSON.parse(text);
-  if (!res.ok) throw new ApiError(res.status, (json as { message?: string } | null)?.message ?? `HTTP ${res.status}`);
+  // RabbitMQ-style routes (/api/queues ...) answer `{ error, reason }`.
+  const err = json as { message?: string; reason?: string } | null;
+  if (!res.ok) throw new ApiError(res.status, err?.message ?? err?.reason ?? `HTTP ${res.status}`);
   return json as T;
 }
 

@@ -1,6 +1,9 @@
 // The console's frame: a skip link, the navigation (plain links, so Tab and Enter work), and the
 // page the hash names. Each page loads its own data from the gateway.
-import { useEffect, useRef } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { api, UNAUTHORIZED_EVENT } from './api.ts';
+import { LoginPage } from './pages/login.tsx';
+import { ErrorNote, Loading } from './parts/status.tsx';
 import { useRoute, href } from './router.ts';
 import { OverviewPage } from './pages/overview.tsx';
 import { TopicsPage } from './pages/topics.tsx';
@@ -9,15 +12,48 @@ import { MessagesPage } from './pages/messages.tsx';
 import { GroupsPage } from './pages/groups.tsx';
 import { GroupPage } from './pages/group.tsx';
 import { SchemasPage } from './pages/schemas.tsx';
+import { QueuesPage } from './pages/queues.tsx';
+import { QueuePage } from './pages/queue.tsx';
 
 const SECTIONS = [
   { id: '', label: 'Overview' },
   { id: 'topics', label: 'Topics' },
   { id: 'groups', label: 'Consumer groups' },
+  { id: 'queues', label: 'Queues' },
   { id: 'schemas', label: 'Schema registry' },
 ];
 
+interface Session {
+  authRequired: boolean;
+  principal: string | null;
+}
+
 export function App() {
+  const [session, setSession] = useState<Session | null>(null);
+  const [sessionError, setSessionError] = useState<unknown>(null);
+  const loadSession = useCallback(() => {
+    api.get<Session>('/console/api/session').then(setSession, setSessionError);
+  }, []);
+  useEffect(() => {
+    loadSession();
+    addEventListener(UNAUTHORIZED_EVENT, loadSession);
+    return () => removeEventListener(UNAUTHORIZED_EVENT, loadSession);
+  }, [loadSession]);
+  if (!session) return sessionError ? <ErrorNote error={sessionError} /> : <Loading what="the console" />;
+  if (session.authRequired && !session.principal) {
+    return (
+      <main id="main" tabIndex={-1}>
+        <LoginPage onLogin={loadSession} />
+      </main>
+    );
+  }
+  const logout = (): void => {
+    void api.post('/console/api/logout', {}).finally(loadSession);
+  };
+  return <Console principal={session.principal} onLogout={session.authRequired ? logout : null} />;
+}
+
+function Console({ principal, onLogout }: { principal: string | null; onLogout: (() => void) | null }) {
   const route = useRoute();
   const [section = '', name, sub] = route.path;
   const main = useRef<HTMLElement>(null);
@@ -31,6 +67,8 @@ export function App() {
   else if (section === 'topics') page = <TopicsPage query={route.query} />;
   else if (section === 'groups' && name) page = <GroupPage group={name} />;
   else if (section === 'groups') page = <GroupsPage />;
+  else if (section === 'queues' && name && sub !== undefined) page = <QueuePage vhost={name} name={sub} />;
+  else if (section === 'queues') page = <QueuesPage />;
   else if (section === 'schemas') page = <SchemasPage subject={name ?? null} />;
   else page = <OverviewPage />;
   return (
@@ -53,6 +91,14 @@ export function App() {
             ))}
           </ul>
         </nav>
+        {onLogout && (
+          <div class="who">
+            <span data-testid="principal">{principal}</span>
+            <button type="button" onClick={onLogout}>
+              Log out
+            </button>
+          </div>
+        )}
       </header>
       <main id="main" ref={main} tabIndex={-1}>
         {page}

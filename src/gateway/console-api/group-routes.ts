@@ -12,7 +12,7 @@ import {
   LATEST_TIMESTAMP,
   commitAsSimpleConsumer,
   committedOffsets,
-  describeGroupLeniently,
+  describeAnyGroup,
   describeShareGroup,
   describeTopics,
   listOffsetsAt,
@@ -68,7 +68,7 @@ export function registerGroupActionRoutes(app: FastifyInstance, ctx: GatewayCont
         for (const p of chosen) if (!all.includes(p)) throw new HttpError(404, 40402, `Partition ${p} cannot be found.`);
         if (b.to === 'timestamp' && b.timestamp === undefined) throw new HttpError(422, 422, 'to=timestamp needs a timestamp (ms since the epoch)');
         if (b.to === 'offset' && b.offset === undefined) throw new HttpError(422, 422, 'to=offset needs an offset');
-        const group = await describeGroupLeniently(admin, request.params.group);
+        const group = await describeAnyGroup(admin, request.params.group);
         const tps = chosen.map((partition) => ({ topic: topic.name, partition }));
         const [committed, starts, ends, at] = await Promise.all([
           committedOffsets(admin, request.params.group),

@@ -27,7 +27,7 @@ function groupBody(request: FastifyRequest, clusterId: string, lag: GroupLag, co
     is_simple: lag.group.protocolType === '',
     partition_assignor: lag.group.protocol,
     state: stateName(lag.group.state),
-    type: 'CLASSIC',
+    type: lag.group.type === 'consumer' ? 'CONSUMER' : 'CLASSIC',
     coordinator: related(`${links(request, clusterId).cluster}/brokers/${coordinator}`),
     consumers: related(`${self}/consumers`),
     lag_summary: related(`${self}/lag-summary`),

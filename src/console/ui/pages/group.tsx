@@ -28,6 +28,7 @@ interface Member {
 interface GroupState {
   state: string;
   partition_assignor: string;
+  type: string;
   members: Member[];
   lags: Lag[];
   at: number;
@@ -44,11 +45,11 @@ interface Change {
 async function loadGroup(group: string): Promise<GroupState> {
   const base = await v3(`/consumer-groups/${enc(group)}`);
   const [g, members, lags] = await Promise.all([
-    api.get<{ state: string; partition_assignor: string }>(base),
+    api.get<{ state: string; partition_assignor: string; type: string }>(base),
     api.get<{ data: Member[] }>(`${base}/consumers`),
     api.get<{ data: Lag[] }>(`${base}/lags`),
   ]);
-  return { state: g.state, partition_assignor: g.partition_assignor, members: members.data, lags: lags.data, at: Date.now() };
+  return { state: g.state, partition_assignor: g.partition_assignor, type: g.type, members: members.data, lags: lags.data, at: Date.now() };
 }
 
 const WINDOW = 150;
@@ -194,6 +195,10 @@ export function GroupPage({ group }: { group: string }) {
             <div>
               <dt>Members</dt>
               <dd data-testid="group-members">{data.members.length}</dd>
+            </div>
+            <div>
+              <dt>Protocol</dt>
+              <dd data-testid="group-protocol">{data.type === 'CONSUMER' ? 'consumer (KIP-848)' : 'classic'}</dd>
             </div>
             <div>
               <dt>Assignor</dt>

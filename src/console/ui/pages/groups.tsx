@@ -1,4 +1,5 @@
-// Consumer groups: classic groups (state, members, total lag) from the REST v3 routes, and share
+// Consumer groups: classic and KIP-848 consumer groups (protocol, state, members, total lag) from the
+// REST v3 routes, and share
 // groups (KIP-932: members, and per partition the start offset, lag and records in flight).
 import { api, enc, v3 } from '../api.ts';
 import { href } from '../router.ts';
@@ -8,6 +9,7 @@ import { useData } from '../parts/use-data.ts';
 interface GroupRow {
   id: string;
   state: string;
+  type: string;
   members: number;
   totalLag: number;
 }
@@ -20,12 +22,12 @@ interface ShareGroup {
 }
 
 async function loadGroups(): Promise<GroupRow[]> {
-  const list = await api.get<{ data: { consumer_group_id: string; state: string }[] }>(await v3('/consumer-groups'));
+  const list = await api.get<{ data: { consumer_group_id: string; state: string; type: string }[] }>(await v3('/consumer-groups'));
   return Promise.all(
     list.data.map(async (g) => {
       const base = await v3(`/consumer-groups/${enc(g.consumer_group_id)}`);
       const [members, lag] = await Promise.all([api.get<{ data: unknown[] }>(`${base}/consumers`), api.get<{ total_lag: number }>(`${base}/lag-summary`)]);
-      return { id: g.consumer_group_id, state: g.state, members: members.data.length, totalLag: lag.total_lag };
+      return { id: g.consumer_group_id, state: g.state, type: g.type === 'CONSUMER' ? 'consumer' : 'classic', members: members.data.length, totalLag: lag.total_lag };
     }),
   );
 }
@@ -43,6 +45,7 @@ export function GroupsPage() {
           <thead>
             <tr>
               <th scope="col">Group</th>
+              <th scope="col">Protocol</th>
               <th scope="col">State</th>
               <th scope="col" class="num">Members</th>
               <th scope="col" class="num">Total lag</th>
@@ -54,6 +57,7 @@ export function GroupsPage() {
                 <td>
                   <a href={href('groups', g.id)}>{g.id}</a>
                 </td>
+                <td>{g.type}</td>
                 <td>
                   <span class="tag">{g.state}</span>
                 </td>
@@ -63,7 +67,7 @@ export function GroupsPage() {
             ))}
             {classic.data.length === 0 && (
               <tr>
-                <td colSpan={4} class="muted">
+                <td colSpan={5} class="muted">
                   No consumer groups yet.
                 </td>
               </tr>
