@@ -112,6 +112,9 @@ export class Channel {
       this.assembly = { method: m, properties: null, size: 0, parts: [], received: 0 };
       return;
     }
+    // Acknowledgements are applied once per event-loop turn, but always before the channel's next
+    // method: a basic.get or basic.recover right after a nack with requeue sees the message back.
+    if (this.ackFlushScheduled && m.method !== 'basic.ack' && m.method !== 'basic.nack' && m.method !== 'basic.reject') this.flushAcks();
     await this.handleMethod(this, m);
   }
 
@@ -302,7 +305,8 @@ export class Channel {
       }
       if (!this.ackFlushScheduled) {
         this.ackFlushScheduled = true;
-        queueMicrotask(() => this.flushAcks());
+        // Once per event-loop turn: every ack frame read in the turn becomes one engine call per queue.
+        setImmediate(this.flushAcksBound);
       }
     };
     if (this.tx) {
@@ -326,6 +330,8 @@ export class Channel {
     this.unacked.clear();
     for (const u of all) this.unacked.set(u.tag, u);
   }
+
+  private readonly flushAcksBound = (): void => this.flushAcks();
 
   private flushAcks(): void {
     this.ackFlushScheduled = false;

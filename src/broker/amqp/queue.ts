@@ -514,7 +514,9 @@ export class AmqpQueue {
       if (last && last.last + 1 === o) last.last = o;
       else if (!last || last.last !== o) batches.push({ first: o, last: o, types: [type] });
     }
-    const refusal = await this.engine.acknowledge(this.slot, member, batches);
+    // basic.ack has no reply: accepts (and gaps) are written, their fsync rides the state log's next
+    // durable write or its flush.ms (AMQP_STATE_TOPIC_CONFIGS); requeues and rejects are fsynced.
+    const refusal = await this.engine.acknowledge(this.slot, member, batches, type !== AckType.Accept && type !== AckType.Gap);
     if (refusal) this.hooks.logger.debug('acknowledgement refused by the queue engine', { queue: this.name, reason: refusal.message });
     if (type === AckType.Release) {
       this.readyBytesValid = false;
