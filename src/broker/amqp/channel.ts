@@ -22,6 +22,7 @@ import {
   type BasicPublish,
   type FieldTable,
 } from '../../amqp/index.js';
+import { AckType } from '../queues/index.js';
 import type { ChannelConsumer } from './channel-consumer.js';
 import type { ConfirmTracker } from './confirms.js';
 import { Reply, rname, withMethod } from './errors.js';
@@ -106,16 +107,25 @@ export class Channel {
 
   // ---- frames in ----
 
-  async onMethod(m: AmqpMethod): Promise<void> {
+  /**
+   * A method frame. basic.publish (and the content frames after it) complete synchronously, so the
+   * connection keeps reading frames without a promise per message; other methods may wait.
+   */
+  onMethod(m: AmqpMethod): Promise<void> | void {
     if (this.assembly) throw Reply.unexpectedFrame(`expected content header for class 60, got non content header frame instead`);
     if (m.method === 'basic.publish') {
       this.assembly = { method: m, properties: null, size: 0, parts: [], received: 0 };
       return;
     }
+    if (m.method === 'basic.ack') {
+      // The consumer's hot method, handled here without a promise (channel-methods.ts has the rest).
+      this.settle(this.takeTags(m.deliveryTag, m.multiple), AckType.Accept);
+      return;
+    }
     // Acknowledgements are applied once per event-loop turn, but always before the channel's next
     // method: a basic.get or basic.recover right after a nack with requeue sees the message back.
-    if (this.ackFlushScheduled && m.method !== 'basic.ack' && m.method !== 'basic.nack' && m.method !== 'basic.reject') this.flushAcks();
-    await this.handleMethod(this, m);
+    if (this.ackFlushScheduled && m.method !== 'basic.nack' && m.method !== 'basic.reject') this.flushAcks();
+    return this.handleMethod(this, m);
   }
 
   onHeader(classId: number, bodySize: number, properties: Buffer): void {

@@ -63,25 +63,33 @@ export class StoredMessage {
   }
 }
 
-/** Exchange names as bytes: a handful per broker, encoded once instead of once per message. */
-const exchangeBytesCache = new Map<string, Buffer>();
-
-function exchangeBytes(name: string): Buffer {
-  let b = exchangeBytesCache.get(name);
-  if (!b) {
-    if (exchangeBytesCache.size >= 1024) exchangeBytesCache.clear();
-    exchangeBytesCache.set(name, (b = Buffer.from(name, 'utf8')));
+/**
+ * Exchange names and routing keys as bytes, encoded once instead of once per message (a handful of
+ * exchanges; routing keys repeat, e.g. the queue name on the default exchange). Bounded: a cache
+ * that fills up (many distinct keys) starts over.
+ */
+class Utf8Cache {
+  private readonly map = new Map<string, Buffer>();
+  get(text: string): Buffer {
+    let b = this.map.get(text);
+    if (!b) {
+      if (this.map.size >= 1024) this.map.clear();
+      this.map.set(text, (b = Buffer.from(text, 'utf8')));
+    }
+    return b;
   }
-  return b;
 }
+
+const exchangeNames = new Utf8Cache();
+const routingKeys = new Utf8Cache();
 
 export function toRecord(m: AmqpMessage, now: number, expiresAt: number): RecordInput {
   const headers: RecordHeader[] = [
-    { key: EXCHANGE_HEADER, value: exchangeBytes(m.exchange) },
+    { key: EXCHANGE_HEADER, value: exchangeNames.get(m.exchange) },
     { key: PROPERTIES_HEADER, value: m.properties },
   ];
   if (Number.isFinite(expiresAt)) headers.push({ key: EXPIRES_HEADER, value: Buffer.from(String(expiresAt), 'latin1') });
-  return { key: Buffer.from(m.routingKey, 'utf8'), value: m.body, headers, timestamp: now };
+  return { key: routingKeys.get(m.routingKey), value: m.body, headers, timestamp: now };
 }
 
 /** The stored message of a decoded record (properties default to none for records written by others). */
