@@ -21,6 +21,7 @@
 //   AMQP_BENCH_CASES=100x1,1024x8   only these cases (size x publishers)
 //   AMQP_BENCH_PROFILE=dir   Brook runs under `node --cpu-prof` and writes its profile there
 //   AMQP_BENCH_NODE_ARGS=..  more node options for Brook (e.g. --heap-prof --heap-prof-dir=dir)
+//   AMQP_BENCH_RABBIT_BUSY_WAIT=1  leave RabbitMQ's scheduler busy-waiting on (see below)
 //   AMQP_BENCH_ONLY_BROOK=1  no RabbitMQ (profiling runs; no ratios)
 //   AMQP_BENCH_BASELINE=dir  a second Brook from another compiled tree (its bench/amqp-broker.js), as
 //                            "Brook (baseline)" in the same run: before/after figures of a change
@@ -188,6 +189,12 @@ const brook = await startBrook(distRoot, 'brook');
 const baselineRoot = process.env.AMQP_BENCH_BASELINE;
 const baseline = baselineRoot ? await startBrook(resolve(baselineRoot), 'baseline') : null;
 const onlyBrook = process.env.AMQP_BENCH_ONLY_BROOK === '1';
+// The Erlang VM's schedulers spin (busy-wait) for a while whenever they run out of work. The
+// systems here take turns on one machine, so a RabbitMQ that just finished its run would spin
+// through the start of Brook's. RabbitMQ's own advice for shared hosts is to turn that off
+// (runtime docs, "Scheduler busy waiting"); AMQP_BENCH_RABBIT_BUSY_WAIT=1 keeps the default.
+const busyWaitOff = process.env.AMQP_BENCH_RABBIT_BUSY_WAIT !== '1';
+if (busyWaitOff) process.env.RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS ??= '+sbwt none +sbwtdcpu none +sbwtdio none';
 const rabbit = onlyBrook ? null : await startRabbitMq();
 const systems: System[] = [
   { name: 'Brook', url: brook.url, queueType: 'classic', stats: brook.stats },
@@ -204,6 +211,7 @@ const runs: Record<string, unknown>[] = [];
 const notes: string[] = [
   `${MESSAGES} messages per run, ${ROUNDS} runs per system and case (systems alternate, order rotating), window ${WINDOW} unconfirmed per publisher, prefetch ${PREFETCH}, acks multiple every ${ACK_EVERY}`,
   'values are medians of the runs; ratios are of medians',
+  ...(busyWaitOff ? ['RabbitMQ runs with scheduler busy-waiting off (+sbwt none +sbwtdcpu none +sbwtdio none), so it does not spin during the other systems\' runs'] : []),
 ];
 try {
   for (const [size, publishers] of cases) {
