@@ -1,6 +1,6 @@
 // AMQP 0-9-1: Brook beside a real RabbitMQ (Debian's rabbitmq-server, started by this benchmark on
 // free ports in a temp dir), same machine, same run, same client (amqplib). Both servers run as
-// their own processes (Brook from a child process, as `brook start` would).
+// their own processes (Brook from bench/amqp-broker.ts, as `brook start` would).
 //
 // Workload per case: P publishers (own connections, confirm channels, persistent messages, at most
 // WINDOW unconfirmed each) and one consumer (prefetch PREFETCH, manual acks, multiple every ACK_EVERY)
@@ -10,45 +10,70 @@
 // classic queue, RabbitMQ quorum queue (single node). Goal: >= 2x RabbitMQ classic throughput and
 // a lower p99.
 //
-//   npm run bench -- amqp        (AMQP_BENCH_MESSAGES=N to change the message count per case)
+// Trust: every case runs ROUNDS times per system, the systems alternating (the order rotates each
+// round, so a burst of load from elsewhere on the machine falls on all of them); the table gives
+// the median with min..max, ratios are of medians, and the JSON in bench/results/amqp.json keeps
+// every run, Brook's event-loop delay per case and the machine (CPU model, cores, load average).
+//
+//   npm run bench -- amqp
+//   AMQP_BENCH_MESSAGES=N    messages per run (default 30000)
+//   AMQP_BENCH_ROUNDS=N      runs per system and case (default 3)
+//   AMQP_BENCH_CASES=100x1,1024x8   only these cases (size x publishers)
+//   AMQP_BENCH_PROFILE=dir   Brook runs under `node --cpu-prof` and writes its profile there
+//   AMQP_BENCH_NODE_ARGS=..  more node options for Brook (e.g. --heap-prof --heap-prof-dir=dir)
+//   AMQP_BENCH_RABBIT_BUSY_WAIT=1  leave RabbitMQ's scheduler busy-waiting on (see below)
+//   AMQP_BENCH_ONLY_BROOK=1  no RabbitMQ (profiling runs; no ratios)
+//   AMQP_BENCH_BASELINE=dir  a second Brook from another compiled tree (its bench/amqp-broker.js), as
+//                            "Brook (baseline)" in the same run: before/after figures of a change
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import amqplib from 'amqplib';
-import { LiveProcess } from '../test/broker/groups/live-process.js';
 import { startRabbitMq } from '../test/amqp/rabbitmq-server.js';
 import { percentile, report, type BenchRow } from './harness.js';
 
 const MESSAGES = Number(process.env.AMQP_BENCH_MESSAGES ?? 30_000);
+const ROUNDS = Math.max(1, Number(process.env.AMQP_BENCH_ROUNDS ?? 3));
 const WINDOW = 256;
 const PREFETCH = 500;
 const ACK_EVERY = 20;
 
-interface CaseResult {
+interface RunResult {
   rate: number;
   p50: number;
   p99: number;
 }
 
-async function runCase(url: string, queueType: 'classic' | 'quorum', size: number, publishers: number, tag: string): Promise<CaseResult> {
-  const queue = `bench-${tag}-${size}-${publishers}-${queueType}`;
+interface System {
+  name: string;
+  url: string;
+  queueType: 'classic' | 'quorum';
+  /** Brook only: event-loop delay and utilization since the last call. */
+  stats?: () => Promise<Record<string, unknown>>;
+}
+
+async function runCase(sys: System, size: number, publishers: number, tag: string): Promise<RunResult> {
+  const url = sys.url;
+  const queue = `bench-${tag}-${size}-${publishers}-${sys.queueType}`;
   const admin = await amqplib.connect(url);
   const ach = await admin.createChannel();
-  await ach.assertQueue(queue, { durable: true, arguments: queueType === 'quorum' ? { 'x-queue-type': 'quorum' } : {} });
+  await ach.assertQueue(queue, { durable: true, arguments: sys.queueType === 'quorum' ? { 'x-queue-type': 'quorum' } : {} });
   await ach.purgeQueue(queue);
   const consumerConn = await amqplib.connect(url);
   const cch = await consumerConn.createChannel();
   await cch.prefetch(PREFETCH);
-  const latencies: number[] = [];
+  const latencies = new Float64Array(MESSAGES);
   let received = 0;
   let lastAt = 0;
   const done = new Promise<void>((resolve) => {
     void cch.consume(queue, (m) => {
       if (!m) return;
       const now = performance.now();
-      latencies.push(now - m.content.readDoubleLE(0));
+      if (received < MESSAGES) latencies[received] = now - m.content.readDoubleLE(0);
       received++;
       if (received % ACK_EVERY === 0 || received === MESSAGES) cch.ack(m, true);
       if (received === MESSAGES) {
@@ -87,44 +112,134 @@ async function runCase(url: string, queueType: 'classic' | 'quorum', size: numbe
   await consumerConn.close();
   await ach.deleteQueue(queue);
   await admin.close();
-  return { rate: (received / elapsedMs) * 1000, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  const lat = Array.from(latencies.subarray(0, MESSAGES));
+  return { rate: (MESSAGES / elapsedMs) * 1000, p50: percentile(lat, 50), p99: percentile(lat, 99) };
 }
 
-async function startBrook(): Promise<{ url: string; stop: () => Promise<void> }> {
+interface BrookProcess {
+  url: string;
+  stats(): Promise<Record<string, unknown>>;
+  stop(): Promise<void>;
+}
+
+/** Starts bench/amqp-broker.js of a compiled tree (this one, or AMQP_BENCH_BASELINE's). */
+async function startBrook(distRoot: string, label: string): Promise<BrookProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'brook-amqp-bench-'));
-  const script = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'test', 'amqp', 'amqp-broker-child.js');
-  const child = new LiveProcess(process.execPath, [script, dataDir, '0'], 'brook');
-  const started = await child.waitFor((e) => e.ev === 'started');
+  const script = join(distRoot, 'bench', 'amqp-broker.js');
+  const profileDir = process.env.AMQP_BENCH_PROFILE;
+  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`, `--cpu-prof-name=${label}-${process.pid}.cpuprofile`] : [];
+  if (process.env.AMQP_BENCH_NODE_ARGS) nodeArgs.push(...process.env.AMQP_BENCH_NODE_ARGS.split(' ').filter(Boolean));
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [...nodeArgs, script, dataDir], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
+  const waiters: ((e: Record<string, unknown>) => void)[] = [];
+  let partial = '';
+  child.stdout.on('data', (b: Buffer) => {
+    partial += b.toString();
+    const lines = partial.split('\n');
+    partial = lines.pop()!;
+    for (const l of lines) if (l.startsWith('{')) waiters.shift()?.(JSON.parse(l) as Record<string, unknown>);
+  });
+  const next = (): Promise<Record<string, unknown>> =>
+    new Promise((res, rej) => {
+      const t = setTimeout(() => rej(new Error(`${label} did not answer: ${stderr}`)), 60_000);
+      waiters.push((e) => {
+        clearTimeout(t);
+        res(e);
+      });
+    });
+  const started = await next();
+  const exited = new Promise<void>((r) => child.once('close', () => r()));
   return {
     url: `amqp://guest:guest@127.0.0.1:${String(started.amqpPort)}`,
+    stats: () => {
+      const p = next();
+      child.stdin.write('stats\n');
+      return p;
+    },
     stop: async () => {
-      child.kill();
-      await child.exited;
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(t);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
 
-const cases: [number, number][] = [
+function median(xs: number[]): number {
+  return percentile(xs, 50);
+}
+
+function span(xs: number[]): string {
+  const f = (n: number): string => (n >= 100 ? n.toFixed(0) : n.toFixed(2));
+  return `${f(median(xs))} [${f(Math.min(...xs))}..${f(Math.max(...xs))}]`;
+}
+
+const allCases: [number, number][] = [
   [100, 1],
   [100, 8],
   [1024, 1],
   [1024, 8],
 ];
-const brook = await startBrook();
-const rabbit = await startRabbitMq();
+const only = process.env.AMQP_BENCH_CASES?.split(',').map((s) => s.trim());
+const cases = only ? allCases.filter(([s, p]) => only.includes(`${s}x${p}`)) : allCases;
+const distRoot = fileURLToPath(new URL('..', import.meta.url));
+const brook = await startBrook(distRoot, 'brook');
+const baselineRoot = process.env.AMQP_BENCH_BASELINE;
+const baseline = baselineRoot ? await startBrook(resolve(baselineRoot), 'baseline') : null;
+const onlyBrook = process.env.AMQP_BENCH_ONLY_BROOK === '1';
+// The Erlang VM's schedulers spin (busy-wait) for a while whenever they run out of work. The
+// systems here take turns on one machine, so a RabbitMQ that just finished its run would spin
+// through the start of Brook's. RabbitMQ's own advice for shared hosts is to turn that off
+// (runtime docs, "Scheduler busy waiting"); AMQP_BENCH_RABBIT_BUSY_WAIT=1 keeps the default.
+const busyWaitOff = process.env.AMQP_BENCH_RABBIT_BUSY_WAIT !== '1';
+if (busyWaitOff) process.env.RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS ??= '+sbwt none +sbwtdcpu none +sbwtdio none';
+const rabbit = onlyBrook ? null : await startRabbitMq();
+const systems: System[] = [
+  { name: 'Brook', url: brook.url, queueType: 'classic', stats: brook.stats },
+  ...(baseline ? [{ name: 'Brook (baseline)', url: baseline.url, queueType: 'classic' as const, stats: baseline.stats }] : []),
+  ...(rabbit
+    ? [
+        { name: 'RabbitMQ classic', url: rabbit.url, queueType: 'classic' as const },
+        { name: 'RabbitMQ quorum', url: rabbit.url, queueType: 'quorum' as const },
+      ]
+    : []),
+];
 const rows: BenchRow[] = [];
-const notes: string[] = [`${MESSAGES} messages per case, window ${WINDOW} unconfirmed per publisher, prefetch ${PREFETCH}, acks multiple every ${ACK_EVERY}`];
+const runs: Record<string, unknown>[] = [];
+const notes: string[] = [
+  `${MESSAGES} messages per run, ${ROUNDS} runs per system and case (systems alternate, order rotating), window ${WINDOW} unconfirmed per publisher, prefetch ${PREFETCH}, acks multiple every ${ACK_EVERY}`,
+  'values are medians of the runs; ratios are of medians',
+  ...(busyWaitOff ? ['RabbitMQ runs with scheduler busy-waiting off (+sbwt none +sbwtdcpu none +sbwtdio none), so it does not spin during the other systems\' runs'] : []),
+];
 try {
-  const rabbitUrl = rabbit.url;
   for (const [size, publishers] of cases) {
     const name = `${size} B, ${publishers} publisher${publishers > 1 ? 's' : ''}`;
-    // Warm-up of each system, then the measured runs (interleaved so load on the machine falls on both).
-    await runCase(brook.url, 'classic', size, publishers, 'warm');
-    await runCase(rabbitUrl, 'classic', size, publishers, 'warm');
-    const b = await runCase(brook.url, 'classic', size, publishers, 'brook');
-    const rc = await runCase(rabbitUrl, 'classic', size, publishers, 'rabbit');
-    const rq = await runCase(rabbitUrl, 'quorum', size, publishers, 'rabbitq');
+    for (const s of systems) await runCase(s, size, publishers, 'warm');
+    const per = new Map<string, RunResult[]>(systems.map((s) => [s.name, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = systems.map((_, i) => systems[(i + round) % systems.length]!);
+      for (const s of order) {
+        await s.stats?.();
+        const r = await runCase(s, size, publishers, `r${round}`);
+        const loop = s.stats ? await s.stats() : undefined;
+        per.get(s.name)!.push(r);
+        runs.push({ case: name, round, system: s.name, ...r, eventLoop: loop, loadavg: os.loadavg()[0] });
+      }
+    }
+    const med = (sys: string, k: keyof RunResult): number => median(per.get(sys)!.map((r) => r[k]));
+    const line = systems
+      .map((s) => {
+        const rs = per.get(s.name)!;
+        return `${s.name} ${span(rs.map((r) => r.rate))} msg/s, p50 ${span(rs.map((r) => r.p50))} p99 ${span(rs.map((r) => r.p99))} ms`;
+      })
+      .join(' | ');
+    console.log(`${name}: ${line}`);
+    if (!rabbit) continue;
+    const b = { rate: med('Brook', 'rate'), p50: med('Brook', 'p50'), p99: med('Brook', 'p99') };
+    const rc = { rate: med('RabbitMQ classic', 'rate'), p50: med('RabbitMQ classic', 'p50'), p99: med('RabbitMQ classic', 'p99') };
+    const rq = { rate: med('RabbitMQ quorum', 'rate'), p99: med('RabbitMQ quorum', 'p99') };
     rows.push(
       { name: `${name}: Brook msg/s vs RabbitMQ classic`, value: b.rate, unit: 'msg/s', baseline: { name: 'classic', value: rc.rate }, targetRatio: 2 },
       { name: `${name}: Brook msg/s vs RabbitMQ quorum`, value: b.rate, unit: 'msg/s', baseline: { name: 'quorum', value: rq.rate } },
@@ -132,10 +247,21 @@ try {
       { name: `${name}: Brook p50 latency vs RabbitMQ classic`, value: b.p50, unit: 'ms', baseline: { name: 'classic', value: rc.p50 } },
       { name: `${name}: Brook p99 latency vs RabbitMQ quorum`, value: b.p99, unit: 'ms', baseline: { name: 'quorum', value: rq.p99 } },
     );
-    console.log(`${name}: Brook ${b.rate.toFixed(0)} msg/s p50 ${b.p50.toFixed(2)} p99 ${b.p99.toFixed(2)} | RabbitMQ classic ${rc.rate.toFixed(0)} p50 ${rc.p50.toFixed(2)} p99 ${rc.p99.toFixed(2)} | quorum ${rq.rate.toFixed(0)} p50 ${rq.p50.toFixed(2)} p99 ${rq.p99.toFixed(2)}`);
+    if (baseline) {
+      const bb = { rate: med('Brook (baseline)', 'rate'), p99: med('Brook (baseline)', 'p99') };
+      rows.push(
+        { name: `${name}: Brook baseline msg/s vs RabbitMQ classic`, value: bb.rate, unit: 'msg/s', baseline: { name: 'classic', value: rc.rate } },
+        { name: `${name}: Brook baseline p99 vs RabbitMQ classic`, value: bb.p99, unit: 'ms', baseline: { name: 'classic', value: rc.p99 } },
+        { name: `${name}: Brook msg/s vs Brook baseline`, value: b.rate, unit: 'msg/s', baseline: { name: 'baseline', value: bb.rate } },
+      );
+    }
   }
 } finally {
   await brook.stop();
-  await rabbit.stop();
+  await baseline?.stop();
+  await rabbit?.stop();
 }
-report('amqp', rows, notes);
+report('amqp', rows, notes, {
+  machine: { cpuModel: os.cpus()[0]?.model, cpus: os.cpus().length, totalMemBytes: os.totalmem(), loadavg: os.loadavg(), platform: `${os.platform()} ${os.release()}` },
+  runs,
+});

@@ -49,8 +49,8 @@ function fmt(n: number): string {
   return n.toPrecision(3);
 }
 
-/** Prints the table and writes bench/results/<benchName>.json. */
-export function report(benchName: string, rows: BenchRow[], notes: string[] = []): void {
+/** Prints the table and writes bench/results/<benchName>.json (`extra`: further fields for the JSON, e.g. every run). */
+export function report(benchName: string, rows: BenchRow[], notes: string[] = [], extra: Record<string, unknown> = {}): void {
   const lines = rows.map((r) => {
     const ratio = r.baseline ? r.value / r.baseline.value : undefined;
     const verdict =
@@ -76,6 +76,7 @@ export function report(benchName: string, rows: BenchRow[], notes: string[] = []
     cpuModel: os.cpus()[0]?.model,
     rows: rows.map((r) => ({ ...r, ratio: r.baseline ? r.value / r.baseline.value : undefined })),
     notes,
+    ...extra,
   };
   writeFileSync(join(resultsDir, `${benchName}.json`), JSON.stringify(json, null, 2) + '\n');
 }

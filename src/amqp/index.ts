@@ -4,6 +4,7 @@ export { AmqpDecodeError } from './decode-error.js';
 export type { AmqpDecodeErrorKind } from './decode-error.js';
 export * from './field-table.js';
 export * from './frames.js';
+export * from './delivery-frames.js';
 export * from './properties.js';
 export { AmqpReader, AmqpWriter } from './primitives.js';
 export { AmqpConstant, HARD_ERROR_CODES, METHOD_INFO, PROTOCOL_VERSION, decodeMethod, methodName } from './generated/spec.js';

@@ -32,6 +32,11 @@ import type { Exchange } from './exchange.js';
 import { KafkaTopicBridge, bridgeOwner } from './kafka-topic-exchange.js';
 
 export const AMQP_STATE_TOPIC = '__amqp_queue_state';
+/**
+ * basic.ack is written to the state log without waiting for fdatasync (no reply waits for it);
+ * flush.ms bounds how long such acks stay unsynced (a power failure may redeliver them, as RabbitMQ may).
+ */
+export const AMQP_STATE_TOPIC_CONFIGS: Record<string, string> = { ...SHARE_STATE_TOPIC_CONFIGS, 'flush.ms': '1000' };
 export const QUEUE_TOPIC_PREFIX = '__amqp.q.';
 const QUEUE_TOPIC_CONFIGS: Record<string, string> = {
   'cleanup.policy': 'delete',
@@ -75,7 +80,7 @@ export class AmqpServer implements BrokerService {
     const { config, topics, logs, logger } = this.deps;
     const existing = topics.get(AMQP_STATE_TOPIC);
     const partitions = existing?.partitions ?? 4;
-    const stateTopic = new LazyInternalTopic(topics, AMQP_STATE_TOPIC, partitions, SHARE_STATE_TOPIC_CONFIGS, logger);
+    const stateTopic = new LazyInternalTopic(topics, AMQP_STATE_TOPIC, partitions, AMQP_STATE_TOPIC_CONFIGS, logger);
     const stateLog = new ShareStateLog(logs, partitions, () => stateTopic.ensure(), AMQP_STATE_TOPIC);
     const persister = new StatePersister(stateLog, 500, this.now);
     const sink = new AmqpDeadLetterSink({ queueByOwner: (o) => this.byOwner.get(o), republish: (q, x, rk, m) => this.republish(q, x, rk, m) }, this.now);

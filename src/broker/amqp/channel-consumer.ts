@@ -2,7 +2,7 @@
 // become frames. Credit is basic.qos: the consumer's own prefetch-count (qos with global=false,
 // RabbitMQ's per-consumer semantics) and the channel's shared one (global=true); 0 means no limit.
 // no-ack consumers have no credit limit but pause while the socket is backed up.
-import { encodeMethodFrame } from '../../amqp/index.js';
+import { bodyFrames, bodyFramesSize, deliverFieldsFit, deliverHeadSize, encodeMethodFrame, writeBodyFrames, writeDeliverHead } from '../../amqp/index.js';
 import type { ConsumerChannel } from './consumer-channel.js';
 import type { AmqpQueue, Delivery, QueueConsumer } from './queue.js';
 
@@ -38,7 +38,48 @@ export class ChannelConsumer implements QueueConsumer {
     return Math.min(own, this.channel.channelCredit());
   }
 
+  /** The consumer tag as bytes (written into every basic.deliver). */
+  private tagBytes: Buffer | null = null;
+
+  /**
+   * One delivery turn: every message's basic.deliver, content header and body frames go into one
+   * buffer (bodies over INLINE_BODY_BYTES are sent as views, not copied), handed to the connection
+   * as one write. Routing fields and properties are copied as stored (delivery-frames.ts).
+   */
   deliver(queue: AmqpQueue, deliveries: Delivery[]): void {
+    const ch = this.channel;
+    const tagBytes = (this.tagBytes ??= Buffer.from(this.tag, 'utf8'));
+    const frameMax = ch.host.frameMax;
+    let size = 0;
+    for (const d of deliveries) {
+      const m = d.message;
+      if (!deliverFieldsFit(tagBytes, m.exchangeBytes, m.routingKeyBytes)) {
+        this.deliverOneByOne(queue, deliveries);
+        return;
+      }
+      size += deliverHeadSize(tagBytes, m.exchangeBytes, m.routingKeyBytes, m.properties);
+      if (m.body.length <= INLINE_BODY_BYTES) size += bodyFramesSize(m.body.length, frameMax);
+    }
+    const buf = Buffer.allocUnsafe(size);
+    const frames: Buffer[] = [];
+    let pos = 0;
+    let from = 0;
+    for (const d of deliveries) {
+      const m = d.message;
+      const tag = ch.track(queue, m.offset, this);
+      pos = writeDeliverHead(buf, pos, ch.id, tagBytes, tag, d.deliveryCount > 1, m.exchangeBytes, m.routingKeyBytes, m.properties, m.body.length);
+      if (m.body.length <= INLINE_BODY_BYTES) pos = writeBodyFrames(buf, pos, ch.id, m.body, frameMax);
+      else {
+        frames.push(buf.subarray(from, pos), ...bodyFrames(ch.id, m.body, frameMax));
+        from = pos;
+      }
+    }
+    if (pos > from) frames.push(buf.subarray(from, pos));
+    ch.host.sendFrames(frames);
+  }
+
+  /** The generic encoder, for routing fields a shortstr cannot carry (it reports those as errors). */
+  private deliverOneByOne(queue: AmqpQueue, deliveries: Delivery[]): void {
     const frames: Buffer[] = [];
     for (const d of deliveries) {
       const tag = this.channel.track(queue, d.message.offset, this);
@@ -51,3 +92,6 @@ export class ChannelConsumer implements QueueConsumer {
     this.channel.host.sendFrames(frames);
   }
 }
+
+/** Bodies up to this size are copied into the turn's buffer; larger ones are sent as views. */
+const INLINE_BODY_BYTES = 16 * 1024;

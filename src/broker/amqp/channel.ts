@@ -23,6 +23,7 @@ import {
   type BasicPublish,
   type FieldTable,
 } from '../../amqp/index.js';
+import { AckType } from '../queues/index.js';
 import type { ChannelConsumer } from './channel-consumer.js';
 import type { ConfirmTracker } from './confirms.js';
 import { Reply, rname, withMethod } from './errors.js';
@@ -107,13 +108,25 @@ export class Channel {
 
   // ---- frames in ----
 
-  async onMethod(m: AmqpMethod): Promise<void> {
+  /**
+   * A method frame. basic.publish (and the content frames after it) complete synchronously, so the
+   * connection keeps reading frames without a promise per message; other methods may wait.
+   */
+  onMethod(m: AmqpMethod): Promise<void> | void {
     if (this.assembly) throw Reply.unexpectedFrame(`expected content header for class 60, got non content header frame instead`);
     if (m.method === 'basic.publish') {
       this.assembly = { method: m, properties: null, size: 0, parts: [], received: 0 };
       return;
     }
-    await this.handleMethod(this, m);
+    if (m.method === 'basic.ack') {
+      // The consumer's hot method, handled here without a promise (channel-methods.ts has the rest).
+      this.settle(this.takeTags(m.deliveryTag, m.multiple), AckType.Accept);
+      return;
+    }
+    // Acknowledgements are applied once per event-loop turn, but always before the channel's next
+    // method: a basic.get or basic.recover right after a nack with requeue sees the message back.
+    if (this.ackFlushScheduled && m.method !== 'basic.nack' && m.method !== 'basic.reject') this.flushAcks();
+    return this.handleMethod(this, m);
   }
 
   onHeader(classId: number, bodySize: number, properties: Buffer): void {
@@ -304,7 +317,8 @@ export class Channel {
       }
       if (!this.ackFlushScheduled) {
         this.ackFlushScheduled = true;
-        queueMicrotask(() => this.flushAcks());
+        // Once per event-loop turn: every ack frame read in the turn becomes one engine call per queue.
+        setImmediate(this.flushAcksBound);
       }
     };
     if (this.tx) {
@@ -328,6 +342,8 @@ export class Channel {
     this.unacked.clear();
     for (const u of all) this.unacked.set(u.tag, u);
   }
+
+  private readonly flushAcksBound = (): void => this.flushAcks();
 
   private flushAcks(): void {
     this.ackFlushScheduled = false;

@@ -3,7 +3,8 @@
 // and the queue-level rules the engine leaves to this front door (queue-engine.ts's design note):
 //
 // - publish: messages are appended in one record batch per queue per event-loop turn, durable
-//   (fdatasync before the publisher's confirm) when the message is persistent and the queue durable;
+//   (fdatasync before the publisher's confirm) when the message is persistent and the queue durable
+//   (one batch per event-loop turn: the publishes of every connection read in that turn);
 // - delivery: consumers with credit (basic.qos) take turns (round robin); each turn acquires up to
 //   the consumer's credit with the channel as the engine member, in offset order (requeued messages
 //   go back to their place, so per-queue order is offset order); redelivered = delivery count > 1;
@@ -153,7 +154,9 @@ export class AmqpQueue {
     this.pending.push({ record, durable: durable && this.def.durable, size: m.body.length + m.properties.length + m.routingKey.length + 64, done });
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      queueMicrotask(() => this.flush());
+      // After every I/O callback of this event-loop turn: publishes from all connections read in
+      // the turn share one record batch, one write and one fsync.
+      setImmediate(this.flushBound);
     }
     return true;
   }
@@ -171,6 +174,8 @@ export class AmqpQueue {
     if (maxLengthBytes !== undefined && this.readyBytesEstimate() + extraBytes > maxLengthBytes) return true;
     return false;
   }
+
+  private readonly flushBound = (): void => this.flush();
 
   private flush(): void {
     this.flushScheduled = false;
@@ -418,20 +423,32 @@ export class AmqpQueue {
       this.decoded.forEachIn(read.chunks, from, Infinity, (m) => candidates.push(m));
       expired = await this.discardExpired(candidates, now);
     }
-    const ranges = await this.engine.acquire(this.slot, member, read.extents, { maxRecords: Math.max(1, max), batchSize: 0, recordLimit: true, now });
+    // In offset order (forEachInRanges walks the read once).
+    const ranges = (await this.engine.acquire(this.slot, member, read.extents, { maxRecords: Math.max(1, max), batchSize: 0, recordLimit: true, now })).sort((a, b) => a.first - b.first);
     // Acquired messages are no longer ready: the byte count of x-max-length-bytes is recounted.
     if (this.args.maxLengthBytes !== undefined && ranges.length > 0) this.readyBytesValid = false;
     const out: Delivery[] = [];
     const gaps: number[] = [];
-    for (const r of ranges) {
-      let next = r.first;
-      this.decoded.forEachIn(read.chunks, r.first, r.last, (m) => {
-        for (; next < m.offset; next++) gaps.push(next);
-        out.push({ message: m, deliveryCount: r.deliveryCount });
-        next = m.offset + 1;
-      });
-      for (; next <= r.last; next++) gaps.push(next);
-    }
+    // One walk over the read for every acquired range; offsets of a range without a message
+    // (control batches, compacted-away records) are gaps, acknowledged as such.
+    let range = -1;
+    let next = 0;
+    const closeRange = (): void => {
+      if (range >= 0) for (const last = ranges[range]!.last; next <= last; next++) gaps.push(next);
+    };
+    this.decoded.forEachInRanges(read.chunks, ranges, (m, r) => {
+      if (r !== range) {
+        closeRange();
+        for (let k = range + 1; k < r; k++) for (let o = ranges[k]!.first; o <= ranges[k]!.last; o++) gaps.push(o);
+        range = r;
+        next = ranges[r]!.first;
+      }
+      for (; next < m.offset; next++) gaps.push(next);
+      out.push({ message: m, deliveryCount: ranges[r]!.deliveryCount });
+      next = m.offset + 1;
+    });
+    closeRange();
+    for (let k = range + 1; k < ranges.length; k++) for (let o = ranges[k]!.first; o <= ranges[k]!.last; o++) gaps.push(o);
     if (gaps.length > 0) await this.settle(member, gaps, AckType.Gap);
     this.stats.delivered += out.length;
     if (autoAccept && out.length > 0) void this.settle(member, out.map((d) => d.message.offset), AckType.Accept).catch(() => {});
@@ -501,7 +518,9 @@ export class AmqpQueue {
       if (last && last.last + 1 === o) last.last = o;
       else if (!last || last.last !== o) batches.push({ first: o, last: o, types: [type] });
     }
-    const refusal = await this.engine.acknowledge(this.slot, member, batches);
+    // basic.ack has no reply: accepts (and gaps) are written, their fsync rides the state log's next
+    // durable write or its flush.ms (AMQP_STATE_TOPIC_CONFIGS); requeues and rejects are fsynced.
+    const refusal = await this.engine.acknowledge(this.slot, member, batches, type !== AckType.Accept && type !== AckType.Gap);
     if (!refusal && type === AckType.Accept) this.stats.acked += sorted.length;
     if (refusal) this.hooks.logger.debug('acknowledgement refused by the queue engine', { queue: this.name, reason: refusal.message });
     if (type === AckType.Release) {

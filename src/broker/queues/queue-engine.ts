@@ -31,7 +31,8 @@
 // retention.
 //
 // Durability: every acknowledgement (accept, release, reject) is in the state log and fdatasynced
-// before acknowledge() resolves; acquisitions are written (not fsynced: their fsync rides the next
+// before acknowledge() resolves (AMQP's accepts are only written: basic.ack has no reply, and
+// RabbitMQ too may redeliver a message acknowledged just before a power failure); acquisitions are written (not fsynced: their fsync rides the next
 // durable write) before acquire() resolves, so after kill -9 every acquired-but-unacknowledged
 // record is Available again with the delivery count of its last acquisition, and after power loss
 // it is Available with at most that count. Nothing acknowledged is ever delivered again.
@@ -211,13 +212,17 @@ export class QueueEngine {
     return acquisition.ranges;
   }
 
-  /** Applies acknowledgements; resolves (null) once they are durable, or with the refusal. */
-  async acknowledge(slot: ShareSlot, member: string, batches: readonly AckBatch[]): Promise<AckRefusal | null> {
+  /**
+   * Applies acknowledgements; resolves (null) once they are durable, or with the refusal. With
+   * `durable` false (AMQP basic.ack, which has no reply to wait for) it resolves once written: the
+   * fdatasync rides the state log's next durable write or its flush.ms.
+   */
+  async acknowledge(slot: ShareSlot, member: string, batches: readonly AckBatch[], durable = true): Promise<AckRefusal | null> {
     this.check(slot);
     const { refusal, outcome } = slot.sp.acknowledge(member, batches, this.policy(slot), this.now());
     if (refusal) return refusal;
     this.locks.update(slot, slot.sp.nextDeadline());
-    await this.persist(slot, outcome, true);
+    await this.persist(slot, outcome, durable);
     return null;
   }
 
