@@ -19,7 +19,7 @@ import type { BrokerService, ServiceDeps } from '../service.js';
 import { topicIdToWire } from '../topics/topic-ids.js';
 import { ConfigAuthenticator, parseUsers, type AmqpAuthenticator, type SharedUsers } from './auth.js';
 import { AmqpConnection } from './connection.js';
-import { AmqpDeadLetterSink } from './dead-lettering.js';
+import { AmqpDeadLetterSink, deadLetteredCopy } from './dead-lettering.js';
 import { DefinitionsStore, type QueueDefinition } from './definitions-store.js';
 import { parseQueueArguments, type QueueArguments } from './queue-arguments.js';
 import { AmqpQueue } from './queue.js';
@@ -133,6 +133,7 @@ export class AmqpServer implements BrokerService {
       frameMax: config.getNumber('brook.amqp.frame.max'),
       heartbeatSeconds: config.getNumber('brook.amqp.heartbeat'),
       maxMessageBytes: config.getNumber('brook.amqp.max.message.bytes'),
+      consumerTimeoutMs: config.getNumber('brook.amqp.consumer.timeout.ms'),
     };
     const server = createServer((socket: Socket) => {
       const c = new AmqpConnection(socket, {
@@ -257,7 +258,7 @@ export class AmqpServer implements BrokerService {
 
   private policy(args: QueueArguments): DeliveryPolicy {
     return {
-      lockDurationMs: this.deps.config.getNumber('brook.amqp.consumer.timeout.ms'),
+      lockDurationMs: lockDuration(args.consumerTimeout ?? this.deps.config.getNumber('brook.amqp.consumer.timeout.ms')),
       deliveryLimit: args.deliveryLimit !== undefined && args.deliveryLimit > 0 ? args.deliveryLimit : Infinity,
       maxInFlight: Number.MAX_SAFE_INTEGER,
       renewEnabled: false,
@@ -280,7 +281,12 @@ export class AmqpServer implements BrokerService {
         deadLetter: () => (args.deadLetterExchange !== undefined ? { topic: def.topic, copyRecord: true } : null),
       };
       const slot = await this.engine.open({ groupId: def.topic, topicId: topicIdToWire(info.topicId), partition: 0 }, binding, async () => log.logStartOffset);
-      const q = new AmqpQueue(vhost, def, args, log, slot, this.engine, { now: this.now, logger: this.deps.logger.child({ component: 'amqp' }), onIdle: (queue, why) => this.onIdle(queue, why) });
+      const q = new AmqpQueue(vhost, def, args, log, slot, this.engine, {
+        now: this.now,
+        logger: this.deps.logger.child({ component: 'amqp' }),
+        onIdle: (queue, why) => this.onIdle(queue, why),
+        onRefused: (queue, m) => this.deadLetterRefused(queue, m),
+      });
       this.byOwner.set(def.topic, q);
       return q;
     },
@@ -297,6 +303,23 @@ export class AmqpServer implements BrokerService {
     this.deps.logger.info('deleting idle AMQP queue', { vhost: q.vhost, queue: q.name, why });
     void v.removeQueue(q).catch((e: unknown) => this.deps.logger.warn('deleting queue failed', { queue: q.name, error: String(e) }));
   }
+
+  /** x-overflow=reject-publish-dlx: the refused message goes to the dead-letter exchange (RabbitMQ: reason maxlen). */
+  private deadLetterRefused(q: AmqpQueue, m: AmqpMessage): void {
+    const dlx = q.args.deadLetterExchange;
+    if (dlx === undefined) return;
+    // A copy refused in turn by a full target is dropped, not dead-lettered again: a DLX routing
+    // back to a full queue would otherwise loop (republish reaches the targets' publish synchronously).
+    if (this.refusing) return;
+    const copy = deadLetteredCopy(q, dlx, m, 'maxlen', this.now());
+    this.refusing = true;
+    try {
+      this.republish(q, dlx, copy.routingKey, copy).catch((e: unknown) => this.deps.logger.warn('dead-lettering a refused message failed', { queue: q.name, error: String(e) }));
+    } finally {
+      this.refusing = false;
+    }
+  }
+  private refusing = false;
 
   /** Dead-lettered messages re-enter routing at the dead-letter exchange; resolves once durable. */
   private async republish(source: AmqpQueue, exchange: string, routingKey: string, m: AmqpMessage): Promise<void> {
@@ -319,4 +342,13 @@ export class AmqpServer implements BrokerService {
       }
     }
   }
+}
+
+/**
+ * The engine's acquisition lock: only a backstop. The delivery acknowledgement timeout itself is the
+ * channel's (ack-timeout.ts: it closes the channel, which requeues); the lock outlives it by a
+ * minute so it never requeues a message behind a channel that still holds it.
+ */
+function lockDuration(consumerTimeoutMs: number): number {
+  return consumerTimeoutMs > 0 ? consumerTimeoutMs + 60_000 : 0x7fffffff;
 }

@@ -4,13 +4,15 @@
 //
 // - publish: messages are appended in one record batch per queue per event-loop turn, durable
 //   (fdatasync before the publisher's confirm) when the message is persistent and the queue durable;
-// - delivery: consumers with credit (basic.qos) take turns (round robin); each turn acquires up to
+// - delivery: consumers with credit (basic.qos) take turns (round robin; consumer priorities and
+//   single active consumer in consumer-order.ts); each turn acquires up to
 //   the consumer's credit with the channel as the engine member, in offset order (requeued messages
 //   go back to their place, so per-queue order is offset order); redelivered = delivery count > 1;
 // - TTL: expired messages (x-message-ttl, per-message expiration) are archived with reason
 //   'expired' before delivery and by a head timer, dead-lettered when the queue has a DLX;
 // - x-max-length / x-max-length-bytes count ready messages (RabbitMQ's rule: unacknowledged ones
-//   do not count): drop-head archives the oldest with reason 'maxlen', reject-publish refuses;
+//   do not count): drop-head archives the oldest with reason 'maxlen', reject-publish refuses,
+//   reject-publish-dlx refuses and dead-letters the refused message (reason 'maxlen');
 // - purge archives every ready message (never dead-lettered).
 //
 // Ordering invariant: one pump runs per queue at a time; every engine call that changes state does
@@ -25,6 +27,7 @@ import type { QueueDefinition } from './definitions-store.js';
 import { toRecord, type AmqpMessage, type StoredMessage } from './message-record.js';
 import type { QueueArguments } from './queue-arguments.js';
 import { DecodedBatches } from './decoded-batches.js';
+import { ConsumerOrder } from './consumer-order.js';
 
 export interface Delivery {
   message: StoredMessage;
@@ -39,6 +42,10 @@ export interface QueueConsumer {
   readonly member: string;
   readonly noAck: boolean;
   readonly exclusive: boolean;
+  /** basic.consume x-priority (consumer-order.ts); 0 without. */
+  readonly priority: number;
+  /** Deliveries it holds unacknowledged. */
+  readonly unacked: number;
   /** Messages it may take now (Infinity: no limit). */
   credit(): number;
   /** Whether it can still receive (its channel is open and it is not cancelled). */
@@ -51,6 +58,8 @@ export interface QueueHooks {
   logger: Logger;
   /** The queue became unused long enough (x-expires) or lost its last consumer (auto-delete). */
   onIdle(queue: AmqpQueue, why: 'expires' | 'auto-delete'): void;
+  /** x-overflow=reject-publish-dlx refused a message: it is dead-lettered (reason maxlen). */
+  onRefused?(queue: AmqpQueue, m: AmqpMessage): void;
 }
 
 /** Most bytes read from the log per delivery turn. */
@@ -79,7 +88,7 @@ export class AmqpQueue {
   /** The connection owning an exclusive queue. */
   exclusiveOwner: unknown = null;
   deleted = false;
-  private rr = 0;
+  private readonly order: ConsumerOrder<QueueConsumer>;
   private pending: Pending[] = [];
   /**
    * One past the last offset handed to the log (this queue is its log's only writer, so offsets
@@ -107,6 +116,7 @@ export class AmqpQueue {
     private readonly hooks: QueueHooks,
   ) {
     this.mayExpire = true;
+    this.order = new ConsumerOrder(args.singleActiveConsumer);
     this.unsubscribe = log.addAppendListener(() => this.pump());
     this.touch();
   }
@@ -142,7 +152,10 @@ export class AmqpQueue {
    * the error when the write failed. Returns false when x-overflow reject-publish refuses it.
    */
   publish(m: AmqpMessage, durable: boolean, done: (error?: unknown) => void): boolean {
-    if (this.args.overflow !== 'drop-head' && this.full(m.body.length)) return false;
+    if (this.args.overflow !== 'drop-head' && this.full(m.body.length)) {
+      if (this.args.overflow === 'reject-publish-dlx') this.hooks.onRefused?.(this, m);
+      return false;
+    }
     const now = this.hooks.now();
     const ttl = minDefined(this.args.messageTtl, m.expirationMs);
     if (m.expirationMs !== undefined) this.mayExpire = true;
@@ -313,6 +326,7 @@ export class AmqpQueue {
 
   addConsumer(c: QueueConsumer): void {
     this.consumers.push(c);
+    this.order.added(c);
     this.hadConsumer = true;
     this.touch();
     this.pump();
@@ -372,23 +386,11 @@ export class AmqpQueue {
       });
   }
 
-  private nextConsumer(): QueueConsumer | null {
-    const n = this.consumers.length;
-    for (let k = 0; k < n; k++) {
-      const c = this.consumers[(this.rr + k) % n]!;
-      if (c.live() && c.credit() > 0) {
-        this.rr = (this.rr + k + 1) % n;
-        return c;
-      }
-    }
-    return null;
-  }
-
   private async pumpLoop(): Promise<void> {
     for (;;) {
       this.pumpAgain = false;
       if (this.deleted) return;
-      const c = this.nextConsumer();
+      const c = this.order.next(this.consumers);
       if (!c) return;
       const share = this.consumers.length > 1 ? 64 : 1024;
       const took = await this.take(c.member, Math.min(c.credit(), share), c.noAck);
