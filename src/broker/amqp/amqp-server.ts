@@ -23,6 +23,7 @@ import { AmqpDeadLetterSink, deadLetteredCopy } from './dead-lettering.js';
 import { DefinitionsStore, type QueueDefinition } from './definitions-store.js';
 import { parseQueueArguments, type QueueArguments } from './queue-arguments.js';
 import { AmqpQueue } from './queue.js';
+import { levelTopic, PriorityQueue } from './priority-queue.js';
 import { VirtualHost, type QueueFactory } from './vhost.js';
 import type { AmqpMessage } from './message-record.js';
 import { decodeProperties, fieldString, longstrValue, tableGet } from '../../amqp/index.js';
@@ -93,7 +94,9 @@ export class AmqpServer implements BrokerService {
         keep.add(q.topic);
         try {
           const args = parseQueueArguments(q.arguments, q.name, v.name);
-          vhost.queues.set(q.name, await this.factory.open(v.name, q, args));
+          const opened = await this.factory.open(v.name, q, args);
+          vhost.queues.set(q.name, opened);
+          if (opened instanceof PriorityQueue) for (const level of opened.upperLevels()) keep.add(level.def.topic);
         } catch (e) {
           logger.error('could not reopen AMQP queue', { vhost: v.name, queue: q.name, error: String(e) });
         }
@@ -165,8 +168,11 @@ export class AmqpServer implements BrokerService {
     this.unsubscribeAlarm?.();
     const server = this.server;
     this.server = null;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    // Stop accepting, then close the open connections: server.close() only calls back once every
+    // connection has ended, so awaiting it first waited for clients to leave by themselves.
+    const stopped = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
     for (const c of [...this.connections]) c.forceClose();
+    await stopped;
     for (const v of this.vhosts.values()) for (const q of v.queues.values()) q.stop();
     for (const b of this.bridges.values()) b.stop();
     await this.engine?.close();
@@ -245,6 +251,7 @@ export class AmqpServer implements BrokerService {
 
   private onQueueDeleted(q: AmqpQueue): void {
     this.byOwner.delete(q.owner);
+    if (q instanceof PriorityQueue) for (const level of q.upperLevels()) this.byOwner.delete(level.owner);
     for (const c of [...q.streamConsumers]) {
       c.cancelByServer();
       q.removeConsumer(c);
@@ -269,6 +276,21 @@ export class AmqpServer implements BrokerService {
   readonly factory: QueueFactory = {
     newTopicName: () => `${QUEUE_TOPIC_PREFIX}${randomBytes(8).toString('hex')}`,
     open: async (vhost: string, def: QueueDefinition, args: QueueArguments): Promise<AmqpQueue> => {
+      if (args.maxPriority === undefined || args.type === 'stream') return this.openQueue(vhost, def, args, AmqpQueue);
+      // A priority queue: one backing queue per level (priority-queue.ts), level 0 being the queue itself.
+      const q = (await this.openQueue(vhost, def, args, PriorityQueue)) as PriorityQueue;
+      const upper: AmqpQueue[] = [];
+      for (let level = 1; level <= args.maxPriority; level++) upper.push(await this.openQueue(vhost, { ...def, topic: levelTopic(def.topic, level) }, args, AmqpQueue));
+      q.attachLevels(upper);
+      return q;
+    },
+    destroy: async (q: AmqpQueue): Promise<void> => {
+      if (q instanceof PriorityQueue) for (const level of q.upperLevels()) await this.destroyQueue(level);
+      await this.destroyQueue(q);
+    },
+  };
+
+  private async openQueue(vhost: string, def: QueueDefinition, args: QueueArguments, Kind: typeof AmqpQueue): Promise<AmqpQueue> {
       const info = await this.deps.topics.ensureInternal(def.topic, 1, QUEUE_TOPIC_CONFIGS);
       const log = this.deps.logs.getLog(def.topic, 0);
       if (!log) throw new Error(`queue log ${def.topic} is not open`);
@@ -281,7 +303,7 @@ export class AmqpServer implements BrokerService {
         deadLetter: () => (args.deadLetterExchange !== undefined ? { topic: def.topic, copyRecord: true } : null),
       };
       const slot = await this.engine.open({ groupId: def.topic, topicId: topicIdToWire(info.topicId), partition: 0 }, binding, async () => log.logStartOffset);
-      const q = new AmqpQueue(vhost, def, args, log, slot, this.engine, {
+      const q = new Kind(vhost, def, args, log, slot, this.engine, {
         now: this.now,
         logger: this.deps.logger.child({ component: 'amqp' }),
         onIdle: (queue, why) => this.onIdle(queue, why),
@@ -289,13 +311,13 @@ export class AmqpServer implements BrokerService {
       });
       this.byOwner.set(def.topic, q);
       return q;
-    },
-    destroy: async (q: AmqpQueue): Promise<void> => {
+  }
+
+  private async destroyQueue(q: AmqpQueue): Promise<void> {
       this.byOwner.delete(q.owner);
       await this.engine.delete(q.slot.key).catch(() => {});
       await this.deps.topics.deleteInternal(q.def.topic);
-    },
-  };
+  }
 
   private onIdle(q: AmqpQueue, why: string): void {
     const v = this.vhosts.get(q.vhost);
@@ -336,7 +358,7 @@ export class AmqpServer implements BrokerService {
   /** Drops consumed messages from queue logs (whole segments below the share-partition start). */
   private async trimLogs(): Promise<void> {
     for (const v of this.vhosts.values()) {
-      for (const q of v.queues.values()) {
+      for (const q of [...v.queues.values()].flatMap((p) => (p instanceof PriorityQueue ? [p, ...p.upperLevels()] : [p]))) {
         const start = q.slot.sp.startOffset;
         if (start > q.log.logStartOffset && !q.log.isClosed) await q.log.deleteRecordsBefore(start).catch(() => 0);
       }

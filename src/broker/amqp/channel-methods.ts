@@ -134,15 +134,15 @@ export async function handleChannelMethod(ch: Channel, m: AmqpMethod): Promise<v
       q.touch();
       let got = null;
       for (let tries = 0; tries < 100; tries++) {
-        got = await q.take(ch.member, 1, m.noAck);
-        if (got === null || got.length > 0) break;
+        got = await q.takeNext(ch.member, 1, m.noAck);
+        if (got === null || got.deliveries.length > 0) break;
       }
-      if (!got || got.length === 0) {
+      if (!got || got.deliveries.length === 0) {
         reply({ method: 'basic.get-empty', clusterId: '' });
         return;
       }
-      const d = got[0]!;
-      const tag = ch.track(q, d.message.offset, null);
+      const d = got.deliveries[0]!;
+      const tag = ch.track(got.source, d.message.offset, null);
       if (m.noAck) ch.unacked.delete(tag);
       host.sendFrames([
         encode(ch.id, { method: 'basic.get-ok', deliveryTag: tag, redelivered: d.deliveryCount > 1, exchange: d.message.exchange, routingKey: d.message.routingKey, messageCount: q.readyCount() }),

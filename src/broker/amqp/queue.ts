@@ -88,6 +88,8 @@ export class AmqpQueue {
   /** The connection owning an exclusive queue. */
   exclusiveOwner: unknown = null;
   deleted = false;
+  /** Set on a priority level of a priority queue (priority-queue.ts): its consumers are the parent's. */
+  parent: AmqpQueue | null = null;
   private readonly order: ConsumerOrder<QueueConsumer>;
   private pending: Pending[] = [];
   /**
@@ -364,6 +366,10 @@ export class AmqpQueue {
 
   /** Tries to deliver to consumers with credit; runs one turn at a time. */
   pump(): void {
+    if (this.parent) {
+      this.parent.pump();
+      return;
+    }
     if (this.deleted || this.slot.failed) return;
     if (this.args.type === 'stream') {
       for (const c of this.streamConsumers) c.pump();
@@ -393,12 +399,22 @@ export class AmqpQueue {
       const c = this.order.next(this.consumers);
       if (!c) return;
       const share = this.consumers.length > 1 ? 64 : 1024;
-      const took = await this.take(c.member, Math.min(c.credit(), share), c.noAck);
-      if (took === null) return;
+      const next = await this.takeNext(c.member, Math.min(c.credit(), share), c.noAck);
+      if (next === null) return;
+      const { source, deliveries: took } = next;
       if (took.length === 0) continue;
-      if (c.live()) c.deliver(this, took);
-      else await this.settle(c.member, took.map((d) => d.message.offset), AckType.Release);
+      if (c.live()) c.deliver(source, took);
+      else await source.settle(c.member, took.map((d) => d.message.offset), AckType.Release);
     }
+  }
+
+  /**
+   * take() from the queue, or for a priority queue from its highest non-empty level: `source` is
+   * the queue the deliveries belong to (their acknowledgements go there).
+   */
+  async takeNext(member: string, max: number, autoAccept: boolean): Promise<{ source: AmqpQueue; deliveries: Delivery[] } | null> {
+    const deliveries = await this.take(member, max, autoAccept);
+    return deliveries === null ? null : { source: this, deliveries };
   }
 
   /**
