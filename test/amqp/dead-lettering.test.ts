@@ -1,6 +1,7 @@
 // Dead-lettering, TTL and length limits through amqplib: a message rejected, expired (queue TTL and
 // per-message expiration, with and without consumers) or pushed out by x-max-length reaches the
-// dead-letter exchange with RabbitMQ's x-death header; reject-publish nacks the publisher.
+// dead-letter exchange with RabbitMQ's x-death header; reject-publish nacks the publisher, and
+// reject-publish-dlx also dead-letters what it refuses.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChannelModel, ConfirmChannel, GetMessage } from 'amqplib';
@@ -113,6 +114,35 @@ test('x-max-length drop-head dead-letters the oldest with reason maxlen; reject-
   );
   assert.deepEqual(outcomes, ['ack', 'nack']);
   assert.equal((await ch.checkQueue('src-reject-publish')).messageCount, 1);
+});
+
+test('x-overflow=reject-publish-dlx nacks the refused message and dead-letters it with reason maxlen', async () => {
+  await deadLetterQueue('dead-rpdlx', 'src-rpdlx');
+  await ch.assertQueue('src-rpdlx', { durable: true, arguments: { 'x-max-length': 1, 'x-overflow': 'reject-publish-dlx', 'x-dead-letter-exchange': 'dlx' } });
+  const outcomes = await Promise.all(
+    ['kept', 'refused'].map(
+      (b) => new Promise<string>((resolve) => ch.sendToQueue('src-rpdlx', Buffer.from(b), { persistent: true, headers: { origin: b } }, (err) => resolve(err ? 'nack' : 'ack'))),
+    ),
+  );
+  assert.deepEqual(outcomes, ['ack', 'nack']);
+  assert.equal((await ch.checkQueue('src-rpdlx')).messageCount, 1);
+  const dead = await waitFor(() => ch.get('dead-rpdlx', { noAck: true }), 'the refused message in the dead-letter queue');
+  assert.equal(dead.content.toString(), 'refused');
+  assert.equal(dead.properties.headers?.origin, 'refused');
+  assert.equal(dead.properties.deliveryMode, 2);
+  const [death] = xDeath(dead);
+  assert.equal(death?.reason, 'maxlen');
+  assert.equal(death?.queue, 'src-rpdlx');
+  assert.equal(dead.properties.headers?.['x-first-death-reason'], 'maxlen');
+  assert.equal((await ch.get('src-rpdlx', { noAck: true }) as GetMessage).content.toString(), 'kept');
+
+  // A dead-letter exchange leading back to the same full queue: the refused copy is dropped (no loop).
+  await ch.assertExchange('dlx-loop', 'fanout');
+  await ch.assertQueue('src-rpdlx-loop', { arguments: { 'x-max-length': 1, 'x-overflow': 'reject-publish-dlx', 'x-dead-letter-exchange': 'dlx-loop' } });
+  await ch.bindQueue('src-rpdlx-loop', 'dlx-loop', '');
+  const loop = await Promise.all(['x', 'y'].map((b) => new Promise<string>((resolve) => ch.sendToQueue('src-rpdlx-loop', Buffer.from(b), {}, (err) => resolve(err ? 'nack' : 'ack')))));
+  assert.deepEqual(loop, ['ack', 'nack']);
+  assert.equal((await ch.checkQueue('src-rpdlx-loop')).messageCount, 1);
 });
 
 test('a redelivered message dead-lettered twice from the same queue counts 2 in one x-death entry', async () => {

@@ -26,5 +26,5 @@ export const AMQP_BROKER_CONFIGS: readonly ConfigDefinition[] = [
   def('brook.amqp.heartbeat', 'INT', '60', 'Heartbeat interval (s) the server proposes; 0 turns heartbeats off.', { min: 0, max: 65535 }),
   def('brook.amqp.max.message.bytes', 'INT', '134217728', 'Largest message body accepted (RabbitMQ max_message_size).', { min: 1, max: 536870912 }),
   def('brook.amqp.topic.exchanges', 'STRING', '', 'Kafka topics as AMQP exchanges in vhost /, as exchange=topic, comma separated (declared durable, type topic).'),
-  def('brook.amqp.consumer.timeout.ms', 'INT', '1800000', 'How long a delivery may stay unacknowledged before it is requeued (RabbitMQ consumer_timeout).', { min: 1000 }),
+  def('brook.amqp.consumer.timeout.ms', 'INT', '1800000', 'How long a delivery may stay unacknowledged before its channel is closed with 406 PRECONDITION_FAILED and its messages requeued (RabbitMQ consumer_timeout; 0: no timeout). The x-consumer-timeout queue argument overrides it per queue.', { min: 0 }),
 ];

@@ -19,10 +19,11 @@ import type { BrokerService, ServiceDeps } from '../service.js';
 import { topicIdToWire } from '../topics/topic-ids.js';
 import { ConfigAuthenticator, parseUsers, type AmqpAuthenticator, type SharedUsers } from './auth.js';
 import { AmqpConnection } from './connection.js';
-import { AmqpDeadLetterSink } from './dead-lettering.js';
+import { AmqpDeadLetterSink, deadLetteredCopy } from './dead-lettering.js';
 import { DefinitionsStore, type QueueDefinition } from './definitions-store.js';
 import { parseQueueArguments, type QueueArguments } from './queue-arguments.js';
 import { AmqpQueue } from './queue.js';
+import { levelTopic, PriorityQueue } from './priority-queue.js';
 import { VirtualHost, type QueueFactory } from './vhost.js';
 import type { AmqpMessage } from './message-record.js';
 import { decodeProperties, fieldString, longstrValue, tableGet } from '../../amqp/index.js';
@@ -98,7 +99,9 @@ export class AmqpServer implements BrokerService {
         keep.add(q.topic);
         try {
           const args = parseQueueArguments(q.arguments, q.name, v.name);
-          vhost.queues.set(q.name, await this.factory.open(v.name, q, args));
+          const opened = await this.factory.open(v.name, q, args);
+          vhost.queues.set(q.name, opened);
+          if (opened instanceof PriorityQueue) for (const level of opened.upperLevels()) keep.add(level.def.topic);
         } catch (e) {
           logger.error('could not reopen AMQP queue', { vhost: v.name, queue: q.name, error: String(e) });
         }
@@ -138,6 +141,7 @@ export class AmqpServer implements BrokerService {
       frameMax: config.getNumber('brook.amqp.frame.max'),
       heartbeatSeconds: config.getNumber('brook.amqp.heartbeat'),
       maxMessageBytes: config.getNumber('brook.amqp.max.message.bytes'),
+      consumerTimeoutMs: config.getNumber('brook.amqp.consumer.timeout.ms'),
     };
     const server = createServer((socket: Socket) => {
       const c = new AmqpConnection(socket, {
@@ -170,8 +174,11 @@ export class AmqpServer implements BrokerService {
     this.unsubscribeAlarm?.();
     const server = this.server;
     this.server = null;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    // Stop accepting, then close the open connections: server.close() only calls back once every
+    // connection has ended, so awaiting it first waited for clients to leave by themselves.
+    const stopped = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
     for (const c of [...this.connections]) c.forceClose();
+    await stopped;
     for (const v of this.vhosts.values()) for (const q of v.queues.values()) q.stop();
     for (const b of this.bridges.values()) b.stop();
     await this.engine?.close();
@@ -250,6 +257,7 @@ export class AmqpServer implements BrokerService {
 
   private onQueueDeleted(q: AmqpQueue): void {
     this.byOwner.delete(q.owner);
+    if (q instanceof PriorityQueue) for (const level of q.upperLevels()) this.byOwner.delete(level.owner);
     for (const c of [...q.streamConsumers]) {
       c.cancelByServer();
       q.removeConsumer(c);
@@ -263,7 +271,7 @@ export class AmqpServer implements BrokerService {
 
   private policy(args: QueueArguments): DeliveryPolicy {
     return {
-      lockDurationMs: this.deps.config.getNumber('brook.amqp.consumer.timeout.ms'),
+      lockDurationMs: lockDuration(args.consumerTimeout ?? this.deps.config.getNumber('brook.amqp.consumer.timeout.ms')),
       deliveryLimit: args.deliveryLimit !== undefined && args.deliveryLimit > 0 ? args.deliveryLimit : Infinity,
       maxInFlight: Number.MAX_SAFE_INTEGER,
       renewEnabled: false,
@@ -274,6 +282,21 @@ export class AmqpServer implements BrokerService {
   readonly factory: QueueFactory = {
     newTopicName: () => `${QUEUE_TOPIC_PREFIX}${randomBytes(8).toString('hex')}`,
     open: async (vhost: string, def: QueueDefinition, args: QueueArguments): Promise<AmqpQueue> => {
+      if (args.maxPriority === undefined || args.type === 'stream') return this.openQueue(vhost, def, args, AmqpQueue);
+      // A priority queue: one backing queue per level (priority-queue.ts), level 0 being the queue itself.
+      const q = (await this.openQueue(vhost, def, args, PriorityQueue)) as PriorityQueue;
+      const upper: AmqpQueue[] = [];
+      for (let level = 1; level <= args.maxPriority; level++) upper.push(await this.openQueue(vhost, { ...def, topic: levelTopic(def.topic, level) }, args, AmqpQueue));
+      q.attachLevels(upper);
+      return q;
+    },
+    destroy: async (q: AmqpQueue): Promise<void> => {
+      if (q instanceof PriorityQueue) for (const level of q.upperLevels()) await this.destroyQueue(level);
+      await this.destroyQueue(q);
+    },
+  };
+
+  private async openQueue(vhost: string, def: QueueDefinition, args: QueueArguments, Kind: typeof AmqpQueue): Promise<AmqpQueue> {
       const info = await this.deps.topics.ensureInternal(def.topic, 1, QUEUE_TOPIC_CONFIGS);
       const log = this.deps.logs.getLog(def.topic, 0);
       if (!log) throw new Error(`queue log ${def.topic} is not open`);
@@ -286,16 +309,21 @@ export class AmqpServer implements BrokerService {
         deadLetter: () => (args.deadLetterExchange !== undefined ? { topic: def.topic, copyRecord: true } : null),
       };
       const slot = await this.engine.open({ groupId: def.topic, topicId: topicIdToWire(info.topicId), partition: 0 }, binding, async () => log.logStartOffset);
-      const q = new AmqpQueue(vhost, def, args, log, slot, this.engine, { now: this.now, logger: this.deps.logger.child({ component: 'amqp' }), onIdle: (queue, why) => this.onIdle(queue, why) });
+      const q = new Kind(vhost, def, args, log, slot, this.engine, {
+        now: this.now,
+        logger: this.deps.logger.child({ component: 'amqp' }),
+        onIdle: (queue, why) => this.onIdle(queue, why),
+        onRefused: (queue, m) => this.deadLetterRefused(queue, m),
+      });
       this.byOwner.set(def.topic, q);
       return q;
-    },
-    destroy: async (q: AmqpQueue): Promise<void> => {
+  }
+
+  private async destroyQueue(q: AmqpQueue): Promise<void> {
       this.byOwner.delete(q.owner);
       await this.engine.delete(q.slot.key).catch(() => {});
       await this.deps.topics.deleteInternal(q.def.topic);
-    },
-  };
+  }
 
   private onIdle(q: AmqpQueue, why: string): void {
     const v = this.vhosts.get(q.vhost);
@@ -303,6 +331,23 @@ export class AmqpServer implements BrokerService {
     this.deps.logger.info('deleting idle AMQP queue', { vhost: q.vhost, queue: q.name, why });
     void v.removeQueue(q).catch((e: unknown) => this.deps.logger.warn('deleting queue failed', { queue: q.name, error: String(e) }));
   }
+
+  /** x-overflow=reject-publish-dlx: the refused message goes to the dead-letter exchange (RabbitMQ: reason maxlen). */
+  private deadLetterRefused(q: AmqpQueue, m: AmqpMessage): void {
+    const dlx = q.args.deadLetterExchange;
+    if (dlx === undefined) return;
+    // A copy refused in turn by a full target is dropped, not dead-lettered again: a DLX routing
+    // back to a full queue would otherwise loop (republish reaches the targets' publish synchronously).
+    if (this.refusing) return;
+    const copy = deadLetteredCopy(q, dlx, m, 'maxlen', this.now());
+    this.refusing = true;
+    try {
+      this.republish(q, dlx, copy.routingKey, copy).catch((e: unknown) => this.deps.logger.warn('dead-lettering a refused message failed', { queue: q.name, error: String(e) }));
+    } finally {
+      this.refusing = false;
+    }
+  }
+  private refusing = false;
 
   /** Dead-lettered messages re-enter routing at the dead-letter exchange; resolves once durable. */
   private async republish(source: AmqpQueue, exchange: string, routingKey: string, m: AmqpMessage): Promise<void> {
@@ -319,10 +364,19 @@ export class AmqpServer implements BrokerService {
   /** Drops consumed messages from queue logs (whole segments below the share-partition start). */
   private async trimLogs(): Promise<void> {
     for (const v of this.vhosts.values()) {
-      for (const q of v.queues.values()) {
+      for (const q of [...v.queues.values()].flatMap((p) => (p instanceof PriorityQueue ? [p, ...p.upperLevels()] : [p]))) {
         const start = q.slot.sp.startOffset;
         if (start > q.log.logStartOffset && !q.log.isClosed) await q.log.deleteRecordsBefore(start).catch(() => 0);
       }
     }
   }
+}
+
+/**
+ * The engine's acquisition lock: only a backstop. The delivery acknowledgement timeout itself is the
+ * channel's (ack-timeout.ts: it closes the channel, which requeues); the lock outlives it by a
+ * minute so it never requeues a message behind a channel that still holds it.
+ */
+function lockDuration(consumerTimeoutMs: number): number {
+  return consumerTimeoutMs > 0 ? consumerTimeoutMs + 60_000 : 0x7fffffff;
 }

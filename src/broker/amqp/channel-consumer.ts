@@ -18,6 +18,8 @@ export class ChannelConsumer implements QueueConsumer {
     readonly exclusive: boolean,
     /** basic.qos prefetch-count with global=false when it was created (0: unlimited). */
     readonly prefetch: number,
+    /** basic.consume x-priority (0 without). */
+    readonly priority = 0,
   ) {}
 
   get member(): string {

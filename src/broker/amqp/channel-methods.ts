@@ -1,7 +1,7 @@
 // The synchronous methods of a channel (everything but the content of basic.publish), each checked
 // and answered as RabbitMQ's rabbit_channel answers it. Failures are AmqpErrors: soft ones close
 // the channel, hard ones the connection (connection.ts decides).
-import { AmqpConstant, encodeMethodFrame, type AmqpMethod } from '../../amqp/index.js';
+import { AmqpConstant, encodeMethodFrame, fieldInteger, tableGet, type AmqpMethod, type FieldTable } from '../../amqp/index.js';
 import { AckType } from '../queues/index.js';
 import { ChannelConsumer } from './channel-consumer.js';
 import type { Channel } from './channel.js';
@@ -10,6 +10,7 @@ import { AmqpError, Reply, rname, withMethod } from './errors.js';
 import type { ExchangeType } from './exchange.js';
 import { REPLY_TO_QUEUE } from './vhost.js';
 import { StreamConsumer, streamOffsetArgument, streamStart } from './stream-consumer.js';
+import { TYPE_NAMES } from './equivalence.js';
 import { randomBytes } from 'node:crypto';
 import { AclOperation, type AclOperationCode } from '../topics/authorized-operations.js';
 import type { AmqpResource } from './amqp-acl.js';
@@ -124,7 +125,7 @@ export async function handleChannelMethod(ch: Channel, m: AmqpMethod): Promise<v
         q.addStreamConsumer(sc);
         return;
       }
-      const c = new ChannelConsumer(ch, q, tag, m.noAck, m.exclusive, ch.consumerPrefetch);
+      const c = new ChannelConsumer(ch, q, tag, m.noAck, m.exclusive, ch.consumerPrefetch, consumerPriority(m.arguments, q.name, vhost.name));
       ch.consumers.set(tag, c);
       if (!m.nowait) reply({ method: 'basic.consume-ok', consumerTag: tag });
       q.addConsumer(c);
@@ -148,15 +149,15 @@ export async function handleChannelMethod(ch: Channel, m: AmqpMethod): Promise<v
       q.touch();
       let got = null;
       for (let tries = 0; tries < 100; tries++) {
-        got = await q.take(ch.member, 1, m.noAck);
-        if (got === null || got.length > 0) break;
+        got = await q.takeNext(ch.member, 1, m.noAck);
+        if (got === null || got.deliveries.length > 0) break;
       }
-      if (!got || got.length === 0) {
+      if (!got || got.deliveries.length === 0) {
         reply({ method: 'basic.get-empty', clusterId: '' });
         return;
       }
-      const d = got[0]!;
-      const tag = ch.track(q, d.message.offset, null);
+      const d = got.deliveries[0]!;
+      const tag = ch.track(got.source, d.message.offset, null);
       if (m.noAck) ch.unacked.delete(tag);
       host.sendFrames([
         encode(ch.id, { method: 'basic.get-ok', deliveryTag: tag, redelivered: d.deliveryCount > 1, exchange: d.message.exchange, routingKey: d.message.routingKey, messageCount: q.readyCount() }),
@@ -222,4 +223,13 @@ function resolveQueueName(ch: Channel, name: string): string {
 
 function encode(channel: number, m: AmqpMethod): Buffer {
   return encodeMethodFrame(channel, m);
+}
+
+/** basic.consume x-priority: an integer (RabbitMQ: 406 "invalid arg 'x-priority' ..." otherwise). */
+function consumerPriority(args: FieldTable, queue: string, vhost: string): number {
+  const v = tableGet(args, 'x-priority');
+  if (v === undefined) return 0;
+  const n = fieldInteger(v);
+  if (n === undefined) throw withMethod(Reply.preconditionFailed(`invalid arg 'x-priority' for ${rname('queue', queue, vhost)}: {unacceptable_type,${TYPE_NAMES[v.type] ?? v.type}}`), 60, 20);
+  return n;
 }

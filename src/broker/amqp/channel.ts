@@ -33,6 +33,7 @@ import type { AmqpQueue } from './queue.js';
 import type { ChannelHost } from './session.js';
 import type { StreamConsumer } from './stream-consumer.js';
 import { REPLY_TO_QUEUE } from './vhost.js';
+import { AckTimeout } from './ack-timeout.js';
 import { randomBytes } from 'node:crypto';
 
 interface Unacked {
@@ -40,6 +41,9 @@ interface Unacked {
   queue: AmqpQueue;
   offset: number;
   consumer: ChannelConsumer | null;
+  /** When it times out unacknowledged (ack-timeout.ts; Infinity: never), and the timeout used. */
+  deadline: number;
+  timeoutMs: number;
   /** Set for deliveries from a stream queue (their acks only return credit). */
   stream?: StreamConsumer;
 }
@@ -73,13 +77,21 @@ export class Channel {
   lastQueue = '';
   /** The direct reply-to consumer of this channel, if any. */
   replyTo: { token: string; tag: string } | null = null;
+  private readonly ackTimeout: AckTimeout;
 
   constructor(
     readonly id: number,
     readonly host: ChannelHost,
     /** The methods of the exchange, queue, basic, confirm and tx classes (channel-methods.ts, passed in by the connection so the two modules do not import each other). */
     private readonly handleMethod: (ch: Channel, m: AmqpMethod) => Promise<void>,
-  ) {}
+  ) {
+    this.ackTimeout = new AckTimeout(
+      id,
+      () => host.now(),
+      () => this.unacked.values().next().value,
+      (e) => host.failChannel(id, e),
+    );
+  }
 
   /** The queue engine member owning this channel's acquisitions. */
   get member(): string {
@@ -97,7 +109,10 @@ export class Channel {
   track(queue: AmqpQueue | null, offset: number, consumer: ChannelConsumer | null): number {
     const tag = this.nextTag++;
     if (!queue || (consumer && consumer.noAck)) return tag;
-    this.unacked.set(tag, { tag, queue, offset, consumer });
+    const timeoutMs = queue.args.type === 'stream' ? 0 : (queue.args.consumerTimeout ?? this.host.consumerTimeoutMs);
+    const deadline = timeoutMs > 0 ? this.host.now() + timeoutMs : Infinity;
+    this.unacked.set(tag, { tag, queue, offset, consumer, deadline, timeoutMs });
+    this.ackTimeout.watch(deadline);
     if (consumer) consumer.unacked++;
     return tag;
   }
@@ -364,6 +379,7 @@ export class Channel {
   async close(): Promise<void> {
     if (!this.open) return;
     this.open = false;
+    this.ackTimeout.stop();
     this.stopReplyConsumer();
     this.flushAcks();
     const queues = new Set<AmqpQueue>();

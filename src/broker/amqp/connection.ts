@@ -46,6 +46,8 @@ export interface ConnectionLimits {
   frameMax: number;
   heartbeatSeconds: number;
   maxMessageBytes: number;
+  /** Delivery acknowledgement timeout, ms (0: none). */
+  consumerTimeoutMs: number;
 }
 
 export interface ConnectionServices {
@@ -115,6 +117,15 @@ export class AmqpConnection implements ChannelHost {
 
   get maxMessageBytes(): number {
     return this.services.limits.maxMessageBytes;
+  }
+
+  get consumerTimeoutMs(): number {
+    return this.services.limits.consumerTimeoutMs;
+  }
+
+  failChannel(channel: number, e: AmqpError): void {
+    if (this.state !== 'running' || !this.channels.has(channel)) return;
+    this.channelError(channel, e);
   }
 
   now(): number {

@@ -39,35 +39,40 @@ export class AmqpDeadLetterSink implements DeadLetterSink {
     const records = await readRange(source.log, a.first, a.last);
     for (const [offset, r] of records) {
       const stored = fromRecord(offset, r.timestamp ?? 0, r.key ?? null, r.value ?? null, r.headers ?? []);
-      const props = decodeProperties(stored.properties);
-      const headers: FieldTable = props.headers ? [...props.headers] : [];
-      const entry: FieldTable = [
-        ['count', { type: 'l', value: 1n }],
-        ['reason', longstrValue(REASONS[a.reason])],
-        ['queue', longstrValue(queue.name)],
-        ['time', { type: 'T', value: BigInt(Math.floor(this.now() / 1000)) }],
-        ['exchange', longstrValue(stored.exchange)],
-        ['routing-keys', { type: 'A', value: [longstrValue(stored.routingKey)] }],
-      ];
-      if (props.expiration !== undefined) entry.push(['original-expiration', longstrValue(props.expiration)]);
-      const xDeath = updateXDeath(headers, entry, queue.name, REASONS[a.reason]);
-      setHeader(headers, 'x-death', { type: 'A', value: xDeath });
-      if (!headers.some(([k]) => k === 'x-first-death-reason')) {
-        headers.push(['x-first-death-reason', longstrValue(REASONS[a.reason])], ['x-first-death-queue', longstrValue(queue.name)], ['x-first-death-exchange', longstrValue(stored.exchange)]);
-      }
-      props.headers = headers;
-      props.expiration = undefined;
-      const message: AmqpMessage = {
-        exchange: dlx,
-        routingKey: queue.args.deadLetterRoutingKey ?? stored.routingKey,
-        properties: encodeProperties(props),
-        body: Buffer.from(stored.body),
-        persistent: props.deliveryMode === 2,
-        expirationMs: undefined,
-      };
+      const message = deadLetteredCopy(queue, dlx, stored, a.reason, this.now());
       await this.routing.republish(queue, dlx, message.routingKey, message);
     }
   }
+}
+
+/** The copy of a message `queue` dead-letters for `reason` to `dlx`: x-death and x-first-death-* headers added, expiration removed. */
+export function deadLetteredCopy(queue: AmqpQueue, dlx: string, m: Pick<AmqpMessage, 'exchange' | 'routingKey' | 'properties' | 'body'>, reason: Archival['reason'], now: number): AmqpMessage {
+  const props = decodeProperties(m.properties);
+  const headers: FieldTable = props.headers ? [...props.headers] : [];
+  const entry: FieldTable = [
+    ['count', { type: 'l', value: 1n }],
+    ['reason', longstrValue(REASONS[reason])],
+    ['queue', longstrValue(queue.name)],
+    ['time', { type: 'T', value: BigInt(Math.floor(now / 1000)) }],
+    ['exchange', longstrValue(m.exchange)],
+    ['routing-keys', { type: 'A', value: [longstrValue(m.routingKey)] }],
+  ];
+  if (props.expiration !== undefined) entry.push(['original-expiration', longstrValue(props.expiration)]);
+  const xDeath = updateXDeath(headers, entry, queue.name, REASONS[reason]);
+  setHeader(headers, 'x-death', { type: 'A', value: xDeath });
+  if (!headers.some(([k]) => k === 'x-first-death-reason')) {
+    headers.push(['x-first-death-reason', longstrValue(REASONS[reason])], ['x-first-death-queue', longstrValue(queue.name)], ['x-first-death-exchange', longstrValue(m.exchange)]);
+  }
+  props.headers = headers;
+  props.expiration = undefined;
+  return {
+    exchange: dlx,
+    routingKey: queue.args.deadLetterRoutingKey ?? m.routingKey,
+    properties: encodeProperties(props),
+    body: Buffer.from(m.body),
+    persistent: props.deliveryMode === 2,
+    expirationMs: undefined,
+  };
 }
 
 function setHeader(headers: FieldTable, name: string, value: FieldValue): void {

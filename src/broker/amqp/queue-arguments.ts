@@ -1,7 +1,7 @@
 // Queue declare arguments (x-*), validated as RabbitMQ validates them (rabbit_amqqueue's
 // check_*_arg): a wrong type or a negative value is 406 PRECONDITION_FAILED "invalid arg
-// 'x-message-ttl' for queue 'q' in vhost '/': ...". Arguments Brook does not act on (x-max-priority,
-// x-queue-mode, x-single-active-consumer, ...) are accepted and kept, as RabbitMQ keeps unknown ones.
+// 'x-message-ttl' for queue 'q' in vhost '/': ...". Arguments Brook does not act on (x-queue-mode,
+// x-queue-master-locator, ...) are accepted and kept, as RabbitMQ keeps unknown ones.
 import { fieldInteger, fieldString, tableGet, type FieldTable } from '../../amqp/index.js';
 import { TYPE_NAMES } from './equivalence.js';
 import { Reply, rname } from './errors.js';
@@ -18,6 +18,12 @@ export interface QueueArguments {
   deadLetterExchange: string | undefined;
   deadLetterRoutingKey: string | undefined;
   deliveryLimit: number | undefined;
+  /** x-consumer-timeout (RabbitMQ 3.12+): this queue's delivery acknowledgement timeout, ms. */
+  consumerTimeout: number | undefined;
+  /** x-single-active-consumer: one consumer at a time receives (consumer-order.ts). */
+  singleActiveConsumer: boolean;
+  /** x-max-priority (1-255): message priorities above it count as it; undefined: not a priority queue. */
+  maxPriority: number | undefined;
 }
 
 export function parseQueueArguments(args: FieldTable, queue: string, vhost: string): QueueArguments {
@@ -48,6 +54,11 @@ export function parseQueueArguments(args: FieldTable, queue: string, vhost: stri
   if (dlrk !== undefined && dlx === undefined) {
     throw Reply.preconditionFailed(`invalid arg 'x-dead-letter-routing-key' for ${rname('queue', queue, vhost)}: routing_key_but_no_dlx_defined`);
   }
+  const sacValue = tableGet(args, 'x-single-active-consumer');
+  if (sacValue !== undefined && sacValue.type !== 't') bad('x-single-active-consumer', `{unacceptable_type,${TYPE_NAMES[sacValue.type] ?? sacValue.type}}`);
+  const maxPriority = nonNegative('x-max-priority');
+  // RabbitMQ refuses more than 255 levels (check_max_priority_arg).
+  if (maxPriority !== undefined && maxPriority > 255) bad('x-max-priority', `{max_value_exceeded,${maxPriority}}`);
   return {
     type: type as QueueArguments['type'],
     messageTtl: nonNegative('x-message-ttl'),
@@ -58,6 +69,9 @@ export function parseQueueArguments(args: FieldTable, queue: string, vhost: stri
     deadLetterExchange: dlx,
     deadLetterRoutingKey: dlrk,
     deliveryLimit: nonNegative('x-delivery-limit'),
+    consumerTimeout: nonNegative('x-consumer-timeout', 1),
+    singleActiveConsumer: sacValue?.type === 't' && sacValue.value,
+    maxPriority: maxPriority !== undefined && maxPriority > 0 ? maxPriority : undefined,
   };
 }
 

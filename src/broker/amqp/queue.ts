@@ -5,13 +5,15 @@
 // - publish: messages are appended in one record batch per queue per event-loop turn, durable
 //   (fdatasync before the publisher's confirm) when the message is persistent and the queue durable
 //   (one batch per event-loop turn: the publishes of every connection read in that turn);
-// - delivery: consumers with credit (basic.qos) take turns (round robin); each turn acquires up to
+// - delivery: consumers with credit (basic.qos) take turns (round robin; consumer priorities and
+//   single active consumer in consumer-order.ts); each turn acquires up to
 //   the consumer's credit with the channel as the engine member, in offset order (requeued messages
 //   go back to their place, so per-queue order is offset order); redelivered = delivery count > 1;
 // - TTL: expired messages (x-message-ttl, per-message expiration) are archived with reason
 //   'expired' before delivery and by a head timer, dead-lettered when the queue has a DLX;
 // - x-max-length / x-max-length-bytes count ready messages (RabbitMQ's rule: unacknowledged ones
-//   do not count): drop-head archives the oldest with reason 'maxlen', reject-publish refuses;
+//   do not count): drop-head archives the oldest with reason 'maxlen', reject-publish refuses,
+//   reject-publish-dlx refuses and dead-letters the refused message (reason 'maxlen');
 // - purge archives every ready message (never dead-lettered).
 //
 // Ordering invariant: one pump runs per queue at a time; every engine call that changes state does
@@ -26,6 +28,7 @@ import type { QueueDefinition } from './definitions-store.js';
 import { toRecord, type AmqpMessage, type StoredMessage } from './message-record.js';
 import type { QueueArguments } from './queue-arguments.js';
 import { DecodedBatches } from './decoded-batches.js';
+import { ConsumerOrder } from './consumer-order.js';
 
 export interface Delivery {
   message: StoredMessage;
@@ -40,6 +43,10 @@ export interface QueueConsumer {
   readonly member: string;
   readonly noAck: boolean;
   readonly exclusive: boolean;
+  /** basic.consume x-priority (consumer-order.ts); 0 without. */
+  readonly priority: number;
+  /** Deliveries it holds unacknowledged. */
+  readonly unacked: number;
   /** Messages it may take now (Infinity: no limit). */
   credit(): number;
   /** Whether it can still receive (its channel is open and it is not cancelled). */
@@ -52,6 +59,8 @@ export interface QueueHooks {
   logger: Logger;
   /** The queue became unused long enough (x-expires) or lost its last consumer (auto-delete). */
   onIdle(queue: AmqpQueue, why: 'expires' | 'auto-delete'): void;
+  /** x-overflow=reject-publish-dlx refused a message: it is dead-lettered (reason maxlen). */
+  onRefused?(queue: AmqpQueue, m: AmqpMessage): void;
 }
 
 /** Most bytes read from the log per delivery turn. */
@@ -82,7 +91,9 @@ export class AmqpQueue {
   deleted = false;
   /** Cumulative counts since the queue was opened in this process (the management API's message_stats). */
   readonly stats = { published: 0, delivered: 0, acked: 0 };
-  private rr = 0;
+  /** Set on a priority level of a priority queue (priority-queue.ts): its consumers are the parent's. */
+  parent: AmqpQueue | null = null;
+  private readonly order: ConsumerOrder<QueueConsumer>;
   private pending: Pending[] = [];
   /**
    * One past the last offset handed to the log (this queue is its log's only writer, so offsets
@@ -110,6 +121,7 @@ export class AmqpQueue {
     private readonly hooks: QueueHooks,
   ) {
     this.mayExpire = true;
+    this.order = new ConsumerOrder(args.singleActiveConsumer);
     this.unsubscribe = log.addAppendListener(() => this.pump());
     this.touch();
   }
@@ -145,7 +157,10 @@ export class AmqpQueue {
    * the error when the write failed. Returns false when x-overflow reject-publish refuses it.
    */
   publish(m: AmqpMessage, durable: boolean, done: (error?: unknown) => void): boolean {
-    if (this.args.overflow !== 'drop-head' && this.full(m.body.length)) return false;
+    if (this.args.overflow !== 'drop-head' && this.full(m.body.length)) {
+      if (this.args.overflow === 'reject-publish-dlx') this.hooks.onRefused?.(this, m);
+      return false;
+    }
     const now = this.hooks.now();
     const ttl = minDefined(this.args.messageTtl, m.expirationMs);
     if (m.expirationMs !== undefined) this.mayExpire = true;
@@ -321,6 +336,7 @@ export class AmqpQueue {
 
   addConsumer(c: QueueConsumer): void {
     this.consumers.push(c);
+    this.order.added(c);
     this.hadConsumer = true;
     this.touch();
     this.pump();
@@ -358,6 +374,10 @@ export class AmqpQueue {
 
   /** Tries to deliver to consumers with credit; runs one turn at a time. */
   pump(): void {
+    if (this.parent) {
+      this.parent.pump();
+      return;
+    }
     if (this.deleted || this.slot.failed) return;
     if (this.args.type === 'stream') {
       for (const c of this.streamConsumers) c.pump();
@@ -380,31 +400,29 @@ export class AmqpQueue {
       });
   }
 
-  private nextConsumer(): QueueConsumer | null {
-    const n = this.consumers.length;
-    for (let k = 0; k < n; k++) {
-      const c = this.consumers[(this.rr + k) % n]!;
-      if (c.live() && c.credit() > 0) {
-        this.rr = (this.rr + k + 1) % n;
-        return c;
-      }
-    }
-    return null;
-  }
-
   private async pumpLoop(): Promise<void> {
     for (;;) {
       this.pumpAgain = false;
       if (this.deleted) return;
-      const c = this.nextConsumer();
+      const c = this.order.next(this.consumers);
       if (!c) return;
       const share = this.consumers.length > 1 ? 64 : 1024;
-      const took = await this.take(c.member, Math.min(c.credit(), share), c.noAck);
-      if (took === null) return;
+      const next = await this.takeNext(c.member, Math.min(c.credit(), share), c.noAck);
+      if (next === null) return;
+      const { source, deliveries: took } = next;
       if (took.length === 0) continue;
-      if (c.live()) c.deliver(this, took);
-      else await this.settle(c.member, took.map((d) => d.message.offset), AckType.Release);
+      if (c.live()) c.deliver(source, took);
+      else await source.settle(c.member, took.map((d) => d.message.offset), AckType.Release);
     }
+  }
+
+  /**
+   * take() from the queue, or for a priority queue from its highest non-empty level: `source` is
+   * the queue the deliveries belong to (their acknowledgements go there).
+   */
+  async takeNext(member: string, max: number, autoAccept: boolean): Promise<{ source: AmqpQueue; deliveries: Delivery[] } | null> {
+    const deliveries = await this.take(member, max, autoAccept);
+    return deliveries === null ? null : { source: this, deliveries };
   }
 
   /**
