@@ -1,7 +1,8 @@
 // Persistent query lifecycle and joins on a live broker, through the ksqlDB REST API:
 // CREATE OR REPLACE ... AS SELECT replaces the running query in place (same id, sink and state),
 // TERMINATE and DROP remove a query's internal topics, DROP terminates the query that created the
-// source, and table-table, foreign-key and stream-stream joins write the records they should.
+// source, and table-table, foreign-key and stream-stream joins and table aggregations write the
+// records they should.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createAdmin, topicNames } from '../../src/client/index.js';
@@ -91,7 +92,7 @@ test('query lifecycle: CREATE OR REPLACE in place, TERMINATE and DROP clean up i
   }, 30_000);
 });
 
-test('joins on a live broker: table-table, foreign-key and stream-stream', async (t) => {
+test('joins and table aggregation on a live broker: table-table, foreign-key, stream-stream', async (t) => {
   const g = await startSqlGateway();
   t.after(() => g.close());
   await ksql(g, "CREATE TABLE customers (id STRING PRIMARY KEY, name STRING, region STRING) WITH (KAFKA_TOPIC='customers', VALUE_FORMAT='JSON', PARTITIONS=2);");
@@ -110,6 +111,7 @@ test('joins on a live broker: table-table, foreign-key and stream-stream', async
   ]);
   await ksql(g, 'CREATE TABLE with_balance AS SELECT c.id AS id, c.name AS name, a.balance AS balance FROM customers c LEFT JOIN accounts a ON c.id = a.id;');
   await ksql(g, 'CREATE TABLE with_region AS SELECT c.id AS id, c.name AS name, r.label AS label FROM customers c JOIN regions r ON c.region = r.code;');
+  await ksql(g, 'CREATE TABLE per_region AS SELECT region, COUNT(*) AS n FROM customers GROUP BY region;');
   await ksql(g, 'CREATE STREAM view_then_buy AS SELECT v.id AS id, v.page AS page, b.amount AS amount FROM views v JOIN buys b WITHIN 1 MINUTE ON v.id = b.id;');
 
   const latest = async (topic: string, n: number): Promise<Record<string, unknown>> => {
@@ -132,6 +134,17 @@ test('joins on a live broker: table-table, foreign-key and stream-stream', async
   await until('the foreign-key join after the right row changed', async () => {
     const m = await latest('WITH_REGION', 3);
     return JSON.stringify(m.c1) === JSON.stringify({ NAME: 'Ann', LABEL: 'EU' }) ? m : undefined;
+  }, 60_000);
+
+  // Aggregating a table: c2 moving to eu is retracted from us and added to eu.
+  await until('the table aggregation', async () => {
+    const m = await latest('PER_REGION', 2);
+    return JSON.stringify(m.eu) === JSON.stringify({ N: 1 }) && JSON.stringify(m.us) === JSON.stringify({ N: 1 }) ? m : undefined;
+  }, 60_000);
+  await produce(g, 'customers', [{ key: 'c2', value: '{"NAME":"Bo","REGION":"eu"}' }]);
+  await until('the table aggregation after an update', async () => {
+    const m = await latest('PER_REGION', 4);
+    return JSON.stringify(m) === JSON.stringify({ eu: { N: 2 }, us: { N: 0 } }) || JSON.stringify(m) === JSON.stringify({ us: { N: 0 }, eu: { N: 2 } }) ? m : undefined;
   }, 60_000);
 
   const now = Date.now();

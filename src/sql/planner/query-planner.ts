@@ -20,9 +20,10 @@ import { internalRowSerde } from '../formats/internal-serdes.js';
 import { BIGINT } from '../types/sql-type.js';
 import { projector, safeEvaluator, safePredicate, type EvalContext } from './evaluation.js';
 import { RowLayout } from './row-layout.js';
-import { keySerde, valueSerde, windowedKeySerde } from './serdes.js';
+import { keySerde, sourceKeySerde, valueSerde, windowedKeySerde } from './serdes.js';
 import { planSource } from './source-step.js';
 import { planJoins } from './join-planner.js';
+import { changeSerde, checkTableAggregates, tableChanges } from './table-changes.js';
 import { slotsOf } from '../analyzer/typed-expr.js';
 
 /** ksqlDB's default grace period for windows written without GRACE PERIOD (Kafka Streams' old default). */
@@ -97,24 +98,41 @@ export function planQuery(app: App, q: AnalyzedQuery, ctx: EvalContext, sink: To
   }
 
   if (q.aggregates.length > 0) {
-    if (!src.stream) throw new SqlError("Aggregations over tables are not supported yet by Brook's SQL engine: aggregate a stream.");
-    let stream = src.stream;
-    if (q.where) {
-      const p = safePredicate(q.where, src.layout, ctx, 'WHERE');
-      stream = stream.filter((_k, row) => p(row));
+    let stream: Stream<unknown, Row>;
+    // Over a table, each record is a change: the row then an add (true) or retract (false) flag.
+    const flagAt = src.table ? src.layout.length : -1;
+    let groupValueSerde = internalRowSerde(src.layout.types);
+    if (src.table) {
+      if (q.window) throw new SqlError('Windowing not supported for table aggregations.');
+      checkTableAggregates(q.aggregates);
+      let table = src.table;
+      if (q.where) {
+        const p = safePredicate(q.where, src.layout, ctx, 'WHERE');
+        table = table.filter((_k, row) => p(row));
+      }
+      stream = tableChanges(table, src.layout, sourceKeySerde(q.bindings[0]!.source), `${storePrefix}Aggregate-Prior`);
+      groupValueSerde = changeSerde(src.layout);
+    } else {
+      stream = src.stream!;
+      if (q.where) {
+        const p = safePredicate(q.where, src.layout, ctx, 'WHERE');
+        stream = stream.filter((_k, row) => p(row));
+      }
     }
     const groupEvals = q.groupBy!.map((g, i) => safeEvaluator(g, src.layout, ctx, `GROUP BY expression ${i + 1}`));
     const groupTypes = q.groupBy!.map((g) => g.type);
     const groupKeySerde = internalRowSerde(groupTypes) as Serde<Row>;
-    const grouped = stream.groupBy((_k, row) => groupEvals.map((f) => f(row)), { key: groupKeySerde, value: internalRowSerde(src.layout.types), name: `${storePrefix}Aggregate-GroupBy` });
+    const grouped = stream.groupBy((_k, row) => groupEvals.map((f) => f(row)), { key: groupKeySerde, value: groupValueSerde, name: `${storePrefix}Aggregate-GroupBy` });
     const argEvals = q.aggregates.map((a) => a.args.map((e, i) => safeEvaluator(e, src.layout, ctx, `argument ${i + 1} of ${a.name}`)));
     const impls = q.aggregates.map((a) => a.impl);
     const init = (): Row => impls.map((i) => i.init());
     const add = (_k: unknown, row: Row, state: Row): Row => {
       const next = state.slice();
+      const retract = flagAt >= 0 && row[flagAt] === false;
       for (let i = 0; i < impls.length; i++) {
         try {
-          next[i] = impls[i]!.add(state[i], argEvals[i]!.map((f) => f(row)));
+          const args = argEvals[i]!.map((f) => f(row));
+          next[i] = retract ? impls[i]!.undo!(state[i], args) : impls[i]!.add(state[i], args);
         } catch (e) {
           ctx.log.error(ctx.queryId, `Error in aggregate ${q.aggregates[i]!.name}: ${e instanceof Error ? e.message : String(e)}`);
         }
