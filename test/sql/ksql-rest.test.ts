@@ -106,8 +106,8 @@ test('CREATE STREAM, CSAS with WHERE and projection, CTAS with a tumbling window
 
   // TERMINATE and DROP.
   const csasId = ids.find((id) => id.startsWith('CSAS_'))!;
-  const dropEarly = await ksqlError(g, 'DROP STREAM home_views;');
-  assert.match(String(dropEarly.body.message), /Cannot drop HOME_VIEWS/);
+  const dropEarly = await ksqlError(g, 'DROP STREAM pageviews;');
+  assert.match(String(dropEarly.body.message), /Cannot drop PAGEVIEWS/);
   const [terminated] = await ksql(g, `TERMINATE ${csasId};`);
   assert.equal((terminated!.commandStatus as Record<string, unknown>).message, 'Query terminated.');
   const [dropped] = await ksql(g, 'DROP STREAM home_views DELETE TOPIC;');

@@ -112,7 +112,8 @@ export function analyzeJoins(input: JoinAnalysisInput): AnalyzedJoin[] {
       if (!isPrimaryKeyRef(r, right)) throw new SqlError(`Invalid join condition: table-table joins require to join on the primary key of the right input table. Got ${joinText}.`);
       const leftTable = bindings[0]!;
       if (i === 0 && !isPrimaryKeyRef(l, leftTable)) {
-        if (c.type !== 'INNER' && c.type !== 'LEFT') throw new SqlError(`Invalid join type: foreign-key table-table joins only support INNER and LEFT joins. Got ${joinText}.`);
+        if (c.type === 'FULL') throw new SqlError(`Invalid join type: full-outer join not supported for foreign-key table-table join. Got ${leftName} ${typeText(c.type, true)} ${right.source.name}.`);
+        if (c.type === 'RIGHT') throw new SqlError(`Invalid join type: right join not supported for foreign-key table-table join. Got ${leftName} ${typeText(c.type, false)} ${right.source.name}.`);
         kind = 'fk-table-table';
       } else if (i > 0 && !(l.op === 'slot' && out[i - 1]!.keySlots.includes(l.slot))) {
         throw new SqlError(`Invalid join condition: foreign-key table-table joins are not supported as part of n-way joins. Got ${joinText}.`);
@@ -140,7 +141,10 @@ export function analyzeJoins(input: JoinAnalysisInput): AnalyzedJoin[] {
       synthetic = true;
     } else {
       keyName = c.type === 'RIGHT' ? rn : ln;
-      for (const e of [l, r]) if (e.op === 'slot') keySlots.push(e.slot);
+      // In an n-way join on the key, every earlier side's key column still stands for the key.
+      const prev = out[i - 1];
+      if (prev && !prev.synthetic && l.op === 'slot' && prev.keySlots.includes(l.slot)) keySlots.push(...prev.keySlots);
+      for (const e of [l, r]) if (e.op === 'slot' && !keySlots.includes(e.slot)) keySlots.push(e.slot);
     }
     out.push({ type: c.type, kind, right, leftKey: l, rightKey: r, keyType: l.type, within: c.within, text: joinText, keyName, keySlots, synthetic });
     if (!rightIsStream && !leftIsStream) leftIsStream = false;

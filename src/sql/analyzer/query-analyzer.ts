@@ -69,6 +69,8 @@ export function analyzeQuery(q: Query, o: QueryAnalysisOptions): AnalyzedQuery {
     });
 
   const joins: AnalyzedJoin[] = analyzeJoins({ scope, analyzer, bindings, clauses: q.joins });
+  const finalJoin = joins[joins.length - 1];
+  if (finalJoin?.synthetic) scope.addSynthetic(finalJoin.keyName, finalJoin.keyType);
   for (const b of bindings) {
     if (o.mode === 'persistent' && b.source.type === 'TABLE' && b.source.window) throw new SqlError('KSQL does not support persistent queries on windowed tables.');
   }
@@ -195,6 +197,8 @@ export function expandSelect(item: SelectItem, scope: QueryScope, joined: boolea
   }
   const bindings: readonly SourceBinding[] = item.source === undefined ? scope.bindings : [scope.binding(item.source) ?? missingAlias(item.source)];
   const out: ExpandedItem[] = [];
+  // `*` over a join with a synthetic key starts with that key (joins/synthetic-keys.md).
+  if (item.source === undefined && scope.synthetic !== undefined) out.push({ expression: { kind: 'column', source: undefined, name: scope.synthetic, pos: item.pos }, alias: undefined });
   for (const b of bindings) {
     const cols: Column[] = [...b.source.columns];
     const windowBounds = b.source.window !== undefined && mode !== 'persistent';

@@ -51,6 +51,18 @@ export class QueryScope {
     return this.bindings.find((b) => b.alias === alias);
   }
 
+  /**
+   * The synthetic key of a join result (ROWKEY of a FULL OUTER join or a join on expressions,
+   * joins/synthetic-keys.md): a key column of no source, its slot `$NAME`.
+   */
+  addSynthetic(name: string, type: SqlType): void {
+    this.slots.push({ slot: `$${name}`, name, type, kind: 'KEY', binding: { alias: '', source: this.bindings[0]!.source } });
+    this.synthetic = name;
+  }
+
+  /** The name of the synthetic key column, if the query has one. */
+  synthetic: string | undefined;
+
   allSlots(): readonly SourceSlot[] {
     return this.slots;
   }

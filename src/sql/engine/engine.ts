@@ -20,6 +20,8 @@ import { CommandLog } from './command-log.js';
 import { currentStatus, queryList, sourceDescription, sourceList, topicList, type KsqlEntity, type QueryInfo } from './entities.js';
 import { insertValues } from './insert-values.js';
 import { buildSource, formatsOf, PropertyReader } from './source-definition.js';
+import { cleanupQuery } from './query-cleanup.js';
+import { checkQueryUpgrade, checkUpgrade } from './source-upgrade.js';
 import { partitionCounts } from './topic-feed.js';
 import { runPullQuery, runPushQuery, type RowSink } from './transient-query.js';
 
@@ -39,10 +41,13 @@ export interface SqlEngineOptions {
 
 interface PersistentQuery {
   readonly id: string;
+  /** The brook/streams application id: the consumer group and the prefix of the internal topics. */
+  readonly appId: string;
   readonly statement: string;
   readonly sink: string;
   readonly sinkTopic: string;
   readonly sources: readonly string[];
+  readonly query: AnalyzedQuery;
   readonly app: App;
   running: RunningApp | undefined;
   state: 'RUNNING' | 'ERROR';
@@ -212,7 +217,9 @@ export class SqlEngine {
           throw new SqlError(`Source ${stmt.name} does not exist.`);
         }
         if (s.type !== stmt.sourceType) throw new SqlError(`Incompatible data source type is ${s.type}, but statement was DROP ${stmt.sourceType}`);
-        const users = [...this.queries.values()].filter((q) => q.sources.includes(s.name) || q.sink === s.name);
+        // The query that created the source is terminated with it (as ksqlDB does since 0.13); any
+        // other query reading or writing it blocks the DROP.
+        const users = [...this.queries.values()].filter((q) => q.id !== s.createdByQuery && (q.sources.includes(s.name) || q.sink === s.name));
         if (users.length > 0) {
           const readers = users.filter((q) => q.sources.includes(s.name)).map((q) => q.id);
           const writers = users.filter((q) => q.sink === s.name).map((q) => q.id);
@@ -239,6 +246,7 @@ export class SqlEngine {
         if (existing && stmt.ifNotExists) return currentStatus(text, id, sequence, `A ${stmt.sourceType.toLowerCase()} with the same name already exists`);
         if (existing && !stmt.orReplace) throw alreadyExists(stmt.sourceType, stmt.name, existing);
         const { source, partitions, replicas } = buildSource(stmt, this.metastore, 1);
+        if (existing) checkUpgrade(existing, source);
         if (!replay && partitions !== undefined) await this.ensureTopic(source.topic, partitions, replicas);
         this.metastore.putSource(source);
         return currentStatus(text, id, sequence, `${stmt.sourceType === 'STREAM' ? 'Stream' : 'Table'} created`);
@@ -251,8 +259,15 @@ export class SqlEngine {
           const partitions = plan.partitions > 0 ? plan.partitions : ((await partitionCounts(this.admin, [from])).get(from) ?? 1);
           await this.ensureTopic(plan.sink.topic, partitions, undefined);
         }
+        // CREATE OR REPLACE ... AS SELECT replaces the query in place: same id, sink, consumer
+        // group and internal topics; the new topology resumes where the old one stopped.
+        const replaced = this.queries.get(plan.queryId);
+        if (replaced) {
+          this.queries.delete(replaced.id);
+          await replaced.running?.close();
+        }
         if (stmt.kind === 'createAsSelect') this.metastore.putSource(plan.sink);
-        const q: PersistentQuery = { id: plan.queryId, statement: text, sink: plan.sink.name, sinkTopic: plan.sink.topic, sources: plan.query.sourceNames, app: plan.app, running: undefined, state: 'RUNNING' };
+        const q: PersistentQuery = { id: plan.queryId, appId: plan.app.appId, statement: text, sink: plan.sink.name, sinkTopic: plan.sink.topic, sources: plan.query.sourceNames, query: plan.query, app: plan.app, running: undefined, state: 'RUNNING' };
         this.queries.set(q.id, q);
         if (!replay) await this.startQuery(q);
         const message = `Created query with ID ${q.id}`;
@@ -261,6 +276,7 @@ export class SqlEngine {
       case 'dropSource': {
         const s = this.metastore.source(stmt.name);
         if (!s) return currentStatus(text, id, sequence, `Source ${stmt.name} does not exist.`);
+        if (s.createdByQuery !== undefined) await this.terminateQuery(s.createdByQuery, replay);
         this.metastore.deleteSource(s.name);
         if (stmt.deleteTopic && !replay) {
           try {
@@ -273,19 +289,27 @@ export class SqlEngine {
       }
       case 'terminate': {
         const ids = stmt.queryId === undefined ? [...this.queries.keys()] : [stmt.queryId.toUpperCase()];
-        for (const qid of ids) {
-          const q = this.queries.get(qid);
-          if (!q) continue;
-          this.queries.delete(qid);
-          const sink = this.metastore.source(q.sink);
-          if (sink?.createdByQuery === qid) this.metastore.putSource({ ...sink, createdByQuery: undefined });
-          await q.running?.close();
-        }
+        for (const qid of ids) await this.terminateQuery(qid, replay);
         return currentStatus(text, id, sequence, 'Query terminated.');
       }
       default:
         throw new SqlError(`not a command: ${stmt.kind}`);
     }
+  }
+
+  /** Stops a persistent query and, unless replaying, deletes its internal topics, group and state. */
+  private async terminateQuery(qid: string, replay: boolean): Promise<void> {
+    const q = this.queries.get(qid);
+    if (!q) return;
+    this.queries.delete(qid);
+    const sink = this.metastore.source(q.sink);
+    if (sink?.createdByQuery === qid) this.metastore.putSource({ ...sink, createdByQuery: undefined });
+    try {
+      await q.running?.close();
+    } catch (e) {
+      this.options.log?.error('sql: closing a terminated query failed', { queryId: qid, error: messageOf(e) });
+    }
+    if (!replay) await cleanupQuery(this.admin, q.appId, this.options.stateDir, this.options.log);
   }
 
   private planPersistent(stmt: Extract<Statement, { kind: 'createAsSelect' | 'insertInto' }>, sequence: number, props: Readonly<Record<string, string>> = {}): { queryId: string; sink: DataSource; app: App; query: AnalyzedQuery; partitions: number } {
@@ -311,7 +335,9 @@ export class SqlEngine {
       const p = new PropertyReader(stmt.properties);
       const formats = formatsOf(p, { key: first.keyFormat, value: first.valueFormat });
       const prefix = stmt.sourceType === 'STREAM' ? 'CSAS' : 'CTAS';
-      const queryId = `${prefix}_${sinkName}_${sequence}`;
+      // OR REPLACE of a source a running query writes keeps that query's id (an in-place upgrade).
+      const running = stmt.orReplace && existing?.createdByQuery !== undefined && this.queries.has(existing.createdByQuery) ? existing.createdByQuery : undefined;
+      const queryId = running ?? `${prefix}_${sinkName}_${sequence}`;
       sink = {
         name: sinkName,
         type: stmt.sourceType,
@@ -326,6 +352,8 @@ export class SqlEngine {
         createdByQuery: queryId,
       };
       partitions = p.int('PARTITIONS') ?? 0;
+      if (existing) checkUpgrade(existing, sink);
+      if (running) checkQueryUpgrade(this.queries.get(running)!.query, q);
     } else {
       sink = existing!;
       const want = [...q.keyColumns, ...q.valueColumns].map((c) => `${c.name}:${c.kind}:${JSON.stringify(c.type)}`).join(',');

@@ -21,8 +21,9 @@ import { BIGINT } from '../types/sql-type.js';
 import { projector, safeEvaluator, safePredicate, type EvalContext } from './evaluation.js';
 import { RowLayout } from './row-layout.js';
 import { keySerde, sourceKeySerde, valueSerde, windowedKeySerde } from './serdes.js';
-import { planSource, type PlannedSource } from './source-step.js';
-import { keyColumns } from '../catalog/data-source.js';
+import { planSource } from './source-step.js';
+import { planJoins } from './join-planner.js';
+import { changeSerde, checkTableAggregates, tableChanges } from './table-changes.js';
 import { slotsOf } from '../analyzer/typed-expr.js';
 
 /** ksqlDB's default grace period for windows written without GRACE PERIOD (Kafka Streams' old default). */
@@ -78,7 +79,7 @@ function shapeKey(values: Row): unknown {
 export function planQuery(app: App, q: AnalyzedQuery, ctx: EvalContext, sink: TopicSink | CallbackSink, storePrefix: string): PlannedQuery {
   const needed = neededSlots(q);
   const b = q.bindings[0]!;
-  const src = q.joins.length > 0 ? planJoin(app, q, needed, ctx, storePrefix) : planSource(app, b, needed, ctx, `${storePrefix}KsqlTopic-Reduce`);
+  const src = q.joins.length > 0 ? planJoins(app, q, needed, ctx, storePrefix) : planSource(app, b, needed, ctx, `${storePrefix}KsqlTopic-Reduce`);
   const columns: Column[] = q.select.map((c) => ({ name: c.name, type: c.type, kind: c.isKey ? 'KEY' : 'VALUE' }));
   const keyIndexes = q.keyColumns.map((k) => q.select.findIndex((c) => c.name === k.name));
   const names = q.select.map((c) => c.name);
@@ -97,24 +98,41 @@ export function planQuery(app: App, q: AnalyzedQuery, ctx: EvalContext, sink: To
   }
 
   if (q.aggregates.length > 0) {
-    if (!src.stream) throw new SqlError("Aggregations over tables are not supported yet by Brook's SQL engine: aggregate a stream.");
-    let stream = src.stream;
-    if (q.where) {
-      const p = safePredicate(q.where, src.layout, ctx, 'WHERE');
-      stream = stream.filter((_k, row) => p(row));
+    let stream: Stream<unknown, Row>;
+    // Over a table, each record is a change: the row then an add (true) or retract (false) flag.
+    const flagAt = src.table ? src.layout.length : -1;
+    let groupValueSerde = internalRowSerde(src.layout.types);
+    if (src.table) {
+      if (q.window) throw new SqlError('Windowing not supported for table aggregations.');
+      checkTableAggregates(q.aggregates);
+      let table = src.table;
+      if (q.where) {
+        const p = safePredicate(q.where, src.layout, ctx, 'WHERE');
+        table = table.filter((_k, row) => p(row));
+      }
+      stream = tableChanges(table, src.layout, sourceKeySerde(q.bindings[0]!.source), `${storePrefix}Aggregate-Prior`);
+      groupValueSerde = changeSerde(src.layout);
+    } else {
+      stream = src.stream!;
+      if (q.where) {
+        const p = safePredicate(q.where, src.layout, ctx, 'WHERE');
+        stream = stream.filter((_k, row) => p(row));
+      }
     }
     const groupEvals = q.groupBy!.map((g, i) => safeEvaluator(g, src.layout, ctx, `GROUP BY expression ${i + 1}`));
     const groupTypes = q.groupBy!.map((g) => g.type);
     const groupKeySerde = internalRowSerde(groupTypes) as Serde<Row>;
-    const grouped = stream.groupBy((_k, row) => groupEvals.map((f) => f(row)), { key: groupKeySerde, value: internalRowSerde(src.layout.types), name: `${storePrefix}Aggregate-GroupBy` });
+    const grouped = stream.groupBy((_k, row) => groupEvals.map((f) => f(row)), { key: groupKeySerde, value: groupValueSerde, name: `${storePrefix}Aggregate-GroupBy` });
     const argEvals = q.aggregates.map((a) => a.args.map((e, i) => safeEvaluator(e, src.layout, ctx, `argument ${i + 1} of ${a.name}`)));
     const impls = q.aggregates.map((a) => a.impl);
     const init = (): Row => impls.map((i) => i.init());
     const add = (_k: unknown, row: Row, state: Row): Row => {
       const next = state.slice();
+      const retract = flagAt >= 0 && row[flagAt] === false;
       for (let i = 0; i < impls.length; i++) {
         try {
-          next[i] = impls[i]!.add(state[i], argEvals[i]!.map((f) => f(row)));
+          const args = argEvals[i]!.map((f) => f(row));
+          next[i] = retract ? impls[i]!.undo!(state[i], args) : impls[i]!.add(state[i], args);
         } catch (e) {
           ctx.log.error(ctx.queryId, `Error in aggregate ${q.aggregates[i]!.name}: ${e instanceof Error ? e.message : String(e)}`);
         }
@@ -250,34 +268,4 @@ export function planQuery(app: App, q: AnalyzedQuery, ctx: EvalContext, sink: To
   });
   write(keyed as Stream<unknown, Row | null>);
   return { stores: [], columns };
-}
-
-/**
- * A stream-table join (joins/join-streams-and-tables.md): the stream is re-keyed by its join
- * expression (through a repartition topic, unless it already is keyed by it) and each record
- * looks up the table's row by primary key; the joined row is the stream row then the table row
- * (all NULL for a LEFT join without a match). Other join kinds are not planned yet.
- */
-function planJoin(app: App, q: AnalyzedQuery, needed: ReadonlySet<string>, ctx: EvalContext, storePrefix: string): PlannedSource {
-  const j = q.joins[0]!;
-  if (q.joins.length > 1 || j.kind !== 'stream-table' || j.synthetic) {
-    throw new SqlError(`Only single stream-table joins on a column are supported yet by Brook's SQL engine (got a ${j.kind} join${q.joins.length > 1 ? ' of several sources' : ''}).`);
-  }
-  const b = q.bindings[0]!;
-  const left = planSource(app, b, needed, ctx, `${storePrefix}KsqlTopic-Left-Reduce`);
-  const right = planSource(app, j.right, needed, ctx, `${storePrefix}KafkaTopic_Right-Reduce`);
-  const leftKey = safeEvaluator(j.leftKey, left.layout, ctx, 'the join expression');
-  const keys = keyColumns(b.source);
-  const alreadyKeyed = keys.length === 1 && j.leftKey.op === 'slot' && j.leftKey.slot === `${b.alias}.${keys[0]!.name}`;
-  let stream = left.stream!;
-  if (!alreadyKeyed) {
-    stream = stream
-      .selectKey((_k, row) => leftKey(row))
-      .repartition({ key: sourceKeySerde(j.right.source), value: internalRowSerde(left.layout.types), name: `${storePrefix}Join-repartition` });
-  }
-  const rightWidth = right.layout.length;
-  const joined = j.type === 'LEFT'
-    ? stream.leftJoin(right.table!, (l: Row, r: Row | undefined) => l.concat(r ?? new Array<unknown>(rightWidth).fill(null)))
-    : stream.join(right.table!, (l: Row, r: Row) => l.concat(r));
-  return { binding: b, layout: left.layout.concat(right.layout), stream: joined, table: undefined };
 }

@@ -10,6 +10,7 @@ import { SqlError } from '../errors.js';
 import type { Row } from '../formats/format.js';
 import { parseWithPattern } from '../types/java-datetime.js';
 import { RowLayout } from './row-layout.js';
+import { internalRowSerde } from '../formats/internal-serdes.js';
 import { sourceKeySerde, valueSerde } from './serdes.js';
 import type { EvalContext } from './evaluation.js';
 
@@ -103,6 +104,8 @@ export function planSource(app: App, b: SourceBinding, needed: ReadonlySet<strin
   if (needed.has(`${b.alias}.ROWTIME`)) throw new SqlError(`ROWTIME of table rows (${source.name}) is not supported yet by Brook's SQL engine`);
   let table = app.table<unknown, Row>(source.topic, { key, value, store: storeName });
   // Filling the key columns in place is idempotent, so lookups through the table's value getter may repeat it.
-  if (fill) table = table.mapValues((row, k) => (fill(row, k, 0), row));
+  // The whole row's serde travels on: a foreign-key join hashes the left table's rows with it and
+  // sends the right table's rows, key columns included, back to the left side.
+  table = table.mapValues((row, k) => (fill?.(row, k, 0), row), { value: internalRowSerde(layout.types) });
   return { binding: b, layout, stream: undefined, table };
 }
