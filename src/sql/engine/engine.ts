@@ -19,6 +19,8 @@ import { planQuery } from '../planner/query-planner.js';
 import { CommandLog } from './command-log.js';
 import { currentStatus, queryList, sourceDescription, sourceList, topicList, type KsqlEntity, type QueryInfo } from './entities.js';
 import { insertValues } from './insert-values.js';
+import type { SqlSchemaRegistry } from '../formats/schema-registry.js';
+import { injectSchemas, registerSchemas } from './schema-inference.js';
 import { buildSource, formatsOf, PropertyReader } from './source-definition.js';
 import { partitionCounts } from './topic-feed.js';
 import { runPullQuery, runPushQuery, type RowSink } from './transient-query.js';
@@ -35,6 +37,8 @@ export interface SqlEngineOptions {
   readonly log?: { info(message: string, fields?: SqlLogFields): void; error(message: string, fields?: SqlLogFields): void };
   /** Commit interval of persistent queries, ms. */
   readonly commitIntervalMs?: number;
+  /** The schema registry of the AVRO and JSON_SR formats (ksqlDB's ksql.schema.registry.url). */
+  readonly schemaRegistry?: SqlSchemaRegistry;
 }
 
 interface PersistentQuery {
@@ -175,8 +179,10 @@ export class SqlEngine {
   }
 
   /** Validates, appends to the command topic, applies. */
-  private command(stmt: Statement, props: Readonly<Record<string, string>>): Promise<KsqlEntity> {
+  private command(given: Statement, props: Readonly<Record<string, string>>): Promise<KsqlEntity> {
     const run = async (): Promise<KsqlEntity> => {
+      // The command topic keeps the statement with the columns inferred from the registry.
+      const stmt = await injectSchemas(given, this.options.schemaRegistry);
       await this.validate(stmt);
       const sequence = await this.commands.append(commandId(stmt), stmt.text, props);
       return this.apply(stmt, sequence, props, false);
@@ -192,7 +198,7 @@ export class SqlEngine {
       case 'createSource': {
         const existing = this.metastore.source(stmt.name);
         if (existing && !stmt.orReplace && !stmt.ifNotExists) throw alreadyExists(stmt.sourceType, stmt.name, existing);
-        const { source, partitions } = buildSource(stmt, this.metastore, 1);
+        const { source, partitions } = buildSource(stmt, this.metastore, 1, this.options.schemaRegistry);
         const count = (await partitionCounts(this.admin, [source.topic])).get(source.topic)!;
         if (count === 0 && partitions === undefined) {
           throw new SqlError(
@@ -238,14 +244,21 @@ export class SqlEngine {
         const existing = this.metastore.source(stmt.name);
         if (existing && stmt.ifNotExists) return currentStatus(text, id, sequence, `A ${stmt.sourceType.toLowerCase()} with the same name already exists`);
         if (existing && !stmt.orReplace) throw alreadyExists(stmt.sourceType, stmt.name, existing);
-        const { source, partitions, replicas } = buildSource(stmt, this.metastore, 1);
+        const built = buildSource(stmt, this.metastore, 1, this.options.schemaRegistry);
+        const { partitions, replicas } = built;
+        const source = await registerSchemas(built.source, this.options.schemaRegistry);
         if (!replay && partitions !== undefined) await this.ensureTopic(source.topic, partitions, replicas);
         this.metastore.putSource(source);
         return currentStatus(text, id, sequence, `${stmt.sourceType === 'STREAM' ? 'Stream' : 'Table'} created`);
       }
       case 'createAsSelect':
       case 'insertInto': {
-        const plan = this.planPersistent(stmt, sequence, props);
+        let plan = this.planPersistent(stmt, sequence, props);
+        if (stmt.kind === 'createAsSelect') {
+          // A sink in a registry format registers its schema first: its serializer writes the id.
+          const registered = await registerSchemas(plan.sink, this.options.schemaRegistry);
+          if (registered !== plan.sink) plan = this.planPersistent(stmt, sequence, props, registered);
+        }
         if (!replay) {
           const from = plan.query.bindings[0]!.source.topic;
           const partitions = plan.partitions > 0 ? plan.partitions : ((await partitionCounts(this.admin, [from])).get(from) ?? 1);
@@ -288,7 +301,7 @@ export class SqlEngine {
     }
   }
 
-  private planPersistent(stmt: Extract<Statement, { kind: 'createAsSelect' | 'insertInto' }>, sequence: number, props: Readonly<Record<string, string>> = {}): { queryId: string; sink: DataSource; app: App; query: AnalyzedQuery; partitions: number } {
+  private planPersistent(stmt: Extract<Statement, { kind: 'createAsSelect' | 'insertInto' }>, sequence: number, props: Readonly<Record<string, string>> = {}, registeredSink?: DataSource): { queryId: string; sink: DataSource; app: App; query: AnalyzedQuery; partitions: number } {
     const existing = this.metastore.source(stmt.kind === 'createAsSelect' ? stmt.name : stmt.target);
     if (stmt.kind === 'createAsSelect' && existing && !stmt.orReplace && !stmt.ifNotExists) throw alreadyExists(stmt.sourceType, stmt.name, existing);
     if (stmt.kind === 'insertInto') {
@@ -309,7 +322,7 @@ export class SqlEngine {
     let partitions = 1;
     if (stmt.kind === 'createAsSelect') {
       const p = new PropertyReader(stmt.properties);
-      const formats = formatsOf(p, { key: first.keyFormat, value: first.valueFormat });
+      const formats = formatsOf(p, { key: first.keyFormat, value: first.valueFormat }, this.options.schemaRegistry);
       const prefix = stmt.sourceType === 'STREAM' ? 'CSAS' : 'CTAS';
       const queryId = `${prefix}_${sinkName}_${sequence}`;
       sink = {
@@ -326,6 +339,7 @@ export class SqlEngine {
         createdByQuery: queryId,
       };
       partitions = p.int('PARTITIONS') ?? 0;
+      if (registeredSink) sink = registeredSink;
     } else {
       sink = existing!;
       const want = [...q.keyColumns, ...q.valueColumns].map((c) => `${c.name}:${c.kind}:${JSON.stringify(c.type)}`).join(',');
