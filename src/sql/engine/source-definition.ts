@@ -9,6 +9,7 @@ import { resolveTypeAst } from '../analyzer/expression-analyzer.js';
 import { KNOWN_FORMATS } from '../formats/format.js';
 import { registrySchemaType, type SqlSchemaRegistry } from '../formats/schema-registry.js';
 import type { LiteralValue, Properties, Statement } from '../parser/ast.js';
+import { formatType, type SqlType } from '../types/sql-type.js';
 import { parseDuration } from './durations.js';
 
 type CreateSource = Extract<Statement, { kind: 'createSource' }>;
@@ -141,6 +142,23 @@ export function windowOf(p: PropertyReader): WindowInfo | undefined {
   return { type: t, sizeMs: parseDuration(size) };
 }
 
+/** HEADERS is ARRAY<STRUCT<KEY STRING, VALUE BYTES>>, HEADER('k') BYTES (ksqlDB 0.24+, create-stream.md). */
+function checkHeaderType(name: string, key: string | undefined, type: SqlType): void {
+  if (key !== undefined) {
+    if (type.base !== 'BYTES') throw new SqlError(`Invalid type for HEADER('${key}') column ${name}: expected BYTES, got ${formatType(type)}`);
+    return;
+  }
+  const ok =
+    type.base === 'ARRAY' &&
+    type.element.base === 'STRUCT' &&
+    type.element.fields.length === 2 &&
+    type.element.fields[0]!.name === 'KEY' &&
+    type.element.fields[0]!.type.base === 'STRING' &&
+    type.element.fields[1]!.name === 'VALUE' &&
+    type.element.fields[1]!.type.base === 'BYTES';
+  if (!ok) throw new SqlError(`Invalid type for HEADERS column ${name}: expected ARRAY<STRUCT<\`KEY\` STRING, \`VALUE\` BYTES>>, got ${formatType(type)}`);
+}
+
 export function buildSource(stmt: CreateSource, metastore: MetaStore, defaultPartitions: number, registry?: SqlSchemaRegistry): { source: DataSource; partitions: number | undefined; replicas: number | undefined } {
   const p = new PropertyReader(stmt.properties);
   const topic = p.string('KAFKA_TOPIC');
@@ -161,6 +179,7 @@ export function buildSource(stmt: CreateSource, metastore: MetaStore, defaultPar
       throw new SqlError(`Line: ${e.pos.line}, Col: ${e.pos.column}: Column \`${e.name}\` is a 'KEY' column: please use 'PRIMARY KEY' for tables.\nTables have PRIMARY KEYs, which are unique and NON NULL.\nStreams have KEYs, which have no uniqueness or NON NULL constraints.`);
     }
     const type = resolveTypeAst(e.type, (n) => metastore.type(n));
+    if (e.headers) checkHeaderType(e.name, e.headers.key, type);
     columns.push({ name: e.name, type, kind: e.key ? 'KEY' : e.headers ? 'HEADERS' : 'VALUE', headerKey: e.headers?.key });
   }
   // Key columns first, as ksqlDB's schema puts them.
