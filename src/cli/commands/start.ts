@@ -103,7 +103,8 @@ async function start(flags: StartFlags): Promise<number> {
         port: options.httpPort,
         logger: logger.child({ component: 'gateway' }),
         brokerMetrics: () => broker.state.metrics.render(),
-        sql: {}, // ksqlDB's REST API (/ksql, /query-stream); `brook sql` talks to it
+        // ksqlDB's REST API (/ksql, /query-stream); `brook sql` talks to it. UDF modules: BROOK_SQL_EXTENSION_DIR.
+        sql: process.env.BROOK_SQL_EXTENSION_DIR ? { extensionDir: process.env.BROOK_SQL_EXTENSION_DIR } : {},
       });
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);

@@ -21,6 +21,8 @@ import { currentStatus, queryList, sourceDescription, sourceList, topicList, typ
 import { insertValues } from './insert-values.js';
 import type { SqlSchemaRegistry } from '../formats/schema-registry.js';
 import { injectSchemas, registerSchemas } from './schema-inference.js';
+import { loadExtensions, type FunctionOrigin } from '../functions/udf-loader.js';
+import { describeFunction, functionList } from './function-entities.js';
 import { buildSource, formatsOf, PropertyReader } from './source-definition.js';
 import { partitionCounts } from './topic-feed.js';
 import { runPullQuery, runPushQuery, type RowSink } from './transient-query.js';
@@ -37,6 +39,8 @@ export interface SqlEngineOptions {
   readonly log?: { info(message: string, fields?: SqlLogFields): void; error(message: string, fields?: SqlLogFields): void };
   /** Commit interval of persistent queries, ms. */
   readonly commitIntervalMs?: number;
+  /** ES modules of user-defined functions (ksqlDB's ksql.extension.dir), loaded on start. */
+  readonly extensionDir?: string;
   /** The schema registry of the AVRO and JSON_SR formats (ksqlDB's ksql.schema.registry.url). */
   readonly schemaRegistry?: SqlSchemaRegistry;
 }
@@ -68,6 +72,8 @@ const QUERY_ENDPOINT_MESSAGE = "The following statement types should be issued t
 export class SqlEngine {
   readonly metastore = new MetaStore();
   readonly registry: FunctionRegistry = builtinRegistry();
+  /** Where user-defined functions came from (DESCRIBE FUNCTION). */
+  readonly functionOrigins = new Map<string, FunctionOrigin>();
   readonly serviceId: string;
   private readonly client: ClientOptions;
   private readonly admin: Admin;
@@ -94,6 +100,10 @@ export class SqlEngine {
   /** Replays the command topic, then starts the persistent queries it leaves running. */
   static async start(options: SqlEngineOptions): Promise<SqlEngine> {
     const engine = new SqlEngine(options);
+    if (options.extensionDir !== undefined) {
+      const loaded = await loadExtensions(options.extensionDir, engine.registry, engine.functionOrigins);
+      for (const [file, names] of loaded) options.log?.info('sql: user-defined functions loaded', { file, functions: names.join(', ') });
+    }
     const commands = await engine.commands.load();
     for (const c of commands) {
       try {
@@ -146,6 +156,10 @@ export class SqlEngine {
         return sourceList(text, 'TABLE', this.metastore.allSources());
       case 'listQueries':
         return queryList(text, this.queryInfos());
+      case 'listFunctions':
+        return functionList(text, this.registry);
+      case 'describeFunction':
+        return describeFunction(text, stmt.name, this.registry, this.functionOrigins);
       case 'listTopics': {
         const names = (await topicNames(this.admin, stmt.all)).filter((n) => stmt.all || !n.startsWith('_'));
         const layouts = await topicLayouts(this.admin, names);
