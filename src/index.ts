@@ -4,3 +4,5 @@ export { packageInfo } from './util/package-info.js';
 // accepted, released or rejected one by one.
 export { ShareConsumer, ShareGroupError } from './client/share-consumer.js';
 export type { AcknowledgeKind, AcknowledgementResult, ShareConsumerOptions, ShareRecord } from './client/share-consumer.js';
+// User-defined SQL functions: the shapes of the `udfs` / `udafs` an extension module exports.
+export type { SqlUdaf, SqlUdf } from './sql/functions/udf-loader.js';

@@ -46,7 +46,7 @@ export interface GatewayOptions {
    * ksqlDB's REST API (/ksql, /query-stream, /query, /info) over brook/sql, with its persistent
    * queries running in this process. Off unless given.
    */
-  sql?: { serviceId?: string; stateDir?: string; commitIntervalMs?: number } | false;
+  sql?: { serviceId?: string; stateDir?: string; commitIntervalMs?: number; extensionDir?: string } | false;
 }
 
 export interface SseSettings {
@@ -87,7 +87,7 @@ export interface ResolvedGatewayOptions {
   sse: SseSettings;
   schemasTopic: string | false;
   lagRefreshMs: number;
-  sql: { serviceId?: string; stateDir?: string; commitIntervalMs?: number } | false;
+  sql: { serviceId?: string; stateDir?: string; commitIntervalMs?: number; extensionDir?: string } | false;
 }
 
 export function resolveGatewayOptions(o: GatewayOptions): ResolvedGatewayOptions {

@@ -26,6 +26,7 @@ import { registerSseRoutes } from './sse/sse-routes.js';
 import { registerRegistryRoutes } from './registry/routes.js';
 import { SchemaStore } from './registry/schema-store.js';
 import { RegistryService } from './registry/registry-service.js';
+import { sqlSchemaRegistry } from './registry/sql-registry.js';
 import { ConsumerInstances } from './rest-v2/consumer-instances.js';
 import { SseHub } from './sse/sse-hub.js';
 import { packageInfo } from '../util/package-info.js';
@@ -63,7 +64,7 @@ export async function buildGateway(input: GatewayOptions): Promise<BuiltGateway>
     sql: null,
   };
   if (options.sql !== false) {
-    context.sql = await SqlEngine.start({ brokers: options.brokers, ...options.sql, log: logger.child({ component: 'sql' }) });
+    context.sql = await SqlEngine.start({ brokers: options.brokers, ...options.sql, ...(context.schemas ? { schemaRegistry: sqlSchemaRegistry(context.schemas) } : {}), log: logger.child({ component: 'sql' }) });
   }
   const app = Fastify({
     // TLS on the HTTP port when given (TLS 1.2 and 1.3 only, as the Kafka listeners).

@@ -6,8 +6,10 @@ import { http, startTestGateway, until, type TestGateway } from '../gateway/gate
 
 export { until };
 
-export async function startSqlGateway(): Promise<TestGateway> {
-  return startTestGateway({ sql: { commitIntervalMs: 100 }, schemasTopic: false });
+/** A gateway with the SQL engine; `registry` also runs the schema registry (AVRO, JSON_SR); `extensionDir`: UDF modules. */
+export async function startSqlGateway(options: { registry?: boolean; extensionDir?: string } = {}): Promise<TestGateway> {
+  const sql = { commitIntervalMs: 100, ...(options.extensionDir !== undefined ? { extensionDir: options.extensionDir } : {}) };
+  return startTestGateway({ sql, ...(options.registry ? {} : { schemasTopic: false }) });
 }
 
 /** POST /ksql expecting success: the entities. */

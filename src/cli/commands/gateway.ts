@@ -61,7 +61,7 @@ async function runGateway(flags: GatewayFlags): Promise<number> {
   const { Gateway } = await import('../../gateway/server.js');
   let gateway;
   try {
-    gateway = await Gateway.start({ brokers, host: flags.host ?? (env.BROOK_HOST || '127.0.0.1'), port, logger, sql: {}, ...(flags.schemasTopic ? { schemasTopic: flags.schemasTopic } : {}) });
+    gateway = await Gateway.start({ brokers, host: flags.host ?? (env.BROOK_HOST || '127.0.0.1'), port, logger, sql: env.BROOK_SQL_EXTENSION_DIR ? { extensionDir: env.BROOK_SQL_EXTENSION_DIR } : {}, ...(flags.schemasTopic ? { schemasTopic: flags.schemasTopic } : {}) });
   } catch (e) {
     fail('gateway', `could not listen on port ${port}: ${e instanceof Error ? e.message : String(e)}`);
     return EXIT_FAILURE;

@@ -3,6 +3,7 @@
 // Pseudo columns (ROWTIME, ROWPARTITION, ROWOFFSET, and WINDOWSTART/WINDOWEND of windowed sources)
 // are not stored: every source has them (data-definition.md, "Pseudocolumns").
 
+import type { SqlSchemaRegistry } from '../formats/schema-registry.js';
 import { BIGINT, formatType, INTEGER, quoteName, type SqlType } from '../types/sql-type.js';
 
 export type ColumnKind = 'KEY' | 'VALUE' | 'HEADERS';
@@ -21,6 +22,8 @@ export interface FormatInfo {
   readonly format: FormatName;
   /** Format properties: delimiter (DELIMITED), wrapSingleValue, schema ids and names (registry formats). */
   readonly properties: Readonly<Record<string, string>>;
+  /** AVRO, JSON_SR: the schema registry their serdes use (not part of the statement; set by the engine). */
+  readonly registry?: SqlSchemaRegistry | undefined;
 }
 
 export type WindowType = 'TUMBLING' | 'HOPPING' | 'SESSION';

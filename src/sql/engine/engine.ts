@@ -19,6 +19,10 @@ import { planQuery } from '../planner/query-planner.js';
 import { CommandLog } from './command-log.js';
 import { currentStatus, queryList, sourceDescription, sourceList, topicList, type KsqlEntity, type QueryInfo } from './entities.js';
 import { insertValues } from './insert-values.js';
+import type { SqlSchemaRegistry } from '../formats/schema-registry.js';
+import { injectSchemas, registerSchemas } from './schema-inference.js';
+import { loadExtensions, type FunctionOrigin } from '../functions/udf-loader.js';
+import { describeFunction, functionList } from './function-entities.js';
 import { buildSource, formatsOf, PropertyReader } from './source-definition.js';
 import { cleanupQuery } from './query-cleanup.js';
 import { checkQueryUpgrade, checkUpgrade } from './source-upgrade.js';
@@ -37,6 +41,10 @@ export interface SqlEngineOptions {
   readonly log?: { info(message: string, fields?: SqlLogFields): void; error(message: string, fields?: SqlLogFields): void };
   /** Commit interval of persistent queries, ms. */
   readonly commitIntervalMs?: number;
+  /** ES modules of user-defined functions (ksqlDB's ksql.extension.dir), loaded on start. */
+  readonly extensionDir?: string;
+  /** The schema registry of the AVRO and JSON_SR formats (ksqlDB's ksql.schema.registry.url). */
+  readonly schemaRegistry?: SqlSchemaRegistry;
 }
 
 interface PersistentQuery {
@@ -69,6 +77,8 @@ const QUERY_ENDPOINT_MESSAGE = "The following statement types should be issued t
 export class SqlEngine {
   readonly metastore = new MetaStore();
   readonly registry: FunctionRegistry = builtinRegistry();
+  /** Where user-defined functions came from (DESCRIBE FUNCTION). */
+  readonly functionOrigins = new Map<string, FunctionOrigin>();
   readonly serviceId: string;
   private readonly client: ClientOptions;
   private readonly admin: Admin;
@@ -95,6 +105,10 @@ export class SqlEngine {
   /** Replays the command topic, then starts the persistent queries it leaves running. */
   static async start(options: SqlEngineOptions): Promise<SqlEngine> {
     const engine = new SqlEngine(options);
+    if (options.extensionDir !== undefined) {
+      const loaded = await loadExtensions(options.extensionDir, engine.registry, engine.functionOrigins);
+      for (const [file, names] of loaded) options.log?.info('sql: user-defined functions loaded', { file, functions: names.join(', ') });
+    }
     const commands = await engine.commands.load();
     for (const c of commands) {
       try {
@@ -147,6 +161,10 @@ export class SqlEngine {
         return sourceList(text, 'TABLE', this.metastore.allSources());
       case 'listQueries':
         return queryList(text, this.queryInfos());
+      case 'listFunctions':
+        return functionList(text, this.registry);
+      case 'describeFunction':
+        return describeFunction(text, stmt.name, this.registry, this.functionOrigins);
       case 'listTopics': {
         const names = (await topicNames(this.admin, stmt.all)).filter((n) => stmt.all || !n.startsWith('_'));
         const layouts = await topicLayouts(this.admin, names);
@@ -180,8 +198,10 @@ export class SqlEngine {
   }
 
   /** Validates, appends to the command topic, applies. */
-  private command(stmt: Statement, props: Readonly<Record<string, string>>): Promise<KsqlEntity> {
+  private command(given: Statement, props: Readonly<Record<string, string>>): Promise<KsqlEntity> {
     const run = async (): Promise<KsqlEntity> => {
+      // The command topic keeps the statement with the columns inferred from the registry.
+      const stmt = await injectSchemas(given, this.options.schemaRegistry);
       await this.validate(stmt);
       const sequence = await this.commands.append(commandId(stmt), stmt.text, props);
       return this.apply(stmt, sequence, props, false);
@@ -197,7 +217,7 @@ export class SqlEngine {
       case 'createSource': {
         const existing = this.metastore.source(stmt.name);
         if (existing && !stmt.orReplace && !stmt.ifNotExists) throw alreadyExists(stmt.sourceType, stmt.name, existing);
-        const { source, partitions } = buildSource(stmt, this.metastore, 1);
+        const { source, partitions } = buildSource(stmt, this.metastore, 1, this.options.schemaRegistry);
         const count = (await partitionCounts(this.admin, [source.topic])).get(source.topic)!;
         if (count === 0 && partitions === undefined) {
           throw new SqlError(
@@ -245,15 +265,22 @@ export class SqlEngine {
         const existing = this.metastore.source(stmt.name);
         if (existing && stmt.ifNotExists) return currentStatus(text, id, sequence, `A ${stmt.sourceType.toLowerCase()} with the same name already exists`);
         if (existing && !stmt.orReplace) throw alreadyExists(stmt.sourceType, stmt.name, existing);
-        const { source, partitions, replicas } = buildSource(stmt, this.metastore, 1);
-        if (existing) checkUpgrade(existing, source);
+        const built = buildSource(stmt, this.metastore, 1, this.options.schemaRegistry);
+        const { partitions, replicas } = built;
+        if (existing) checkUpgrade(existing, built.source);
+        const source = await registerSchemas(built.source, this.options.schemaRegistry);
         if (!replay && partitions !== undefined) await this.ensureTopic(source.topic, partitions, replicas);
         this.metastore.putSource(source);
         return currentStatus(text, id, sequence, `${stmt.sourceType === 'STREAM' ? 'Stream' : 'Table'} created`);
       }
       case 'createAsSelect':
       case 'insertInto': {
-        const plan = this.planPersistent(stmt, sequence, props);
+        let plan = this.planPersistent(stmt, sequence, props);
+        if (stmt.kind === 'createAsSelect') {
+          // A sink in a registry format registers its schema first: its serializer writes the id.
+          const registered = await registerSchemas(plan.sink, this.options.schemaRegistry);
+          if (registered !== plan.sink) plan = this.planPersistent(stmt, sequence, props, registered);
+        }
         if (!replay) {
           const from = plan.query.bindings[0]!.source.topic;
           const partitions = plan.partitions > 0 ? plan.partitions : ((await partitionCounts(this.admin, [from])).get(from) ?? 1);
@@ -312,7 +339,7 @@ export class SqlEngine {
     if (!replay) await cleanupQuery(this.admin, q.appId, this.options.stateDir, this.options.log);
   }
 
-  private planPersistent(stmt: Extract<Statement, { kind: 'createAsSelect' | 'insertInto' }>, sequence: number, props: Readonly<Record<string, string>> = {}): { queryId: string; sink: DataSource; app: App; query: AnalyzedQuery; partitions: number } {
+  private planPersistent(stmt: Extract<Statement, { kind: 'createAsSelect' | 'insertInto' }>, sequence: number, props: Readonly<Record<string, string>> = {}, registeredSink?: DataSource): { queryId: string; sink: DataSource; app: App; query: AnalyzedQuery; partitions: number } {
     const existing = this.metastore.source(stmt.kind === 'createAsSelect' ? stmt.name : stmt.target);
     if (stmt.kind === 'createAsSelect' && existing && !stmt.orReplace && !stmt.ifNotExists) throw alreadyExists(stmt.sourceType, stmt.name, existing);
     if (stmt.kind === 'insertInto') {
@@ -333,7 +360,7 @@ export class SqlEngine {
     let partitions = 1;
     if (stmt.kind === 'createAsSelect') {
       const p = new PropertyReader(stmt.properties);
-      const formats = formatsOf(p, { key: first.keyFormat, value: first.valueFormat });
+      const formats = formatsOf(p, { key: first.keyFormat, value: first.valueFormat }, this.options.schemaRegistry);
       const prefix = stmt.sourceType === 'STREAM' ? 'CSAS' : 'CTAS';
       // OR REPLACE of a source a running query writes keeps that query's id (an in-place upgrade).
       const running = stmt.orReplace && existing?.createdByQuery !== undefined && this.queries.has(existing.createdByQuery) ? existing.createdByQuery : undefined;
@@ -352,6 +379,7 @@ export class SqlEngine {
         createdByQuery: queryId,
       };
       partitions = p.int('PARTITIONS') ?? 0;
+      if (registeredSink) sink = registeredSink;
       if (existing) checkUpgrade(existing, sink);
       if (running) checkQueryUpgrade(this.queries.get(running)!.query, q);
     } else {

@@ -7,7 +7,9 @@ import type { MetaStore } from '../catalog/metastore.js';
 import { SqlError } from '../errors.js';
 import { resolveTypeAst } from '../analyzer/expression-analyzer.js';
 import { KNOWN_FORMATS } from '../formats/format.js';
+import { registrySchemaType, type SqlSchemaRegistry } from '../formats/schema-registry.js';
 import type { LiteralValue, Properties, Statement } from '../parser/ast.js';
+import { formatType, type SqlType } from '../types/sql-type.js';
 import { parseDuration } from './durations.js';
 
 type CreateSource = Extract<Statement, { kind: 'createSource' }>;
@@ -73,6 +75,12 @@ export class PropertyReader {
   }
 }
 
+function positiveInt(text: string, name: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new SqlError(`Invalid value for ${name}: ${text} (a schema id is a non-negative integer)`);
+  return n;
+}
+
 function formatName(text: string, what: string): FormatName {
   const f = text.toUpperCase() as FormatName;
   if (!KNOWN_FORMATS.has(f)) throw new SqlError(`Unknown format: ${text} (${what})`);
@@ -80,7 +88,14 @@ function formatName(text: string, what: string): FormatName {
 }
 
 /** Key and value formats from FORMAT / KEY_FORMAT / VALUE_FORMAT (defaults: KAFKA key, `defaultValue` value). */
-export function formatsOf(p: PropertyReader, defaults: { key: FormatInfo; value: FormatInfo | undefined }): { key: FormatInfo; value: FormatInfo } {
+/** A format inherited from a query's source: without the schema id, which belongs to the source's subject. */
+function inherited(f: FormatInfo, extra: Record<string, string>): FormatInfo {
+  const properties: Record<string, string> = { ...f.properties, ...extra };
+  delete properties.SCHEMA_ID;
+  return { ...f, properties };
+}
+
+export function formatsOf(p: PropertyReader, defaults: { key: FormatInfo; value: FormatInfo | undefined }, registry?: SqlSchemaRegistry): { key: FormatInfo; value: FormatInfo } {
   const both = p.string('FORMAT');
   const keyText = p.string('KEY_FORMAT');
   const valueText = p.string('VALUE_FORMAT');
@@ -95,12 +110,19 @@ export function formatsOf(p: PropertyReader, defaults: { key: FormatInfo; value:
   if (kd !== undefined) keyProps.KEY_DELIMITER = kd;
   if (vd !== undefined) valueProps.VALUE_DELIMITER = vd;
   if (wrap !== undefined) valueProps.WRAP_SINGLE_VALUE = wrap;
+  const keyId = p.string('KEY_SCHEMA_ID');
+  const valueId = p.string('VALUE_SCHEMA_ID');
+  if (keyId !== undefined) keyProps.SCHEMA_ID = String(positiveInt(keyId, 'KEY_SCHEMA_ID'));
+  if (valueId !== undefined) valueProps.SCHEMA_ID = String(positiveInt(valueId, 'VALUE_SCHEMA_ID'));
   const key = both ?? keyText;
   const value = both ?? valueText;
-  const valueFormat = value !== undefined ? { format: formatName(value, 'VALUE_FORMAT'), properties: valueProps } : defaults.value ? { ...defaults.value, properties: { ...defaults.value.properties, ...valueProps } } : undefined;
+  const valueFormat = value !== undefined ? { format: formatName(value, 'VALUE_FORMAT'), properties: valueProps } : defaults.value ? inherited(defaults.value, valueProps) : undefined;
   if (!valueFormat) throw new SqlError("Missing required property \"VALUE_FORMAT\" which has no default value.");
-  const keyFormat = key !== undefined ? { format: formatName(key, 'KEY_FORMAT'), properties: keyProps } : { ...defaults.key, properties: { ...defaults.key.properties, ...keyProps } };
-  return { key: keyFormat, value: valueFormat };
+  const keyFormat = key !== undefined ? { format: formatName(key, 'KEY_FORMAT'), properties: keyProps } : inherited(defaults.key, keyProps);
+  for (const [f, id] of [[keyFormat, keyId], [valueFormat, valueId]] as const) {
+    if (id !== undefined && registrySchemaType(f.format) === undefined) throw new SqlError(`${f === keyFormat ? 'KEY' : 'VALUE'}_SCHEMA_ID is only valid with a format that uses the schema registry (AVRO, JSON_SR, PROTOBUF), not ${f.format}`);
+  }
+  return { key: { ...keyFormat, registry }, value: { ...valueFormat, registry } };
 }
 
 export function windowOf(p: PropertyReader): WindowInfo | undefined {
@@ -120,7 +142,24 @@ export function windowOf(p: PropertyReader): WindowInfo | undefined {
   return { type: t, sizeMs: parseDuration(size) };
 }
 
-export function buildSource(stmt: CreateSource, metastore: MetaStore, defaultPartitions: number): { source: DataSource; partitions: number | undefined; replicas: number | undefined } {
+/** HEADERS is ARRAY<STRUCT<KEY STRING, VALUE BYTES>>, HEADER('k') BYTES (ksqlDB 0.24+, create-stream.md). */
+function checkHeaderType(name: string, key: string | undefined, type: SqlType): void {
+  if (key !== undefined) {
+    if (type.base !== 'BYTES') throw new SqlError(`Invalid type for HEADER('${key}') column ${name}: expected BYTES, got ${formatType(type)}`);
+    return;
+  }
+  const ok =
+    type.base === 'ARRAY' &&
+    type.element.base === 'STRUCT' &&
+    type.element.fields.length === 2 &&
+    type.element.fields[0]!.name === 'KEY' &&
+    type.element.fields[0]!.type.base === 'STRING' &&
+    type.element.fields[1]!.name === 'VALUE' &&
+    type.element.fields[1]!.type.base === 'BYTES';
+  if (!ok) throw new SqlError(`Invalid type for HEADERS column ${name}: expected ARRAY<STRUCT<\`KEY\` STRING, \`VALUE\` BYTES>>, got ${formatType(type)}`);
+}
+
+export function buildSource(stmt: CreateSource, metastore: MetaStore, defaultPartitions: number, registry?: SqlSchemaRegistry): { source: DataSource; partitions: number | undefined; replicas: number | undefined } {
   const p = new PropertyReader(stmt.properties);
   const topic = p.string('KAFKA_TOPIC');
   if (topic === undefined) throw new SqlError('Missing required property "KAFKA_TOPIC" which has no default value.');
@@ -140,6 +179,7 @@ export function buildSource(stmt: CreateSource, metastore: MetaStore, defaultPar
       throw new SqlError(`Line: ${e.pos.line}, Col: ${e.pos.column}: Column \`${e.name}\` is a 'KEY' column: please use 'PRIMARY KEY' for tables.\nTables have PRIMARY KEYs, which are unique and NON NULL.\nStreams have KEYs, which have no uniqueness or NON NULL constraints.`);
     }
     const type = resolveTypeAst(e.type, (n) => metastore.type(n));
+    if (e.headers) checkHeaderType(e.name, e.headers.key, type);
     columns.push({ name: e.name, type, kind: e.key ? 'KEY' : e.headers ? 'HEADERS' : 'VALUE', headerKey: e.headers?.key });
   }
   // Key columns first, as ksqlDB's schema puts them.
@@ -147,7 +187,7 @@ export function buildSource(stmt: CreateSource, metastore: MetaStore, defaultPar
   if (stmt.sourceType === 'TABLE' && !columns.some((c) => c.kind === 'KEY')) {
     throw new SqlError(`Tables require a PRIMARY KEY. Please define the PRIMARY KEY.\nUse a partial schema to define the primary key and still load the value columns from the Schema Registry, for example:\n\tCREATE TABLE ${stmt.name} (ID INT PRIMARY KEY) WITH (...);`);
   }
-  const formats = formatsOf(p, { key: { format: 'KAFKA', properties: {} }, value: undefined });
+  const formats = formatsOf(p, { key: { format: 'KAFKA', properties: {} }, value: undefined }, registry);
   const tsColumn = p.string('TIMESTAMP');
   let timestamp: DataSource['timestamp'];
   if (tsColumn !== undefined) {

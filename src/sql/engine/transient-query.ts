@@ -8,8 +8,8 @@
 //     latest row per key (deletes removed), a stream with every matching row.
 // Nothing is written to the cluster and no consumer group is joined.
 
-import { App, TestDriver, type Windowed } from '../../streams/index.js';
-import type { ClientOptions, Admin } from '../../client/index.js';
+import { App, TestDriver, type PipeOptions, type Windowed } from '../../streams/index.js';
+import type { ClientOptions, Admin, FetchedRecord } from '../../client/index.js';
 import type { AnalyzedQuery } from '../analyzer/analyzed-query.js';
 import type { Column } from '../catalog/data-source.js';
 import type { Row } from '../formats/format.js';
@@ -31,6 +31,16 @@ export interface TransientQueryInput {
   readonly log: ProcessingLog;
   readonly signal: AbortSignal;
   readonly fromEarliest: boolean;
+}
+
+/** A fetched record's position, time and headers, as the query's processors see them (ROWOFFSET, HEADERS). */
+function pipeOptions(r: FetchedRecord): PipeOptions {
+  return {
+    timestamp: Number(r.timestamp),
+    partition: r.partition,
+    offset: r.offset,
+    ...(r.headers.length > 0 ? { headers: r.headers.map(([k, v]) => ({ key: k.toString('utf8'), value: v })) } : {}),
+  };
 }
 
 function resultKey(k: unknown, windowed: boolean): string {
@@ -74,7 +84,7 @@ export async function runPushQuery(input: TransientQueryInput, sink: RowSink): P
     for await (const batch of feed) {
       for (const r of batch) {
         if (stop.signal.aborted) break;
-        await driver.pipeRaw(r.topic, r.key, r.value, { timestamp: Number(r.timestamp), partition: r.partition });
+        await driver.pipeRaw(r.topic, r.key, r.value, pipeOptions(r));
       }
       if (stop.signal.aborted) break;
     }
@@ -102,7 +112,7 @@ export async function runPullQuery(input: TransientQueryInput, sink: RowSink): P
   });
   try {
     for await (const batch of feedTopics(input.client, input.admin, topics, { from: 'earliest', toEnd: true, signal: input.signal })) {
-      for (const r of batch) await driver.pipeRaw(r.topic, r.key, r.value, { timestamp: Number(r.timestamp), partition: r.partition });
+      for (const r of batch) await driver.pipeRaw(r.topic, r.key, r.value, pipeOptions(r));
     }
   } finally {
     await driver.crash();

@@ -10,6 +10,8 @@ import type { Format } from './format-types.js';
 import { delimitedFormat } from './delimited-format.js';
 import { jsonFormat } from './json-format.js';
 import { kafkaFormat } from './kafka-format.js';
+import { avroFormat } from './avro-format.js';
+import { jsonSrFormat } from './json-sr-format.js';
 
 const noneFormat: Format = {
   name: 'NONE',
@@ -36,6 +38,7 @@ export const KNOWN_FORMATS = new Set<FormatName>(['JSON', 'JSON_SR', 'KAFKA', 'D
 export function formatOf(info: FormatInfo): Format {
   const f = FORMATS.get(info.format);
   if (!f) {
+    if ((info.format === 'AVRO' || info.format === 'JSON_SR') && info.registry) return info.format === 'AVRO' ? avroFormat(info.registry) : jsonSrFormat;
     if (KNOWN_FORMATS.has(info.format)) {
       throw new SqlError(`The ${info.format} format needs a schema registry, which this SQL engine has not been given; use JSON, KAFKA or DELIMITED`);
     }

@@ -1,14 +1,17 @@
 // A query's sources as brook/streams streams and tables of row arrays. The value deserializer
 // allocates each row with room for every slot of the source (sourceSlots), and one pass over the
 // row then fills the key columns from the record key and the pseudo columns the query reads
-// (ROWTIME; WINDOWSTART/WINDOWEND of windowed sources).
+// (ROWTIME, ROWPARTITION, ROWOFFSET; WINDOWSTART/WINDOWEND of windowed sources) and header
+// columns (HEADERS: every header as ARRAY<STRUCT<KEY STRING, VALUE BYTES>>; HEADER('k'): the last
+// header with key k, as BYTES), from the input record's context.
 
-import type { App, Stream, Table, Windowed } from '../../streams/index.js';
+import type { App, RecordContext, Stream, Table, Windowed } from '../../streams/index.js';
 import { keyColumns } from '../catalog/data-source.js';
 import { sourceSlots, type SourceBinding } from '../analyzer/scope.js';
 import { SqlError } from '../errors.js';
 import type { Row } from '../formats/format.js';
 import { parseWithPattern } from '../types/java-datetime.js';
+import { newStruct } from '../types/values.js';
 import { RowLayout } from './row-layout.js';
 import { internalRowSerde } from '../formats/internal-serdes.js';
 import { sourceKeySerde, valueSerde } from './serdes.js';
@@ -21,7 +24,33 @@ export interface PlannedSource {
   readonly table: Table<unknown, Row> | undefined;
 }
 
-type Filler = (row: Row, key: unknown, ts: number) => void;
+type Filler = (row: Row, key: unknown, ts: number, record?: RecordContext) => void;
+
+interface HeaderSlot {
+  readonly at: number;
+  /** HEADER('k'); undefined: HEADERS, all of them. */
+  readonly key: string | undefined;
+  /** Field names of the HEADERS struct type (KEY, VALUE as declared). */
+  readonly fields: readonly [string, string];
+}
+
+function fillHeaders(row: Row, slots: readonly HeaderSlot[], record: RecordContext | undefined): void {
+  const headers = record?.headers ?? [];
+  for (const h of slots) {
+    if (h.key === undefined) {
+      row[h.at] = headers.map((x) => {
+        const s = newStruct();
+        s[h.fields[0]] = x.key;
+        s[h.fields[1]] = x.value ?? null;
+        return s;
+      });
+    } else {
+      let v: Buffer | null = null;
+      for (const x of headers) if (x.key === h.key) v = x.value ?? null;
+      row[h.at] = v;
+    }
+  }
+}
 
 /** Fills key columns and the needed pseudo columns of a freshly deserialized row. */
 function rowFiller(b: SourceBinding, layout: RowLayout, needed: ReadonlySet<string>): Filler | undefined {
@@ -32,15 +61,20 @@ function rowFiller(b: SourceBinding, layout: RowLayout, needed: ReadonlySet<stri
   const rowtime = at('ROWTIME');
   const ws = windowed ? at('WINDOWSTART') : -1;
   const we = windowed ? at('WINDOWEND') : -1;
-  for (const name of ['ROWPARTITION', 'ROWOFFSET']) {
-    if (at(name) >= 0) throw new SqlError(`${name} is not supported yet by Brook's SQL engine`);
-  }
-  for (const c of b.source.columns) {
-    if (c.kind === 'HEADERS' && needed.has(`${b.alias}.${c.name}`)) throw new SqlError(`Header columns (${c.name}) are not supported yet by Brook's SQL engine`);
-  }
-  if (keys.length === 0 && rowtime < 0 && ws < 0 && we < 0) return undefined;
+  const partition = at('ROWPARTITION');
+  const offset = at('ROWOFFSET');
+  const headers: HeaderSlot[] = b.source.columns
+    .filter((c) => c.kind === 'HEADERS' && needed.has(`${b.alias}.${c.name}`))
+    .map((c) => {
+      const t = c.type;
+      const fields = t.base === 'ARRAY' && t.element.base === 'STRUCT' ? t.element.fields.map((f) => f.name) : ['KEY', 'VALUE'];
+      return { at: layout.slotIndex(`${b.alias}.${c.name}`), key: c.headerKey, fields: [fields[0] ?? 'KEY', fields[1] ?? 'VALUE'] as const };
+    });
+  const record = partition >= 0 || offset >= 0 || headers.length > 0;
+  if (record && b.source.type === 'TABLE') throw new SqlError(`ROWPARTITION, ROWOFFSET and header columns of table rows (${b.source.name}) are not supported yet by Brook's SQL engine`);
+  if (keys.length === 0 && rowtime < 0 && ws < 0 && we < 0 && !record) return undefined;
   const single = keys.length === 1 ? keys[0]! : -1;
-  return (row, k, ts) => {
+  return (row, k, ts, rec) => {
     let key = k;
     if (windowed && key !== null) {
       const w = key as Windowed<unknown>;
@@ -51,6 +85,9 @@ function rowFiller(b: SourceBinding, layout: RowLayout, needed: ReadonlySet<stri
     if (single >= 0) row[single] = key ?? null;
     else if (keys.length > 1) for (let i = 0; i < keys.length; i++) row[keys[i]!] = key === null ? null : ((key as Row)[i] ?? null);
     if (rowtime >= 0) row[rowtime] = BigInt(ts);
+    if (partition >= 0) row[partition] = rec?.partition ?? null;
+    if (offset >= 0) row[offset] = rec?.offset ?? null;
+    if (headers.length > 0) fillHeaders(row, headers, rec);
   };
 }
 
@@ -98,7 +135,7 @@ export function planSource(app: App, b: SourceBinding, needed: ReadonlySet<strin
   if (source.type === 'STREAM') {
     const timestamp = timestampExtractor(b, layout, ctx);
     let stream = app.stream<unknown, Row>(source.topic, { key, value, ...(timestamp ? { timestamp } : {}) });
-    if (fill) stream = stream.peek((k, row, ts) => fill(row, k, ts));
+    if (fill) stream = stream.peek((k, row, ts, rec) => fill(row, k, ts, rec));
     return { binding: b, layout, stream, table: undefined };
   }
   if (needed.has(`${b.alias}.ROWTIME`)) throw new SqlError(`ROWTIME of table rows (${source.name}) is not supported yet by Brook's SQL engine`);

@@ -4,7 +4,7 @@
 
 import { StreamsError } from '../errors.js';
 import type { Serde } from '../serdes.js';
-import type { Processor } from '../engine/processor.js';
+import type { Processor, RecordContext } from '../engine/processor.js';
 import { AsyncMapProcessor } from '../ops/async-map.js';
 import { ForAwaitProcessor, type LoopFunction } from '../ops/for-await.js';
 import {
@@ -88,7 +88,7 @@ export class StreamImpl<K, V> implements Stream<K, V>, StreamHandle<K, V> {
     return this.kit.stream<K2, V>(node, undefined, this.valueSerde, true);
   }
 
-  peek(action: (key: K, value: V, timestamp: number) => void): Stream<K, V> {
+  peek(action: (key: K, value: V, timestamp: number, record: RecordContext | undefined) => void): Stream<K, V> {
     return this.same(this.add('PEEK', () => new PeekProcessor(action) as AnyProcessor));
   }
 

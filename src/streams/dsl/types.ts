@@ -7,6 +7,7 @@ import type { Serde } from '../serdes.js';
 import type { StateStore, StoreOptions } from '../stores/store.js';
 import type { EmitStrategy, FixedWindows, JoinWindows, SessionWindows, SlidingWindows, Windowed } from '../windows.js';
 import type { LoopFunction } from '../ops/for-await.js';
+import type { RecordContext } from '../engine/processor.js';
 import type { Materialized } from './builder.js';
 import type { RecordHeader } from '../engine/transport.js';
 import type { Suppressed } from '../suppressed.js';
@@ -43,7 +44,8 @@ export interface Stream<K, V> {
   flatMap<K2, V2>(mapper: (key: K, value: V) => Iterable<readonly [K2, V2]>): Stream<K2, V2>;
   flatMapValues<V2>(mapper: (value: V, key: K) => Iterable<V2>): Stream<K, V2>;
   selectKey<K2>(selector: (key: K, value: V) => K2): Stream<K2, V>;
-  peek(action: (key: K, value: V, timestamp: number) => void): Stream<K, V>;
+  /** `record`: the input record being processed (topic, partition, offset, headers); undefined outside one. */
+  peek(action: (key: K, value: V, timestamp: number, record: RecordContext | undefined) => void): Stream<K, V>;
   /** Routes each record to the first branch whose predicate matches; the last stream gets the rest. */
   branch(...predicates: Array<(key: K, value: V) => boolean>): Array<Stream<K, V>>;
   merge(other: Stream<K, V>): Stream<K, V>;

@@ -1,7 +1,7 @@
 // Stateless operators. Each is a small class (no closure allocated per record) holding the
 // user's function; the DSL creates one instance per task.
 
-import type { Processor, ProcessorContext } from '../engine/processor.js';
+import type { Processor, ProcessorContext, RecordContext } from '../engine/processor.js';
 
 type Ctx = ProcessorContext<unknown, unknown>;
 
@@ -69,11 +69,12 @@ export class FlatMapValuesProcessor<K, V, V2> extends Forwarding<K, V> {
 }
 
 export class PeekProcessor<K, V> extends Forwarding<K, V> {
-  constructor(private readonly action: (key: K, value: V, timestamp: number) => void) {
+  constructor(private readonly action: (key: K, value: V, timestamp: number, record: RecordContext | undefined) => void) {
     super();
   }
   process(key: K, value: V, ts: number): void {
-    this.action(key, value, ts);
+    // The input record's topic, partition, offset and headers: ksqlDB's ROWPARTITION/ROWOFFSET/HEADERS need them.
+    this.action(key, value, ts, this.ctx.record);
     this.ctx.forward(key, value, ts);
   }
 }

@@ -45,6 +45,12 @@ export interface PipeOptions {
   timestamp?: number;
   partition?: number;
   headers?: readonly RecordHeader[];
+  /**
+   * The offset processors see for this record (their record context), for records replayed from a
+   * real topic (brook/sql's push and pull queries report ksqlDB's ROWOFFSET). The driver's own log
+   * keeps its position; commits then record this offset too.
+   */
+  offset?: bigint;
 }
 
 export class TestInputTopic<K, V> {
@@ -187,7 +193,7 @@ export class TestDriver {
 
   async pipeRaw(topic: string, key: Buffer | null, value: Buffer | null, options: PipeOptions): Promise<void> {
     const rec = this.cluster.append(topic, options.partition, options.timestamp ?? this.wallClock, key, value, options.headers);
-    this.queue.push(rec);
+    this.queue.push(options.offset !== undefined ? { ...rec, offset: options.offset } : rec);
     await this.settle();
   }
 
