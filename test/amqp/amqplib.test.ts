@@ -243,3 +243,28 @@ test('closing a channel returns its unacked messages, redelivered; deleting a qu
   await c2.close();
   await ch.close();
 });
+
+test('basic.get sees what was published just before it, on the same channel and from a closed one', async () => {
+  const ch = await channel(conn);
+  await ch.assertQueue('get-after-publish', { durable: true });
+  // On one channel the get follows the publishes in the same read: they are in the queue for it.
+  for (let i = 0; i < 20; i++) {
+    ch.sendToQueue('get-after-publish', Buffer.from(`m${i}`), { persistent: i % 2 === 0 });
+    const got = await ch.get('get-after-publish', { noAck: true });
+    assert.ok(got, `get ${i} came back empty`);
+    assert.equal(got.content.toString(), `m${i}`);
+  }
+  // A publisher on another connection that closed its channel (close-ok received): its message
+  // is in the queue for the next get. (Closing the connection at once would not do: amqplib may
+  // write connection.close ahead of the channel's buffered publish, and the broker drops frames
+  // after it, as RabbitMQ does.)
+  const other = await connect(broker.amqpUrl);
+  const pub = await other.createChannel();
+  pub.sendToQueue('get-after-publish', Buffer.from('from a closed channel'), { persistent: true });
+  await pub.close();
+  const got = await ch.get('get-after-publish', { noAck: true });
+  await other.close();
+  assert.ok(got, 'the closed publisher’s message is not in the queue');
+  assert.equal(got.content.toString(), 'from a closed channel');
+  await ch.close();
+});

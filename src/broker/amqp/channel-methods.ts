@@ -147,6 +147,7 @@ export async function handleChannelMethod(ch: Channel, m: AmqpMethod): Promise<v
       const q = vhost.queue(resolveQueueName(ch, m.queue), host.connectionKey);
       if (q.args.type === 'stream') throw withMethod(Reply.preconditionFailed('basic.get is not supported by stream queues'), 60, 70);
       q.touch();
+      await q.whenAppended(); // what was routed to the queue before this get is in it
       let got = null;
       for (let tries = 0; tries < 100; tries++) {
         got = await q.takeNext(ch.member, 1, m.noAck);

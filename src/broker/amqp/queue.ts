@@ -190,6 +190,21 @@ export class AmqpQueue {
     return false;
   }
 
+  /** Resolved when the last append handed to the log has settled. */
+  private lastAppend: Promise<void> = Promise.resolve();
+  /** Waiting for the next flush's appends (whenAppended() called while messages were pending). */
+  private flushWaiters: Array<() => void> = [];
+
+  /**
+   * Resolves once every message this queue accepted so far is in its log (or failed to get there).
+   * basic.get waits for it: in RabbitMQ a message routed before a get (the publisher's channel
+   * closed, say) is in the queue when the get arrives; here it may still wait for this turn's batch.
+   */
+  whenAppended(): Promise<void> {
+    if (this.pending.length === 0) return this.lastAppend;
+    return new Promise((resolve) => this.flushWaiters.push(resolve));
+  }
+
   private readonly flushBound = (): void => this.flush();
 
   private flush(): void {
@@ -207,7 +222,7 @@ export class AmqpQueue {
         { timestamp: group[0]!.record.timestamp ?? this.hooks.now() },
       );
       this.appendedEnd = Math.max(this.appendedEnd, this.log.logEndOffset) + group.length;
-      this.log.append(batch, { durable: group.some((p) => p.durable) }).then(
+      this.lastAppend = this.log.append(batch, { durable: group.some((p) => p.durable) }).then(
         () => {
           for (const p of group) this.readyBytes += p.record.value?.length ?? 0;
           for (const p of group) p.done();
@@ -218,6 +233,9 @@ export class AmqpQueue {
         },
       );
     }
+    const waiters = this.flushWaiters;
+    this.flushWaiters = [];
+    if (waiters.length > 0) void this.lastAppend.then(() => waiters.forEach((w) => w()));
   }
 
   private afterAppend(): void {
@@ -577,6 +595,7 @@ export class AmqpQueue {
     this.idleTimer = null;
     for (const p of this.pending) p.done(new Error('queue deleted'));
     this.pending = [];
+    for (const w of this.flushWaiters.splice(0)) w();
   }
 
   /** Starts head expiry after a restart (messages may have expired while the broker was down). */
