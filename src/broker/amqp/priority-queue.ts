@@ -57,6 +57,10 @@ export class PriorityQueue extends AmqpQueue {
     return null;
   }
 
+  override async whenAppended(): Promise<void> {
+    await Promise.all([super.whenAppended(), ...this.upperLevels().map((q) => q.whenAppended())]);
+  }
+
   override readyCount(): number {
     let n = super.readyCount();
     for (const q of this.upperLevels()) n += q.readyCount();
