@@ -29,6 +29,7 @@ export interface HttpAccessRequest {
 
 export class HttpSecurityView {
   readonly required: boolean;
+  readonly failedAuthenticationDelayMs: number;
 
   constructor(
     private readonly security: BrokerSecurity,
@@ -36,6 +37,7 @@ export class HttpSecurityView {
     listenerProtocols: readonly string[],
   ) {
     this.required = security.authorizer !== null || listenerProtocols.some((p) => p !== 'PLAINTEXT');
+    this.failedAuthenticationDelayMs = security.failedAuthenticationDelayMs;
   }
 
   authenticatePassword(user: string, password: string, via: { protocol: string; client: string }): Promise<string | null> {

@@ -10,6 +10,7 @@
 // error_code 40301 (topic), 40302 (group) or 40303 (cluster). Without security the gateway stays
 // open, as before, and these routes say authentication is off.
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Op, type HttpSecurity, type ResourceKind } from './http-security.js';
 import { listFilter, routeAccess, type Check } from './route-access.js';
@@ -41,6 +42,12 @@ function unauthorized(reply: FastifyReply, message: string): FastifyReply {
     .send({ error_code: 40101, message });
 }
 
+/** Slows password guessing as the Kafka listeners do (connection.failed.authentication.delay.ms). */
+async function failedDelay(security: HttpSecurity): Promise<void> {
+  const ms = security.failedAuthenticationDelayMs ?? 0;
+  if (ms > 0) await sleep(ms);
+}
+
 function decodeBasic(header: string): { user: string; password: string } | null {
   const text = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
   const colon = text.indexOf(':');
@@ -67,7 +74,7 @@ export function registerAuth(app: FastifyInstance, security: HttpSecurity | null
     if (principal) {
       if (basicCache.size >= BASIC_CACHE_MAX) basicCache.clear();
       basicCache.set(key, { principal, until: Date.now() + BASIC_CACHE_MS });
-    }
+    } else await failedDelay(security);
     return principal;
   };
 
@@ -139,6 +146,7 @@ function registerAuthRoutes(
     async (request, reply) => {
       if (!security?.required) return reply.code(404).send({ error_code: 404, message: 'Authentication is off on this server.' });
       const principal = await security.authenticatePassword(request.body.username, request.body.password, { protocol: 'HTTP', client: request.ip });
+      if (!principal) await failedDelay(security);
       if (!principal) return reply.code(401).type('application/json').send({ error_code: 40101, message: 'Authentication failed: invalid user name or password.' });
       const token = sessions.create(principal);
       return reply.header('set-cookie', cookie(token, Math.floor(sessions.idleMs / 1000))).send({ principal });

@@ -33,6 +33,8 @@ export interface HttpSecurity {
   authenticatePassword(user: string, password: string, via: { protocol: string; client: string }): Promise<string | null>;
   /** The ACL decision (every request allowed when the broker has no authorizer). */
   allows(request: AccessRequest): boolean;
+  /** How long a failed password check is held before its 401 (connection.failed.authentication.delay.ms). */
+  readonly failedAuthenticationDelayMs?: number;
   /** One audit line for a denied request. */
   denied(request: AccessRequest & { route: string }): void;
 }
