@@ -63,6 +63,8 @@ export class LogAppender {
     private readonly logs: LogManager,
     private readonly decoded: DecodedBatches,
     private readonly logger: Logger,
+    /** A mapped topic was just created here (before the message that needed it is appended). */
+    private readonly onTopicCreated: () => void = () => {},
   ) {}
 
   /** Appends `message` to `topic`; resolves with its position once written (and fdatasynced when `durable`). */
@@ -112,6 +114,7 @@ export class LogAppender {
         // TOPIC_ALREADY_EXISTS (a Kafka client created it meanwhile) is as good as created.
         if (!this.topics.get(topic)) throw new AppendError('no-topic', `creating topic ${topic} failed: ${outcome.errorMessage ?? outcome.errorCode}`);
         this.logger.info('created the Kafka topic of an MQTT mapping', { topic, partitions: this.topics.get(topic)!.partitions });
+        this.onTopicCreated();
       });
       this.creating.set(topic, p);
       void p.finally(() => this.creating.delete(topic)).catch(() => {});

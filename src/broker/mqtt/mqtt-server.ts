@@ -94,7 +94,11 @@ export class MqttServer implements BrokerService {
       logger: logger.child({ component: 'mqtt-shared' }),
       now,
     });
-    this.appender = new LogAppender(topics, logs, this.decoded, logger);
+    // Subscribers (and shared subscriptions) follow a topic created by a publish from its first message.
+    this.appender = new LogAppender(topics, logs, this.decoded, logger, () => {
+      this.tailer.topicCreated();
+      void this.shared.refresh().catch((e: unknown) => logger.warn('refreshing shared subscriptions failed', { error: String(e) }));
+    });
     this.shared = new SharedSubscriptions({ topics, logs, mapping: this.mapping, decoded: this.decoded, kafkaQos, logger, engine: this.engine });
     const publisher = new Publisher(this.mapping, this.appender, this.retained, logger);
     this.registry = new SessionRegistry({
@@ -134,8 +138,13 @@ export class MqttServer implements BrokerService {
     this.loadedPositions = loaded.positions;
     const queued = await this.registry.restore(loaded, (d) => this.messageAt(d));
     await this.shared.dropOrphans();
-    // Mapped topics are created up front, so subscribers and shared subscriptions read them from their first message.
-    for (const topic of this.mapping.allTopics()) await this.appender.ensureTopic(topic).catch((e: unknown) => logger.warn('could not create a mapped topic', { topic, error: String(e) }));
+    // The topics of mapping rules are created up front (an operator named them). The default topic is
+    // created by the first message that needs it, so a broker nobody publishes MQTT to has no `mqtt`
+    // topic in its listings; subscribers follow it from that first message (the appender's callback).
+    for (const topic of this.mapping.allTopics()) {
+      if (topic === this.mapping.defaultTopic) continue;
+      await this.appender.ensureTopic(topic).catch((e: unknown) => logger.warn('could not create a mapped topic', { topic, error: String(e) }));
+    }
     this.tailer.refresh(false);
     this.tailer.drainAll();
     await this.shared.refresh();
