@@ -3,9 +3,10 @@
 // data directory. Measured: process start to listening, and to the first record fetched from the
 // beginning (kcat -C, retried until it answers), beside a `brook start` on an empty data directory in
 // the same round (what the process start alone costs on this machine, at this moment). The issue's
-// target is the recovery's share, <= 0.5 s: the broker listens before its partitions are loaded, so
-// it is the wait from listening to the first fetch, less kcat's own start-and-fetch time (the same
-// fetch repeated on the warm broker).
+// target is the recovery's share, <= 0.5 s: restart to first fetch, less the empty start and kcat's
+// own start-and-fetch time (the same fetch repeated on the warm broker). Segments are recovered before
+// the broker listens; a partition's producer state is replayed from the log on its first use (the
+// first fetch, as librdkafka reads committed), so that part shows after listening.
 //   RECOVERY_ROUNDS (default 3), RECOVERY_MIB (default 1024).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -98,12 +99,13 @@ async function main(): Promise<void> {
   }
   const med = (xs: number[]) => percentile(xs, 50);
   const spread = (xs: number[]) => `min ${Math.min(...xs).toFixed(2)} / median ${med(xs).toFixed(2)} / max ${Math.max(...xs).toFixed(2)} s`;
-  // The broker listens before its partitions are loaded (to listening matches the empty start), so
-  // the recovery is what the first fetch waits for after listening, less kcat's own part.
-  const recovery = toFetch.map((t, i) => t - toListen[i]! - kcatOwn[i]!);
+  // Segment recovery happens before listening; the producer-state replay on the partition's first
+  // use, after it. Both are the recovery's: to first fetch, less the empty start and kcat's own part.
+  const recovery = toFetch.map((t, i) => t - empty[i]! - kcatOwn[i]!);
   rows.push({ name: `restart after kill -9 with ${MIB} MiB: to first fetch, s`, value: med(toFetch), unit: 's', baseline: { name: 'empty data dir to listening', value: med(empty) } });
   rows.push({ name: `restart after kill -9 with ${MIB} MiB: to listening, s`, value: med(toListen), unit: 's', baseline: { name: 'empty data dir to listening', value: med(empty) } });
-  rows.push({ name: "recovery share (first fetch after listening, less kcat's own fetch), s", value: med(recovery), unit: 's' });
+  rows.push({ name: "recovery share (to first fetch, less the empty start and kcat's own fetch), s", value: med(recovery), unit: 's' });
+  rows.push({ name: 'first fetch after listening (producer-state replay), s', value: med(toFetch.map((t, i) => t - toListen[i]! - kcatOwn[i]!)), unit: 's' });
   notes.push(`to first fetch: ${spread(toFetch)}; to listening: ${spread(toListen)}; empty start: ${spread(empty)}; kcat's own fetch: ${spread(kcatOwn)}`);
   notes.push(`target (issue 17): recovery share <= 0.5 s: ${med(recovery) <= 0.5 ? 'met' : 'MISSED'} (${spread(recovery)})`);
   report('recovery', rows, notes);
