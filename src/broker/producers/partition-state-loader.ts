@@ -88,6 +88,8 @@ async function replayTail(log: PartitionLog, from: number, producers: PartitionP
       if (batchIsTransactional(chunk, pos)) txns.replayData(pid, base);
     },
     from,
+    // Headers and one control record are read; nothing is kept: the chunks may be reused.
+    { transient: true },
   );
   return batches;
 }
