@@ -285,3 +285,22 @@ test('after the matrix nothing has changed: topic, partitions, records, configs,
     admin.close();
   }
 });
+
+const sizePrefixed = (b: Buffer): Buffer => Buffer.concat([Buffer.from([b.length >>> 24, (b.length >>> 16) & 0xff, (b.length >>> 8) & 0xff, b.length & 0xff]), b]);
+
+test('SaslHandshake v0: bare size-prefixed SASL tokens authenticate (PLAIN answers an empty token); a wrong password ends the connection', async () => {
+  const c = await WireClient.connect(port);
+  try {
+    assert.equal((await c.request(apis.SaslHandshake, 0, { mechanism: 'PLAIN' })).errorCode, 0);
+    c.writeRaw(sizePrefixed(Buffer.from(`\0mallory\0${PASSWORDS.mallory!}`)));
+    assert.deepEqual(await c.nextFrame(), Buffer.alloc(0), 'PLAIN’s empty server token');
+    const md = await c.request(apis.Metadata, Math.min(versionFor(3), 12), { topics: null, allowAutoTopicCreation: false });
+    assert.deepEqual(md.topics, [], 'authenticated as mallory, who may see no topic');
+  } finally {
+    c.close();
+  }
+  const wrong = await WireClient.connect(port);
+  assert.equal((await wrong.request(apis.SaslHandshake, 0, { mechanism: 'PLAIN' })).errorCode, 0);
+  wrong.writeRaw(sizePrefixed(Buffer.from('\0mallory\0not-the-password')));
+  assert.equal(await wrong.nextFrame(), null, 'no answer: the connection is closed');
+});

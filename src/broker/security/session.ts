@@ -29,6 +29,8 @@ export class SecuritySession {
   authenticated: boolean;
   /** The mechanism chosen by SaslHandshake, until SaslAuthenticate completes it. */
   exchange: SaslExchange | null = null;
+  /** After SaslHandshake v0: the next frames are bare SASL tokens, not requests (raw-sasl.ts). */
+  rawTokens = false;
   /** Set when a response must be the connection's last (a failed authentication). */
   closeAfterResponse: string | null = null;
 

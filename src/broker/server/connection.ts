@@ -35,6 +35,7 @@ import { HeldBytes } from './request-memory.js';
 import { ResponseQueue, type CompleteSlot } from './response-queue.js';
 import { encodeResponse } from './response-encoding.js';
 import { PRE_AUTHENTICATION_APIS, SecuritySession } from '../security/session.js';
+import { evaluateRawToken } from '../security/raw-sasl.js';
 
 export interface ConnectionOptions {
   maxRequestBytes: number;
@@ -236,6 +237,20 @@ export class Connection {
       this.holding.delete(held);
       if (after) for (const fn of after.splice(0)) fn();
     };
+    // After SaslHandshake v0 the frames are bare SASL tokens (security/raw-sasl.ts).
+    if (this.session.rawTokens) {
+      const complete = this.responses.reserve(done);
+      void evaluateRawToken(this.session, this.broker.security, frame, this.clientAddress, this.logger, this.aborter.signal).then((out) => {
+        if (out.kind === 'token') {
+          held.settle(out.frame.length);
+          complete([out.frame]);
+        } else {
+          held.settle(0);
+          complete(null, () => this.close(out.reason, {}));
+        }
+      });
+      return;
+    }
     let header: RequestHeader;
     try {
       header = decodeRequestHeader(frame);
