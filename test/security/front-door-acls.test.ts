@@ -72,6 +72,11 @@ test('MQTT 5.0: without WRITE/READ on the mapped Kafka topic, PUBACK and SUBACK 
       (e: Error & { code?: number }) => e.code,
     );
     assert.equal(refused, 0x87, 'PUBACK Not authorized');
+    const refusedQos2 = await mallory.publishAsync('sensors/kitchen', 'z', { qos: 2 }).then(
+      () => null,
+      (e: Error & { code?: number }) => e.code,
+    );
+    assert.equal(refusedQos2, 0x87, 'PUBREC Not authorized');
   } finally {
     await mallory.endAsync();
   }
