@@ -219,7 +219,16 @@ test('MQTT publish refusals are Mosquitto’s: the same mqtt.js exchanges agains
   try {
     // Ready once it accepts connections (a start guard of 20 s, not a synchronisation).
     const deadline = Date.now() + 20_000;
-    while (!(await new Promise<boolean>((resolve) => tcpConnect(port, '127.0.0.1').once('connect', function (this: import('node:net').Socket) { this.destroy(); resolve(true); }).once('error', () => resolve(false))))) {
+    const accepts = (): Promise<boolean> =>
+      new Promise((resolve) => {
+        const probe = tcpConnect(port, '127.0.0.1');
+        probe.once('connect', () => {
+          probe.destroy();
+          resolve(true);
+        });
+        probe.once('error', () => resolve(false));
+      });
+    while (!(await accepts())) {
       assert.ok(Date.now() < deadline, 'mosquitto did not start');
       await new Promise((r) => setTimeout(r, 50));
     }
