@@ -25,9 +25,9 @@ const GROUP = 'matrix-group';
 const TXN = 'matrix-txn';
 const SHARE = 'matrix-share';
 const NEW_TOPIC = 'mallory-made-this';
-const PASSWORDS: Record<string, string> = { admin: 'admin-pw', mallory: 'mallory-pw' };
+const PASSWORDS: Record<string, string> = { admin: 'admin-pw', mallory: 'mallory-pw', carol: 'carol-pw' };
 
-const [TOPIC_AUTH, GROUP_AUTH, CLUSTER_AUTH, TXN_AUTH] = [29, 30, 31, 53];
+const [TOPIC_AUTH, GROUP_AUTH, CLUSTER_AUTH, TXN_AUTH, GROUP_ID_NOT_FOUND] = [29, 30, 31, 53, 69];
 
 let brook: TestBroker | undefined;
 let kafka: KafkaBroker | undefined;
@@ -122,6 +122,38 @@ const EXPECTED: Record<number, Probe> = {
   92: probe(apis.DeleteShareGroupOffsets, () => ({ groupId: SHARE, topics: [{ topicName: TOPIC }] }), [GROUP_AUTH]),
 };
 const PRE_AUTHENTICATION = new Set([17, 18, 36]);
+const ResourceTypeCode = { GROUP: 3, TRANSACTIONAL_ID: 5 } as const;
+
+/**
+ * carol (ALL on every group and transactional id, nothing on topics): what Kafka answers once the group
+ * and transactional-id checks pass and the topic checks refuse (the same request bodies as above). The
+ * transaction APIs past their id check (AddOffsetsToTxn, EndTxn, DescribeTransactions) are left out:
+ * what follows depends on coordinator state (Kafka: NOT_COORDINATOR before __transaction_state exists).
+ * Sent in this order (numeric keys are iterated ascending; DeleteGroups and after come last on purpose).
+ */
+const GROUP_AND_TXN_ONLY: Record<number, readonly number[]> = {
+  0: [TOPIC_AUTH],
+  8: [TOPIC_AUTH],
+  9: [TOPIC_AUTH], // OffsetFetch: DESCRIBE on each topic asked for
+  15: [],
+  16: [],
+  28: [TOPIC_AUTH],
+  // The KIP-848 and share heartbeats check DESCRIBE on the subscribed topics (Kafka 4.x).
+  68: [TOPIC_AUTH],
+  76: [TOPIC_AUTH],
+  // ShareFetch / ShareAcknowledge refuse the topic before looking at the share session.
+  78: [TOPIC_AUTH],
+  79: [TOPIC_AUTH],
+  // The topic check comes before the group's existence for Describe/Alter, after it for Delete.
+  90: [TOPIC_AUTH],
+  91: [TOPIC_AUTH],
+  92: [GROUP_ID_NOT_FOUND],
+  // Last: carol may delete the (empty) group; then it is gone.
+  42: [],
+  47: [GROUP_ID_NOT_FOUND],
+  69: [GROUP_ID_NOT_FOUND],
+  77: [GROUP_ID_NOT_FOUND],
+};
 
 async function login(user: string): Promise<WireClient> {
   const c = await WireClient.connect(port);
@@ -202,6 +234,10 @@ before(async () => {
       await admin.request(apis.FindCoordinator, versionFor(10), { key: GROUP, keyType: 0, coordinatorKeys: [GROUP] });
       return admin.request(apis.OffsetCommit, Math.min(versionFor(8), 9), { groupId: GROUP, generationIdOrMemberEpoch: -1, memberId: '', topics: [{ name: TOPIC, topicId, partitions: [{ partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: '' }] }] });
     });
+    // carol may do anything with groups and transactional ids, nothing with topics: the per-topic checks behind them.
+    const creations = [ResourceTypeCode.GROUP, ResourceTypeCode.TRANSACTIONAL_ID].map((resourceType) => ({ resourceType, resourceName: '*', resourcePatternType: 3, principal: 'User:carol', host: '*', operation: 2, permissionType: 3 }));
+    const acls = await admin.request(apis.CreateAcls, versionFor(30), { creations });
+    assert.deepEqual([...errorCodes(acls)], [], 'admin creates carol’s ACLs');
   } finally {
     admin.close();
   }
@@ -279,9 +315,47 @@ test('after the matrix nothing has changed: topic, partitions, records, configs,
     assert.equal(fetched.groups[0]!.topics[0]!.partitions[0]!.committedOffset, 1n, 'the committed offset is unchanged (not deleted, not overwritten)');
     const configs = await admin.request(apis.DescribeConfigs, versionFor(32), { resources: [{ resourceType: 2, resourceName: TOPIC, configurationKeys: ['retention.ms'] }] });
     assert.notEqual(configs.results[0]!.configs[0]?.value, '1000', 'retention.ms was not altered');
-    const acls = await admin.request(apis.DescribeAcls, versionFor(29), { resourceTypeFilter: 1, resourceNameFilter: null, patternTypeFilter: 1, principalFilter: null, hostFilter: null, operation: 1, permissionType: 1 });
+    const acls = await admin.request(apis.DescribeAcls, versionFor(29), { resourceTypeFilter: 1, resourceNameFilter: null, patternTypeFilter: 1, principalFilter: 'User:mallory', hostFilter: null, operation: 1, permissionType: 1 });
     assert.deepEqual(acls.resources, [], 'no ACL was created');
   } finally {
     admin.close();
   }
+});
+
+const sizePrefixed = (b: Buffer): Buffer => Buffer.concat([Buffer.from([b.length >>> 24, (b.length >>> 16) & 0xff, (b.length >>> 8) & 0xff, b.length & 0xff]), b]);
+
+test('SaslHandshake v0: bare size-prefixed SASL tokens authenticate (PLAIN answers an empty token); a wrong password ends the connection', async () => {
+  const c = await WireClient.connect(port);
+  try {
+    assert.equal((await c.request(apis.SaslHandshake, 0, { mechanism: 'PLAIN' })).errorCode, 0);
+    c.writeRaw(sizePrefixed(Buffer.from(`\0mallory\0${PASSWORDS.mallory!}`)));
+    assert.deepEqual(await c.nextFrame(), Buffer.alloc(0), 'PLAIN’s empty server token');
+    const md = await c.request(apis.Metadata, Math.min(versionFor(3), 12), { topics: null, allowAutoTopicCreation: false });
+    assert.deepEqual(md.topics, [], 'authenticated as mallory, who may see no topic');
+  } finally {
+    c.close();
+  }
+  const wrong = await WireClient.connect(port);
+  assert.equal((await wrong.request(apis.SaslHandshake, 0, { mechanism: 'PLAIN' })).errorCode, 0);
+  wrong.writeRaw(sizePrefixed(Buffer.from('\0mallory\0not-the-password')));
+  assert.equal(await wrong.nextFrame(), null, 'no answer: the connection is closed');
+});
+
+test('a principal with group and transactional-id rights but none on topics: the per-topic checks answer as Kafka', async () => {
+  const carol = await login('carol');
+  const got: Record<string, number[]> = {};
+  const want: Record<string, number[]> = {};
+  try {
+    for (const apiKey of [0, 8, 9, 15, 16, 28, 68, 76, 78, 79, 90, 91, 92, 42, 47, 69, 77]) {
+      const expect = GROUP_AND_TXN_ONLY[apiKey]!;
+      if (!serverMax.has(apiKey) || !brookMax.has(apiKey)) continue;
+      const api = Object.values(apis).find((a) => a.apiKey === apiKey) as unknown as ApiDefinition<unknown, Record<string, unknown>>;
+      const label = `${api.name} v${versionFor(apiKey)}`;
+      got[label] = [...errorCodes(await carol.request(api, versionFor(apiKey), EXPECTED[apiKey]!.body()))].sort((a, b) => a - b);
+      want[label] = [...expect].sort((a, b) => a - b);
+    }
+  } finally {
+    carol.close();
+  }
+  assert.deepEqual(got, want);
 });

@@ -1,9 +1,15 @@
 // AMQP and MQTT on the broker's ACLs (docs/security.md, "AMQP and MQTT"), driven by unmodified clients:
-// mqtt.js (5.0 and 3.1.1) is refused with Mosquitto's answers (0x87 PUBACK/SUBACK on 5.0, 0x80 SUBACK
-// on 3.1.1, a 3.1.1 publish acknowledged and dropped); amqplib is refused with RabbitMQ's 403
+// mqtt.js (5.0 and 3.1.1) is refused as Mosquitto refuses a publish (0x87 PUBACK/PUBREC on 5.0, a 3.1.1
+// publish acknowledged and dropped: compared with a real mosquitto) and a subscription in its SUBACK
+// (0x87 on 5.0, 0x80 on 3.1.1; mosquitto's acl_file grants it and delivers nothing); amqplib is refused with RabbitMQ's 403
 // ACCESS_REFUSED channel close. A refused operation changes nothing (no queue declared, deleted or
 // drained, no message stored); the same principal with the mapped ACLs is let through; denials are audited.
 import { test, before, after } from 'node:test';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect as tcpConnect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import amqplib from 'amqplib';
 import mqtt from 'mqtt';
@@ -58,8 +64,8 @@ async function suback(client: mqtt.MqttClient, filter: string): Promise<number[]
   }
 }
 
-async function mqttClient(user: string, protocolVersion: 4 | 5): Promise<mqtt.MqttClient> {
-  return mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { username: user, password: `${user}-pw`, protocolVersion, clientId: `${user}-v${protocolVersion}`, reconnectPeriod: 0 });
+async function mqttClient(user: string, protocolVersion: 4 | 5, port = mqttPort): Promise<mqtt.MqttClient> {
+  return mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { username: user, password: `${user}-pw`, protocolVersion, clientId: `${user}-v${protocolVersion}`, reconnectPeriod: 0 });
 }
 
 test('MQTT 5.0: without WRITE/READ on the mapped Kafka topic, PUBACK and SUBACK say 0x87 and nothing is stored; with them both work', async () => {
@@ -72,6 +78,11 @@ test('MQTT 5.0: without WRITE/READ on the mapped Kafka topic, PUBACK and SUBACK 
       (e: Error & { code?: number }) => e.code,
     );
     assert.equal(refused, 0x87, 'PUBACK Not authorized');
+    const refusedQos2 = await mallory.publishAsync('sensors/kitchen', 'z', { qos: 2 }).then(
+      () => null,
+      (e: Error & { code?: number }) => e.code,
+    );
+    assert.equal(refusedQos2, 0x87, 'PUBREC Not authorized');
   } finally {
     await mallory.endAsync();
   }
@@ -91,7 +102,7 @@ test('MQTT 5.0: without WRITE/READ on the mapped Kafka topic, PUBACK and SUBACK 
   assert.equal(sensorsEnd(), before + 1);
 });
 
-test('MQTT 3.1.1: a refused SUBSCRIBE is SUBACK 0x80; a refused QoS 1 PUBLISH is acknowledged and dropped, as Mosquitto does', async () => {
+test('MQTT 3.1.1: a refused SUBSCRIBE is SUBACK 0x80; a refused QoS 1 PUBLISH is acknowledged and dropped (as Mosquitto)', async () => {
   const before = sensorsEnd();
   const mallory = await mqttClient('mallory', 4);
   try {
@@ -164,4 +175,75 @@ test('AMQP: without the mapped ACLs declare, publish, consume, get and delete cl
     await again.conn.close();
   }
   assert.ok(b.logs.some((r) => r.msg === 'denied' && r.fields?.protocol === 'amqp' && r.fields?.name === 'amqp:/:queue:jobs'), 'the denial is audited');
+});
+
+/** What a broker answers mallory (no rights) and alice (read/write on sensors/#), as reason codes. */
+async function mqttAnswers(port: number): Promise<Record<string, unknown>> {
+  const codeOf = (p: Promise<unknown>) => p.then(() => 'acknowledged', (e: Error & { code?: number }) => e.code);
+  const out: Record<string, unknown> = {};
+  const m5 = await mqttClient('mallory', 5, port);
+  out['5.0 SUBACK'] = await suback(m5, 'sensors/#');
+  out['5.0 PUBACK'] = await codeOf(m5.publishAsync('sensors/x', 'a', { qos: 1 }));
+  out['5.0 PUBREC'] = await codeOf(m5.publishAsync('sensors/x', 'b', { qos: 2 }));
+  await m5.endAsync();
+  const m4 = await mqttClient('mallory', 4, port);
+  out['3.1.1 SUBACK'] = await suback(m4, 'sensors/#');
+  out['3.1.1 PUBACK'] = await codeOf(m4.publishAsync('sensors/x', 'c', { qos: 1 }));
+  await m4.endAsync();
+  const a5 = await mqttClient('alice', 5, port);
+  out['alice SUBACK'] = await suback(a5, 'sensors/#');
+  out['alice PUBACK'] = await codeOf(a5.publishAsync('sensors/x', 'd', { qos: 1 }));
+  await a5.endAsync();
+  return out;
+}
+
+const mosquittoBinary = ['mosquitto', '/usr/sbin/mosquitto'].find((c) => spawnSync(c, ['-h'], { stdio: 'ignore' }).error === undefined);
+
+test('MQTT publish refusals are Mosquitto’s: the same mqtt.js exchanges against mosquitto with an equivalent acl_file get the same reason codes (subscriptions: Brook refuses at SUBACK, mosquitto grants and delivers nothing)', { skip: mosquittoBinary ? false : process.env.CI === 'true' ? undefined : 'mosquitto is not installed' }, async () => {
+  assert.ok(mosquittoBinary, 'mosquitto is installed under CI (scripts/ensure-test-deps.sh)');
+  const dir = mkdtempSync(join(tmpdir(), 'brook-mosquitto-acl-'));
+  // Started as root, mosquitto drops to its own user: it must be able to read its files.
+  chmodSync(dir, 0o755);
+  const port = await new Promise<number>((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const p = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(p));
+    });
+  });
+  writeFileSync(join(dir, 'passwd'), '');
+  for (const u of ['alice', 'mallory']) assert.equal(spawnSync('mosquitto_passwd', ['-b', join(dir, 'passwd'), u, `${u}-pw`]).status, 0);
+  chmodSync(join(dir, 'passwd'), 0o644);
+  writeFileSync(join(dir, 'acl'), 'user alice\ntopic readwrite sensors/#\n');
+  writeFileSync(join(dir, 'mosquitto.conf'), [`listener ${port} 127.0.0.1`, 'allow_anonymous false', `password_file ${join(dir, 'passwd')}`, `acl_file ${join(dir, 'acl')}`, ''].join('\n'));
+  const child = spawn(mosquittoBinary!, ['-c', join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
+  try {
+    // Ready once it accepts connections (a start guard of 20 s, not a synchronisation).
+    const deadline = Date.now() + 20_000;
+    const accepts = (): Promise<boolean> =>
+      new Promise((resolve) => {
+        const probe = tcpConnect(port, '127.0.0.1');
+        probe.once('connect', () => {
+          probe.destroy();
+          resolve(true);
+        });
+        probe.once('error', () => resolve(false));
+      });
+    while (!(await accepts())) {
+      assert.ok(Date.now() < deadline, 'mosquitto did not start');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const fromMosquitto = await mqttAnswers(port);
+    const fromBrook = await mqttAnswers(mqttPort);
+    // The one deliberate difference: mosquitto's acl_file grants a subscription it will deliver nothing
+    // to (it checks READ per message); Brook refuses it in the SUBACK (0x87 / 0x80), so a client learns
+    // at once. Everything else is the same.
+    assert.deepEqual([fromMosquitto['5.0 SUBACK'], fromMosquitto['3.1.1 SUBACK']], [[1], [1]]);
+    assert.deepEqual([fromBrook['5.0 SUBACK'], fromBrook['3.1.1 SUBACK']], [[0x87], [0x80]]);
+    const without = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([k]) => !/^(5\.0|3\.1\.1) SUBACK$/.test(k)));
+    assert.deepEqual(without(fromBrook), without(fromMosquitto));
+    assert.equal(fromBrook['5.0 PUBACK'], 0x87);
+  } finally {
+    child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -12,11 +12,28 @@ import { apis } from '../../protocol/messages/index.js';
 import type { FetchedOffset } from '../groups/committed-offsets.js';
 import { groupByTopic } from '../groups/topic-grouping.js';
 import type { BrokerState } from '../broker-state.js';
-import { authorize } from './authorize.js';
+import { authorize, authorizedNames, permitted } from './authorize.js';
+import type { RequestContext } from './handler.js';
 import { AclOperation } from '../topics/authorized-operations.js';
 import { defineHandler } from './handler.js';
 
 type Wanted = readonly { name: string; partitionIndexes: readonly number[] }[] | null;
+
+/**
+ * DESCRIBE on each topic (KafkaApis.handleOffsetFetchRequest): a named topic refused answers
+ * TOPIC_AUTHORIZATION_FAILED on its partitions; "every partition" leaves refused topics out.
+ */
+function fetchAuthorized(ctx: RequestContext, groupId: string, topics: Wanted, requireStable: boolean, member?: { id: string | null; epoch: number }): { errorCode: number; offsets: FetchedOffset[] } {
+  if (topics === null) {
+    const r = fetchGroup(ctx.broker, groupId, null, requireStable, member);
+    return { ...r, offsets: r.offsets.filter((o) => permitted(ctx, AclOperation.DESCRIBE, 'topic', o.topic)) };
+  }
+  const described = authorizedNames(ctx, AclOperation.DESCRIBE, 'topic', topics.map((t) => t.name));
+  const r = fetchGroup(ctx.broker, groupId, topics.filter((t) => described.has(t.name)), requireStable, member);
+  if (r.errorCode !== ErrorCode.NONE) return r;
+  const refused = topics.filter((t) => !described.has(t.name)).flatMap((t) => t.partitionIndexes.map((partition) => ({ topic: t.name, partition, offset: -1n, leaderEpoch: -1, metadata: '', errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED })));
+  return { errorCode: r.errorCode, offsets: [...r.offsets, ...refused] };
+}
 
 function fetchGroup(broker: BrokerState, groupId: string, topics: Wanted, requireStable: boolean, member: { id: string | null; epoch: number } = { id: null, epoch: -1 }): { errorCode: number; offsets: FetchedOffset[] } {
   if (groupId === '') return { errorCode: ErrorCode.INVALID_GROUP_ID, offsets: [] };
@@ -59,13 +76,13 @@ export default defineHandler({
         groups: request.groups.map((g) => {
           // ACLs: DESCRIBE on the group (KafkaApis.handleOffsetFetchRequest).
           if (!authorize(ctx, AclOperation.DESCRIBE, 'group', g.groupId)) return { groupId: g.groupId, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, topics: [] };
-          const r = fetchGroup(ctx.broker, g.groupId, g.topics, request.requireStable, v >= 9 ? { id: g.memberId, epoch: g.memberEpoch } : undefined);
+          const r = fetchAuthorized(ctx, g.groupId, g.topics, request.requireStable, v >= 9 ? { id: g.memberId, epoch: g.memberEpoch } : undefined);
           return { groupId: g.groupId, errorCode: r.errorCode, topics: byTopic(r.offsets, ErrorCode.NONE) };
         }),
       };
     }
     if (!authorize(ctx, AclOperation.DESCRIBE, 'group', request.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, topics: [] };
-    const r = fetchGroup(ctx.broker, request.groupId, v >= 2 ? request.topics : (request.topics ?? []), request.requireStable);
+    const r = fetchAuthorized(ctx, request.groupId, v >= 2 ? request.topics : (request.topics ?? []), request.requireStable);
     // v0-1 have no group-level error: it goes on every partition.
     return { throttleTimeMs: 0, errorCode: r.errorCode, topics: byTopic(r.offsets, v < 2 ? r.errorCode : ErrorCode.NONE) };
   },

@@ -2,9 +2,8 @@
 // the mechanism (UNSUPPORTED_SASL_MECHANISM and the enabled list when it is not offered, then the
 // connection closes, as Kafka's SaslServerAuthenticator does). Anywhere else (PLAINTEXT/SSL
 // listeners, a second handshake, after authentication) Kafka answers ILLEGAL_SASL_STATE.
-// v0 (raw SASL tokens after the handshake, without SaslAuthenticate) is advertised, because librdkafka
-// takes the presence of v0 as "SASL handshake supported", but is answered UNSUPPORTED_VERSION and the
-// connection closed: every client of the last years then sends v1 and SaslAuthenticate.
+// v0 (as Kafka 4.x still serves it): after the handshake the client sends bare size-prefixed SASL tokens
+// instead of SaslAuthenticate requests (security/raw-sasl.ts, server/connection.ts).
 // KIP-368: on a connection whose session can expire, a handshake after authentication starts a
 // re-authentication, which must use the mechanism the connection authenticated with.
 import { ErrorCode } from '../../protocol/errors.js';
@@ -22,10 +21,6 @@ export default defineHandler({
     if (!session || !session.saslListener || (session.authenticated && !reauthenticating) || session.exchange !== null) {
       return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, mechanisms: [...security.mechanisms] };
     }
-    if (ctx.header.apiVersion === 0) {
-      session.closeAfterResponse = 'SaslHandshake v0 (raw SASL tokens) is not supported';
-      return { errorCode: ErrorCode.UNSUPPORTED_VERSION, mechanisms: [...security.mechanisms] };
-    }
     if (reauthenticating && request.mechanism !== session.mechanism) {
       session.closeAfterResponse = `re-authentication with ${request.mechanism} on a connection authenticated with ${session.mechanism ?? '?'}`;
       return { errorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms: [session.mechanism ?? ''] };
@@ -36,6 +31,7 @@ export default defineHandler({
       return { errorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms: [...security.mechanisms] };
     }
     session.exchange = exchange;
+    session.rawTokens = ctx.header.apiVersion === 0;
     return { errorCode: ErrorCode.NONE, mechanisms: [...security.mechanisms] };
   },
 });

@@ -23,7 +23,7 @@ export default defineHandler({
     return {
       errorCode: r.errorCode,
       throttleTimeMs: 0,
-      topics: groupByTopic([...r.partitions, ...refused]).map(({ topic, items }) => ({
+      topics: groupByTopic(r.errorCode === ErrorCode.NONE ? [...r.partitions, ...refused] : []).map(({ topic, items }) => ({
         name: topic,
         partitions: items.map((p) => ({ partitionIndex: p.partition, errorCode: p.errorCode })),
       })),

@@ -8,7 +8,7 @@ import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
 import { assignmentToList } from '../groups/consumer/assignment.js';
 import { clientHostOf } from '../groups/client-host.js';
-import { authorize } from './authorize.js';
+import { aclsEnforced, authorize, authorizedNames } from './authorize.js';
 import { AclOperation } from '../topics/authorized-operations.js';
 import { defineHandler } from './handler.js';
 
@@ -21,6 +21,11 @@ export default defineHandler({
     // ACLs: READ on the group (KafkaApis.handleConsumerGroupHeartbeat).
     if (!authorize(ctx, AclOperation.READ, 'group', request.groupId)) {
       return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, errorMessage: null, memberId: null, memberEpoch: -1, heartbeatIntervalMs: 0, assignment: null };
+    }
+    // Then DESCRIBE on every subscribed topic name (Kafka 4.x KafkaApis): one refused, the heartbeat is.
+    const names = request.subscribedTopicNames ?? [];
+    if (aclsEnforced(ctx) && names.length > 0 && authorizedNames(ctx, AclOperation.DESCRIBE, 'topic', names).size < new Set(names).size) {
+      return { throttleTimeMs: 0, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: null, memberId: null, memberEpoch: -1, heartbeatIntervalMs: 0, assignment: null };
     }
     const out = await ctx.broker.groups.protocols.consumerHeartbeat(
       {

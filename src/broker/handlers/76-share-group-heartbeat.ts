@@ -5,7 +5,7 @@ import { apis } from '../../protocol/messages/index.js';
 import { clientHostOf } from '../groups/client-host.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { AclOperation } from '../topics/authorized-operations.js';
-import { authorize } from './authorize.js';
+import { aclsEnforced, authorize, authorizedNames } from './authorize.js';
 import { defineHandler } from './handler.js';
 
 export default defineHandler({
@@ -16,6 +16,11 @@ export default defineHandler({
     // READ on the group (KafkaApis.handleShareGroupHeartbeat).
     if (!authorize(ctx, AclOperation.READ, 'group', request.groupId)) {
       return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, errorMessage: null, memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null };
+    }
+    // Then DESCRIBE on every subscribed topic (Kafka 4.x KafkaApis): one refused, the heartbeat is.
+    const names = request.subscribedTopicNames ?? [];
+    if (aclsEnforced(ctx) && names.length > 0 && authorizedNames(ctx, AclOperation.DESCRIBE, 'topic', names).size < new Set(names).size) {
+      return { throttleTimeMs: 0, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: null, memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null };
     }
     const out = ctx.broker.shareGroups.heartbeat({
       groupId: request.groupId,

@@ -21,7 +21,7 @@ export default defineHandler({
     if (response.errorCode !== ErrorCode.NONE) return response;
     const refused = request.topics
       .filter((t) => denied.has(t.topicId))
-      .map((t) => ({ topicId: t.topicId, partitions: t.partitions.map((p) => ({ ...refusedPartition(ctx, p.partitionIndex), acknowledgeErrorCode: ErrorCode.NONE, acknowledgeErrorMessage: null, records: null, acquiredRecords: [] })) }));
+      .map((t) => ({ topicId: t.topicId, partitions: t.partitions.map((p) => ({ ...refusedPartition(ctx, p.partitionIndex), acknowledgeErrorCode: ErrorCode.NONE, acknowledgeErrorMessage: null, records: [], acquiredRecords: [] })) }));
     return { ...response, responses: [...(response.responses ?? []), ...refused] };
   },
 });

@@ -22,7 +22,8 @@ export default defineHandler({
       // TOPIC_AUTHORIZATION_FAILED, "all topics" lists only those allowed (Kafka 4.x KafkaApis).
       if (!authorize(ctx, AclOperation.DESCRIBE, 'group', g.groupId)) return { groupId: g.groupId, topics: [], errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, errorMessage: null };
       const allowed = g.topics?.filter((t) => authorize(ctx, AclOperation.DESCRIBE, 'topic', t.topicName)) ?? null;
-      const described = describeOffsets(ctx.broker, shares, g.groupId, allowed);
+      // Nothing allowed: the coordinator is not asked, so an unknown group is not reported either (as Kafka).
+      const described = allowed !== null && allowed.length === 0 && g.topics!.length > 0 ? { topics: [] as ReturnType<typeof describeOffsets>['topics'], errorCode: ErrorCode.NONE, errorMessage: null } : describeOffsets(ctx.broker, shares, g.groupId, allowed);
       if (g.topics === null) described.topics = described.topics.filter((t) => permitted(ctx, AclOperation.DESCRIBE, 'topic', t.topicName));
       else {
         for (const t of g.topics) {

@@ -18,7 +18,7 @@ export default defineHandler({
     const names = request.topics.map((t) => t.topicName);
     const readable = authorizedNames(ctx, AclOperation.READ, 'topic', names);
     const result = await deleteOffsets(ctx.broker, ctx.broker.shareGroups, request.groupId, names.filter((n) => readable.has(n)));
-    for (const n of names) if (!readable.has(n)) result.responses.push({ topicName: n, topicId: ZERO_UUID, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: null });
+    if (result.errorCode === ErrorCode.NONE) for (const n of names) if (!readable.has(n)) result.responses.push({ topicName: n, topicId: ZERO_UUID, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: null });
     return { throttleTimeMs: 0, ...result };
   },
 });

@@ -3,9 +3,10 @@
 // it is reached over Kafka or MQTT:
 //   PUBLISH to T                WRITE on the Kafka topic T maps to
 //   SUBSCRIBE to F ($share/g/F) READ on every Kafka topic a subscription to F may receive from
-// The principal is User:<name> of CONNECT's user name, User:ANONYMOUS without one. A refusal is
-// answered as Mosquitto answers an ACL denial (connection.ts/inbound-publish.ts: 0x87 in a 5.0
-// PUBACK/PUBREC/SUBACK, 0x80 in a 3.1.1 SUBACK, a 3.1.1 publish acknowledged and dropped) and audited.
+// The principal is User:<name> of CONNECT's user name, User:ANONYMOUS without one. A refused publish
+// is answered as Mosquitto answers it (inbound-publish.ts: 0x87 in a 5.0 PUBACK/PUBREC, a 3.1.1 publish
+// acknowledged and dropped); a refused subscription in its SUBACK (mqtt-connection.ts: 0x87 on 5.0,
+// 0x80 on 3.1.1), where Mosquitto's acl_file would grant it and deliver nothing. Denials are audited.
 import { filtersOverlap } from '../../mqtt/index.js';
 import { AclOperation } from '../topics/authorized-operations.js';
 import type { SharedUsers } from './auth.js';

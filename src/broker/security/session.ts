@@ -38,6 +38,8 @@ export class SecuritySession {
   mechanism: string | null = null;
   /** When the authenticated session ends (ms since the epoch), 0 for never (KIP-368). */
   expiresAt = 0;
+  /** After SaslHandshake v0: the next frames are bare SASL tokens, not requests (raw-sasl.ts). */
+  rawTokens = false;
   /** Set when a response must be the connection's last (a failed authentication). */
   closeAfterResponse: string | null = null;
 

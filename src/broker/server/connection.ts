@@ -42,6 +42,7 @@ import { PRE_AUTHENTICATION_APIS, SecuritySession } from '../security/session.js
 import type { IdleTracked } from './idle-sweep.js';
 import { framePool } from '../../util/frame-pool.js';
 import { raiseEncodedFetchThrottle, raiseThrottleField, requestThrottleMs, responseThrottleMs } from './request-throttle.js';
+import { evaluateRawToken } from '../security/raw-sasl.js';
 
 export interface ConnectionOptions {
   maxRequestBytes: number;
@@ -291,6 +292,20 @@ export class Connection implements IdleTracked {
       this.holding.delete(held);
       if (after) for (const fn of after.splice(0)) fn();
     };
+    // After SaslHandshake v0 the frames are bare SASL tokens (security/raw-sasl.ts).
+    if (this.session.rawTokens) {
+      const complete = this.responses.reserve(done);
+      void evaluateRawToken(this.session, this.broker.security, frame, this.clientAddress, this.logger, this.aborter.signal).then((out) => {
+        if (out.kind === 'token') {
+          held.settle(out.frame.length);
+          complete([out.frame]);
+        } else {
+          held.settle(0);
+          complete(null, () => this.close(out.reason, {}));
+        }
+      });
+      return;
+    }
     let header: RequestHeader;
     try {
       header = decodeRequestHeader(frame);
