@@ -39,12 +39,19 @@ export const SECURITY_BROKER_CONFIGS: readonly ConfigDefinition[] = [
   def('ssl.enabled.protocols', 'LIST', 'TLSv1.2,TLSv1.3', 'TLS versions accepted; older ones are refused outright.', { allowed: ['TLSv1.2', 'TLSv1.3'] }),
   def('ssl.principal.mapping.rules', 'STRING', 'DEFAULT', 'Rules turning a client certificate subject into a principal name: RULE:pattern/replacement/[LU], ..., DEFAULT.'),
   // Kafka's default is GSSAPI (Kerberos), which Brook does not serve: the default is what it does serve.
-  def('sasl.enabled.mechanisms', 'LIST', 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512', 'SASL mechanisms offered on SASL listeners.', { allowed: ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] }),
+  def('sasl.enabled.mechanisms', 'LIST', 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512', 'SASL mechanisms offered on SASL listeners.', { allowed: ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'OAUTHBEARER'] }),
   def('connection.failed.authentication.delay.ms', 'INT', '100', 'How long the answer to a failed authentication is held before the connection closes (slows password guessing).', { min: 0 }),
   def('authorizer.class.name', 'STRING', '', 'Empty: no authorization. Any other value (e.g. org.apache.kafka.metadata.authorizer.StandardAuthorizer) turns the ACL authorizer on.'),
   def('super.users', 'STRING', '', 'Semicolon-separated principals (User:alice;User:CN=admin) allowed everything whatever the ACLs say.'),
   def('allow.everyone.if.no.acl.found', 'BOOLEAN', 'false', 'Whether a resource without any matching ACL is open to everyone (only with the authorizer on).'),
   def('connections.max.reauth.ms', 'LONG', '0', 'Longest a SASL session lasts before the client must re-authenticate on its connection (KIP-368); 0: sessions do not expire.', { min: 0 }),
+  // OAUTHBEARER (security/oauthbearer.ts): a JWKS-validated mode, and unsecured tokens only when allowed.
+  def('sasl.oauthbearer.jwks.endpoint.url', 'STRING', null, 'JWKS that OAUTHBEARER token signatures are checked against: an http(s):// URL or a file:// path.'),
+  def('sasl.oauthbearer.expected.issuer', 'STRING', null, 'The iss claim OAUTHBEARER tokens must carry (unset: not checked).'),
+  def('sasl.oauthbearer.expected.audience', 'LIST', null, 'Audiences of which an OAUTHBEARER token must name one (unset: not checked).'),
+  def('sasl.oauthbearer.sub.claim.name', 'STRING', 'sub', 'The claim that names the principal of an OAUTHBEARER token.'),
+  def('sasl.oauthbearer.clock.skew.seconds', 'INT', '30', 'Tolerance when checking exp and nbf of OAUTHBEARER tokens.', { min: 0 }),
+  def('brook.sasl.oauthbearer.allow.unsecured', 'BOOLEAN', 'false', 'Accept unsigned OAUTHBEARER tokens (alg none), for tests and development only.'),
   // Client quotas (docs/security.md "Quotas"): how rates are sampled, and the broker-wide connection rate (KIP-612).
   def('quota.window.num', 'INT', '11', 'Number of samples kept to measure client quota rates.', { min: 1 }),
   def('quota.window.size.seconds', 'INT', '1', 'Length of each sample of client quota rates.', { min: 1 }),

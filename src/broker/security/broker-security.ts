@@ -21,6 +21,7 @@ import { PlainServerExchange } from './sasl-plain.js';
 import { scramMechanism, ScramServerExchange, type ScramMechanismName } from './scram.js';
 import type { SaslExchange } from './session.js';
 import type { AclOperationCode, ResourceKind } from '../topics/authorized-operations.js';
+import { OAuthBearerServerExchange, oauthBearerSettings, type OAuthBearerSettings } from './oauthbearer.js';
 
 export class BrokerSecurity {
   readonly mechanisms: readonly string[];
@@ -31,6 +32,7 @@ export class BrokerSecurity {
 
   readonly authorizer: AclAuthorizer | null;
   readonly quotas: ClientQuotas;
+  private readonly oauthBearer: OAuthBearerSettings | null;
 
   private constructor(
     readonly credentials: CredentialStore,
@@ -47,6 +49,7 @@ export class BrokerSecurity {
     this.mechanisms = (config.get('sasl.enabled.mechanisms') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
     this.failedAuthenticationDelayMs = config.getNumber('connection.failed.authentication.delay.ms');
     this.reauthMs = config.getNumber('connections.max.reauth.ms');
+    this.oauthBearer = this.mechanisms.includes('OAUTHBEARER') ? oauthBearerSettings(config) : null;
   }
 
   static async open(config: BrokerConfig, fs: FileSystem, dataDir: string, logger: Logger): Promise<BrokerSecurity> {
@@ -62,6 +65,7 @@ export class BrokerSecurity {
   /** A fresh server exchange for an enabled mechanism, or null when it is not offered. */
   newExchange(mechanism: string): SaslExchange | null {
     if (!this.mechanisms.includes(mechanism)) return null;
+    if (mechanism === 'OAUTHBEARER') return this.oauthBearer ? new OAuthBearerServerExchange(this.oauthBearer) : null;
     if (mechanism === 'PLAIN') return new PlainServerExchange((u, p) => this.credentials.verifyPassword(u, p));
     const scram = scramMechanism(mechanism);
     if (!scram) return null;

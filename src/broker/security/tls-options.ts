@@ -11,7 +11,7 @@
 // Files are read when the listener starts and again on reload (Broker.reloadTlsCertificates), so
 // renewed certificates take effect for new connections without a restart.
 import { readFileSync } from 'node:fs';
-import type { TlsOptions } from 'node:tls';
+import { createSecureContext, type TlsOptions } from 'node:tls';
 import { ConfigError, type BrokerConfig } from '../config/broker-config.js';
 
 export type ClientAuth = 'required' | 'requested' | 'none';
@@ -51,6 +51,12 @@ export function buildListenerTls(config: BrokerConfig, listener: string): Listen
     if (location === null) throw new ConfigError(`listener ${listener}: ssl.keystore.type=PKCS12 needs ssl.keystore.location`);
     options.pfx = readSetting(location, 'ssl.keystore.location');
     options.passphrase = get('ssl.keystore.password') ?? undefined;
+    // Opened here so a wrong password or a damaged file is a sentence at start, not an OpenSSL code.
+    try {
+      createSecureContext({ pfx: options.pfx, passphrase: options.passphrase });
+    } catch (e) {
+      throw new ConfigError(`listener ${listener}: the PKCS#12 keystore ${location} cannot be opened with ssl.keystore.password (${e instanceof Error ? e.message : String(e)})`);
+    }
   } else {
     const text = location !== null ? readSetting(location, 'ssl.keystore.location').toString('utf8') : null;
     const keyText = get('ssl.keystore.key') ?? text;
