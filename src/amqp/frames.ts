@@ -65,9 +65,15 @@ export class FrameParser {
     // RabbitMQ's wording (rabbit_reader): "type 3, all octets = <<>>: {frame_too_large,Size,Max}".
     if (size + FRAME_OVERHEAD > limit) throw new AmqpDecodeError('too-large', `type ${q.byteAt(0)}, all octets = <<>>: {frame_too_large,${size},${limit - FRAME_OVERHEAD}}`);
     if (q.length < size + FRAME_OVERHEAD) return null;
-    const all = q.take(size + FRAME_OVERHEAD);
-    if (all[size + 7] !== FRAME_END) throw new AmqpDecodeError('bad-length', `type ${all[0]!}, all octets = <<>>: {invalid_frame_end_marker,${all[size + 7]!}}`);
-    return { type: all[0]!, channel: all.readUInt16BE(1), payload: all.subarray(7, 7 + size) };
+    // The payload is taken on its own (one view of the chunk, or one copy when it spans chunks).
+    const type = q.byteAt(0);
+    const channel = (q.byteAt(1) << 8) | q.byteAt(2);
+    q.skip(7);
+    const payload = q.take(size);
+    const end = q.byteAt(0);
+    q.skip(1);
+    if (end !== FRAME_END) throw new AmqpDecodeError('bad-length', `type ${type}, all octets = <<>>: {invalid_frame_end_marker,${end}}`);
+    return { type, channel, payload };
   }
 }
 
@@ -150,6 +156,11 @@ export interface ContentHeader {
 }
 
 export function decodeContentHeader(payload: Buffer): ContentHeader {
+  // Every publish has one: read in place; anything short or odd takes the checked path below.
+  if (payload.length >= 14) {
+    const hi = payload.readUInt32BE(4);
+    if (hi < 0x20_0000) return { classId: payload.readUInt16BE(0), bodySize: hi * 0x1_0000_0000 + payload.readUInt32BE(8), properties: payload.subarray(12) };
+  }
   const r = new AmqpReader(payload);
   const classId = r.short();
   r.short(); // weight: unused, must be 0 (RabbitMQ ignores it)

@@ -149,7 +149,8 @@ export class Channel {
     if (!a || a.properties !== null) throw Reply.unexpectedFrame('expected method frame, got non method frame instead');
     if (classId !== 60) throw Reply.unexpectedFrame(`expected content header for class 60, got class ${classId} instead`);
     if (bodySize > this.host.maxMessageBytes) throw Reply.preconditionFailed(`message size ${bodySize} is larger than configured max size ${this.host.maxMessageBytes}`);
-    a.properties = Buffer.from(properties);
+    // A view of the received bytes (stable: the frame parser never reuses a buffer), like the body.
+    a.properties = properties;
     a.size = bodySize;
     if (bodySize === 0) this.completePublish();
   }
