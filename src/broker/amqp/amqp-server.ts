@@ -291,7 +291,7 @@ export class AmqpServer implements BrokerService {
   };
 
   private async openQueue(vhost: string, def: QueueDefinition, args: QueueArguments, Kind: typeof AmqpQueue): Promise<AmqpQueue> {
-      const info = await this.deps.topics.ensureInternal(def.topic, 1, QUEUE_TOPIC_CONFIGS);
+      const info = await this.deps.topics.ensureInternal(def.topic, 1, queueTopicConfigs(args));
       const log = this.deps.logs.getLog(def.topic, 0);
       if (!log) throw new Error(`queue log ${def.topic} is not open`);
       const binding: PartitionBinding = {
@@ -373,4 +373,15 @@ export class AmqpServer implements BrokerService {
  */
 function lockDuration(consumerTimeoutMs: number): number {
   return consumerTimeoutMs > 0 ? consumerTimeoutMs + 60_000 : 0x7fffffff;
+}
+
+/** A queue log's topic configs; a stream queue's retention arguments become the log's retention. */
+function queueTopicConfigs(args: QueueArguments): Record<string, string> {
+  const r = args.streamRetention;
+  if (!r) return QUEUE_TOPIC_CONFIGS;
+  const configs = { ...QUEUE_TOPIC_CONFIGS };
+  if (r.maxAgeMs !== undefined) configs['retention.ms'] = String(r.maxAgeMs);
+  if (r.maxBytes !== undefined) configs['retention.bytes'] = String(r.maxBytes);
+  if (r.segmentBytes !== undefined) configs['segment.bytes'] = String(Math.max(14, Math.min(r.segmentBytes, 0x7fffffff)));
+  return configs;
 }
