@@ -12,6 +12,8 @@
 import type { ResourceAlarm } from '../limits/resource-alarm.js';
 import { createServer, type Server, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import type { Server as TlsServer } from 'node:tls';
+import { startAmqpsListener } from './tls-listener.js';
 import type { FileSystem } from '../../storage/index.js';
 import { LazyInternalTopic } from '../groups/lazy-internal-topic.js';
 import { QueueEngine, ShareStateLog, SHARE_STATE_TOPIC_CONFIGS, StatePersister, type DeliveryPolicy, type PartitionBinding } from '../queues/index.js';
@@ -138,7 +140,7 @@ export class AmqpServer implements BrokerService {
       maxMessageBytes: config.getNumber('brook.amqp.max.message.bytes'),
       consumerTimeoutMs: config.getNumber('brook.amqp.consumer.timeout.ms'),
     };
-    const server = createServer((socket: Socket) => {
+    const onSocket = (socket: Socket): void => {
       const c = new AmqpConnection(socket, {
         authenticator,
         vhost: (name) => this.vhosts.get(name),
@@ -149,7 +151,8 @@ export class AmqpServer implements BrokerService {
         onClosed: (conn) => this.onConnectionClosed(conn),
       });
       this.connections.add(c);
-    });
+    };
+    const server = createServer(onSocket);
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -161,7 +164,18 @@ export class AmqpServer implements BrokerService {
     const address = server.address();
     this.port = typeof address === 'object' && address ? address.port : this.deps.port;
     logger.info('AMQP listener started', { listener: `${this.deps.host}:${this.port}` });
+    const tlsPort = config.get('brook.amqp.tls.port');
+    if (tlsPort !== null) {
+      this.tlsServer = await startAmqpsListener(config, this.deps.host, Number(tlsPort), onSocket, logger);
+      const a = this.tlsServer.address();
+      this.tlsPort = typeof a === 'object' && a ? a.port : Number(tlsPort);
+      logger.info('AMQPS listener started', { listener: `${this.deps.host}:${this.tlsPort}` });
+    }
   }
+
+  /** The AMQPS (TLS) listener's port, when brook.amqp.tls.port is set. */
+  tlsPort: number | null = null;
+  private tlsServer: TlsServer | null = null;
 
   async close(): Promise<void> {
     if (this.maintenance) clearInterval(this.maintenance);
@@ -170,7 +184,9 @@ export class AmqpServer implements BrokerService {
     this.server = null;
     // Stop accepting, then close the open connections: server.close() only calls back once every
     // connection has ended, so awaiting it first waited for clients to leave by themselves.
-    const stopped = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
+    const tlsServer = this.tlsServer;
+    this.tlsServer = null;
+    const stopped = Promise.all([server, tlsServer].map((s) => (s ? new Promise<void>((resolve) => s.close(() => resolve())) : undefined)));
     for (const c of [...this.connections]) c.forceClose();
     await stopped;
     for (const v of this.vhosts.values()) for (const q of v.queues.values()) q.stop();
