@@ -186,7 +186,7 @@ export class AmqpServer implements BrokerService {
     // connection has ended, so awaiting it first waited for clients to leave by themselves.
     const tlsServer = this.tlsServer;
     this.tlsServer = null;
-    const stopped = Promise.all([server, tlsServer].map((s) => (s ? new Promise<void>((resolve) => s.close(() => resolve())) : undefined)));
+    const stopped = Promise.all([server, tlsServer].filter((s) => s !== null).map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     for (const c of [...this.connections]) c.forceClose();
     await stopped;
     for (const v of this.vhosts.values()) for (const q of v.queues.values()) q.stop();
