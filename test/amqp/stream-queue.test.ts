@@ -146,5 +146,5 @@ test('stream retention: x-max-length-bytes and x-max-age drop whole old segments
 
   const bad = await channel(conn);
   const e = await rejection(bad.assertQueue('bad-age', { durable: true, arguments: { 'x-queue-type': 'stream', 'x-max-age': '7 days' } }));
-  assert.match(e.message, /406 .*invalid arg 'x-max-age'/);
+  assert.match(e.message, /406 .*invalid arg 'x-max-age' for queue 'bad-age' in vhost '\/': invalid_max_age/);
 });

@@ -80,7 +80,7 @@ export function parseQueueArguments(args: FieldTable, queue: string, vhost: stri
   if (type === 'stream') {
     const age = text('x-max-age');
     const maxAgeMs = age === undefined ? undefined : parseMaxAge(age);
-    if (age !== undefined && maxAgeMs === undefined) bad('x-max-age', `{invalid_max_age,${age}}`);
+    if (age !== undefined && maxAgeMs === undefined) bad('x-max-age', 'invalid_max_age');
     const segmentBytes = nonNegative('x-stream-max-segment-size-bytes', 1);
     streamRetention = { maxAgeMs, maxBytes: maxLengthBytes, segmentBytes };
     maxLengthBytes = undefined;
