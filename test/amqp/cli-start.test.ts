@@ -1,7 +1,8 @@
 // `brook start` with the AMQP listener: --amqp-port 0 picks a free port and the banner prints it;
 // rabbitmq-c's amqp-tools (Debian amqp-tools), unmodified, publish and consume through it; --no-amqp
 // turns it off; a bad --amqp-port exits 2; an asked-for port in use fails the start, the default one
-// in use (a RabbitMQ on 5672) leaves AMQP off and the Kafka broker running.
+// in use (a RabbitMQ on 5672) leaves AMQP off and the Kafka broker running; --amqps-port adds the
+// TLS listener and the banner names it.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -9,6 +10,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import amqplib from 'amqplib';
+import { createTestPki } from '../helpers/certificates.js';
 import { cliEntry } from '../helpers/paths.js';
 import { startTestBroker } from '../helpers/broker.js';
 import { expectSuccess, run } from '../helpers/processes.js';
@@ -91,4 +95,24 @@ test('an AMQP port in use: asked for, the start fails; the default one, AMQP sta
   } finally {
     taken.close();
   }
+});
+
+test('brook start --amqps-port 0 with a PEM keystore: the banner names the amqps port and amqplib connects over TLS', async () => {
+  const pki = createTestPki();
+  try {
+    const s = await startCli(['--amqp-port', '0', '--amqps-port', '0', '--no-http', '--set', `ssl.keystore.location=${pki.serverKeystore}`]);
+    const m = /AMQP 0-9-1\s+127\.0\.0\.1:\d+ \(amqps: 127\.0\.0\.1:(\d+)\)/.exec(s.out());
+    assert.ok(m, `banner without the amqps port:\n${s.out()}`);
+    const c = await amqplib.connect(`amqps://guest:guest@localhost:${m[1]!}`, { ca: [readFileSync(pki.caCert)] });
+    const ch = await c.createChannel();
+    assert.equal((await ch.assertQueue('cli-tls')).queue, 'cli-tls');
+    await c.close();
+    s.child.kill('SIGTERM');
+    assert.equal(await s.exited, 0);
+  } finally {
+    pki.remove();
+  }
+  const bad = await run(process.execPath, [cliEntry, 'start', '--amqps-port', '70000'], { limitMs: 30_000 });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--amqps-port must be a whole number/);
 });

@@ -166,6 +166,13 @@ test('x-single-active-consumer must be a boolean (406 on declare)', async () => 
   assert.match(e.message, /406 .*invalid arg 'x-single-active-consumer'/);
 });
 
+test('x-priority must be an integer (406 with RabbitMQ\'s text)', async () => {
+  const ch = await channel(conn);
+  await ch.assertQueue('bad-priority');
+  const e = await rejection(ch.consume('bad-priority', () => {}, { arguments: { 'x-priority': 'high' } }));
+  assert.match(e.message, /406 .*invalid arg 'x-priority' for queue 'bad-priority' in vhost '\/': "expected integer, got longstr"/);
+});
+
 test('consumer priorities: the higher-priority consumer gets everything while it has credit; the lower one then gets the rest', async () => {
   const chLow = await channel(conn);
   const chHigh = await channel(conn);

@@ -1,7 +1,8 @@
 // Stream queues (x-queue-type=stream) through amqplib: consumers read the log from the position
 // x-stream-offset names (first, a numeric offset, next, a timestamp), each message carries its
 // x-stream-offset header, acknowledgements return credit without removing anything, and RabbitMQ's
-// rules for stream consumers (manual ack, a prefetch count, no basic.get) hold.
+// rules for stream consumers (manual ack, a prefetch count, no basic.get) hold. Retention
+// (x-max-age, x-max-length-bytes, x-stream-max-segment-size-bytes) drops whole old segments.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChannelModel, ConsumeMessage } from 'amqplib';
@@ -11,7 +12,8 @@ import { channel, confirmChannel, connect, rejection, startAmqpBroker, waitFor }
 let broker: TestBroker & { amqpUrl: string };
 let conn: ChannelModel;
 before(async () => {
-  broker = await startAmqpBroker();
+  // Retention runs often here, for the retention test (x-max-age, x-max-length-bytes).
+  broker = await startAmqpBroker({ 'log.retention.check.interval.ms': '100' });
   conn = await connect(broker.amqpUrl);
 });
 after(async () => {
@@ -96,4 +98,53 @@ test('stream consumers need manual acks and a prefetch; basic.get is refused', a
   await rejection(ch.get('events'));
   await waitFor(() => closed.length > 0, 'channel close');
   assert.match(closed[0]!.message, /406.*basic.get is not supported by stream queues/);
+});
+
+/** The offset of the first message a consumer starting at 'first' gets. */
+async function firstOffset(queue: string): Promise<number> {
+  const ch = await channel(conn);
+  await ch.prefetch(1);
+  let offset: number | undefined;
+  const { consumerTag } = await ch.consume(
+    queue,
+    (m) => {
+      if (m && offset === undefined) offset = Number(m.properties.headers?.['x-stream-offset']);
+    },
+    { arguments: { 'x-stream-offset': 'first' } },
+  );
+  await waitFor(() => offset !== undefined, `a message from ${queue}`);
+  await ch.cancel(consumerTag);
+  await ch.close();
+  return offset!;
+}
+
+test('stream retention: x-max-length-bytes and x-max-age drop whole old segments; first then starts later', async () => {
+  const ch = await confirmChannel(conn);
+  const body = Buffer.alloc(100, 'x');
+  await ch.assertQueue('bounded-stream', { durable: true, arguments: { 'x-queue-type': 'stream', 'x-max-length-bytes': 1000, 'x-stream-max-segment-size-bytes': 300 } });
+  // One batch per confirmed publish, so segments roll every couple of messages.
+  for (let i = 0; i < 30; i++) {
+    ch.sendToQueue('bounded-stream', body, { persistent: true });
+    await ch.waitForConfirms();
+  }
+  // About 1000 bytes of the 30 messages (some 170 bytes each as stored) are kept.
+  await waitFor(async () => (await firstOffset('bounded-stream')) > 10, 'old segments of bounded-stream to be dropped');
+  const count = (await ch.checkQueue('bounded-stream')).messageCount;
+  assert.ok(count < 20 && count > 0, `messages left: ${count}`);
+
+  await ch.assertQueue('aged-stream', { durable: true, arguments: { 'x-queue-type': 'stream', 'x-max-age': '1s', 'x-stream-max-segment-size-bytes': 300 } });
+  for (let i = 0; i < 5; i++) {
+    ch.sendToQueue('aged-stream', body, { persistent: true });
+    await ch.waitForConfirms();
+  }
+  // Segments older than a second go; a fresh publish now and then keeps a newer segment to read.
+  await waitFor(async () => {
+    ch.sendToQueue('aged-stream', body, { persistent: true });
+    await ch.waitForConfirms();
+    return (await firstOffset('aged-stream')) >= 5;
+  }, 'the first five messages of aged-stream to age out');
+
+  const bad = await channel(conn);
+  const e = await rejection(bad.assertQueue('bad-age', { durable: true, arguments: { 'x-queue-type': 'stream', 'x-max-age': '7 days' } }));
+  assert.match(e.message, /406 .*invalid arg 'x-max-age' for queue 'bad-age' in vhost '\/': invalid_max_age/);
 });

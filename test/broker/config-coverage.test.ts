@@ -149,6 +149,7 @@ const BROKER: Record<string, How> = {
   'brook.amqp.max.message.bytes': broker('src/broker/amqp/amqp-server.ts'),
   'brook.amqp.topic.exchanges': broker('src/broker/amqp/amqp-server.ts'),
   'brook.amqp.consumer.timeout.ms': broker('src/broker/amqp/amqp-server.ts'),
+  'brook.amqp.tls.port': broker('src/broker/amqp/amqp-server.ts'),
   'offsets.topic.num.partitions': broker('src/broker/groups/group-coordinator.ts'),
   'offsets.retention.minutes': broker('src/broker/groups/group-coordinator.ts'),
   'offsets.retention.check.interval.ms': broker('src/broker/groups/group-coordinator.ts'),

@@ -18,6 +18,7 @@ function def(name: string, type: ConfigDefinition['type'], defaultValue: string 
 export const AMQP_BROKER_CONFIGS: readonly ConfigDefinition[] = [
   def('brook.amqp.enable', 'BOOLEAN', 'true', 'Whether the AMQP 0-9-1 listener runs (--no-amqp turns it off).'),
   def('brook.amqp.port', 'INT', '5672', 'AMQP 0-9-1 listen port; 0 picks a free one (--amqp-port, BROOK_AMQP_PORT).', { min: 0, max: 65535 }),
+  def('brook.amqp.tls.port', 'INT', null, "AMQPS (AMQP over TLS, RabbitMQ's 5671) listen port; 0 picks a free one; unset: no TLS listener (--amqps-port, BROOK_AMQPS_PORT). Keys and certificates: listener.name.amqps.ssl.* or the broker-wide ssl.* keys.", { min: 0, max: 65535 }),
   def('brook.amqp.users', 'STRING', 'guest:guest', 'AMQP users as user:password[:vhost|vhost...], comma separated (no vhost list: every vhost).'),
   def('brook.amqp.vhosts', 'STRING', '/', 'Virtual hosts, comma separated.'),
   def('brook.amqp.guest.loopback.only', 'BOOLEAN', 'true', "The user 'guest' may connect only from loopback addresses (RabbitMQ's loopback_users)."),

@@ -12,6 +12,8 @@
 import type { ResourceAlarm } from '../limits/resource-alarm.js';
 import { createServer, type Server, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import type { Server as TlsServer } from 'node:tls';
+import { startAmqpsListener } from './tls-listener.js';
 import type { FileSystem } from '../../storage/index.js';
 import { LazyInternalTopic } from '../groups/lazy-internal-topic.js';
 import { QueueEngine, ShareStateLog, SHARE_STATE_TOPIC_CONFIGS, StatePersister, type DeliveryPolicy, type PartitionBinding } from '../queues/index.js';
@@ -143,7 +145,7 @@ export class AmqpServer implements BrokerService {
       maxMessageBytes: config.getNumber('brook.amqp.max.message.bytes'),
       consumerTimeoutMs: config.getNumber('brook.amqp.consumer.timeout.ms'),
     };
-    const server = createServer((socket: Socket) => {
+    const onSocket = (socket: Socket): void => {
       const c = new AmqpConnection(socket, {
         authenticator,
         users: this.deps.users,
@@ -155,7 +157,8 @@ export class AmqpServer implements BrokerService {
         onClosed: (conn) => this.onConnectionClosed(conn),
       });
       this.connections.add(c);
-    });
+    };
+    const server = createServer(onSocket);
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -167,7 +170,18 @@ export class AmqpServer implements BrokerService {
     const address = server.address();
     this.port = typeof address === 'object' && address ? address.port : this.deps.port;
     logger.info('AMQP listener started', { listener: `${this.deps.host}:${this.port}` });
+    const tlsPort = config.get('brook.amqp.tls.port');
+    if (tlsPort !== null) {
+      this.tlsServer = await startAmqpsListener(config, this.deps.host, Number(tlsPort), onSocket, logger);
+      const a = this.tlsServer.address();
+      this.tlsPort = typeof a === 'object' && a ? a.port : Number(tlsPort);
+      logger.info('AMQPS listener started', { listener: `${this.deps.host}:${this.tlsPort}` });
+    }
   }
+
+  /** The AMQPS (TLS) listener's port, when brook.amqp.tls.port is set. */
+  tlsPort: number | null = null;
+  private tlsServer: TlsServer | null = null;
 
   async close(): Promise<void> {
     if (this.maintenance) clearInterval(this.maintenance);
@@ -176,7 +190,9 @@ export class AmqpServer implements BrokerService {
     this.server = null;
     // Stop accepting, then close the open connections: server.close() only calls back once every
     // connection has ended, so awaiting it first waited for clients to leave by themselves.
-    const stopped = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
+    const tlsServer = this.tlsServer;
+    this.tlsServer = null;
+    const stopped = Promise.all([server, tlsServer].filter((s) => s !== null).map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     for (const c of [...this.connections]) c.forceClose();
     await stopped;
     for (const v of this.vhosts.values()) for (const q of v.queues.values()) q.stop();
@@ -297,7 +313,7 @@ export class AmqpServer implements BrokerService {
   };
 
   private async openQueue(vhost: string, def: QueueDefinition, args: QueueArguments, Kind: typeof AmqpQueue): Promise<AmqpQueue> {
-      const info = await this.deps.topics.ensureInternal(def.topic, 1, QUEUE_TOPIC_CONFIGS);
+      const info = await this.deps.topics.ensureInternal(def.topic, 1, queueTopicConfigs(args));
       const log = this.deps.logs.getLog(def.topic, 0);
       if (!log) throw new Error(`queue log ${def.topic} is not open`);
       const binding: PartitionBinding = {
@@ -379,4 +395,15 @@ export class AmqpServer implements BrokerService {
  */
 function lockDuration(consumerTimeoutMs: number): number {
   return consumerTimeoutMs > 0 ? consumerTimeoutMs + 60_000 : 0x7fffffff;
+}
+
+/** A queue log's topic configs; a stream queue's retention arguments become the log's retention. */
+function queueTopicConfigs(args: QueueArguments): Record<string, string> {
+  const r = args.streamRetention;
+  if (!r) return QUEUE_TOPIC_CONFIGS;
+  const configs = { ...QUEUE_TOPIC_CONFIGS };
+  if (r.maxAgeMs !== undefined) configs['retention.ms'] = String(r.maxAgeMs);
+  if (r.maxBytes !== undefined) configs['retention.bytes'] = String(r.maxBytes);
+  if (r.segmentBytes !== undefined) configs['segment.bytes'] = String(Math.max(14, Math.min(r.segmentBytes, 0x7fffffff)));
+  return configs;
 }

@@ -226,11 +226,11 @@ function encode(channel: number, m: AmqpMethod): Buffer {
   return encodeMethodFrame(channel, m);
 }
 
-/** basic.consume x-priority: an integer (RabbitMQ: 406 "invalid arg 'x-priority' ..." otherwise). */
+/** basic.consume x-priority: an integer (RabbitMQ's 406 "invalid arg 'x-priority' ...: \"expected integer, got longstr\"" otherwise). */
 function consumerPriority(args: FieldTable, queue: string, vhost: string): number {
   const v = tableGet(args, 'x-priority');
   if (v === undefined) return 0;
   const n = fieldInteger(v);
-  if (n === undefined) throw withMethod(Reply.preconditionFailed(`invalid arg 'x-priority' for ${rname('queue', queue, vhost)}: {unacceptable_type,${TYPE_NAMES[v.type] ?? v.type}}`), 60, 20);
+  if (n === undefined) throw withMethod(Reply.preconditionFailed(`invalid arg 'x-priority' for ${rname('queue', queue, vhost)}: "expected integer, got ${TYPE_NAMES[v.type] ?? v.type}"`), 60, 20);
   return n;
 }

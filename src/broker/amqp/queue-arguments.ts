@@ -24,6 +24,22 @@ export interface QueueArguments {
   singleActiveConsumer: boolean;
   /** x-max-priority (1-255): message priorities above it count as it; undefined: not a priority queue. */
   maxPriority: number | undefined;
+  /**
+   * Stream queues' retention, as their log's topic configs: x-max-age (retention.ms),
+   * x-max-length-bytes (retention.bytes; on a stream it is retention, not an overflow limit) and
+   * x-stream-max-segment-size-bytes (segment.bytes). Whole segments are dropped, as in RabbitMQ.
+   */
+  streamRetention: { maxAgeMs?: number; maxBytes?: number; segmentBytes?: number } | undefined;
+}
+
+/** x-max-age units (RabbitMQ: Y, M, D, h, m, s; a month is 30 days, a year 365). */
+const AGE_UNITS: Record<string, number> = { Y: 365 * 86_400_000, M: 30 * 86_400_000, D: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 };
+
+/** "7D", "1h", "30s" in ms, else undefined. */
+export function parseMaxAge(text: string): number | undefined {
+  const m = /^(\d+)([YMDhms])$/.exec(text);
+  if (!m) return undefined;
+  return Number(m[1]) * AGE_UNITS[m[2]!]!;
 }
 
 export function parseQueueArguments(args: FieldTable, queue: string, vhost: string): QueueArguments {
@@ -59,12 +75,22 @@ export function parseQueueArguments(args: FieldTable, queue: string, vhost: stri
   const maxPriority = nonNegative('x-max-priority');
   // RabbitMQ refuses more than 255 levels (check_max_priority_arg).
   if (maxPriority !== undefined && maxPriority > 255) bad('x-max-priority', `{max_value_exceeded,${maxPriority}}`);
+  let streamRetention: QueueArguments['streamRetention'];
+  let maxLengthBytes = nonNegative('x-max-length-bytes');
+  if (type === 'stream') {
+    const age = text('x-max-age');
+    const maxAgeMs = age === undefined ? undefined : parseMaxAge(age);
+    if (age !== undefined && maxAgeMs === undefined) bad('x-max-age', 'invalid_max_age');
+    const segmentBytes = nonNegative('x-stream-max-segment-size-bytes', 1);
+    streamRetention = { maxAgeMs, maxBytes: maxLengthBytes, segmentBytes };
+    maxLengthBytes = undefined;
+  }
   return {
     type: type as QueueArguments['type'],
     messageTtl: nonNegative('x-message-ttl'),
     expires: nonNegative('x-expires', 1),
     maxLength: nonNegative('x-max-length'),
-    maxLengthBytes: nonNegative('x-max-length-bytes'),
+    maxLengthBytes,
     overflow: overflow as Overflow,
     deadLetterExchange: dlx,
     deadLetterRoutingKey: dlrk,
@@ -72,6 +98,7 @@ export function parseQueueArguments(args: FieldTable, queue: string, vhost: stri
     consumerTimeout: nonNegative('x-consumer-timeout', 1),
     singleActiveConsumer: sacValue?.type === 't' && sacValue.value,
     maxPriority: maxPriority !== undefined && maxPriority > 0 ? maxPriority : undefined,
+    streamRetention,
   };
 }
 
@@ -89,4 +116,6 @@ export const EQUIVALENCE_ARGS = [
   'x-delivery-limit',
   'x-single-active-consumer',
   'x-queue-mode',
+  'x-max-age',
+  'x-stream-max-segment-size-bytes',
 ] as const;

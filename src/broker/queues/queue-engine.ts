@@ -23,8 +23,9 @@
 // in its place: per-queue order is offset order), requeue=false is Reject, which archives it and,
 // with a dead-letter target (x-dead-letter-exchange resolved to a topic), writes it there with the
 // reason headers. A channel or connection closing is releaseMember() for its consumers: unacked
-// messages are redelivered, as RabbitMQ does. Lock expiry gives consumer timeouts
-// (consumer_timeout); the delivery limit gives quorum queues' x-delivery-limit. Per-message TTL
+// messages are redelivered, as RabbitMQ does. The consumer timeout (consumer_timeout) is the AMQP
+// channel's: it closes the channel, which releases; the lock is only a backstop that outlives it.
+// The delivery limit gives quorum queues' x-delivery-limit. Per-message TTL
 // and x-max-length are the AMQP door's to enforce: it reads the record timestamps/headers it
 // delivers and rejects expired ones with reason 'expired' before delivering, and trims the head
 // with moveStartTo-equivalent log DeleteRecords, which this engine follows (syncLogStart) like

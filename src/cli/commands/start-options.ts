@@ -33,6 +33,8 @@ export interface StartFlags {
   /** --amqp-port; commander sets `amqp` false for --no-amqp. */
   amqpPort?: string;
   amqp?: boolean;
+  /** --amqps-port: the AMQP-over-TLS listener (brook.amqp.tls.port). */
+  amqpsPort?: string;
 }
 
 export interface StartOptions {
@@ -75,6 +77,7 @@ export function resolveStartOptions(flags: StartFlags, env: NodeJS.ProcessEnv): 
   } catch (e) {
     throw new UsageError(`Cannot read the config file ${configFile ?? ''}: ${e instanceof Error ? e.message : String(e)}.`);
   }
+  applyAmqpsPort(flags, env, config);
   let dataDir: string;
   try {
     new BrokerConfig(config); // validates every known key against its type and range
@@ -139,6 +142,15 @@ function resolveAmqpPort(flags: StartFlags, env: NodeJS.ProcessEnv, config: Reco
   const n = Number(text);
   if (!/^\d+$/.test(text) || n > 65535) throw new UsageError(`--amqp-port must be a whole number from 0 to 65535 (0 picks a free port), not "${text}".`);
   return n;
+}
+
+/** --amqps-port > BROOK_AMQPS_PORT > brook.amqp.tls.port (no default: TLS needs a keystore); kept in the config, where the AMQP server reads it. */
+function applyAmqpsPort(flags: StartFlags, env: NodeJS.ProcessEnv, config: Record<string, string>): void {
+  const text = flags.amqpsPort ?? nonEmpty(env.BROOK_AMQPS_PORT);
+  if (text === undefined) return;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n > 65535) throw new UsageError(`--amqps-port must be a whole number from 0 to 65535 (0 picks a free port), not "${text}".`);
+  config['brook.amqp.tls.port'] = text;
 }
 
 export interface SeedTopic {

@@ -26,6 +26,7 @@ export function registerStart(program: Command): void {
     .option('--mqtt-port <port>', 'MQTT port; 0 picks a free one [env BROOK_MQTT_PORT] (default: 1883)')
     .option('--no-mqtt', 'do not start the MQTT listener')
     .option('--amqp-port <port>', 'AMQP 0-9-1 port; 0 picks a free one [env BROOK_AMQP_PORT] (default: 5672)')
+    .option('--amqps-port <port>', 'AMQP over TLS (amqps) port, with the ssl.* keystore settings; 0 picks a free one [env BROOK_AMQPS_PORT] (default: off)')
     .option('--no-amqp', 'do not start the AMQP 0-9-1 listener')
     .option('--advertised-host <host>', 'host clients are told to connect to [env BROOK_ADVERTISED_HOST] (default: the listen host)')
     .option('--set <key=value>', 'any Kafka broker config, repeatable (overrides BROOK_* env and --config)', collect)
@@ -148,7 +149,7 @@ async function start(flags: StartFlags): Promise<number> {
             : null,
       amqpListener:
         broker.amqpPort !== null
-          ? `${broker.host}:${broker.amqpPort}`
+          ? `${broker.host}:${broker.amqpPort}${broker.amqp && broker.amqp.tlsPort !== null ? ` (amqps: ${broker.host}:${broker.amqp.tlsPort})` : ''}`
           : options.amqpPort !== undefined
             ? `off (port ${options.amqpPort} is in use; pass --amqp-port N, or 0 for any free port)`
             : null,
