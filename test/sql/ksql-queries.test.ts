@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createAdmin, topicNames } from '../../src/client/index.js';
 import type { TestGateway } from '../gateway/gateway-harness.js';
-import { ksql, ksqlError, produce, startSqlGateway, text, until, waitForRecords, readTopic } from './sql-harness.js';
+import { http } from '../gateway/gateway-harness.js';
+import { ksql, ksqlError, produce, query, startSqlGateway, text, until, waitForRecords, readTopic } from './sql-harness.js';
 
 async function topicsWithPrefix(g: TestGateway, prefix: string): Promise<string[]> {
   const admin = createAdmin({ brokers: [g.broker.bootstrap], clientId: 'sql-test-topics' });
@@ -155,4 +156,57 @@ test('joins and table aggregation on a live broker: table-table, foreign-key, st
   ]);
   const joined = await waitForRecords(g, 'VIEW_THEN_BUY', 1, 2);
   assert.deepEqual(joined.map((r) => [text(r.key), JSON.parse(text(r.value)!)]), [['c1', { PAGE: '/shoes', AMOUNT: 30 }]]);
+});
+
+test('pull queries read the state store of the aggregation: by key, IN, WINDOWSTART bounds, scans and their errors', async (t) => {
+  const g = await startSqlGateway();
+  t.after(() => g.close());
+  const T0 = 1_700_000_040_000;
+  await ksql(g, "CREATE STREAM orders (id STRING KEY, customer STRING, amount INT) WITH (KAFKA_TOPIC='orders', VALUE_FORMAT='JSON', PARTITIONS=2);");
+  await ksql(g, "CREATE TABLE prices (item STRING PRIMARY KEY, price INT) WITH (KAFKA_TOPIC='prices', VALUE_FORMAT='JSON', PARTITIONS=1);");
+  await produce(g, 'prices', [{ key: 'pen', value: '{"PRICE":2}' }]);
+  await produce(g, 'orders', [
+    { key: 'o1', value: '{"CUSTOMER":"a","AMOUNT":10}', timestamp: T0 + 1000 },
+    { key: 'o2', value: '{"CUSTOMER":"b","AMOUNT":5}', timestamp: T0 + 2000 },
+    { key: 'o3', value: '{"CUSTOMER":"a","AMOUNT":7}', timestamp: T0 + 61_000 },
+  ]);
+  await ksql(g, 'CREATE TABLE totals AS SELECT customer, COUNT(*) AS n, SUM(amount) AS total FROM orders GROUP BY customer;');
+  await ksql(g, 'CREATE TABLE per_minute AS SELECT customer, COUNT(*) AS n FROM orders WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY customer;');
+  const noScan = { 'ksql.query.pull.table.scan.enabled': false };
+  const sorted = (rows: unknown[][]): string => JSON.stringify([...rows].sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))));
+
+  // A key lookup needs no scan: with scans disabled it is still answered, from the store.
+  const byKey = await until('the aggregate of a', async () => {
+    const r = await query(g, "SELECT * FROM totals WHERE customer = 'a';", noScan);
+    return JSON.stringify(r.rows) === JSON.stringify([['a', 2, 17]]) ? r : undefined;
+  }, 60_000);
+  assert.deepEqual(byKey.header.columnNames, ['CUSTOMER', 'N', 'TOTAL']);
+  await until('both customers by IN', async () => {
+    const r = await query(g, "SELECT customer, total FROM totals WHERE customer IN ('a', 'b', 'zz');", noScan);
+    return sorted(r.rows) === JSON.stringify([['a', 17], ['b', 5]]) ? r : undefined;
+  }, 60_000);
+  // A key range is a scan of the store, filtered by the whole WHERE clause.
+  assert.deepEqual((await query(g, "SELECT customer, n FROM totals WHERE customer > 'a';")).rows, [['b', 1]]);
+  const refused = await http(g.url, 'POST', '/query-stream', { body: { sql: "SELECT * FROM totals WHERE customer > 'a';", properties: noScan } });
+  assert.equal(refused.status, 400);
+  assert.equal((refused.json as Record<string, unknown>).message, 'Query requires table scan to be enabled. Table scans can be enabled by setting ksql.query.pull.table.scan.enabled=true');
+
+  // Windowed: a key's windows, narrowed by WINDOWSTART bounds.
+  await until('the windows of a', async () => {
+    const r = await query(g, "SELECT customer, WINDOWSTART, WINDOWEND, n FROM per_minute WHERE customer = 'a';", noScan);
+    return JSON.stringify(r.rows) === JSON.stringify([['a', T0, T0 + 60_000, 1], ['a', T0 + 60_000, T0 + 120_000, 1]]) ? r : undefined;
+  }, 60_000);
+  const late = await query(g, `SELECT customer, WINDOWSTART, n FROM per_minute WHERE customer = 'a' AND WINDOWSTART >= ${T0 + 60_000};`, noScan);
+  assert.deepEqual(late.rows, [['a', T0 + 60_000, 1]]);
+  const early = await query(g, `SELECT customer, n FROM per_minute WHERE WINDOWSTART < ${T0 + 60_000};`);
+  assert.equal(sorted(early.rows), JSON.stringify([['a', 1], ['b', 1]]));
+
+  // A table no query materializes: its topic is scanned, unless scans are disabled.
+  assert.deepEqual((await query(g, "SELECT * FROM prices WHERE item = 'pen';")).rows, [['pen', 2]]);
+  const notQueryable = await http(g.url, 'POST', '/query-stream', { body: { sql: "SELECT * FROM prices WHERE item = 'pen';", properties: noScan } });
+  assert.equal(notQueryable.status, 400);
+  assert.equal(
+    (notQueryable.json as Record<string, unknown>).message,
+    "The `PRICES` table isn't queryable. To derive a queryable table, you can do 'CREATE TABLE QUERYABLE_PRICES AS SELECT * FROM PRICES'. See https://cnfl.io/queries for more info.\nAdd EMIT CHANGES if you intended to issue a push query.",
+  );
 });
