@@ -424,7 +424,7 @@ export class SqlEngine {
     const scanEnabled = String(properties['ksql.query.pull.table.scan.enabled'] ?? 'true').toLowerCase() !== 'false';
     const owner = source.createdByQuery !== undefined ? this.queries.get(source.createdByQuery) : undefined;
     const materialization = owner?.planned.materialization;
-    if (source.type === 'TABLE' && query.joins.length === 0 && owner?.running && materialization) {
+    if (source.type === 'TABLE' && query.joins.length === 0 && owner?.running && materialization && materialization.window?.type !== 'SESSION') {
       const pull = { queryId, query, running: owner.running, materialization, columns: owner.planned.columns, scanEnabled, ctx: { queryId, log: this.plog } };
       return runStorePull(pull, sink);
     }

@@ -3,7 +3,7 @@
 //   key lookup   every key column compared `=` to a literal (or `IN (...)` for a single key);
 //   table scan   anything else (key ranges included: the store orders keys by their serialized
 //                bytes, not by SQL value), refused unless 'ksql.query.pull.table.scan.enabled';
-// and, for windowed tables, WINDOWSTART bounds (`=`, `>=`, `>`, `<=`, `<`, BETWEEN) narrow the
+// and, for time-windowed tables, WINDOWSTART bounds (`=`, `>=`, `>`, `<=`, `<`, BETWEEN) narrow the
 // windows fetched. The whole WHERE clause is then applied to every row fetched, so the access
 // path only ever narrows what is read, never what is answered.
 
@@ -115,7 +115,7 @@ export async function runStorePull(input: StorePullInput, sink: RowSink): Promis
       for (const e of (await input.running.queryWindowRange<Row, Row>(m.store, c.windowFrom, c.windowTo)).entries) entries.push([{ key: e.key, window: { start: e.start, end: e.start + size } }, e.value]);
     }
   } else {
-    throw new SqlError('Pull queries on session-windowed tables are not supported yet by Brook\'s SQL engine: use a push query.');
+    throw new SqlError('Session-windowed tables are read from their topic, not their store');
   }
 
   // The table's row (its columns by name, window bounds, pseudo columns) for the pull query's own WHERE and SELECT.
