@@ -137,6 +137,10 @@ test('joins and table aggregation on a live broker: table-table, foreign-key, st
     return JSON.stringify(m.c1) === JSON.stringify({ NAME: 'Ann', LABEL: 'EU' }) ? m : undefined;
   }, 60_000);
 
+  // A push query over a join runs the same join in-process.
+  const pushed = await query(g, 'SELECT c.id AS id, c.name AS name, a.balance AS balance FROM customers c JOIN accounts a ON c.id = a.id EMIT CHANGES LIMIT 1;', { 'auto.offset.reset': 'earliest' });
+  assert.deepEqual(pushed.rows, [['c1', 'Ann', 10]]);
+
   // Aggregating a table: c2 moving to eu is retracted from us and added to eu.
   await until('the table aggregation', async () => {
     const m = await latest('PER_REGION', 2);
