@@ -24,7 +24,7 @@ function queryIds(entities: Array<Record<string, unknown>>): string[] {
 }
 
 test('query lifecycle: CREATE OR REPLACE in place, TERMINATE and DROP clean up internal topics', async (t) => {
-  const g = await startSqlGateway();
+  let g = await startSqlGateway();
   t.after(() => g.close());
   await ksql(g, "CREATE STREAM ev (id STRING KEY, kind STRING, n INT) WITH (KAFKA_TOPIC='ev', VALUE_FORMAT='JSON', PARTITIONS=1);");
   await produce(g, 'ev', [{ key: 'a', value: '{"KIND":"x","N":1}', timestamp: 1000 }]);
@@ -64,6 +64,17 @@ test('query lifecycle: CREATE OR REPLACE in place, TERMINATE and DROP clean up i
   assert.deepEqual(JSON.parse(text(out3[2]!.value)!), { C: 3 });
   assert.equal((await readTopic(g, 'PER_KIND')).length, 3, 'the replaced query no longer writes (it would have counted N=0)');
 
+  // After a restart the command topic replays both statements: one query, the replacement, same id.
+  g = await g.restart();
+  const [listed] = await ksql(g, 'SHOW QUERIES;');
+  assert.deepEqual((listed!.queries as Array<Record<string, unknown>>).map((q) => [q.id, q.queryString]), [[qid, 'CREATE OR REPLACE TABLE per_kind AS SELECT kind, COUNT(*) AS c FROM ev WHERE n > 1 GROUP BY kind;']]);
+  await produce(g, 'ev', [
+    { key: 'e', value: '{"KIND":"x","N":0}', timestamp: 5000 },
+    { key: 'f', value: '{"KIND":"x","N":3}', timestamp: 6000 },
+  ]);
+  const out4 = await waitForRecords(g, 'PER_KIND', 4);
+  assert.deepEqual(JSON.parse(text(out4[3]!.value)!), { C: 4 });
+
   // TERMINATE removes the internal topics.
   await ksql(g, `TERMINATE ${qid};`);
   await until('the internal topics of the terminated query deleted', async () => ((await topicsWithPrefix(g, prefix)).length === 0 ? true : undefined), 30_000);
@@ -73,13 +84,13 @@ test('query lifecycle: CREATE OR REPLACE in place, TERMINATE and DROP clean up i
   // with DELETE TOPIC, the sink topic); a source another query reads cannot be dropped.
   const [csas] = await ksql(g, "CREATE STREAM rekeyed AS SELECT kind, id, n FROM ev PARTITION BY kind;");
   const csasId = String((csas!.commandStatus as Record<string, unknown>).queryId);
-  await waitForRecords(g, 'REKEYED', 4);
+  await waitForRecords(g, 'REKEYED', 6);
   // A stateless query may gain a column: it goes on from its committed offsets, with the new column.
   const [widened] = await ksql(g, 'CREATE OR REPLACE STREAM rekeyed AS SELECT kind, id, n, n * 10 AS n10 FROM ev PARTITION BY kind;');
   assert.equal((widened!.commandStatus as Record<string, unknown>).queryId, csasId);
-  await produce(g, 'ev', [{ key: 'e', value: '{"KIND":"y","N":4}', timestamp: 5000 }]);
-  const rekeyed = await waitForRecords(g, 'REKEYED', 5);
-  assert.deepEqual([text(rekeyed[4]!.key), JSON.parse(text(rekeyed[4]!.value)!)], ['y', { ID: 'e', N: 4, N10: 40 }]);
+  await produce(g, 'ev', [{ key: 'g', value: '{"KIND":"y","N":4}', timestamp: 7000 }]);
+  const rekeyed = await waitForRecords(g, 'REKEYED', 7);
+  assert.deepEqual([text(rekeyed[6]!.key), JSON.parse(text(rekeyed[6]!.value)!)], ['y', { ID: 'g', N: 4, N10: 40 }]);
   await ksql(g, 'CREATE STREAM big AS SELECT kind, n FROM rekeyed WHERE n > 1;');
   const blocked = await ksqlError(g, 'DROP STREAM rekeyed;');
   assert.match(String(blocked.body.message), /^Cannot drop REKEYED\.\nThe following queries read from this source: \[CSAS_BIG_\d+\]\.\nThe following queries write into this source: \[\]\.\nYou need to terminate them before dropping REKEYED\.$/);
