@@ -64,6 +64,11 @@ test('query lifecycle: CREATE OR REPLACE in place, TERMINATE and DROP clean up i
   assert.deepEqual(JSON.parse(text(out3[2]!.value)!), { C: 3 });
   assert.equal((await readTopic(g, 'PER_KIND')).length, 3, 'the replaced query no longer writes (it would have counted N=0)');
 
+  // IF NOT EXISTS over the existing table starts no second query.
+  const [kept] = await ksql(g, 'CREATE TABLE IF NOT EXISTS per_kind AS SELECT kind, COUNT(*) AS c FROM ev GROUP BY kind;');
+  assert.equal((kept!.commandStatus as Record<string, unknown>).message, 'A table with the same name already exists');
+  assert.deepEqual(queryIds(await ksql(g, 'SHOW QUERIES;')), [qid]);
+
   // After a restart the command topic replays both statements: one query, the replacement, same id.
   g = await g.restart();
   const [listed] = await ksql(g, 'SHOW QUERIES;');

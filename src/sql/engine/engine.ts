@@ -211,6 +211,7 @@ export class SqlEngine {
       }
       case 'createAsSelect':
       case 'insertInto':
+        if (stmt.kind === 'createAsSelect' && stmt.ifNotExists && !stmt.orReplace && this.metastore.source(stmt.name)) return;
         this.planPersistent(stmt, 0);
         return;
       case 'dropSource': {
@@ -256,6 +257,10 @@ export class SqlEngine {
       }
       case 'createAsSelect':
       case 'insertInto': {
+        // IF NOT EXISTS over an existing source: nothing to create, no second query.
+        if (stmt.kind === 'createAsSelect' && stmt.ifNotExists && !stmt.orReplace && this.metastore.source(stmt.name)) {
+          return currentStatus(text, id, sequence, `A ${stmt.sourceType.toLowerCase()} with the same name already exists`);
+        }
         const plan = this.planPersistent(stmt, sequence, props);
         if (!replay) {
           const from = plan.query.bindings[0]!.source.topic;
