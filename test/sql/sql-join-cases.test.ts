@@ -181,6 +181,31 @@ const CASES: SqlCase[] = [
     ],
   },
   {
+    name: 'stream-stream RIGHT JOIN: an unmatched right row once its window closes, keyed by the right key',
+    ddl: [S1, S2],
+    query: 'CREATE STREAM o AS SELECT s2.id AS id, v, w FROM s1 RIGHT JOIN s2 WITHIN 10 SECONDS GRACE PERIOD 0 SECONDS ON s1.id = s2.id;',
+    input: [
+      ['s2', 'k1', '{"w":1}', 1000],
+      ['s1', 'k1', '{"v":1}', 2000],
+      ['s2', 'k2', '{"w":2}', 3000],
+      ['s2', 'k3', '{"w":3}', 30000],
+    ],
+    output: [
+      ['k1', '{"V":1,"W":1}'],
+      ['k2', '{"V":null,"W":2}'],
+    ],
+  },
+  {
+    name: 'stream-stream JOIN on an expression: the key is the synthetic ROWKEY',
+    ddl: [S1, S2],
+    query: 'CREATE STREAM o AS SELECT ROWKEY, v, w FROM s1 JOIN s2 WITHIN 1 MINUTE ON UCASE(s1.ref) = s2.id;',
+    input: [
+      ['s2', 'X', '{"w":5}', 1],
+      ['s1', 'k1', '{"v":1,"ref":"x"}', 2],
+    ],
+    output: [['X', '{"V":1,"W":5}']],
+  },
+  {
     name: 'stream-stream JOIN on a value column re-keys the left stream',
     ddl: [S1, S2],
     query: 'CREATE STREAM o AS SELECT s1.ref AS ref, v, w FROM s1 JOIN s2 WITHIN 1 MINUTE ON s1.ref = s2.id;',
@@ -271,6 +296,13 @@ const CASES: SqlCase[] = [
     query: 'CREATE TABLE o AS SELECT ROWKEY, a FROM l FULL OUTER JOIN r ON l.fk = r.id;',
     input: [],
     error: /^Invalid join type: full-outer join not supported for foreign-key table-table join\. Got L \[FULL\] OUTER JOIN R\.$/,
+  },
+  {
+    name: 'error: a foreign-key join inside an n-way join',
+    ddl: [L, R, X],
+    query: 'CREATE TABLE o AS SELECT l.id AS id, b, c FROM l JOIN r ON l.id = r.id JOIN x ON l.fk = x.id;',
+    input: [],
+    error: /^Invalid join condition: foreign-key table-table joins are not supported as part of n-way joins\. Got L\.FK = X\.ID\.$/,
   },
   {
     name: 'error: join keys of different types',

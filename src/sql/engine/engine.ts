@@ -15,7 +15,7 @@ import { builtinRegistry } from '../functions/builtins.js';
 import type { FunctionRegistry } from '../functions/registry.js';
 import { parseStatement, splitStatements, type Statement } from '../parser/index.js';
 import type { ProcessingLog } from '../planner/evaluation.js';
-import { planQuery } from '../planner/query-planner.js';
+import { planQuery, type PlannedQuery } from '../planner/query-planner.js';
 import { CommandLog } from './command-log.js';
 import { currentStatus, queryList, sourceDescription, sourceList, topicList, type KsqlEntity, type QueryInfo } from './entities.js';
 import { insertValues } from './insert-values.js';
@@ -26,6 +26,7 @@ import { describeFunction, functionList } from './function-entities.js';
 import { buildSource, formatsOf, PropertyReader } from './source-definition.js';
 import { cleanupQuery } from './query-cleanup.js';
 import { checkQueryUpgrade, checkUpgrade } from './source-upgrade.js';
+import { runStorePull, TABLE_SCAN_DISABLED } from './store-pull.js';
 import { partitionCounts } from './topic-feed.js';
 import { runPullQuery, runPushQuery, type RowSink } from './transient-query.js';
 
@@ -57,6 +58,8 @@ interface PersistentQuery {
   readonly sources: readonly string[];
   readonly query: AnalyzedQuery;
   readonly app: App;
+  /** Set when pull queries can read the result from the query's state store. */
+  readonly planned: PlannedQuery;
   running: RunningApp | undefined;
   state: 'RUNNING' | 'ERROR';
 }
@@ -228,6 +231,7 @@ export class SqlEngine {
       }
       case 'createAsSelect':
       case 'insertInto':
+        if (stmt.kind === 'createAsSelect' && stmt.ifNotExists && !stmt.orReplace && this.metastore.source(stmt.name)) return;
         this.planPersistent(stmt, 0);
         return;
       case 'dropSource': {
@@ -275,6 +279,10 @@ export class SqlEngine {
       }
       case 'createAsSelect':
       case 'insertInto': {
+        // IF NOT EXISTS over an existing source: nothing to create, no second query.
+        if (stmt.kind === 'createAsSelect' && stmt.ifNotExists && !stmt.orReplace && this.metastore.source(stmt.name)) {
+          return currentStatus(text, id, sequence, `A ${stmt.sourceType.toLowerCase()} with the same name already exists`);
+        }
         let plan = this.planPersistent(stmt, sequence, props);
         if (stmt.kind === 'createAsSelect') {
           // A sink in a registry format registers its schema first: its serializer writes the id.
@@ -294,7 +302,7 @@ export class SqlEngine {
           await replaced.running?.close();
         }
         if (stmt.kind === 'createAsSelect') this.metastore.putSource(plan.sink);
-        const q: PersistentQuery = { id: plan.queryId, appId: plan.app.appId, statement: text, sink: plan.sink.name, sinkTopic: plan.sink.topic, sources: plan.query.sourceNames, query: plan.query, app: plan.app, running: undefined, state: 'RUNNING' };
+        const q: PersistentQuery = { id: plan.queryId, appId: plan.app.appId, statement: text, sink: plan.sink.name, sinkTopic: plan.sink.topic, sources: plan.query.sourceNames, query: plan.query, app: plan.app, planned: plan.planned, running: undefined, state: 'RUNNING' };
         this.queries.set(q.id, q);
         if (!replay) await this.startQuery(q);
         const message = `Created query with ID ${q.id}`;
@@ -339,7 +347,12 @@ export class SqlEngine {
     if (!replay) await cleanupQuery(this.admin, q.appId, this.options.stateDir, this.options.log);
   }
 
-  private planPersistent(stmt: Extract<Statement, { kind: 'createAsSelect' | 'insertInto' }>, sequence: number, props: Readonly<Record<string, string>> = {}, registeredSink?: DataSource): { queryId: string; sink: DataSource; app: App; query: AnalyzedQuery; partitions: number } {
+  private planPersistent(
+    stmt: Extract<Statement, { kind: 'createAsSelect' | 'insertInto' }>,
+    sequence: number,
+    props: Readonly<Record<string, string>> = {},
+    registeredSink?: DataSource,
+  ): { queryId: string; sink: DataSource; app: App; query: AnalyzedQuery; planned: PlannedQuery; partitions: number } {
     const existing = this.metastore.source(stmt.kind === 'createAsSelect' ? stmt.name : stmt.target);
     if (stmt.kind === 'createAsSelect' && existing && !stmt.orReplace && !stmt.ifNotExists) throw alreadyExists(stmt.sourceType, stmt.name, existing);
     if (stmt.kind === 'insertInto') {
@@ -404,8 +417,8 @@ export class SqlEngine {
         this.options.log?.error('sql: persistent query failed', { queryId, error: e.message });
       },
     });
-    planQuery(app, q, { queryId, log: this.plog }, { kind: 'topic', topic: sink.topic, keyFormat: sink.keyFormat, valueFormat: sink.valueFormat }, '');
-    return { queryId, sink, app, query: q, partitions };
+    const planned = planQuery(app, q, { queryId, log: this.plog }, { kind: 'topic', topic: sink.topic, keyFormat: sink.keyFormat, valueFormat: sink.valueFormat }, '');
+    return { queryId, sink, app, query: q, planned, partitions };
   }
 
   private async ensureTopic(topic: string, partitions: number, replicas: number | undefined): Promise<void> {
@@ -438,8 +451,25 @@ export class SqlEngine {
     const reset = String(properties['auto.offset.reset'] ?? properties['ksql.streams.auto.offset.reset'] ?? 'latest');
     const queryId = `transient_${query.bindings[0]!.source.name}_${Date.now()}${++this.transientCounter}`;
     const input = { queryId, query, client: this.client, admin: this.admin, log: this.plog, signal, fromEarliest: reset === 'earliest' };
-    if (push) await runPushQuery(input, sink);
-    else await runPullQuery(input, sink);
+    if (push) return runPushQuery(input, sink);
+    // A pull query on a table an aggregation materializes reads that query's state store; other
+    // sources are scanned from their topic, which ksqlDB refuses unless table scans are enabled.
+    const source = query.bindings[0]!.source;
+    const scanEnabled = String(properties['ksql.query.pull.table.scan.enabled'] ?? 'true').toLowerCase() !== 'false';
+    const owner = source.createdByQuery !== undefined ? this.queries.get(source.createdByQuery) : undefined;
+    const materialization = owner?.planned.materialization;
+    if (source.type === 'TABLE' && query.joins.length === 0 && owner?.running && materialization && materialization.window?.type !== 'SESSION') {
+      const pull = { queryId, query, running: owner.running, materialization, columns: owner.planned.columns, scanEnabled, ctx: { queryId, log: this.plog } };
+      return runStorePull(pull, sink);
+    }
+    if (!scanEnabled) {
+      const name = source.name;
+      if (source.type === 'TABLE') {
+        throw new SqlError(`The \`${name}\` table isn't queryable. To derive a queryable table, you can do 'CREATE TABLE QUERYABLE_${name} AS SELECT * FROM ${name}'. See https://cnfl.io/queries for more info.\nAdd EMIT CHANGES if you intended to issue a push query.`);
+      }
+      throw new SqlError(TABLE_SCAN_DISABLED);
+    }
+    await runPullQuery(input, sink);
   }
 
   queryInfos(): QueryInfo[] {

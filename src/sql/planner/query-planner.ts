@@ -42,11 +42,25 @@ export interface CallbackSink {
   emit(row: Row | null, key: unknown, timestamp: number): void;
 }
 
+/**
+ * How pull queries read an aggregation's result from its state store (as ksqlDB's materialization
+ * does): the store holds the aggregate state per group key (a row of the GROUP BY values, windowed
+ * for windowed aggregations); `row` turns one entry into the result row in SELECT order, or
+ * undefined when HAVING drops it.
+ */
+export interface Materialization {
+  readonly store: string;
+  readonly window: { readonly type: 'TUMBLING' | 'HOPPING' | 'SESSION'; readonly sizeMs: number } | undefined;
+  row(key: unknown, state: Row): Row | undefined;
+}
+
 export interface PlannedQuery {
   /** Names of stores holding the result (pull queries may read them). */
   readonly stores: readonly string[];
   /** The result columns in SELECT order. */
   readonly columns: readonly Column[];
+  /** Set for aggregations: how to read their result from the store. */
+  readonly materialization?: Materialization;
 }
 
 /** The serde of a result's key (single column: the value; several: an array), windowed if the result is. */
@@ -166,7 +180,7 @@ export function planQuery(app: App, q: AnalyzedQuery, ctx: EvalContext, sink: To
       [...groupTypes, ...impls.map((i) => i.returns), BIGINT, BIGINT],
     );
     const sessionWindows = w?.type === 'SESSION';
-    let result: Table<unknown, Row> = table.mapValues((state, key) => {
+    const toPost = (state: Row, key: unknown): Row => {
       const row = new Array<unknown>(nk + na + 2);
       const wk = w ? (key as Windowed<Row>) : undefined;
       const k = wk ? wk.key : (key as Row);
@@ -181,11 +195,10 @@ export function planQuery(app: App, q: AnalyzedQuery, ctx: EvalContext, sink: To
       row[nk + na] = wk ? BigInt(wk.window.start) : null;
       row[nk + na + 1] = wk ? BigInt(sessionWindows ? wk.window.end - 1 : wk.window.end) : null;
       return row;
-    });
-    if (q.having) {
-      const h = safePredicate(q.having, post, ctx, 'HAVING');
-      result = result.filter((_k, row) => h(row));
-    }
+    };
+    let result: Table<unknown, Row> = table.mapValues(toPost);
+    const h = q.having ? safePredicate(q.having, post, ctx, 'HAVING') : undefined;
+    if (h) result = result.filter((_k, row) => h(row));
     const project = projector(
       q.select.map((c) => c.expr),
       post,
@@ -199,7 +212,15 @@ export function planQuery(app: App, q: AnalyzedQuery, ctx: EvalContext, sink: To
       return { key: shapeKey(wk.key), window: wk.window } satisfies Windowed<unknown>;
     };
     write(projected.toStream().map((k, v) => [toSinkKey(k), v] as const));
-    return { stores: [store], columns };
+    const materialization: Materialization = {
+      store,
+      window: w ? { type: w.type, sizeMs: w.sizeMs } : undefined,
+      row: (key, state) => {
+        const p = toPost(state, key);
+        return h && !h(p) ? undefined : project(p);
+      },
+    };
+    return { stores: [store], columns, materialization };
   }
 
   if (src.table) {
