@@ -106,15 +106,40 @@ export function planQuery(app: App, q: AnalyzedQuery, ctx: EvalContext, sink: To
     const groupEvals = q.groupBy!.map((g, i) => safeEvaluator(g, src.layout, ctx, `GROUP BY expression ${i + 1}`));
     const groupTypes = q.groupBy!.map((g) => g.type);
     const groupKeySerde = internalRowSerde(groupTypes) as Serde<Row>;
-    const grouped = stream.groupBy((_k, row) => groupEvals.map((f) => f(row)), { key: groupKeySerde, value: internalRowSerde(src.layout.types), name: `${storePrefix}Aggregate-GroupBy` });
-    const argEvals = q.aggregates.map((a) => a.args.map((e, i) => safeEvaluator(e, src.layout, ctx, `argument ${i + 1} of ${a.name}`)));
+    // Only the aggregates' arguments cross the repartition topic, evaluated before it (as ksqlDB's
+    // pre-aggregate select does): the source row, with every column and pseudo column, would cost
+    // its serialization both ways per record for values the aggregation never reads.
+    const argEvals = q.aggregates.flatMap((a) => a.args.map((e, i) => safeEvaluator(e, src.layout, ctx, `argument ${i + 1} of ${a.name}`)));
+    const argTypes = q.aggregates.flatMap((a) => a.args.map((e) => e.type));
+    const nargs = argEvals.length;
+    const ng = groupEvals.length;
+    const grouped = stream
+      .map((_k, row): readonly [Row, Row] => {
+        const key = new Array<unknown>(ng);
+        for (let i = 0; i < ng; i++) key[i] = groupEvals[i]!(row);
+        const args = new Array<unknown>(nargs);
+        for (let i = 0; i < nargs; i++) args[i] = argEvals[i]!(row);
+        return [key, args];
+      })
+      .groupByKey({ key: groupKeySerde, value: internalRowSerde(argTypes), name: `${storePrefix}Aggregate-GroupBy` });
     const impls = q.aggregates.map((a) => a.impl);
+    // Each aggregate's arguments as a reused array (aggregate functions keep values, never the array).
+    const argStarts: number[] = [];
+    let offset = 0;
+    for (const a of q.aggregates) {
+      argStarts.push(offset);
+      offset += a.args.length;
+    }
+    const argBuffers = q.aggregates.map((a) => new Array<unknown>(a.args.length));
     const init = (): Row => impls.map((i) => i.init());
-    const add = (_k: unknown, row: Row, state: Row): Row => {
+    const add = (_k: unknown, args: Row, state: Row): Row => {
       const next = state.slice();
       for (let i = 0; i < impls.length; i++) {
+        const buf = argBuffers[i]!;
+        const from = argStarts[i]!;
+        for (let j = 0; j < buf.length; j++) buf[j] = args[from + j] ?? null;
         try {
-          next[i] = impls[i]!.add(state[i], argEvals[i]!.map((f) => f(row)));
+          next[i] = impls[i]!.add(state[i], buf);
         } catch (e) {
           ctx.log.error(ctx.queryId, `Error in aggregate ${q.aggregates[i]!.name}: ${e instanceof Error ? e.message : String(e)}`);
         }
@@ -148,8 +173,17 @@ export function planQuery(app: App, q: AnalyzedQuery, ctx: EvalContext, sink: To
       [...groupTypes, ...impls.map((i) => i.returns), BIGINT, BIGINT],
     );
     const sessionWindows = w?.type === 'SESSION';
-    let result: Table<unknown, Row> = table.mapValues((state, key) => {
-      const row = new Array<unknown>(nk + na + 2);
+    const project = projector(
+      q.select.map((c) => c.expr),
+      post,
+      ctx,
+      names,
+    );
+    // Without HAVING, the post-aggregation row is only read by the projection, which copies what
+    // it needs: one scratch row serves every record (one allocation per result, not two).
+    const scratch = q.having ? undefined : new Array<unknown>(nk + na + 2);
+    const postRow = (state: Row, key: unknown): Row => {
+      const row = scratch ?? new Array<unknown>(nk + na + 2);
       const wk = w ? (key as Windowed<Row>) : undefined;
       const k = wk ? wk.key : (key as Row);
       for (let i = 0; i < nk; i++) row[i] = k[i] ?? null;
@@ -163,18 +197,17 @@ export function planQuery(app: App, q: AnalyzedQuery, ctx: EvalContext, sink: To
       row[nk + na] = wk ? BigInt(wk.window.start) : null;
       row[nk + na + 1] = wk ? BigInt(sessionWindows ? wk.window.end - 1 : wk.window.end) : null;
       return row;
-    });
+    };
+    let projected: Table<unknown, Row>;
     if (q.having) {
       const h = safePredicate(q.having, post, ctx, 'HAVING');
-      result = result.filter((_k, row) => h(row));
+      projected = table
+        .mapValues(postRow)
+        .filter((_k, row) => h(row))
+        .mapValues((row) => project(row));
+    } else {
+      projected = table.mapValues((state, key) => project(postRow(state, key)));
     }
-    const project = projector(
-      q.select.map((c) => c.expr),
-      post,
-      ctx,
-      names,
-    );
-    const projected = result.mapValues((row) => project(row));
     const toSinkKey = (key: unknown): unknown => {
       if (!w) return shapeKey(key as Row);
       const wk = key as Windowed<Row>;
