@@ -11,7 +11,11 @@ import type { SqlType } from '../types/sql-type.js';
 import type { Row } from './format-types.js';
 import { jsonReader, writeJson } from './json-values.js';
 
+const EMPTY_ROW = Buffer.from('[]');
+
 export function internalRowSerde(types: readonly SqlType[]): Serde<Row> {
+  // No values (COUNT(*) alone through a repartition topic): nothing to encode or parse.
+  if (types.length === 0) return { name: 'sql-row', serialize: () => EMPTY_ROW, deserialize: () => [] };
   const readers = types.map(jsonReader);
   return {
     name: 'sql-row',

@@ -17,13 +17,13 @@ import type { Column, FormatInfo, WindowInfo } from '../catalog/data-source.js';
 import { SqlError } from '../errors.js';
 import type { Row } from '../formats/format.js';
 import { internalRowSerde } from '../formats/internal-serdes.js';
-import { BIGINT } from '../types/sql-type.js';
+import { BIGINT, BOOLEAN } from '../types/sql-type.js';
 import { projector, safeEvaluator, safePredicate, type EvalContext } from './evaluation.js';
 import { RowLayout } from './row-layout.js';
 import { keySerde, sourceKeySerde, valueSerde, windowedKeySerde } from './serdes.js';
 import { planSource } from './source-step.js';
 import { planJoins } from './join-planner.js';
-import { changeSerde, checkTableAggregates, tableChanges } from './table-changes.js';
+import { checkTableAggregates, tableChanges } from './table-changes.js';
 import { slotsOf } from '../analyzer/typed-expr.js';
 
 /** ksqlDB's default grace period for windows written without GRACE PERIOD (Kafka Streams' old default). */
@@ -42,25 +42,11 @@ export interface CallbackSink {
   emit(row: Row | null, key: unknown, timestamp: number): void;
 }
 
-/**
- * How pull queries read an aggregation's result from its state store (as ksqlDB's materialization
- * does): the store holds the aggregate state per group key (a row of the GROUP BY values, windowed
- * for windowed aggregations); `row` turns one entry into the result row in SELECT order, or
- * undefined when HAVING drops it.
- */
-export interface Materialization {
-  readonly store: string;
-  readonly window: { readonly type: 'TUMBLING' | 'HOPPING' | 'SESSION'; readonly sizeMs: number } | undefined;
-  row(key: unknown, state: Row): Row | undefined;
-}
-
 export interface PlannedQuery {
   /** Names of stores holding the result (pull queries may read them). */
   readonly stores: readonly string[];
   /** The result columns in SELECT order. */
   readonly columns: readonly Column[];
-  /** Set for aggregations: how to read their result from the store. */
-  readonly materialization?: Materialization;
 }
 
 /** The serde of a result's key (single column: the value; several: an array), windowed if the result is. */
@@ -115,7 +101,6 @@ export function planQuery(app: App, q: AnalyzedQuery, ctx: EvalContext, sink: To
     let stream: Stream<unknown, Row>;
     // Over a table, each record is a change: the row then an add (true) or retract (false) flag.
     const flagAt = src.table ? src.layout.length : -1;
-    let groupValueSerde = internalRowSerde(src.layout.types);
     if (src.table) {
       if (q.window) throw new SqlError('Windowing not supported for table aggregations.');
       checkTableAggregates(q.aggregates);
@@ -125,7 +110,6 @@ export function planQuery(app: App, q: AnalyzedQuery, ctx: EvalContext, sink: To
         table = table.filter((_k, row) => p(row));
       }
       stream = tableChanges(table, src.layout, sourceKeySerde(q.bindings[0]!.source), `${storePrefix}Aggregate-Prior`);
-      groupValueSerde = changeSerde(src.layout);
     } else {
       stream = src.stream!;
       if (q.where) {
@@ -136,17 +120,44 @@ export function planQuery(app: App, q: AnalyzedQuery, ctx: EvalContext, sink: To
     const groupEvals = q.groupBy!.map((g, i) => safeEvaluator(g, src.layout, ctx, `GROUP BY expression ${i + 1}`));
     const groupTypes = q.groupBy!.map((g) => g.type);
     const groupKeySerde = internalRowSerde(groupTypes) as Serde<Row>;
-    const grouped = stream.groupBy((_k, row) => groupEvals.map((f) => f(row)), { key: groupKeySerde, value: groupValueSerde, name: `${storePrefix}Aggregate-GroupBy` });
-    const argEvals = q.aggregates.map((a) => a.args.map((e, i) => safeEvaluator(e, src.layout, ctx, `argument ${i + 1} of ${a.name}`)));
+    // Only the aggregates' arguments (and, over a table, the add/retract flag) cross the
+    // repartition topic, evaluated before it (as ksqlDB's pre-aggregate select does): the source
+    // row, with every column and pseudo column, would cost its serialization both ways per record
+    // for values the aggregation never reads.
+    const argEvals = q.aggregates.flatMap((a) => a.args.map((e, i) => safeEvaluator(e, src.layout, ctx, `argument ${i + 1} of ${a.name}`)));
+    const argTypes = q.aggregates.flatMap((a) => a.args.map((e) => e.type));
+    const nargs = argEvals.length;
+    const ng = groupEvals.length;
+    const flagged = flagAt >= 0;
+    const grouped = stream
+      .map((_k, row): readonly [Row, Row] => {
+        const key = new Array<unknown>(ng);
+        for (let i = 0; i < ng; i++) key[i] = groupEvals[i]!(row);
+        const args = new Array<unknown>(nargs + (flagged ? 1 : 0));
+        for (let i = 0; i < nargs; i++) args[i] = argEvals[i]!(row);
+        if (flagged) args[nargs] = row[flagAt];
+        return [key, args];
+      })
+      .groupByKey({ key: groupKeySerde, value: internalRowSerde(flagged ? [...argTypes, BOOLEAN] : argTypes), name: `${storePrefix}Aggregate-GroupBy` });
     const impls = q.aggregates.map((a) => a.impl);
+    // Each aggregate's arguments as a reused array (aggregate functions keep values, never the array).
+    const argStarts: number[] = [];
+    let offset = 0;
+    for (const a of q.aggregates) {
+      argStarts.push(offset);
+      offset += a.args.length;
+    }
+    const argBuffers = q.aggregates.map((a) => new Array<unknown>(a.args.length));
     const init = (): Row => impls.map((i) => i.init());
-    const add = (_k: unknown, row: Row, state: Row): Row => {
+    const add = (_k: unknown, args: Row, state: Row): Row => {
       const next = state.slice();
-      const retract = flagAt >= 0 && row[flagAt] === false;
+      const retract = flagged && args[nargs] === false;
       for (let i = 0; i < impls.length; i++) {
+        const buf = argBuffers[i]!;
+        const from = argStarts[i]!;
+        for (let j = 0; j < buf.length; j++) buf[j] = args[from + j] ?? null;
         try {
-          const args = argEvals[i]!.map((f) => f(row));
-          next[i] = retract ? impls[i]!.undo!(state[i], args) : impls[i]!.add(state[i], args);
+          next[i] = retract ? impls[i]!.undo!(state[i], buf) : impls[i]!.add(state[i], buf);
         } catch (e) {
           ctx.log.error(ctx.queryId, `Error in aggregate ${q.aggregates[i]!.name}: ${e instanceof Error ? e.message : String(e)}`);
         }
@@ -180,8 +191,17 @@ export function planQuery(app: App, q: AnalyzedQuery, ctx: EvalContext, sink: To
       [...groupTypes, ...impls.map((i) => i.returns), BIGINT, BIGINT],
     );
     const sessionWindows = w?.type === 'SESSION';
-    const toPost = (state: Row, key: unknown): Row => {
-      const row = new Array<unknown>(nk + na + 2);
+    const project = projector(
+      q.select.map((c) => c.expr),
+      post,
+      ctx,
+      names,
+    );
+    // Without HAVING, the post-aggregation row is only read by the projection, which copies what
+    // it needs: one scratch row serves every record (one allocation per result, not two).
+    const scratch = q.having ? undefined : new Array<unknown>(nk + na + 2);
+    const postRow = (state: Row, key: unknown): Row => {
+      const row = scratch ?? new Array<unknown>(nk + na + 2);
       const wk = w ? (key as Windowed<Row>) : undefined;
       const k = wk ? wk.key : (key as Row);
       for (let i = 0; i < nk; i++) row[i] = k[i] ?? null;
@@ -196,31 +216,23 @@ export function planQuery(app: App, q: AnalyzedQuery, ctx: EvalContext, sink: To
       row[nk + na + 1] = wk ? BigInt(sessionWindows ? wk.window.end - 1 : wk.window.end) : null;
       return row;
     };
-    let result: Table<unknown, Row> = table.mapValues(toPost);
-    const h = q.having ? safePredicate(q.having, post, ctx, 'HAVING') : undefined;
-    if (h) result = result.filter((_k, row) => h(row));
-    const project = projector(
-      q.select.map((c) => c.expr),
-      post,
-      ctx,
-      names,
-    );
-    const projected = result.mapValues((row) => project(row));
+    let projected: Table<unknown, Row>;
+    if (q.having) {
+      const h = safePredicate(q.having, post, ctx, 'HAVING');
+      projected = table
+        .mapValues(postRow)
+        .filter((_k, row) => h(row))
+        .mapValues((row) => project(row));
+    } else {
+      projected = table.mapValues((state, key) => project(postRow(state, key)));
+    }
     const toSinkKey = (key: unknown): unknown => {
       if (!w) return shapeKey(key as Row);
       const wk = key as Windowed<Row>;
       return { key: shapeKey(wk.key), window: wk.window } satisfies Windowed<unknown>;
     };
     write(projected.toStream().map((k, v) => [toSinkKey(k), v] as const));
-    const materialization: Materialization = {
-      store,
-      window: w ? { type: w.type, sizeMs: w.sizeMs } : undefined,
-      row: (key, state) => {
-        const p = toPost(state, key);
-        return h && !h(p) ? undefined : project(p);
-      },
-    };
-    return { stores: [store], columns, materialization };
+    return { stores: [store], columns };
   }
 
   if (src.table) {
