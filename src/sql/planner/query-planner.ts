@@ -42,11 +42,25 @@ export interface CallbackSink {
   emit(row: Row | null, key: unknown, timestamp: number): void;
 }
 
+/**
+ * How pull queries read an aggregation's result from its state store (as ksqlDB's materialization
+ * does): the store holds the aggregate state per group key (a row of the GROUP BY values, windowed
+ * for windowed aggregations); `row` turns one entry into the result row in SELECT order, or
+ * undefined when HAVING drops it.
+ */
+export interface Materialization {
+  readonly store: string;
+  readonly window: { readonly type: 'TUMBLING' | 'HOPPING' | 'SESSION'; readonly sizeMs: number } | undefined;
+  row(key: unknown, state: Row): Row | undefined;
+}
+
 export interface PlannedQuery {
   /** Names of stores holding the result (pull queries may read them). */
   readonly stores: readonly string[];
   /** The result columns in SELECT order. */
   readonly columns: readonly Column[];
+  /** Set for aggregations: how to read their result from the store. */
+  readonly materialization?: Materialization;
 }
 
 /** The serde of a result's key (single column: the value; several: an array), windowed if the result is. */
@@ -217,8 +231,8 @@ export function planQuery(app: App, q: AnalyzedQuery, ctx: EvalContext, sink: To
       return row;
     };
     let projected: Table<unknown, Row>;
-    if (q.having) {
-      const h = safePredicate(q.having, post, ctx, 'HAVING');
+    const h = q.having ? safePredicate(q.having, post, ctx, 'HAVING') : undefined;
+    if (h) {
       projected = table
         .mapValues(postRow)
         .filter((_k, row) => h(row))
@@ -232,7 +246,16 @@ export function planQuery(app: App, q: AnalyzedQuery, ctx: EvalContext, sink: To
       return { key: shapeKey(wk.key), window: wk.window } satisfies Windowed<unknown>;
     };
     write(projected.toStream().map((k, v) => [toSinkKey(k), v] as const));
-    return { stores: [store], columns };
+    const materialization: Materialization = {
+      store,
+      window: w ? { type: w.type, sizeMs: w.sizeMs } : undefined,
+      // postRow's scratch row (no HAVING) is safe here too: project copies what it reads.
+      row: (key, state) => {
+        const p = postRow(state, key);
+        return h && !h(p) ? undefined : project(p);
+      },
+    };
+    return { stores: [store], columns, materialization };
   }
 
   if (src.table) {
