@@ -12,6 +12,7 @@ import { apis } from '../../protocol/messages/index.js';
 import { userPrincipal } from '../security/principal.js';
 import { SaslAuthenticationError } from '../security/session.js';
 import { defineHandler } from './handler.js';
+import { abortableDelay } from '../../util/abortable-delay.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -56,7 +57,7 @@ export default defineHandler({
       security.audit.info('authentication failed', { listener: session.listenerName, client: ctx.clientAddress, mechanism: exchange.mechanism, reason });
       session.exchange = null;
       session.closeAfterResponse = 'SASL authentication failed';
-      await delay(security.failedAuthenticationDelayMs, ctx.signal);
+      await abortableDelay(security.failedAuthenticationDelayMs, ctx.signal);
       return {
         errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED,
         errorMessage: `Authentication failed during authentication due to invalid credentials with SASL mechanism ${exchange.mechanism}`,
@@ -66,16 +67,3 @@ export default defineHandler({
     }
   },
 });
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}

@@ -7,6 +7,7 @@ import type { Logger } from '../../util/logger.js';
 import type { BrokerSecurity } from './broker-security.js';
 import { userPrincipal } from './principal.js';
 import { SaslAuthenticationError, type SecuritySession } from './session.js';
+import { abortableDelay } from '../../util/abortable-delay.js';
 
 export type RawTokenOutcome = { kind: 'token'; frame: Buffer } | { kind: 'close'; reason: string };
 
@@ -31,20 +32,7 @@ export async function evaluateRawToken(session: SecuritySession, security: Broke
     if (!(e instanceof SaslAuthenticationError)) logger.error('SASL mechanism failed', { error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
     security.audit.info('authentication failed', { listener: session.listenerName, client, mechanism: exchange.mechanism, reason });
     session.exchange = null;
-    await delay(security.failedAuthenticationDelayMs, signal);
+    await abortableDelay(security.failedAuthenticationDelayMs, signal);
     return { kind: 'close', reason: 'SASL authentication failed' };
   }
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

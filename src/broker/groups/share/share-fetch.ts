@@ -24,6 +24,7 @@ import { acknowledgePartitions, type AckPartitionInput, type AckPartitionResult 
 import { waitForShareData } from './share-fetch-waiter.js';
 import type { ShareGroupCoordinator } from './share-group-coordinator.js';
 import { sessionPartitionKey, type SessionPartition } from './share-sessions.js';
+import { abortableDelay } from '../../../util/abortable-delay.js';
 
 type PartitionOut = MessageInput<ShareFetchResponsePartitionData>;
 type ResponseOut = MessageInput<ShareFetchResponse>;
@@ -73,7 +74,7 @@ export async function handleShareFetch(shares: ShareGroupCoordinator, request: S
   const forgotten = request.forgottenTopicsData.flatMap((t) => t.partitions.map((partition) => ({ topicId: t.topicId, partition })));
   const context = shares.sessions.fetchContext(groupId, memberId, request.shareSessionEpoch, added, forgotten, acks.length > 0, ctx.connectionId, ctx.signal);
   if (context.kind === 'error') {
-    if (context.errorCode === ErrorCode.SHARE_SESSION_LIMIT_REACHED) await delay(request.maxWaitMs, ctx.signal);
+    if (context.errorCode === ErrorCode.SHARE_SESSION_LIMIT_REACHED) await abortableDelay(request.maxWaitMs, ctx.signal);
     return topLevel(context.errorCode, context.message);
   }
   const ackResults = acks.length > 0 ? await acknowledgePartitions(ctx.broker, shares, groupId, memberId, acks, v, request.isRenewAck) : [];
@@ -147,7 +148,7 @@ async function fetchRounds(shares: ShareGroupCoordinator, ctx: RequestContext, g
     if (granted === 0) {
       // Nothing granted: the budgets are full of responses not yet read by their clients. Answer empty at the
       // deadline, as a Fetch granted nothing does; the consumer asks again.
-      await delay(Math.max(0, deadline - Date.now()), ctx.signal);
+      await abortableDelay(Math.max(0, deadline - Date.now()), ctx.signal);
       return served;
     }
     const perPartitionBytes = Math.max(1, Math.min(READ_CAP_BYTES, Math.floor(granted / live.length)));
@@ -231,17 +232,4 @@ function assemble(targets: readonly Target[], acks: readonly AckPartitionResult[
     add(a.topicId, { partitionIndex: a.partition, errorCode: ErrorCode.NONE, errorMessage: null, acknowledgeErrorCode: a.errorCode, acknowledgeErrorMessage: a.errorMessage, currentLeader: { leaderId: nodeId, leaderEpoch: 0 }, records: [], acquiredRecords: [] });
   }
   return [...byTopic].map(([topicId, partitions]) => ({ topicId, partitions }));
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (ms <= 0 || signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
