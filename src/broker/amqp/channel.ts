@@ -247,7 +247,10 @@ export class Channel {
       }
       settled();
     };
-    for (const q of queues) if (!q.publish(message, message.persistent, done)) done(new Error('rejected'));
+    for (const q of queues) {
+      if (!q.publish(message, message.persistent, done)) done(new Error('rejected'));
+      else if (q.backlogOver()) this.host.holdForBacklog?.(q);
+    }
   }
 
   private returnMessage(m: BasicPublish, properties: Buffer, body: Buffer): void {

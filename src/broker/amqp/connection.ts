@@ -39,6 +39,7 @@ import { handleChannelMethod } from './channel-methods.js';
 import { AmqpError, Reply } from './errors.js';
 import type { ChannelHost } from './session.js';
 import { serverProperties } from './server-properties.js';
+import type { AmqpQueue } from './queue.js';
 import type { VirtualHost } from './vhost.js';
 
 export interface ConnectionLimits {
@@ -67,6 +68,8 @@ type State = 'header' | 'start' | 'tune' | 'open' | 'running' | 'closing' | 'clo
 
 const WRITE_HIGH_WATER = 4 * 1024 * 1024;
 const INPUT_PAUSE_BYTES = 16 * 1024 * 1024;
+/** Longest a publishing connection is held by a queue's backlog before it is read again. */
+const FLOW_MAX_HOLD_MS = 1000;
 let nextId = 1;
 
 export class AmqpConnection implements ChannelHost {
@@ -94,6 +97,8 @@ export class AmqpConnection implements ChannelHost {
   private blockedSent = false;
   /** Reading is paused because this connection published while the resource alarm was set. */
   private heldByAlarm = false;
+  /** Reading is paused by publisher flow control: a queue it published to has a backlog (queue.ts). */
+  private heldByBacklog: NodeJS.Timeout | null = null;
   private drainWaiters: (() => void)[] = [];
 
   constructor(
@@ -193,6 +198,32 @@ export class AmqpConnection implements ChannelHost {
     if (this.drainWaiters.length < 10_000) this.drainWaiters.push(fn);
   }
 
+  /**
+   * Publisher flow control (RabbitMQ's credit flow, by queue backlog): this connection published to
+   * a queue whose consumers are behind, so it is not read (the frames already read wait in the
+   * parser) until that queue is down to half its bound, for at most FLOW_MAX_HOLD_MS at a time.
+   * Connections that consume are never held: their acknowledgements are what drains the backlog.
+   */
+  holdForBacklog(queue: AmqpQueue): void {
+    if (this.heldByBacklog || this.state !== 'running') return;
+    for (const ch of this.channels.values()) if (ch.consumers.size > 0) return;
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      if (this.heldByBacklog) clearTimeout(this.heldByBacklog);
+      this.heldByBacklog = null;
+      // Not from inside the queue's delivery turn that released it.
+      setImmediate(() => {
+        if (this.state !== 'closed') this.drain();
+      });
+    };
+    this.heldByBacklog = setTimeout(release, FLOW_MAX_HOLD_MS);
+    this.heldByBacklog.unref();
+    this.socket.pause();
+    queue.onBacklogDrained(release);
+  }
+
   // ---- input ----
 
   private onData(chunk: Buffer): void {
@@ -204,7 +235,7 @@ export class AmqpConnection implements ChannelHost {
   }
 
   private drain(): void {
-    while (!this.busy && !this.heldByAlarm && this.state !== 'closed') {
+    while (!this.busy && !this.heldByAlarm && !this.heldByBacklog && this.state !== 'closed') {
       if (this.state === 'header') {
         const header = this.parser.takeRaw(8);
         if (!header) break;
@@ -250,7 +281,7 @@ export class AmqpConnection implements ChannelHost {
           });
       }
     }
-    if (!this.busy && !this.heldByAlarm && this.socket.isPaused() && this.parser.bufferedBytes < INPUT_PAUSE_BYTES / 2) this.socket.resume();
+    if (!this.busy && !this.heldByAlarm && !this.heldByBacklog && this.socket.isPaused() && this.parser.bufferedBytes < INPUT_PAUSE_BYTES / 2) this.socket.resume();
   }
 
   private fail(e: unknown, channel: number): void {

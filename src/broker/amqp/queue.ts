@@ -63,6 +63,14 @@ export interface QueueHooks {
   onRefused?(queue: AmqpQueue, m: AmqpMessage): void;
 }
 
+/**
+ * Publisher flow control: a queue with consumers that holds more ready messages than this
+ * stops reading the connections publishing to it (see AmqpQueue.backlogOver) until it is down to half.
+ */
+export const FLOW_BACKLOG = 1000;
+/** A queue that delivered nothing for this long is not draining: it holds no publisher. */
+const FLOW_STALL_MS = 1000;
+
 /** Most bytes read from the log per delivery turn. */
 const READ_BYTES = 256 * 1024;
 /** Most bytes of records per appended batch. */
@@ -110,6 +118,10 @@ export class AmqpQueue {
   private mayExpire: boolean;
   private readonly unsubscribe: () => void;
   private readonly decoded = new DecodedBatches();
+  /** When a delivery turn last handed messages to a consumer (publisher flow control). */
+  private lastDeliveryAt = 0;
+  /** Connections held by this queue's backlog: called once it is down to FLOW_BACKLOG / 2. */
+  private backlogWaiters: (() => void)[] = [];
 
   constructor(
     readonly vhost: string,
@@ -148,6 +160,33 @@ export class AmqpQueue {
     let n = 0;
     for (const r of this.slot.sp.window.runs) if (r.state === 1) n += r.last - r.first + 1;
     return n;
+  }
+
+  // ---- publisher flow control ----
+
+  /**
+   * Whether publishers to this queue should be held (RabbitMQ's credit flow, by backlog): the queue
+   * has consumers, delivered within the last second (it is draining, so the hold ends), and holds
+   * more than FLOW_BACKLOG ready messages. Without it a consumer slower than its publishers turns
+   * publish-to-deliver latency into backlog.
+   */
+  backlogOver(): boolean {
+    if (this.consumers.length === 0 || this.args.type === 'stream' || this.deleted) return false;
+    if (this.hooks.now() - this.lastDeliveryAt > FLOW_STALL_MS) return false;
+    return this.readyCount() > FLOW_BACKLOG;
+  }
+
+  /** Calls fn once the backlog is down to half the bound (or the queue stops draining or goes). */
+  onBacklogDrained(fn: () => void): void {
+    this.backlogWaiters.push(fn);
+  }
+
+  private checkBacklog(force = false): void {
+    if (this.backlogWaiters.length === 0) return;
+    if (!force && this.consumers.length > 0 && !this.deleted && this.readyCount() > FLOW_BACKLOG / 2) return;
+    const waiters = this.backlogWaiters;
+    this.backlogWaiters = [];
+    for (const w of waiters) w();
   }
 
   // ---- publishing ----
@@ -375,6 +414,7 @@ export class AmqpQueue {
     if (i < 0) return;
     this.consumers.splice(i, 1);
     this.touch();
+    if (this.consumers.length === 0) this.checkBacklog(true);
     if (this.consumers.length === 0 && this.hadConsumer && this.def.autoDelete) this.hooks.onIdle(this, 'auto-delete');
   }
 
@@ -429,8 +469,11 @@ export class AmqpQueue {
       if (next === null) return;
       const { source, deliveries: took } = next;
       if (took.length === 0) continue;
-      if (c.live()) c.deliver(source, took);
-      else await source.settle(c.member, took.map((d) => d.message.offset), AckType.Release);
+      this.lastDeliveryAt = this.hooks.now();
+      if (c.live()) {
+        c.deliver(source, took);
+        this.checkBacklog();
+      } else await source.settle(c.member, took.map((d) => d.message.offset), AckType.Release);
     }
   }
 
@@ -587,6 +630,7 @@ export class AmqpQueue {
   /** Stops timers and listeners (the queue is being deleted or the server closes). */
   stop(): void {
     this.deleted = true;
+    this.checkBacklog(true);
     this.unsubscribe();
     this.decoded.clear();
     if (this.expiryTimer) clearTimeout(this.expiryTimer);

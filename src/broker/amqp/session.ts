@@ -4,6 +4,7 @@ import type { AmqpAcl } from './amqp-acl.js';
 import type { AmqpMethod } from '../../amqp/index.js';
 import type { Logger } from '../../util/logger.js';
 import type { AmqpError } from './errors.js';
+import type { AmqpQueue } from './queue.js';
 import type { VirtualHost } from './vhost.js';
 
 export interface ChannelHost {
@@ -27,6 +28,8 @@ export interface ChannelHost {
   /** Calls fn once the socket drains. */
   onDrain(fn: () => void): void;
   now(): number;
+  /** Publisher flow control: stop reading this connection until the queue's backlog drains. */
+  holdForBacklog?(queue: AmqpQueue): void;
   /** The broker's delivery acknowledgement timeout, ms (brook.amqp.consumer.timeout.ms; 0: none). */
   readonly consumerTimeoutMs: number;
   /** Closes a channel with a soft error raised outside a method (channel.close to the client). */
