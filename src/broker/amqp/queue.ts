@@ -166,9 +166,9 @@ export class AmqpQueue {
 
   /**
    * Whether publishers to this queue should be held (RabbitMQ's credit flow, by backlog): the queue
-   * has consumers, delivered within the last second (it is draining, so the hold ends), and holds
-   * more than FLOW_BACKLOG ready messages. Without it a consumer slower than its publishers turns
-   * publish-to-deliver latency into backlog.
+   * has consumers, delivered within the last second or got a consumer then (it is draining, so the
+   * hold ends), and holds more than FLOW_BACKLOG ready messages. Without it a consumer slower than
+   * its publishers turns publish-to-deliver latency into backlog.
    */
   backlogOver(): boolean {
     if (this.consumers.length === 0 || this.args.type === 'stream' || this.deleted) return false;
@@ -395,6 +395,8 @@ export class AmqpQueue {
     this.consumers.push(c);
     this.order.added(c);
     this.hadConsumer = true;
+    // A new consumer counts as draining (flow control) until it has had a second to take messages.
+    this.lastDeliveryAt = this.hooks.now();
     this.touch();
     this.pump();
   }
