@@ -100,7 +100,9 @@ const cases: Array<{ name: string; sql: string; hand: () => App; table: boolean 
 ];
 
 const rows: BenchRow[] = [];
-for (const c of cases) {
+// SQL_BENCH_CASE=join (a substring of a case's name) runs only the matching cases, e.g. to profile one.
+const only = process.env.SQL_BENCH_CASE;
+for (const c of cases.filter((x) => only === undefined || x.name.includes(only))) {
   // Alternate, best of two each, so warm-up and machine noise fall on both sides alike.
   const hand: number[] = [];
   const sql: number[] = [];
