@@ -32,7 +32,8 @@ import { SseHub } from './sse/sse-hub.js';
 import { packageInfo } from '../util/package-info.js';
 import { registerConsoleApiRoutes } from './console-api/routes.js';
 import { registerAmqpRoutes } from './amqp-api/amqp-routes.js';
-import { registerAuth } from './auth/auth-hooks.js';
+import { registerAuth, type UpgradeAuth } from './auth/auth-hooks.js';
+import { KSQL_WS_PATH, KsqlWebSocketEndpoint } from './ksql/ksql-websocket.js';
 import { registerConsoleStatic } from '../console/static-routes.js';
 import { registerKsqlRoutes } from './ksql/ksql-routes.js';
 import { SqlEngine } from '../sql/engine/engine.js';
@@ -44,6 +45,8 @@ export interface BuiltGateway {
   /** Every route registered (method and fastify path), for the OpenAPI drift check. */
   routes: { method: string; url: string; hidden: boolean }[];
   context: GatewayContext;
+  /** The HTTP security check for upgrade requests (WebSockets), which the routes' hooks never see. */
+  upgradeAuth: UpgradeAuth;
   /** Stops background work and closes the Kafka clients (the caller closes `app`). */
   shutdown(): Promise<void>;
 }
@@ -95,7 +98,7 @@ export async function buildGateway(input: GatewayOptions): Promise<BuiltGateway>
   app.setNotFoundHandler((request, reply) => reply.code(404).type(contentTypeFor(request.url)).send({ error_code: 404, message: 'HTTP 404 Not Found' }));
   metrics.instrument(app);
   // Before every route: with the broker's security on, each needs a principal and its ACLs.
-  const registerAuthRoutes = registerAuth(app, options.security, { secureCookies: options.tls !== null });
+  const auth = registerAuth(app, options.security, { secureCookies: options.tls !== null });
   // Python clients send booleans as True/False (confluent-kafka's `normalize=False`); Java's
   // Jersey accepts any case, so the gateway does too.
   app.addHook('preValidation', async (request) => {
@@ -115,7 +118,7 @@ export async function buildGateway(input: GatewayOptions): Promise<BuiltGateway>
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   registerHealthRoutes(app, context);
-  registerAuthRoutes(app);
+  auth.registerRoutes(app);
   registerMetricsRoutes(app, context);
   registerV2Routes(app, context);
   await app.register(async (scoped) => registerV3Routes(scoped, context));
@@ -136,7 +139,7 @@ export async function buildGateway(input: GatewayOptions): Promise<BuiltGateway>
     metrics.close();
     await kafka.close();
   };
-  return { app, routes, context, shutdown };
+  return { app, routes, context, upgradeAuth: auth.upgrade, shutdown };
 }
 
 function contentTypeFor(url: string): string {
@@ -169,6 +172,7 @@ export type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Bu
 export class Gateway {
   private readonly upgrades = new Map<string, UpgradeHandler>();
   private closing: Promise<void> | null = null;
+  private ksqlWebSocket: KsqlWebSocketEndpoint | null = null;
 
   private constructor(
     private readonly built: BuiltGateway,
@@ -198,7 +202,14 @@ export class Gateway {
     const port = typeof address === 'object' && address !== null ? address.port : resolved.port;
     built.context.logger.info('gateway started', { listener: `${resolved.host}:${port}`, brokers: resolved.brokers.join(',') });
     built.context.schemas?.store.start();
-    return new Gateway(built, resolved.host, port);
+    const gateway = new Gateway(built, resolved.host, port);
+    // ksqlDB's WebSocket form of queries, beside its REST routes.
+    if (built.context.sql) {
+      const ws = new KsqlWebSocketEndpoint(built.context.sql, built.upgradeAuth, built.context.logger.child({ component: 'ksql-ws' }));
+      gateway.ksqlWebSocket = ws;
+      gateway.handleUpgrades(KSQL_WS_PATH, (request, socket, head) => ws.handleUpgrade(request, socket, head));
+    }
+    return gateway;
   }
 
   /**
@@ -220,6 +231,7 @@ export class Gateway {
     this.closing ??= (async () => {
       // SSE streams never end by themselves: end them first so app.close() does not wait on them.
       this.built.context.sse.close();
+      this.ksqlWebSocket?.close();
       await this.built.app.close();
       await this.built.shutdown();
     })();

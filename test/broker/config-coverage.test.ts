@@ -120,6 +120,8 @@ const BROKER: Record<string, How> = {
   'brook.memory.high.watermark.bytes': broker('src/broker/limits/memory-monitor.ts'),
   // Not the broker's: `brook start` reads it to place the HTTP gateway (--http-port > BROOK_HTTP_PORT > this key).
   'brook.http.port': broker('src/cli/commands/start-options.ts'),
+  // Not the broker's either: `brook start` hands it to the SQL engine (BROOK_SQL_EXTENSION_DIR > this key).
+  'brook.sql.extension.dir': broker('src/cli/commands/start-options.ts'),
   // The MQTT listener (docs/mqtt.md): on/off and port are placed by `brook start` (and the broker for enable);
   // the rest become MqttSettings.
   'brook.mqtt.enable': broker('src/broker/broker.ts'),

@@ -10,7 +10,7 @@ export interface SettingsSources {
 }
 
 /** Environment variables that configure Brook itself rather than a Kafka key. */
-const NOT_KAFKA_KEYS = new Set(['BROOK_BROKERS', 'BROOK_DATA_DIR', 'BROOK_HOST', 'BROOK_PORT', 'BROOK_ADVERTISED_HOST', 'BROOK_CONFIG', 'BROOK_LOG_LEVEL', 'BROOK_HTTP_PORT', 'BROOK_MQTT_PORT', 'BROOK_AMQP_PORT', 'BROOK_AMQPS_PORT']);
+const NOT_KAFKA_KEYS = new Set(['BROOK_BROKERS', 'BROOK_DATA_DIR', 'BROOK_HOST', 'BROOK_PORT', 'BROOK_ADVERTISED_HOST', 'BROOK_CONFIG', 'BROOK_LOG_LEVEL', 'BROOK_HTTP_PORT', 'BROOK_MQTT_PORT', 'BROOK_AMQP_PORT', 'BROOK_AMQPS_PORT', 'BROOK_SQL_EXTENSION_DIR']);
 
 export function parseProperties(text: string): Record<string, string> {
   const out: Record<string, string> = {};

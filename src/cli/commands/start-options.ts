@@ -2,6 +2,7 @@
 // broker's start options. Precedence, as operators expect from Kafka tooling:
 //   command-line flags > BROOK_* environment > --config file > built-in defaults.
 // Every problem is a UsageError with one sentence; the command exits 2 on it.
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BrokerConfig, ConfigError } from '../../broker/config/broker-config.js';
 import { loadSettings } from '../../broker/config/load.js';
@@ -60,6 +61,8 @@ export interface StartOptions {
   amqpPort: number | undefined;
   /** True when the AMQP port is the default 5672: a port in use then leaves AMQP off, with a warning. */
   amqpPortOptional: boolean;
+  /** The SQL engine's UDF directory (BROOK_SQL_EXTENSION_DIR > brook.sql.extension.dir), absolute; undefined: none. */
+  sqlExtensionDir: string | undefined;
 }
 
 export const DEFAULTS = { dataDir: './brook-data', host: '127.0.0.1', port: '9092', logLevel: 'info', httpPort: '8080' } as const;
@@ -102,6 +105,7 @@ export function resolveStartOptions(flags: StartFlags, env: NodeJS.ProcessEnv): 
     mqttPortOptional: flags.mqttPort === undefined && nonEmpty(env.BROOK_MQTT_PORT) === undefined && config['brook.mqtt.port'] === undefined,
     amqpPort: resolveAmqpPort(flags, env, config, port),
     amqpPortOptional: flags.amqpPort === undefined && nonEmpty(env.BROOK_AMQP_PORT) === undefined && config['brook.amqp.port'] === undefined,
+    sqlExtensionDir: resolveSqlExtensionDir(env, config),
   };
 }
 
@@ -188,4 +192,20 @@ function parseSets(sets: readonly string[]): Record<string, string> {
     out[s.slice(0, eq).trim()] = s.slice(eq + 1).trim();
   }
   return out;
+}
+
+/** BROOK_SQL_EXTENSION_DIR > brook.sql.extension.dir (--set, --config): an existing directory, made absolute. */
+function resolveSqlExtensionDir(env: NodeJS.ProcessEnv, config: Record<string, string>): string | undefined {
+  const fromEnv = nonEmpty(env.BROOK_SQL_EXTENSION_DIR);
+  const text = fromEnv ?? nonEmpty(config['brook.sql.extension.dir']);
+  if (text === undefined) return undefined;
+  const dir = resolve(text);
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) throw new UsageError(`${fromEnv !== undefined ? 'BROOK_SQL_EXTENSION_DIR' : 'brook.sql.extension.dir'} must name a directory of UDF modules, and ${dir} is not one.`);
+  return dir;
 }

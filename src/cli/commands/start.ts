@@ -110,8 +110,8 @@ async function start(flags: StartFlags): Promise<number> {
         // The broker's users and ACLs guard the HTTP routes once the broker's own security is on.
         security: new HttpSecurityView(broker.state.security, broker.state.authorizer, broker.listeners().map((l) => l.protocol)),
         tls: httpTlsOptions(broker.state.config), // listener.name.http.ssl.keystore.*: HTTPS on the same port
-        // ksqlDB's REST API (/ksql, /query-stream); `brook sql` talks to it. UDF modules: BROOK_SQL_EXTENSION_DIR.
-        sql: process.env.BROOK_SQL_EXTENSION_DIR ? { extensionDir: process.env.BROOK_SQL_EXTENSION_DIR } : {},
+        // ksqlDB's REST API (/ksql, /query-stream); `brook sql` talks to it. UDF modules: brook.sql.extension.dir.
+        sql: options.sqlExtensionDir !== undefined ? { extensionDir: options.sqlExtensionDir } : {},
       });
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);

@@ -10,8 +10,9 @@
 // error_code 40301 (topic), 40302 (group) or 40303 (cluster). Without security the gateway stays
 // open, as before, and these routes say authentication is off.
 import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Op, type HttpSecurity, type ResourceKind } from './http-security.js';
 import { listFilter, routeAccess, type Check } from './route-access.js';
 import { SESSION_COOKIE, Sessions, cookieValue } from './sessions.js';
@@ -55,16 +56,23 @@ function decodeBasic(header: string): { user: string; password: string } | null 
 }
 
 /**
- * Adds the hooks (call before any route is registered) and returns the function that registers the
- * login, logout, session and token routes (call after the OpenAPI plugin, so they are documented).
+ * The decision on an HTTP upgrade (a WebSocket) to `path`, which fastify's hooks never see: the
+ * same credentials and ACLs as the route of that path; a refusal is the HTTP answer to write.
  */
-export function registerAuth(app: FastifyInstance, security: HttpSecurity | null, options: { secureCookies: boolean }): (routes: FastifyInstance) => void {
+export type UpgradeAuth = (request: IncomingMessage, path: string) => Promise<{ ok: true; principal: string | null } | { ok: false; status: number; headers: Record<string, string>; body: string }>;
+
+/**
+ * Adds the hooks (call before any route is registered) and returns the function that registers the
+ * login, logout, session and token routes (call after the OpenAPI plugin, so they are documented),
+ * and the check for upgrade requests.
+ */
+export function registerAuth(app: FastifyInstance, security: HttpSecurity | null, options: { secureCookies: boolean }): { registerRoutes: (routes: FastifyInstance) => void; upgrade: UpgradeAuth } {
   const sessions = new Sessions();
   // Verifying a SCRAM password costs thousands of hash rounds: a good Basic header is remembered briefly.
   const basicCache = new Map<string, { principal: string; until: number }>();
   const cookie = (token: string, maxAgeS: number): string => `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${options.secureCookies ? '; Secure' : ''}`;
 
-  const checkBasic = async (request: FastifyRequest, header: string): Promise<string | null> => {
+  const checkBasic = async (request: { ip: string }, header: string): Promise<string | null> => {
     const key = createHash('sha256').update(header).digest('base64');
     const hit = basicCache.get(key);
     if (hit && hit.until > Date.now()) return hit.principal;
@@ -78,18 +86,43 @@ export function registerAuth(app: FastifyInstance, security: HttpSecurity | null
     return principal;
   };
 
+  const principalOf = async (headers: IncomingMessage['headers'], ip: string): Promise<string | null> => {
+    const header = headers.authorization;
+    if (header !== undefined && /^basic /i.test(header)) return checkBasic({ ip }, header);
+    if (header !== undefined && /^bearer /i.test(header)) return sessions.principal(header.slice(7).trim());
+    const token = cookieValue(headers.cookie, SESSION_COOKIE);
+    return token ? sessions.principal(token) : null;
+  };
+
+  const upgrade: UpgradeAuth = async (request, path) => {
+    if (!security?.required) return { ok: true, principal: null };
+    const ip = request.socket.remoteAddress ?? '';
+    const principal = await principalOf(request.headers, ip);
+    const json = (status: number, body: unknown, headers: Record<string, string> = {}) => ({ ok: false as const, status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    if (!principal) {
+      const message = request.headers.authorization === undefined ? 'Authentication required.' : 'Authentication failed: invalid credentials.';
+      return json(401, { error_code: 40101, message }, { 'www-authenticate': 'Basic realm="Brook", charset="UTF-8"' });
+    }
+    const access = routeAccess('GET', path, {}, undefined);
+    if (access.kind === 'checks') {
+      for (const c of access.checks) {
+        const asked = { principal, operation: c.operation, resource: c.resource, name: c.name, host: ip };
+        if (security.allows(asked)) continue;
+        if (c.orCluster !== undefined && security.allows({ ...asked, operation: c.orCluster, resource: 'cluster', name: 'kafka-cluster' })) continue;
+        security.denied({ ...asked, route: `GET ${path}` });
+        return json(403, { error_code: DENIED_CODE[c.resource], message: deniedMessage(c) });
+      }
+    }
+    return { ok: true, principal };
+  };
+
   app.decorateRequest('principal', null);
 
   if (security?.required) {
     app.addHook('onRequest', async (request, reply) => {
       const access = routeAccess(request.method, request.routeOptions.url, request.params as Record<string, string>, undefined);
       const header = request.headers.authorization;
-      if (header !== undefined && /^basic /i.test(header)) request.principal = await checkBasic(request, header);
-      else if (header !== undefined && /^bearer /i.test(header)) request.principal = sessions.principal(header.slice(7).trim());
-      else {
-        const token = cookieValue(request.headers.cookie, SESSION_COOKIE);
-        if (token) request.principal = sessions.principal(token);
-      }
+      request.principal = await principalOf(request.headers, request.ip);
       if (access.kind === 'open' || request.principal) return;
       return unauthorized(reply, header === undefined ? 'Authentication required.' : 'Authentication failed: invalid credentials.');
     });
@@ -117,14 +150,14 @@ export function registerAuth(app: FastifyInstance, security: HttpSecurity | null
     });
   }
 
-  return (app) => registerAuthRoutes(app, security, sessions, checkBasic, cookie);
+  return { registerRoutes: (app) => registerAuthRoutes(app, security, sessions, checkBasic, cookie), upgrade };
 }
 
 function registerAuthRoutes(
   app: FastifyInstance,
   security: HttpSecurity | null,
   sessions: Sessions,
-  checkBasic: (request: FastifyRequest, header: string) => Promise<string | null>,
+  checkBasic: (request: { ip: string }, header: string) => Promise<string | null>,
   cookie: (token: string, maxAgeS: number) => string,
 ): void {
   const tags = ['authentication'];

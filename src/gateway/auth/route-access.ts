@@ -88,7 +88,7 @@ export function routeAccess(method: string, url: string | undefined, params: Par
   // AMQP management (RabbitMQ-style)
   if (url.startsWith('/api/')) return checks(cluster(m === 'GET' ? Op.DESCRIBE : Op.ALTER));
   // ksqlDB: statements and queries run as the gateway's own client, so only administrators.
-  if (url === '/ksql' || url === '/query' || url === '/query-stream') return ADMIN;
+  if (url === '/ksql' || url === '/query' || url === '/query-stream' || url === '/ws/query') return ADMIN;
   if (url === '/info' || url === '/metrics') return AUTHENTICATED;
   // Schema registry (as Confluent's without its security plugin: any authenticated user).
   if (/^\/(subjects|schemas|config|mode|compatibility|contexts)(\/|$)/.test(url)) return AUTHENTICATED;

@@ -89,6 +89,7 @@ export class SqlEngine {
   private readonly queries = new Map<string, PersistentQuery>();
   private readonly plog: ProcessingLog;
   private transientCounter = 0;
+  private transientRunning = 0;
   private closed = false;
   /** Commands are applied one at a time, in command-topic order. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -441,8 +442,22 @@ export class SqlEngine {
     }
   }
 
-  /** A SELECT for /query-stream and /query: a push query (EMIT CHANGES) or a pull query. */
+  /** How many SELECTs (push or pull) are running now. */
+  get transientQueries(): number {
+    return this.transientRunning;
+  }
+
+  /** A SELECT for /query-stream, /query and /ws/query: a push query (EMIT CHANGES) or a pull query. */
   async query(text: string, properties: Readonly<Record<string, unknown>>, sink: RowSink, signal: AbortSignal): Promise<void> {
+    this.transientRunning++;
+    try {
+      await this.runSelect(text, properties, sink, signal);
+    } finally {
+      this.transientRunning--;
+    }
+  }
+
+  private async runSelect(text: string, properties: Readonly<Record<string, unknown>>, sink: RowSink, signal: AbortSignal): Promise<void> {
     const stmt = parseStatement(text);
     if (stmt.kind !== 'query') throw new SqlError(`Not a SELECT statement: ${text.trim()}`);
     const push = stmt.query.emit !== undefined;

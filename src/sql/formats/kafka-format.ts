@@ -3,7 +3,7 @@
 // above all. It performs no coercion; a record of the wrong size fails to deserialize.
 
 import { SqlError, SqlEvaluationError } from '../errors.js';
-import type { Serde } from '../../streams/index.js';
+import { string as stringSerde, type Serde } from '../../streams/index.js';
 import type { Column } from '../catalog/data-source.js';
 import { formatColumns, type SqlType } from '../types/sql-type.js';
 import { refuseTypes, type Format, type Row, type ValueLayout } from './format-types.js';
@@ -73,7 +73,11 @@ export const kafkaFormat: Format = {
     void isKey;
   },
   keySerde(columns): Serde<unknown> {
-    const c = codec(single(columns).type);
+    const type = single(columns).type;
+    // brook/streams' own string serde (same bytes): its stores then index keys by the string
+    // itself instead of encoding every key they look up.
+    if (type.base === 'STRING') return stringSerde as Serde<unknown>;
+    const c = codec(type);
     return { name: 'kafka', serialize: (v) => c.write(v), deserialize: (b) => c.read(b) };
   },
   valueSerde(layout: ValueLayout): Serde<Row> {

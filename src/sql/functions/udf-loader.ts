@@ -1,5 +1,5 @@
 // User-defined functions from ES modules in a directory (ksqlDB's `ksql.extension.dir`; here the
-// engine's `extensionDir`, BROOK_SQL_EXTENSION_DIR for `brook start`). Each `.js` / `.mjs` file in
+// engine's `extensionDir`, the key brook.sql.extension.dir or BROOK_SQL_EXTENSION_DIR for `brook start`). Each `.js` / `.mjs` file in
 // it may export
 //
 //   export const udfs = [{ name: 'MULTIPLY', description: '...', params: ['INT', 'INT'], returns: 'INT',

@@ -318,9 +318,11 @@ export function planQuery(app: App, q: AnalyzedQuery, ctx: EvalContext, sink: To
     ctx,
     names,
   );
+  // One key column (the common case): its value is the key, without a per-record array.
+  const single = keyIndexes.length === 1 ? keyIndexes[0]! : -1;
   const keyed = stream.map((_k, row) => {
     const out = project(row);
-    return [shapeKey(keyIndexes.map((i) => out[i])), out] as const;
+    return [single >= 0 ? out[single] : shapeKey(keyIndexes.map((i) => out[i])), out] as const;
   });
   write(keyed as Stream<unknown, Row | null>);
   return { stores: [], columns };
