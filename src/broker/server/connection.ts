@@ -46,6 +46,8 @@ import { evaluateRawToken } from '../security/raw-sasl.js';
 
 export interface ConnectionOptions {
   maxRequestBytes: number;
+  /** sasl.server.max.receive.size: the frame limit until the client has authenticated. */
+  maxUnauthenticatedBytes?: number;
   idleTimeoutMs: number;
   /** Pause reading at this many unanswered requests (brook.connection.max.inflight.requests). */
   maxInFlight?: number;
@@ -111,6 +113,8 @@ export class Connection implements IdleTracked {
     this.clientAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
     this.logger = logger.child({ conn: id, client: this.clientAddress });
     this.frames = new FrameDecoder({ maxFrameSize: options.maxRequestBytes, pooledApiKeys: POOLED_API_KEYS });
+    this.maxRequestBytes = options.maxRequestBytes;
+    this.maxUnauthenticatedBytes = Math.min(options.maxRequestBytes, options.maxUnauthenticatedBytes ?? options.maxRequestBytes);
     this.responses = new ResponseQueue(socket);
     this.maxInFlight = options.maxInFlight ?? 256;
     this.session = options.session ?? new SecuritySession('PLAINTEXT', 'PLAINTEXT', socket.remoteAddress ?? '', broker.advertised);
@@ -124,6 +128,8 @@ export class Connection implements IdleTracked {
   }
 
   readonly clientAddress: string;
+  private readonly maxRequestBytes: number;
+  private readonly maxUnauthenticatedBytes: number;
   private onCloseHooks: (() => void)[] = [];
 
   /** Whether reading is paused for backpressure (tests, metrics). */
@@ -223,6 +229,9 @@ export class Connection implements IdleTracked {
       while (!this.closed) {
         if (this.mutedUntil !== 0) return this.pause(false);
         if (this.responses.inFlight >= this.maxInFlight) return this.pause(false);
+        // Kafka's sasl.server.max.receive.size: a client that has not authenticated cannot make the
+        // broker buffer a large frame.
+        this.frames.maxFrameSize = this.session.authenticated ? this.maxRequestBytes : this.maxUnauthenticatedBytes;
         const size = this.frames.peekFrameSize();
         if (size === null) break;
         if (this.admittedFrame < 0) {
@@ -236,7 +245,8 @@ export class Connection implements IdleTracked {
         this.dispatch(frame, held);
       }
     } catch (e) {
-      if (e instanceof DecodeError) this.close('bad frame', { error: e.message });
+      if (e instanceof DecodeError && e.kind === 'too-large' && !this.session.authenticated) this.close('request larger than sasl.server.max.receive.size before authentication', { error: e.message });
+      else if (e instanceof DecodeError) this.close('bad frame', { error: e.message });
       else this.close('internal error reading request', { error: String(e) });
       return false;
     }
