@@ -41,7 +41,7 @@ import { encodeResponse } from './response-encoding.js';
 import { PRE_AUTHENTICATION_APIS, SecuritySession } from '../security/session.js';
 import type { IdleTracked } from './idle-sweep.js';
 import { framePool } from '../../util/frame-pool.js';
-import { raiseEncodedFetchThrottle, raiseThrottleField, requestThrottleMs, responseThrottleMs } from './request-throttle.js';
+import { raiseEncodedFetchThrottle, raiseThrottleField, requestThrottleMs, responseThrottleMs, throttledFetch } from './request-throttle.js';
 import { evaluateRawToken } from '../security/raw-sasl.js';
 
 export interface ConnectionOptions {
@@ -436,8 +436,12 @@ export class Connection implements IdleTracked {
         return;
       }
       if (quotaMs >= 0 && quotas.active) {
-        const fetchMs = responseThrottleMs(quotas, this.session.principal, header, chunkBytes(chunks), Date.now());
-        raiseEncodedFetchThrottle(chunks, header, fetchMs);
+        const now = Date.now();
+        const bytes = chunkBytes(chunks);
+        const fetchMs = responseThrottleMs(quotas, this.session.principal, header, bytes, now);
+        const empty = throttledFetch(quotas, this.session.principal, header, bytes, Math.max(fetchMs, quotaMs), now);
+        if (empty !== null) chunks = encodeResponse(handler.api, header, empty);
+        else raiseEncodedFetchThrottle(chunks, header, fetchMs);
         throttleMs = Math.max(throttleMs, fetchMs);
       }
       this.broker.metrics.requestDone(header.apiKey, startedAt, chunks);
