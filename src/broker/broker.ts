@@ -209,6 +209,7 @@ export class Broker {
     }
     const connectionOptions = {
       maxRequestBytes: config.getNumber('socket.request.max.bytes'),
+      maxUnauthenticatedBytes: config.getNumber('sasl.server.max.receive.size'),
       idleTimeoutMs: config.getNumber('connections.max.idle.ms'),
       maxInFlight: config.getNumber('brook.connection.max.inflight.requests'),
     };

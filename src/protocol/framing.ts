@@ -23,7 +23,8 @@ export interface FrameDecoderOptions {
 const acquireFrame = (n: number): Buffer => framePool.acquire(n);
 
 export class FrameDecoder {
-  private readonly maxFrameSize: number;
+  /** Mutable: a connection lowers it until its client has authenticated (sasl.server.max.receive.size). */
+  maxFrameSize: number;
   private readonly queue = new ByteQueue();
   private readonly pooledApiKeys: ReadonlySet<number> | null;
 

@@ -79,6 +79,7 @@ const BROKER: Record<string, How> = {
   'ssl.principal.mapping.rules': broker('src/broker/security/bind-listeners.ts'),
   'sasl.enabled.mechanisms': broker('src/broker/security/broker-security.ts'),
   'connection.failed.authentication.delay.ms': broker('src/broker/security/broker-security.ts'),
+  'sasl.server.max.receive.size': broker('src/broker/broker.ts'),
   'connections.max.reauth.ms': broker('src/broker/security/broker-security.ts'),
   'quota.window.num': broker('src/broker/security/client-quotas.ts'),
   'quota.window.size.seconds': broker('src/broker/security/client-quotas.ts'),

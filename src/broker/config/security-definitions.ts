@@ -40,6 +40,7 @@ export const SECURITY_BROKER_CONFIGS: readonly ConfigDefinition[] = [
   def('ssl.principal.mapping.rules', 'STRING', 'DEFAULT', 'Rules turning a client certificate subject into a principal name: RULE:pattern/replacement/[LU], ..., DEFAULT.'),
   // Kafka's default is GSSAPI (Kerberos), which Brook does not serve: the default is what it does serve.
   def('sasl.enabled.mechanisms', 'LIST', 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512', 'SASL mechanisms offered on SASL listeners.', { allowed: ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'OAUTHBEARER'] }),
+  def('sasl.server.max.receive.size', 'INT', '524288', 'The largest request (or raw SASL token) a client may send before it has authenticated; a larger one closes the connection.', { min: 1 }),
   def('connection.failed.authentication.delay.ms', 'INT', '100', 'How long the answer to a failed authentication is held before the connection closes (slows password guessing).', { min: 0 }),
   def('authorizer.class.name', 'STRING', '', 'Empty: no authorization. Any other value (e.g. org.apache.kafka.metadata.authorizer.StandardAuthorizer) turns the ACL authorizer on.'),
   def('super.users', 'STRING', '', 'Semicolon-separated principals (User:alice;User:CN=admin) allowed everything whatever the ACLs say.'),

@@ -92,6 +92,13 @@ export class ClientQuotas {
     return rate.throttleMs(q.bound, now);
   }
 
+  /** Takes back a value record() counted (Kafka unrecords a Fetch it answers empty because of a quota). */
+  unrecord(user: string, clientId: string, key: ClientQuotaKey, value: number, now: number): void {
+    const q = this.resolve(user, clientId, key);
+    if (q === null) return;
+    this.sensor(`${key}\u0001${q.tags}`, now).record(-(key === 'request_percentage' ? value * NANOS_TO_PERCENT_SECONDS : value), now);
+  }
+
   /**
    * Counts a new connection from `address` against connection_creation_rate (ip entity: the address,
    * else the <default> ip) and max.connection.creation.rate; returns why it must be closed, or null.

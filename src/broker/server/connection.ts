@@ -41,11 +41,13 @@ import { encodeResponse } from './response-encoding.js';
 import { PRE_AUTHENTICATION_APIS, SecuritySession } from '../security/session.js';
 import type { IdleTracked } from './idle-sweep.js';
 import { framePool } from '../../util/frame-pool.js';
-import { raiseEncodedFetchThrottle, raiseThrottleField, requestThrottleMs, responseThrottleMs } from './request-throttle.js';
+import { raiseEncodedFetchThrottle, raiseThrottleField, requestThrottleMs, responseThrottleMs, throttledFetch } from './request-throttle.js';
 import { evaluateRawToken } from '../security/raw-sasl.js';
 
 export interface ConnectionOptions {
   maxRequestBytes: number;
+  /** sasl.server.max.receive.size: the frame limit until the client has authenticated. */
+  maxUnauthenticatedBytes?: number;
   idleTimeoutMs: number;
   /** Pause reading at this many unanswered requests (brook.connection.max.inflight.requests). */
   maxInFlight?: number;
@@ -111,6 +113,8 @@ export class Connection implements IdleTracked {
     this.clientAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
     this.logger = logger.child({ conn: id, client: this.clientAddress });
     this.frames = new FrameDecoder({ maxFrameSize: options.maxRequestBytes, pooledApiKeys: POOLED_API_KEYS });
+    this.maxRequestBytes = options.maxRequestBytes;
+    this.maxUnauthenticatedBytes = Math.min(options.maxRequestBytes, options.maxUnauthenticatedBytes ?? options.maxRequestBytes);
     this.responses = new ResponseQueue(socket);
     this.maxInFlight = options.maxInFlight ?? 256;
     this.session = options.session ?? new SecuritySession('PLAINTEXT', 'PLAINTEXT', socket.remoteAddress ?? '', broker.advertised);
@@ -124,6 +128,8 @@ export class Connection implements IdleTracked {
   }
 
   readonly clientAddress: string;
+  private readonly maxRequestBytes: number;
+  private readonly maxUnauthenticatedBytes: number;
   private onCloseHooks: (() => void)[] = [];
 
   /** Whether reading is paused for backpressure (tests, metrics). */
@@ -223,6 +229,9 @@ export class Connection implements IdleTracked {
       while (!this.closed) {
         if (this.mutedUntil !== 0) return this.pause(false);
         if (this.responses.inFlight >= this.maxInFlight) return this.pause(false);
+        // Kafka's sasl.server.max.receive.size: a client that has not authenticated cannot make the
+        // broker buffer a large frame.
+        this.frames.maxFrameSize = this.session.authenticated ? this.maxRequestBytes : this.maxUnauthenticatedBytes;
         const size = this.frames.peekFrameSize();
         if (size === null) break;
         if (this.admittedFrame < 0) {
@@ -236,7 +245,8 @@ export class Connection implements IdleTracked {
         this.dispatch(frame, held);
       }
     } catch (e) {
-      if (e instanceof DecodeError) this.close('bad frame', { error: e.message });
+      if (e instanceof DecodeError && e.kind === 'too-large' && !this.session.authenticated) this.close('request larger than sasl.server.max.receive.size before authentication', { error: e.message });
+      else if (e instanceof DecodeError) this.close('bad frame', { error: e.message });
       else this.close('internal error reading request', { error: String(e) });
       return false;
     }
@@ -426,8 +436,12 @@ export class Connection implements IdleTracked {
         return;
       }
       if (quotaMs >= 0 && quotas.active) {
-        const fetchMs = responseThrottleMs(quotas, this.session.principal, header, chunkBytes(chunks), Date.now());
-        raiseEncodedFetchThrottle(chunks, header, fetchMs);
+        const now = Date.now();
+        const bytes = chunkBytes(chunks);
+        const fetchMs = responseThrottleMs(quotas, this.session.principal, header, bytes, now);
+        const empty = throttledFetch(quotas, this.session.principal, header, bytes, Math.max(fetchMs, quotaMs), now);
+        if (empty !== null) chunks = encodeResponse(handler.api, header, empty);
+        else raiseEncodedFetchThrottle(chunks, header, fetchMs);
         throttleMs = Math.max(throttleMs, fetchMs);
       }
       this.broker.metrics.requestDone(header.apiKey, startedAt, chunks);

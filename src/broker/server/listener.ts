@@ -63,6 +63,9 @@ export class Listener {
     });
     server.on('tlsClientError', (e: Error, socket: TLSSocket) => {
       this.logger.info('TLS handshake failed', { listener: security.spec.name, client: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`, error: e.message });
+      // Node reports a handshake timeout here but leaves the socket open: a stalled (slowloris)
+      // handshake would hold its connection forever. Close it ourselves.
+      socket.destroy();
     });
     this.server = server;
   }

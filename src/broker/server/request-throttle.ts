@@ -5,10 +5,12 @@
 //   every API the time spent handling it, against request_percentage, except the ones a client needs
 //             before it can be throttled at all (ApiVersions, SaslHandshake, SaslAuthenticate).
 // The throttle time goes into the response's throttle_time_ms (the larger of the handler's own and the
-// quotas'), and the connection then reads nothing from the client for that long.
+// quotas'), and the connection then reads nothing from the client for that long. A throttled Fetch is
+// answered EMPTY (no data, only throttle_time_ms) and its bytes are not counted, as KafkaApis does.
 import { responseHeaderVersion } from '../../protocol/messages/index.js';
 import { responseHeaderSize, type RequestHeader } from '../../protocol/headers.js';
 import type { ClientQuotas } from '../security/client-quotas.js';
+import type { FetchResponse } from '../../protocol/messages/fetch.js';
 
 const PRODUCE = 0;
 const FETCH = 1;
@@ -34,6 +36,18 @@ export function requestThrottleMs(quotas: ClientQuotas, principal: string, heade
 export function responseThrottleMs(quotas: ClientQuotas, principal: string, header: RequestHeader, responseBytes: number, now: number): number {
   if (header.apiKey !== FETCH) return 0;
   return quotas.record(quotaUser(principal), header.clientId ?? '', 'consumer_byte_rate', responseBytes, now);
+}
+
+/**
+ * Whether a Fetch answer must be replaced by an empty throttled one, as KafkaApis does (KIP-219): when
+ * the fetch or the request quota is violated, the bytes are taken back from consumer_byte_rate and the
+ * client gets no data, only throttle_time_ms. Returns the empty response, or null to send the data.
+ */
+export function throttledFetch(quotas: ClientQuotas, principal: string, header: RequestHeader, responseBytes: number, throttleMs: number, now: number): FetchResponse | null {
+  if (header.apiKey !== FETCH || throttleMs <= 0) return null;
+  quotas.unrecord(quotaUser(principal), header.clientId ?? '', 'consumer_byte_rate', responseBytes, now);
+  // Brook keeps no fetch sessions, so the session id is always 0 (Kafka's INVALID_SESSION_ID).
+  return { throttleTimeMs: Math.min(throttleMs, 0x7fffffff), errorCode: 0, sessionId: 0, responses: [], nodeEndpoints: [] };
 }
 
 /** Raises a decoded response's throttleTimeMs to `ms` (responses without the field are left alone). */
