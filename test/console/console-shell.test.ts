@@ -92,8 +92,11 @@ describe('web console: shell and overview', { skip }, () => {
     for (const hash of ['#/', '#/topics', '#/topics/orders', '#/topics/orders/messages', '#/groups', '#/schemas']) {
       const page = await rig.open(hash);
       await page.locator('main h1').waitFor();
-      // Every loading message gone (a topic page loads its partitions and its configs at once).
-      await page.waitForFunction('![...document.querySelectorAll("[role=status]")].some((e) => e.textContent.includes("Loading"))');
+      // Every loading message gone (a topic page loads its partitions and its configs at once). A
+      // locator count, not waitForFunction: a string predicate is eval'd in the page, which the
+      // console's CSP forbids.
+      const loading = page.locator('[role=status]:has-text("Loading")');
+      await until(`no loading message on ${hash}`, async () => ((await loading.count()) === 0 ? true : undefined));
       assert.deepEqual(await unnamedControls(page), [], hash);
       await page.close();
     }
