@@ -5,25 +5,8 @@ export { encodePacket, publishPacketSize } from './encode-packet.js';
 export { MqttError, malformed, protocolError } from './mqtt-error.js';
 export { PacketFramer } from './packet-framer.js';
 export type { RawPacket } from './packet-framer.js';
-export { PacketType } from './packets.js';
-export type {
-  AckPacket,
-  AuthPacket,
-  ConnackPacket,
-  ConnectPacket,
-  DisconnectPacket,
-  Packet,
-  PingPacket,
-  ProtocolVersion,
-  PublishPacket,
-  QoS,
-  SubackPacket,
-  SubscribePacket,
-  SubscriptionRequest,
-  UnsubackPacket,
-  UnsubscribePacket,
-  WillMessage,
-} from './packets.js';
+// packets.ts holds only the packet shapes and PacketType: the whole module is the codec's surface.
+export * from './packets.js';
 export { PROPERTY_TABLE, payloadMatchesFormat, propertiesSize, readProperties, writeProperties } from './properties.js';
 export type { Properties, PropertyPacket } from './properties.js';
 export { MAX_VARIABLE_BYTE_INTEGER, PacketReader, isValidMqttString, readVariableByteInteger, variableByteIntegerSize, writeVariableByteInteger } from './primitives.js';

@@ -1,19 +1,7 @@
 // Broker config keys of the AMQP listener (Brook's own `brook.amqp.*` names; set with --set,
 // BROOK_BROOK_AMQP_* variables or the config file like every broker key). The listen port has its
 // own flag and variable too: --amqp-port / BROOK_AMQP_PORT (start-options.ts).
-// (Shapes repeated from definitions.ts rather than imported: definitions.ts spreads this list.)
-interface ConfigDefinition {
-  name: string;
-  type: 'BOOLEAN' | 'STRING' | 'INT' | 'LONG';
-  defaultValue: string | null;
-  min?: number;
-  max?: number;
-  documentation: string;
-}
-
-function def(name: string, type: ConfigDefinition['type'], defaultValue: string | null, documentation: string, extra: Partial<ConfigDefinition> = {}): ConfigDefinition {
-  return { name, type, defaultValue, documentation, ...extra };
-}
+import { def, type ConfigDefinition } from '../config/config-definition.js';
 
 export const AMQP_BROKER_CONFIGS: readonly ConfigDefinition[] = [
   def('brook.amqp.enable', 'BOOLEAN', 'true', 'Whether the AMQP 0-9-1 listener runs (--no-amqp turns it off).'),

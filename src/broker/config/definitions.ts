@@ -4,41 +4,8 @@
 // DescribeConfigs reports it). Values are kept as strings, as Kafka's protocol carries them.
 import { checkOverrides } from './connection-overrides.js';
 
-/** DescribeConfigs v3+ configType codes. */
-export const ConfigType = {
-  BOOLEAN: 1,
-  STRING: 2,
-  INT: 3,
-  SHORT: 4,
-  LONG: 5,
-  DOUBLE: 6,
-  LIST: 7,
-  CLASS: 8,
-  PASSWORD: 9,
-} as const;
-export type ConfigTypeName = keyof typeof ConfigType;
-
-export interface ConfigDefinition {
-  name: string;
-  type: ConfigTypeName;
-  /** Default as Kafka prints it; null when the key has no default. */
-  defaultValue: string | null;
-  /** Inclusive numeric range for INT/LONG/SHORT/DOUBLE. */
-  min?: number;
-  max?: number;
-  /** Allowed values for enumerated STRING/LIST keys. */
-  allowed?: readonly string[];
-  /** Can be changed at run time (IncrementalAlterConfigs on the broker resource). */
-  dynamic?: boolean;
-  /**
-   * The only values Brook honours, when Kafka allows more, and why: any other value is refused with
-   * INVALID_CONFIG (or a start error) rather than accepted and ignored.
-   */
-  supported?: { values: readonly string[]; why: string };
-  /** A check beyond type and range (a sentence when the value is refused). */
-  check?: (value: string) => string | null;
-  documentation: string;
-}
+export { ConfigType, type ConfigDefinition, type ConfigTypeName } from './config-definition.js';
+import { def, type ConfigDefinition, type ConfigTypeName } from './config-definition.js';
 
 import { SHARE_GROUP_BROKER_CONFIGS, SHARE_GROUP_TOPIC_CONFIGS } from './share-group-definitions.js';
 import { MQTT_BROKER_CONFIGS } from '../mqtt/mqtt-config-definitions.js';
@@ -52,16 +19,6 @@ const LONG_MAX = '9223372036854775807';
 const FILE_DELETE_WHY = 'Brook deletes a segment file as soon as no reader holds it, so a delay is not supported';
 // Kafka preallocates segment files (a Windows-era optimisation); Brook's segments grow as written.
 const PREALLOCATE_WHY = 'Brook does not preallocate segment files';
-
-function def(
-  name: string,
-  type: ConfigTypeName,
-  defaultValue: string | null,
-  documentation: string,
-  extra: Partial<ConfigDefinition> = {},
-): ConfigDefinition {
-  return { name, type, defaultValue, documentation, ...extra };
-}
 
 /** Broker-wide keys (server.properties in Kafka). */
 export const BROKER_CONFIGS: readonly ConfigDefinition[] = [

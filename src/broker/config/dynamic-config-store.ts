@@ -12,14 +12,11 @@
 //
 // A missing file means no dynamic config. A file that does not parse or fails its CRC is an
 // error at start: silently dropping an operator's settings would be worse than not starting.
-import { join } from 'node:path';
 import type { FileSystem } from '../../storage/index.js';
-import { readFileIfExists, writeFileAtomic } from '../../storage/atomic-file.js';
+import { MetaFile } from '../../storage/meta-file.js';
 import type { DynamicScope } from './broker-config.js';
-import { decodeCheckedJson, encodeCheckedJson } from '../../storage/checked-json.js';
 
 export const DYNAMIC_CONFIG_FILE = 'dynamic-broker-config';
-const META_DIR = 'meta';
 
 export type DynamicConfigSnapshot = Record<DynamicScope, Record<string, string>>;
 
@@ -27,50 +24,28 @@ interface FileV1 {
   version: 1;
   node: Record<string, string>;
   clusterDefault: Record<string, string>;
-  crc32c?: number;
 }
 
 export class DynamicConfigStore {
-  private readonly dir: string;
+  private readonly file: MetaFile<FileV1>;
 
-  constructor(
-    private readonly fs: FileSystem,
-    dataDir: string,
-  ) {
-    this.dir = join(dataDir, META_DIR);
+  constructor(fs: FileSystem, dataDir: string) {
+    this.file = new MetaFile(fs, dataDir, DYNAMIC_CONFIG_FILE, 'dynamic broker config');
   }
 
   get path(): string {
-    return join(this.dir, DYNAMIC_CONFIG_FILE);
+    return this.file.path;
   }
 
   async load(): Promise<DynamicConfigSnapshot> {
-    const buf = await readFileIfExists(this.fs, this.path);
-    if (!buf) return { node: {}, 'cluster-default': {} };
-    const decoded = decode(buf);
-    if (typeof decoded === 'string') throw new Error(`dynamic broker config ${this.path} is unreadable (${decoded}); fix or remove it`);
-    return decoded;
+    const parsed = await this.file.read(1, (body) => (isStringMap(body.node) && isStringMap(body.clusterDefault) ? null : 'invalid fields'));
+    if (!parsed) return { node: {}, 'cluster-default': {} };
+    return { node: parsed.node, 'cluster-default': parsed.clusterDefault };
   }
 
-  async save(snapshot: DynamicConfigSnapshot): Promise<void> {
-    if (!(await this.fs.isDirectory(this.dir))) {
-      await this.fs.mkdir(this.dir);
-      await this.fs.syncDir(join(this.dir, '..'));
-    }
-    await writeFileAtomic(this.fs, this.dir, DYNAMIC_CONFIG_FILE, encode(snapshot));
+  save(snapshot: DynamicConfigSnapshot): Promise<void> {
+    return this.file.write({ version: 1, node: snapshot.node, clusterDefault: snapshot['cluster-default'] });
   }
-}
-
-function encode(s: DynamicConfigSnapshot): Buffer {
-  const body: FileV1 = { version: 1, node: s.node, clusterDefault: s['cluster-default'] };
-  return encodeCheckedJson(body);
-}
-
-function decode(buf: Buffer): DynamicConfigSnapshot | string {
-  const parsed = decodeCheckedJson<FileV1>(buf, 1);
-  if (typeof parsed === 'string') return parsed;
-  if (!isStringMap(parsed.node) || !isStringMap(parsed.clusterDefault)) return 'invalid fields';
-  return { node: parsed.node, 'cluster-default': parsed.clusterDefault };
 }
 
 function isStringMap(x: unknown): x is Record<string, string> {

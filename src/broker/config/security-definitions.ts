@@ -1,21 +1,7 @@
 // Broker keys of listeners, TLS, SASL and ACLs (docs/security.md), with Kafka's names, defaults and
 // meanings. Any `ssl.*` key may also be given per listener as `listener.name.<listener>.ssl.*`
 // (lower-case listener name), which wins over the broker-wide key, as in Kafka.
-// (Shapes repeated from definitions.ts rather than imported: definitions.ts spreads this list.)
-interface ConfigDefinition {
-  name: string;
-  type: 'BOOLEAN' | 'STRING' | 'INT' | 'LONG' | 'LIST' | 'PASSWORD';
-  defaultValue: string | null;
-  min?: number;
-  max?: number;
-  allowed?: readonly string[];
-  dynamic?: boolean;
-  documentation: string;
-}
-
-function def(name: string, type: ConfigDefinition['type'], defaultValue: string | null, documentation: string, extra: Partial<ConfigDefinition> = {}): ConfigDefinition {
-  return { name, type, defaultValue, documentation, ...extra };
-}
+import { def, type ConfigDefinition } from './config-definition.js';
 
 export const SECURITY_BROKER_CONFIGS: readonly ConfigDefinition[] = [
   def('listeners', 'STRING', null, 'Comma-separated NAME://host:port listeners (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL or names mapped by listener.security.protocol.map). Unset: one PLAINTEXT listener on the --host/--port.'),

@@ -2,22 +2,10 @@
 // Kafka 4.4's names, defaults and ranges. Group-level overrides of the share.* keys (DescribeConfigs
 // and IncrementalAlterConfigs on GROUP resources) are checked against the min/max keys here, as
 // Kafka's GroupConfig does.
-// (Shapes repeated from definitions.ts rather than imported: definitions.ts spreads these lists.)
-interface ConfigDefinition {
-  name: string;
-  type: 'BOOLEAN' | 'STRING' | 'INT' | 'LONG';
-  defaultValue: string | null;
-  min?: number;
-  max?: number;
-  documentation: string;
-}
+import { def, type ConfigDefinition } from './config-definition.js';
 
 interface TopicConfigDefinition extends ConfigDefinition {
   brokerSynonym: string | null;
-}
-
-function def(name: string, type: ConfigDefinition['type'], defaultValue: string | null, documentation: string, extra: Partial<ConfigDefinition> = {}): ConfigDefinition {
-  return { name, type, defaultValue, documentation, ...extra };
 }
 
 export const SHARE_GROUP_BROKER_CONFIGS: readonly ConfigDefinition[] = [

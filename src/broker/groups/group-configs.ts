@@ -10,15 +10,13 @@
 // "crc32c": n } with the CRC-32C of the JSON without that key. No `.json` suffix: the topic
 // metadata store owns meta/*.json. A file that fails its CRC stops the broker at start rather than
 // silently dropping an operator's settings.
-import { join } from 'node:path';
-import { readFileIfExists, writeFileAtomic } from '../../storage/atomic-file.js';
 import type { FileSystem } from '../../storage/index.js';
+import { MetaFile } from '../../storage/meta-file.js';
 import type { BrokerConfig } from '../config/broker-config.js';
 import { ConfigType, type ConfigDefinition } from '../config/definitions.js';
 import type { DescribedConfig, DescribeOptions } from '../config/described-config.js';
 import { validateConfigValue } from '../config/validate.js';
 import { parseAutoOffsetReset } from './share/auto-offset-reset.js';
-import { decodeCheckedJson, encodeCheckedJson } from '../../storage/checked-json.js';
 
 export const GROUP_CONFIG_FILE = 'group-configs';
 
@@ -66,23 +64,19 @@ export function groupConfigDefinition(name: string): ConfigDefinition | undefine
 
 export class GroupConfigStore {
   private groups = new Map<string, Record<string, string>>();
-  private readonly dir: string;
+  private readonly file: MetaFile<FileV1>;
 
   constructor(
-    private readonly fs: FileSystem,
+    fs: FileSystem,
     dataDir: string,
     private readonly broker: BrokerConfig,
   ) {
-    this.dir = join(dataDir, 'meta');
+    this.file = new MetaFile(fs, dataDir, GROUP_CONFIG_FILE, 'group configs');
   }
 
   async load(): Promise<void> {
-    const path = join(this.dir, GROUP_CONFIG_FILE);
-    const buf = await readFileIfExists(this.fs, path);
-    if (!buf) return;
-    const decoded = decode(buf);
-    if (typeof decoded === 'string') throw new Error(`group configs ${path} are unreadable (${decoded}); fix or remove the file`);
-    this.groups = decoded;
+    const parsed = await this.file.read(1, (body) => (validGroups(body.groups) ? null : 'invalid fields'));
+    if (parsed) this.groups = new Map(Object.entries(parsed.groups));
   }
 
   /** A group's overrides (a copy). */
@@ -134,11 +128,7 @@ export class GroupConfigStore {
     const next = new Map(this.groups);
     if (Object.keys(values).length === 0) next.delete(group);
     else next.set(group, { ...values });
-    if (!(await this.fs.isDirectory(this.dir))) {
-      await this.fs.mkdir(this.dir);
-      await this.fs.syncDir(join(this.dir, '..'));
-    }
-    await writeFileAtomic(this.fs, this.dir, GROUP_CONFIG_FILE, encode(next));
+    await this.file.write({ version: 1, groups: Object.fromEntries(next) });
     this.groups = next;
   }
 
@@ -181,22 +171,9 @@ export class GroupConfigStore {
 interface FileV1 {
   version: 1;
   groups: Record<string, Record<string, string>>;
-  crc32c?: number;
 }
 
-function encode(groups: Map<string, Record<string, string>>): Buffer {
-  const body: FileV1 = { version: 1, groups: Object.fromEntries(groups) };
-  return encodeCheckedJson(body);
-}
-
-function decode(buf: Buffer): Map<string, Record<string, string>> | string {
-  const parsed = decodeCheckedJson<FileV1>(buf, 1);
-  if (typeof parsed === 'string') return parsed;
-  if (typeof parsed.groups !== 'object' || parsed.groups === null) return 'invalid fields';
-  const out = new Map<string, Record<string, string>>();
-  for (const [g, values] of Object.entries(parsed.groups)) {
-    if (typeof values !== 'object' || values === null || !Object.values(values).every((v) => typeof v === 'string')) return 'invalid fields';
-    out.set(g, values);
-  }
-  return out;
+function validGroups(groups: unknown): groups is Record<string, Record<string, string>> {
+  if (typeof groups !== 'object' || groups === null) return false;
+  return Object.values(groups).every((values) => typeof values === 'object' && values !== null && Object.values(values as object).every((v) => typeof v === 'string'));
 }

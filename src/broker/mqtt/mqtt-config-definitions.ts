@@ -1,21 +1,9 @@
 // Broker config keys of the MQTT listener (Brook's own `brook.mqtt.*` names; set with --set,
 // BROOK_BROOK_MQTT_* variables or the config file like every broker key). The listen port has its
 // own flag and variable too: --mqtt-port / BROOK_MQTT_PORT (cli start-options). docs/mqtt.md
-// documents each key. mqtt-config.ts reads them into MqttSettings; this file imports nothing so that
-// config/definitions.ts can spread the list without a cycle.
-// (Shapes repeated from definitions.ts rather than imported: definitions.ts spreads this list.)
-interface ConfigDefinition {
-  name: string;
-  type: 'BOOLEAN' | 'STRING' | 'INT' | 'LONG';
-  defaultValue: string | null;
-  min?: number;
-  max?: number;
-  documentation: string;
-}
-
-function def(name: string, type: ConfigDefinition['type'], defaultValue: string | null, documentation: string, extra: Partial<ConfigDefinition> = {}): ConfigDefinition {
-  return { name, type, defaultValue, documentation, ...extra };
-}
+// documents each key. mqtt-config.ts reads them into MqttSettings; this file imports only the key shape
+// (config/config-definition.ts) so that config/definitions.ts can spread the list without a cycle.
+import { def, type ConfigDefinition } from '../config/config-definition.js';
 
 /** MQTT's largest packet: a 4-byte remaining length (268,435,455) plus the 5-byte fixed header. */
 const MQTT_MAX_PACKET = 268_435_460;

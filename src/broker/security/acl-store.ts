@@ -8,30 +8,29 @@
 //
 // A missing file means no ACLs. A file that does not parse or fails its CRC stops the broker from
 // starting: serving with ACLs silently lost could open or close everything.
-import { join } from 'node:path';
-import { decodeCheckedJson, encodeCheckedJson } from '../../storage/checked-json.js';
 import type { FileSystem } from '../../storage/index.js';
-import { readFileIfExists, writeFileAtomic } from '../../storage/atomic-file.js';
+import { MetaFile } from '../../storage/meta-file.js';
 import { filterMatches, sameBinding, type AclBinding, type AclFilter } from './acl-model.js';
 
 export const ACLS_FILE = 'acls';
 
+interface FileShape {
+  version: 1;
+  acls: AclBinding[];
+}
+
 export class AclStore {
   private bindings: AclBinding[] = [];
-  private writing: Promise<void> = Promise.resolve();
-  private readonly dir: string;
+  private readonly file: MetaFile<FileShape>;
   /** Bumped on every change (the authorizer's caches key on it). */
   version = 0;
 
-  constructor(
-    private readonly fs: FileSystem,
-    dataDir: string,
-  ) {
-    this.dir = join(dataDir, 'meta');
+  constructor(fs: FileSystem, dataDir: string) {
+    this.file = new MetaFile(fs, dataDir, ACLS_FILE, 'ACL file');
   }
 
   get path(): string {
-    return join(this.dir, ACLS_FILE);
+    return this.file.path;
   }
 
   get all(): readonly AclBinding[] {
@@ -39,12 +38,8 @@ export class AclStore {
   }
 
   async load(): Promise<void> {
-    const buf = await readFileIfExists(this.fs, this.path);
-    if (!buf) return;
-    const parsed = decodeCheckedJson<{ version: 1; acls: AclBinding[] }>(buf, 1);
-    if (typeof parsed === 'string' || !Array.isArray(parsed.acls)) {
-      throw new Error(`ACL file ${this.path} fails its checks (${typeof parsed === 'string' ? parsed : 'no acls list'}); restore or remove it`);
-    }
+    const parsed = await this.file.read(1, (body) => (Array.isArray(body.acls) ? null : 'no acls list'));
+    if (!parsed) return;
     this.bindings = parsed.acls;
     this.version++;
   }
@@ -66,18 +61,8 @@ export class AclStore {
     return removed;
   }
 
-  private async persist(): Promise<void> {
+  private persist(): Promise<void> {
     this.version++;
-    const body = { version: 1, acls: this.bindings };
-    const data = encodeCheckedJson(body);
-    const write = this.writing.then(async () => {
-      if (!(await this.fs.isDirectory(this.dir))) {
-        await this.fs.mkdir(this.dir);
-        await this.fs.syncDir(join(this.dir, '..'));
-      }
-      await writeFileAtomic(this.fs, this.dir, ACLS_FILE, data);
-    });
-    this.writing = write.catch(() => undefined);
-    await write;
+    return this.file.write({ version: 1, acls: this.bindings });
   }
 }

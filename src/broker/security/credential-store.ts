@@ -11,14 +11,11 @@
 // A missing file means no users. A file that does not parse or fails its CRC stops the broker from
 // starting: running with nobody able to log in (or with a half-read user list) would be worse.
 // Changes are applied in memory first and written in order (one write at a time).
-import { join } from 'node:path';
-import { decodeCheckedJson, encodeCheckedJson } from '../../storage/checked-json.js';
 import type { FileSystem } from '../../storage/index.js';
-import { readFileIfExists, writeFileAtomic } from '../../storage/atomic-file.js';
+import { MetaFile } from '../../storage/meta-file.js';
 import { passwordMatches, scramMechanism, SCRAM_MECHANISMS, type ScramCredential, type ScramMechanismName } from './scram.js';
 
 export const CREDENTIALS_FILE = 'scram-credentials';
-const META_DIR = 'meta';
 
 interface StoredCredential {
   salt: string;
@@ -30,30 +27,23 @@ interface StoredCredential {
 interface FileV1 {
   version: 1;
   users: Record<string, Partial<Record<ScramMechanismName, StoredCredential>>>;
-  crc32c?: number;
 }
 
 export class CredentialStore {
   private readonly users = new Map<string, Map<ScramMechanismName, ScramCredential>>();
-  private writing: Promise<void> = Promise.resolve();
-  private readonly dir: string;
+  private readonly file: MetaFile<FileV1>;
 
-  constructor(
-    private readonly fs: FileSystem,
-    dataDir: string,
-  ) {
-    this.dir = join(dataDir, META_DIR);
+  constructor(fs: FileSystem, dataDir: string) {
+    this.file = new MetaFile(fs, dataDir, CREDENTIALS_FILE, 'SCRAM credentials');
   }
 
   get path(): string {
-    return join(this.dir, CREDENTIALS_FILE);
+    return this.file.path;
   }
 
   async load(): Promise<void> {
-    const buf = await readFileIfExists(this.fs, this.path);
-    if (!buf) return;
-    const parsed = decodeCheckedJson<FileV1>(buf, 1);
-    if (typeof parsed === 'string') throw new Error(`SCRAM credentials ${this.path} fail their checks (${parsed}); restore or remove the file`);
+    const parsed = await this.file.read(1, (body) => (typeof body.users === 'object' && body.users !== null ? null : 'no users object'));
+    if (!parsed) return;
     for (const [user, byMechanism] of Object.entries(parsed.users)) {
       const creds = new Map<ScramMechanismName, ScramCredential>();
       for (const [name, c] of Object.entries(byMechanism)) {
@@ -96,10 +86,7 @@ export class CredentialStore {
       if (!creds) this.users.set(u.user, (creds = new Map()));
       creds.set(u.mechanism, u.credential);
     }
-    const snapshot = this.encode();
-    const write = this.writing.then(() => this.save(snapshot));
-    this.writing = write.catch(() => undefined);
-    await write;
+    await this.file.write(this.snapshot());
   }
 
   /**
@@ -116,15 +103,7 @@ export class CredentialStore {
     return false;
   }
 
-  private async save(data: Buffer): Promise<void> {
-    if (!(await this.fs.isDirectory(this.dir))) {
-      await this.fs.mkdir(this.dir);
-      await this.fs.syncDir(join(this.dir, '..'));
-    }
-    await writeFileAtomic(this.fs, this.dir, CREDENTIALS_FILE, data);
-  }
-
-  private encode(): Buffer {
+  private snapshot(): FileV1 {
     const users: FileV1['users'] = {};
     for (const [user, creds] of this.users) {
       const out: Partial<Record<ScramMechanismName, StoredCredential>> = {};
@@ -133,7 +112,6 @@ export class CredentialStore {
       }
       users[user] = out;
     }
-    const body: FileV1 = { version: 1, users };
-    return encodeCheckedJson(body);
+    return { version: 1, users };
   }
 }

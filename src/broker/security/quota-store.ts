@@ -9,10 +9,8 @@
 //
 // A missing file means no quotas. A file that does not parse or fails its CRC stops the broker from
 // starting (quotas silently lost would lift every limit an operator set).
-import { join } from 'node:path';
-import { decodeCheckedJson, encodeCheckedJson } from '../../storage/checked-json.js';
 import type { FileSystem } from '../../storage/index.js';
-import { readFileIfExists, writeFileAtomic } from '../../storage/atomic-file.js';
+import { MetaFile } from '../../storage/meta-file.js';
 import { entityKey, type QuotaEntity } from './quota-model.js';
 
 export const CLIENT_QUOTAS_FILE = 'client-quotas';
@@ -32,20 +30,16 @@ export type QuotaOps = ReadonlyMap<string, number | null>;
 
 export class QuotaStore {
   private readonly byKey = new Map<string, StoredQuotas>();
-  private writing: Promise<void> = Promise.resolve();
-  private readonly dir: string;
+  private readonly file: MetaFile<FileShape>;
   /** Bumped on every change (the quota manager's resolution caches key on it). */
   version = 0;
 
-  constructor(
-    private readonly fs: FileSystem,
-    dataDir: string,
-  ) {
-    this.dir = join(dataDir, 'meta');
+  constructor(fs: FileSystem, dataDir: string) {
+    this.file = new MetaFile(fs, dataDir, CLIENT_QUOTAS_FILE, 'client quota file');
   }
 
   get path(): string {
-    return join(this.dir, CLIENT_QUOTAS_FILE);
+    return this.file.path;
   }
 
   get all(): Iterable<StoredQuotas> {
@@ -62,12 +56,8 @@ export class QuotaStore {
   }
 
   async load(): Promise<void> {
-    const buf = await readFileIfExists(this.fs, this.path);
-    if (!buf) return;
-    const parsed = decodeCheckedJson<FileShape>(buf, 1);
-    if (typeof parsed === 'string' || !Array.isArray(parsed.entities)) {
-      throw new Error(`client quota file ${this.path} fails its checks (${typeof parsed === 'string' ? parsed : 'no entities list'}); restore or remove it`);
-    }
+    const parsed = await this.file.read(1, (body) => (Array.isArray(body.entities) ? null : 'no entities list'));
+    if (!parsed) return;
     for (const e of parsed.entities) {
       const entity = new Map(e.entity);
       this.byKey.set(entityKey(entity), { entity, quotas: new Map(Object.entries(e.quotas)) });
@@ -95,21 +85,11 @@ export class QuotaStore {
     if (changed) await this.persist();
   }
 
-  private async persist(): Promise<void> {
+  private persist(): Promise<void> {
     this.version++;
-    const body: FileShape = {
+    return this.file.write({
       version: 1,
       entities: [...this.byKey.values()].map((s) => ({ entity: [...s.entity.entries()], quotas: Object.fromEntries(s.quotas) })),
-    };
-    const data = encodeCheckedJson(body);
-    const write = this.writing.then(async () => {
-      if (!(await this.fs.isDirectory(this.dir))) {
-        await this.fs.mkdir(this.dir);
-        await this.fs.syncDir(join(this.dir, '..'));
-      }
-      await writeFileAtomic(this.fs, this.dir, CLIENT_QUOTAS_FILE, data);
     });
-    this.writing = write.catch(() => undefined);
-    await write;
   }
 }

@@ -6,6 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, enc, v3 } from '../api.ts';
 import { href } from '../router.ts';
 import { LineChart } from '../parts/line-chart.tsx';
+import { MembersTable } from '../parts/members-table.tsx';
 import { ErrorNote, Loading, Notice } from '../parts/status.tsx';
 import { useData } from '../parts/use-data.ts';
 
@@ -210,39 +211,19 @@ export function GroupPage({ group }: { group: string }) {
             </div>
           </dl>
           <h2>Members</h2>
-          <table aria-label="Members">
-            <thead>
-              <tr>
-                <th scope="col">Member</th>
-                <th scope="col">Client</th>
-                <th scope="col">Assigned partitions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.members.map((m) => (
-                <tr key={m.consumer_id}>
-                  <td>
-                    <code>{m.consumer_id}</code>
-                    {m.instance_id && <span class="tag">static: {m.instance_id}</span>}
-                  </td>
-                  <td>{m.client_id}</td>
-                  <td>
-                    {data.lags
-                      .filter((l) => l.consumer_id === m.consumer_id)
-                      .map((l) => `${l.topic_name}-${l.partition_id}`)
-                      .join(', ') || '–'}
-                  </td>
-                </tr>
-              ))}
-              {data.members.length === 0 && (
-                <tr>
-                  <td colSpan={3} class="muted">
-                    No active members.
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
+          <MembersTable
+            label="Members"
+            empty="No active members."
+            members={data.members.map((m) => ({
+              id: m.consumer_id,
+              tag: m.instance_id ? `static: ${m.instance_id}` : undefined,
+              client: m.client_id,
+              assigned: data.lags
+                .filter((l) => l.consumer_id === m.consumer_id)
+                .map((l) => `${l.topic_name}-${l.partition_id}`)
+                .join(', '),
+            }))}
+          />
           <h2>Lag</h2>
           <LineChart title="Total lag" series={[{ label: 'lag', color: '#f2994a' }]} times={history.times} values={[history.lag]} format={(n) => String(Math.round(n))} />
           <table aria-label="Lag per partition" data-testid="lag-table">

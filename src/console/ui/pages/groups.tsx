@@ -3,6 +3,7 @@
 // groups (KIP-932: members, and per partition the start offset, lag and records in flight).
 import { api, enc, v3 } from '../api.ts';
 import { href } from '../router.ts';
+import { MembersTable } from '../parts/members-table.tsx';
 import { ErrorNote, Loading } from '../parts/status.tsx';
 import { useData } from '../parts/use-data.ts';
 
@@ -83,28 +84,14 @@ export function GroupsPage() {
           <h3>
             {g.groupId} <span class="tag">{g.state}</span>
           </h3>
-          <table aria-label={`Members of ${g.groupId}`}>
-            <thead>
-              <tr>
-                <th scope="col">Member</th>
-                <th scope="col">Client</th>
-                <th scope="col">Assigned partitions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {g.members.map((m) => (
-                <tr key={m.memberId}>
-                  <td>
-                    <code>{m.memberId}</code>
-                  </td>
-                  <td>
-                    {m.clientId} ({m.clientHost})
-                  </td>
-                  <td>{m.assignment.map((a) => `${a.topic} [${a.partitions.join(', ')}]`).join('; ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <MembersTable
+            label={`Members of ${g.groupId}`}
+            members={g.members.map((m) => ({
+              id: m.memberId,
+              client: `${m.clientId} (${m.clientHost})`,
+              assigned: m.assignment.map((a) => `${a.topic} [${a.partitions.join(', ')}]`).join('; '),
+            }))}
+          />
           <table aria-label={`Partitions of ${g.groupId}`}>
             <thead>
               <tr>
