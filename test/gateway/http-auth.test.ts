@@ -15,7 +15,7 @@ import { createTestPki } from '../helpers/certificates.js';
 import { readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import type { TLSSocket } from 'node:tls';
-import { http, startTestGateway, type TestGateway } from './gateway-harness.js';
+import { http, startTestGateway, until, type TestGateway } from './gateway-harness.js';
 
 const basic = (user: string, password: string): Record<string, string> => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
 
@@ -104,6 +104,29 @@ describe('HTTP authentication and ACLs', () => {
     const read = await http(gw.url, 'GET', '/console/api/topics/orders/records?partition=all&from=earliest', { headers: { authorization: `Bearer ${token}` } });
     assert.equal(read.status, 200, read.text);
     assert.equal((await http(gw.url, 'GET', '/console/api/topics/orders/partitions', { headers: { authorization: 'Bearer not-a-token' } })).status, 401);
+  });
+
+  test('a v2 consumer instance is its creator’s: another user in the same group finds no such instance', async () => {
+    // bob may read the group but not the topic: through alice's instance he could otherwise poll it.
+    await b.broker.state.security.acls.add([{ resourceType: ResourceType.GROUP, resourceName: 'alice-app', patternType: PatternType.LITERAL, principal: 'User:bob', host: '*', operation: Operation.READ, permission: Permission.ALLOW }]);
+    const v2 = 'application/vnd.kafka.v2+json';
+    const created = await http(gw.url, 'POST', '/consumers/alice-app', { body: { name: 'a1', format: 'binary', 'auto.offset.reset': 'earliest' }, type: v2, headers: basic('alice', 'alice-pw') });
+    assert.equal(created.status, 200, created.text);
+    const base = '/consumers/alice-app/instances/a1';
+    assert.equal((await http(gw.url, 'POST', `${base}/subscription`, { body: { topics: ['orders'] }, type: v2, headers: basic('alice', 'alice-pw') })).status, 204);
+    const binary = { accept: 'application/vnd.kafka.binary.v2+json' };
+    for (const [method, path] of [['GET', `${base}/records`], ['GET', `${base}/subscription`], ['DELETE', base]] as const) {
+      const bob = await http(gw.url, method, path, { headers: { ...basic('bob', 'bob-pw'), ...binary } });
+      assert.deepEqual([bob.status, (bob.json as { error_code: number }).error_code], [404, 40403], `${method} ${path}: ${bob.text}`);
+    }
+    const records = await until('alice reads her instance', async () => {
+      const r = await http(gw.url, 'GET', `${base}/records`, { headers: { ...basic('alice', 'alice-pw'), ...binary } });
+      assert.equal(r.status, 200, r.text);
+      const list = r.json as { value: unknown }[];
+      return list.length > 0 ? list : undefined;
+    });
+    assert.equal(Buffer.from(String(records[0]?.value), 'base64').toString(), 'order-1');
+    assert.equal((await http(gw.url, 'DELETE', base, { headers: basic('alice', 'alice-pw') })).status, 204);
   });
 
   describe('the console', { skip: skipWithoutChromium() }, () => {

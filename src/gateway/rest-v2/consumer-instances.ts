@@ -9,6 +9,11 @@
 // Bounds: at most `maxConsumerInstances` at once (creation beyond answers 50301), and an
 // instance idle for `consumerIdleMs` (no request) is deleted, as kafka-rest's
 // consumer.instance.timeout.ms does, so abandoned consumers do not accumulate.
+//
+// Ownership: with HTTP authentication on, an instance belongs to the principal that created it and
+// is "not found" (40403) for everyone else. The routes check READ on the group for every call but
+// READ on the topics only when subscribing or assigning, so without this a user allowed into the
+// group could poll records of topics only the instance's creator may read.
 import { randomUUID } from 'node:crypto';
 import {
   EARLIEST_TIMESTAMP,
@@ -50,6 +55,8 @@ export class ConsumerInstance {
   constructor(
     readonly group: string,
     readonly id: string,
+    /** The principal that created it (null: HTTP authentication is off). */
+    readonly owner: string | null,
     readonly config: InstanceConfig,
     private readonly consumer: Consumer,
     private readonly kafka: KafkaAccess,
@@ -215,26 +222,27 @@ export class ConsumerInstances {
     return this.instances.size;
   }
 
-  create(group: string, name: string | undefined, config: InstanceConfig): ConsumerInstance {
+  create(group: string, name: string | undefined, config: InstanceConfig, owner: string | null): ConsumerInstance {
     const id = name ?? `rest-consumer-${randomUUID()}`;
     const key = `${group}\u0000${id}`;
     if (this.instances.has(key)) throw rest.consumerAlreadyExists();
     if (this.instances.size >= this.options.maxConsumerInstances) throw rest.tooManyConsumers();
     const consumer = createConsumer({ ...this.kafka.client, clientId: `${this.options.clientId}-${id}` }, { groupId: group, autocommit: false });
-    const instance = new ConsumerInstance(group, id, config, consumer, this.kafka);
+    const instance = new ConsumerInstance(group, id, owner, config, consumer, this.kafka);
     this.instances.set(key, instance);
     return instance;
   }
 
-  get(group: string, id: string): ConsumerInstance {
+  /** The instance, for `principal` only when it created it. */
+  get(group: string, id: string, principal: string | null): ConsumerInstance {
     const i = this.instances.get(`${group}\u0000${id}`);
-    if (!i) throw rest.consumerInstanceNotFound();
+    if (!i || i.owner !== principal) throw rest.consumerInstanceNotFound();
     i.lastUsed = Date.now();
     return i;
   }
 
-  async delete(group: string, id: string): Promise<void> {
-    const i = this.get(group, id);
+  async delete(group: string, id: string, principal: string | null): Promise<void> {
+    const i = this.get(group, id, principal);
     this.instances.delete(`${group}\u0000${id}`);
     await i.close();
   }

@@ -52,7 +52,7 @@ async function guarded<T>(body: () => Promise<T>): Promise<T> {
 }
 
 export function registerV2ConsumerRoutes(app: FastifyInstance, ctx: GatewayContext): void {
-  const instance = (p: InstanceParams): ConsumerInstance => ctx.consumers.get(p.group, p.instance);
+  const instance = (request: { params: InstanceParams; principal: string | null }): ConsumerInstance => ctx.consumers.get(request.params.group, request.params.instance, request.principal);
   const done = (reply: FastifyReply) => reply.code(204).send();
   const base = '/consumers/:group/instances/:instance';
 
@@ -89,7 +89,7 @@ export function registerV2ConsumerRoutes(app: FastifyInstance, ctx: GatewayConte
         requestTimeoutMs: timeout,
         fetchMinBytes: Number(b['fetch.min.bytes'] ?? 1),
       };
-      const i = ctx.consumers.create(request.params.group, b.name as string | undefined, config);
+      const i = ctx.consumers.create(request.params.group, b.name as string | undefined, config, request.principal);
       const host = request.headers.host ?? request.hostname;
       return reply
         .code(200)
@@ -98,7 +98,7 @@ export function registerV2ConsumerRoutes(app: FastifyInstance, ctx: GatewayConte
     },
   );
   app.delete<{ Params: InstanceParams }>(base, { schema: { tags, summary: 'Delete a consumer instance', params: instanceParams, response: { ...noContent, ...v2Errors(404) } } }, async (request, reply) => {
-    await ctx.consumers.delete(request.params.group, request.params.instance);
+    await ctx.consumers.delete(request.params.group, request.params.instance, request.principal);
     return done(reply);
   });
 
@@ -114,7 +114,7 @@ export function registerV2ConsumerRoutes(app: FastifyInstance, ctx: GatewayConte
       },
     },
     async (request, reply) => {
-      const i = instance(request.params);
+      const i = instance(request);
       const { topics, topic_pattern } = request.body ?? {};
       if ((topics === undefined) === (topic_pattern === undefined)) throw rest.unprocessable('Give either topics or topic_pattern');
       await i.run(() =>
@@ -139,10 +139,10 @@ export function registerV2ConsumerRoutes(app: FastifyInstance, ctx: GatewayConte
   app.get<{ Params: InstanceParams }>(
     `${base}/subscription`,
     { schema: { tags, summary: 'Subscribed topics', params: instanceParams, response: { 200: { type: 'object', properties: { topics: { type: 'array', items: { type: 'string' } } } }, ...v2Errors(404) } } },
-    async (request, reply) => reply.code(200).type(V2).send({ topics: instance(request.params).subscription }),
+    async (request, reply) => reply.code(200).type(V2).send({ topics: instance(request).subscription }),
   );
   app.delete<{ Params: InstanceParams }>(`${base}/subscription`, { schema: { tags, summary: 'Unsubscribe', params: instanceParams, response: { ...noContent, ...v2Errors(404) } } }, async (request, reply) => {
-    const i = instance(request.params);
+    const i = instance(request);
     await i.run(() => i.unsubscribe());
     return done(reply);
   });
@@ -150,7 +150,7 @@ export function registerV2ConsumerRoutes(app: FastifyInstance, ctx: GatewayConte
     `${base}/assignments`,
     { schema: { tags, summary: 'Assign partitions manually', params: instanceParams, body: partitionsBody, response: { ...noContent, ...v2Errors(404, 409, 422) } } },
     async (request, reply) => {
-      const i = instance(request.params);
+      const i = instance(request);
       await i.run(async () => i.assign(request.body.partitions));
       return done(reply);
     },
@@ -158,13 +158,13 @@ export function registerV2ConsumerRoutes(app: FastifyInstance, ctx: GatewayConte
   app.get<{ Params: InstanceParams }>(
     `${base}/assignments`,
     { schema: { tags, summary: 'Current assignment', params: instanceParams, response: { 200: { type: 'object', properties: { partitions: { type: 'array', items: tp } } }, ...v2Errors(404) } } },
-    async (request, reply) => reply.code(200).type(V2).send({ partitions: instance(request.params).assignment() }),
+    async (request, reply) => reply.code(200).type(V2).send({ partitions: instance(request).assignment() }),
   );
   app.post<{ Params: InstanceParams; Body: { offsets: { topic: string; partition: number; offset: number }[] } }>(
     `${base}/positions`,
     { schema: { tags, summary: 'Seek to offsets', params: instanceParams, body: offsetsBody, response: { ...noContent, ...v2Errors(404, 409, 422) } } },
     async (request, reply) => {
-      const i = instance(request.params);
+      const i = instance(request);
       await i.run(async () => i.seek(request.body.offsets.map((o) => ({ ...o, offset: BigInt(o.offset) }))));
       return done(reply);
     },
@@ -174,7 +174,7 @@ export function registerV2ConsumerRoutes(app: FastifyInstance, ctx: GatewayConte
       `${base}/positions/${where}`,
       { schema: { tags, summary: `Seek to the ${where} of partitions`, params: instanceParams, body: partitionsBody, response: { ...noContent, ...v2Errors(404, 409, 422) } } },
       async (request, reply) => {
-        const i = instance(request.params);
+        const i = instance(request);
         await i.run(() => guarded(() => i.seekTo(request.body.partitions, where)));
         return done(reply);
       },
@@ -192,7 +192,7 @@ export function registerV2ConsumerRoutes(app: FastifyInstance, ctx: GatewayConte
       },
     },
     async (request, reply) => {
-      const i = instance(request.params);
+      const i = instance(request);
       const offsets = request.body?.offsets;
       await i.run(() => guarded(() => i.commit(offsets?.map((o) => ({ ...o, offset: BigInt(o.offset) })))));
       return reply.code(200).send();
@@ -209,7 +209,7 @@ export function registerV2ConsumerRoutes(app: FastifyInstance, ctx: GatewayConte
       },
     },
     async (request, reply) => {
-      const i = instance(request.params);
+      const i = instance(request);
       const body = (await readGetBody(request)) as { partitions?: unknown };
       const partitions = Array.isArray(body.partitions) ? body.partitions : [];
       for (const p of partitions as TopicPartition[]) {
@@ -237,7 +237,7 @@ export function registerV2ConsumerRoutes(app: FastifyInstance, ctx: GatewayConte
       },
     },
     async (request, reply) => {
-      const i = instance(request.params);
+      const i = instance(request);
       const wanted = acceptedTypes(request.headers.accept).map(embeddedFormat).find((f) => f !== undefined);
       if (wanted !== undefined && wanted !== i.config.format) throw rest.consumerFormatMismatch();
       const timeout = request.query.timeout ?? i.config.requestTimeoutMs;
