@@ -96,6 +96,13 @@ async function run(ops: readonly Op[], batches: readonly number[]): Promise<void
         const from = h.engine.nextFetchOffset(h.slot);
         const read = await readWindow(h.data, from, 1 << 20, null);
         if (!read) break;
+        // Available records that used up their deliveries (back from a crash that took their last
+        // delivery's lock) are archived by the acquisition that reaches them, never delivered again.
+        const [firstRead, lastRead] = [read.extents[0], read.extents[read.extents.length - 1]];
+        for (let o = Math.max(firstRead?.first ?? Infinity, model.start); o <= Math.min(lastRead?.last ?? -1, model.end - 1); o++) {
+          const r = get(model, o);
+          if (r.state === DeliveryState.Available && r.count >= policy.deliveryLimit) model.recs.set(o, { state: DeliveryState.Archived, count: r.count, owner: null, deadline: 0 });
+        }
         const windowBefore = model.end - model.start;
         const ranges = await h.engine.acquire(h.slot, member, read.extents, { maxRecords: op.max, batchSize: 0, recordLimit: op.recordLimit, now: h.clock.now });
         let n = 0;
@@ -111,6 +118,7 @@ async function run(ops: readonly Op[], batches: readonly number[]): Promise<void
             n++;
           }
         }
+        advanceStart(model);
         if (op.recordLimit) assert.ok(n <= op.max, `${step}: record-limit mode takes at most maxRecords`);
         if (model.end - model.start > windowBefore) assert.ok(model.end - model.start <= policy.maxInFlight + Math.max(...batches), `${step}: window bound`);
         break;
@@ -203,7 +211,26 @@ describe('queue engine against a model', () => {
   it('random acquire/ack/release/timeout/retention/prune/crash sequences', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 6, maxLength: 14 }), fc.array(opArb, { minLength: 5, maxLength: 50 }), (batches, ops) => run(ops, batches)),
-      { numRuns: 60 },
+      {
+        numRuns: 60,
+        // Regression: a crash took the lock of a record on its last delivery; it came back Available
+        // and the next acquisition delivered it a fourth time (limit 3).
+        examples: [
+          [
+            [1, 1, 1, 1, 1, 1],
+            [
+              { kind: 'acquire', member: 0, max: 1, recordLimit: false },
+              { kind: 'advance', ms: 1000 },
+              { kind: 'acquire', member: 1, max: 1, recordLimit: false },
+              { kind: 'leave', member: 1 },
+              { kind: 'acquire', member: 0, max: 1, recordLimit: false },
+              { kind: 'prune' },
+              { kind: 'crash' },
+              { kind: 'acquire', member: 0, max: 1, recordLimit: false },
+            ],
+          ],
+        ],
+      },
     );
   });
 });

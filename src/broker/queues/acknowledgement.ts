@@ -9,8 +9,8 @@
 //   Release -> Available, or archived when the delivery count reached the limit
 //   Reject  -> Archived (through Archiving when the group has a dead-letter topic)
 //   Renew   -> stays Acquired with a fresh lock deadline (KIP-1222; refused when disabled)
-import { AckType, DeliveryState, type ArchiveReason } from './delivery-state.js';
-import { pushChange } from './acquisition.js';
+import { AckType, DeliveryState } from './delivery-state.js';
+import { archive, pushChange } from './acquisition.js';
 import type { InFlightRuns } from './in-flight-runs.js';
 import type { AckBatch, AckRefusal, DeliveryPolicy, Outcome } from './partition-types.js';
 
@@ -84,14 +84,6 @@ function applySegment(runs: InFlightRuns, s: Segment, policy: DeliveryPolicy, no
 function setDone(runs: InFlightRuns, s: Segment, state: DeliveryState, outcome: Outcome): void {
   runs.set(s.first, s.last, { state, count: s.count, owner: null, deadline: 0 });
   pushChange(outcome.changes, { first: s.first, last: s.last, state, count: s.count });
-}
-
-/** Archives [first, last]: Archiving (dead-letter copy pending) when the group has a dead-letter topic. */
-export function archive(runs: InFlightRuns, s: { first: number; last: number; count: number }, reason: ArchiveReason, policy: DeliveryPolicy, outcome: Outcome): void {
-  const state = policy.deadLetter ? DeliveryState.Archiving : DeliveryState.Archived;
-  runs.set(s.first, s.last, { state, count: s.count, owner: null, deadline: 0 });
-  pushChange(outcome.changes, { first: s.first, last: s.last, state, count: s.count });
-  if (policy.deadLetter) outcome.archivals.push({ first: s.first, last: s.last, count: s.count, reason });
 }
 
 /** An acquired range goes back to Available, or is archived once it used up its deliveries. */

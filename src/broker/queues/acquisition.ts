@@ -18,7 +18,7 @@
 //
 // Batches marked `skip` (transaction markers; aborted transactions under read_committed) are
 // archived where they are Available or new, and never delivered.
-import { DeliveryState } from './delivery-state.js';
+import { DeliveryState, type ArchiveReason } from './delivery-state.js';
 import type { InFlightRuns } from './in-flight-runs.js';
 import type { AcquiredRange, AcquireOptions, BatchExtent, DeliveryPolicy, Outcome, PersistedBatch } from './partition-types.js';
 
@@ -53,6 +53,7 @@ export function acquire(
   const readLast = extents[extents.length - 1]!.last;
   if (readLast < runs.start) return out;
   archiveSkipped(runs, extents, outcome);
+  archiveExhausted(runs, readFirst, readLast, policy, outcome);
   const deadline = options.now + policy.lockDurationMs;
   const lastAttempt = policy.deliveryLimit > 2 ? policy.deliveryLimit - 1 : -1;
   const throttle = throttleThreshold(policy.deliveryLimit);
@@ -162,6 +163,28 @@ export function pushChange(changes: PersistedBatch[], c: PersistedBatch): void {
 }
 
 /** Archives the Available records of skipped batches inside the window (those past it are handled as they come). */
+/** Archives [first, last]: Archiving (dead-letter copy pending) when the group has a dead-letter topic. */
+export function archive(runs: InFlightRuns, s: { first: number; last: number; count: number }, reason: ArchiveReason, policy: DeliveryPolicy, outcome: Outcome): void {
+  const state = policy.deadLetter ? DeliveryState.Archiving : DeliveryState.Archived;
+  runs.set(s.first, s.last, { state, count: s.count, owner: null, deadline: 0 });
+  pushChange(outcome.changes, { first: s.first, last: s.last, state, count: s.count });
+  if (policy.deadLetter) outcome.archivals.push({ first: s.first, last: s.last, count: s.count, reason });
+}
+
+/**
+ * Archives Available records in [first, last] that already used up their deliveries. Release and lock
+ * expiry archive such records themselves; these come back Available from a restart (a crash took their
+ * last delivery's lock: Acquired is persisted as Available) or from a delivery limit lowered since.
+ * Handing them out again would deliver a record more often than the limit allows.
+ */
+function archiveExhausted(runs: InFlightRuns, first: number, last: number, policy: DeliveryPolicy, outcome: Outcome): void {
+  const exhausted: { first: number; last: number; count: number }[] = [];
+  runs.forEachIn(first, last, (r) => {
+    if (r.state === DeliveryState.Available && r.count >= policy.deliveryLimit) exhausted.push({ first: r.first, last: r.last, count: r.count });
+  });
+  for (const e of exhausted) archive(runs, e, 'delivery-limit', policy, outcome);
+}
+
 function archiveSkipped(runs: InFlightRuns, extents: readonly BatchExtent[], outcome: Outcome): void {
   for (const e of extents) {
     if (!e.skip || e.last < runs.start || e.first >= runs.end) continue;

@@ -8,9 +8,9 @@
 // the records entering Archiving (for the dead-letter writer), whether the start offset moved, and
 // whether records became Available (to wake parked fetches).
 import { DeliveryState, isTerminal } from './delivery-state.js';
-import { acknowledge, archive, releaseRange } from './acknowledgement.js';
+import { acknowledge, releaseRange } from './acknowledgement.js';
 import type { ArchiveReason } from './delivery-state.js';
-import { acquire, pushChange, type Acquisition } from './acquisition.js';
+import { acquire, archive, pushChange, type Acquisition } from './acquisition.js';
 import { InFlightRuns } from './in-flight-runs.js';
 import {
   emptyOutcome,
