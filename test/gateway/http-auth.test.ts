@@ -16,6 +16,8 @@ import { readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { http, startTestGateway, until, type TestGateway } from './gateway-harness.js';
+import { AmqpManagementView } from '../../src/broker/amqp/management-view.js';
+import { channel, connect } from '../amqp/amqp-helpers.js';
 
 const basic = (user: string, password: string): Record<string, string> => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
 
@@ -26,6 +28,7 @@ describe('HTTP authentication and ACLs', () => {
     // The gateway reaches the broker over the loopback PLAINTEXT listener as a super user; clients
     // of the Kafka protocol come through the SASL listener.
     b = await startTestBroker({
+      amqpPort: 0,
       config: {
         listeners: 'PLAINTEXT://127.0.0.1:0,SASL_PLAINTEXT://127.0.0.1:0',
         'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
@@ -39,7 +42,7 @@ describe('HTTP authentication and ACLs', () => {
     const allow = (operation: number, resourceType: number, resourceName: string) => ({ resourceType, resourceName, patternType: PatternType.LITERAL, principal: 'User:alice', host: '*', operation, permission: Permission.ALLOW });
     await b.broker.state.security.acls.add([allow(Operation.READ, ResourceType.TOPIC, 'orders'), allow(Operation.READ, ResourceType.GROUP, 'alice-app')]);
     const security = new HttpSecurityView(b.broker.state.security, b.broker.state.authorizer, b.broker.listeners().map((l) => l.protocol));
-    gw = await startTestGateway({ security }, b);
+    gw = await startTestGateway({ security, amqp: new AmqpManagementView(b.broker.amqp!) }, b);
     for (const t of ['orders', 'payments']) {
       const r = await http(gw.url, 'POST', `/v3/clusters/${gw.clusterId}/topics`, { body: { topic_name: t, partitions_count: 1 }, headers: basic('admin', 'admin-pw') });
       assert.equal(r.status, 201, r.text);
@@ -104,6 +107,38 @@ describe('HTTP authentication and ACLs', () => {
     const read = await http(gw.url, 'GET', '/console/api/topics/orders/records?partition=all&from=earliest', { headers: { authorization: `Bearer ${token}` } });
     assert.equal(read.status, 200, read.text);
     assert.equal((await http(gw.url, 'GET', '/console/api/topics/orders/partitions', { headers: { authorization: 'Bearer not-a-token' } })).status, 401);
+  });
+
+  test('AMQP management routes map onto the queue ACLs the AMQP listener checks', async () => {
+    const conn = await connect(`amqp://admin:admin-pw@127.0.0.1:${b.broker.amqpPort!}`);
+    try {
+      const ch = await channel(conn);
+      for (const q of ['alice-q', 'other-q']) {
+        await ch.assertQueue(q, { durable: true });
+        ch.sendToQueue(q, Buffer.from('m'));
+      }
+      await ch.close();
+    } finally {
+      await conn.close();
+    }
+    const queue = (name: string, operation: number) => ({ resourceType: ResourceType.TOPIC, resourceName: `amqp:/:queue:${name}`, patternType: PatternType.LITERAL, principal: 'User:alice', host: '*', operation, permission: Permission.ALLOW });
+    await b.broker.state.security.acls.add([queue('alice-q', Operation.DESCRIBE), queue('alice-q', Operation.DELETE)]);
+    const names = async (user: string, path: string, key = 'name'): Promise<string[]> => {
+      const r = await http(gw.url, 'GET', path, { headers: basic(user, `${user}-pw`) });
+      assert.equal(r.status, 200, r.text);
+      return (r.json as Record<string, string>[]).map((x) => x[key]!).sort();
+    };
+    assert.deepEqual(await names('alice', '/api/queues'), ['alice-q']);
+    assert.deepEqual(await names('alice', '/api/queues/%2F'), ['alice-q']);
+    assert.deepEqual(await names('admin', '/api/queues'), ['alice-q', 'other-q']);
+    assert.deepEqual(await names('alice', '/api/bindings', 'destination'), ['alice-q']);
+    assert.deepEqual(await names('bob', '/api/queues'), []);
+    const other = await http(gw.url, 'GET', '/api/queues/%2F/other-q', { headers: basic('alice', 'alice-pw') });
+    assert.deepEqual([other.status, (other.json as { error_code: number }).error_code], [403, 40301]);
+    assert.equal((await http(gw.url, 'DELETE', '/api/queues/%2F/other-q/contents', { headers: basic('alice', 'alice-pw') })).status, 403);
+    assert.equal((await http(gw.url, 'GET', '/api/queues/%2F/alice-q', { headers: basic('alice', 'alice-pw') })).status, 200);
+    assert.equal((await http(gw.url, 'DELETE', '/api/queues/%2F/alice-q/contents', { headers: basic('alice', 'alice-pw') })).status, 204);
+    assert.equal((await http(gw.url, 'GET', '/api/queues/%2F/alice-q', { headers: basic('bob', 'bob-pw') })).status, 403);
   });
 
   test('a v2 consumer instance is its creator’s: another user in the same group finds no such instance', async () => {

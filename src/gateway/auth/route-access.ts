@@ -9,12 +9,14 @@
 //   reset offsets, v2 consumer instances           READ on the group (and READ on the topic)
 //   broker configs                                 DESCRIBE_CONFIGS on the cluster
 //   ksqlDB statements and queries                  ALTER on the cluster (they run as the gateway)
-//   AMQP management: read / purge, delete          DESCRIBE / ALTER on the cluster
+//   AMQP management: a queue or exchange           DESCRIBE (read) / DELETE (delete, purge) on its ACL
+//                                                  name, amqp:<vhost>:queue:<name> (as the AMQP listener)
 // Everything else (cluster and broker lists, the overview, the schema registry, /metrics) needs an
 // authenticated principal only; the console's files, the login routes and the health checks are
-// open. Lists (topics, consumer groups) are filtered to what the principal may DESCRIBE, as Kafka's
+// open. Lists (topics, consumer groups, queues, exchanges, bindings) are filtered to what the principal may DESCRIBE, as Kafka's
 // Metadata omits unauthorised topics. A route missing from this table needs ALTER on the cluster,
 // so a new route is closed until it is mapped.
+import { amqpResourceName, type AmqpResource } from '../../amqp/index.js';
 import { Op, type OpCode, type ResourceKind } from './http-security.js';
 
 export interface Check {
@@ -85,8 +87,12 @@ export function routeAccess(method: string, url: string | undefined, params: Par
   }
   if (url === '/console/api/groups/:group/reset-offsets') return checks(group(Op.READ, params.group), topic(Op.READ, String(b.topic ?? '')));
   if (url.startsWith('/console/api/')) return AUTHENTICATED;
-  // AMQP management (RabbitMQ-style)
-  if (url.startsWith('/api/')) return checks(cluster(m === 'GET' ? Op.DESCRIBE : Op.ALTER));
+  // AMQP management (RabbitMQ-style): one queue or exchange needs the right the AMQP listener would.
+  if (url.startsWith('/api/')) {
+    const kind: AmqpResource | null = url.startsWith('/api/queues/:vhost/:name') ? 'queue' : url.startsWith('/api/exchanges/:vhost/:name') ? 'exchange' : null;
+    if (kind) return checks(topic(m === 'GET' ? Op.DESCRIBE : Op.DELETE, amqpResourceName(params.vhost ?? '', kind, params.name ?? '')));
+    return m === 'GET' ? AUTHENTICATED : ADMIN;
+  }
   // ksqlDB: statements and queries run as the gateway's own client, so only administrators.
   if (url === '/ksql' || url === '/query' || url === '/query-stream' || url === '/ws/query') return ADMIN;
   if (url === '/info' || url === '/metrics') return AUTHENTICATED;
@@ -106,7 +112,7 @@ export function listFilter(url: string | undefined): { resource: ResourceKind; p
     case '/v3/clusters/:cluster_id/consumer-groups':
       return { resource: 'group', pick: dataList, name: field('consumer_group_id'), rebuild: withData };
     case '/topics':
-      return { resource: 'topic', pick: (p) => (Array.isArray(p) ? p : null), name: String, rebuild: (_p, kept) => kept };
+      return { resource: 'topic', pick: plainList, name: String, rebuild: (_p, kept) => kept };
     case '/console/api/topics':
       return {
         resource: 'topic',
@@ -114,7 +120,28 @@ export function listFilter(url: string | undefined): { resource: ResourceKind; p
         name: field('name'),
         rebuild: (p, kept) => ({ ...(p as object), topics: kept }),
       };
+    case '/api/queues':
+    case '/api/queues/:vhost':
+      return { resource: 'topic', pick: plainList, name: (q) => amqpName(q, 'queue', 'name'), rebuild: (_p, kept) => kept };
+    case '/api/exchanges':
+    case '/api/exchanges/:vhost':
+      return { resource: 'topic', pick: plainList, name: (x) => amqpName(x, 'exchange', 'name'), rebuild: (_p, kept) => kept };
+    case '/api/bindings':
+    case '/api/bindings/:vhost':
+    case '/api/queues/:vhost/:name/bindings':
+      // A binding is shown to whoever may describe where it leads.
+      return { resource: 'topic', pick: plainList, name: (b) => amqpName(b, (b as { destination_type?: string }).destination_type === 'exchange' ? 'exchange' : 'queue', 'destination'), rebuild: (_p, kept) => kept };
     default:
       return null;
   }
+}
+
+function plainList(payload: unknown): unknown[] | null {
+  return Array.isArray(payload) ? payload : null;
+}
+
+/** The ACL name of a management API item ({ vhost, <key>: name }). */
+function amqpName(item: unknown, kind: AmqpResource, key: string): string {
+  const o = item as Record<string, unknown>;
+  return amqpResourceName(String(o.vhost ?? ''), kind, String(o[key] ?? ''));
 }
