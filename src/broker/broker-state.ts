@@ -9,6 +9,7 @@ import type { GroupCoordinator } from './groups/group-coordinator.js';
 import type { ShareGroupCoordinator } from './groups/share/share-group-coordinator.js';
 import type { BrokerResources } from './limits/broker-resources.js';
 import type { BrokerMetrics } from './metrics/broker-metrics.js';
+import type { OrderedValidation } from './produce/ordered-validation.js';
 import type { ProducerStateManager } from './producers/producer-state-manager.js';
 import type { Authorizer } from './topics/authorized-operations.js';
 import type { TopicService } from './topics/topic-service.js';
@@ -52,6 +53,8 @@ export interface BrokerState {
   readonly resources: BrokerResources;
   /** Counters and histograms the hot paths update (served by the gateway's /metrics). */
   readonly metrics: BrokerMetrics;
+  /** Produce validation, large batches on worker threads, in each partition's arrival order. */
+  readonly produceValidation: OrderedValidation;
   /** The APIs and versions served, for ApiVersions. */
   supportedApis(): ApiVersionRange[];
 }

@@ -17,6 +17,7 @@ import { FetchWaiters } from './fetch/fetch-waiters.js';
 import { GroupCoordinator } from './groups/group-coordinator.js';
 import { ShareGroupCoordinator } from './groups/share/share-group-coordinator.js';
 import { ProducerStateManager } from './producers/producer-state-manager.js';
+import { OrderedValidation, offloadThresholds } from './produce/ordered-validation.js';
 import { TransactionCoordinator } from './transactions/transaction-coordinator.js';
 import { BrokerResources } from './limits/broker-resources.js';
 import { MemoryMonitor } from './limits/memory-monitor.js';
@@ -165,11 +166,12 @@ export class Broker {
       security,
       supportedApis: () => table.versions.map((v) => ({ ...v })),
       metrics,
+      produceValidation: new OrderedValidation(offloadThresholds(config), logger.child({ component: 'produce-validation' })),
     };
     metrics.attach({ logs, fetchPurgatory: () => state.fetchWaiters.size });
     // Started in this order, closed in reverse, all before storage closes.
     const memory = new MemoryMonitor(config, resources.alarm, logger.child({ component: 'memory' }));
-    const services: BrokerService[] = [memory, state.producers, state.fetchWaiters, state.groups, state.shareGroups, state.transactions];
+    const services: BrokerService[] = [memory, state.produceValidation, state.producers, state.fetchWaiters, state.groups, state.shareGroups, state.transactions];
     for (const s of services) await s.start();
     // The broker's users (`brook user create`) log in on the MQTT and AMQP listeners too.
     const sharedUsers = { any: () => security.credentials.list().length > 0, authenticatePassword: (user: string, password: string, via: { protocol: string; client: string }) => security.authenticatePassword(user, password, via), authorize: security.authorize.bind(security) };

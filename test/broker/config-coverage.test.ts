@@ -119,6 +119,9 @@ const BROKER: Record<string, How> = {
   'brook.connection.max.inflight.requests': broker('src/broker/broker.ts'),
   'brook.memory.high.watermark': broker('src/broker/limits/memory-monitor.ts'),
   'brook.memory.high.watermark.bytes': broker('src/broker/limits/memory-monitor.ts'),
+  'brook.produce.validation.threads': broker('src/broker/produce/ordered-validation.ts'),
+  'brook.produce.validation.offload.compressed.bytes': broker('src/broker/produce/ordered-validation.ts'),
+  'brook.produce.validation.offload.uncompressed.bytes': broker('src/broker/produce/ordered-validation.ts'),
   // Not the broker's: `brook start` reads it to place the HTTP gateway (--http-port > BROOK_HTTP_PORT > this key).
   'brook.http.port': broker('src/cli/commands/start-options.ts'),
   // Not the broker's either: `brook start` hands it to the SQL engine (BROOK_SQL_EXTENSION_DIR > this key).

@@ -106,6 +106,10 @@ export const BROKER_CONFIGS: readonly ConfigDefinition[] = [
   def('brook.connection.max.inflight.requests', 'INT', '256', 'Requests one connection may have read and not yet answered; reading pauses at it.', { min: 1 }),
   def('brook.memory.high.watermark', 'DOUBLE', '0.6', 'Fraction of the memory limit (cgroup, else the machine) at which the memory alarm sheds load.', { min: 0, max: 1, dynamic: true }),
   def('brook.memory.high.watermark.bytes', 'LONG', '-1', 'The high-water mark in bytes of resident memory; -1 uses brook.memory.high.watermark.', { min: -1, dynamic: true }),
+  // Produce validation off the event loop (docs/performance.md, "More than one core").
+  def('brook.produce.validation.threads', 'INT', '-1', 'Worker threads that validate large produce batches (decompression, CRC, record walk) off the event loop; 0 validates everything on the event loop; -1 picks one less than the cores, at least 1 and at most 4.', { min: -1, max: 64 }),
+  def('brook.produce.validation.offload.compressed.bytes', 'INT', '32768', 'Compressed batches at least this large are validated on a worker thread; smaller ones on the event loop.', { min: 0 }),
+  def('brook.produce.validation.offload.uncompressed.bytes', 'INT', '262144', 'Uncompressed batches at least this large are validated on a worker thread; smaller ones on the event loop.', { min: 0 }),
   ...MQTT_BROKER_CONFIGS,
   ...AMQP_BROKER_CONFIGS,
 ];

@@ -31,13 +31,14 @@ import { apis } from '../../protocol/messages/index.js';
 import type { ProduceResponsePartitionProduceResponse, ProduceResponseTopicProduceResponse } from '../../protocol/messages/produce.js';
 import type { MessageInput } from '../../protocol/primitives/codec.js';
 import { batchIsTransactional, batchProducerId, forEachBatch } from '../../protocol/records/batch-header.js';
-import { explainProduceRecords, type ProduceTimestampPolicy } from '../../protocol/records/produce-validation.js';
+import { explainProduceRecords, type ProduceRecordsRejection, type ProduceTimestampPolicy, type ProduceValidationOptions } from '../../protocol/records/produce-validation.js';
 import type { LogConfig, PartitionLog } from '../../storage/index.js';
 import type { BrokerState } from '../broker-state.js';
 import { errorCodeOf, lookupPartition } from '../topics/partition-lookup.js';
 import { isInternalTopic } from '../topics/internal-topics.js';
 import { applyTopicCompression } from '../topics/topic-compression.js';
 import { appendTransactional } from '../transactions/transactional-append.js';
+import type { ValidationTurn } from '../produce/ordered-validation.js';
 import { NO_RESPONSE, closeConnection, defineHandler, type CloseConnection } from './handler.js';
 import { authorize } from './authorize.js';
 import { AclOperation } from '../topics/authorized-operations.js';
@@ -99,12 +100,41 @@ async function producePartition(
   const log = found.log;
   if (records === null) return failure(partition, ErrorCode.INVALID_RECORD, 'no records');
   const config = log.logConfig;
-  const rejection = explainProduceRecords(records, {
+  const options: ProduceValidationOptions = {
     maxMessageBytes: config.maxMessageBytes,
     produceVersion: version,
     compactedTopic: config.cleanupPolicy.split(',').includes('compact'),
     timestamps: timestampPolicy(config),
-  });
+  };
+  // Large batches are validated on a worker thread; then this partition's later batches wait their
+  // turn, so appends keep arrival order (produce/ordered-validation.ts). Small ones, the common
+  // case, are validated here and now.
+  const turn = broker.produceValidation.turn(log, records, options);
+  if (turn === null) return appendValidated(broker, log, topic, partition, records, durable, explainProduceRecords(records, options), null);
+  try {
+    const rejection = await turn.verdict;
+    // Resolves once the append is under way (or refused): from here the partition's next batch may go.
+    return await appendValidated(broker, log, topic, partition, records, durable, rejection, turn);
+  } finally {
+    turn.release(); // on every path; a no-op once the append released it
+  }
+}
+
+/**
+ * Everything after validation. Synchronous up to the append call, which releases `turn` (if any) the
+ * moment the batch's place in the log is fixed.
+ */
+async function appendValidated(
+  broker: BrokerState,
+  log: PartitionLog,
+  topic: string,
+  partition: number,
+  records: Buffer,
+  durable: boolean,
+  rejection: ProduceRecordsRejection | null,
+  turn: ValidationTurn | null,
+): Promise<PartitionOut> {
+  const config = log.logConfig;
   if (rejection) {
     broker.logger.debug('rejected produce', { topic, partition, error: rejection.error, reason: rejection.message });
     const legacyMagic = records.length > MAGIC_OFFSET && records[MAGIC_OFFSET] !== 2; // refused before the log is asked
@@ -120,6 +150,7 @@ async function producePartition(
   const alarm = broker.resources.alarm;
   if (alarm.active) return failure(partition, ErrorCode.NOT_ENOUGH_REPLICAS, `The broker is shedding load: ${alarm.reason}.`);
   if (durable) broker.metrics.produceWaiting(1);
+  const appendStarts = turn ? (): void => turn.release() : undefined;
   try {
     const produced = records;
     records = applyTopicCompression(records, config.compressionType);
@@ -129,15 +160,17 @@ async function producePartition(
     }
     if (batchProducerId(records) >= 0) {
       const outcome = batchIsTransactional(records)
-        ? await appendTransactional(broker, log, topic, partition, records, durable)
-        : await broker.producers.append(log, records, durable);
+        ? await appendTransactional(broker, log, topic, partition, records, durable, appendStarts)
+        : await broker.producers.append(log, records, durable, appendStarts);
       if (outcome.kind === 'rejected') return withLogStart(failure(partition, outcome.errorCode, outcome.message), log);
       if (outcome.kind === 'duplicate') return success(log, partition, outcome.baseOffset, outcome.logAppendTimeMs);
       broker.metrics.produced(topic, records);
       return success(log, partition, outcome.result.baseOffset, outcome.result.logAppendTimeMs);
     }
     // The CRC was checked by explainProduceRecords above (or the batch was just built by us): once is enough.
-    const r = await log.append(records, { durable, crcChecked: true });
+    const appending = log.append(records, { durable, crcChecked: true });
+    appendStarts?.();
+    const r = await appending;
     broker.metrics.produced(topic, records);
     return success(log, partition, r.baseOffset, r.logAppendTimeMs);
   } catch (e) {

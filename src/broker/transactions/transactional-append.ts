@@ -10,7 +10,7 @@ import type { PartitionLog } from '../../storage/index.js';
 import type { BrokerState } from '../broker-state.js';
 import type { IdempotentAppendOutcome } from '../producers/producer-state-manager.js';
 
-export async function appendTransactional(broker: BrokerState, log: PartitionLog, topic: string, partition: number, batch: Buffer, durable: boolean): Promise<IdempotentAppendOutcome> {
+export async function appendTransactional(broker: BrokerState, log: PartitionLog, topic: string, partition: number, batch: Buffer, durable: boolean, beforeAppend?: () => void): Promise<IdempotentAppendOutcome> {
   const producerId = batchProducerId(batch);
   const verdict = broker.transactions.verifyProduce(producerId, batchProducerEpoch(batch), topic, partition);
   if (verdict !== ErrorCode.NONE) return { kind: 'rejected', errorCode: verdict, message: `transactional batch of producer ${producerId} refused` };
@@ -19,6 +19,7 @@ export async function appendTransactional(broker: BrokerState, log: PartitionLog
   const outcome = await broker.producers.append(log, batch, durable, () => {
     const end = log.logEndOffset;
     if (txns.begin(producerId, end)) lowerBound = end;
+    beforeAppend?.();
   });
   if (outcome.kind === 'appended' && lowerBound >= 0) txns.settleBegin(producerId, lowerBound, outcome.result.baseOffset);
   return outcome;
