@@ -66,8 +66,8 @@ export interface FetchedAbortedTransaction {
  * Stored data is read into pooled buffers: call the round's `release()` once the response holding
  * its records is with the OS (or will never be sent).
  *
- * With `readAhead`, a READ_UNCOMMITTED partition answered with data starts reading its next chunk
- * at once, and a read that finds that chunk waiting takes it instead of reading (read-ahead.ts).
+ * With `readAhead`, a partition answered with data starts reading its next chunk at once, and a
+ * read that finds that chunk waiting takes it instead of reading (read-ahead.ts).
  */
 export async function readPartitions(
   parts: readonly PartitionToRead[],
@@ -135,7 +135,8 @@ export async function readPartitions(
     }
     entry.records = r.chunks;
     releases.push(r.release);
-    if (readAhead && !readCommitted) readAhead.prefetch(log, r.nextOffset, parallel ? Math.min(p.partitionMaxBytes, maxBytes) : limit);
+    const lso = outcome.txns ? outcome.txns.lastStableOffset(log.highWatermark) : undefined;
+    readAhead?.prefetch(log, r.nextOffset, parallel ? Math.min(p.partitionMaxBytes, maxBytes) : limit, lso);
     if (outcome.txns) {
       entry.abortedTransactions = outcome.txns
         .abortedIn(p.fetchOffset, r.nextOffset)
@@ -167,10 +168,10 @@ async function readOne(
   if (epochError !== ErrorCode.NONE) return { kind: 'error', errorCode: epochError };
   if (limit <= 0) return { kind: 'no-room' };
   try {
-    const ahead = readAhead && !readCommitted ? await readAhead.take(log, p.fetchOffset, limit) : null;
-    if (ahead) return { kind: 'read', read: ahead, txns: null, lso: -1 };
     const partitionTxns = readCommitted ? (txns.peek(log) ?? (await txns.get(log))) : null;
     const lso = partitionTxns ? partitionTxns.lastStableOffset(log.highWatermark) : -1;
+    const ahead = readAhead ? await readAhead.take(log, p.fetchOffset, limit, readCommitted) : null;
+    if (ahead) return { kind: 'read', read: ahead, txns: partitionTxns, lso };
     const r = await log.read(p.fetchOffset, limit, partitionTxns ? { maxOffset: lso, pooled: true } : POOLED);
     if (r.kind === 'offset-out-of-range') {
       return { kind: 'error', errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, highWatermark: r.highWatermark, logStartOffset: r.logStartOffset };

@@ -10,10 +10,12 @@
 // writing at once. Reading ahead overlaps Brook's reads with the client's decoding.
 //
 // What may be read ahead, and when it is used:
-//  - READ_UNCOMMITTED reads only (a READ_COMMITTED read's bound, the last stable offset, moves with
-//    transactions; those reads are not predicted);
-//  - only while more is stored below the high watermark than the fetch returned (a consumer at the
-//    tail parks on the partition instead; nothing is read for it);
+//  - only while more is stored below the bound than the fetch returned: the high watermark, or for
+//    READ_COMMITTED the last stable offset as it is when the read starts (a consumer at the tail parks
+//    on the partition instead; nothing is read for it);
+//  - a chunk read up to a last stable offset serves either isolation level (the LSO never moves back,
+//    so it is a prefix of what either may read now); one read up to the high watermark serves only
+//    READ_UNCOMMITTED;
 //  - one pending read per partition (a second consumer of the same partition replaces it);
 //  - taken only by a read of the same partition at the same offset whose limit is at least the
 //    read-ahead's (the bytes are then exactly what that read could have returned, or a prefix of it),
@@ -35,6 +37,8 @@ const POOLED = { pooled: true } as const;
 interface Pending {
   offset: number;
   limit: number;
+  /** Read only up to a last stable offset (READ_COMMITTED): fit for both isolation levels. */
+  committed: boolean;
   /** Null when the read failed or found nothing (the caller reads as usual). */
   read: Promise<StoredRead | null>;
   timer: NodeJS.Timeout;
@@ -52,12 +56,15 @@ export class ReadAhead implements BrokerService {
 
   /**
    * Starts reading `limit` bytes of `log` from `offset` (where the fetch just answered up to), when
-   * data is stored there and the budget has room for it.
+   * data is stored there below the high watermark, or below `lastStableOffset` when given
+   * (READ_COMMITTED), and the budget has room for it.
    */
-  prefetch(log: PartitionLog, offset: number, limit: number): void {
-    if (limit <= 0 || offset >= log.highWatermark || offset < log.logStartOffset || log.isOffline || log.isClosed) return;
+  prefetch(log: PartitionLog, offset: number, limit: number, lastStableOffset?: number): void {
+    const bound = lastStableOffset ?? log.highWatermark;
+    if (limit <= 0 || offset >= bound || offset < log.logStartOffset || log.isOffline || log.isClosed) return;
+    const committed = lastStableOffset !== undefined;
     const old = this.pending.get(log);
-    if (old && old.offset === offset && old.limit === limit) return;
+    if (old && old.offset === offset && old.limit === limit && old.committed === committed) return;
     if (old) this.discard(log, old);
     // Speculation only from the idle half of the broker's budget.
     if (this.budget.used + limit > this.budget.capacity / 2) return;
@@ -66,7 +73,7 @@ export class ReadAhead implements BrokerService {
       this.budget.release(held);
       return;
     }
-    const read = log.read(offset, limit, POOLED).then(
+    const read = log.read(offset, limit, committed ? { pooled: true, maxOffset: bound } : POOLED).then(
       (r) => {
         if (r.kind === 'records' && r.bytes > 0 && r.bytes <= limit) return r;
         if (r.kind === 'records') r.release();
@@ -74,20 +81,20 @@ export class ReadAhead implements BrokerService {
       },
       () => null,
     );
-    const entry: Pending = { offset, limit, read, timer: setTimeout(() => this.discard(log, entry), UNUSED_MS) };
+    const entry: Pending = { offset, limit, committed, read, timer: setTimeout(() => this.discard(log, entry), UNUSED_MS) };
     entry.timer.unref();
     this.pending.set(log, entry);
   }
 
   /**
    * The read ahead for `log` at `offset`, if one was started with a limit no larger than `limit`
-   * and is still valid; it then belongs to the caller (who releases its buffers). Null otherwise:
-   * the caller reads storage as usual.
+   * (and up to a last stable offset when `readCommitted`) and is still valid; it then belongs to the
+   * caller (who releases its buffers). Null otherwise: the caller reads storage as usual.
    */
-  async take(log: PartitionLog, offset: number, limit: number): Promise<StoredRead | null> {
+  async take(log: PartitionLog, offset: number, limit: number, readCommitted: boolean): Promise<StoredRead | null> {
     const entry = this.pending.get(log);
     if (!entry) return null;
-    if (entry.offset !== offset || entry.limit > limit) {
+    if (entry.offset !== offset || entry.limit > limit || (readCommitted && !entry.committed)) {
       this.discard(log, entry);
       return null;
     }
