@@ -2,8 +2,8 @@
 // `npm run bench`: runs every compiled benchmark (dist/bench/*.bench.js) one after another.
 // Each benchmark prints a table and writes its figures as JSON to bench/results/.
 // Arguments filter by substring: `npm run bench -- storage`. Benchmarks that take many minutes
-// and start other systems (vs-kafka: Brook beside Apache Kafka), or write gigabytes (recovery), run
-// only when named.
+// and start other systems (vs-kafka and consume: Brook beside Apache Kafka), or write gigabytes
+// (recovery), run only when named.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -17,7 +17,7 @@ try {
 } catch {
   // no benchmarks compiled
 }
-const ON_REQUEST = ['vs-kafka', 'amqp', 'recovery'];
+const ON_REQUEST = ['vs-kafka', 'consume', 'amqp', 'recovery'];
 names = names.filter((n) => (filters.length === 0 ? !ON_REQUEST.some((r) => n.startsWith(r)) : filters.some((f) => n.includes(f))));
 if (filters.length === 0) console.log(`run-bench: ${ON_REQUEST.join(', ')} run only when named (npm run bench -- vs-kafka)`);
 if (names.length === 0) {

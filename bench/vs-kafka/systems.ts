@@ -46,10 +46,17 @@ export function memory(pid: number): { rssMiB: number; peakMiB: number } {
   return { rssMiB: kb('VmRSS') / 1024, peakMiB: kb('VmHWM') / 1024 };
 }
 
+/**
+ * `brook start` with its defaults, but every listener on a free port (another Brook on this machine
+ * must not make the start fail). BROOK_BENCH_NODE_ARGS adds Node flags, e.g. `--cpu-prof
+ * --cpu-prof-dir=/tmp/prof` to profile the broker during a run.
+ */
 async function startBrook(): Promise<RunningSystem> {
   const started = Date.now();
   const dir = mkdtempSync(join(tmpdir(), 'brook-vs-kafka-'));
-  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'start', '--port', '0', '--data-dir', join(dir, 'data'), '--log-level', 'warn'], {
+  const nodeArgs = (process.env.BROOK_BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  const listeners = ['--port', '0', '--http-port', '0', '--mqtt-port', '0', '--amqp-port', '0'];
+  const child = spawn(process.execPath, [...nodeArgs, join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'start', ...listeners, '--data-dir', join(dir, 'data'), '--log-level', 'warn'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const pid = child.pid!;

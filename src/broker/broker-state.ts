@@ -4,6 +4,7 @@ import type { LogManager } from '../storage/index.js';
 import type { Logger } from '../util/logger.js';
 import type { BrokerConfig } from './config/broker-config.js';
 import type { DynamicBrokerConfig } from './config/dynamic-broker-config.js';
+import type { ReadAhead } from './fetch/read-ahead.js';
 import type { FetchWaiters } from './fetch/fetch-waiters.js';
 import type { GroupCoordinator } from './groups/group-coordinator.js';
 import type { ShareGroupCoordinator } from './groups/share/share-group-coordinator.js';
@@ -41,6 +42,8 @@ export interface BrokerState {
   readonly logger: Logger;
   readonly producers: ProducerStateManager;
   readonly fetchWaiters: FetchWaiters;
+  /** Next chunks of partitions whose consumers read a backlog (fetch/read-ahead.ts). */
+  readonly readAhead: ReadAhead;
   readonly groups: GroupCoordinator;
   /** Share groups (KIP-932) and the queue engine under them. */
   readonly shareGroups: ShareGroupCoordinator;

@@ -14,6 +14,7 @@ import { HandlerTable } from './server/handler-table.js';
 import { Listener } from './server/listener.js';
 import { TopicService } from './topics/topic-service.js';
 import { FetchWaiters } from './fetch/fetch-waiters.js';
+import { ReadAhead } from './fetch/read-ahead.js';
 import { GroupCoordinator } from './groups/group-coordinator.js';
 import { ShareGroupCoordinator } from './groups/share/share-group-coordinator.js';
 import { ProducerStateManager } from './producers/producer-state-manager.js';
@@ -158,6 +159,7 @@ export class Broker {
       logger,
       producers,
       fetchWaiters: new FetchWaiters(deps('fetch')),
+      readAhead: new ReadAhead(resources.buffered),
       groups,
       shareGroups,
       transactions: new TransactionCoordinator(deps('transactions'), producers, groups),
@@ -171,7 +173,7 @@ export class Broker {
     metrics.attach({ logs, fetchPurgatory: () => state.fetchWaiters.size });
     // Started in this order, closed in reverse, all before storage closes.
     const memory = new MemoryMonitor(config, resources.alarm, logger.child({ component: 'memory' }));
-    const services: BrokerService[] = [memory, state.produceValidation, state.producers, state.fetchWaiters, state.groups, state.shareGroups, state.transactions];
+    const services: BrokerService[] = [memory, state.produceValidation, state.producers, state.fetchWaiters, state.readAhead, state.groups, state.shareGroups, state.transactions];
     for (const s of services) await s.start();
     // The broker's users (`brook user create`) log in on the MQTT and AMQP listeners too.
     const sharedUsers = { any: () => security.credentials.list().length > 0, authenticatePassword: (user: string, password: string, via: { protocol: string; client: string }) => security.authenticatePassword(user, password, via), authorize: security.authorize.bind(security) };

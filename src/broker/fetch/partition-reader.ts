@@ -10,6 +10,7 @@ import type { PartitionLog, ReadResult } from '../../storage/index.js';
 import type { PartitionTransactions } from '../producers/partition-transactions.js';
 import type { PartitionTransactionsRegistry } from '../producers/partition-transactions-registry.js';
 import type { WatchedPartition } from './fetch-waiters.js';
+import type { ReadAhead } from './read-ahead.js';
 import { checkLeaderEpoch, errorCodeOf } from '../topics/partition-lookup.js';
 
 export interface PartitionToRead {
@@ -64,12 +65,16 @@ export interface FetchedAbortedTransaction {
  *
  * Stored data is read into pooled buffers: call the round's `release()` once the response holding
  * its records is with the OS (or will never be sent).
+ *
+ * With `readAhead`, a partition answered with data starts reading its next chunk at once, and a
+ * read that finds that chunk waiting takes it instead of reading (read-ahead.ts).
  */
 export async function readPartitions(
   parts: readonly PartitionToRead[],
   maxBytes: number,
   isolationLevel: number,
   txns: PartitionTransactionsRegistry,
+  readAhead: ReadAhead | null = null,
 ): Promise<ReadRound> {
   const readCommitted = isolationLevel === 1;
   const aborted = readCommitted ? [] : null;
@@ -95,7 +100,7 @@ export async function readPartitions(
       records: NO_RECORDS,
     };
     out.push(entry);
-    outcomes.push(parallel && p.log !== null ? readOne(p, p.log, Math.min(p.partitionMaxBytes, maxBytes), readCommitted, txns) : null);
+    outcomes.push(parallel && p.log !== null ? readOne(p, p.log, Math.min(p.partitionMaxBytes, maxBytes), readCommitted, txns, readAhead) : null);
   }
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i]!;
@@ -106,7 +111,7 @@ export async function readPartitions(
       continue;
     }
     const limit = Math.min(p.partitionMaxBytes, budget);
-    const outcome = await (outcomes[i] ?? readOne(p, log, limit, readCommitted, txns));
+    const outcome = await (outcomes[i] ?? readOne(p, log, limit, readCommitted, txns, readAhead));
     if (outcome.kind === 'error') {
       entry.errorCode = outcome.errorCode;
       if (outcome.highWatermark !== undefined) fillOffsets(entry, outcome.highWatermark, outcome.logStartOffset!);
@@ -130,6 +135,8 @@ export async function readPartitions(
     }
     entry.records = r.chunks;
     releases.push(r.release);
+    const lso = outcome.txns ? outcome.txns.lastStableOffset(log.highWatermark) : undefined;
+    readAhead?.prefetch(log, r.nextOffset, parallel ? Math.min(p.partitionMaxBytes, maxBytes) : limit, lso);
     if (outcome.txns) {
       entry.abortedTransactions = outcome.txns
         .abortedIn(p.fetchOffset, r.nextOffset)
@@ -155,6 +162,7 @@ async function readOne(
   limit: number,
   readCommitted: boolean,
   txns: PartitionTransactionsRegistry,
+  readAhead: ReadAhead | null,
 ): Promise<PartitionOutcome> {
   const epochError = checkLeaderEpoch(p.currentLeaderEpoch);
   if (epochError !== ErrorCode.NONE) return { kind: 'error', errorCode: epochError };
@@ -162,6 +170,8 @@ async function readOne(
   try {
     const partitionTxns = readCommitted ? (txns.peek(log) ?? (await txns.get(log))) : null;
     const lso = partitionTxns ? partitionTxns.lastStableOffset(log.highWatermark) : -1;
+    const ahead = readAhead ? await readAhead.take(log, p.fetchOffset, limit, readCommitted) : null;
+    if (ahead) return { kind: 'read', read: ahead, txns: partitionTxns, lso };
     const r = await log.read(p.fetchOffset, limit, partitionTxns ? { maxOffset: lso, pooled: true } : POOLED);
     if (r.kind === 'offset-out-of-range') {
       return { kind: 'error', errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, highWatermark: r.highWatermark, logStartOffset: r.logStartOffset };

@@ -62,7 +62,7 @@ export default defineHandler({
     };
     const read = async (): Promise<ReadRound> => {
       const limit = reserve();
-      const r = await readPartitions(flat, limit, request.isolationLevel, ctx.broker.producers.transactions);
+      const r = await readPartitions(flat, limit, request.isolationLevel, ctx.broker.producers.transactions, ctx.broker.readAhead);
       if (r.bytes > limit && ctx.memory && !ctx.memory.takeExcess(r.bytes - limit)) dropRecords(r);
       else if (r.bytes > limit) granted = r.bytes;
       return r;
