@@ -205,6 +205,11 @@ export class PartitionLog {
     return () => this.listeners.delete(listener);
   }
 
+  /** Removes a listener added by addAppendListener (as calling its remover does, without the closure). */
+  removeAppendListener(listener: () => void): void {
+    this.listeners.delete(listener);
+  }
+
   /**
    * Appends one or more concatenated v2 batches (as received), assigning consecutive offsets by
    * rewriting base offsets in `records` in place (and timestamps + CRC under LogAppendTime). The
@@ -215,6 +220,7 @@ export class PartitionLog {
     if (this.state.failure) return Promise.reject(this.state.failure);
     const invalid = validateAppend(records, this.state.config.maxMessageBytes, options.crcChecked === true);
     if (invalid) return Promise.reject(invalid);
+    // Durable: resolved by the flusher once fdatasync covers it (writeGathered enqueues it).
     const result = this.turn.append(records, options.durable);
     // A pooled request frame (util/frame-pool.ts) is not reused while its bytes wait for the write.
     if (framePool.isPooled(records)) {
@@ -222,11 +228,7 @@ export class PartitionLog {
       const release = (): void => framePool.release(records);
       result.then(release, release);
     }
-    if (!options.durable) return result;
-    return result.then(async (r) => {
-      await this.flusher.waitFor(r.lastOffset + 1);
-      return r;
-    });
+    return result;
   }
 
   /** Writes gathered appends (offsets assigned) in one writev, then advances LEO and resolves them. */
@@ -251,7 +253,14 @@ export class PartitionLog {
     this.sync.noteWrite(segment, messages, now);
     if (this.policy === 'written') this.advanceHighWatermark(this.state.logEndOffset);
     if (requestFlush && (this.policy === 'durable' || this.sync.unflushedMessages >= this.state.config.flushMessages)) this.flusher.request();
-    for (let k = 0; k < batch.length; k++) batch[k]!.resolve(results[k]!);
+    // Durable appends resolve when the flusher covers them (acks=all: only after fdatasync).
+    for (let k = 0; k < batch.length; k++) {
+      const p = batch[k]!;
+      if (p.durable) {
+        p.result = results[k]!;
+        this.flusher.enqueue(p);
+      } else p.resolve(results[k]!);
+    }
   }
 
   /** Starts a new active segment at the log end (inside the append turn). */

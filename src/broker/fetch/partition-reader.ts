@@ -183,3 +183,21 @@ function fillOffsets(entry: PartitionRead, highWatermark: number, logStartOffset
   entry.lastStableOffset = entry.highWatermark;
   entry.logStartOffset = BigInt(logStartOffset);
 }
+
+/**
+ * The partitions to park on when a fetch finds nothing to read, or null when there is something to
+ * read or report: every partition exists, is healthy, passes its leader-epoch check and is fetched
+ * at exactly its high watermark. A consumer that keeps up sends every fetch at its high watermarks,
+ * so the long poll can park without a read round whose partition entries, offsets and promises
+ * would all be thrown away when it wakes (reads are done after the wake, as always).
+ */
+export function caughtUpPartitions(parts: readonly PartitionToRead[]): WatchedPartition[] | null {
+  const watched: WatchedPartition[] = [];
+  for (const p of parts) {
+    const log = p.log;
+    if (log === null || log.isOffline || log.isClosed || p.fetchOffset !== log.highWatermark) return null;
+    if (checkLeaderEpoch(p.currentLeaderEpoch) !== ErrorCode.NONE) return null;
+    watched.push({ log, seenHighWatermark: p.fetchOffset });
+  }
+  return watched.length > 0 ? watched : null;
+}
