@@ -64,7 +64,9 @@ class NodeFileHandle implements FileHandle {
  * a sync round in flight: a small append then queued behind the fsyncs, and its high watermark (so
  * every consumer waiting on it) with it. On a busy machine each round trip also costs two scheduler
  * wake-ups. A copy of a few KiB into the page cache takes microseconds; larger writes stay
- * asynchronous so a bulk append never holds the loop for the copy of megabytes.
+ * asynchronous so a bulk append never holds the loop for the copy of megabytes. The cost: when the
+ * kernel throttles writers (dirty pages past vm.dirty_ratio) the loop waits with the write, where an
+ * asynchronous write would wait in the pool; at that point every append waits for the disk anyway.
  */
 const SYNC_WRITE_MAX_BYTES = 64 * 1024;
 
