@@ -1,12 +1,16 @@
 // The broker process of `npm run bench -- latency` (bench/latency.bench.ts): one Brook broker in its
 // own process, watched from inside: the event loop's delay (perf_hooks.monitorEventLoopDelay, 1 ms
-// resolution) and every garbage-collection pause (a PerformanceObserver on 'gc' entries). Prints one
+// resolution), every garbage-collection pause (a PerformanceObserver on 'gc' entries), and the bytes
+// the broker allocated on the JavaScript heap and promoted to its old generation (v8.GCProfiler: heap
+// use before each collection less after the previous one; old space after a scavenge less before it).
+// Those two depend far less on other load on the machine than latencies do. Prints one
 // JSON line with the port once listening; each line "report" on stdin prints the figures since the
 // previous report as one JSON line and starts a new interval (so each latency run gets its own).
 // Stops cleanly when stdin closes.
 //   node dist/bench/latency-broker.js <dataDir> '<config json>'
 import { createInterface } from 'node:readline';
 import { PerformanceObserver, monitorEventLoopDelay, type PerformanceEntry } from 'node:perf_hooks';
+import { GCProfiler, getHeapStatistics } from 'node:v8';
 import { Broker } from '../src/broker/broker.js';
 import { createLogger } from '../src/util/logger.js';
 
@@ -36,6 +40,34 @@ gcObserver.observe({ entryTypes: ['gc'] });
 
 process.stdout.write(JSON.stringify({ port: broker.port }) + '\n');
 
+interface GcStat {
+  gcType: string;
+  beforeGC: { heapStatistics: { usedHeapSize: number }; heapSpaceStatistics: { spaceName: string; spaceUsedSize: number }[] };
+  afterGC: { heapStatistics: { usedHeapSize: number }; heapSpaceStatistics: { spaceName: string; spaceUsedSize: number }[] };
+}
+const oldSpace = (spaces: { spaceName: string; spaceUsedSize: number }[]) => spaces.find((s) => s.spaceName === 'old_space')?.spaceUsedSize ?? 0;
+let heapProfiler = new GCProfiler();
+let usedAtStart = getHeapStatistics().used_heap_size;
+heapProfiler.start();
+/** Bytes allocated and promoted since the interval began; starts the next interval. */
+function heapInterval(): { allocatedMB: number; promotedMB: number } {
+  const stats = (heapProfiler.stop() as unknown as { statistics: GcStat[] }).statistics;
+  const usedNow = getHeapStatistics().used_heap_size;
+  let allocated = 0;
+  let promoted = 0;
+  let previous = usedAtStart;
+  for (const st of stats) {
+    allocated += Math.max(0, st.beforeGC.heapStatistics.usedHeapSize - previous);
+    previous = st.afterGC.heapStatistics.usedHeapSize;
+    if (st.gcType === 'Scavenge') promoted += Math.max(0, oldSpace(st.afterGC.heapSpaceStatistics) - oldSpace(st.beforeGC.heapSpaceStatistics));
+  }
+  allocated += Math.max(0, usedNow - previous);
+  heapProfiler = new GCProfiler();
+  usedAtStart = usedNow;
+  heapProfiler.start();
+  return { allocatedMB: allocated / 1048576, promotedMB: promoted / 1048576 };
+}
+
 const cpuStart = { at: process.cpuUsage() };
 const lines = createInterface({ input: process.stdin });
 lines.on('line', (line) => {
@@ -58,6 +90,7 @@ lines.on('line', (line) => {
         byKind: gcByKind,
       },
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      heap: heapInterval(),
     }) + '\n',
   );
   delay.reset();
@@ -67,5 +100,6 @@ lines.on('line', (line) => {
 });
 lines.on('close', () => {
   gcObserver.disconnect();
+  heapProfiler.stop();
   void broker.close().then(() => process.exit(0));
 });

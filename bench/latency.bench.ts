@@ -30,6 +30,8 @@ interface BrokerReport {
   eventLoopDelayMs: { p50: number; p99: number; p9999: number; max: number };
   gc: { count: number; totalMs: number; maxMs: number; p99Ms: number; byKind: Record<string, number> };
   cpuSeconds: number;
+  /** JavaScript heap allocated and promoted to the old generation during the run (latency-broker.ts). */
+  heap: { allocatedMB: number; promotedMB: number };
 }
 
 interface RunFigures {
@@ -132,7 +134,8 @@ async function main(): Promise<void> {
         console.log(
           `  round ${round + 1} acks=${acks}: e2e p50 ${f.e2e.p50.toFixed(2)} p99 ${f.e2e.p99.toFixed(2)} p99.99 ${f.e2e.p9999.toFixed(2)} max ${f.e2e.max.toFixed(2)} ms; ` +
             `fdatasync p99 ${f.fsync.p99.toFixed(2)} ms; loop delay p99 ${f.broker.eventLoopDelayMs.p99.toFixed(2)} max ${f.broker.eventLoopDelayMs.max.toFixed(2)} ms; ` +
-            `GC ${f.broker.gc.count} pauses (${Object.entries(f.broker.gc.byKind).map(([k, n]) => `${n} ${k}`).join(', ')}), max ${f.broker.gc.maxMs.toFixed(2)} ms, total ${f.broker.gc.totalMs.toFixed(0)} ms; broker CPU ${f.broker.cpuSeconds.toFixed(2)} s; ${f.offered.toFixed(0)} records/s offered`,
+            `GC ${f.broker.gc.count} pauses (${Object.entries(f.broker.gc.byKind).map(([k, n]) => `${n} ${k}`).join(', ')}), max ${f.broker.gc.maxMs.toFixed(2)} ms, total ${f.broker.gc.totalMs.toFixed(0)} ms; broker CPU ${f.broker.cpuSeconds.toFixed(2)} s; ` +
+            `heap allocated ${f.broker.heap.allocatedMB.toFixed(0)} MB, promoted ${f.broker.heap.promotedMB.toFixed(1)} MB; ${f.offered.toFixed(0)} records/s offered`,
         );
       }
     }
@@ -154,6 +157,11 @@ async function main(): Promise<void> {
     rows.push({ name: `acks=${acks} acknowledgement p99, ms`, value: median(rs.map((r) => r.ack.p99)), unit: 'ms' });
     rows.push({ name: `acks=${acks} broker event-loop delay max, ms`, value: median(rs.map((r) => r.broker.eventLoopDelayMs.max)), unit: 'ms' });
     rows.push({ name: `acks=${acks} broker GC pause max, ms`, value: median(rs.map((r) => r.broker.gc.maxMs)), unit: 'ms' });
+    // Per record: less dependent on other load than the latencies (which a busy machine's scheduler dominates).
+    const perRecord = (r: RunFigures, v: number) => v / (r.offered * SECONDS);
+    rows.push({ name: `acks=${acks} broker CPU per record, µs`, value: median(rs.map((r) => perRecord(r, r.broker.cpuSeconds * 1e6))), unit: 'µs' });
+    rows.push({ name: `acks=${acks} broker heap allocated per record, bytes`, value: median(rs.map((r) => perRecord(r, r.broker.heap.allocatedMB * 1048576))), unit: 'B' });
+    rows.push({ name: `acks=${acks} broker heap promoted per record, bytes`, value: median(rs.map((r) => perRecord(r, r.broker.heap.promotedMB * 1048576))), unit: 'B' });
     notes.push(`acks=${acks} end-to-end p99 over ${rs.length} rounds: ${spread(rs.map((r) => r.e2e.p99))} ms; max: ${spread(rs.map((r) => r.e2e.max))} ms`);
     notes.push(`acks=${acks} broker event-loop delay p99: ${spread(rs.map((r) => r.broker.eventLoopDelayMs.p99))} ms; GC pauses per run: ${spread(rs.map((r) => r.broker.gc.count))}`);
   }

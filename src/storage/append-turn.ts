@@ -15,16 +15,39 @@ import {
 } from '../protocol/records/batch-header.js';
 import type { LogConfig } from './log-config.js';
 import type { LogSegment } from './log-segment.js';
+import type { FlushWaiter } from './flusher.js';
 import type { AppendResult } from './partition-log-types.js';
 import { shouldRoll } from './segment-roll.js';
+import type { RollInput } from './segment-roll.js';
 import type { StorageError } from './storage-error.js';
 
-/** One append waiting in (or for) a turn. */
-export interface PendingAppend {
-  records: Buffer;
-  durable: boolean;
-  resolve: (r: AppendResult) => void;
-  reject: (e: Error) => void;
+/**
+ * One append waiting in (or for) a turn. A durable one, once written, waits for the flusher as its
+ * own FlushWaiter (the host enqueues it with its result set), so acks=all adds no allocation per
+ * append to what acks=1 costs.
+ */
+export class PendingAppend implements FlushWaiter {
+  /** Set once written (offsets assigned); what the append resolves to. */
+  result: AppendResult | null = null;
+
+  constructor(
+    readonly records: Buffer,
+    readonly durable: boolean,
+    readonly resolve: (r: AppendResult) => void,
+    readonly reject: (e: Error) => void,
+  ) {}
+
+  get flushOffset(): number {
+    return this.result!.lastOffset + 1;
+  }
+
+  flushed(): void {
+    this.resolve(this.result!);
+  }
+
+  flushFailed(e: Error): void {
+    this.reject(e);
+  }
 }
 
 /** What the append turn reads of the partition log, and the two steps it leaves to it. */
@@ -65,7 +88,7 @@ export class AppendTurn {
   /** Queues an append: it joins the turn being formed, or starts the next one. */
   append(records: Buffer, durable: boolean): Promise<AppendResult> {
     return new Promise<AppendResult>((resolve, reject) => {
-      const pending: PendingAppend = { records, durable, resolve, reject };
+      const pending = new PendingAppend(records, durable, resolve, reject);
       if (this.forming) {
         this.forming.push(pending);
         return;
@@ -94,6 +117,8 @@ export class AppendTurn {
     let batchBytes = 0;
     let next = host.logEndOffset;
     const results: AppendResult[] = [];
+    // One roll question object per turn, updated in place (a turn runs for every produce request).
+    const roll: RollInput = { config: host.config, jitterMs: host.rollJitterMs, incomingBytes: 0, incomingMaxTimestamp: -1, nextOffset: next, now };
     let i = 0;
     try {
       for (; i < group.length; i++) {
@@ -102,16 +127,26 @@ export class AppendTurn {
         let maxTimestamp = -1;
         for (let pos = 0; pos < records.length; pos += batchTotalSize(records, pos)) maxTimestamp = Math.max(maxTimestamp, batchMaxTimestamp(records, pos));
         if (appendTime) maxTimestamp = now;
-        const rollInput = { config: host.config, jitterMs: host.rollJitterMs, incomingMaxTimestamp: maxTimestamp, now };
+        roll.config = host.config;
+        roll.jitterMs = host.rollJitterMs;
+        roll.incomingMaxTimestamp = maxTimestamp;
         // A roll decision counts the bytes already gathered; when one is due they are written to the
         // old segment first, so each segment gets exactly what it would have got one append at a time.
-        if (batch.length > 0 && shouldRoll(host.activeSegment, { ...rollInput, incomingBytes: batchBytes + records.length, nextOffset: next })) {
-          await host.writeGathered(batch, results, now);
-          batch = [];
-          batchBytes = 0;
-          results.length = 0;
+        if (batch.length > 0) {
+          roll.incomingBytes = batchBytes + records.length;
+          roll.nextOffset = next;
+          if (shouldRoll(host.activeSegment, roll)) {
+            await host.writeGathered(batch, results, now);
+            batch = [];
+            batchBytes = 0;
+            results.length = 0;
+          }
         }
-        if (batch.length === 0 && shouldRoll(host.activeSegment, { ...rollInput, incomingBytes: records.length, nextOffset: host.logEndOffset })) await host.roll(now);
+        if (batch.length === 0) {
+          roll.incomingBytes = records.length;
+          roll.nextOffset = host.logEndOffset;
+          if (shouldRoll(host.activeSegment, roll)) await host.roll(now);
+        }
         const baseOffset = next;
         for (let pos = 0; pos < records.length; pos += batchTotalSize(records, pos)) {
           setBatchBaseOffset(records, pos, next);

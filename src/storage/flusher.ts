@@ -6,14 +6,19 @@
 // no further round runs. Retrying an fsync after EIO would report data safe that the kernel may
 // already have dropped (PostgreSQL's fsyncgate, 2018), so the partition goes offline instead.
 
-interface Waiter {
-  offset: number;
-  resolve: () => void;
-  reject: (e: Error) => void;
+/**
+ * Something waiting for every offset below `flushOffset` to be durable. A durable append is its own
+ * waiter (append-turn.ts): no promise, closure or record per append beyond the one its caller awaits.
+ */
+export interface FlushWaiter {
+  readonly flushOffset: number;
+  flushed(): void;
+  flushFailed(e: Error): void;
 }
 
 export class Flusher {
-  private waiters: Waiter[] = [];
+  /** In offset order: appends enqueue as they are written, and offsets only grow. */
+  private waiters: FlushWaiter[] = [];
   private running = false;
   private again = false;
   private failure: Error | null = null;
@@ -37,10 +42,15 @@ export class Flusher {
   waitFor(offset: number): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     if (offset <= this.flushedOffset) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      this.waiters.push({ offset, resolve, reject });
-      this.request();
-    });
+    return new Promise((resolve, reject) => this.enqueue({ flushOffset: offset, flushed: resolve, flushFailed: reject }));
+  }
+
+  /** `waitFor` without a promise: `w` hears once every offset below its flushOffset is durable. */
+  enqueue(w: FlushWaiter): void {
+    if (this.failure) return w.flushFailed(this.failure);
+    if (w.flushOffset <= this.flushedOffset) return w.flushed();
+    this.waiters.push(w);
+    this.request();
   }
 
   /** Asks for a round soon (background flush); coalesces with a running one. */
@@ -60,7 +70,7 @@ export class Flusher {
     this.failure = e;
     const ws = this.waiters;
     this.waiters = [];
-    for (const w of ws) w.reject(e);
+    for (const w of ws) w.flushFailed(e);
   }
 
   private async loop(): Promise<void> {
@@ -79,10 +89,10 @@ export class Flusher {
       this.rounds++;
       if (offset > this.flushedOffset) this.flushedOffset = offset;
       let i = 0;
-      while (i < this.waiters.length && this.waiters[i]!.offset <= this.flushedOffset) i++;
+      while (i < this.waiters.length && this.waiters[i]!.flushOffset <= this.flushedOffset) i++;
       const done = i > 0 ? this.waiters.splice(0, i) : [];
       this.onFlushed(this.flushedOffset);
-      for (const w of done) w.resolve();
+      for (const w of done) w.flushed();
     } while (this.again && !this.failure);
     this.running = false;
   }

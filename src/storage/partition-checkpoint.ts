@@ -48,3 +48,24 @@ export async function readCheckpoint(fs: FileSystem, dir: string): Promise<Parti
 export function writeCheckpoint(fs: FileSystem, dir: string, c: PartitionCheckpoint): Promise<void> {
   return writeFileAtomic(fs, dir, CHECKPOINT_FILE, encodeCheckpoint(c));
 }
+
+/**
+ * Writes one partition's checkpoint, one write at a time in call order (retention, DeleteRecords,
+ * sync rounds and close all persist it): a later call never lands before an earlier one, so the file
+ * never goes back to an older log start or recovery point. A failed write fails its own call only.
+ */
+export class CheckpointWriter {
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly fs: FileSystem,
+    private readonly dir: string,
+  ) {}
+
+  /** Queues a write of `c` (read now, at call time). */
+  write(c: PartitionCheckpoint): Promise<void> {
+    const p = this.chain.then(() => writeCheckpoint(this.fs, this.dir, c));
+    this.chain = p.catch(() => {});
+    return p;
+  }
+}

@@ -23,25 +23,23 @@
 //   touch the active segment, and the array swap itself is synchronous.
 // - Compaction (log-cleaner.ts) reads only flushed, non-active segments, so appends never wait
 //   for it; close() waits for a pass in progress.
-// - A flush round syncs the directory (new segment entries) and every segment written since the
-//   last round before any durable append it covers is acknowledged.
+// - A flush round (partition-sync.ts) syncs the directory (new segment entries) and every segment
+//   written since the last round before any durable append it covers is acknowledged.
 // - Any failed write or sync takes the partition offline for good (StorageError 'storage-error');
 //   it is never retried. Reads of offline partitions fail too.
 import { batchRecordCount, batchTotalSize } from '../protocol/records/batch-header.js';
-import type { Logger } from '../util/logger.js';
 import { silentLogger } from '../util/logger.js';
 import { AppendTurn } from './append-turn.js';
 import type { PendingAppend } from './append-turn.js';
 import { validateAppend } from './append-validation.js';
 import { Flusher, timedSyncRound } from './flusher.js';
-import type { FileSystem } from './fs/file-system.js';
 import { hasDeleteRetention, maxSegmentMs } from './log-config.js';
 import type { LogConfig } from './log-config.js';
-import { deleteSegmentFiles, loadLog } from './log-loader.js';
+import { loadLog } from './log-loader.js';
 import type { RecoveryReport } from './log-loader.js';
 import { LogSegment } from './log-segment.js';
 import type { SegmentOptions } from './log-segment.js';
-import { writeCheckpoint } from './partition-checkpoint.js';
+import { CheckpointWriter } from './partition-checkpoint.js';
 import { PartitionCompactor } from './partition-compaction.js';
 import type {
   AppendOptions,
@@ -53,11 +51,13 @@ import type {
   ReadResult,
   RetentionResult,
 } from './partition-log-types.js';
-import { deletablePrefix, retentionBreach } from './partition-retention.js';
+import { retentionBreach } from './partition-retention.js';
 import type { SegmentPredicate } from './partition-retention.js';
 import { maxTimestampOffset, offsetForTimestamp } from './partition-timestamps.js';
 import { readPartition } from './partition-read.js';
-import type { ReadView } from './partition-read.js';
+import { PartitionState } from './partition-state.js';
+import { PartitionSync } from './partition-sync.js';
+import { deleteOldSegments } from './segment-deletion.js';
 import { randomRollJitter } from './segment-roll.js';
 import { segmentIndexFor } from './segment-list.js';
 import { StorageError } from './storage-error.js';
@@ -82,60 +82,39 @@ export type {
 } from './partition-log-types.js';
 
 export class PartitionLog {
-  private segments: LogSegment[];
-  private logStart: number;
-  private logEnd: number;
-  private hw: number;
-  private recoveryPoint: number;
-  private failure: StorageError | null = null;
+  private readonly state: PartitionState;
   private closed = false;
   private readonly turn: AppendTurn;
   private readonly flusher: Flusher;
-  private readonly readView: ReadView;
-  private readonly cache: TailCache;
   private readonly listeners = new Set<() => void>();
-  private readonly unsynced = new Set<LogSegment>();
-  private pendingFinalize: LogSegment[] = [];
-  private dirDirty = false;
-  private unflushedMessages = 0;
-  private firstUnflushedMs = -1;
-  private checkpointChain: Promise<void> = Promise.resolve();
+  private readonly sync: PartitionSync;
+  private readonly checkpoints: CheckpointWriter;
   private exclusiveChain: Promise<unknown> = Promise.resolve();
   private readonly compactor: PartitionCompactor;
-  /** segment.jitter.ms drawn for the active segment (Kafka's LogSegment.rollJitterMs). */
-  private rollJitterMs: number;
   private readonly now: () => number;
-  private readonly logger: Logger;
   private readonly policy: HighWatermarkPolicy;
-  private config: LogConfig;
 
   private constructor(
-    private readonly fs: FileSystem,
     readonly dir: string,
-    loaded: { segments: LogSegment[]; logStartOffset: number; recoveryPoint: number },
+    state: PartitionState,
     options: PartitionLogOptions,
     /** What opening this log found and repaired. */
     readonly recovery: RecoveryReport,
-    /** Aborted transactions per segment (transaction-index.ts). */
-    private readonly txnIndex: TransactionIndex,
   ) {
-    this.segments = loaded.segments;
-    this.logStart = loaded.logStartOffset;
-    this.logEnd = this.active.nextOffset;
-    this.hw = this.logEnd;
-    this.recoveryPoint = loaded.recoveryPoint;
-    this.config = options.config;
+    this.state = state;
     this.now = options.now ?? Date.now;
-    this.logger = options.logger ?? silentLogger;
     this.policy = options.highWatermarkPolicy ?? 'durable';
-    this.cache = new TailCache(options.tailCacheBytes ?? 1 << 20);
-    this.rollJitterMs = randomRollJitter(this.config);
     this.compactor = this.makeCompactor();
     this.turn = this.makeAppendTurn();
-    this.readView = this.makeReadView();
+    this.checkpoints = new CheckpointWriter(state.fs, dir);
+    this.sync = new PartitionSync(
+      state,
+      () => this.turn.idle(),
+      () => this.persistCheckpoint(),
+    );
     this.flusher = new Flusher(
-      timedSyncRound(() => this.syncRound(), options.syncObserver),
-      this.logEnd,
+      timedSyncRound(() => this.sync.round(), options.syncObserver),
+      state.logEndOffset,
       (offset) => this.onFlushed(offset),
       (e) => this.goOffline(e),
     );
@@ -149,21 +128,33 @@ export class PartitionLog {
     const loaded = await loadLog(options.fs, options.dir, options.cleanShutdown ?? false, now(), segOptions);
     const logEnd = loaded.segments[loaded.segments.length - 1]!.nextOffset;
     const txnIndex = await TransactionIndex.load(options.fs, options.dir, loaded.segments[0]!.baseOffset, logEnd);
-    return new PartitionLog(options.fs, options.dir, loaded, { ...options, logger, now }, loaded.recovery, txnIndex);
+    const state = new PartitionState({
+      fs: options.fs,
+      dir: options.dir,
+      logger,
+      cache: new TailCache(options.tailCacheBytes ?? 1 << 20),
+      txnIndex,
+      segments: loaded.segments,
+      logStartOffset: loaded.logStartOffset,
+      recoveryPoint: loaded.recoveryPoint,
+      config: options.config,
+      rollJitterMs: randomRollJitter(options.config),
+    });
+    return new PartitionLog(options.dir, state, { ...options, logger, now }, loaded.recovery);
   }
 
   get logStartOffset(): number {
-    return this.logStart;
+    return this.state.logStartOffset;
   }
   get logEndOffset(): number {
-    return this.logEnd;
+    return this.state.logEndOffset;
   }
   get highWatermark(): number {
-    return this.hw;
+    return this.state.highWatermark;
   }
   /** Offset below which segments and their indexes are flushed (persisted at rolls and close). */
   get recoveryPointOffset(): number {
-    return this.recoveryPoint;
+    return this.state.recoveryPoint;
   }
   /** Closed (clean shutdown, or its topic was deleted): nothing may be written for it any more. */
   get isClosed(): boolean {
@@ -171,38 +162,38 @@ export class PartitionLog {
   }
   /** The error that took the partition offline, or null while it is healthy. */
   get offlineError(): StorageError | null {
-    return this.failure;
+    return this.state.failure;
   }
   get isOffline(): boolean {
-    return this.failure !== null;
+    return this.state.failure !== null;
   }
   /** Bytes of all segment files. */
   get sizeInBytes(): number {
     let n = 0;
-    for (const s of this.segments) n += s.size;
+    for (const s of this.state.segments) n += s.size;
     return n;
   }
   get segmentCount(): number {
-    return this.segments.length;
+    return this.state.segments.length;
   }
   /** Base offset of the active segment (changes when the log rolls). */
   get activeSegmentBaseOffset(): number {
-    return this.active.baseOffset;
+    return this.state.activeSegment.baseOffset;
   }
   /** Base offsets of the segments, oldest first. */
   get segmentBaseOffsets(): number[] {
-    return this.segments.map((s) => s.baseOffset);
+    return this.state.segments.map((s) => s.baseOffset);
   }
   /** Completed flush rounds (each one fdatasync of the active segment; shows group commit). */
   get flushRounds(): number {
     return this.flusher.rounds;
   }
   get logConfig(): LogConfig {
-    return this.config;
+    return this.state.config;
   }
 
   updateConfig(config: LogConfig): void {
-    this.config = config;
+    this.state.config = config;
   }
 
   /**
@@ -214,6 +205,11 @@ export class PartitionLog {
     return () => this.listeners.delete(listener);
   }
 
+  /** Removes a listener added by addAppendListener (as calling its remover does, without the closure). */
+  removeAppendListener(listener: () => void): void {
+    this.listeners.delete(listener);
+  }
+
   /**
    * Appends one or more concatenated v2 batches (as received), assigning consecutive offsets by
    * rewriting base offsets in `records` in place (and timestamps + CRC under LogAppendTime). The
@@ -221,9 +217,10 @@ export class PartitionLog {
    */
   append(records: Buffer, options: AppendOptions): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new StorageError('closed', 'the log is closed'));
-    if (this.failure) return Promise.reject(this.failure);
-    const invalid = validateAppend(records, this.config.maxMessageBytes, options.crcChecked === true);
+    if (this.state.failure) return Promise.reject(this.state.failure);
+    const invalid = validateAppend(records, this.state.config.maxMessageBytes, options.crcChecked === true);
     if (invalid) return Promise.reject(invalid);
+    // Durable: resolved by the flusher once fdatasync covers it (writeGathered enqueues it).
     const result = this.turn.append(records, options.durable);
     // A pooled request frame (util/frame-pool.ts) is not reused while its bytes wait for the write.
     if (framePool.isPooled(records)) {
@@ -231,90 +228,56 @@ export class PartitionLog {
       const release = (): void => framePool.release(records);
       result.then(release, release);
     }
-    if (!options.durable) return result;
-    return result.then(async (r) => {
-      await this.flusher.waitFor(r.lastOffset + 1);
-      return r;
-    });
+    return result;
   }
 
   /** Writes gathered appends (offsets assigned) in one writev, then advances LEO and resolves them. */
   private async writeGathered(batch: readonly PendingAppend[], results: readonly AppendResult[], now: number): Promise<void> {
     if (batch.length === 0) return;
-    const segment = this.active;
+    const segment = this.state.activeSegment;
     try {
       await segment.appendChunks(batch.map((p) => p.records));
     } catch (e) {
       throw this.goOffline(e);
     }
     let requestFlush = false;
+    let messages = 0;
     for (let k = 0; k < batch.length; k++) {
       const r = results[k]!;
       const records = batch[k]!.records;
-      this.cache.add(r.baseOffset, r.lastOffset + 1, records);
-      for (let pos = 0; pos < records.length; pos += batchTotalSize(records, pos)) this.unflushedMessages += batchRecordCount(records, pos);
+      this.state.cache.add(r.baseOffset, r.lastOffset + 1, records);
+      for (let pos = 0; pos < records.length; pos += batchTotalSize(records, pos)) messages += batchRecordCount(records, pos);
       if (!batch[k]!.durable) requestFlush = true;
     }
-    this.logEnd = results[results.length - 1]!.lastOffset + 1;
-    this.unsynced.add(segment);
-    if (this.firstUnflushedMs < 0) this.firstUnflushedMs = now;
-    if (this.policy === 'written') this.advanceHighWatermark(this.logEnd);
-    if (requestFlush && (this.policy === 'durable' || this.unflushedMessages >= this.config.flushMessages)) this.flusher.request();
-    for (let k = 0; k < batch.length; k++) batch[k]!.resolve(results[k]!);
-  }
-
-  private get active(): LogSegment {
-    return this.segments[this.segments.length - 1]!;
+    this.state.logEndOffset = results[results.length - 1]!.lastOffset + 1;
+    this.sync.noteWrite(segment, messages, now);
+    if (this.policy === 'written') this.advanceHighWatermark(this.state.logEndOffset);
+    if (requestFlush && (this.policy === 'durable' || this.sync.unflushedMessages >= this.state.config.flushMessages)) this.flusher.request();
+    // Durable appends resolve when the flusher covers them (acks=all: only after fdatasync).
+    for (let k = 0; k < batch.length; k++) {
+      const p = batch[k]!;
+      if (p.durable) {
+        p.result = results[k]!;
+        this.flusher.enqueue(p);
+      } else p.resolve(results[k]!);
+    }
   }
 
   /** Starts a new active segment at the log end (inside the append turn). */
   private async roll(now: number): Promise<void> {
-    const old = this.active;
+    const old = this.state.activeSegment;
     let seg: LogSegment;
     try {
-      seg = await LogSegment.create(this.fs, this.dir, this.logEnd, now, { indexIntervalBytes: this.config.indexIntervalBytes, logger: this.logger });
+      seg = await LogSegment.create(this.state.fs, this.dir, this.state.logEndOffset, now, { indexIntervalBytes: this.state.config.indexIntervalBytes, logger: this.state.logger });
     } catch (e) {
       throw this.goOffline(e);
     }
-    this.segments = [...this.segments, seg];
-    this.rollJitterMs = randomRollJitter(this.config);
-    this.dirDirty = true;
-    this.pendingFinalize.push(old);
-    this.cache.clear();
-    this.logger.debug('rolled segment', { dir: this.dir, baseOffset: seg.baseOffset });
+    this.state.segments = [...this.state.segments, seg];
+    this.state.rollJitterMs = randomRollJitter(this.state.config);
+    this.sync.noteRoll(old);
+    this.state.cache.clear();
+    this.state.logger.debug('rolled segment', { dir: this.dir, baseOffset: seg.baseOffset });
     this.flusher.request();
-  }
-
-  /** One group-commit round (see flusher.ts); resolves to the offset now durable. */
-  private async syncRound(): Promise<number> {
-    // Group commit: let appenders just released by the previous round queue their next writes,
-    // and let every write already queued finish, so this one fsync covers all of them.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    await this.turn.idle();
-    const target = this.logEnd;
-    const segments = [...this.unsynced];
-    this.unsynced.clear();
-    const finalize = this.pendingFinalize;
-    this.pendingFinalize = [];
-    const dirDirty = this.dirDirty;
-    this.dirDirty = false;
-    this.unflushedMessages = 0;
-    this.firstUnflushedMs = -1;
-    // The directory entry of a new segment is durable before anything written to it is acknowledged.
-    if (dirDirty) await this.fs.syncDir(this.dir);
-    for (const s of segments) await s.file.datasync();
-    if (finalize.length > 0) {
-      for (const s of finalize) await s.writeIndexFiles();
-      await this.txnIndex.sync();
-      await this.fs.syncDir(this.dir);
-      const last = this.segments.indexOf(finalize[finalize.length - 1]!);
-      const point = this.segments[last + 1]?.baseOffset ?? target;
-      if (point > this.recoveryPoint) {
-        this.recoveryPoint = point;
-        await this.persistCheckpoint();
-      }
-    }
-    return target;
   }
 
   private onFlushed(offset: number): void {
@@ -322,8 +285,8 @@ export class PartitionLog {
   }
 
   private advanceHighWatermark(offset: number): void {
-    if (offset <= this.hw) return;
-    this.hw = offset;
+    if (offset <= this.state.highWatermark) return;
+    this.state.highWatermark = offset;
     this.notify();
   }
 
@@ -332,30 +295,27 @@ export class PartitionLog {
       try {
         l();
       } catch (e) {
-        this.logger.error('append listener threw', { dir: this.dir, error: String(e) });
+        this.state.logger.error('append listener threw', { dir: this.dir, error: String(e) });
       }
     }
   }
 
   /** Takes the partition offline after an I/O error; returns the error to throw. */
   private goOffline(cause: unknown): StorageError {
-    if (this.failure) return this.failure;
-    if (cause instanceof StorageError && cause.kind === 'storage-error') this.failure = cause;
+    if (this.state.failure) return this.state.failure;
+    if (cause instanceof StorageError && cause.kind === 'storage-error') this.state.failure = cause;
     else {
       const msg = cause instanceof Error ? cause.message : String(cause);
-      this.failure = new StorageError('storage-error', `partition ${this.dir} is offline after an I/O error: ${msg}`, { cause });
+      this.state.failure = new StorageError('storage-error', `partition ${this.dir} is offline after an I/O error: ${msg}`, { cause });
     }
-    this.logger.error('partition offline', { dir: this.dir, error: this.failure.message });
-    this.flusher.fail(this.failure);
+    this.state.logger.error('partition offline', { dir: this.dir, error: this.state.failure.message });
+    this.flusher.fail(this.state.failure);
     this.notify();
-    return this.failure;
+    return this.state.failure;
   }
 
   private persistCheckpoint(): Promise<void> {
-    const c = { logStartOffset: this.logStart, recoveryPoint: this.recoveryPoint };
-    const p = this.checkpointChain.then(() => writeCheckpoint(this.fs, this.dir, c));
-    this.checkpointChain = p.catch(() => {});
-    return p;
+    return this.checkpoints.write({ logStartOffset: this.state.logStartOffset, recoveryPoint: this.state.recoveryPoint });
   }
 
   /**
@@ -363,9 +323,9 @@ export class PartitionLog {
    * `offset` equal to the high watermark gives no chunks (a long poll then waits for a listener).
    */
   async read(offset: number, maxBytes: number, options: ReadOptions = {}): Promise<ReadResult> {
-    if (this.failure) throw this.failure;
+    if (this.state.failure) throw this.state.failure;
     if (this.closed) throw new StorageError('closed', 'the log is closed');
-    return readPartition(this.readView, offset, maxBytes, options);
+    return readPartition(this.state, offset, maxBytes, options);
   }
 
   /**
@@ -374,24 +334,24 @@ export class PartitionLog {
    * compressed batches too (partition-timestamps.ts).
    */
   async offsetForTimestamp(timestamp: number): Promise<TimestampOffset | null> {
-    if (this.failure) throw this.failure;
-    return offsetForTimestamp({ segments: this.segments, logStartOffset: this.logStart, highWatermark: this.hw }, timestamp);
+    if (this.state.failure) throw this.state.failure;
+    return offsetForTimestamp({ segments: this.state.segments, logStartOffset: this.state.logStartOffset, highWatermark: this.state.highWatermark }, timestamp);
   }
 
   /** ListOffsets MAX_TIMESTAMP (KIP-734): the record with the largest timestamp, or null when empty. */
   async maxTimestampOffset(): Promise<TimestampOffset | null> {
-    if (this.failure) throw this.failure;
-    return maxTimestampOffset({ segments: this.segments, logStartOffset: this.logStart, highWatermark: this.hw });
+    if (this.state.failure) throw this.state.failure;
+    return maxTimestampOffset({ segments: this.state.segments, logStartOffset: this.state.logStartOffset, highWatermark: this.state.highWatermark });
   }
 
   /** ListOffsets EARLIEST. */
   earliestOffset(): number {
-    return this.logStart;
+    return this.state.logStartOffset;
   }
 
   /** ListOffsets LATEST (read_uncommitted): the high watermark. */
   latestOffset(): number {
-    return this.hw;
+    return this.state.highWatermark;
   }
 
   /**
@@ -399,20 +359,20 @@ export class PartitionLog {
    * before resolving, and deletes the segments now wholly below it. Resolves to the new log start.
    */
   async deleteRecordsBefore(offset: number): Promise<number> {
-    if (this.failure) throw this.failure;
-    const target = offset === -1 ? this.hw : offset;
-    if (target < 0 || target > this.hw) {
-      throw new StorageError('offset-out-of-range', `offset ${offset} is outside [${this.logStart}, ${this.hw}]`);
+    if (this.state.failure) throw this.state.failure;
+    const target = offset === -1 ? this.state.highWatermark : offset;
+    if (target < 0 || target > this.state.highWatermark) {
+      throw new StorageError('offset-out-of-range', `offset ${offset} is outside [${this.state.logStartOffset}, ${this.state.highWatermark}]`);
     }
-    if (target <= this.logStart) return this.logStart;
-    this.logStart = target;
+    if (target <= this.state.logStartOffset) return this.state.logStartOffset;
+    this.state.logStartOffset = target;
     try {
       await this.persistCheckpoint();
     } catch (e) {
       throw this.goOffline(e);
     }
     await this.deleteOldSegments(() => () => false);
-    return this.logStart;
+    return this.state.logStartOffset;
   }
 
   /**
@@ -421,8 +381,8 @@ export class PartitionLog {
    * retention.bytes, or that lie wholly below the log start offset (partition-retention.ts).
    */
   async applyRetention(now = this.now()): Promise<RetentionResult> {
-    if (this.failure || this.closed || !hasDeleteRetention(this.config)) return { segmentsDeleted: 0, bytesDeleted: 0 };
-    return this.deleteOldSegments(() => retentionBreach(this.config, this.segments, now));
+    if (this.state.failure || this.closed || !hasDeleteRetention(this.state.config)) return { segmentsDeleted: 0, bytesDeleted: 0 };
+    return this.deleteOldSegments(() => retentionBreach(this.state.config, this.state.segments, now));
   }
 
   /** Runs `fn` in the exclusive section (see the ordering invariants at the top). */
@@ -432,37 +392,16 @@ export class PartitionLog {
     return p;
   }
 
-  /**
-   * Deletes inactive, finalized segments from the oldest while the predicate says so (or they lie
-   * below the log start offset). The log start offset moves first and is persisted; then the files
-   * are unlinked (open handles keep serving in-flight reads) and closed once idle. Deletion is
-   * immediate: Kafka's file.delete.delay.ms exists for readers without a reference, and every
-   * Brook reader holds one (LogSegment.acquire), so no delay is needed.
-   */
+  /** Deletes old segments in the exclusive section (segment-deletion.ts). */
   private deleteOldSegments(makePredicate: () => SegmentPredicate): Promise<RetentionResult> {
-    return this.exclusive(async () => {
-      const n = await deletablePrefix(this.segments, this.logStart, this.recoveryPoint, makePredicate());
-      if (n === 0) return { segmentsDeleted: 0, bytesDeleted: 0 };
-      const doomed = this.segments.slice(0, n);
-      this.segments = this.segments.slice(n);
-      const bytes = doomed.reduce((a, s) => a + s.size, 0);
-      try {
-        if (this.segments[0]!.baseOffset > this.logStart) {
-          this.logStart = this.segments[0]!.baseOffset;
-          await this.persistCheckpoint();
-        }
-        for (const seg of doomed) {
-          await deleteSegmentFiles(this.fs, seg);
-          await seg.retire();
-        }
-        await this.txnIndex.deleteBelow(this.segments[0]!.baseOffset);
-        await this.fs.syncDir(this.dir);
-      } catch (e) {
-        throw this.goOffline(e);
-      }
-      this.logger.info('deleted old segments', { dir: this.dir, segments: n, bytes, logStartOffset: this.logStart });
-      return { segmentsDeleted: n, bytesDeleted: bytes };
-    });
+    return this.exclusive(() =>
+      deleteOldSegments(
+        this.state,
+        makePredicate(),
+        () => this.persistCheckpoint(),
+        (e) => this.goOffline(e),
+      ),
+    );
   }
 
   /**
@@ -470,7 +409,7 @@ export class PartitionLog {
    * (partition-compaction.ts); null when not due. Concurrent calls share the pass in progress.
    */
   compact(now = this.now()): Promise<CompactionPass | null> {
-    if (this.failure || this.closed) return Promise.resolve(null);
+    if (this.state.failure || this.closed) return Promise.resolve(null);
     return this.compactor.compact(now);
   }
 
@@ -478,27 +417,27 @@ export class PartitionLog {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const log = this;
     return new PartitionCompactor({
-      fs: this.fs,
+      fs: this.state.fs,
       dir: this.dir,
-      logger: this.logger,
+      logger: this.state.logger,
       get config() {
-        return log.config;
+        return log.state.config;
       },
       get segmentOptions() {
-        return { indexIntervalBytes: log.config.indexIntervalBytes, logger: log.logger };
+        return { indexIntervalBytes: log.state.config.indexIntervalBytes, logger: log.state.logger };
       },
       get logStartOffset() {
-        return log.logStart;
+        return log.state.logStartOffset;
       },
       get flushedUpTo() {
-        return Math.min(log.recoveryPoint, log.hw);
+        return Math.min(log.state.recoveryPoint, log.state.highWatermark);
       },
-      segments: () => this.segments,
+      segments: () => this.state.segments,
       exclusive: (fn) => this.exclusive(fn),
       replaceSegments: (old, replacement) => {
-        const i = this.segments.indexOf(old[0]!);
-        if (i < 0 || !old.every((s, k) => this.segments[i + k] === s)) return false;
-        this.segments = [...this.segments.slice(0, i), replacement, ...this.segments.slice(i + old.length)];
+        const i = this.state.segments.indexOf(old[0]!);
+        if (i < 0 || !old.every((s, k) => this.state.segments[i + k] === s)) return false;
+        this.state.segments = [...this.state.segments.slice(0, i), replacement, ...this.state.segments.slice(i + old.length)];
         return true;
       },
       fail: (cause) => this.goOffline(cause),
@@ -511,45 +450,23 @@ export class PartitionLog {
     return new AppendTurn({
       now: () => this.now(),
       get config() {
-        return log.config;
+        return log.state.config;
       },
       get rollJitterMs() {
-        return log.rollJitterMs;
+        return log.state.rollJitterMs;
       },
       get activeSegment() {
-        return log.active;
+        return log.state.activeSegment;
       },
       get logEndOffset() {
-        return log.logEnd;
+        return log.state.logEndOffset;
       },
       get failure() {
-        return log.failure;
+        return log.state.failure;
       },
       roll: (now) => this.roll(now),
       writeGathered: (batch, results, now) => this.writeGathered(batch, results, now),
     });
-  }
-
-  private makeReadView(): ReadView {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const log = this;
-    return {
-      get segments() {
-        return log.segments;
-      },
-      cache: this.cache,
-      get logStartOffset() {
-        return log.logStart;
-      },
-      get logEndOffset() {
-        return log.logEnd;
-      },
-      get highWatermark() {
-        return log.hw;
-      },
-      dir: this.dir,
-      logger: this.logger,
-    };
   }
 
   /**
@@ -561,9 +478,9 @@ export class PartitionLog {
    * compaction.
    */
   async maintenance(now = this.now(), retention = true): Promise<RetentionResult> {
-    if (this.failure || this.closed) return { segmentsDeleted: 0, bytesDeleted: 0 };
-    if (this.firstUnflushedMs >= 0 && now - this.firstUnflushedMs >= this.config.flushMs) this.flusher.request();
-    const idle = (): boolean => this.active.size > 0 && now - this.active.createdMs >= maxSegmentMs(this.config);
+    if (this.state.failure || this.closed) return { segmentsDeleted: 0, bytesDeleted: 0 };
+    if (this.sync.flushDue(now, this.state.config.flushMs)) this.flusher.request();
+    const idle = (): boolean => this.state.activeSegment.size > 0 && now - this.state.activeSegment.createdMs >= maxSegmentMs(this.state.config);
     if (idle()) {
       await this.turn.run(() => (idle() ? this.roll(now) : undefined));
     }
@@ -578,18 +495,18 @@ export class PartitionLog {
    * durable by the next segment roll, clean close or `writeStateSnapshot`.
    */
   appendAbortedTransaction(e: AbortedTxnEntry): void {
-    const segments = this.segments;
-    this.txnIndex.append(segments[segmentIndexFor(segments, e.lastOffset)]!.baseOffset, e);
+    const segments = this.state.segments;
+    this.state.txnIndex.append(segments[segmentIndexFor(segments, e.lastOffset)]!.baseOffset, e);
   }
 
   /** Whether the ABORT marker at `lastOffset` is indexed (replays after a crash re-add missing ones). */
   hasAbortedTransactionAt(lastOffset: number): boolean {
-    return this.txnIndex.has(lastOffset);
+    return this.state.txnIndex.has(lastOffset);
   }
 
   /** The aborted transactions overlapping [from, upTo): lastOffset >= from, firstOffset < upTo. */
   abortedTransactions(from: number, upTo: number): AbortedTxnEntry[] {
-    return this.txnIndex.collect(from, upTo);
+    return this.state.txnIndex.collect(from, upTo);
   }
 
   /**
@@ -597,22 +514,22 @@ export class PartitionLog {
    * made durable first, so every ABORT marker below a snapshot has its entry on disk.
    */
   async writeStateSnapshot(offset: number, payload: Buffer): Promise<void> {
-    if (this.failure) throw this.failure;
+    if (this.state.failure) throw this.state.failure;
     if (this.closed) throw new StorageError('closed', 'the log is closed');
-    await this.txnIndex.sync();
-    await writeStateSnapshot(this.fs, this.dir, offset, payload);
+    await this.state.txnIndex.sync();
+    await writeStateSnapshot(this.state.fs, this.dir, offset, payload);
   }
 
   /** The newest valid state snapshot at or below the log end, or null. */
   readStateSnapshot(): Promise<StateSnapshot | null> {
-    return readLatestStateSnapshot(this.fs, this.dir, this.logEnd);
+    return readLatestStateSnapshot(this.state.fs, this.dir, this.state.logEndOffset);
   }
 
   /** Resolves once everything appended so far is durable. */
   async flush(): Promise<void> {
-    if (this.failure) throw this.failure;
+    if (this.state.failure) throw this.state.failure;
     await this.turn.idle();
-    await this.flusher.waitFor(this.logEnd);
+    await this.flusher.waitFor(this.state.logEndOffset);
   }
 
   /**
@@ -625,20 +542,20 @@ export class PartitionLog {
     await this.turn.idle();
     await this.compactor.idle();
     await this.exclusiveChain;
-    if (!this.failure) {
+    if (!this.state.failure) {
       try {
-        await this.flusher.waitFor(this.logEnd);
-        await this.active.writeIndexFiles();
-        await this.txnIndex.sync();
-        await this.fs.syncDir(this.dir);
-        this.recoveryPoint = this.logEnd;
+        await this.flusher.waitFor(this.state.logEndOffset);
+        await this.state.activeSegment.writeIndexFiles();
+        await this.state.txnIndex.sync();
+        await this.state.fs.syncDir(this.dir);
+        this.state.recoveryPoint = this.state.logEndOffset;
         await this.persistCheckpoint();
       } catch (e) {
         this.goOffline(e);
       }
     }
-    for (const s of this.segments) await s.close().catch(() => {});
-    await this.txnIndex.close();
+    for (const s of this.state.segments) await s.close().catch(() => {});
+    await this.state.txnIndex.close();
     this.listeners.clear();
   }
 }

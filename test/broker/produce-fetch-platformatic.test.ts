@@ -100,6 +100,50 @@ test('idempotent producer: ids from InitProducerId, records exactly once, offset
   }
 });
 
+test('a fetch over partitions at their high watermark and one with data reports every partition; a caught-up one parks until an acks=all append', async () => {
+  const topic = 'pt-caught-up';
+  await createTopic(topic, 3);
+  const consumer = new Consumer({ clientId: 'pt-cu', groupId: 'unused', bootstrapBrokers: [b.bootstrap] });
+  const producer = new Producer({ clientId: 'pt-cu', bootstrapBrokers: [b.bootstrap], serializers: stringSerializers, acks: -1 });
+  try {
+    // Partition 0 holds two records, 1 holds one, 2 none.
+    await producer.send({ messages: [0, 0, 1].map((partition, i) => ({ topic, partition, key: 'k', value: `v${i}` })) });
+    const t = (await consumer.metadata({ topics: [topic] })).topics.get(topic)!;
+    const fetchAt = (offsets: bigint[], maxWaitTime: number) =>
+      consumer.fetch({
+        node: 0,
+        maxWaitTime,
+        minBytes: 1,
+        maxBytes: 1 << 20,
+        topics: [{ topicId: t.id, partitions: offsets.map((fetchOffset, partition) => ({ partition, fetchOffset, currentLeaderEpoch: -1, lastFetchedEpoch: -1, partitionMaxBytes: 1 << 20 })) }],
+      });
+    // 1 and 2 are at their high watermarks, 0 is one record behind.
+    const mixed = (await fetchAt([1n, 1n, 0n], 20_000)).responses[0]!.partitions;
+    const byIndex = new Map(mixed.map((p) => [p.partitionIndex, p]));
+    assert.deepEqual(
+      [0, 1, 2].map((i) => [byIndex.get(i)!.errorCode, byIndex.get(i)!.highWatermark, byIndex.get(i)!.lastStableOffset, byIndex.get(i)!.logStartOffset]),
+      [
+        [0, 2n, 2n, 0n],
+        [0, 1n, 1n, 0n],
+        [0, 0n, 0n, 0n],
+      ],
+    );
+    assert.equal(byIndex.get(0)!.records?.[0]?.records.at(-1)?.value?.toString(), 'v1');
+    assert.equal(byIndex.get(1)!.records?.length ?? 0, 0);
+    // Every partition at its high watermark: the fetch parks, and an acks=all append wakes it.
+    const fetching = fetchAt([2n, 1n, 0n], 20_000);
+    for (let i = 0; i < 1000 && b.broker.state.fetchWaiters.size === 0; i++) await new Promise((r) => setImmediate(r));
+    assert.equal(b.broker.state.fetchWaiters.size, 1);
+    await producer.send({ messages: [{ topic, partition: 2, key: 'k', value: 'woke' }] });
+    const woken = (await fetching).responses[0]!.partitions.find((p) => p.partitionIndex === 2)!;
+    assert.equal(woken.records?.[0]?.records[0]?.value?.toString(), 'woke');
+    assert.equal(woken.highWatermark, 1n);
+  } finally {
+    await producer.close();
+    await closeConsumer(consumer);
+  }
+});
+
 test('a long-poll fetch is woken by an append, and returns the new record', async () => {
   const topic = 'pt-longpoll';
   await createTopic(topic, 1);

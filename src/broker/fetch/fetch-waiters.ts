@@ -49,21 +49,23 @@ export class FetchWaiters implements BrokerService {
     if (signal?.aborted) return Promise.resolve('cancelled');
     if (maxWaitMs <= 0) return Promise.resolve('timeout');
     return new Promise<WakeReason>((resolve) => {
-      const unsubscribe: (() => void)[] = [];
       let timer: NodeJS.Timeout | null = null;
       const onAbort = (): void => parked.wake('cancelled');
+      // One listener for every partition: a park is made for every long poll (about one per produce
+      // request when consumers keep up), so it allocates as little as it can.
+      const onAppend = (): void => parked.wake('appended');
       const parked: Parked = {
         wake: (reason) => {
           if (!this.parked.delete(parked)) return;
           if (timer) clearTimeout(timer);
-          for (const u of unsubscribe) u();
+          for (const p of partitions) p.log.removeAppendListener(onAppend);
           signal?.removeEventListener('abort', onAbort);
           resolve(reason);
         },
       };
       this.parked.add(parked);
       signal?.addEventListener('abort', onAbort, { once: true });
-      for (const p of partitions) unsubscribe.push(p.log.addAppendListener(() => parked.wake('appended')));
+      for (const p of partitions) p.log.addAppendListener(onAppend);
       if (partitions.some((p) => p.log.highWatermark !== p.seenHighWatermark || p.log.isOffline)) {
         parked.wake('appended');
         return;

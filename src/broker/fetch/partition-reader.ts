@@ -88,6 +88,9 @@ export async function readPartitions(
   for (const p of parts) if (p.log) wanted += Math.max(0, p.partitionMaxBytes);
   const parallel = wanted <= maxBytes;
   const outcomes: (Promise<PartitionOutcome> | null)[] = [];
+  // The high watermark of each partition found with nothing to read (-1 otherwise), decided before
+  // any await so the lost-wakeup rule sees exactly what was read.
+  const idleAt: number[] = [];
   for (const p of parts) {
     const entry: PartitionRead = {
       partitionIndex: p.partition,
@@ -100,7 +103,9 @@ export async function readPartitions(
       records: NO_RECORDS,
     };
     out.push(entry);
-    outcomes.push(parallel && p.log !== null ? readOne(p, p.log, Math.min(p.partitionMaxBytes, maxBytes), readCommitted, txns, readAhead) : null);
+    const idle = !readCommitted && p.partitionMaxBytes > 0 && nothingToRead(p);
+    idleAt.push(idle ? p.fetchOffset : -1);
+    outcomes.push(parallel && p.log !== null && !idle ? readOne(p, p.log, Math.min(p.partitionMaxBytes, maxBytes), readCommitted, txns, readAhead) : null);
   }
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i]!;
@@ -108,6 +113,15 @@ export async function readPartitions(
     const log = p.log;
     if (log === null) {
       hasError = true;
+      continue;
+    }
+    const hw = idleAt[i]!;
+    if (hw >= 0) {
+      // What a read at the high watermark would answer, without the read (most partitions of a
+      // consumer that keeps up, at every fetch).
+      fillOffsets(entry, hw, log.logStartOffset);
+      entry.lastStableOffset = BigInt(txns.lastStableOffsetOrHw(log));
+      watched.push({ log, seenHighWatermark: hw });
       continue;
     }
     const limit = Math.min(p.partitionMaxBytes, budget);
@@ -192,4 +206,27 @@ function fillOffsets(entry: PartitionRead, highWatermark: number, logStartOffset
   entry.highWatermark = BigInt(highWatermark);
   entry.lastStableOffset = entry.highWatermark;
   entry.logStartOffset = BigInt(logStartOffset);
+}
+
+/**
+ * The partitions to park on when a fetch finds nothing to read, or null when there is something to
+ * read or report: every partition exists, is healthy, passes its leader-epoch check and is fetched
+ * at exactly its high watermark. A consumer that keeps up sends every fetch at its high watermarks,
+ * so the long poll can park without a read round whose partition entries, offsets and promises
+ * would all be thrown away when it wakes (reads are done after the wake, as always).
+ */
+export function caughtUpPartitions(parts: readonly PartitionToRead[]): WatchedPartition[] | null {
+  const watched: WatchedPartition[] = [];
+  for (const p of parts) {
+    if (!nothingToRead(p)) return null;
+    watched.push({ log: p.log!, seenHighWatermark: p.fetchOffset });
+  }
+  return watched.length > 0 ? watched : null;
+}
+
+/** A healthy partition, fetched at exactly its high watermark, that passes its leader-epoch check: a read would find nothing and no error. */
+function nothingToRead(p: PartitionToRead): boolean {
+  const log = p.log;
+  if (log === null || log.isOffline || log.isClosed || p.fetchOffset !== log.highWatermark) return false;
+  return checkLeaderEpoch(p.currentLeaderEpoch) === ErrorCode.NONE;
 }

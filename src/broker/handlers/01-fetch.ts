@@ -6,7 +6,9 @@
 //
 // Long poll: read every partition once; answer at once when the data reaches min_bytes, max_wait_ms is
 // 0, or a partition has an error; otherwise park on the partitions read (fetch/fetch-waiters.ts), and
-// read again when one of them advances its high watermark, until min_bytes or the deadline. A park ends
+// read again when one of them advances its high watermark, until min_bytes or the deadline. A fetch
+// at every partition's high watermark (a consumer keeping up) parks before its first read: there is
+// nothing to read, and the read would only make garbage (fetch/partition-reader.ts caughtUpPartitions). A park ends
 // at once when the client's connection closes (ctx.signal), as Kafka's purgatory drops the request.
 //
 // Fetch sessions (KIP-227) are declined: a full fetch (session id 0, epoch -1 or 0) is answered with
@@ -27,7 +29,7 @@ import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
 import type { FetchRequest } from '../../protocol/messages/fetch.js';
 import { lookupPartition } from '../topics/partition-lookup.js';
-import { readPartitions, type PartitionToRead, type ReadRound } from '../fetch/partition-reader.js';
+import { caughtUpPartitions, readPartitions, type PartitionToRead, type ReadRound } from '../fetch/partition-reader.js';
 import { ZERO_UUID } from '../topics/topic-ids.js';
 import { defineHandler, type RequestContext } from './handler.js';
 import { authorize } from './authorize.js';
@@ -67,13 +69,23 @@ export default defineHandler({
       else if (r.bytes > limit) granted = r.bytes;
       return r;
     };
-    let round = await read();
     // The answer's records are views of pooled read buffers: they go back once the OS has the bytes.
     // A round replaced by a later one gives its buffers back at once.
     const answer = (r: ReadRound) => {
       if (ctx.afterResponse) ctx.afterResponse(r.release);
       return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: toResponses(topics, r) };
     };
+    let round: ReadRound;
+    const idle = request.minBytes > 0 ? caughtUpPartitions(flat) : null;
+    if (idle) {
+      // Nothing to read yet: park first, read once woken (or at the deadline).
+      const reason = await ctx.broker.fetchWaiters.wait(idle, deadline - Date.now(), ctx.signal);
+      round = await read();
+      if (reason !== 'appended') {
+        ctx.broker.metrics.fetched(topics, round.partitions);
+        return answer(round);
+      }
+    } else round = await read();
     while (round.bytes < request.minBytes && !round.hasError && round.watched.length > 0) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) break;

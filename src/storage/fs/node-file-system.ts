@@ -24,6 +24,10 @@ class NodeFileHandle implements FileHandle {
   async writev(chunks: readonly Uint8Array[], position: number): Promise<void> {
     let total = 0;
     for (const c of chunks) total += c.byteLength;
+    if (total <= SYNC_WRITE_MAX_BYTES) {
+      writevNow(this.fd, chunks, position, total);
+      return;
+    }
     let written = (await writevP(this.fd, chunks as Uint8Array[], position)).bytesWritten;
     // Short writes are rare on regular files (disk full, signals) but legal: finish the rest.
     while (written < total) {
@@ -51,6 +55,24 @@ class NodeFileHandle implements FileHandle {
   close(): Promise<void> {
     return closeP(this.fd);
   }
+}
+
+/**
+ * Writes up to this size go to the page cache synchronously, on the event loop, as Kafka's request
+ * threads write to their FileChannel. Why: an asynchronous write is a round trip through libuv's
+ * thread pool (4 threads), and with acks=all those threads sit in fdatasync, one per partition with
+ * a sync round in flight: a small append then queued behind the fsyncs, and its high watermark (so
+ * every consumer waiting on it) with it. On a busy machine each round trip also costs two scheduler
+ * wake-ups. A copy of a few KiB into the page cache takes microseconds; larger writes stay
+ * asynchronous so a bulk append never holds the loop for the copy of megabytes. The cost: when the
+ * kernel throttles writers (dirty pages past vm.dirty_ratio) the loop waits with the write, where an
+ * asynchronous write would wait in the pool; at that point every append waits for the disk anyway.
+ */
+const SYNC_WRITE_MAX_BYTES = 64 * 1024;
+
+function writevNow(fd: number, chunks: readonly Uint8Array[], position: number, total: number): void {
+  let written = fs.writevSync(fd, chunks as Uint8Array[], position);
+  while (written < total) written += fs.writevSync(fd, remainder(chunks, written), position + written);
 }
 
 function remainder(chunks: readonly Uint8Array[], skip: number): Uint8Array[] {
