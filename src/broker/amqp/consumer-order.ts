@@ -21,14 +21,6 @@ export interface OrderedConsumer {
   credit(): number;
 }
 
-/** Credit and unacknowledged count of a consumer, counting deliveries held for it. */
-export interface HeldView<C extends OrderedConsumer> {
-  credit(c: C): number;
-  unacked(c: C): number;
-}
-
-const NONE_HELD: HeldView<OrderedConsumer> = { credit: (c) => c.credit(), unacked: (c) => c.unacked };
-
 export class ConsumerOrder<QueueConsumer extends OrderedConsumer> {
   private rr = 0;
   private active: QueueConsumer | null = null;
@@ -46,19 +38,15 @@ export class ConsumerOrder<QueueConsumer extends OrderedConsumer> {
     return this.active;
   }
 
-  /**
-   * The consumer to serve next among `consumers` (registration order), or null when none can take a
-   * message. `held` counts deliveries acquired for a consumer and not yet handed to it (queue.ts's
-   * delivery turns in flight): less credit, more unacknowledged.
-   */
-  next(consumers: readonly QueueConsumer[], held: HeldView<QueueConsumer> = NONE_HELD): QueueConsumer | null {
-    if (this.single) return this.nextSingle(consumers, held);
+  /** The consumer to serve next among `consumers` (registration order), or null when none can take a message. */
+  next(consumers: readonly QueueConsumer[]): QueueConsumer | null {
+    if (this.single) return this.nextSingle(consumers);
     const n = consumers.length;
     let best: QueueConsumer | null = null;
     let bestK = 0;
     for (let k = 0; k < n; k++) {
       const c = consumers[(this.rr + k) % n]!;
-      if (!c.live() || held.credit(c) <= 0) continue;
+      if (!c.live() || c.credit() <= 0) continue;
       if (!this.prioritized) {
         best = c;
         bestK = k;
@@ -73,7 +61,7 @@ export class ConsumerOrder<QueueConsumer extends OrderedConsumer> {
     return best;
   }
 
-  private nextSingle(consumers: readonly QueueConsumer[], held: HeldView<QueueConsumer>): QueueConsumer | null {
+  private nextSingle(consumers: readonly QueueConsumer[]): QueueConsumer | null {
     let candidate: QueueConsumer | null = null;
     for (const c of consumers) if (candidate === null || c.priority > candidate.priority) candidate = c;
     if (candidate === null) {
@@ -83,10 +71,10 @@ export class ConsumerOrder<QueueConsumer extends OrderedConsumer> {
     if (candidate !== this.active) {
       const current = this.active;
       // A higher-priority newcomer waits until the active consumer has settled what it holds.
-      if (current && consumers.includes(current) && held.unacked(current) > 0) return null;
+      if (current && consumers.includes(current) && current.unacked > 0) return null;
       this.active = candidate;
     }
     const a = this.active!;
-    return a.live() && held.credit(a) > 0 ? a : null;
+    return a.live() && a.credit() > 0 ? a : null;
   }
 }

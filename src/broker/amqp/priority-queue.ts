@@ -9,8 +9,7 @@
 // Length limits (x-max-length, -bytes) and TTL apply to each level separately.
 import { decodeProperties } from '../../amqp/index.js';
 import type { AmqpMessage } from './message-record.js';
-import { AmqpQueue } from './queue.js';
-import type { StartedTake } from './queue-take.js';
+import { AmqpQueue, type Delivery } from './queue.js';
 
 /** Property flag bit of `priority` in a basic content header (the 5th property). */
 const PRIORITY_FLAG = 0x0800;
@@ -49,11 +48,11 @@ export class PriorityQueue extends AmqpQueue {
     return level === 0 ? super.publish(m, durable, done) : this.levels[level]!.publish(m, durable, done);
   }
 
-  override async startNext(member: string, max: number, autoAccept: boolean): Promise<{ source: AmqpQueue; turn: StartedTake } | null> {
+  override async takeNext(member: string, max: number, autoAccept: boolean): Promise<{ source: AmqpQueue; deliveries: Delivery[] } | null> {
     for (let level = this.levels.length - 1; level >= 0; level--) {
       const q = this.levels[level]!;
-      const turn = level === 0 ? await super.startTake(member, max, autoAccept) : await q.startTake(member, max, autoAccept);
-      if (turn !== null) return { source: q, turn };
+      const deliveries = level === 0 ? await super.take(member, max, autoAccept) : await q.take(member, max, autoAccept);
+      if (deliveries !== null) return { source: q, deliveries };
     }
     return null;
   }

@@ -4,10 +4,6 @@
 // (requeued messages go back to their place, so per-queue order is offset order); redelivered is
 // delivery count > 1. Offsets of an acquired range without a message (control batches,
 // compacted-away records) are gaps, acknowledged as such.
-//
-// A take has two steps (startTake): the acquisition itself, in memory, and its record in the state
-// log (`written`). Deliveries go out only once written, so a message held at a kill -9 comes back
-// with `redelivered` set; a delivery turn may start the next take while this one is being written.
 import { AckType, readWindow, type AcquiredRange, type QueueEngine, type ShareSlot } from '../queues/index.js';
 import type { PartitionLog } from '../../storage/index.js';
 import type { DecodedBatches } from './decoded-batches.js';
@@ -36,29 +32,11 @@ export interface TakeHost {
   settle(member: string, offsets: readonly number[], type: number): Promise<void>;
 }
 
-/** A take whose acquisition is made: its deliveries may be handed out once `written` resolves. */
-export interface StartedTake {
-  deliveries: Delivery[];
-  /** The acquisition (and the gaps' acknowledgement) is in the state log. */
-  written: Promise<void>;
-}
-
 /**
  * Acquires up to `max` messages for `member`. Returns null when nothing is acquirable now; []
  * when only expired messages or gaps were found (try again).
  */
 export async function takeFromLog(q: TakeHost, member: string, max: number, autoAccept: boolean): Promise<Delivery[] | null> {
-  const started = await startTake(q, member, max, autoAccept);
-  if (started === null) return null;
-  await started.written;
-  return started.deliveries;
-}
-
-/**
- * takeFromLog's first step: resolves once the messages are acquired (no later take gets them),
- * before the acquisition is written. Null when nothing is acquirable now.
- */
-export async function startTake(q: TakeHost, member: string, max: number, autoAccept: boolean): Promise<StartedTake | null> {
   if (!q.engine.hasAcquirable(q.slot)) return null;
   const from = q.engine.nextFetchOffset(q.slot);
   const read = await readWindow(q.log, from, Math.min(READ_BYTES, Math.max(16 * 1024, max * 1024)), null);
@@ -70,25 +48,16 @@ export async function startTake(q: TakeHost, member: string, max: number, autoAc
     q.decoded.forEachIn(read.chunks, from, Infinity, (m) => candidates.push(m));
     expired = await q.head.discardExpired(candidates, now);
   }
-  const acquired = q.engine.acquireNow(q.slot, member, read.extents, { maxRecords: Math.max(1, max), batchSize: 0, recordLimit: true, now });
   // In offset order (forEachInRanges walks the read once).
-  const ranges = acquired.ranges.sort((a, b) => a.first - b.first);
+  const ranges = (await q.engine.acquire(q.slot, member, read.extents, { maxRecords: Math.max(1, max), batchSize: 0, recordLimit: true, now })).sort((a, b) => a.first - b.first);
   // Acquired messages are no longer ready: the byte count of x-max-length-bytes is recounted.
   if (q.maxLengthBytes !== undefined && ranges.length > 0) q.head.readyBytesValid = false;
   const { deliveries: out, gaps } = deliveriesOf(q.decoded, read.chunks, ranges);
-  // settle() applies before its first await, so the gaps are settled now and written after the acquisition.
-  const gapsSettled = gaps.length > 0 ? q.settle(member, gaps, AckType.Gap) : undefined;
+  if (gaps.length > 0) await q.settle(member, gaps, AckType.Gap);
   q.stats.delivered += out.length;
-  if (out.length === 0 && expired === 0 && gaps.length === 0) {
-    await acquired.written;
-    return null;
-  }
-  const written = (async (): Promise<void> => {
-    await acquired.written;
-    await gapsSettled;
-    if (autoAccept && out.length > 0) void q.settle(member, out.map((d) => d.message.offset), AckType.Accept).catch(() => {});
-  })();
-  return { deliveries: out, written };
+  if (autoAccept && out.length > 0) void q.settle(member, out.map((d) => d.message.offset), AckType.Accept).catch(() => {});
+  if (out.length === 0 && expired === 0 && gaps.length === 0) return null;
+  return out;
 }
 
 /** The messages of the acquired `ranges` (sorted) found in `chunks`, and the offsets without one. */

@@ -16,10 +16,9 @@
 //   message (reason 'maxlen');
 // - purge archives every ready message (never dead-lettered).
 //
-// Ordering invariant: one pump runs per queue at a time (its delivery turns may overlap: pumpLoop);
-// every engine call that changes state does so synchronously before its first await, so a consumer
-// removed before an acquisition never gets it, and one removed after has it released by the
-// engine's releaseMember.
+// Ordering invariant: one pump runs per queue at a time; every engine call that changes state does
+// so synchronously before its first await, so a consumer removed before an acquisition never gets
+// it, and one removed after has it released by the engine's releaseMember.
 import type { PartitionLog } from '../../storage/index.js';
 import type { Logger } from '../../util/logger.js';
 import { AckType, type AckBatch, type QueueEngine, type ShareSlot } from '../queues/index.js';
@@ -30,7 +29,7 @@ import { DecodedBatches } from './decoded-batches.js';
 import { ConsumerOrder } from './consumer-order.js';
 import { QueueAppender } from './queue-appender.js';
 import { QueueHead } from './queue-head.js';
-import { startTake, takeFromLog, type Delivery, type StartedTake, type TakeHost } from './queue-take.js';
+import { takeFromLog, type Delivery, type TakeHost } from './queue-take.js';
 
 export type { Delivery } from './queue-take.js';
 
@@ -76,36 +75,6 @@ export interface StreamReader {
   cancelByServer(): void;
 }
 
-/** Delivery turns of one queue whose acquisition is being written (pumpLoop). */
-const MAX_TURNS_IN_FLIGHT = 2;
-
-/**
- * Deliveries acquired for consumers and not yet handed to them (turns in flight): held back from
- * their credit and counted as unacknowledged for the consumer order. Credit is held per channel
- * (member), which also covers a channel-wide basic.qos shared by several consumers of the queue.
- */
-class HeldCredit {
-  private readonly byMember = new Map<string, number>();
-  private readonly byConsumer = new Map<QueueConsumer, number>();
-
-  add(c: QueueConsumer, n: number): void {
-    const m = (this.byMember.get(c.member) ?? 0) + n;
-    if (m === 0) this.byMember.delete(c.member);
-    else this.byMember.set(c.member, m);
-    const k = (this.byConsumer.get(c) ?? 0) + n;
-    if (k === 0) this.byConsumer.delete(c);
-    else this.byConsumer.set(c, k);
-  }
-
-  credit(c: QueueConsumer): number {
-    return c.credit() - (this.byMember.get(c.member) ?? 0);
-  }
-
-  unacked(c: QueueConsumer): number {
-    return c.unacked + (this.byConsumer.get(c) ?? 0);
-  }
-}
-
 export class AmqpQueue {
   readonly consumers: QueueConsumer[] = [];
   /** Consumers of a stream queue (x-queue-type=stream): readers with their own positions. */
@@ -118,7 +87,6 @@ export class AmqpQueue {
   /** Set on a priority level of a priority queue (priority-queue.ts): its consumers are the parent's. */
   parent: AmqpQueue | null = null;
   private readonly order: ConsumerOrder<QueueConsumer>;
-  private readonly held = new HeldCredit();
   private readonly appender: QueueAppender;
   private readonly head: QueueHead;
   private readonly takeHost: TakeHost;
@@ -338,55 +306,22 @@ export class AmqpQueue {
       });
   }
 
-  /**
-   * Delivery turns, overlapped: a turn acquires (startNext) and then waits for its acquisition to be
-   * written before its deliveries go out; the next turn starts meanwhile, with the credit of turns
-   * in flight held back (`held`), so prefetch is never exceeded. Deliveries go out in turn order
-   * (each waits for the previous one), so a consumer sees offset order as before; at most
-   * MAX_TURNS_IN_FLIGHT turns are in flight.
-   */
   private async pumpLoop(): Promise<void> {
-    let previous: Promise<void> = Promise.resolve();
-    let inFlight = 0;
-    try {
-      for (;;) {
-        this.pumpAgain = false;
-        if (this.deleted) return;
-        const c = inFlight < MAX_TURNS_IN_FLIGHT ? this.order.next(this.consumers, this.held) : null;
-        if (!c) {
-          if (inFlight === 0) return;
-          // Credit may be held by turns in flight: try again once they are out.
-          await previous;
-          continue;
-        }
-        const share = this.consumers.length > 1 ? 64 : 1024;
-        const next = await this.startNext(c.member, Math.min(this.held.credit(c), share), c.noAck);
-        if (next === null) return;
-        const { source, turn } = next;
-        const took = turn.deliveries;
-        if (took.length === 0) {
-          await turn.written;
-          continue;
-        }
-        this.held.add(c, took.length);
-        inFlight++;
-        const before = previous;
-        previous = (async (): Promise<void> => {
-          try {
-            await Promise.all([before, turn.written]);
-          } finally {
-            this.held.add(c, -took.length);
-            inFlight--;
-          }
-          this.lastDeliveryAt = this.hooks.now();
-          if (c.live()) {
-            c.deliver(source, took);
-            this.checkBacklog();
-          } else await source.settle(c.member, took.map((d) => d.message.offset), AckType.Release);
-        })();
-      }
-    } finally {
-      await previous;
+    for (;;) {
+      this.pumpAgain = false;
+      if (this.deleted) return;
+      const c = this.order.next(this.consumers);
+      if (!c) return;
+      const share = this.consumers.length > 1 ? 64 : 1024;
+      const next = await this.takeNext(c.member, Math.min(c.credit(), share), c.noAck);
+      if (next === null) return;
+      const { source, deliveries: took } = next;
+      if (took.length === 0) continue;
+      this.lastDeliveryAt = this.hooks.now();
+      if (c.live()) {
+        c.deliver(source, took);
+        this.checkBacklog();
+      } else await source.settle(c.member, took.map((d) => d.message.offset), AckType.Release);
     }
   }
 
@@ -395,16 +330,8 @@ export class AmqpQueue {
    * the queue the deliveries belong to (their acknowledgements go there).
    */
   async takeNext(member: string, max: number, autoAccept: boolean): Promise<{ source: AmqpQueue; deliveries: Delivery[] } | null> {
-    const next = await this.startNext(member, max, autoAccept);
-    if (next === null) return null;
-    await next.turn.written;
-    return { source: next.source, deliveries: next.turn.deliveries };
-  }
-
-  /** takeNext's first step (queue-take.ts's startTake): acquired, not yet written. */
-  async startNext(member: string, max: number, autoAccept: boolean): Promise<{ source: AmqpQueue; turn: StartedTake } | null> {
-    const turn = await this.startTake(member, max, autoAccept);
-    return turn === null ? null : { source: this, turn };
+    const deliveries = await this.take(member, max, autoAccept);
+    return deliveries === null ? null : { source: this, deliveries };
   }
 
   /**
@@ -413,11 +340,6 @@ export class AmqpQueue {
    */
   take(member: string, max: number, autoAccept: boolean): Promise<Delivery[] | null> {
     return takeFromLog(this.takeHost, member, max, autoAccept);
-  }
-
-  /** take()'s first step: resolves once acquired, before the acquisition is written. */
-  startTake(member: string, max: number, autoAccept: boolean): Promise<StartedTake | null> {
-    return startTake(this.takeHost, member, max, autoAccept);
   }
 
   // ---- settlement ----

@@ -206,22 +206,11 @@ export class QueueEngine {
    * delivery count; a power failure may lose it (they come back with the count before).
    */
   async acquire(slot: ShareSlot, member: string, extents: readonly BatchExtent[], options: AcquireOptions): Promise<AcquiredRange[]> {
-    const { ranges, written } = this.acquireNow(slot, member, extents, options);
-    await written;
-    return ranges;
-  }
-
-  /**
-   * acquire() in two steps: the ranges are acquired when this returns (in memory: nobody else gets
-   * them), `written` resolves once the acquisition is in the state log. The records may be handed
-   * out only after `written` (that is what brings them back redelivered after kill -9); meanwhile
-   * the caller may start its next acquisition, whose write follows this one in the state log.
-   */
-  acquireNow(slot: ShareSlot, member: string, extents: readonly BatchExtent[], options: AcquireOptions): { ranges: AcquiredRange[]; written: Promise<void> } {
     this.check(slot);
     const { acquisition, outcome } = slot.sp.acquire(member, extents, options, this.policy(slot));
     this.locks.update(slot, slot.sp.nextDeadline());
-    return { ranges: acquisition.ranges, written: this.persist(slot, outcome, false) };
+    await this.persist(slot, outcome, false);
+    return acquisition.ranges;
   }
 
   /**
