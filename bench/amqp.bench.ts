@@ -23,6 +23,7 @@
 //   AMQP_BENCH_NODE_ARGS=..  more node options for Brook (e.g. --heap-prof --heap-prof-dir=dir)
 //   AMQP_BENCH_RABBIT_BUSY_WAIT=1  leave RabbitMQ's scheduler busy-waiting on (see below)
 //   AMQP_BENCH_ONLY_BROOK=1  no RabbitMQ (profiling runs; no ratios)
+//   AMQP_BENCH_NO_QUORUM=1   RabbitMQ's classic queue only (quicker runs; no quorum rows)
 //   AMQP_BENCH_BASELINE=dir  a second Brook from another compiled tree (its bench/amqp-broker.js), as
 //                            "Brook (baseline)" in the same run: before/after figures of a change
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -202,7 +203,7 @@ const systems: System[] = [
   ...(rabbit
     ? [
         { name: 'RabbitMQ classic', url: rabbit.url, queueType: 'classic' as const },
-        { name: 'RabbitMQ quorum', url: rabbit.url, queueType: 'quorum' as const },
+        ...(process.env.AMQP_BENCH_NO_QUORUM === '1' ? [] : [{ name: 'RabbitMQ quorum', url: rabbit.url, queueType: 'quorum' as const }]),
       ]
     : []),
 ];
@@ -239,14 +240,18 @@ try {
     if (!rabbit) continue;
     const b = { rate: med('Brook', 'rate'), p50: med('Brook', 'p50'), p99: med('Brook', 'p99') };
     const rc = { rate: med('RabbitMQ classic', 'rate'), p50: med('RabbitMQ classic', 'p50'), p99: med('RabbitMQ classic', 'p99') };
-    const rq = { rate: med('RabbitMQ quorum', 'rate'), p99: med('RabbitMQ quorum', 'p99') };
     rows.push(
       { name: `${name}: Brook msg/s vs RabbitMQ classic`, value: b.rate, unit: 'msg/s', baseline: { name: 'classic', value: rc.rate }, targetRatio: 2 },
-      { name: `${name}: Brook msg/s vs RabbitMQ quorum`, value: b.rate, unit: 'msg/s', baseline: { name: 'quorum', value: rq.rate } },
       { name: `${name}: RabbitMQ classic p99 / Brook p99`, value: rc.p99, unit: 'ms', baseline: { name: 'Brook p99', value: b.p99 }, targetRatio: 1 },
       { name: `${name}: Brook p50 latency vs RabbitMQ classic`, value: b.p50, unit: 'ms', baseline: { name: 'classic', value: rc.p50 } },
-      { name: `${name}: Brook p99 latency vs RabbitMQ quorum`, value: b.p99, unit: 'ms', baseline: { name: 'quorum', value: rq.p99 } },
     );
+    if (per.has('RabbitMQ quorum')) {
+      const rq = { rate: med('RabbitMQ quorum', 'rate'), p99: med('RabbitMQ quorum', 'p99') };
+      rows.push(
+        { name: `${name}: Brook msg/s vs RabbitMQ quorum`, value: b.rate, unit: 'msg/s', baseline: { name: 'quorum', value: rq.rate } },
+        { name: `${name}: Brook p99 latency vs RabbitMQ quorum`, value: b.p99, unit: 'ms', baseline: { name: 'quorum', value: rq.p99 } },
+      );
+    }
     if (baseline) {
       const bb = { rate: med('Brook (baseline)', 'rate'), p99: med('Brook (baseline)', 'p99') };
       rows.push(

@@ -1,0 +1,120 @@
+// The publish side of a queue: accepted messages wait in `pending` until the end of the event-loop
+// turn, then go to the queue's log as record batches (at most APPEND_BATCH_BYTES each), one write
+// per batch, durable (fdatasync before `done`) when any message of the batch is persistent and the
+// queue durable. One batch per turn carries the publishes of every connection read in that turn.
+//
+// This queue is its log's only writer, so offsets are assigned in flush order: `appendedEnd` (one
+// past the last offset handed to the log) counts messages still being written as ready.
+import { buildRecordBatch } from '../../protocol/records/batch-builder.js';
+import type { RecordInput } from '../../protocol/records/record.js';
+import type { PartitionLog } from '../../storage/index.js';
+
+/** Most bytes of records per appended batch. */
+const APPEND_BATCH_BYTES = 1 << 20;
+
+interface Pending {
+  record: RecordInput;
+  durable: boolean;
+  size: number;
+  done: (error?: unknown) => void;
+}
+
+export interface AppenderHooks {
+  now(): number;
+  /** A batch is in the log: `bodyBytes` of message bodies became ready (before its `done`s run). */
+  written(bodyBytes: number): void;
+  /** After the `done`s of a written batch (drop-head, expiry, delivery). */
+  appended(): void;
+}
+
+export class QueueAppender {
+  private pending: Pending[] = [];
+  private flushScheduled = false;
+  /** One past the last offset handed to the log. */
+  private appendedEnd = 0;
+  /** Resolved when the last append handed to the log has settled. */
+  private lastAppend: Promise<void> = Promise.resolve();
+  /** Waiting for the next flush's appends (whenAppended() called while messages were pending). */
+  private flushWaiters: Array<() => void> = [];
+  private readonly flushBound = (): void => this.flush();
+
+  constructor(
+    private readonly log: PartitionLog,
+    private readonly hooks: AppenderHooks,
+  ) {}
+
+  /** Messages accepted and not yet handed to the log. */
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
+  /** One past the last offset handed to the log (written or being written). */
+  get endOffset(): number {
+    return this.appendedEnd;
+  }
+
+  /** Body bytes of the messages not yet handed to the log. */
+  pendingBodyBytes(): number {
+    return this.pending.reduce((s, p) => s + (p.record.value?.length ?? 0), 0);
+  }
+
+  enqueue(record: RecordInput, durable: boolean, size: number, done: (error?: unknown) => void): void {
+    this.pending.push({ record, durable, size, done });
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      // After every I/O callback of this event-loop turn: publishes from all connections read in
+      // the turn share one record batch, one write and one fsync.
+      setImmediate(this.flushBound);
+    }
+  }
+
+  /**
+   * Resolves once every message accepted so far is in the log (or failed to get there).
+   * basic.get waits for it: in RabbitMQ a message routed before a get (the publisher's channel
+   * closed, say) is in the queue when the get arrives; here it may still wait for this turn's batch.
+   */
+  whenAppended(): Promise<void> {
+    if (this.pending.length === 0) return this.lastAppend;
+    return new Promise((resolve) => this.flushWaiters.push(resolve));
+  }
+
+  /** Fails every pending message (the queue is deleted) and releases the waiters. */
+  failPending(error: Error): void {
+    for (const p of this.pending) p.done(error);
+    this.pending = [];
+    for (const w of this.flushWaiters.splice(0)) w();
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const all = this.pending;
+    this.pending = [];
+    for (let i = 0; i < all.length; ) {
+      let bytes = 0;
+      let j = i;
+      while (j < all.length && (j === i || bytes + all[j]!.size <= APPEND_BATCH_BYTES)) bytes += all[j++]!.size;
+      const group = all.slice(i, j);
+      i = j;
+      const batch = buildRecordBatch(
+        group.map((p) => p.record),
+        { timestamp: group[0]!.record.timestamp ?? this.hooks.now() },
+      );
+      this.appendedEnd = Math.max(this.appendedEnd, this.log.logEndOffset) + group.length;
+      this.lastAppend = this.log.append(batch, { durable: group.some((p) => p.durable) }).then(
+        () => {
+          let body = 0;
+          for (const p of group) body += p.record.value?.length ?? 0;
+          this.hooks.written(body);
+          for (const p of group) p.done();
+          this.hooks.appended();
+        },
+        (e: unknown) => {
+          for (const p of group) p.done(e ?? new Error('append failed'));
+        },
+      );
+    }
+    const waiters = this.flushWaiters;
+    this.flushWaiters = [];
+    if (waiters.length > 0) void this.lastAppend.then(() => waiters.forEach((w) => w()));
+  }
+}
