@@ -1,7 +1,8 @@
 // AMQP and MQTT on the broker's ACLs (docs/security.md, "AMQP and MQTT"), driven by unmodified clients:
 // mqtt.js (5.0 and 3.1.1) is refused as Mosquitto refuses a publish (0x87 PUBACK/PUBREC on 5.0, a 3.1.1
 // publish acknowledged and dropped: compared with a real mosquitto) and a subscription in its SUBACK
-// (0x87 on 5.0, 0x80 on 3.1.1; mosquitto's acl_file grants it and delivers nothing); amqplib is refused with RabbitMQ's 403
+// (0x87 on 5.0, 0x80 on 3.1.1; mosquitto's acl_file grants it and delivers nothing), and a CONNECT whose will it
+// may not publish in its CONNACK (mosquitto 2.0 accepts it and drops the will); amqplib is refused with RabbitMQ's 403
 // ACCESS_REFUSED channel close. A refused operation changes nothing (no queue declared, deleted or
 // drained, no message stored); the same principal with the mapped ACLs is let through; denials are audited.
 import { test, before, after } from 'node:test';
@@ -114,6 +115,52 @@ test('MQTT 3.1.1: a refused SUBSCRIBE is SUBACK 0x80; a refused QoS 1 PUBLISH is
   assert.equal(sensorsEnd(), before, 'the acknowledged publish was dropped');
 });
 
+/** A CONNECT carrying a will on `topic`: "accepted", or the CONNACK's reason / return code. */
+async function connectWithWill(user: string, protocolVersion: 4 | 5, topic: string, port = mqttPort): Promise<{ client: mqtt.MqttClient | null; code: number | 'accepted' }> {
+  try {
+    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { username: user, password: `${user}-pw`, protocolVersion, clientId: `${user}-will-v${protocolVersion}`, reconnectPeriod: 0, will: { topic, payload: Buffer.from(`gone-${user}`), qos: 1, retain: false } });
+    return { client, code: 'accepted' };
+  } catch (e) {
+    return { client: null, code: (e as { code: number }).code };
+  }
+}
+
+/** Resolves once the audit log holds a line `matches` accepts (the broker's own report, not a timer). */
+async function auditLine(matches: (fields: Record<string, unknown>) => boolean): Promise<void> {
+  while (!b.logs.some((r) => r.msg === 'denied' && matches(r.fields ?? {}))) await new Promise((r) => setImmediate(r));
+}
+
+test('MQTT will: a CONNECT whose will topic the principal may not WRITE is refused (5.0 CONNACK 0x87, 3.1.1 return code 5); an allowed will is published; an ACL removed after CONNECT drops the will when it is sent', async () => {
+  const before = sensorsEnd();
+  assert.equal((await connectWithWill('mallory', 5, 'sensors/door')).code, 0x87);
+  assert.equal((await connectWithWill('mallory', 4, 'sensors/door')).code, 5);
+  assert.ok(b.logs.some((r) => r.msg === 'denied' && r.fields?.protocol === 'mqtt' && r.fields?.principal === 'User:mallory' && r.fields?.name === 'sensors'), 'the refusal is audited');
+
+  const watcher = await mqttClient('alice', 5);
+  try {
+    await watcher.subscribeAsync('sensors/#', { qos: 1 });
+    const delivered = new Promise<string>((resolve) => watcher.once('message', (_t, payload) => resolve(payload.toString())));
+    const alice = await connectWithWill('alice', 4, 'sensors/door');
+    assert.equal(alice.code, 'accepted');
+    alice.client!.stream.destroy();
+    assert.equal(await delivered, 'gone-alice', 'the will of a dropped connection is published');
+  } finally {
+    await watcher.endAsync();
+  }
+  assert.equal(sensorsEnd(), before + 1);
+
+  // Granted at CONNECT, revoked before the connection drops: the will is checked again and dropped.
+  const grant = allow('User:mallory', Operation.WRITE, 'sensors');
+  await b.broker.state.security.acls.add([grant]);
+  const mallory = await connectWithWill('mallory', 5, 'sensors/door');
+  assert.equal(mallory.code, 'accepted');
+  await b.broker.state.security.acls.remove([{ ...grant }]);
+  const denials = b.logs.filter((r) => r.msg === 'denied' && r.fields?.principal === 'User:mallory').length;
+  mallory.client!.stream.destroy();
+  await auditLine(() => b.logs.filter((r) => r.msg === 'denied' && r.fields?.principal === 'User:mallory').length > denials);
+  assert.equal(sensorsEnd(), before + 1, 'the revoked will stored nothing');
+});
+
 async function amqpChannel(user: string): Promise<{ conn: amqplib.ChannelModel; ch: amqplib.Channel; closed: Promise<Error & { code?: number }> }> {
   const conn = await amqplib.connect(`amqp://${user}:${user}-pw@127.0.0.1:${amqpPort}`);
   conn.on('error', () => {});
@@ -190,6 +237,11 @@ async function mqttAnswers(port: number): Promise<Record<string, unknown>> {
   out['3.1.1 SUBACK'] = await suback(m4, 'sensors/#');
   out['3.1.1 PUBACK'] = await codeOf(m4.publishAsync('sensors/x', 'c', { qos: 1 }));
   await m4.endAsync();
+  for (const v of [5, 4] as const) {
+    const will = await connectWithWill('mallory', v, 'sensors/x', port);
+    out[`${v === 5 ? '5.0' : '3.1.1'} will CONNACK`] = will.code;
+    await will.client?.endAsync();
+  }
   const a5 = await mqttClient('alice', 5, port);
   out['alice SUBACK'] = await suback(a5, 'sensors/#');
   out['alice PUBACK'] = await codeOf(a5.publishAsync('sensors/x', 'd', { qos: 1 }));
@@ -239,7 +291,12 @@ test('MQTT publish refusals are Mosquitto’s: the same mqtt.js exchanges agains
     // at once. Everything else is the same.
     assert.deepEqual([fromMosquitto['5.0 SUBACK'], fromMosquitto['3.1.1 SUBACK']], [[1], [1]]);
     assert.deepEqual([fromBrook['5.0 SUBACK'], fromBrook['3.1.1 SUBACK']], [[0x87], [0x80]]);
-    const without = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([k]) => !/^(5\.0|3\.1\.1) SUBACK$/.test(k)));
+    // The second: mosquitto 2.0 accepts a CONNECT whose will it may not publish and drops the will when
+    // it is sent; Brook refuses the CONNECT (0x87 / 5), as Mosquitto 1.x and VerneMQ did (and drops a
+    // will whose ACL went away after CONNECT, as mosquitto 2.0 does).
+    assert.deepEqual([fromMosquitto['5.0 will CONNACK'], fromMosquitto['3.1.1 will CONNACK']], ['accepted', 'accepted']);
+    assert.deepEqual([fromBrook['5.0 will CONNACK'], fromBrook['3.1.1 will CONNACK']], [0x87, 5]);
+    const without = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([k]) => !/^(5\.0|3\.1\.1) (will CONNACK|SUBACK)$/.test(k)));
     assert.deepEqual(without(fromBrook), without(fromMosquitto));
     assert.equal(fromBrook['5.0 PUBACK'], 0x87);
   } finally {
