@@ -159,6 +159,20 @@ test('authorizer truth table: super users, deny beats allow, hosts, wildcard pri
   const open = new AclAuthorizer(store, new Set(), true);
   assert.ok(open.allows({ principal: 'User:b', operation: 3, resource: 'group', name: 'g' }), 'no ACL on the group: everyone allowed');
   assert.ok(!open.allows({ principal: 'User:b', operation: 3, resource: 'topic', name: 'open-x' }), 'an ACL exists on open-x: not open to everyone');
+  // A namespace (an AMQP vhost's amqp:<vhost>:): some right inside it, a DENY ALL over it, or no ACL in it at all.
+  const spaces = new AclStore(new NodeFileSystem(), b.dataDir + '-namespaces');
+  await spaces.add([{ resourceType: ResourceType.TOPIC, resourceName: 'amqp:v:queue:q', patternType: PatternType.LITERAL, principal: 'User:c', host: '*', operation: Operation.READ, permission: Permission.ALLOW }]);
+  const within = (z: AclAuthorizer, principal: string, prefix: string) => z.allowsWithin({ principal, host: '127.0.0.1', resource: 'topic', prefix });
+  const closed = new AclAuthorizer(spaces, new Set(['User:root']), false);
+  assert.ok(within(closed, 'User:c', 'amqp:v:'), 'a right inside the namespace');
+  assert.ok(!within(closed, 'User:c', 'amqp:w:'));
+  assert.ok(within(closed, 'User:root', 'amqp:w:'), 'super user');
+  const everyone = new AclAuthorizer(spaces, new Set(), true);
+  assert.ok(within(everyone, 'User:d', 'amqp:w:'), 'allow.everyone.if.no.acl.found: no ACL in amqp:w:');
+  assert.ok(!within(everyone, 'User:d', 'amqp:v:'), 'an ACL lies in amqp:v:: not open to everyone');
+  await spaces.add([{ resourceType: ResourceType.TOPIC, resourceName: 'amqp:v:', patternType: PatternType.PREFIXED, principal: 'User:c', host: '*', operation: Operation.ALL, permission: Permission.DENY }]);
+  assert.ok(!within(closed, 'User:c', 'amqp:v:'), 'DENY ALL over the namespace wins');
+  assert.ok(yes('User:b', Operation.DESCRIBE, 'x') && within(z, 'User:b', 'amqp:any:'), 'a wildcard ALLOW on * covers every namespace');
 });
 
 test('ListTransactions leaves out transactional ids the principal may not DESCRIBE, each one an audit line; Metadata’s filtering is one at debug level (Kafka’s logIfDenied)', async () => {

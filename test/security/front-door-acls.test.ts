@@ -3,7 +3,7 @@
 // publish acknowledged and dropped: compared with a real mosquitto) and a subscription in its SUBACK
 // (0x87 on 5.0, 0x80 on 3.1.1; mosquitto's acl_file grants it and delivers nothing), and a CONNECT whose will it
 // may not publish in its CONNACK (mosquitto 2.0 accepts it and drops the will); amqplib is refused with RabbitMQ's 403
-// ACCESS_REFUSED channel close. A refused operation changes nothing (no queue declared, deleted or
+// ACCESS_REFUSED channel close, and connection.open to a vhost it has no right in with 530 NOT_ALLOWED. A refused operation changes nothing (no queue declared, deleted or
 // drained, no message stored); the same principal with the mapped ACLs is let through; denials are audited.
 import { test, before, after } from 'node:test';
 import { spawn, spawnSync } from 'node:child_process';
@@ -15,6 +15,8 @@ import assert from 'node:assert/strict';
 import amqplib from 'amqplib';
 import mqtt from 'mqtt';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { clients } from '../helpers/real-clients.js';
+import { expectSuccess, jsonLines, runPython } from '../helpers/processes.js';
 import { Operation, PatternType, Permission, ResourceType, type AclBinding } from '../../src/broker/security/acl-model.js';
 
 let b: TestBroker;
@@ -30,7 +32,8 @@ before(async () => {
     config: {
       'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
       'super.users': 'User:admin',
-      'brook.amqp.users': 'alice:alice-pw,mallory:mallory-pw',
+      'brook.amqp.users': 'alice:alice-pw,mallory:mallory-pw,eve:eve-pw,admin:admin-pw',
+      'brook.amqp.vhosts': '/,billing',
       'brook.mqtt.users': 'alice:alice-pw,mallory:mallory-pw',
       'brook.mqtt.topic.mappings': 'sensors/#=sensors',
     },
@@ -46,6 +49,8 @@ before(async () => {
     allow('User:alice', Operation.CREATE, 'amqp:/:queue:jobs'),
     allow('User:alice', Operation.READ, 'amqp:/:queue:jobs'),
     allow('User:alice', Operation.WRITE, 'amqp:/:exchange:amq.default'),
+    // mallory may open vhost "/" and nothing in it: a literal ACL on the vhost's namespace itself.
+    allow('User:mallory', Operation.DESCRIBE, 'amqp:/:'),
   ]);
 });
 after(async () => {
@@ -222,6 +227,58 @@ test('AMQP: without the mapped ACLs declare, publish, consume, get and delete cl
     await again.conn.close();
   }
   assert.ok(b.logs.some((r) => r.msg === 'denied' && r.fields?.protocol === 'amqp' && r.fields?.name === 'amqp:/:queue:jobs'), 'the denial is audited');
+});
+
+/** How amqplib's connection.open to `vhost` ends for `user`: "open" or "refused" (connection.close instead of open-ok). */
+async function openVhost(user: string, vhost: string): Promise<string> {
+  try {
+    const conn = await amqplib.connect(`amqp://${user}:${user}-pw@127.0.0.1:${amqpPort}/${encodeURIComponent(vhost)}`);
+    await conn.close();
+    return 'open';
+  } catch (e) {
+    assert.match((e as Error).message, /Expected ConnectionOpenOk; got <ConnectionClose/);
+    return 'refused';
+  }
+}
+
+// amqplib does not show the close's code and text when open fails; pika does. argv: port user vhost
+const PIKA_OPEN = `
+import json, sys, pika
+port, user, vhost = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+try:
+    pika.BlockingConnection(pika.ConnectionParameters('127.0.0.1', port, vhost, pika.PlainCredentials(user, user + '-pw'))).close()
+    print(json.dumps({'open': True}))
+except pika.exceptions.AMQPConnectionError as e:
+    print(json.dumps({'error': type(e).__name__, 'message': str(e)}))
+`;
+
+test('AMQP connection.open needs some right in the vhost (amqp:<vhost>:...): otherwise 530 NOT_ALLOWED, audited; super users pass; a DENY ALL over the vhost wins', async () => {
+  assert.equal(await openVhost('eve', '/'), 'refused');
+  if (clients.pika()) {
+    const r = await runPython(PIKA_OPEN, [String(amqpPort), 'eve', '/'], { limitMs: 30_000 });
+    expectSuccess(r, 'pika connection.open');
+    const [line] = jsonLines<{ error: string; message: string }>(r.stdout);
+    // pika names a close during the opening handshake a probable access denial and quotes the close.
+    assert.equal(line?.error, 'ProbableAccessDeniedError');
+    assert.match(line?.message ?? '', /ConnectionClosedByBroker: \(530\) "NOT_ALLOWED - access to vhost '\/' refused for user 'eve'"/);
+  }
+  assert.ok(b.logs.some((r) => r.msg === 'denied' && r.fields?.protocol === 'amqp' && r.fields?.principal === 'User:eve' && r.fields?.name === 'amqp:/:*'), 'the refusal is audited');
+  assert.equal(await openVhost('alice', '/'), 'open', 'rights on a queue and an exchange in "/" open it');
+  assert.equal(await openVhost('mallory', '/'), 'open', 'a literal ACL on amqp:/: opens the vhost alone');
+  assert.equal(await openVhost('alice', 'billing'), 'refused', 'rights in "/" do not open "billing"');
+  assert.equal(await openVhost('admin', 'billing'), 'open', 'super users open every vhost');
+
+  const prefixed = allow('User:eve', Operation.READ, 'amqp:billing:queue:eve-', PatternType.PREFIXED);
+  const denyAll: AclBinding = { ...allow('User:eve', Operation.ALL, 'amqp:billing:', PatternType.PREFIXED), permission: Permission.DENY };
+  await b.broker.state.security.acls.add([prefixed]);
+  try {
+    assert.equal(await openVhost('eve', 'billing'), 'open', 'a PREFIXED right inside the vhost opens it');
+    assert.equal(await openVhost('eve', '/'), 'refused', 'and only that vhost');
+    await b.broker.state.security.acls.add([denyAll]);
+    assert.equal(await openVhost('eve', 'billing'), 'refused', 'DENY ALL over the whole vhost beats the allow inside it');
+  } finally {
+    await b.broker.state.security.acls.remove([{ ...prefixed }, { ...denyAll }]);
+  }
 });
 
 /** What a broker answers mallory (no rights) and alice (read/write on sensors/#), as reason codes. */
