@@ -83,6 +83,8 @@ const BROKER: Record<string, How> = {
   'connections.max.reauth.ms': broker('src/broker/security/broker-security.ts'),
   'quota.window.num': broker('src/broker/security/client-quotas.ts'),
   'quota.window.size.seconds': broker('src/broker/security/client-quotas.ts'),
+  'controller.quota.window.num': broker('src/broker/security/client-quotas.ts'),
+  'controller.quota.window.size.seconds': broker('src/broker/security/client-quotas.ts'),
   'max.connection.creation.rate': broker('src/broker/security/client-quotas.ts'),
   'sasl.oauthbearer.jwks.endpoint.url': broker('src/broker/security/oauthbearer.ts'),
   'sasl.oauthbearer.expected.issuer': broker('src/broker/security/oauthbearer.ts'),

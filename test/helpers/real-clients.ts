@@ -25,6 +25,8 @@ export const clients = {
   kafkaPython: () => cached('kp', () => has(SYSTEM_PYTHON, ['-c', 'import kafka'])),
   /** Debian's mosquitto-clients (mosquitto_pub, mosquitto_sub). */
   mosquittoClients: () => cached('mosq', () => has('sh', ['-c', 'command -v mosquitto_pub && command -v mosquitto_sub'])),
+  /** Debian's python3-pika. */
+  pika: () => cached('pika', () => has(SYSTEM_PYTHON, ['-c', 'import pika'])),
   /** Debian's python3-paho-mqtt. */
   pahoMqtt: () => cached('paho', () => has(SYSTEM_PYTHON, ['-c', 'import paho.mqtt.client'])),
 };

@@ -2,10 +2,11 @@
 // principal without rights (KafkaJS over SASL) is refused by every API with Kafka's error and changes
 // nothing; `brook acl add` (CreateAcls, prefixed and literal) opens exactly what it names; implied
 // DESCRIBE, super.users, deny-over-allow and hosts hold; authorized-operations fields follow the ACLs;
-// ACLs survive a restart; denials and changes are audit lines.
+// ACLs survive a restart; denials (ListTransactions' left-out ids too) and changes are audit lines.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { Connection, listTransactionsV1 } from '@platformatic/kafka';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { clients, skipUnless } from '../helpers/real-clients.js';
 import { expectSuccess, run } from '../helpers/processes.js';
@@ -158,6 +159,49 @@ test('authorizer truth table: super users, deny beats allow, hosts, wildcard pri
   const open = new AclAuthorizer(store, new Set(), true);
   assert.ok(open.allows({ principal: 'User:b', operation: 3, resource: 'group', name: 'g' }), 'no ACL on the group: everyone allowed');
   assert.ok(!open.allows({ principal: 'User:b', operation: 3, resource: 'topic', name: 'open-x' }), 'an ACL exists on open-x: not open to everyone');
+  // A namespace (an AMQP vhost's amqp:<vhost>:): some right inside it, a DENY ALL over it, or no ACL in it at all.
+  const spaces = new AclStore(new NodeFileSystem(), b.dataDir + '-namespaces');
+  await spaces.add([{ resourceType: ResourceType.TOPIC, resourceName: 'amqp:v:queue:q', patternType: PatternType.LITERAL, principal: 'User:c', host: '*', operation: Operation.READ, permission: Permission.ALLOW }]);
+  const within = (z: AclAuthorizer, principal: string, prefix: string) => z.allowsWithin({ principal, host: '127.0.0.1', resource: 'topic', prefix });
+  const closed = new AclAuthorizer(spaces, new Set(['User:root']), false);
+  assert.ok(within(closed, 'User:c', 'amqp:v:'), 'a right inside the namespace');
+  assert.ok(!within(closed, 'User:c', 'amqp:w:'));
+  assert.ok(within(closed, 'User:root', 'amqp:w:'), 'super user');
+  const everyone = new AclAuthorizer(spaces, new Set(), true);
+  assert.ok(within(everyone, 'User:d', 'amqp:w:'), 'allow.everyone.if.no.acl.found: no ACL in amqp:w:');
+  assert.ok(!within(everyone, 'User:d', 'amqp:v:'), 'an ACL lies in amqp:v:: not open to everyone');
+  await spaces.add([{ resourceType: ResourceType.TOPIC, resourceName: 'amqp:v:', patternType: PatternType.PREFIXED, principal: 'User:c', host: '*', operation: Operation.ALL, permission: Permission.DENY }]);
+  assert.ok(!within(closed, 'User:c', 'amqp:v:'), 'DENY ALL over the namespace wins');
+  assert.ok(yes('User:b', Operation.DESCRIBE, 'x') && within(z, 'User:b', 'amqp:any:'), 'a wildcard ALLOW on * covers every namespace');
+});
+
+test('ListTransactions leaves out transactional ids the principal may not DESCRIBE, each one an audit line; Metadata’s filtering is one at debug level (Kafka’s logIfDenied)', async () => {
+  const txnClient = new Kafka({ clientId: 'acl-txn', brokers: [b.bootstrap], sasl: { mechanism: 'scram-sha-256', username: 'admin', password: 'admin-pw' }, logLevel: logLevel.NOTHING });
+  const producer = txnClient.producer({ transactionalId: 'billing-tx', idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const txn = await producer.transaction();
+  try {
+    await txn.send({ topic: 'payments', messages: [{ value: 'p' }] });
+    const conn = new Connection('acl-list-txn', { sasl: { mechanism: 'SCRAM-SHA-256', username: 'mallory', password: 'mallory-pw' } });
+    const [host, port] = b.bootstrap.split(':');
+    await conn.connect(host!, Number(port));
+    try {
+      const listed = await listTransactionsV1.api.async(conn, [], [], -1n, null);
+      assert.deepEqual(listed.transactionStates, [], 'mallory sees no transaction');
+    } finally {
+      await conn.close();
+    }
+    const line = b.logs.find((r) => r.fields?.component === 'audit' && r.msg === 'denied' && r.fields?.apiKey === 66);
+    assert.equal(line?.level, 'info');
+    assert.equal(line?.fields?.principal, 'User:mallory');
+    assert.equal(line?.fields?.name, 'billing-tx');
+    assert.equal(line?.fields?.resource, 'transactional-id');
+  } finally {
+    await txn.abort();
+    await producer.disconnect();
+  }
+  // The first test's listTopics as mallory filtered both topics out of Metadata: debug lines, marked filtered.
+  assert.ok(b.logs.some((r) => r.level === 'debug' && r.msg === 'denied' && r.fields?.apiKey === 3 && r.fields?.filtered === true && r.fields?.name === 'payments'));
 });
 
 test('ACLs are durable: after a restart they still apply; brook acl remove takes them away', async () => {

@@ -13,6 +13,7 @@
 //   exchange.bind / unbind              WRITE on the destination, READ on the source
 //   basic.publish                       WRITE on the exchange
 //   basic.consume / basic.get           READ on the queue
+//   connection.open                     some right in amqp:<vhost>: (mayOpenVhost; refused: 530 NOT_ALLOWED)
 // A refusal closes the channel with 403 ACCESS_REFUSED and RabbitMQ's text, and is audited.
 import type { AclOperationCode } from '../topics/authorized-operations.js';
 import type { SharedUsers } from './auth.js';
@@ -22,6 +23,11 @@ export type AmqpResource = 'exchange' | 'queue';
 
 export function amqpResourceName(vhost: string, kind: AmqpResource, name: string): string {
   return `amqp:${vhost}:${kind}:${kind === 'exchange' && name === '' ? 'amq.default' : name}`;
+}
+
+/** The namespace every resource name of a vhost starts with. */
+export function amqpVhostPrefix(vhost: string): string {
+  return `amqp:${vhost}:`;
 }
 
 export class AmqpAcl {
@@ -34,6 +40,17 @@ export class AmqpAcl {
   }
 
   private readonly host: string;
+
+  /**
+   * Whether `user` may open `vhost`: some right inside the vhost's namespace `amqp:<vhost>:` (a
+   * literal ACL on `amqp:<vhost>:` itself grants the vhost and nothing in it), as RabbitMQ lets in a
+   * user with permissions on the vhost; super users, and allow.everyone.if.no.acl.found when no ACL
+   * lies in the namespace, as for every other check (acl-authorizer.ts allowsWithin).
+   */
+  mayOpenVhost(user: string, vhost: string): boolean {
+    const authorizeWithin = this.users?.authorizeWithin;
+    return !authorizeWithin || authorizeWithin({ principal: `User:${user}`, host: this.host, prefix: amqpVhostPrefix(vhost) }, 'amqp');
+  }
 
   /** Throws 403 ACCESS_REFUSED (a channel error of method class/id) unless `user` may do it. */
   require(user: string, vhost: string, operation: AclOperationCode, kind: AmqpResource, name: string, classId: number, methodId: number): void {

@@ -30,6 +30,8 @@ export interface SharedUsers {
   authenticatePassword(user: string, password: string, via: { protocol: string; client: string }): Promise<string | null>;
   /** The broker's ACL decision (audited when denied); absent: everything is allowed (amqp-acl.ts). */
   authorize?(request: { principal: string; host: string; operation: AclOperationCode; resource: ResourceKind; name: string }, protocol: string): boolean;
+  /** Whether the principal holds some right on the topic resources named with `prefix` (audited when not). */
+  authorizeWithin?(request: { principal: string; host: string; prefix: string }, protocol: string): boolean;
 }
 
 interface UserEntry {

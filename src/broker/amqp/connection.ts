@@ -438,7 +438,9 @@ export class AmqpConnection implements ChannelHost {
         if (this.state !== 'open') throw Reply.commandInvalid(`unexpected ${m.method}`);
         const vhost = this.services.vhost(m.virtualHost);
         if (!vhost) throw Reply.notAllowed(`vhost ${m.virtualHost} not found`);
-        if (!this.services.authenticator.mayOpen(this.user, m.virtualHost)) throw Reply.notAllowed(`access to vhost '${m.virtualHost}' refused for user '${this.user}'`);
+        if (!this.services.authenticator.mayOpen(this.user, m.virtualHost) || !this.acl.mayOpenVhost(this.user, m.virtualHost)) {
+          throw Reply.notAllowed(`access to vhost '${m.virtualHost}' refused for user '${this.user}'`);
+        }
         this.vhost = vhost;
         this.state = 'running';
         this.sendMethod(0, { method: 'connection.open-ok', knownHosts: '' });

@@ -42,5 +42,7 @@ export const SECURITY_BROKER_CONFIGS: readonly ConfigDefinition[] = [
   // Client quotas (docs/security.md "Quotas"): how rates are sampled, and the broker-wide connection rate (KIP-612).
   def('quota.window.num', 'INT', '11', 'Number of samples kept to measure client quota rates.', { min: 1 }),
   def('quota.window.size.seconds', 'INT', '1', 'Length of each sample of client quota rates.', { min: 1 }),
+  def('controller.quota.window.num', 'INT', '11', 'Number of samples whose length, times controller.quota.window.size.seconds, sizes the controller_mutation_rate token bucket (a burst of that many seconds).', { min: 1 }),
+  def('controller.quota.window.size.seconds', 'INT', '1', 'Length of each controller_mutation_rate sample.', { min: 1 }),
   def('max.connection.creation.rate', 'INT', '2147483647', 'New connections per second the broker accepts; one more is closed as soon as it is accepted.', { min: 0, dynamic: true }),
 ];

@@ -8,6 +8,10 @@
 // topic must also fit the broker's brook.max.partitions (topics/topic-service.ts). A creation still
 // running when the request's timeoutMs is up is answered REQUEST_TIMED_OUT, as Kafka's controller
 // answers, and completes in the background.
+//
+// controller_mutation_rate (KIP-599, handlers/mutation-quota.ts): each topic that passed every check is
+// charged its partition count, validate-only too (as KRaft's controller charges it); from v6 a topic
+// over the quota is THROTTLING_QUOTA_EXCEEDED, before v6 it is created and the response throttled.
 import { apis } from '../../protocol/messages/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { ConfigSource } from '../config/broker-config.js';
@@ -16,6 +20,7 @@ import { ZERO_UUID, topicIdToWire } from '../topics/topic-ids.js';
 import { authorize, permitted } from './authorize.js';
 import { AclOperation, CLUSTER_RESOURCE_NAME } from '../topics/authorized-operations.js';
 import { defineHandler } from './handler.js';
+import { mutationQuotaFor, THROTTLED } from './mutation-quota.js';
 
 /** Kafka's sum (validateTotalNumberOfPartitions): -1 counts the default, explicit assignments their length. */
 function requestedPartitions(topics: readonly { numPartitions: number; assignments: readonly unknown[] }[], defaultPartitions: number): number {
@@ -58,6 +63,7 @@ export default defineHandler({
     }
     const seen = new Map<string, number>();
     for (const t of request.topics) seen.set(t.name, (seen.get(t.name) ?? 0) + 1);
+    const quota = mutationQuotaFor(ctx, 6);
     const results = await Promise.all(
       request.topics.map(async (t) => {
         const configs: Record<string, string> = {};
@@ -92,6 +98,7 @@ export default defineHandler({
             isSensitive: r.definition.type === 'PASSWORD',
           })),
         };
+        if (!quota.record(partitions)) return { ...base, ...THROTTLED };
         if (request.validateOnly) return { ...base, ...described, errorCode: ErrorCode.NONE, errorMessage: null };
         const outcome = await withinTimeout(broker.topics.create(spec), request.timeoutMs);
         if (outcome === TIMED_OUT) {
@@ -101,6 +108,6 @@ export default defineHandler({
         return { ...base, ...described, topicId: topicIdToWire(outcome.topic.topicId), errorCode: ErrorCode.NONE, errorMessage: null };
       }),
     );
-    return { throttleTimeMs: 0, topics: results };
+    return { throttleTimeMs: quota.throttleTimeMs(), topics: results };
   },
 });

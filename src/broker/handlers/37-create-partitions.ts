@@ -5,6 +5,10 @@
 // Bounded (docs/limits.md): a request adding more than brook.max.partitions.per.request partitions in
 // all is refused whole with POLICY_VIOLATION, as Kafka's controller refuses a batch of more than
 // 10,000 records; each topic must also fit the broker's brook.max.partitions.
+//
+// controller_mutation_rate (KIP-599, handlers/mutation-quota.ts): a valid topic is charged the
+// partitions it adds, validate-only too; from v3 one over the quota is THROTTLING_QUOTA_EXCEEDED,
+// before v3 it grows and the response is throttled.
 import { apis } from '../../protocol/messages/index.js';
 import type { CreatePartitionsRequestCreatePartitionsTopic } from '../../protocol/messages/create-partitions.js';
 import { ErrorCode } from '../../protocol/errors.js';
@@ -12,6 +16,7 @@ import type { BrokerState } from '../broker-state.js';
 import { authorize } from './authorize.js';
 import { AclOperation } from '../topics/authorized-operations.js';
 import { defineHandler } from './handler.js';
+import { mutationQuotaFor, THROTTLED } from './mutation-quota.js';
 
 interface Outcome {
   errorCode: number;
@@ -35,15 +40,22 @@ export default defineHandler({
       return { throttleTimeMs: 0, results: request.topics.map((t) => ({ name: t.name, errorCode: ErrorCode.POLICY_VIOLATION, errorMessage })) };
     }
     const results = [];
+    const quota = mutationQuotaFor(ctx, 3);
     for (const t of request.topics) {
       let outcome: Outcome;
       if ((seen.get(t.name) ?? 0) > 1) outcome = { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Duplicate topic in request.' };
       // ACLs: ALTER on the topic (KafkaApis.handleCreatePartitionsRequest).
       else if (!authorize(ctx, AclOperation.ALTER, 'topic', t.name)) outcome = { errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: 'Authorization failed.' };
-      else outcome = validate(broker, t) ?? (request.validateOnly ? ok : await grow(broker, t.name, t.count));
+      else {
+        const invalid = validate(broker, t);
+        const added = t.count - (broker.topics.get(t.name)?.partitions ?? t.count);
+        if (invalid) outcome = invalid;
+        else if (!quota.record(added)) outcome = THROTTLED;
+        else outcome = request.validateOnly ? ok : await grow(broker, t.name, t.count);
+      }
       results.push({ name: t.name, ...outcome });
     }
-    return { throttleTimeMs: 0, results };
+    return { throttleTimeMs: quota.throttleTimeMs(), results };
   },
 });
 

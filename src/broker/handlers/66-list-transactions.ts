@@ -4,7 +4,7 @@ import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
 import { TxnState } from '../transactions/txn-state.js';
 import { AclOperation } from '../topics/authorized-operations.js';
-import { permitted } from './authorize.js';
+import { authorize } from './authorize.js';
 import { defineHandler } from './handler.js';
 
 export default defineHandler({
@@ -21,9 +21,10 @@ export default defineHandler({
     for (const m of ctx.broker.transactions.all()) {
       if (states.size > 0 && !states.has(m.state)) continue;
       if (producers.size > 0 && !producers.has(m.producerId)) continue;
-      // Only transactional ids the principal may DESCRIBE (KafkaApis.handleListTransactionsRequest).
-      if (!permitted(ctx, AclOperation.DESCRIBE, 'transactional-id', m.transactionalId)) continue;
       if (minDuration >= 0 && (m.state !== 'Ongoing' || now - m.startTimestampMs < minDuration)) continue;
+      // Only transactional ids the principal may DESCRIBE (KafkaApis.handleListTransactionsRequest, which
+      // checks after the filters, with logIfDenied: each id left out is an audit line, as a refused request is).
+      if (!authorize(ctx, AclOperation.DESCRIBE, 'transactional-id', m.transactionalId)) continue;
       transactionStates.push({ transactionalId: m.transactionalId, producerId: BigInt(m.producerId), transactionState: m.state });
     }
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, unknownStateFilters: request.stateFilters.filter((s) => !known.has(s)), transactionStates };

@@ -17,11 +17,18 @@ export function authorize(ctx: RequestContext, operation: AclOperationCode, reso
   return false;
 }
 
-/** The same without an audit line (checks whose denial is not an error, e.g. what Metadata may list). */
+/**
+ * The same for checks whose denial is not an error (what Metadata or ListGroups may list, a cluster
+ * right tried before the per-resource one): Kafka passes logIfDenied = false there, and its authorizer
+ * then writes the denial at DEBUG instead of INFO. So do we: an audit line at debug level.
+ */
 export function permitted(ctx: RequestContext, operation: AclOperationCode, resource: ResourceKind, name: string): boolean {
   const authorizer = ctx.broker.authorizer;
   if (authorizer === ALLOW_EVERYTHING) return true;
-  return authorizer.allows({ principal: ctx.session?.principal ?? ANONYMOUS_PRINCIPAL, operation, resource, name, host: ctx.session?.clientHost ?? '' });
+  const principal = ctx.session?.principal ?? ANONYMOUS_PRINCIPAL;
+  if (authorizer.allows({ principal, operation, resource, name, host: ctx.session?.clientHost ?? '' })) return true;
+  ctx.broker.security.audit.debug('denied', { principal, host: ctx.session?.clientHost ?? '', apiKey: ctx.header.apiKey, operation, resource, name, filtered: true });
+  return false;
 }
 
 /** The connection's principal (ANONYMOUS outside a connection). */

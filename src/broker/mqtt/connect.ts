@@ -5,7 +5,8 @@
 //                  Clean Session 1, else return code 2 ([MQTT-3.1.3-8]).
 //   credentials    the authenticator (auth.ts): 0x86 Bad User Name or Password, 0x87 Not authorized.
 //   5.0 extended authentication (an Authentication Method) is not offered: 0x8C.
-//   will           its topic must be a valid topic name (0x90) and a payload declared UTF-8 must be (0x99).
+//   will           its topic must be a valid topic name (0x90) and a payload declared UTF-8 must be (0x99);
+//                  with ACLs the principal needs WRITE on the topic it maps to (0x87; 3.1.1: 5).
 //   keep alive     above brook.mqtt.max.keepalive a 5.0 client is told the server's (Server Keep Alive).
 //   session        Clean Start / Clean Session and the Session Expiry Interval (3.1.1: Clean Session 0
 //                  never expires), capped by brook.mqtt.max.session.expiry.interval (told when capped).
@@ -45,6 +46,9 @@ export async function handleConnect(conn: ConnectionPort, p: ConnectPacket): Pro
     const problem = topicNameProblem(p.will.topic);
     if (problem) return refuse(ReasonCode.TopicNameInvalid, `will topic: ${problem}`);
     if (!payloadMatchesFormat(p.will.properties, p.will.payload)) return refuse(ReasonCode.PayloadFormatInvalid, 'the will payload is declared UTF-8 but is not');
+    // WRITE on the will's Kafka topic (mqtt-acl.ts), as for a PUBLISH; refused as Mosquitto 1.x and
+    // VerneMQ refuse it: 0x87 Not authorized (3.1.1: return code 5).
+    if (!conn.services.acl.mayPublish(conn.principal, conn.remoteAddress, p.will.topic)) return refuse(ReasonCode.NotAuthorized, `not authorized to publish the will on "${p.will.topic}"`);
   }
   conn.receiveMaximum = props.receiveMaximum ?? 65535;
   conn.maxPacketSize = props.maximumPacketSize ?? Infinity;
@@ -65,7 +69,7 @@ export async function handleConnect(conn: ConnectionPort, p: ConnectPacket): Pro
     ack.maximumPacketSize = settings.maxPacketSize;
     ack.topicAliasMaximum = settings.topicAliasMaximum;
   }
-  const { session, present } = await registry.open({ clientId, cleanStart: p.cleanStart, expiryInterval: expiry, protocolVersion: p.protocolVersion, will: p.will ?? null, owner: conn });
+  const { session, present } = await registry.open({ clientId, cleanStart: p.cleanStart, expiryInterval: expiry, protocolVersion: p.protocolVersion, will: p.will ?? null, willAuthor: p.will ? { principal: conn.principal, remoteAddress: conn.remoteAddress } : null, owner: conn });
   if (conn.isClosed) {
     // The client went away while its session was being set up: as if it had dropped after CONNACK.
     session.attach(conn, present);

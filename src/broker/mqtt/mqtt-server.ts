@@ -101,12 +101,17 @@ export class MqttServer implements BrokerService {
     });
     this.shared = new SharedSubscriptions({ topics, logs, mapping: this.mapping, decoded: this.decoded, kafkaQos, logger, engine: this.engine });
     const publisher = new Publisher(this.mapping, this.appender, this.retained, logger);
+    const acl = new MqttAcl(deps.users ?? null, this.mapping);
     this.registry = new SessionRegistry({
       settings: this.settings,
       store: this.store,
       router: () => this.router,
       shared: this.shared,
-      publishWill: (m) => void publisher.publish(m, m.qos > 0),
+      // Checked again when sent (an ACL may have gone since CONNECT); a refused will is dropped and
+      // audited, as Mosquitto 2.0 drops it.
+      publishWill: (m, author) => {
+        if (author === null || acl.mayPublish(author.principal, author.remoteAddress, m.topic)) void publisher.publish(m, m.qos > 0);
+      },
       logger,
     });
     this.router = new Router((id) => this.registry.get(id), this.shared, this.retained);
@@ -126,7 +131,7 @@ export class MqttServer implements BrokerService {
       },
     });
     const auth = deps.authenticator ?? new ConfigAuthenticator(parseMqttUsers(this.settings.users), this.settings.allowAnonymous, deps.users ?? null);
-    this.services = { settings: this.settings, registry: this.registry, router: this.router, publisher, auth, acl: new MqttAcl(deps.users ?? null, this.mapping), logger: logger.child({ component: 'mqtt' }) };
+    this.services = { settings: this.settings, registry: this.registry, router: this.router, publisher, auth, acl, logger: logger.child({ component: 'mqtt' }) };
   }
 
   async start(): Promise<void> {

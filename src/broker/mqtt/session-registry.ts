@@ -22,7 +22,7 @@ import type { MqttSettings } from './mqtt-config.js';
 import type { MqttMessage } from './message-record.js';
 import { forwardedProperties } from './message-record.js';
 import type { Router } from './router.js';
-import { Session, type Delivery, type SessionHooks, type SessionLink } from './session.js';
+import { Session, type Delivery, type SessionHooks, type SessionLink, type WillAuthor } from './session.js';
 import type { LoadedSessions, SessionStore } from './session-store.js';
 import type { SharedSubscriptions } from './shared-subscriptions.js';
 
@@ -43,6 +43,8 @@ export interface OpenRequest {
   expiryInterval: number;
   protocolVersion: ProtocolVersion;
   will: WillMessage | null;
+  /** Whom the will is published as (its ACL check when sent). */
+  willAuthor: WillAuthor | null;
   owner: SessionOwner;
 }
 
@@ -51,8 +53,8 @@ export interface RegistryDeps {
   store: SessionStore;
   router: () => Router;
   shared: SharedSubscriptions;
-  /** Publishes a will message (the publisher's path, not acknowledged to anyone). */
-  publishWill: (m: MqttMessage) => void;
+  /** Publishes a will message (the publisher's path, not acknowledged to anyone) as `author`. */
+  publishWill: (m: MqttMessage, author: WillAuthor | null) => void;
   logger: Logger;
 }
 
@@ -110,6 +112,7 @@ export class SessionRegistry implements SessionHooks {
     session.expiryInterval = req.expiryInterval;
     session.protocolVersion = req.protocolVersion;
     session.will = req.will;
+    session.willAuthor = req.willAuthor;
     this.countPersistence(wasPersistent, session.persistent);
     if (session.persistent) await this.save(session, true);
     else if (wasPersistent) this.deps.store.deleteSession(session.clientId, []);
@@ -217,7 +220,9 @@ export class SessionRegistry implements SessionHooks {
 
   private sendWill(session: Session): void {
     const will = session.will;
+    const author = session.willAuthor;
     session.will = null;
+    session.willAuthor = null;
     session.willTimer = null;
     if (!will) return;
     const now = Date.now();
@@ -231,7 +236,7 @@ export class SessionRegistry implements SessionHooks {
       expiresAt: interval === undefined ? Infinity : now + interval * 1000,
       publisherId: session.clientId,
       timestamp: now,
-    });
+    }, author);
   }
 
   private countPersistence(was: boolean, is: boolean): void {

@@ -17,6 +17,12 @@
 // Each delivery ends in `finished` exactly once: its persisted queue entry is removed, and a shared
 // subscription's acquisition is accepted (delivered) or released (dropped before the client had it).
 import type { AckPacket, ProtocolVersion, QoS, WillMessage } from '../../mqtt/index.js';
+
+/** The principal and client address a will is published as. */
+export interface WillAuthor {
+  principal: string;
+  remoteAddress: string;
+}
 import { ReasonCode } from '../../mqtt/index.js';
 import type { LogPosition } from './log-appender.js';
 import type { MqttMessage } from './message-record.js';
@@ -90,6 +96,8 @@ export class Session {
   expiryInterval = 0;
   protocolVersion: ProtocolVersion = 4;
   will: WillMessage | null = null;
+  /** Who set the will (CONNECT's principal and address): it is checked against the ACLs again when sent. */
+  willAuthor: WillAuthor | null = null;
   /** A pending delayed will (5.0 Will Delay Interval), or a session expiry, once the connection closed. */
   willTimer: { cancel(): void } | null = null;
   expiryTimer: { cancel(): void } | null = null;

@@ -42,6 +42,37 @@ export class AclAuthorizer implements Authorizer {
     return allowed || (!anyOnResource && this.allowIfNoAcl);
   }
 
+  /**
+   * Whether the principal holds some right inside a namespace of resource names (every name starting
+   * with `prefix`, e.g. an AMQP vhost's `amqp:<vhost>:`): RabbitMQ's "has permissions in the vhost",
+   * decided like Kafka's authorizeByResourceType but for one namespace instead of a whole type:
+   *   super user                                                                  -> ALLOWED
+   *   a matching DENY ALL over the whole namespace (LITERAL *, or PREFIXED on a prefix of it) -> DENIED
+   *   a matching ALLOW (any operation) over the namespace, or on a pattern inside it -> ALLOWED
+   *   no ACL over or inside the namespace at all, allow.everyone.if.no.acl.found  -> ALLOWED
+   *   otherwise                                                                   -> DENIED
+   * ("matching": the binding's principal is the request's or User:*, its host the request's or *.)
+   */
+  allowsWithin(request: { principal: string; host: string; resource: ResourceKind; prefix: string }): boolean {
+    if (this.superUsers.has(request.principal)) return true;
+    if (this.seenVersion !== this.store.version) this.regroup();
+    let anyInNamespace = false;
+    let allowed = false;
+    for (const b of this.byType.get(KIND_TYPE[request.resource]) ?? []) {
+      const over = patternCovers(b, request.prefix);
+      if (!over && !(b.resourceName.startsWith(request.prefix) && b.resourceName !== WILDCARD)) continue;
+      anyInNamespace = true;
+      if (b.principal !== request.principal && b.principal !== WILDCARD_PRINCIPAL) continue;
+      if (b.host !== WILDCARD && b.host !== request.host) continue;
+      if (b.permission === Permission.DENY) {
+        if (over && b.operation === Operation.ALL) return false;
+      } else {
+        allowed = true;
+      }
+    }
+    return allowed || (!anyInNamespace && this.allowIfNoAcl);
+  }
+
   private regroup(): void {
     this.byType = new Map();
     for (const b of this.store.all) {

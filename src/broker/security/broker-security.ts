@@ -83,6 +83,16 @@ export class BrokerSecurity {
   }
 
   /**
+   * Whether the principal holds some right on the TOPIC resources named with `prefix` (an AMQP vhost's
+   * `amqp:<vhost>:`; acl-authorizer.ts allowsWithin): true without an authorizer; a denial is audited.
+   */
+  authorizeWithin(request: { principal: string; host: string; prefix: string }, protocol: string): boolean {
+    if (this.authorizer === null || this.authorizer.allowsWithin({ ...request, resource: 'topic' })) return true;
+    this.audit.info('denied', { protocol, principal: request.principal, host: request.host, resource: 'topic', name: `${request.prefix}*` });
+    return false;
+  }
+
+  /**
    * Checks a password for any front door (AMQP PLAIN/AMQPLAIN, MQTT CONNECT, HTTP basic auth):
    * resolves with the principal ("User:<name>") or null, and logs a failure to the audit log.
    */

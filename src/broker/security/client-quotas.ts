@@ -6,6 +6,8 @@
 //   request_percentage     time spent handling the client's requests, as a percentage of one thread
 //                          over the window (Kafka's request handler time; here the event loop's time in
 //                          the handler and the response encoding)
+//   controller_mutation_rate  partitions created or deleted per second (KIP-599: a token bucket,
+//                          controller-mutation-quota.ts)
 //   connection_creation_rate  new connections per second from one IP (ip entity), and
 //                          max.connection.creation.rate for the whole broker
 //
@@ -19,6 +21,7 @@ import { normaliseAddress } from '../config/connection-overrides.js';
 import { entityKey, IP, precedence } from './quota-model.js';
 import type { QuotaStore } from './quota-store.js';
 import { SampledRate } from './sampled-rate.js';
+import { BucketMutationQuota, TokenBucket, UNBOUNDED_MUTATIONS, type MutationQuota } from './controller-mutation-quota.js';
 
 export type ClientQuotaKey = 'producer_byte_rate' | 'consumer_byte_rate' | 'request_percentage';
 
@@ -34,6 +37,7 @@ const NANOS_TO_PERCENT_SECONDS = 100 / 1e9;
 
 export class ClientQuotas {
   private readonly sensors = new Map<string, { rate: SampledRate; used: number }>();
+  private readonly buckets = new Map<string, { bucket: TokenBucket; used: number }>();
   private resolved = new Map<string, Resolved | null>();
   private resolvedVersion = -1;
   private recordings = 0;
@@ -58,7 +62,7 @@ export class ClientQuotas {
   }
 
   /** The quota governing (user, clientId) for `key`, or null when none applies. */
-  resolve(user: string, clientId: string, key: ClientQuotaKey): Resolved | null {
+  resolve(user: string, clientId: string, key: ClientQuotaKey | 'controller_mutation_rate'): Resolved | null {
     if (this.resolvedVersion !== this.store.version) {
       this.resolved = new Map();
       this.resolvedVersion = this.store.version;
@@ -97,6 +101,24 @@ export class ClientQuotas {
     const q = this.resolve(user, clientId, key);
     if (q === null) return;
     this.sensor(`${key}\u0001${q.tags}`, now).record(-(key === 'request_percentage' ? value * NANOS_TO_PERCENT_SECONDS : value), now);
+  }
+
+  /**
+   * The controller_mutation_rate quota of (user, clientId) for one CreateTopics / CreatePartitions /
+   * DeleteTopics request: strict for the versions that can answer THROTTLING_QUOTA_EXCEEDED.
+   */
+  mutationQuota(user: string, clientId: string, strict: boolean, now: () => number): MutationQuota {
+    const q = this.resolve(user, clientId, 'controller_mutation_rate');
+    if (q === null || q.bound <= 0) return UNBOUNDED_MUTATIONS;
+    const burst = q.bound * this.config.getNumber('controller.quota.window.num') * this.config.getNumber('controller.quota.window.size.seconds');
+    const key = `controller_mutation_rate\u0001${q.tags}`;
+    let b = this.buckets.get(key);
+    if (b === undefined) {
+      b = { bucket: new TokenBucket(burst, now()), used: now() };
+      this.buckets.set(key, b);
+    }
+    b.used = now();
+    return new BucketMutationQuota(b.bucket, q.bound, burst, strict, now);
   }
 
   /**
@@ -151,5 +173,6 @@ export class ClientQuotas {
   private sweep(now: number): void {
     const idle = IDLE_WINDOWS * this.windowMs;
     for (const [k, s] of this.sensors) if (now - s.used > idle) this.sensors.delete(k);
+    for (const [k, b] of this.buckets) if (now - b.used > idle) this.buckets.delete(k);
   }
 }

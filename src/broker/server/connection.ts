@@ -417,7 +417,12 @@ export class Connection implements IdleTracked {
     if (this.closed) return;
     let throttleMs = 0;
     const quotas = this.broker.security.quotas;
-    if (quotaMs > 0 && result !== NO_RESPONSE && !isCloseConnection(result)) raiseThrottleField(result, quotaMs);
+    if (quotaMs >= 0 && result !== NO_RESPONSE && !isCloseConnection(result)) {
+      if (quotaMs > 0) raiseThrottleField(result, quotaMs);
+      // A throttle the handler decided (controller_mutation_rate) mutes the connection too (KIP-219).
+      const own = (result as { throttleTimeMs?: unknown }).throttleTimeMs;
+      if (typeof own === 'number' && own > quotaMs) throttleMs = own;
+    }
     if (result === NO_RESPONSE) {
       this.broker.metrics.requestDone(header.apiKey, startedAt, null);
       held.settle(0);
