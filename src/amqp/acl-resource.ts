@@ -6,6 +6,11 @@
 // queue whichever door a user comes through.
 export type AmqpResource = 'exchange' | 'queue';
 
+/** The namespace every resource name of a vhost starts with (a PREFIXED ACL on it covers the vhost). */
+export function amqpVhostPrefix(vhost: string): string {
+  return `amqp:${vhost}:`;
+}
+
 export function amqpResourceName(vhost: string, kind: AmqpResource, name: string): string {
-  return `amqp:${vhost}:${kind}:${kind === 'exchange' && name === '' ? 'amq.default' : name}`;
+  return `${amqpVhostPrefix(vhost)}${kind}:${kind === 'exchange' && name === '' ? 'amq.default' : name}`;
 }

@@ -1,6 +1,6 @@
 // The AMQP 0-9-1 codec: frames, methods (generated from the specification), field tables and
 // content properties. Bytes in, values out: no sockets, files or timers.
-export { amqpResourceName, type AmqpResource } from './acl-resource.js';
+export { amqpResourceName, amqpVhostPrefix, type AmqpResource } from './acl-resource.js';
 export { AmqpDecodeError } from './decode-error.js';
 export type { AmqpDecodeErrorKind } from './decode-error.js';
 export * from './field-table.js';

@@ -15,20 +15,11 @@
 //   basic.consume / basic.get           READ on the queue
 //   connection.open                     some right in amqp:<vhost>: (mayOpenVhost; refused: 530 NOT_ALLOWED)
 // A refusal closes the channel with 403 ACCESS_REFUSED and RabbitMQ's text, and is audited.
+import { amqpResourceName, amqpVhostPrefix, type AmqpResource } from '../../amqp/index.js';
 import type { AclOperationCode } from '../topics/authorized-operations.js';
 import type { SharedUsers } from './auth.js';
 import { Reply, withMethod } from './errors.js';
 
-export type AmqpResource = 'exchange' | 'queue';
-
-export function amqpResourceName(vhost: string, kind: AmqpResource, name: string): string {
-  return `amqp:${vhost}:${kind}:${kind === 'exchange' && name === '' ? 'amq.default' : name}`;
-}
-
-/** The namespace every resource name of a vhost starts with. */
-export function amqpVhostPrefix(vhost: string): string {
-  return `amqp:${vhost}:`;
-}
 
 export class AmqpAcl {
   constructor(

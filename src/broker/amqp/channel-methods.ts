@@ -13,7 +13,7 @@ import { StreamConsumer, streamOffsetArgument, streamStart } from './stream-cons
 import { TYPE_NAMES } from './equivalence.js';
 import { randomBytes } from 'node:crypto';
 import { AclOperation, type AclOperationCode } from '../topics/authorized-operations.js';
-import type { AmqpResource } from './amqp-acl.js';
+import type { AmqpResource } from '../../amqp/index.js';
 
 export async function handleChannelMethod(ch: Channel, m: AmqpMethod): Promise<void> {
   const host = ch.host;
