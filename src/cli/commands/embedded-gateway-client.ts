@@ -18,6 +18,23 @@ import { listenerSetting, buildListenerTls } from '../../broker/security/tls-opt
 import type { ClientSecurity } from '../../client/index.js';
 
 const PREFIX = 'brook.gateway.';
+/** The client settings it reads (security-definitions.ts documents each), each a client key behind PREFIX. */
+const CLIENT_KEYS = [
+  'brook.gateway.sasl.mechanism',
+  'brook.gateway.sasl.username',
+  'brook.gateway.sasl.password',
+  'brook.gateway.sasl.jaas.config',
+  'brook.gateway.ssl.ca.location',
+  'brook.gateway.ssl.truststore.location',
+  'brook.gateway.ssl.truststore.certificates',
+  'brook.gateway.ssl.keystore.location',
+  'brook.gateway.ssl.keystore.key',
+  'brook.gateway.ssl.keystore.certificate.chain',
+  'brook.gateway.ssl.certificate.location',
+  'brook.gateway.ssl.key.location',
+  'brook.gateway.ssl.key.password',
+  'brook.gateway.ssl.endpoint.identification.algorithm',
+] as const;
 
 export interface EmbeddedGatewayClient {
   brokers: string[];
@@ -30,12 +47,13 @@ export interface EmbeddedGatewayClient {
 /** Throws one sentence when the settings cannot work (unknown listener, no mechanism, no client certificate). */
 export async function embeddedGatewayClient(broker: Broker, config: Readonly<Record<string, string>>): Promise<EmbeddedGatewayClient> {
   const listeners = broker.listeners();
-  const wanted = config[`${PREFIX}listener`]?.trim().toUpperCase();
+  const wanted = config['brook.gateway.listener']?.trim().toUpperCase();
   const listener = wanted ? listeners.find((l) => l.name === wanted) : listeners[0];
   if (!listener) throw new Error(`${PREFIX}listener=${wanted ?? ''} names no listener; the listeners are ${listeners.map((l) => l.name).join(', ')}.`);
   const props: Record<string, string> = {};
-  for (const [key, value] of Object.entries(config)) {
-    if (key.startsWith(PREFIX) && key !== `${PREFIX}listener`) props[key.slice(PREFIX.length)] = value;
+  for (const key of CLIENT_KEYS) {
+    const value = config[key];
+    if (value !== undefined) props[key.slice(PREFIX.length)] = value;
   }
   props['security.protocol'] = listener.protocol;
   let internalUser: string | null = null;
