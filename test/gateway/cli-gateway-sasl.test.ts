@@ -112,7 +112,7 @@ test('the embedded gateway takes configured credentials (BROOK_BROOK_GATEWAY_* a
   assert.match(bad.stderr, /brook start: the HTTP gateway cannot reach the broker: brook\.gateway\.listener=PLAINTEXT names no listener; the listeners are SASL_SSL\./);
 });
 
-test('brook gateway --command-config reaches a SASL_SSL-only cluster with Kafka client properties', async () => {
+test('brook gateway --command-config (or BROOK_SASL_*/BROOK_TLS_*) reaches a SASL_SSL-only cluster; a refused login or a missing file is one sentence', async () => {
   const cluster = await startTestBroker({ config: { listeners: 'SASL_SSL://127.0.0.1:0', 'ssl.keystore.location': pki.serverKeystore, 'connection.failed.authentication.delay.ms': '0' } }, await dataDirWithUsers('standalone'));
   try {
     const bootstrap = cluster.broker.bootstrapOf('SASL_SSL');
@@ -134,6 +134,19 @@ test('brook gateway --command-config reaches a SASL_SSL-only cluster with Kafka 
     await produceAndConsume(url, 'standalone-sasl', {});
     g.child.kill('SIGTERM');
     assert.equal(await g.exited, 0);
+
+    // Without --command-config: the BROOK_SASL_* and BROOK_TLS_* variables every brook command reads.
+    const fromEnv = await spawnBrook(['gateway', '--brokers', bootstrap, '--http-port', '0'], /Brook gateway: (http:\/\/\S+) ->/, {
+      BROOK_SASL_MECHANISM: 'SCRAM-SHA-512',
+      BROOK_SASL_USERNAME: 'alice',
+      BROOK_SASL_PASSWORD: PASSWORDS.alice,
+      BROOK_TLS_CA: pki.caCert,
+    });
+    const envUrl = /Brook gateway: (http:\/\/\S+) ->/.exec(fromEnv.stdout())![1]!;
+    const clusters = await http(envUrl, 'GET', '/v3/clusters');
+    assert.equal((clusters.json as { data: { cluster_id: string }[] }).data[0]!.cluster_id, cluster.broker.state.clusterId);
+    fromEnv.child.kill('SIGTERM');
+    assert.equal(await fromEnv.exited, 0);
 
     const wrong = await run(process.execPath, [cliEntry, 'gateway', '--brokers', bootstrap, '--http-port', '0', '--command-config', properties('wrong')]);
     assert.equal(wrong.code, 1, wrong.stderr);
