@@ -10,7 +10,7 @@
 // command says so within PROBE_TIMEOUT_MS instead of waiting out the library's request timeout.
 import { connect } from 'node:net';
 import { Admin } from '@platformatic/kafka';
-import { ClientFacingError, isNetworkError } from './errors.js';
+import { authenticationFailure, ClientFacingError, isNetworkError } from './errors.js';
 import { base } from './factories.js';
 import type { ClientOptions } from './options.js';
 
@@ -80,8 +80,12 @@ function apiVersionsV0(clientId: string): Buffer {
  * when nothing listens, or a sentence saying that what listens is not a Kafka broker.
  */
 export async function checkBrokersReachable(options: ClientOptions): Promise<void> {
-  // The plaintext probe cannot speak TLS; the client's own connection reports failures then.
-  if (options.tls) return;
+  // The plaintext probe cannot speak TLS: over TLS only the client's own Metadata below checks.
+  if (!options.tls) await probeBootstraps(options);
+  await checkMetadata(options);
+}
+
+async function probeBootstraps(options: ClientOptions): Promise<void> {
   const probes = await Promise.all(options.brokers.map(async (b) => ({ broker: b, result: await probeKafka(b, options.clientId) })));
   if (!probes.some((p) => p.result.kind === 'kafka')) {
     const notKafka = probes.find((p) => p.result.kind === 'not-kafka');
@@ -90,10 +94,15 @@ export async function checkBrokersReachable(options: ClientOptions): Promise<voi
     }
     throw new ClientFacingError(`Broker unreachable at ${options.brokers.join(', ')}.`);
   }
+}
+
+async function checkMetadata(options: ClientOptions): Promise<void> {
   const admin = new Admin({ ...base(options), retries: false, timeout: options.timeoutMs ?? 5000 });
   try {
     await admin.metadata({ topics: [] });
   } catch (e) {
+    const refused = authenticationFailure(e, options.brokers);
+    if (refused !== undefined) throw new ClientFacingError(refused);
     if (isNetworkError(e)) throw new ClientFacingError(`Broker unreachable at ${options.brokers.join(', ')}.`);
     throw e;
   } finally {

@@ -43,10 +43,23 @@ export function isNetworkError(error: unknown): boolean {
   return flatten(error).some((e) => e.code === 'PLT_KFK_NETWORK' || /Cannot connect to any broker/.test(String(e.message)));
 }
 
+/**
+ * The sentence for a refused SASL authentication (the library reports it as the cause of a failed
+ * connection, so it must be looked for before the network failure around it), or undefined.
+ */
+export function authenticationFailure(error: unknown, brokers: readonly string[]): string | undefined {
+  const all = flatten(error);
+  if (!all.some((e) => e.code === 'PLT_KFK_AUTHENTICATION')) return undefined;
+  const server = all.find((e) => typeof e.serverErrorMessage === 'string' && e.serverErrorMessage !== '')?.serverErrorMessage as string | undefined;
+  return `Authentication failed at ${brokers.join(', ')}${server ? `: ${sentence(server)}` : '.'} Check the SASL user name, password and mechanism.`;
+}
+
 /** One sentence describing the failure; `brokers` names where we tried to connect. */
 export function explainClientError(error: unknown, brokers: readonly string[]): string {
   if (error instanceof ClientFacingError) return error.message;
   const all = flatten(error);
+  const refused = authenticationFailure(error, brokers);
+  if (refused !== undefined) return refused;
   if (isNetworkError(error)) return `Broker unreachable at ${brokers.join(', ')}.`;
   if (all.some((e) => e.code === 'PLT_KFK_TIMEOUT')) return `The broker at ${brokers.join(', ')} did not answer in time.`;
   const protocol = all.find((e) => typeof e.apiId === 'string');

@@ -3,7 +3,8 @@
 // client touches one layer.
 import { Admin, Consumer, Producer } from '@platformatic/kafka';
 import type { ConsumerOptions, ProducerOptions } from '@platformatic/kafka';
-import type { ClientOptions } from './options.js';
+import type { ConnectionOptions } from 'node:tls';
+import type { ClientOptions, ClientTls } from './options.js';
 
 export function base(options: ClientOptions) {
   return {
@@ -12,8 +13,13 @@ export function base(options: ClientOptions) {
     ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
     ...(options.retries !== undefined ? { retries: options.retries } : {}),
     ...(options.sasl ? { sasl: { ...options.sasl } } : {}),
-    ...(options.tls ? { tls: { ...options.tls } } : {}),
+    ...(options.tls ? { tls: tlsOptions(options.tls) } : {}),
   };
+}
+
+function tlsOptions(tls: ClientTls): ConnectionOptions {
+  const { verifyHostname, ...pem } = tls;
+  return { ...pem, ...(verifyHostname === false ? { checkServerIdentity: () => undefined } : {}) };
 }
 
 export function createAdmin(options: ClientOptions): Admin {

@@ -1,7 +1,8 @@
 // The client layer's public surface: everything above the wire (CLI, streams, gateway)
 // imports Kafka client functionality from here, never from the library directly.
 export { BrokerListError, DEFAULT_BROKERS, parseBrokerList, resolveBrokers, resolveSasl } from './options.js';
-export type { ClientOptions, ClientSasl } from './options.js';
+export type { ClientOptions, ClientSasl, ClientTls } from './options.js';
+export { ClientSecurityError, clientSecurityFromProperties, type ClientSecurity } from './security-properties.js';
 // brook user: SCRAM credentials over the wire (KIP-554).
 export { deleteScramUser, listScramUsers, upsertScramUser, ScramUserError } from './scram-users.js';
 export type { ScramMechanismName, ScramUser } from './scram-users.js';

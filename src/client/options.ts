@@ -14,8 +14,19 @@ export interface ClientOptions {
   retries?: number | false;
   /** SASL credentials (SASL_PLAINTEXT, or SASL_SSL with `tls`). */
   sasl?: ClientSasl;
-  /** TLS to the brokers (SSL, SASL_SSL): PEM text of the CA to trust and, for mutual TLS, a certificate and key. */
-  tls?: { ca?: string; cert?: string; key?: string };
+  /** TLS to the brokers (SSL, SASL_SSL). */
+  tls?: ClientTls;
+}
+
+export interface ClientTls {
+  /** PEM text of the CAs to trust (absent: the system's CAs). */
+  ca?: string;
+  /** For mutual TLS: the PEM certificate chain and private key, and the key's password if it is encrypted. */
+  cert?: string;
+  key?: string;
+  passphrase?: string;
+  /** False skips the host name check (Kafka's ssl.endpoint.identification.algorithm=""); default true. */
+  verifyHostname?: boolean;
 }
 
 export interface ClientSasl {

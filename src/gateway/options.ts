@@ -3,10 +3,16 @@ import type { SecureContextOptions } from 'node:tls';
 import type { Logger } from '../util/logger.js';
 import type { AmqpManagement } from './amqp-api/amqp-source.js';
 import type { HttpSecurity } from './auth/http-security.js';
+import type { ClientSecurity } from '../client/index.js';
 
 export interface GatewayOptions {
   /** Bootstrap brokers of the cluster to serve ("host:port" each). */
   brokers: string[];
+  /**
+   * How the gateway's own Kafka clients authenticate to the brokers (SASL, TLS): `brook gateway
+   * --command-config`, or what `brook start` gives its embedded gateway. Absent: PLAINTEXT.
+   */
+  clientSecurity?: ClientSecurity;
   host?: string;
   /** 0 picks a free port. */
   port?: number;
@@ -74,6 +80,7 @@ export const GATEWAY_DEFAULTS = {
 
 export interface ResolvedGatewayOptions {
   brokers: string[];
+  clientSecurity: ClientSecurity;
   host: string;
   port: number;
   clientId: string;
@@ -93,6 +100,7 @@ export interface ResolvedGatewayOptions {
 export function resolveGatewayOptions(o: GatewayOptions): ResolvedGatewayOptions {
   return {
     brokers: o.brokers,
+    clientSecurity: o.clientSecurity ?? {},
     host: o.host ?? GATEWAY_DEFAULTS.host,
     port: o.port ?? GATEWAY_DEFAULTS.port,
     clientId: o.clientId ?? 'brook-gateway',

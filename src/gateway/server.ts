@@ -54,7 +54,7 @@ export interface BuiltGateway {
 export async function buildGateway(input: GatewayOptions): Promise<BuiltGateway> {
   const options = resolveGatewayOptions(input);
   const logger = input.logger ?? silentLogger;
-  const kafka = new KafkaAccess({ brokers: options.brokers, clientId: options.clientId, timeoutMs: 30_000 });
+  const kafka = new KafkaAccess({ brokers: options.brokers, clientId: options.clientId, timeoutMs: 30_000, ...options.clientSecurity });
   const metrics = new GatewayMetrics(kafka, options, logger);
   const context: GatewayContext = {
     options,
@@ -67,7 +67,7 @@ export async function buildGateway(input: GatewayOptions): Promise<BuiltGateway>
     sql: null,
   };
   if (options.sql !== false) {
-    context.sql = await SqlEngine.start({ brokers: options.brokers, ...options.sql, ...(context.schemas ? { schemaRegistry: sqlSchemaRegistry(context.schemas) } : {}), log: logger.child({ component: 'sql' }) });
+    context.sql = await SqlEngine.start({ brokers: options.brokers, security: options.clientSecurity, ...options.sql, ...(context.schemas ? { schemaRegistry: sqlSchemaRegistry(context.schemas) } : {}), log: logger.child({ component: 'sql' }) });
   }
   const app = Fastify({
     // TLS on the HTTP port when given (TLS 1.2 and 1.3 only, as the Kafka listeners).

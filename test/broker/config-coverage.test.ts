@@ -128,6 +128,13 @@ const BROKER: Record<string, How> = {
   'brook.http.port': broker('src/cli/commands/start-options.ts'),
   // Not the broker's either: `brook start` hands it to the SQL engine (BROOK_SQL_EXTENSION_DIR > this key).
   'brook.sql.extension.dir': broker('src/cli/commands/start-options.ts'),
+  // The embedded gateway's client settings (docs/http.md, docs/security.md).
+  ...Object.fromEntries(
+    ['listener', 'sasl.mechanism', 'sasl.username', 'sasl.password', 'sasl.jaas.config', 'ssl.ca.location', 'ssl.truststore.location', 'ssl.truststore.certificates', 'ssl.keystore.location', 'ssl.keystore.key', 'ssl.keystore.certificate.chain', 'ssl.certificate.location', 'ssl.key.location', 'ssl.key.password', 'ssl.endpoint.identification.algorithm'].map((k) => [
+      `brook.gateway.${k}`,
+      broker('src/cli/commands/embedded-gateway-client.ts'),
+    ]),
+  ),
   // The MQTT listener (docs/mqtt.md): on/off and port are placed by `brook start` (and the broker for enable);
   // the rest become MqttSettings.
   'brook.mqtt.enable': broker('src/broker/broker.ts'),

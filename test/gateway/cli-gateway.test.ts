@@ -4,7 +4,6 @@
 // standing in for any Kafka cluster).
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,37 +11,14 @@ import { join } from 'node:path';
 import { resolveStartOptions } from '../../src/cli/commands/start-options.js';
 import { startTestBroker } from '../helpers/broker.js';
 import { cliEntry } from '../helpers/paths.js';
-import { http, until } from './gateway-harness.js';
+import { run } from '../helpers/processes.js';
+import { http, killSpawned, spawnBrook, until } from './gateway-harness.js';
 
 const dirs: string[] = [];
-const children: ChildProcess[] = [];
 after(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null && c.pid !== undefined) process.kill(c.pid, 'SIGKILL');
+  killSpawned();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-
-interface Running {
-  child: ChildProcess;
-  stdout: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Spawns brook and resolves once stdout matches `ready`. */
-function spawnBrook(args: string[], ready: RegExp, env: NodeJS.ProcessEnv = {}): Promise<Running> {
-  const child = spawn(process.execPath, [cliEntry, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  let err = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
-    child.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      if (ready.test(out)) resolve({ child, stdout: () => out, exited });
-    });
-    void exited.then((code) => reject(new Error(`brook ${args.join(' ')} exited ${code}\n${out}\n${err}`)));
-  });
-}
 
 function dataDir(): string {
   const d = mkdtempSync(join(tmpdir(), 'brook-gw-cli-'));
@@ -85,13 +61,9 @@ test('an explicitly asked port that is taken fails the start with one sentence',
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
   const port = (blocker.address() as { port: number }).port;
   try {
-    const child = spawn(process.execPath, [cliEntry, 'start', '--port', '0', '--http-port', String(port), '--data-dir', dataDir()], { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
-    let err = '';
-    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-    assert.equal(code, 1);
-    assert.match(err, new RegExp(`brook start: could not start the HTTP gateway on port ${port}`));
+    const r = await run(process.execPath, [cliEntry, 'start', '--port', '0', '--http-port', String(port), '--data-dir', dataDir()]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, new RegExp(`brook start: could not start the HTTP gateway on port ${port}`));
   } finally {
     blocker.close();
   }
@@ -107,12 +79,9 @@ test('brook gateway --brokers runs the gateway alone against a cluster', async (
     assert.equal((await http(url, 'POST', '/subjects/s/versions', { body: { schema: '"string"' }, type: 'application/vnd.schemaregistry.v1+json' })).status, 200);
     g.child.kill('SIGTERM');
     assert.equal(await g.exited, 0);
-    const unreachable = spawn(process.execPath, [cliEntry, 'gateway', '--brokers', '127.0.0.1:1', '--http-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(unreachable);
-    let err = '';
-    unreachable.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    assert.equal(await new Promise((resolve) => unreachable.on('exit', (c) => resolve(c))), 1);
-    assert.match(err, /brook gateway: Broker unreachable at 127\.0\.0\.1:1\./);
+    const unreachable = await run(process.execPath, [cliEntry, 'gateway', '--brokers', '127.0.0.1:1', '--http-port', '0']);
+    assert.equal(unreachable.code, 1);
+    assert.match(unreachable.stderr, /brook gateway: Broker unreachable at 127\.0\.0\.1:1\./);
   } finally {
     await cluster.close();
   }

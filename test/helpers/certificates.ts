@@ -12,8 +12,8 @@ export interface TestPki {
   serverKey: string;
   /** Server key and chain in one PEM file (Kafka's PEM keystore layout). */
   serverKeystore: string;
-  /** Client certificate and key paths by name. */
-  client(name: string): { cert: string; key: string; subject: string };
+  /** Client certificate and key paths by name; `keystore` holds both in one PEM file (Kafka's PEM keystore layout). */
+  client(name: string): { cert: string; key: string; keystore: string; subject: string };
   /** A client certificate signed by a CA the broker does not trust. */
   rogue: { cert: string; key: string };
   remove(): void;
@@ -51,9 +51,12 @@ export function createTestPki(clientNames: Record<string, string> = {}): TestPki
   const server = issue(dir, 'server', '/O=Brook Test/CN=localhost', ca, 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
   const serverKeystore = join(dir, 'server-keystore.pem');
   writeFileSync(serverKeystore, readFileSync(server.key, 'utf8') + readFileSync(server.cert, 'utf8'));
-  const clients = new Map<string, { cert: string; key: string; subject: string }>();
+  const clients = new Map<string, { cert: string; key: string; keystore: string; subject: string }>();
   for (const [name, subject] of Object.entries(clientNames)) {
-    clients.set(name, { ...issue(dir, `client-${name}`, subject, ca, 'extendedKeyUsage=clientAuth\n'), subject });
+    const issued = issue(dir, `client-${name}`, subject, ca, 'extendedKeyUsage=clientAuth\n');
+    const keystore = join(dir, `client-${name}-keystore.pem`);
+    writeFileSync(keystore, readFileSync(issued.key, 'utf8') + readFileSync(issued.cert, 'utf8'));
+    clients.set(name, { ...issued, keystore, subject });
   }
   const otherCa = makeCa(dir, 'rogue-ca', '/O=Elsewhere/CN=Rogue CA');
   const rogue = issue(dir, 'rogue', '/O=Elsewhere/CN=mallory', otherCa, 'extendedKeyUsage=clientAuth\n');

@@ -85,7 +85,14 @@ export interface KafkaBrokerOptions {
    * carry the SASL settings (mechanisms, JAAS); the listener is then also the inter-broker one.
    */
   protocol?: 'PLAINTEXT' | 'SASL_PLAINTEXT';
+  /**
+   * More client listeners, each named after its protocol on a free port of its own (e.g. SASL_SSL, SSL):
+   * `config` carries their TLS and SASL settings (`listener.name.<name>.*` for one of them).
+   */
+  extraListeners?: readonly ExtraListener[];
 }
+
+export type ExtraListener = 'SSL' | 'SASL_SSL' | 'SASL_PLAINTEXT';
 
 export interface KafkaBroker {
   readonly bootstrap: string;
@@ -98,6 +105,8 @@ export interface KafkaBroker {
   readonly dir: string;
   readonly logFile: string;
   readonly startMs: number;
+  /** The bootstrap of an extra listener (KafkaBrokerOptions.extraListeners) by its name. */
+  bootstrapOf(listener: ExtraListener): string;
   /** SIGTERM (a controlled shutdown), SIGKILL after `limitMs`; removes the temp dir. */
   stop(limitMs?: number): Promise<void>;
 }
@@ -196,15 +205,18 @@ async function startOnce(libs: string, options: KafkaBrokerOptions): Promise<Kaf
   const clusterId = randomClusterId();
   const jvm = JVM_PROFILES[options.jvm ?? 'test'];
   const protocol = options.protocol ?? 'PLAINTEXT';
+  const extra = new Map<ExtraListener, number>();
+  for (const name of options.extraListeners ?? []) extra.set(name, await freePort());
+  const extraEntries = [...extra].map(([name, p]) => `,${name}://127.0.0.1:${p}`).join('');
   const config = {
     'process.roles': 'broker,controller',
     'node.id': String(KAFKA_NODE_ID),
     'controller.quorum.voters': `${KAFKA_NODE_ID}@127.0.0.1:${controllerPort}`,
-    listeners: `${protocol}://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    'advertised.listeners': `${protocol}://127.0.0.1:${port}`,
+    listeners: `${protocol}://127.0.0.1:${port}${extraEntries},CONTROLLER://127.0.0.1:${controllerPort}`,
+    'advertised.listeners': `${protocol}://127.0.0.1:${port}${extraEntries}`,
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': protocol,
-    'listener.security.protocol.map': `${protocol}:${protocol},CONTROLLER:PLAINTEXT`,
+    'listener.security.protocol.map': [`${protocol}:${protocol}`, ...[...extra.keys()].map((n) => `${n}:${n}`), 'CONTROLLER:PLAINTEXT'].join(','),
     'log.dirs': join(dir, 'data'),
     ...(options.config ?? TEST_BROKER_CONFIG),
   };
@@ -258,7 +270,12 @@ async function startOnce(libs: string, options: KafkaBrokerOptions): Promise<Kaf
     process.once('exit', orphanGuard);
     void exit.then(() => process.removeListener('exit', orphanGuard));
     child.unref();
-    return { bootstrap: `127.0.0.1:${port}`, host: '127.0.0.1', port, pid, clusterId, nodeId: KAFKA_NODE_ID, version, dir, logFile, startMs: Date.now() - started, stop };
+    const bootstrapOf = (name: ExtraListener): string => {
+      const p = extra.get(name);
+      if (p === undefined) throw new Error(`the Kafka test broker has no ${name} listener`);
+      return `127.0.0.1:${p}`;
+    };
+    return { bootstrap: `127.0.0.1:${port}`, host: '127.0.0.1', port, pid, clusterId, nodeId: KAFKA_NODE_ID, version, dir, logFile, startMs: Date.now() - started, bootstrapOf, stop };
   } finally {
     closeSync(logFd);
   }

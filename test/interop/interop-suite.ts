@@ -1,6 +1,7 @@
 // Runs the interop suites' scenario programs (built once by scripts/interop-setup.sh) against a broker:
 // one child process per scenario, which prints "PASS <name>" and exits 0, or says what failed and exits 1.
-// A suite that is not built is skipped with a message, or fails the test under CI=true.
+// A suite that is not built is skipped with a message, or fails the test under CI=true. A file may bring its own
+// broker (InteropOptions.target), e.g. a secured Brook or, on the Kafka pass, a secured Apache Kafka.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -65,13 +66,26 @@ async function listScenarios(suite: Suite): Promise<string[]> {
   return r.stdout.split('\n').map((l) => l.trim()).filter((l) => l.length > 0).sort();
 }
 
-function runScenario(suite: Suite, scenario: string, b: TestBroker): Promise<RunResult> {
-  const c = command(suite, [scenario, b.bootstrap]);
-  const env: Record<string, string> = { BROOK_INTEROP_TIMEOUT_S: String(SCENARIO_TIMEOUT_S) };
+/** The broker a file's scenarios run against: its bootstrap, what else they need in the environment, how to stop it. */
+export interface ScenarioTarget {
+  bootstrap: string;
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/** The default target: one in-process Brook with the suites' settings (and, if asked, its AMQP listener). */
+async function interopBroker(amqp: boolean): Promise<ScenarioTarget> {
+  const b: TestBroker = await startTestBroker({ config: INTEROP_BROKER_CONFIG, ...(amqp ? { amqpPort: 0 } : {}) });
+  const env: Record<string, string> = {};
   // The AMQP 0-9-1 listener, for scenarios that drive RabbitMQ's clients (set only when the broker has one).
   const amqpPort = b.broker.amqpPort;
   if (amqpPort !== null) env.BROOK_INTEROP_AMQP_URI = `amqp://guest:guest@127.0.0.1:${amqpPort}`;
-  return run(c.cmd, c.args, { limitMs: CHILD_LIMIT_MS, env });
+  return { bootstrap: b.bootstrap, env, close: () => b.close() };
+}
+
+function runScenario(suite: Suite, scenario: string, t: ScenarioTarget): Promise<RunResult> {
+  const c = command(suite, [scenario, t.bootstrap]);
+  return run(c.cmd, c.args, { limitMs: CHILD_LIMIT_MS, env: { BROOK_INTEROP_TIMEOUT_S: String(SCENARIO_TIMEOUT_S), ...t.env } });
 }
 
 /** Fails with the scenario's own message (its FAIL line and the client's log) unless it passed. */
@@ -88,6 +102,10 @@ export interface InteropOptions {
   covers?: (scenario: string) => boolean;
   /** Start the broker's AMQP 0-9-1 listener (port 0) too; scenarios get its URI in BROOK_INTEROP_AMQP_URI. */
   amqp?: boolean;
+  /** Another broker than the default in-process Brook (e.g. a secured one, or a real Kafka on the Kafka pass). */
+  target?: () => Promise<ScenarioTarget>;
+  /** Per scenario: a reason it cannot run against this target (a skip with that message), or false. */
+  skip?: (scenario: string) => string | false;
 }
 
 /**
@@ -97,9 +115,9 @@ export interface InteropOptions {
 export function interopTests(suite: Suite, scenarios: readonly string[], options: InteropOptions = {}): void {
   const skip = skipUnlessBuilt(suite);
   const covers = options.covers ?? (() => true);
-  let b: TestBroker | undefined;
+  let b: ScenarioTarget | undefined;
   before(async () => {
-    if (!skip) b = await startTestBroker({ config: INTEROP_BROKER_CONFIG, ...(options.amqp ? { amqpPort: 0 } : {}) });
+    if (!skip) b = await (options.target ?? (() => interopBroker(options.amqp === true)))();
   });
   after(async () => {
     await b?.close();
@@ -110,7 +128,7 @@ export function interopTests(suite: Suite, scenarios: readonly string[], options
   });
 
   for (const scenario of scenarios) {
-    test(`${suite}: ${scenario}`, { skip }, async () => {
+    test(`${suite}: ${scenario}`, { skip: skip || (options.skip?.(scenario) ?? false) }, async () => {
       if (!b) throw new Error('the broker did not start');
       expectPassed(await runScenario(suite, scenario, b), scenario);
     });

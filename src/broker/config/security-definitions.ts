@@ -44,5 +44,22 @@ export const SECURITY_BROKER_CONFIGS: readonly ConfigDefinition[] = [
   def('quota.window.size.seconds', 'INT', '1', 'Length of each sample of client quota rates.', { min: 1 }),
   def('controller.quota.window.num', 'INT', '11', 'Number of samples whose length, times controller.quota.window.size.seconds, sizes the controller_mutation_rate token bucket (a burst of that many seconds).', { min: 1 }),
   def('controller.quota.window.size.seconds', 'INT', '1', 'Length of each controller_mutation_rate sample.', { min: 1 }),
+  // How the gateway brook start embeds reaches the broker (cli/commands/embedded-gateway-client.ts): Kafka
+  // client settings behind the brook.gateway. prefix; security.protocol is the chosen listener's.
+  def('brook.gateway.listener', 'STRING', null, 'The listener the embedded HTTP gateway connects through; unset: the first of listeners.'),
+  def('brook.gateway.sasl.mechanism', 'STRING', null, 'SASL mechanism of the embedded gateway on a SASL listener; unset (with no username or JAAS line): an internal user of the broker process, held in memory only and a super user.', { allowed: ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] }),
+  def('brook.gateway.sasl.username', 'STRING', null, 'User name of the embedded gateway on a SASL listener.'),
+  def('brook.gateway.sasl.password', 'PASSWORD', null, 'Password of the embedded gateway on a SASL listener.'),
+  def('brook.gateway.sasl.jaas.config', 'PASSWORD', null, 'The embedded gateway credentials as a Java client JAAS line (LoginModule required username="..." password="...";), instead of username and password.'),
+  def('brook.gateway.ssl.ca.location', 'STRING', null, 'PEM file of the CAs the embedded gateway trusts on a TLS listener; unset: the listener truststore and certificate chain.'),
+  def('brook.gateway.ssl.truststore.location', 'STRING', null, 'PEM file of the CAs the embedded gateway trusts (the Java client name for ssl.ca.location).'),
+  def('brook.gateway.ssl.truststore.certificates', 'PASSWORD', null, 'The CAs the embedded gateway trusts, as PEM text.'),
+  def('brook.gateway.ssl.keystore.location', 'STRING', null, 'PEM file with the private key and certificate chain the embedded gateway presents (needed where ssl.client.auth=required).'),
+  def('brook.gateway.ssl.keystore.key', 'PASSWORD', null, 'The embedded gateway private key as PEM text.'),
+  def('brook.gateway.ssl.keystore.certificate.chain', 'PASSWORD', null, 'The embedded gateway certificate chain as PEM text.'),
+  def('brook.gateway.ssl.certificate.location', 'STRING', null, 'PEM certificate chain of the embedded gateway (with ssl.key.location).'),
+  def('brook.gateway.ssl.key.location', 'STRING', null, 'PEM private key of the embedded gateway (with ssl.certificate.location).'),
+  def('brook.gateway.ssl.key.password', 'PASSWORD', null, 'Password of the embedded gateway encrypted private key.'),
+  def('brook.gateway.ssl.endpoint.identification.algorithm', 'STRING', 'https', 'https checks the broker host name against its certificate; empty skips the check.'),
   def('max.connection.creation.rate', 'INT', '2147483647', 'New connections per second the broker accepts; one more is closed as soon as it is accepted.', { min: 0, dynamic: true }),
 ];

@@ -14,12 +14,17 @@ export class AclAuthorizer implements Authorizer {
 
   constructor(
     private readonly store: AclStore,
-    private readonly superUsers: ReadonlySet<string>,
+    private readonly superUsers: Set<string>,
     private readonly allowIfNoAcl: boolean,
   ) {}
 
   static superUsersFrom(text: string): Set<string> {
     return new Set(text.split(';').map((s) => s.trim()).filter((s) => s !== ''));
+  }
+
+  /** A principal allowed everything from now on, beside super.users (the broker's own internal clients). */
+  addSuperUser(principal: string): void {
+    this.superUsers.add(principal);
   }
 
   allows(request: AuthorizationRequest): boolean {

@@ -18,7 +18,7 @@ import { QuotaStore } from './quota-store.js';
 import { ClientQuotas } from './client-quotas.js';
 import { userPrincipal } from './principal.js';
 import { PlainServerExchange } from './sasl-plain.js';
-import { scramMechanism, ScramServerExchange, type ScramMechanismName } from './scram.js';
+import { createCredential, scramMechanism, ScramServerExchange, type ScramMechanismName } from './scram.js';
 import type { SaslExchange } from './session.js';
 import type { AclOperationCode, ResourceKind } from '../topics/authorized-operations.js';
 import { OAuthBearerServerExchange, oauthBearerSettings, type OAuthBearerSettings } from './oauthbearer.js';
@@ -70,6 +70,26 @@ export class BrokerSecurity {
     const scram = scramMechanism(mechanism);
     if (!scram) return null;
     return new ScramServerExchange(scram, (user) => this.credentials.get(user, scram.name as ScramMechanismName), this.fakeSaltKey);
+  }
+
+  /**
+   * A user for a client inside this process that must reach a SASL listener as the broker itself (the
+   * gateway `brook start` embeds, when no credentials are configured for it): a random name and a random
+   * 256-bit password, a credential held in memory only (never stored, never listed), and a super user
+   * when ACLs are on. The mechanism is the strongest password mechanism enabled; null when none is
+   * (OAUTHBEARER only), and the caller must then be given credentials.
+   */
+  async internalUser(purpose: string): Promise<{ username: string; password: string; mechanism: 'PLAIN' | ScramMechanismName } | null> {
+    const mechanism = (['SCRAM-SHA-512', 'SCRAM-SHA-256', 'PLAIN'] as const).find((m) => this.mechanisms.includes(m));
+    if (mechanism === undefined) return null;
+    const username = `brook-internal-${purpose}-${randomBytes(6).toString('hex')}`;
+    const password = randomBytes(32).toString('base64url');
+    // PLAIN checks passwords against the SCRAM credentials, so one SCRAM credential serves all three.
+    const scram = scramMechanism(mechanism === 'PLAIN' ? 'SCRAM-SHA-512' : mechanism)!;
+    this.credentials.addProcessOnly(username, scram.name as ScramMechanismName, await createCredential(scram, password));
+    this.authorizer?.addSuperUser(userPrincipal(username));
+    this.audit.info('internal user created', { user: username, purpose, mechanism });
+    return { username, password, mechanism };
   }
 
   /**

@@ -32,6 +32,8 @@ interface FileV1 {
 export class CredentialStore {
   private readonly users = new Map<string, Map<ScramMechanismName, ScramCredential>>();
   private readonly file: MetaFile<FileV1>;
+  /** Credentials that live only as long as this process (BrokerSecurity.internalUser): never written, never listed. */
+  private readonly processOnly = new Map<string, Map<ScramMechanismName, ScramCredential>>();
 
   constructor(fs: FileSystem, dataDir: string) {
     this.file = new MetaFile(fs, dataDir, CREDENTIALS_FILE, 'SCRAM credentials');
@@ -60,7 +62,14 @@ export class CredentialStore {
   }
 
   get(user: string, mechanism: ScramMechanismName): ScramCredential | undefined {
-    return this.users.get(user)?.get(mechanism);
+    return (this.processOnly.get(user) ?? this.users.get(user))?.get(mechanism);
+  }
+
+  /** Adds a credential kept in memory only: not in the file, not listed, gone when the process ends. */
+  addProcessOnly(user: string, mechanism: ScramMechanismName, credential: ScramCredential): void {
+    let creds = this.processOnly.get(user);
+    if (!creds) this.processOnly.set(user, (creds = new Map()));
+    creds.set(mechanism, credential);
   }
 
   /** User names with their mechanisms and iteration counts. */
@@ -94,7 +103,7 @@ export class CredentialStore {
    * the user has): PLAIN, and every other front door that takes passwords (AMQP PLAIN, HTTP basic).
    */
   async verifyPassword(user: string, password: string): Promise<boolean> {
-    const creds = this.users.get(user);
+    const creds = this.processOnly.get(user) ?? this.users.get(user);
     if (!creds) return false;
     for (const m of [...SCRAM_MECHANISMS].reverse()) {
       const c = creds.get(m.name);

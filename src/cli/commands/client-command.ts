@@ -57,7 +57,7 @@ export async function runClientCommand(name: string, flags: BrokersFlag, body: (
  * BROOK_SASL_USERNAME, BROOK_SASL_PASSWORD; BROOK_TLS=true (or BROOK_TLS_CA, a PEM file of the CA to
  * trust), BROOK_TLS_CERT and BROOK_TLS_KEY for mutual TLS.
  */
-function securityFromEnv(): Pick<ClientOptions, 'sasl' | 'tls'> {
+export function securityFromEnv(): Pick<ClientOptions, 'sasl' | 'tls'> {
   let sasl;
   try {
     sasl = resolveSasl(process.env);

@@ -10,6 +10,7 @@ import type { Gateway } from '../../gateway/server.js';
 import { createLogger, type Logger } from '../../util/logger.js';
 import { packageInfo } from '../../util/package-info.js';
 import { startBanner } from './banner.js';
+import { embeddedGatewayClient } from './embedded-gateway-client.js';
 import { seedTopics } from './seed-topics.js';
 import { DEFAULTS, UsageError, resolveStartOptions, type StartFlags } from './start-options.js';
 
@@ -95,13 +96,24 @@ async function start(flags: StartFlags): Promise<number> {
   let gateway: Gateway | null = null;
   let httpNote: string | null = null;
   if (options.httpPort !== null) {
+    let client;
+    try {
+      client = await embeddedGatewayClient(broker, options.config);
+    } catch (e) {
+      process.stderr.write(`brook start: the HTTP gateway cannot reach the broker: ${e instanceof Error ? e.message : String(e)}\n`);
+      await broker.close();
+      return EXIT_FAILURE;
+    }
+    if (client.internalUser !== null) logger.info('the HTTP gateway reaches the broker as an internal user', { listener: client.listener, user: client.internalUser });
     try {
       // Loaded only when wanted: it brings the Kafka client library (see main.ts).
       const { Gateway: GatewayServer } = await import('../../gateway/server.js');
-      // The gateway reaches the broker over the Kafka protocol like any client; only the
-      // broker's own metrics are handed over directly (they cannot be read through Kafka).
+      // The gateway reaches the broker over the Kafka protocol like any client (through the listener and
+      // with the credentials embeddedGatewayClient chose); only the broker's own metrics are handed over
+      // directly (they cannot be read through Kafka).
       gateway = await GatewayServer.start({
-        brokers: [broker.bootstrap],
+        brokers: client.brokers,
+        clientSecurity: client.security,
         host: options.host,
         port: options.httpPort,
         logger: logger.child({ component: 'gateway' }),

@@ -4,7 +4,7 @@
 // engine started later replays the same commands, with the same sequence numbers and query ids,
 // and restarts the same queries; their state comes back from their changelog topics.
 
-import { createAdmin, topicLayouts, topicNames, type Admin, type ClientOptions } from '../../client/index.js';
+import { createAdmin, topicLayouts, topicNames, type Admin, type ClientOptions, type ClientSecurity } from '../../client/index.js';
 import { App, type RunningApp } from '../../streams/index.js';
 import { analyzeQuery } from '../analyzer/query-analyzer.js';
 import type { AnalyzedQuery } from '../analyzer/analyzed-query.js';
@@ -34,6 +34,8 @@ export type SqlLogFields = Record<string, string | number | boolean | null | und
 
 export interface SqlEngineOptions {
   readonly brokers: string[];
+  /** SASL and TLS of the engine's Kafka clients and of its persistent queries' apps. */
+  readonly security?: ClientSecurity;
   /** ksqlDB's ksql.service.id: names the command topic and prefixes query application ids. */
   readonly serviceId?: string;
   readonly clientId?: string;
@@ -96,7 +98,7 @@ export class SqlEngine {
 
   private constructor(private readonly options: SqlEngineOptions) {
     this.serviceId = options.serviceId ?? 'default_';
-    this.client = { brokers: options.brokers, clientId: options.clientId ?? `brook-sql-${this.serviceId}` };
+    this.client = { brokers: options.brokers, clientId: options.clientId ?? `brook-sql-${this.serviceId}`, ...options.security };
     this.admin = createAdmin(this.client);
     this.commands = new CommandLog(`_confluent-ksql-${this.serviceId}_command_topic`, this.client, this.admin);
     this.plog = { error: (queryId, message) => options.log?.error('sql processing error', { queryId, message }) };
@@ -406,6 +408,7 @@ export class SqlEngine {
     const app = new App({
       appId: `_confluent-ksql-${this.serviceId}query_${queryId}`,
       brokers: this.options.brokers,
+      ...this.options.security,
       ...(this.options.stateDir !== undefined ? { stateDir: this.options.stateDir } : {}),
       ...(this.options.commitIntervalMs !== undefined ? { commitIntervalMs: this.options.commitIntervalMs } : {}),
       onDeserializationError: 'skip',

@@ -2,6 +2,7 @@
 import type { StreamsError } from '../errors.js';
 import type { DeserializationErrorPolicy } from '../engine/task.js';
 import type { OutputTopicCreation } from '../runtime/topic-admin.js';
+import type { ClientSasl, ClientTls } from '../../client/index.js';
 
 /**
  * What to do when processing fails (Kafka Streams' StreamThreadExceptionResponse, KIP-671):
@@ -18,6 +19,9 @@ export interface AppOptions {
   appId: string;
   /** Bootstrap brokers for the Kafka runtime (unused by the TestDriver). */
   brokers?: string[];
+  /** SASL and TLS of the app's Kafka clients (as ClientOptions takes them); absent: PLAINTEXT. */
+  sasl?: ClientSasl;
+  tls?: ClientTls;
   /** Where persistent stores keep their files. */
   stateDir?: string;
   /** Undecodable records: 'fail' (default) stops the task, 'skip' counts and drops, or a dead-letter topic. */

@@ -59,7 +59,7 @@ export async function startApp(app: RunnableApp): Promise<RunningApp> {
   const topology = app.topology();
   const brokers = options.brokers && options.brokers.length > 0 ? options.brokers : resolveBrokers(undefined);
   const clientId = options.clientId ?? `${app.appId}-${process.pid}`;
-  const client = { brokers, clientId, ...(options.retries !== undefined ? { retries: options.retries } : {}) };
+  const client = { brokers, clientId, ...(options.retries !== undefined ? { retries: options.retries } : {}), ...(options.sasl ? { sasl: options.sasl } : {}), ...(options.tls ? { tls: options.tls } : {}) };
   const closers: Array<() => Promise<void>> = [];
   const closeClients = async () => {
     for (const c of closers.splice(0).reverse()) await c().catch(() => {});
