@@ -97,6 +97,8 @@ describe('HTTP authentication and ACLs', () => {
     assert.deepEqual(await names('alice'), ['orders']);
     assert.deepEqual(await names('bob'), []);
     assert.deepEqual((await names('admin')).sort(), ['orders', 'payments']);
+    // Each topic left out is a debug-level audit line (as Metadata's filtering on the Kafka listeners).
+    assert.ok(b.logs.some((l) => l.level === 'debug' && l.msg === 'denied' && l.fields.protocol === 'HTTP' && l.fields.filtered === true && l.fields.principal === 'User:bob' && l.fields.name === 'payments'));
   });
 
   test('a bearer token from /auth/token stands for the user', async () => {

@@ -213,3 +213,31 @@ test('10,000 connection attempts from one address over its connection_creation_r
   assert.ok(rejected.length >= attempts - admitted - 10, `${rejected.length} rejections logged`);
   assert.match(String(rejected[0]!.fields?.reason), /connection_creation_rate/);
 });
+
+test('request_percentage: under a tight quota a request (sync Metadata, async validate-only CreateTopics) is answered with throttle_time_ms', async () => {
+  // WireClient's client id is "wire-test"; 0.0001 % of the event loop is far below what any request costs.
+  const a = admin();
+  const set = (remove: boolean) => a.alterClientQuotas({ entries: [{ entities: [{ entityType: 'client-id', entityName: 'wire-test' }], ops: [{ key: 'request_percentage', value: 0.0001, remove }] }] });
+  await set(false);
+  try {
+    // Each request on its own connection: a throttled connection reads nothing more for the throttle time.
+    const metadata = await WireClient.connect(b.port);
+    try {
+      const r = await metadata.request(apis.Metadata, 12, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+      assert.ok(r.throttleTimeMs > 0, `Metadata throttle_time_ms ${r.throttleTimeMs}`);
+    } finally {
+      metadata.close();
+    }
+    const create = await WireClient.connect(b.port);
+    try {
+      const r = await create.request(apis.CreateTopics, 7, { topics: [{ name: 'rp-dry', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 30_000, validateOnly: true });
+      assert.equal(r.topics[0]!.errorCode, ErrorCode.NONE);
+      assert.ok(r.throttleTimeMs > 0, `CreateTopics throttle_time_ms ${r.throttleTimeMs}`);
+    } finally {
+      create.close();
+    }
+  } finally {
+    await set(true);
+    await a.close();
+  }
+});

@@ -4,8 +4,8 @@
 //   producer_byte_rate     bytes of Produce requests per second
 //   consumer_byte_rate     bytes of Fetch responses per second
 //   request_percentage     time spent handling the client's requests, as a percentage of one thread
-//                          over the window (Kafka's request handler time; here the event loop's time in
-//                          the handler and the response encoding)
+//                          over the window (Kafka's network and request handler threads' time; here the
+//                          event loop's time decoding, in the handler's synchronous part, and encoding)
 //   controller_mutation_rate  partitions created or deleted per second (KIP-599: a token bucket,
 //                          controller-mutation-quota.ts)
 //   connection_creation_rate  new connections per second from one IP (ip entity), and
@@ -94,6 +94,13 @@ export class ClientQuotas {
     const rate = this.sensor(`${key}\u0001${q.tags}`, now);
     rate.record(key === 'request_percentage' ? value * NANOS_TO_PERCENT_SECONDS : value, now);
     return rate.throttleMs(q.bound, now);
+  }
+
+  /** Records as record() does, without working out a throttle time (Kafka's recordNoThrottle). */
+  recordNoThrottle(user: string, clientId: string, key: ClientQuotaKey, value: number, now: number): void {
+    const q = this.resolve(user, clientId, key);
+    if (q === null) return;
+    this.sensor(`${key}\u0001${q.tags}`, now).record(key === 'request_percentage' ? value * NANOS_TO_PERCENT_SECONDS : value, now);
   }
 
   /** Takes back a value record() counted (Kafka unrecords a Fetch it answers empty because of a quota). */

@@ -41,7 +41,7 @@ import { encodeResponse } from './response-encoding.js';
 import { PRE_AUTHENTICATION_APIS, SecuritySession } from '../security/session.js';
 import type { IdleTracked } from './idle-sweep.js';
 import { framePool } from '../../util/frame-pool.js';
-import { raiseEncodedFetchThrottle, raiseThrottleField, requestThrottleMs, responseThrottleMs, throttledFetch } from './request-throttle.js';
+import { raiseEncodedFetchThrottle, raiseThrottleField, recordResponseTime, requestThrottleMs, responseThrottleMs, throttledFetch } from './request-throttle.js';
 import { evaluateRawToken } from '../security/raw-sasl.js';
 
 export interface ConnectionOptions {
@@ -316,6 +316,12 @@ export class Connection implements IdleTracked {
       });
       return;
     }
+    // request_percentage counts the request's whole time on the event loop, as Kafka counts its network and
+    // request-handler threads' time: from here (decoding) through the handler's synchronous part, and
+    // the response's encoding in respond(). Time a handler spends awaiting (an fsync, a long poll) is
+    // not the event loop's: Kafka parks such requests in purgatory, uncounted, too.
+    const metered = this.broker.security.quotas.active;
+    const handleStart = metered ? process.hrtime.bigint() : 0n;
     let header: RequestHeader;
     try {
       header = decodeRequestHeader(frame);
@@ -377,8 +383,6 @@ export class Connection implements IdleTracked {
       },
       session: this.session,
     };
-    const metered = this.broker.security.quotas.active;
-    const handleStart = metered ? process.hrtime.bigint() : 0n;
     let result;
     try {
       result = handler.handle(request, ctx);
@@ -415,6 +419,7 @@ export class Connection implements IdleTracked {
     quotaMs: number,
   ): void {
     if (this.closed) return;
+    const respondStart = quotaMs >= 0 ? process.hrtime.bigint() : 0n;
     let throttleMs = 0;
     const quotas = this.broker.security.quotas;
     if (quotaMs >= 0 && result !== NO_RESPONSE && !isCloseConnection(result)) {
@@ -448,6 +453,9 @@ export class Connection implements IdleTracked {
         if (empty !== null) chunks = encodeResponse(handler.api, header, empty);
         else raiseEncodedFetchThrottle(chunks, header, fetchMs);
         throttleMs = Math.max(throttleMs, fetchMs);
+        // Encoding is counted too, without throttling this answer (Kafka records its network thread's
+        // time the same way, recordNoThrottle): it weighs on the client's next requests.
+        recordResponseTime(quotas, this.session.principal, header, Number(process.hrtime.bigint() - respondStart), now);
       }
       this.broker.metrics.requestDone(header.apiKey, startedAt, chunks);
       // From here until the OS takes them the response's bytes are what this request holds.

@@ -2,8 +2,9 @@
 // its response says it is throttled (KIP-219). Costs, as Kafka records them:
 //   Produce   the request's size, against producer_byte_rate (KafkaApis records request.sizeInBytes);
 //   Fetch     the response's size, against consumer_byte_rate;
-//   every API the time spent handling it, against request_percentage, except the ones a client needs
-//             before it can be throttled at all (ApiVersions, SaslHandshake, SaslAuthenticate).
+//   every API the event loop's time decoding, handling (the synchronous part) and encoding it, against
+//             request_percentage (Kafka: its network and request-handler threads' time), except the ones
+//             a client needs before it can be throttled at all (ApiVersions, SaslHandshake, SaslAuthenticate).
 // The throttle time goes into the response's throttle_time_ms (the larger of the handler's own and the
 // quotas'), and the connection then reads nothing from the client for that long. A throttled Fetch is
 // answered EMPTY (no data, only throttle_time_ms) and its bytes are not counted, as KafkaApis does.
@@ -30,6 +31,12 @@ export function requestThrottleMs(quotas: ClientQuotas, principal: string, heade
   let ms = quotas.record(user, clientId, 'request_percentage', handlerNanos, now);
   if (header.apiKey === PRODUCE) ms = Math.max(ms, quotas.record(user, clientId, 'producer_byte_rate', requestBytes, now));
   return ms;
+}
+
+/** Records the time spent answering a request (encoding its response) against request_percentage, without throttling. */
+export function recordResponseTime(quotas: ClientQuotas, principal: string, header: RequestHeader, nanos: number, now: number): void {
+  if (EXEMPT.has(header.apiKey)) return;
+  quotas.recordNoThrottle(quotaUser(principal), header.clientId ?? '', 'request_percentage', nanos, now);
 }
 
 /** Records a Fetch response's size; the throttle time in ms, 0 within quota or for other APIs. */

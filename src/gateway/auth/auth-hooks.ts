@@ -143,9 +143,15 @@ export function registerAuth(app: FastifyInstance, security: HttpSecurity | null
       const items = filter?.pick(payload);
       if (!filter || !items || !request.principal) return payload;
       const principal = request.principal;
+      const route = `${request.method} ${request.routeOptions.url ?? request.url}`;
       return filter.rebuild(
         payload,
-        items.filter((i) => security.allows({ principal, operation: Op.DESCRIBE, resource: filter.resource, name: filter.name(i), host: request.ip })),
+        items.filter((i) => {
+          const asked = { principal, operation: Op.DESCRIBE, resource: filter.resource, name: filter.name(i), host: request.ip };
+          if (security.allows(asked)) return true;
+          security.filtered?.({ ...asked, route });
+          return false;
+        }),
       );
     });
   }

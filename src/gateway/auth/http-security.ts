@@ -37,4 +37,6 @@ export interface HttpSecurity {
   readonly failedAuthenticationDelayMs?: number;
   /** One audit line for a denied request. */
   denied(request: AccessRequest & { route: string }): void;
+  /** One debug-level audit line for an item a list left out (Kafka's logIfDenied = false). */
+  filtered?(request: AccessRequest & { route: string }): void;
 }
