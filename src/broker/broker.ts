@@ -29,6 +29,9 @@ import { checkDataDir } from './config/data-dir.js';
 import { MqttServer } from './mqtt/mqtt-server.js';
 import { AmqpServer } from './amqp/amqp-server.js';
 import { bindListeners, type BoundListener } from './security/bind-listeners.js';
+import { usesTls } from './security/listeners.js';
+import { TlsFileWatch, tlsFilesOf } from './security/tls-file-watch.js';
+import { AMQPS_LISTENER } from './amqp/tls-listener.js';
 import { BrokerSecurity } from './security/broker-security.js';
 
 export interface BrokerOptions {
@@ -93,9 +96,34 @@ export class Broker {
     return `${b.advertised.host}:${b.advertised.port}`;
   }
 
-  /** Re-reads every TLS listener's key, certificates and truststore; new connections use them. */
+  /**
+   * Re-reads the key, certificates and truststore of every TLS port (the Kafka listeners and AMQPS);
+   * new connections use them, open ones keep theirs. All load or none is changed: a renewed file that
+   * does not load throws, and every port keeps serving what it had.
+   */
   reloadTlsCertificates(): void {
-    for (const b of this.bound) b.reloadTls(this.state.config);
+    const config = this.state.config;
+    const apply = [...this.bound.map((b) => b.prepareTlsReload(config)), this.amqp?.prepareTlsReload() ?? null, ...this.tlsReloadHooks.map((h) => h())];
+    for (const a of apply) a?.();
+  }
+
+  /**
+   * Takes part in certificate reloads (brook start's HTTPS gateway): `prepare` reads its files and
+   * returns what puts them in service (null: nothing to do), or throws so that no port changes.
+   */
+  onTlsReload(prepare: () => (() => void) | null): void {
+    this.tlsReloadHooks.push(prepare);
+  }
+
+  private readonly tlsReloadHooks: (() => (() => void) | null)[] = [];
+  private tlsWatch: TlsFileWatch | null = null;
+
+  /** Starts watching the TLS files for renewal (brook.ssl.reload.check.interval.ms). */
+  private watchTlsFiles(): void {
+    const interval = this.state.config.getNumber('brook.ssl.reload.check.interval.ms');
+    const listeners = [...this.bound.filter((b) => usesTls(b.spec.protocol)).map((b) => b.spec.name), ...(this.amqp && this.amqp.tlsPort !== null ? [AMQPS_LISTENER] : []), 'HTTP'];
+    const files = interval > 0 ? tlsFilesOf(this.state.config, listeners) : [];
+    if (files.length > 0) this.tlsWatch = new TlsFileWatch(files, interval, () => this.reloadTlsCertificates(), this.state.logger.child({ component: 'tls' }));
   }
 
   /** The MQTT listener's port, or null when MQTT is off. */
@@ -233,12 +261,15 @@ export class Broker {
     for (const b of bound) {
       logger.info('broker started', { listener: `${b.spec.name}://${b.spec.host}:${b.port}`, protocol: b.spec.protocol, advertised: `${b.advertised.host}:${b.advertised.port}`, dataDir: options.dataDir, clusterId: identity.clusterId });
     }
-    return new Broker(state, services, bound, first.port, first.spec.host, mqtt, amqp);
+    const broker = new Broker(state, services, bound, first.port, first.spec.host, mqtt, amqp);
+    broker.watchTlsFiles();
+    return broker;
   }
 
   /** Stops accepting, closes connections, flushes and closes storage (clean-shutdown marker). */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      this.tlsWatch?.close();
       await Promise.all(this.bound.map((b) => b.listener.close()));
       for (const s of [...this.services].reverse()) await s.close();
       this.state.logs.stopBackgroundTasks();

@@ -9,6 +9,7 @@
 // the limit 413, an unknown route 404, anything unexpected 500 with a log line.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { Server as TlsServer, type SecureContextOptions } from 'node:tls';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import { silentLogger } from '../util/logger.js';
@@ -225,6 +226,12 @@ export class Gateway {
       });
     }
     this.upgrades.set(path, handler);
+  }
+
+  /** Serves renewed TLS settings (a reloaded key and certificate) to new HTTPS connections; no-op over plain HTTP. */
+  reloadTls(options: SecureContextOptions): void {
+    const server = this.built.app.server;
+    if (this.built.context.options.tls && server instanceof TlsServer) server.setSecureContext({ minVersion: 'TLSv1.2', ...options });
   }
 
   close(): Promise<void> {

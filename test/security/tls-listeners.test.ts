@@ -193,32 +193,29 @@ test('bad input: plaintext Kafka on the TLS port and a TLS ClientHello on the pl
   });
 });
 
-test('certificate reload: a renewed keystore is served to new connections without a restart', async () => {
+test('certificate reload: a renewed keystore file is noticed and served to new connections without a restart; one that does not load changes nothing', async () => {
   const keystore = pki.serverKeystore + '.reloadable';
   writeFileSync(keystore, readFileSync(pki.serverKeystore));
-  await withBroker({ listeners: 'SSL://127.0.0.1:0', 'ssl.keystore.location': keystore }, async (b) => {
-    const serial = (): Promise<string> =>
+  await withBroker({ listeners: 'SSL://127.0.0.1:0', 'ssl.keystore.location': keystore, 'brook.ssl.reload.check.interval.ms': '100' }, async (b) => {
+    const serial = (ca: string): Promise<string> =>
       new Promise((resolve, reject) => {
-        const s = tlsConnect({ host: '127.0.0.1', port: b.port, ca: readFileSync(pki.caCert), servername: 'localhost' }, () => {
+        const s = tlsConnect({ host: '127.0.0.1', port: b.port, ca: readFileSync(ca), servername: 'localhost' }, () => {
           resolve(s.getPeerX509Certificate()!.serialNumber);
           s.end();
         });
         s.on('error', reject);
       });
-    const before = await serial();
+    const before = await serial(pki.caCert);
+    // A half-written renewal (no certificate yet) is refused: the port keeps serving the old one.
+    writeFileSync(keystore, readFileSync(pki.serverKeystore, 'utf8').replace(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g, ''));
+    await logged(b, (r) => r.msg === 'renewed TLS files do not load yet; the ports keep their certificates');
+    assert.equal(await serial(pki.caCert), before);
     const renewed = createTestPki();
     try {
       // The renewed chain comes with its own CA here, which the client then trusts.
       writeFileSync(keystore, readFileSync(renewed.serverKeystore));
-      b.broker.reloadTlsCertificates();
-      const after = await new Promise<string>((resolve, reject) => {
-        const s = tlsConnect({ host: '127.0.0.1', port: b.port, ca: readFileSync(renewed.caCert), servername: 'localhost' }, () => {
-          resolve(s.getPeerX509Certificate()!.serialNumber);
-          s.end();
-        });
-        s.on('error', reject);
-      });
-      assert.notEqual(after, before);
+      await logged(b, (r) => r.msg === 'TLS certificates reloaded');
+      assert.notEqual(await serial(renewed.caCert), before);
     } finally {
       renewed.remove();
     }

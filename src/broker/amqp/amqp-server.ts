@@ -13,7 +13,7 @@ import type { ResourceAlarm } from '../limits/resource-alarm.js';
 import { createServer, type Server, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { Server as TlsServer } from 'node:tls';
-import { startAmqpsListener } from './tls-listener.js';
+import { prepareAmqpsReload, startAmqpsListener } from './tls-listener.js';
 import type { FileSystem } from '../../storage/index.js';
 import { LazyInternalTopic } from '../groups/lazy-internal-topic.js';
 import { QueueEngine, ShareStateLog, SHARE_STATE_TOPIC_CONFIGS, StatePersister, type DeliveryPolicy, type PartitionBinding } from '../queues/index.js';
@@ -182,6 +182,11 @@ export class AmqpServer implements BrokerService {
   /** The AMQPS (TLS) listener's port, when brook.amqp.tls.port is set. */
   tlsPort: number | null = null;
   private tlsServer: TlsServer | null = null;
+
+  /** The AMQPS listener's certificate reload (Broker.reloadTlsCertificates), or null without one. */
+  prepareTlsReload(): (() => void) | null {
+    return this.tlsServer ? prepareAmqpsReload(this.deps.config, this.tlsServer) : null;
+  }
 
   async close(): Promise<void> {
     if (this.maintenance) clearInterval(this.maintenance);

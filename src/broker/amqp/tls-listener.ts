@@ -34,3 +34,9 @@ export async function startAmqpsListener(config: BrokerConfig, host: string, por
   });
   return server;
 }
+
+/** Reads the AMQPS key and certificates again; the returned function serves them to new connections. Throws when they do not load. */
+export function prepareAmqpsReload(config: BrokerConfig, server: Server): () => void {
+  const { options } = buildListenerTls(config, AMQPS_LISTENER);
+  return () => server.setSecureContext(options);
+}

@@ -38,6 +38,7 @@ export const SECURITY_BROKER_CONFIGS: readonly ConfigDefinition[] = [
   def('sasl.oauthbearer.expected.audience', 'LIST', null, 'Audiences of which an OAUTHBEARER token must name one (unset: not checked).'),
   def('sasl.oauthbearer.sub.claim.name', 'STRING', 'sub', 'The claim that names the principal of an OAUTHBEARER token.'),
   def('sasl.oauthbearer.clock.skew.seconds', 'INT', '30', 'Tolerance when checking exp and nbf of OAUTHBEARER tokens.', { min: 0 }),
+  def('brook.ssl.reload.check.interval.ms', 'INT', '10000', 'How often the TLS key, certificate and truststore files (ssl.keystore.location, ssl.truststore.location, per listener too) are checked for renewal; a change reloads every TLS port for new connections. 0: never.', { min: 0 }),
   def('brook.sasl.oauthbearer.allow.unsecured', 'BOOLEAN', 'false', 'Accept unsigned OAUTHBEARER tokens (alg none), for tests and development only.'),
   // Client quotas (docs/security.md "Quotas"): how rates are sampled, and the broker-wide connection rate (KIP-612).
   def('quota.window.num', 'INT', '11', 'Number of samples kept to measure client quota rates.', { min: 1 }),

@@ -27,7 +27,11 @@ export interface BoundListener {
   port: number;
   advertised: { host: string; port: number };
   listener: BindableListener;
-  reloadTls(config: BrokerConfig): void;
+  /**
+   * Reads this listener's TLS files again: the returned function puts them in service (new
+   * connections), null for a listener without TLS. Throws (changing nothing) when they do not load.
+   */
+  prepareTlsReload(config: BrokerConfig): (() => void) | null;
 }
 
 export async function bindListeners(
@@ -50,8 +54,10 @@ export async function bindListeners(
         port,
         advertised,
         listener,
-        reloadTls: (c) => {
-          if (usesTls(spec.protocol)) listener.reloadTls(buildListenerTls(c, spec.name).options);
+        prepareTlsReload: (c) => {
+          if (!usesTls(spec.protocol)) return null;
+          const { options } = buildListenerTls(c, spec.name);
+          return () => listener.reloadTls(options);
         },
       });
     }

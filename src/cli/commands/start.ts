@@ -125,6 +125,12 @@ async function start(flags: StartFlags): Promise<number> {
         // ksqlDB's REST API (/ksql, /query-stream); `brook sql` talks to it. UDF modules: brook.sql.extension.dir.
         sql: options.sqlExtensionDir !== undefined ? { extensionDir: options.sqlExtensionDir } : {},
       });
+      // Renewed listener.name.http.ssl.* files reload with the broker's TLS ports.
+      const https = gateway;
+      broker.onTlsReload(() => {
+        const tls = httpTlsOptions(broker.state.config);
+        return tls ? () => https.reloadTls(tls) : null;
+      });
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
       if (options.httpPortExplicit) {
