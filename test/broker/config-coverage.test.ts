@@ -92,6 +92,7 @@ const BROKER: Record<string, How> = {
   'sasl.oauthbearer.sub.claim.name': broker('src/broker/security/oauthbearer.ts'),
   'sasl.oauthbearer.clock.skew.seconds': broker('src/broker/security/oauthbearer.ts'),
   'brook.sasl.oauthbearer.allow.unsecured': broker('src/broker/security/oauthbearer.ts'),
+  'brook.ssl.reload.check.interval.ms': broker('src/broker/broker.ts'),
   'authorizer.class.name': broker('src/broker/security/broker-security.ts'),
   'super.users': broker('src/broker/security/broker-security.ts'),
   'allow.everyone.if.no.acl.found': broker('src/broker/security/broker-security.ts'),
