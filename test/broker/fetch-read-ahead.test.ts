@@ -2,12 +2,15 @@
 // unmodified: a fetch answered with data starts reading the partition's next chunk, and the next
 // fetch takes it. Whatever was read ahead, every fetch still honours its own limits (KIP-74: at most
 // partition_max_bytes, but at least one whole batch), records come back once each and in order,
-// and a read ahead of data that DeleteRecords removed meanwhile is not served.
+// and a read ahead of data that DeleteRecords removed meanwhile is not served; kcat (librdkafka,
+// READ_COMMITTED by default) reading with a small partition limit gets every record once, in order.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Admin, Consumer, Producer, stringSerializers } from '@platformatic/kafka';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { closeConsumer } from '../helpers/close-consumer.js';
+import { expectSuccess, run } from '../helpers/processes.js';
+import { clients, skipUnless } from '../helpers/real-clients.js';
 
 const RECORDS = 40;
 const VALUE_BYTES = 50_000; // one record per batch: batches of ~50 KB, 2 MB in all (past the 1 MiB tail cache)
@@ -20,7 +23,7 @@ after(async () => {
   await b.close();
 });
 
-async function backlog(topic: string): Promise<void> {
+async function backlog(topic: string, recordsPerBatch = 1): Promise<void> {
   const admin = new Admin({ clientId: 'ra-admin', bootstrapBrokers: [b.bootstrap] });
   try {
     await admin.createTopics({ topics: [topic], partitions: 1, replicas: 1 });
@@ -29,7 +32,10 @@ async function backlog(topic: string): Promise<void> {
   }
   const producer = new Producer({ clientId: 'ra-producer', bootstrapBrokers: [b.bootstrap], serializers: stringSerializers, acks: -1 });
   try {
-    for (let i = 0; i < RECORDS; i++) await producer.send({ messages: [{ topic, partition: 0, value: `${i}:`.padEnd(VALUE_BYTES, 'x') }] });
+    for (let i = 0; i < RECORDS; i += recordsPerBatch) {
+      const messages = Array.from({ length: recordsPerBatch }, (_, j) => ({ topic, partition: 0, value: `${i + j}:`.padEnd(VALUE_BYTES / recordsPerBatch, 'x') }));
+      await producer.send({ messages });
+    }
   } finally {
     await producer.close();
   }
@@ -138,4 +144,16 @@ test('a chunk read ahead is not served once DeleteRecords moved the log start pa
     const after = await fetch(10, 120_000);
     assert.deepEqual(after.offsets, [10, 11]);
   });
+});
+
+test('kcat (librdkafka) reading with a partition limit of two and a half batches gets every record once, in order', { skip: skipUnless(clients.kcat(), 'kcat') }, async () => {
+  const topic = 'ra-cut';
+  await backlog(topic, 10); // 4 batches of 10 records, ~50 KB each
+  // 120,000 bytes: two whole batches per fetch, the read-ahead taking over from the second fetch on.
+  const limits = ['-X', 'max.partition.fetch.bytes=120000'];
+  const r = await run('kcat', ['-b', b.bootstrap, '-C', '-t', topic, '-o', 'beginning', '-e', '-q', ...limits, '-f', '%o %S\n'], { limitMs: 60_000 });
+  expectSuccess(r, 'kcat');
+  const got = r.stdout.trim().split('\n').map((line) => line.split(' ').map(Number));
+  assert.deepEqual(got.map(([offset]) => offset), Array.from({ length: RECORDS }, (_, i) => i));
+  assert.ok(got.every(([, size]) => size === VALUE_BYTES / 10), 'every value whole');
 });
