@@ -11,13 +11,13 @@
 // Everything talks to 127.0.0.1 only, uses fixed message counts, and removes its temp dirs.
 import { spawn } from 'node:child_process';
 import fs, { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Admin, Consumer, Producer } from '@platformatic/kafka';
 import { Broker } from '../src/broker/broker.js';
 import { silentLogger } from '../src/util/logger.js';
 import { percentile, report, type BenchRow } from './harness.js';
+import { loopbackMiBps } from './loopback.js';
 
 const PY = '/usr/bin/python3';
 const root = mkdtempSync(join(tmpdir(), 'brook-broker-bench-'));
@@ -74,30 +74,6 @@ function fdatasyncLatency(n: number): number[] {
   fs.closeSync(fd);
   fs.rmSync(path);
   return out;
-}
-
-/** MiB/s of `bytes` sent from a child Node process to this one over 127.0.0.1. */
-async function loopback(bytes: number): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  let received = 0;
-  let start = 0;
-  const done = new Promise<number>((resolve) => {
-    server.on('connection', (s) => {
-      start = performance.now();
-      s.on('data', (b: Buffer) => {
-        received += b.length;
-        if (received >= bytes) resolve((performance.now() - start) / 1000);
-      });
-    });
-  });
-  const sender = `const s=require('net').connect(${port},'127.0.0.1',()=>{const c=Buffer.alloc(${MIB},1);let n=0;const go=()=>{while(n<${bytes}){n+=c.length;if(!s.write(c))return s.once('drain',go);}s.end();};go();});`;
-  const child = runChild(process.execPath, ['-e', sender]);
-  const secs = await done;
-  await child;
-  server.close();
-  return bytes / MIB / secs;
 }
 
 // ---------------------------------------------------------------- librdkafka (python3-confluent-kafka)
@@ -249,7 +225,7 @@ async function main(): Promise<void> {
   notes.push(`plain write MiB/s no fsync ${plainRuns.map((v) => v.toFixed(0)).join(', ')}; fdatasync per MiB ${syncedRuns.map((v) => v.toFixed(0)).join(', ')}`);
   const fsyncLat = fdatasyncLatency(300);
   const fsyncP99 = percentile(fsyncLat, 99);
-  const loop = await loopback(1024 * MIB);
+  const loop = await loopbackMiBps(1024 * MIB);
   rows.push({ name: 'plain write (no fsync)', value: plain, unit: 'MiB/s' });
   rows.push({ name: 'plain write (fdatasync per MiB)', value: plainSynced, unit: 'MiB/s' });
   rows.push({ name: 'fdatasync p50', value: percentile(fsyncLat, 50), unit: 'ms' });

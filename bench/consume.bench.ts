@@ -13,12 +13,11 @@
 // and its wall time (start-up, metadata and offset lookups included: the notes); a kcat run against
 // an empty topic is reported beside them (mostly librdkafka's fetch.wait.max.ms before end-of-partition).
 // Load averages before and after each round go into the JSON with the figures.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { report, type BenchRow } from './harness.js';
+import { loopbackMiBps } from './loopback.js';
 import { cpuSeconds, startSystem, type RunningSystem } from './vs-kafka/systems.js';
 import { consume, consumeTimed, createTopic, payloadFile, produce } from './vs-kafka/workloads.js';
 
@@ -30,31 +29,6 @@ const BACKLOGS = [
   { name: '1 KiB 4p', topic: 'large-4p', size: 1024, count: 300_000, partitions: 4 },
 ] as const;
 type Side = 'brook' | 'kafka';
-
-/** MiB/s of `bytes` sent from a child Node process to this one over 127.0.0.1, from the first byte. */
-async function loopback(bytes: number): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  let received = 0;
-  let start = 0;
-  const done = new Promise<number>((resolve) => {
-    server.on('connection', (s) => {
-      s.on('data', (b: Buffer) => {
-        if (received === 0) start = performance.now();
-        received += b.length;
-        if (received >= bytes) resolve((performance.now() - start) / 1000);
-      });
-    });
-  });
-  const sender = `const s=require('net').connect(${port},'127.0.0.1',()=>{const c=Buffer.alloc(${MIB},1);let n=0;const go=()=>{while(n<${bytes}){n+=c.length;if(!s.write(c))return s.once('drain',go);}s.end();};go();});`;
-  const child = spawn(process.execPath, ['-e', sender], { stdio: 'ignore' });
-  const exited = new Promise<void>((r) => child.on('close', () => r()));
-  const secs = await done;
-  await exited;
-  server.close();
-  return bytes / MIB / secs;
-}
 
 interface Stat {
   min: number;
@@ -96,7 +70,7 @@ async function main(): Promise<void> {
     for (let r = 0; r < ROUNDS; r++) {
       const before = os.loadavg();
       const order: Side[] = r % 2 === 0 ? ['brook', 'kafka'] : ['kafka', 'brook'];
-      if (r % 2 === 1) loop.push(await loopback(large.size * large.count));
+      if (r % 2 === 1) loop.push(await loopbackMiBps(large.size * large.count));
       for (const side of order) {
         const system = systems[side]!;
         for (const b of BACKLOGS) {
@@ -109,7 +83,7 @@ async function main(): Promise<void> {
         }
         (wall[`${side} empty`] ??= []).push(await consume(system.bootstrap, 'empty', 0));
       }
-      if (r % 2 === 0) loop.push(await loopback(large.size * large.count));
+      if (r % 2 === 0) loop.push(await loopbackMiBps(large.size * large.count));
       load.push({ round: r + 1, before, after: os.loadavg() });
     }
 
