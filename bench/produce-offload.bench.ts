@@ -9,7 +9,8 @@
 // and "workers" (threads=-1: one less than the cores; default thresholds, which every batch here
 // passes). The sides alternate RUNS times each; figures are
 // min/median/max over runs, with the load average at each run.
-//   npm run bench -- produce-offload          (BENCH_CODECS=gzip,lz4 picks cases; BENCH_SECONDS=6)
+//   npm run bench -- produce-offload   (BENCH_CODECS=gzip,lz4 picks cases; BENCH_SECONDS=6;
+//                                       BENCH_THREADS=2 sets the workers' side's pool size)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
@@ -29,6 +30,7 @@ import { percentile, report, type BenchRow } from './harness.js';
 const RUNS = 3;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const CODECS = (process.env.BENCH_CODECS ?? 'gzip,zstd,lz4,none').split(',');
+const WORKER_THREADS = process.env.BENCH_THREADS ?? '-1';
 const TARGET_BATCH_BYTES = 900_000;
 const SENDERS = 2;
 const IN_FLIGHT = 2;
@@ -124,7 +126,7 @@ async function createTopic(port: number, name: string, partitions: number): Prom
 
 async function run(codec: number, offload: boolean, large: { batch: Buffer; count: number }): Promise<RunFigures> {
   const dataDir = mkdtempSync(join(tmpdir(), 'brook-offload-bench-'));
-  const config: Record<string, string> = { 'brook.produce.validation.threads': offload ? '-1' : '0' };
+  const config: Record<string, string> = { 'brook.produce.validation.threads': offload ? WORKER_THREADS : '0' };
   const script = fileURLToPath(new URL('./latency-broker.js', import.meta.url));
   const child = spawn(process.execPath, [script, dataDir, JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout });

@@ -133,29 +133,51 @@ test('a large compressed batch with a null key on a compacted topic is INVALID_R
   assert.equal(offloaded(), before + 1);
 });
 
-test('pipelined in one write: a small batch behind a large one on the same partition keeps its place', async () => {
-  const topic = 'offload-pipelined';
-  await createTopic(topic);
+/** Sends every batch to partition 0 of `topic` in one write (so the broker reads them together); the base offsets. */
+async function pipelined(topic: string, batches: Buffer[]): Promise<bigint[]> {
   const ws = await WireClient.connect(b.port);
   try {
-    // Both frames in one write, so the broker reads the small one while the large one is on the worker.
-    const order = [largeBatch(1, 'first'), smallBatch(0, 'second'), largeBatch(0, 'third'), smallBatch(2, 'fourth')];
-    const frames = order.map((records, i) => encodeRequestFrame({ apiKey: apis.Produce.apiKey, apiVersion: 9, correlationId: 100 + i, clientId: 'offload-test' }, apis.Produce.request, produceBody(topic, records)));
+    const frames = batches.map((records, i) => encodeRequestFrame({ apiKey: apis.Produce.apiKey, apiVersion: 9, correlationId: 100 + i, clientId: 'offload-test' }, apis.Produce.request, produceBody(topic, records, -1)));
     ws.writeRaw(Buffer.concat(frames));
     const baseOffsets: bigint[] = [];
-    for (let i = 0; i < order.length; i++) {
+    for (let i = 0; i < batches.length; i++) {
       const frame = await ws.nextFrame();
       assert.ok(frame);
       const header = decodeResponseHeader(frame, responseHeaderVersion(apis.Produce.apiKey, 9));
       assert.equal(header.correlationId, 100 + i);
       const p = apis.Produce.response.read(new ByteReader(frame, header.bodyOffset), 9).responses[0]!.partitionResponses[0]!;
-      assert.equal(p.errorCode, ErrorCode.NONE);
+      assert.equal(p.errorCode, ErrorCode.NONE, `batch ${i}: ${p.errorMessage ?? ''}`);
       baseOffsets.push(p.baseOffset);
     }
-    assert.deepEqual(baseOffsets, [0n, 40n, 41n, 81n]);
+    return baseOffsets;
   } finally {
     ws.close();
   }
+}
+
+test('pipelined in one write: a small batch behind a large one on the same partition keeps its place', async () => {
+  const topic = 'offload-pipelined';
+  await createTopic(topic);
+  const before = offloaded();
+  const offsets = await pipelined(topic, [largeBatch(1, 'first'), smallBatch(0, 'second'), largeBatch(0, 'third'), smallBatch(2, 'fourth')]);
+  assert.deepEqual(offsets, [0n, 40n, 41n, 81n]);
+  assert.equal(offloaded(), before + 2);
+});
+
+test('pipelined idempotent batches: the sequence window sees them in order (no OUT_OF_ORDER_SEQUENCE)', async () => {
+  const topic = 'offload-idempotent';
+  await createTopic(topic);
+  const init = await c.request(apis.InitProducerId, 4, { transactionalId: null, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 });
+  assert.equal(init.errorCode, ErrorCode.NONE);
+  const producer = { producerId: Number(init.producerId), producerEpoch: init.producerEpoch };
+  const records = (n: number, tag: string, large: boolean) => Array.from({ length: n }, (_, i) => ({ key: Buffer.from(`${tag}-${i}`), value: large ? randomBytes(512) : Buffer.from('small') }));
+  const offsets = await pipelined(topic, [
+    buildRecordBatch(records(40, 'a', true), { compression: 4, ...producer, baseSequence: 0 }),
+    buildRecordBatch(records(1, 'b', false), { ...producer, baseSequence: 40 }),
+    buildRecordBatch(records(40, 'c', true), { compression: 3, ...producer, baseSequence: 41 }),
+    buildRecordBatch(records(1, 'd', false), { compression: 1, ...producer, baseSequence: 81 }),
+  ]);
+  assert.deepEqual(offsets, [0n, 40n, 41n, 81n]);
 });
 
 for (const compression of ['gzip', 'snappy', 'lz4'] as const) {

@@ -3,7 +3,8 @@
 // @platformatic/kafka) sends v3+ record batches.
 //
 // Per partition, in Kafka's order: topic and partition exist and are not internal, the records pass
-// Kafka's batch checks (produce-validation.ts), transactional batches are verified against the
+// Kafka's batch checks (produce-validation.ts; a large batch on a worker thread, with the partition's
+// later batches waiting their turn: produce/ordered-validation.ts), transactional batches are verified against the
 // transaction coordinator (transactions/transactional-append.ts), idempotent batches go through the
 // producer's sequence window (producers/), everything else is appended as is. Only batch headers are
 // read: a non-transactional batch pays one attribute-bit test for transactions. A topic whose

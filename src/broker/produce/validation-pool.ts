@@ -7,7 +7,7 @@
 // Each worker validates one batch at a time; further batches wait in a FIFO queue. A worker owns
 // a scratch ArrayBuffer that travels to it with a batch and comes back with the verdict, so memory
 // is reused rather than allocated per batch (a fresh megabyte costs page faults and GC pressure
-// that cost more than the copy). Workers start on first use, do not keep the process alive, and
+// that cost more than the copy). Workers start on first use, keep the process alive only while busy, and
 // are replaced when one dies; the batch it held is then validated on the event loop, so a worker
 // failure never loses or wrongly refuses a batch.
 import { Worker } from 'node:worker_threads';
@@ -48,6 +48,8 @@ export class ValidationPool {
   constructor(
     readonly threads: number,
     private readonly logger: Logger,
+    /** The worker's entry module; tests pass a failing one. */
+    private readonly workerUrl: URL = WORKER_URL,
   ) {}
 
   /** Validates `records` on a worker; resolves with produce-validation.ts's verdict. */
@@ -77,8 +79,8 @@ export class ValidationPool {
 
   private spawn(): Slot | null {
     if (this.closed || this.slots.length >= this.threads) return null;
-    const worker = new Worker(WORKER_URL);
-    worker.unref(); // an idle pool must not keep a process (a test, the CLI) alive
+    const worker = new Worker(this.workerUrl);
+    worker.unref(); // an idle pool must not keep a process (a test, the CLI) alive; send() refs it while busy
     const slot: Slot = { worker, scratch: null, job: null, jobId: 0 };
     worker.on('message', (reply: ValidationReply) => this.onReply(slot, reply));
     worker.on('error', (e) => this.onWorkerGone(slot, e));
@@ -96,6 +98,7 @@ export class ValidationPool {
     slot.job = job;
     slot.jobId = this.nextJobId++;
     const request: ValidationRequest = { id: slot.jobId, bytes, length, options: job.options };
+    slot.worker.ref(); // a batch awaiting its verdict keeps the process alive
     slot.worker.postMessage(request, [bytes]);
   }
 
@@ -103,6 +106,7 @@ export class ValidationPool {
     const job = slot.job;
     if (!job || reply.id !== slot.jobId) return;
     slot.job = null;
+    slot.worker.unref();
     slot.scratch = reply.bytes.byteLength <= KEEP_SCRATCH_BYTES ? reply.bytes : null;
     if ('failed' in reply) {
       this.logger.warn('produce validation failed on a worker; validating on the event loop', { error: reply.failed });
