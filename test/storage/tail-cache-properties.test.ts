@@ -1,7 +1,7 @@
 // The tail cache (storage/tail-cache.ts) against a model of what it must answer: the appends still
-// within its byte bound, oldest evicted first, read as whole batches. Covers the ring's growth, small
-// appends copied into shared slabs (views of larger frames), zero-copy appends, and that bytes handed
-// to a reader never change while later appends arrive (slabs are never reused).
+// within its byte bound, oldest evicted first, read as whole batches. Covers many entries, small
+// appends copied out of larger frames, zero-copy appends, clears on oversized appends, and that bytes
+// handed to a reader never change while later appends arrive.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
