@@ -215,9 +215,12 @@ test('10,000 connection attempts from one address over its connection_creation_r
 });
 
 test('request_percentage: under a tight quota a request (sync Metadata, async validate-only CreateTopics) is answered with throttle_time_ms', async () => {
-  // WireClient's client id is "wire-test"; 0.0001 % of the event loop is far below what any request costs.
+  // WireClient's client id is "wire-test" and its principal User:ANONYMOUS; 0.0001 % of the event loop is far
+  // below what any request costs. The quota names both: Kafka's most specific level, so the <default> user
+  // quota an earlier test leaves does not take precedence over it (as a client-id-only quota would not).
   const a = admin();
-  const set = (remove: boolean) => a.alterClientQuotas({ entries: [{ entities: [{ entityType: 'client-id', entityName: 'wire-test' }], ops: [{ key: 'request_percentage', value: 0.0001, remove }] }] });
+  const set = (remove: boolean) =>
+    a.alterClientQuotas({ entries: [{ entities: [{ entityType: 'user', entityName: 'ANONYMOUS' }, { entityType: 'client-id', entityName: 'wire-test' }], ops: [{ key: 'request_percentage', value: 0.0001, remove }] }] });
   await set(false);
   try {
     // Each request on its own connection: a throttled connection reads nothing more for the throttle time.
