@@ -6,13 +6,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
-import { apis } from '../../src/protocol/messages/index.js';
+import { apis, responseHeaderVersion } from '../../src/protocol/messages/index.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
-import { encodeRequestFrame } from '../../src/protocol/headers.js';
+import { decodeResponseHeader, encodeRequestFrame } from '../../src/protocol/headers.js';
 import { topicIdToWire } from '../../src/broker/topics/topic-ids.js';
 import { SMALL_FRAME } from '../../src/broker/limits/byte-budget.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { WireClient } from './admin-wire.js';
+import { FrameDecoder } from '../../src/protocol/framing.js';
+import { ByteReader } from '../../src/protocol/primitives/byte-reader.js';
 import { batchOf, createTopic, fetchBody, produce, until } from './bounds-wire.js';
 
 const MiB = 1024 * 1024;
@@ -131,6 +133,8 @@ test('a share consumer pipelining ShareFetches of stored data, never reading, st
   // More data than the 'stored' topic holds: a paused reader's kernel receive buffer may grow to tens of MiB
   // (tcp_rmem autotuning) and swallow every response before the broker has to hold any.
   const SHARE_BATCHES = 72;
+  const WAVE = 8;
+  const MAX_SHARE_REQUESTS = 30 * WAVE;
   assert.equal((await createTopic(b.port, 'share-stored', 1)).errorCode, ErrorCode.NONE);
   const log = b.broker.state.logs.getLog('share-stored', 0)!;
   for (let i = 0; i < SHARE_BATCHES; i++) await log.append(batchOf(1, BATCH), { durable: false });
@@ -152,35 +156,51 @@ test('a share consumer pipelining ShareFetches of stored data, never reading, st
     const budget = b.broker.state.resources.buffered;
     let peak = 0;
     const sample = () => (peak = Math.max(peak, budget.used));
+    const metrics = b.broker.state.metrics;
+    const answeredBefore = metrics.requestsAnswered(apis.ShareFetch.apiKey);
+    let sent = 0;
+    const wave = (s: Socket): void => {
+      const frames: Buffer[] = [];
+      for (const end = sent + WAVE; sent < end; sent++) {
+        const header = { apiKey: apis.ShareFetch.apiKey, apiVersion: 1, correlationId: sent + 1, clientId: 'hostile-share' };
+        frames.push(
+          encodeRequestFrame(header, apis.ShareFetch.request, {
+            groupId,
+            memberId,
+            shareSessionEpoch: sent,
+            maxWaitMs: 100,
+            minBytes: 1,
+            maxBytes: 64 * MiB,
+            maxRecords: 1000,
+            batchSize: 1000,
+            topics: [{ topicId, partitions: [{ partitionIndex: 0, acknowledgementBatches: [] }] }],
+            forgottenTopicsData: [],
+          }),
+        );
+      }
+      s.write(Buffer.concat(frames));
+    };
     hostile = await new Promise<Socket>((resolve, reject) => {
       const s = connect({ host: '127.0.0.1', port: b.port }, () => {
         s.pause();
-        const frames: Buffer[] = [];
-        for (let i = 0; i < SHARE_BATCHES + 8; i++) {
-          const header = { apiKey: apis.ShareFetch.apiKey, apiVersion: 1, correlationId: i + 1, clientId: 'hostile-share' };
-          frames.push(
-            encodeRequestFrame(header, apis.ShareFetch.request, {
-              groupId,
-              memberId,
-              shareSessionEpoch: i,
-              maxWaitMs: 100,
-              minBytes: 1,
-              maxBytes: 64 * MiB,
-              maxRecords: 1000,
-              batchSize: 1000,
-              topics: [{ topicId, partitions: [{ partitionIndex: 0, acknowledgementBatches: [] }] }],
-              forgottenTopicsData: [],
-            }),
-          );
-        }
-        s.write(Buffer.concat(frames));
         resolve(s);
       });
       s.on('error', () => undefined);
       s.once('error', reject);
     });
-    // Each ShareFetch acquires (locks) what it reads: unbounded, they would read all 72 batches (~63 MiB).
-    await until(() => (sample(), budget.used >= PER_CONNECTION - BATCH), 'the share consumer to fill its budget');
+    // Each ShareFetch acquires (locks) what it reads: unbounded, they would read all 72 batches (~63 MiB). How much
+    // the kernel's socket buffers take first varies from run to run, and pipelined requests that find the budget
+    // full are answered empty at max_wait_ms; so the client sends waves of requests, each once the last wave is
+    // answered, until the broker has to hold what the kernel will not.
+    let filled = false;
+    while (!filled && sent < MAX_SHARE_REQUESTS) {
+      wave(hostile);
+      await until(
+        () => (sample(), (filled = budget.used >= PER_CONNECTION - BATCH) || metrics.requestsAnswered(apis.ShareFetch.apiKey) - answeredBefore >= sent),
+        'the share consumer to fill its budget or have every request answered',
+      );
+    }
+    if (!filled) assert.fail(`the share consumer never filled its budget; ${await shareAnswers(hostile, sent, budget.used, peak)}`);
     for (let i = 0; i < 200; i++) {
       sample();
       await new Promise((r) => setImmediate(r));
@@ -192,3 +212,29 @@ test('a share consumer pipelining ShareFetches of stored data, never reading, st
   }
   await until(() => b.broker.networkStats().connections === 0 && b.broker.state.resources.buffered.used === 0, 'every byte to be released on close');
 });
+
+/** On a failed wait: what the broker answered the paused share consumer, read back now, for the failure message. */
+async function shareAnswers(s: Socket, expected: number, used: number, peak: number): Promise<string> {
+  const decoder = new FrameDecoder({ maxFrameSize: 1 << 30 });
+  const lines: string[] = [];
+  let received = 0;
+  await new Promise<void>((resolve) => {
+    const give = setTimeout(resolve, 5_000); // a diagnostic on a failure path, not synchronisation
+    s.on('data', (chunk: Buffer) => {
+      decoder.push(chunk);
+      for (let f = decoder.next(); f; f = decoder.next()) {
+        const h = decodeResponseHeader(f, responseHeaderVersion(apis.ShareFetch.apiKey, 1));
+        const r = apis.ShareFetch.response.read(new ByteReader(f, h.bodyOffset), 1);
+        const parts = r.responses.flatMap((t) => t.partitions);
+        const acquired = parts.reduce((n, p) => n + p.acquiredRecords.length, 0);
+        lines.push(`#${h.correlationId} err=${r.errorCode}${r.errorMessage ? `(${r.errorMessage})` : ''} parts=${parts.map((p) => `${p.errorCode}/${p.acquiredRecords.length}/${p.records?.length ?? 0}`).join(',')} acq=${acquired}`);
+        if (++received === expected) {
+          clearTimeout(give);
+          resolve();
+        }
+      }
+    });
+    s.resume();
+  });
+  return `budget used ${used}, peak ${peak}; ${received}/${expected} answers: ${lines.join(' | ')}`;
+}

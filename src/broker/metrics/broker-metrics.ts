@@ -59,6 +59,11 @@ export class BrokerMetrics {
     if (responseChunks) for (let i = 0; i < responseChunks.length; i++) this.networkOut += responseChunks[i]!.length;
   }
 
+  /** Requests of one API answered since start (the counter /metrics serves). */
+  requestsAnswered(apiKey: number): number {
+    return apiKey >= 0 && apiKey < MAX_API_KEY ? this.requests[apiKey]! : 0;
+  }
+
   connectionOpened(): void {
     this.connections++;
     this.connectionsCreated++;

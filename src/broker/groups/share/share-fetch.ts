@@ -155,13 +155,18 @@ async function fetchRounds(shares: ShareGroupCoordinator, ctx: RequestContext, g
     const seen = live.map((t) => ({ log: t.log!, seenHighWatermark: t.log!.highWatermark, slot: t.slot!, seenVersion: t.slot!.version }));
     let recordsLeft = request.maxRecords;
     let bytes = 0;
+    // Another fetch on the same share-partition (a pipelined request, another member) may acquire what this one
+    // read while the read was in flight. Acquisition wakes no parked fetch, so parking after losing that race
+    // would sleep to max_wait_ms beside acquirable records: such a round is retried at once instead.
+    let raced = false;
     for (const t of live) {
       if (recordsLeft <= 0) break;
       try {
         await shares.engine.syncLogStart(t.slot!);
         if (!shares.engine.hasAcquirable(t.slot!)) continue;
         const committed = readCommitted ? await committedView(ctx, t.log!) : null;
-        const read = await readWindow(t.log!, shares.engine.nextFetchOffset(t.slot!), readBytesFor(t.log!, recordsLeft, perPartitionBytes), committed);
+        const from = shares.engine.nextFetchOffset(t.slot!);
+        const read = await readWindow(t.log!, from, readBytesFor(t.log!, recordsLeft, perPartitionBytes), committed);
         if (!read || read.extents.length === 0) continue;
         const ranges = await shares.engine.acquire(t.slot!, memberId, read.extents, {
           maxRecords: recordsLeft,
@@ -169,7 +174,10 @@ async function fetchRounds(shares: ShareGroupCoordinator, ctx: RequestContext, g
           recordLimit: request.shareAcquireMode === RECORD_LIMIT_MODE,
           now: Date.now(),
         });
-        if (ranges.length === 0) continue;
+        if (ranges.length === 0) {
+          if (shares.engine.nextFetchOffset(t.slot!) !== from && shares.engine.hasAcquirable(t.slot!)) raced = true;
+          continue;
+        }
         t.out.records = sliceBatches(read.chunks, ranges[0]!.first, ranges[ranges.length - 1]!.last);
         t.out.acquiredRecords = ranges.map((r) => ({ firstOffset: BigInt(r.first), lastOffset: BigInt(r.last), deliveryCount: r.deliveryCount }));
         for (const r of ranges) recordsLeft -= r.last - r.first + 1;
@@ -183,6 +191,7 @@ async function fetchRounds(shares: ShareGroupCoordinator, ctx: RequestContext, g
     if (bytes > granted) ctx.memory?.takeExcess(bytes - granted);
     if (served.size > 0 && bytes >= request.minBytes) return served;
     if (served.size > 0 || live.some((t) => t.out.errorCode !== ErrorCode.NONE)) return served;
+    if (raced && !ctx.signal.aborted) continue;
     const remaining = deadline - Date.now();
     if (remaining <= 0) return served;
     // Parked with nothing read: hold nothing meanwhile, so idle share consumers do not starve the others.
