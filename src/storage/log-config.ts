@@ -125,12 +125,32 @@ export function validateTopicConfig(overrides: ConfigValues): void {
 
 /** cleanup.policy includes `compact` (compacted topics: __consumer_offsets, changelogs). */
 export function isCompacted(config: LogConfig): boolean {
-  return config.cleanupPolicy.split(',').some((p) => p.trim() === 'compact');
+  return policyOf(config.cleanupPolicy).compact;
 }
 
 /** cleanup.policy includes `delete` (time/size retention applies). */
 export function hasDeleteRetention(config: LogConfig): boolean {
-  return config.cleanupPolicy.split(',').some((p) => p.trim() === 'delete');
+  return policyOf(config.cleanupPolicy).delete;
+}
+
+interface Policy {
+  compact: boolean;
+  delete: boolean;
+}
+
+// The produce path asks isCompacted for every batch: the policy string is split once per distinct value (there are
+// a handful in practice), not per call. Bounded, as the strings come from users' topic configs.
+const POLICIES = new Map<string, Policy>();
+const MAX_POLICIES = 64;
+
+function policyOf(cleanupPolicy: string): Policy {
+  let p = POLICIES.get(cleanupPolicy);
+  if (p) return p;
+  const parts = cleanupPolicy.split(',').map((x) => x.trim());
+  p = { compact: parts.includes('compact'), delete: parts.includes('delete') };
+  if (POLICIES.size >= MAX_POLICIES) POLICIES.clear();
+  POLICIES.set(cleanupPolicy, p);
+  return p;
 }
 
 /**
