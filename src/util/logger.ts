@@ -12,6 +12,8 @@ export interface Logger {
   info(msg: string, fields?: LogFields): void;
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
+  /** Whether lines of `level` are written: callers skip building the fields of lines nobody reads. */
+  enabled(level: LogLevel): boolean;
   /** A logger that adds `fields` to every line. */
   child(fields: LogFields): Logger;
 }
@@ -54,6 +56,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     info: (m, f) => emit('info', m, f),
     warn: (m, f) => emit('warn', m, f),
     error: (m, f) => emit('error', m, f),
+    enabled: (level) => levelRank[level] >= min,
     child: (fields) => createLogger({ ...options, fields: { ...base, ...fields } }),
   };
 }

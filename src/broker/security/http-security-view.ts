@@ -55,6 +55,6 @@ export class HttpSecurityView {
 
   /** An item a list left out: a debug-level audit line, as the Kafka listeners write for Metadata's filtering. */
   filtered(r: HttpAccessRequest & { route: string }): void {
-    this.security.audit.debug('denied', { principal: r.principal, host: r.host ?? '', protocol: 'HTTP', route: r.route, operation: r.operation, resource: r.resource, name: r.name, filtered: true });
+    if (this.security.audit.enabled('debug')) this.security.audit.debug('denied', { principal: r.principal, host: r.host ?? '', protocol: 'HTTP', route: r.route, operation: r.operation, resource: r.resource, name: r.name, filtered: true });
   }
 }
