@@ -3,7 +3,8 @@
 // denial audited, and deliveries resume once READ is granted again — what mosquitto does when its
 // acl_file loses a read rule (it checks READ per message). A persistent session restored after a
 // restart is still authorised as the principal that connected, for the messages queued while its
-// client is away. Driven by mqtt.js against an in-process broker.
+// client is away. A shared subscription's member without READ drops the message for its group, as
+// mosquitto does. Driven by mqtt.js against an in-process broker.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
@@ -103,5 +104,31 @@ test('a persistent session restored after a restart is authorised as its princip
     assert.deepEqual(received, ['after-grant'], 'only the message queued while bob could read it');
   } finally {
     await back.endAsync();
+  }
+});
+
+test('a shared subscription whose member loses READ: the message is dropped for the group (as mosquitto drops it), not delivered later', async () => {
+  await b.broker.state.security.acls.add([bobReads]);
+  const bob = connect('bob', { protocolVersion: 5, clientId: 'bob-shared' });
+  const received: string[] = [];
+  bob.on('message', (_topic, payload) => received.push(payload.toString()));
+  await new Promise((resolve) => bob.once('connect', resolve));
+  try {
+    await bob.subscribeAsync('$share/loggers/sensors/#', { qos: 1 });
+    await bob.publishAsync('sensors/porch', 'first', { qos: 1 });
+    await until('the first shared message', () => received.length === 1);
+
+    await b.broker.state.security.acls.remove([{ ...bobReads }]);
+    const denials = bobDenials();
+    await bob.publishAsync('sensors/porch', 'denied', { qos: 1 });
+    await until('the denial (or, wrongly, the delivery)', () => bobDenials() > denials || received.length > 1);
+    assert.deepEqual(received, ['first']);
+
+    await b.broker.state.security.acls.add([bobReads]);
+    await bob.publishAsync('sensors/porch', 'last', { qos: 1 });
+    await until('the message after READ came back', () => received.length >= 2);
+    assert.deepEqual(received, ['first', 'last'], 'the denied message was not handed out again');
+  } finally {
+    await bob.endAsync();
   }
 });
