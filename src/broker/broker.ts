@@ -204,7 +204,7 @@ export class Broker {
     const services: BrokerService[] = [memory, state.produceValidation, state.producers, state.fetchWaiters, state.readAhead, state.groups, state.shareGroups, state.transactions];
     for (const s of services) await s.start();
     // The broker's users (`brook user create`) log in on the MQTT and AMQP listeners too.
-    const sharedUsers = { any: () => security.credentials.list().length > 0, authenticatePassword: (user: string, password: string, via: { protocol: string; client: string }) => security.authenticatePassword(user, password, via), authorize: security.authorize.bind(security), authorizeWithin: security.authorizeWithin.bind(security) };
+    const sharedUsers = { any: () => security.credentials.list().length > 0, authenticatePassword: (user: string, password: string, via: { protocol: string; client: string }) => security.authenticatePassword(user, password, via), authorize: security.authorize.bind(security), authorizeWithin: security.authorizeWithin.bind(security), aclGeneration: () => security.acls.version };
     let mqtt = options.mqttPort !== undefined && config.getBoolean('brook.mqtt.enable') ? new MqttServer({ ...deps('mqtt'), host, port: options.mqttPort, users: sharedUsers }) : null;
     if (mqtt) {
       try {

@@ -1,5 +1,10 @@
 // The client layer's public surface: everything above the wire (CLI, streams, gateway)
 // imports Kafka client functionality from here, never from the library directly.
+import { guardConnectionErrors } from './connection-errors.js';
+
+// Before any client exists: a connection's second error must never reach the event loop unhandled.
+guardConnectionErrors();
+export { setConnectionErrorLogger } from './connection-errors.js';
 export { BrokerListError, DEFAULT_BROKERS, parseBrokerList, resolveBrokers, resolveSasl } from './options.js';
 export type { ClientOptions, ClientSasl, ClientTls } from './options.js';
 export { ClientSecurityError, clientSecurityFromProperties, type ClientSecurity } from './security-properties.js';

@@ -5,7 +5,6 @@
 // TLS listener and the banner names it.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,40 +14,29 @@ import amqplib from 'amqplib';
 import { createTestPki } from '../helpers/certificates.js';
 import { cliEntry } from '../helpers/paths.js';
 import { startTestBroker } from '../helpers/broker.js';
+import { killSpawned, spawnBrook, type RunningBrook } from '../helpers/brook-process.js';
 import { expectSuccess, run } from '../helpers/processes.js';
 import { hasCommand, requireOrSkip } from './real-amqp-clients.js';
 
 const dirs: string[] = [];
-const children: ChildProcess[] = [];
 after(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null && c.pid !== undefined) process.kill(c.pid, 'SIGKILL');
+  killSpawned();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-function startCli(args: string[]): Promise<{ child: ChildProcess; out: () => string; exited: Promise<number | null> }> {
+/** `brook start` on port 0 in a fresh data dir, once its banner is out. */
+function startCli(args: string[]): Promise<RunningBrook> {
   const dir = mkdtempSync(join(tmpdir(), 'brook-amqp-cli-'));
   dirs.push(dir);
-  const child = spawn(process.execPath, [cliEntry, 'start', '--port', '0', '--data-dir', join(dir, 'data'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  let err = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
-    child.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      if (out.includes('Press Ctrl+C')) resolve({ child, out: () => out, exited });
-    });
-    void exited.then((code) => reject(new Error(`brook start exited ${code}\n${err}`)));
-  });
+  return spawnBrook(['start', '--port', '0', '--data-dir', join(dir, 'data'), ...args], /Press Ctrl\+C/);
 }
 
 const amqpTools = hasCommand('amqp-publish') && hasCommand('amqp-get');
 
 test('brook start --amqp-port 0: the banner names the port; amqp-tools publish and get through it', { skip: requireOrSkip(amqpTools, 'amqp-tools') }, async () => {
   const s = await startCli(['--amqp-port', '0']);
-  const m = /AMQP 0-9-1\s+127\.0\.0\.1:(\d+)/.exec(s.out());
-  assert.ok(m, `banner without an AMQP line:\n${s.out()}`);
+  const m = /AMQP 0-9-1\s+127\.0\.0\.1:(\d+)/.exec(s.stdout());
+  assert.ok(m, `banner without an AMQP line:\n${s.stdout()}`);
   const url = `amqp://guest:guest@127.0.0.1:${m[1]!}`;
   expectSuccess(await run('amqp-declare-queue', ['--url', url, '--queue', 'cli-q', '--durable']), 'amqp-declare-queue');
   expectSuccess(await run('amqp-publish', ['--url', url, '--routing-key', 'cli-q', '--persistent', '--content-type', 'text/plain', '--body', 'hello from rabbitmq-c']), 'amqp-publish');
@@ -67,7 +55,7 @@ test('brook start --amqp-port 0: the banner names the port; amqp-tools publish a
 
 test('brook start --no-amqp starts no AMQP listener; a bad --amqp-port exits 2', async () => {
   const s = await startCli(['--no-amqp']);
-  assert.doesNotMatch(s.out(), /AMQP/);
+  assert.doesNotMatch(s.stdout(), /AMQP/);
   s.child.kill('SIGTERM');
   assert.equal(await s.exited, 0);
   const bad = await run(process.execPath, [cliEntry, 'start', '--amqp-port', 'x'], { limitMs: 30_000 });
@@ -101,8 +89,8 @@ test('brook start --amqps-port 0 with a PEM keystore: the banner names the amqps
   const pki = createTestPki();
   try {
     const s = await startCli(['--amqp-port', '0', '--amqps-port', '0', '--no-http', '--set', `ssl.keystore.location=${pki.serverKeystore}`]);
-    const m = /AMQP 0-9-1\s+127\.0\.0\.1:\d+ \(amqps: 127\.0\.0\.1:(\d+)\)/.exec(s.out());
-    assert.ok(m, `banner without the amqps port:\n${s.out()}`);
+    const m = /AMQP 0-9-1\s+127\.0\.0\.1:\d+ \(amqps: 127\.0\.0\.1:(\d+)\)/.exec(s.stdout());
+    assert.ok(m, `banner without the amqps port:\n${s.stdout()}`);
     const c = await amqplib.connect(`amqps://guest:guest@localhost:${m[1]!}`, { ca: [readFileSync(pki.caCert)] });
     const ch = await c.createChannel();
     assert.equal((await ch.assertQueue('cli-tls')).queue, 'cli-tls');

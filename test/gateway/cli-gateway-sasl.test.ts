@@ -14,7 +14,8 @@ import { startTestBroker } from '../helpers/broker.js';
 import { createTestPki, type TestPki } from '../helpers/certificates.js';
 import { cliEntry } from '../helpers/paths.js';
 import { run } from '../helpers/processes.js';
-import { http, killSpawned, spawnBrook, until, type HttpAnswer } from './gateway-harness.js';
+import { killSpawned, spawnBrook } from '../helpers/brook-process.js';
+import { http, until, type HttpAnswer } from './gateway-harness.js';
 
 const PASSWORDS = { alice: 'alice-secret', mallory: 'mallory-secret' } as const;
 const V2 = 'application/vnd.kafka.v2+json';

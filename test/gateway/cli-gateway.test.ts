@@ -12,7 +12,8 @@ import { resolveStartOptions } from '../../src/cli/commands/start-options.js';
 import { startTestBroker } from '../helpers/broker.js';
 import { cliEntry } from '../helpers/paths.js';
 import { run } from '../helpers/processes.js';
-import { http, killSpawned, spawnBrook, until } from './gateway-harness.js';
+import { killSpawned, spawnBrook } from '../helpers/brook-process.js';
+import { http, until } from './gateway-harness.js';
 
 const dirs: string[] = [];
 after(() => {

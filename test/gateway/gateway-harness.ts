@@ -4,9 +4,7 @@
 import { Gateway } from '../../src/gateway/server.js';
 import type { GatewayOptions } from '../../src/gateway/options.js';
 import { memoryLogger } from '../../src/util/logger.js';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
-import { cliEntry } from '../helpers/paths.js';
 
 export interface TestGateway {
   broker: TestBroker;
@@ -85,32 +83,3 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
   }
 }
 
-const children: ChildProcess[] = [];
-
-export interface Running {
-  child: ChildProcess;
-  stdout: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Spawns brook and resolves once stdout matches `ready`. */
-export function spawnBrook(args: string[], ready: RegExp, env: NodeJS.ProcessEnv = {}): Promise<Running> {
-  const child = spawn(process.execPath, [cliEntry, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  let err = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
-    child.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      if (ready.test(out)) resolve({ child, stdout: () => out, exited });
-    });
-    void exited.then((code) => reject(new Error(`brook ${args.join(' ')} exited ${code}\n${out}\n${err}`)));
-  });
-}
-
-/** SIGKILLs every `brook` spawnBrook started that is still running (a test file's after hook). */
-export function killSpawned(): void {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null && c.pid !== undefined) process.kill(c.pid, 'SIGKILL');
-}

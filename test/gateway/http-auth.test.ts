@@ -34,6 +34,7 @@ describe('HTTP authentication and ACLs', () => {
         'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
         'super.users': 'User:admin;User:ANONYMOUS',
         'group.initial.rebalance.delay.ms': '0',
+        'brook.amqp.vhosts': '/,billing',
       },
     });
     const m = scramMechanism('SCRAM-SHA-256')!;
@@ -141,6 +142,22 @@ describe('HTTP authentication and ACLs', () => {
     assert.equal((await http(gw.url, 'GET', '/api/queues/%2F/alice-q', { headers: basic('alice', 'alice-pw') })).status, 200);
     assert.equal((await http(gw.url, 'DELETE', '/api/queues/%2F/alice-q/contents', { headers: basic('alice', 'alice-pw') })).status, 204);
     assert.equal((await http(gw.url, 'GET', '/api/queues/%2F/alice-q', { headers: basic('bob', 'bob-pw') })).status, 403);
+  });
+
+  test('virtual hosts are listed to whoever could open them over AMQP: some right inside amqp:<vhost>:, super users all', async () => {
+    // alice holds rights inside "/" only (a PREFIXED one here, so the test stands alone); bob has none.
+    await b.broker.state.security.acls.add([{ resourceType: ResourceType.TOPIC, resourceName: 'amqp:/:queue:alice-', patternType: PatternType.PREFIXED, principal: 'User:alice', host: '*', operation: Operation.READ, permission: Permission.ALLOW }]);
+    const vhosts = async (user: string): Promise<{ api: string[]; console: string[] }> => {
+      const api = await http(gw.url, 'GET', '/api/vhosts', { headers: basic(user, `${user}-pw`) });
+      assert.equal(api.status, 200, api.text);
+      const page = await http(gw.url, 'GET', '/console/api/amqp', { headers: basic(user, `${user}-pw`) });
+      assert.equal(page.status, 200, page.text);
+      return { api: (api.json as { name: string }[]).map((v) => v.name).sort(), console: [...(page.json as { vhosts: string[] }).vhosts].sort() };
+    };
+    assert.deepEqual(await vhosts('admin'), { api: ['/', 'billing'], console: ['/', 'billing'] });
+    assert.deepEqual(await vhosts('alice'), { api: ['/'], console: ['/'] });
+    assert.deepEqual(await vhosts('bob'), { api: [], console: [] });
+    assert.ok(b.logs.some((l) => l.fields.component === 'audit' && l.fields.filtered === true && l.fields.principal === 'User:bob' && l.fields.name === 'amqp:billing:*'), 'a left-out vhost gets a debug audit line');
   });
 
   test('a v2 consumer instance is its creator’s: another user in the same group finds no such instance', async () => {

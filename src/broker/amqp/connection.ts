@@ -1,18 +1,14 @@
 // One AMQP 0-9-1 connection (RabbitMQ's rabbit_reader): the protocol header, the handshake
-// (start / start-ok with PLAIN or AMQPLAIN / tune / tune-ok / open), heartbeats, channels, and
-// errors.
+// (start / start-ok with PLAIN or AMQPLAIN / tune / tune-ok / open), channels, and errors. The
+// handshake's rules live in connection-negotiation.ts, output batching in connection-output.ts,
+// heartbeats in heartbeats.ts and method decoding in method-decoding.ts.
 //
 //   - A wrong protocol header is answered with "AMQP 0 0 9 1" and the socket closed.
-//   - tune: the server proposes channel_max, frame_max and heartbeat; the client's tune-ok may
-//     lower them (0 means "no limit" for the maxima); a frame_max below 4096 or above the server's,
-//     or a channel_max above the server's, is 530 NOT_ALLOWED.
 //   - Frames are handled in order; a method that waits (declarations written to disk) holds back
 //     the frames after it, so a publish after a declare always finds the queue.
 //   - Soft errors close the channel (channel.close; frames on it are then ignored until
 //     channel.close-ok); hard errors close the connection (connection.close, then the socket once
 //     the client answers or after a second). Either way the broker keeps serving everyone else.
-//   - Heartbeats: sent when nothing else was sent for half the interval; a client silent for two
-//     intervals is disconnected (RabbitMQ: "missed heartbeats from client").
 import { AmqpAcl } from './amqp-acl.js';
 import type { SharedUsers } from './auth.js';
 import type { Socket } from 'node:net';
@@ -26,19 +22,19 @@ import {
   decodeContentHeader,
   decodeMethodPayload,
   encodeMethodFrame,
-  fieldString,
   methodIdsOf,
-  tableGet,
   type AmqpMethod,
-  type FieldTable,
 } from '../../amqp/index.js';
 import type { Logger } from '../../util/logger.js';
 import type { AmqpAuthenticator, AuthResult } from './auth.js';
 import { Channel } from './channel.js';
 import { handleChannelMethod } from './channel-methods.js';
+import { clientCapabilities, connectionStart, negotiateTuning } from './connection-negotiation.js';
+import { ConnectionOutput } from './connection-output.js';
 import { AmqpError, Reply } from './errors.js';
+import { startHeartbeats } from './heartbeats.js';
+import { decodeMethod, rethrowWithMethod } from './method-decoding.js';
 import type { ChannelHost } from './session.js';
-import { serverProperties } from './server-properties.js';
 import type { AmqpQueue } from './queue.js';
 import type { VirtualHost } from './vhost.js';
 
@@ -66,7 +62,6 @@ export interface ConnectionServices {
 
 type State = 'header' | 'start' | 'tune' | 'open' | 'running' | 'closing' | 'closed';
 
-const WRITE_HIGH_WATER = 4 * 1024 * 1024;
 const INPUT_PAUSE_BYTES = 16 * 1024 * 1024;
 /** Longest a publishing connection is held by a queue's backlog before it is read again. */
 const FLOW_MAX_HOLD_MS = 1000;
@@ -89,8 +84,7 @@ export class AmqpConnection implements ChannelHost {
   /** Channels we sent channel.close on: their frames are dropped until channel.close-ok. */
   private readonly closingChannels = new Set<number>();
   private busy = false;
-  private heartbeatMs = 0;
-  private lastSent = 0;
+  private readonly output: ConnectionOutput;
   private lastReceived = 0;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private closeTimer: NodeJS.Timeout | null = null;
@@ -99,7 +93,6 @@ export class AmqpConnection implements ChannelHost {
   private heldByAlarm = false;
   /** Reading is paused by publisher flow control: a queue it published to has a backlog (queue.ts). */
   private heldByBacklog: NodeJS.Timeout | null = null;
-  private drainWaiters: (() => void)[] = [];
 
   constructor(
     private readonly socket: Socket,
@@ -108,13 +101,9 @@ export class AmqpConnection implements ChannelHost {
     this.logger = services.logger.child({ connection: this.connectionId, remote: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}` });
     this.parser = new FrameParser(services.limits.frameMax);
     this.acl = new AmqpAcl(services.users ?? null, socket.remoteAddress ?? '');
+    this.output = new ConnectionOutput(socket, () => services.now());
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('drain', () => {
-      const waiters = this.drainWaiters;
-      this.drainWaiters = [];
-      for (const w of waiters) w();
-    });
     socket.on('error', (e) => this.logger.debug('socket error', { error: e.message }));
     socket.on('close', () => void this.teardown());
     this.lastReceived = services.now();
@@ -145,57 +134,20 @@ export class AmqpConnection implements ChannelHost {
 
   sendFrames(frames: Buffer[]): void {
     if (this.state === 'closed') return;
-    for (const f of frames) this.queueOut(f);
+    for (const f of frames) this.output.queue(f);
   }
 
   private write(b: Buffer): void {
     if (this.state === 'closed') return;
-    this.queueOut(b);
-  }
-
-  // Output of one event-loop turn goes out in one write: small frames (confirms, deliveries of
-  // small messages) are copied into one buffer; large bodies are passed as they are (one writev).
-  // The flush runs in setImmediate, after every I/O callback of the turn (socket reads, finished
-  // file writes and fsyncs), not after each one: on loopback every socket write also runs the
-  // receiver's TCP input, so one write per turn instead of one per callback saves real CPU.
-  private out: Buffer[] = [];
-  private outBytes = 0;
-  private outScheduled = false;
-
-  private readonly flushOutBound = (): void => this.flushOut();
-
-  private queueOut(b: Buffer): void {
-    this.out.push(b);
-    this.outBytes += b.length;
-    if (!this.outScheduled) {
-      this.outScheduled = true;
-      setImmediate(this.flushOutBound);
-    }
-  }
-
-  private flushOut(): void {
-    this.outScheduled = false;
-    const out = this.out;
-    const bytes = this.outBytes;
-    this.out = [];
-    this.outBytes = 0;
-    if (out.length === 0 || this.socket.destroyed) return;
-    this.lastSent = this.services.now();
-    if (out.length === 1) this.socket.write(out[0]!);
-    else if (bytes <= 256 * 1024) this.socket.write(Buffer.concat(out, bytes));
-    else {
-      this.socket.cork();
-      for (const b of out) this.socket.write(b);
-      this.socket.uncork();
-    }
+    this.output.queue(b);
   }
 
   writeBlocked(): boolean {
-    return this.socket.writableLength + this.outBytes > WRITE_HIGH_WATER;
+    return this.output.writeBlocked();
   }
 
   onDrain(fn: () => void): void {
-    if (this.drainWaiters.length < 10_000) this.drainWaiters.push(fn);
+    this.output.onDrain(fn);
   }
 
   /**
@@ -246,14 +198,7 @@ export class AmqpConnection implements ChannelHost {
           return;
         }
         this.state = 'start';
-        this.sendMethod(0, {
-          method: 'connection.start',
-          versionMajor: 0,
-          versionMinor: 9,
-          serverProperties: serverProperties(),
-          mechanisms: Buffer.from(this.services.authenticator.mechanisms.join(' ')),
-          locales: Buffer.from('en_US'),
-        });
+        this.sendMethod(0, connectionStart(this.services.authenticator.mechanisms));
         continue;
       }
       let frame;
@@ -314,12 +259,12 @@ export class AmqpConnection implements ChannelHost {
     }
     if (channel === 0) {
       if (type !== FrameType.Method) throw Reply.unexpectedFrame(`non-method frame on channel 0`);
-      return this.onConnectionMethod(this.decode(payload));
+      return this.onConnectionMethod(decodeMethod(payload));
     }
     if (this.state !== 'running') throw Reply.unexpectedFrame(`frame on channel ${channel} before the connection is open`);
     if (this.closingChannels.has(channel)) {
       if (type === FrameType.Method) {
-        const m = this.decode(payload);
+        const m = decodeMethod(payload);
         if (m.method === 'channel.close-ok') this.closingChannels.delete(channel);
         else if (m.method === 'channel.close') this.sendMethod(channel, { method: 'channel.close-ok' });
       }
@@ -328,7 +273,7 @@ export class AmqpConnection implements ChannelHost {
     const ch = this.channels.get(channel);
     if (!ch) {
       if (type !== FrameType.Method) throw Reply.channelError(`expected 'channel.open'`);
-      const m = this.decode(payload);
+      const m = decodeMethod(payload);
       if (m.method !== 'channel.open') throw Object.assign(Reply.channelError(`expected 'channel.open'`), methodIdsOf(payload));
       if (channel > (this.channelMax || 65535) || this.channels.size >= (this.channelMax || 65535)) {
         throw Reply.notAllowed(`number of channels opened (${this.channels.size}) has reached the negotiated channel_max (${this.channelMax})`);
@@ -339,7 +284,7 @@ export class AmqpConnection implements ChannelHost {
     }
     switch (type) {
       case FrameType.Method: {
-        const m = this.decode(payload);
+        const m = decodeMethod(payload);
         if (m.method === 'channel.open') throw Object.assign(Reply.channelError(`second 'channel.open' seen`), methodIdsOf(payload));
         if (m.method === 'channel.close') {
           this.channels.delete(channel);
@@ -373,18 +318,6 @@ export class AmqpConnection implements ChannelHost {
     }
   }
 
-  private decode(payload: Buffer): AmqpMethod {
-    try {
-      return decodeMethodPayload(payload);
-    } catch (e) {
-      const ids = methodIdsOf(payload);
-      if (e instanceof AmqpDecodeError && e.kind === 'unknown-method') throw Object.assign(Reply.notImplemented(`unknown method ${ids.classId}/${ids.methodId}`), ids);
-      // RabbitMQ answers undecodable arguments with FRAME_ERROR "cannot decode <<...>>".
-      const args = payload.subarray(4, 36);
-      throw Object.assign(Reply.frameError(`cannot decode <<${[...args].join(',')}>>`), ids);
-    }
-  }
-
   /** The rest of connection.start-ok once the authenticator has answered. */
   private afterLogin(mechanism: string, caps: Set<string>, auth: AuthResult): void {
     if (!auth.ok) {
@@ -393,7 +326,7 @@ export class AmqpConnection implements ChannelHost {
       // others just see the socket close (0-9-1 has no other way to say it).
       if (!caps.has('authentication_failure_close')) {
         this.state = 'closed';
-        this.flushOut();
+        this.output.flush();
         this.socket.end();
         this.services.onClosed(this);
         return;
@@ -410,7 +343,7 @@ export class AmqpConnection implements ChannelHost {
     switch (m.method) {
       case 'connection.start-ok': {
         if (this.state !== 'start') throw Reply.commandInvalid(`unexpected ${m.method}`);
-        const caps = capabilities(m.clientProperties);
+        const caps = clientCapabilities(m.clientProperties);
         this.cancelNotify = caps.has('consumer_cancel_notify');
         this.blockedNotify = caps.has('connection.blocked');
         if (!this.services.authenticator.mechanisms.includes(m.mechanism)) {
@@ -423,14 +356,21 @@ export class AmqpConnection implements ChannelHost {
         throw Reply.commandInvalid('unexpected connection.secure-ok');
       case 'connection.tune-ok': {
         if (this.state !== 'tune') throw Reply.commandInvalid(`unexpected ${m.method}`);
-        const l = this.services.limits;
-        if (m.frameMax !== 0 && m.frameMax < AmqpConstant.FRAME_MIN_SIZE) throw Reply.notAllowed(`frame_max=${m.frameMax} < ${AmqpConstant.FRAME_MIN_SIZE} min size`);
-        if (l.frameMax !== 0 && m.frameMax > l.frameMax) throw Reply.notAllowed(`frame_max=${m.frameMax} > ${l.frameMax} max size`);
-        if (l.channelMax !== 0 && m.channelMax > l.channelMax) throw Reply.notAllowed(`channel_max=${m.channelMax} > ${l.channelMax} max`);
-        this.frameMax = m.frameMax === 0 ? l.frameMax : m.frameMax;
+        const tuned = negotiateTuning(this.services.limits, m);
+        this.frameMax = tuned.frameMax;
         this.parser.frameMax = this.frameMax;
-        this.channelMax = m.channelMax === 0 ? l.channelMax : m.channelMax;
-        this.startHeartbeats(m.heartbeat);
+        this.channelMax = tuned.channelMax;
+        this.heartbeatTimer = startHeartbeats(m.heartbeat, {
+          now: () => this.services.now(),
+          lastReceived: () => this.lastReceived,
+          lastSent: () => this.output.lastSent,
+          notBeingRead: () => this.heldByAlarm,
+          sendHeartbeat: () => this.write(HEARTBEAT_FRAME),
+          timedOut: () => {
+            this.logger.warn('missed heartbeats from client', { timeoutSeconds: m.heartbeat });
+            this.socket.destroy();
+          },
+        });
         this.state = 'open';
         return;
       }
@@ -491,25 +431,6 @@ export class AmqpConnection implements ChannelHost {
     }
   }
 
-  // ---- heartbeats ----
-
-  private startHeartbeats(seconds: number): void {
-    if (seconds <= 0) return;
-    this.heartbeatMs = seconds * 1000;
-    const tick = Math.max(100, this.heartbeatMs / 2);
-    this.heartbeatTimer = setInterval(() => {
-      const now = this.services.now();
-      // A connection held by the alarm is not read, so its heartbeats are not seen: not a timeout.
-      if (!this.heldByAlarm && now - this.lastReceived > this.heartbeatMs * 2) {
-        this.logger.warn('missed heartbeats from client', { timeoutSeconds: seconds });
-        this.socket.destroy();
-        return;
-      }
-      if (now - this.lastSent >= tick) this.write(HEARTBEAT_FRAME);
-    }, tick);
-    this.heartbeatTimer.unref();
-  }
-
   // ---- closing ----
 
   private channelError(channel: number, e: AmqpError): void {
@@ -539,7 +460,7 @@ export class AmqpConnection implements ChannelHost {
 
   private finish(): void {
     if (this.state === 'closed') return;
-    this.flushOut();
+    this.output.flush();
     this.socket.end();
     setTimeout(() => this.socket.destroy(), 1000).unref();
     void this.teardown();
@@ -567,21 +488,4 @@ export class AmqpConnection implements ChannelHost {
   allChannels(): IterableIterator<Channel> {
     return this.channels.values();
   }
-}
-
-function rethrowWithMethod(e: unknown, payload: Buffer): never {
-  if (e instanceof AmqpError && e.classId === 0) {
-    const ids = methodIdsOf(payload);
-    e.classId = ids.classId;
-    e.methodId = ids.methodId;
-  }
-  throw e;
-}
-
-function capabilities(clientProperties: FieldTable): Set<string> {
-  const caps = tableGet(clientProperties, 'capabilities');
-  const out = new Set<string>();
-  if (caps?.type === 'F') for (const [k, v] of caps.value) if (v.type === 't' && v.value) out.add(k);
-  void fieldString;
-  return out;
 }

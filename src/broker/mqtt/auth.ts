@@ -30,6 +30,8 @@ export interface SharedUsers {
   authenticatePassword(user: string, password: string, via: { protocol: string; client: string }): Promise<string | null>;
   /** The broker's ACL decision (audited when denied); absent: everything is allowed. */
   authorize?(request: { principal: string; host: string; operation: AclOperationCode; resource: ResourceKind; name: string }, protocol: string): boolean;
+  /** A number that moves whenever the ACLs change (decisions cached per session are then dropped). */
+  aclGeneration?(): number;
 }
 
 export function parseMqttUsers(spec: string): Map<string, string> {

@@ -69,7 +69,7 @@ export async function handleConnect(conn: ConnectionPort, p: ConnectPacket): Pro
     ack.maximumPacketSize = settings.maxPacketSize;
     ack.topicAliasMaximum = settings.topicAliasMaximum;
   }
-  const { session, present } = await registry.open({ clientId, cleanStart: p.cleanStart, expiryInterval: expiry, protocolVersion: p.protocolVersion, will: p.will ?? null, willAuthor: p.will ? { principal: conn.principal, remoteAddress: conn.remoteAddress } : null, owner: conn });
+  const { session, present } = await registry.open({ clientId, cleanStart: p.cleanStart, expiryInterval: expiry, protocolVersion: p.protocolVersion, will: p.will ?? null, willAuthor: p.will ? { principal: conn.principal, remoteAddress: conn.remoteAddress } : null, subscriber: { principal: conn.principal, remoteAddress: conn.remoteAddress }, owner: conn });
   if (conn.isClosed) {
     // The client went away while its session was being set up: as if it had dropped after CONNACK.
     session.attach(conn, present);

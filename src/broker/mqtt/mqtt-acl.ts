@@ -3,6 +3,8 @@
 // it is reached over Kafka or MQTT:
 //   PUBLISH to T                WRITE on the Kafka topic T maps to
 //   SUBSCRIBE to F ($share/g/F) READ on every Kafka topic a subscription to F may receive from
+//   each delivery              READ on the Kafka topic the message was read from, for the session's
+//                              principal (read-authorization.ts: decided again after any ACL change)
 // The principal is User:<name> of CONNECT's user name, User:ANONYMOUS without one. A refused publish
 // is answered as Mosquitto answers it (inbound-publish.ts: 0x87 in a 5.0 PUBACK/PUBREC, a 3.1.1 publish
 // acknowledged and dropped); a refused subscription in its SUBACK (mqtt-connection.ts: 0x87 on 5.0,
@@ -10,15 +12,34 @@
 import { filtersOverlap } from '../../mqtt/index.js';
 import { AclOperation } from '../topics/authorized-operations.js';
 import type { SharedUsers } from './auth.js';
+import type { ReadCheck } from './read-authorization.js';
 import type { TopicMapping } from './topic-mapping.js';
 
 export const ANONYMOUS_PRINCIPAL = 'User:ANONYMOUS';
 
-export class MqttAcl {
+export class MqttAcl implements ReadCheck {
   constructor(
     private readonly users: SharedUsers | null,
     private readonly mapping: TopicMapping,
   ) {}
+
+  get enforcing(): boolean {
+    return this.users?.authorize !== undefined;
+  }
+
+  generation(): number {
+    return this.users?.aclGeneration?.() ?? 0;
+  }
+
+  /** Whether `principal` may read the Kafka topic a message came from (the check at delivery). */
+  mayRead(principal: string, remoteAddress: string, kafkaTopic: string): boolean {
+    const authorize = this.users?.authorize;
+    return !authorize || authorize({ principal, host: hostOf(remoteAddress), operation: AclOperation.READ, resource: 'topic', name: kafkaTopic }, 'mqtt');
+  }
+
+  kafkaTopicFor(mqttTopic: string): string | null {
+    return this.mapping.kafkaTopicFor(mqttTopic);
+  }
 
   /** Whether `principal` may publish on the MQTT topic (true when the topic maps nowhere: refused elsewhere). */
   mayPublish(principal: string, remoteAddress: string, mqttTopic: string): boolean {

@@ -112,6 +112,7 @@ export class MqttServer implements BrokerService {
       publishWill: (m, author) => {
         if (author === null || acl.mayPublish(author.principal, author.remoteAddress, m.topic)) void publisher.publish(m, m.qos > 0);
       },
+      readCheck: acl,
       logger,
     });
     this.router = new Router((id) => this.registry.get(id), this.shared, this.retained);

@@ -22,7 +22,8 @@ import type { MqttSettings } from './mqtt-config.js';
 import type { MqttMessage } from './message-record.js';
 import { forwardedProperties } from './message-record.js';
 import type { Router } from './router.js';
-import { Session, type Delivery, type SessionHooks, type SessionLink, type WillAuthor } from './session.js';
+import type { ClientIdentity, ReadCheck } from './read-authorization.js';
+import { Session, type Delivery, type SessionHooks, type SessionLink } from './session.js';
 import type { LoadedSessions, SessionStore } from './session-store.js';
 import type { SharedSubscriptions } from './shared-subscriptions.js';
 
@@ -44,7 +45,9 @@ export interface OpenRequest {
   protocolVersion: ProtocolVersion;
   will: WillMessage | null;
   /** Whom the will is published as (its ACL check when sent). */
-  willAuthor: WillAuthor | null;
+  willAuthor: ClientIdentity | null;
+  /** Whom the session's deliveries are authorised for (READ, checked at delivery). */
+  subscriber: ClientIdentity;
   owner: SessionOwner;
 }
 
@@ -54,7 +57,9 @@ export interface RegistryDeps {
   router: () => Router;
   shared: SharedSubscriptions;
   /** Publishes a will message (the publisher's path, not acknowledged to anyone) as `author`. */
-  publishWill: (m: MqttMessage, author: WillAuthor | null) => void;
+  publishWill: (m: MqttMessage, author: ClientIdentity | null) => void;
+  /** The ACL decisions behind the READ check at delivery (mqtt-acl.ts). */
+  readCheck: ReadCheck;
   logger: Logger;
 }
 
@@ -65,6 +70,10 @@ export class SessionRegistry implements SessionHooks {
   droppedMessages = 0;
 
   constructor(private readonly deps: RegistryDeps) {}
+
+  get readCheck(): ReadCheck {
+    return this.deps.readCheck;
+  }
 
   get(clientId: string): Session | undefined {
     return this.sessions.get(clientId);
@@ -113,6 +122,8 @@ export class SessionRegistry implements SessionHooks {
     session.protocolVersion = req.protocolVersion;
     session.will = req.will;
     session.willAuthor = req.willAuthor;
+    // A resumed session reads as whoever connected now, not as whoever subscribed first.
+    session.reads.subscriber = req.subscriber;
     this.countPersistence(wasPersistent, session.persistent);
     if (session.persistent) await this.save(session, true);
     else if (wasPersistent) this.deps.store.deleteSession(session.clientId, []);
@@ -172,7 +183,7 @@ export class SessionRegistry implements SessionHooks {
   save(session: Session, durable: boolean): Promise<void> {
     if (!session.persistent) return Promise.resolve();
     return this.deps.store.saveSession(
-      { clientId: session.clientId, expiry: session.expiryInterval, protocol: session.protocolVersion, disconnectedAt: session.link ? -1 : session.disconnectedAt, subscriptions: [...session.subscriptions.values()] },
+      { clientId: session.clientId, expiry: session.expiryInterval, protocol: session.protocolVersion, disconnectedAt: session.link ? -1 : session.disconnectedAt, subscriber: session.reads.subscriber, subscriptions: [...session.subscriptions.values()] },
       durable,
     );
   }
@@ -192,6 +203,8 @@ export class SessionRegistry implements SessionHooks {
       session.expiryInterval = r.expiry;
       session.protocolVersion = r.protocol;
       session.disconnectedAt = disconnectedAt;
+      // Messages queued while the client is away are authorised for the principal that last connected.
+      session.reads.subscriber = r.subscriber;
       this.sessions.set(r.clientId, session);
       this.persistentCount++;
       for (const sub of r.subscriptions) await this.deps.router().restore(session, sub);

@@ -4,7 +4,10 @@
 //
 //   "s" clientId                        a persistent session; value JSON
 //        {"v":1,"expiry":<s>,"protocol":4|5,"disconnectedAt":<ms>|-1,
+//         "principal":"User:<name>","address":"<ip>:<port>",
 //         "subscriptions":[{"filter","qos","nl","rap","rh","id"}]}     (null: the session ended)
+//        principal/address: whom deliveries are authorised for (READ at delivery); a record written
+//        before they existed reads as User:ANONYMOUS with no address
 //   "d" clientId topic partition offset a QoS 1/2 message queued for (or in flight to) the session,
 //        by its place in the log; value JSON {"q":<qos>,"r":<retain flag>,"s":[subscription ids]}
 //        (null: acknowledged, or dropped)
@@ -20,6 +23,8 @@ import type { ProtocolVersion, QoS } from '../../mqtt/index.js';
 import type { Logger } from '../../util/logger.js';
 import type { KeyedStateLog } from './keyed-state-log.js';
 import type { LogPosition } from './log-appender.js';
+import { ANONYMOUS_PRINCIPAL } from './mqtt-acl.js';
+import type { ClientIdentity } from './read-authorization.js';
 import type { Subscription } from './session.js';
 
 const SEP = '\u0000';
@@ -29,6 +34,7 @@ export interface SessionRecord {
   expiry: number;
   protocol: ProtocolVersion;
   disconnectedAt: number;
+  subscriber: ClientIdentity | null;
   subscriptions: Subscription[];
 }
 
@@ -113,6 +119,7 @@ export class SessionStore {
       expiry: r.expiry,
       protocol: r.protocol,
       disconnectedAt: r.disconnectedAt,
+      ...(r.subscriber ? { principal: r.subscriber.principal, address: r.subscriber.remoteAddress } : {}),
       subscriptions: r.subscriptions.map((s): StoredSubscription => ({ filter: s.filter, qos: s.qos, nl: s.noLocal, rap: s.retainAsPublished, rh: s.retainHandling, id: s.subscriptionId })),
     };
     return this.log.put(Buffer.from(`s${SEP}${r.clientId}`, 'utf8'), Buffer.from(JSON.stringify(value), 'utf8'), durable);
@@ -137,13 +144,14 @@ export class SessionStore {
   }
 
   private decodeSession(clientId: string, value: Buffer): SessionRecord {
-    const v = JSON.parse(value.toString('utf8')) as { v: number; expiry: number; protocol: ProtocolVersion; disconnectedAt: number; subscriptions: StoredSubscription[] };
+    const v = JSON.parse(value.toString('utf8')) as { v: number; expiry: number; protocol: ProtocolVersion; disconnectedAt: number; principal?: string; address?: string; subscriptions: StoredSubscription[] };
     if (v.v !== 1) throw new Error(`unknown session record version ${v.v}`);
     return {
       clientId,
       expiry: v.expiry,
       protocol: v.protocol,
       disconnectedAt: v.disconnectedAt,
+      subscriber: { principal: typeof v.principal === 'string' ? v.principal : ANONYMOUS_PRINCIPAL, remoteAddress: typeof v.address === 'string' ? v.address : '' },
       subscriptions: v.subscriptions.map((s) => ({ filter: s.filter, ...this.parseFilter(s.filter), qos: s.qos, noLocal: s.nl, retainAsPublished: s.rap, retainHandling: s.rh, subscriptionId: s.id })),
     };
   }

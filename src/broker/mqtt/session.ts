@@ -16,16 +16,16 @@
 //                ([MQTT-4.4.0-1]); a message whose expiry passed while queued is dropped.
 // Each delivery ends in `finished` exactly once: its persisted queue entry is removed, and a shared
 // subscription's acquisition is accepted (delivered) or released (dropped before the client had it).
+//
+// READ is checked when a message is handed to the session and again when it is sent from the queue
+// (read-authorization.ts): a message its subscriber may no longer read is dropped and counted; a
+// shared subscription's is accepted for the group, as mosquitto drops a shared message the member it
+// picked may not read.
 import type { AckPacket, ProtocolVersion, QoS, WillMessage } from '../../mqtt/index.js';
-
-/** The principal and client address a will is published as. */
-export interface WillAuthor {
-  principal: string;
-  remoteAddress: string;
-}
 import { ReasonCode } from '../../mqtt/index.js';
 import type { LogPosition } from './log-appender.js';
 import type { MqttMessage } from './message-record.js';
+import { ReadAuthorization, type ClientIdentity, type ReadCheck } from './read-authorization.js';
 
 /** One subscription of a session (§3.8.3.1 options), `filter` as the client gave it. */
 export interface Subscription {
@@ -78,6 +78,8 @@ export interface SessionLink {
 
 /** Session-independent behaviour the registry supplies. */
 export interface SessionHooks {
+  /** The ACL decisions behind every session's READ check at delivery. */
+  readonly readCheck: ReadCheck;
   maxQueued(): number;
   maxInflight(): number;
   /** Records a queued QoS 1/2 delivery of a persistent session (session-store.ts). */
@@ -97,7 +99,9 @@ export class Session {
   protocolVersion: ProtocolVersion = 4;
   will: WillMessage | null = null;
   /** Who set the will (CONNECT's principal and address): it is checked against the ACLs again when sent. */
-  willAuthor: WillAuthor | null = null;
+  willAuthor: ClientIdentity | null = null;
+  /** Whom deliveries are authorised for: the principal of the CONNECT that last took the session. */
+  readonly reads: ReadAuthorization;
   /** A pending delayed will (5.0 Will Delay Interval), or a session expiry, once the connection closed. */
   willTimer: { cancel(): void } | null = null;
   expiryTimer: { cancel(): void } | null = null;
@@ -116,7 +120,9 @@ export class Session {
   constructor(
     readonly clientId: string,
     private readonly hooks: SessionHooks,
-  ) {}
+  ) {
+    this.reads = new ReadAuthorization(hooks.readCheck);
+  }
 
   get persistent(): boolean {
     return this.expiryInterval > 0;
@@ -143,6 +149,7 @@ export class Session {
   /** Hands a message to the session: sent now, queued, or dropped (see the header). */
   deliver(d: Delivery): void {
     if (d.message.expiresAt <= Date.now()) return this.finished(d, false, 'expired');
+    if (!this.reads.allows(d.position?.topic ?? null, d.message.topic)) return this.refused(d);
     // QoS 0 messages are not kept for a client that is away; a shared subscription's go to another member.
     if (!this.link && (d.qos === 0 || d.shared)) return this.finished(d, false, d.shared ? '' : 'offline');
     if (this.queued === 0 && this.link && this.trySend(d)) return;
@@ -187,6 +194,11 @@ export class Session {
     if (!link.writable()) return false;
     if (d.message.expiresAt <= Date.now()) {
       this.finished(d, false, 'expired');
+      return true;
+    }
+    // Queued while READ was granted (or restored): the right may have gone since.
+    if (!this.reads.allows(d.position?.topic ?? null, d.message.topic)) {
+      this.refused(d);
       return true;
     }
     if (d.qos === 0) {
@@ -309,6 +321,14 @@ export class Session {
   /** Every delivery not yet finished (for tests and the session store). */
   pending(): Delivery[] {
     return [...this.inflight.values(), ...this.queue.slice(this.queueHead)];
+  }
+
+  /** The subscriber may not read the message: dropped (a shared one is accepted for its group, see the header). */
+  private refused(d: Delivery): void {
+    const hold = d.shared;
+    d.shared = null;
+    hold?.done(true);
+    this.finished(d, false, 'not authorized to read');
   }
 
   private finished(d: Delivery, delivered: boolean, why: string): void {

@@ -49,6 +49,12 @@ export class HttpSecurityView {
     return this.authorizer.allows(request);
   }
 
+  /** Some right inside the namespace (acl-authorizer.ts allowsWithin, as AMQP's connection.open asks); true without an authorizer. */
+  allowsWithin(r: { principal: string; prefix: string; host?: string }): boolean {
+    const authorizer = this.security.authorizer;
+    return authorizer === null || authorizer.allowsWithin({ principal: r.principal, host: r.host ?? '', resource: 'topic', prefix: r.prefix });
+  }
+
   denied(r: HttpAccessRequest & { route: string }): void {
     this.security.audit.info('denied', { principal: r.principal, host: r.host ?? '', protocol: 'HTTP', route: r.route, operation: r.operation, resource: r.resource, name: r.name });
   }

@@ -52,7 +52,7 @@ async function runGateway(flags: GatewayFlags): Promise<number> {
     fail('gateway', `--log-level must be one of debug, info, warn, error, not "${level}".`);
     return EXIT_USAGE;
   }
-  const { resolveBrokers, checkBrokersReachable, explainClientError } = await import('../../client/index.js');
+  const { resolveBrokers, checkBrokersReachable, explainClientError, setConnectionErrorLogger } = await import('../../client/index.js');
   let brokers: string[];
   try {
     brokers = resolveBrokers(flags.brokers, env);
@@ -68,6 +68,7 @@ async function runGateway(flags: GatewayFlags): Promise<number> {
     return EXIT_USAGE;
   }
   const logger = createLogger({ level });
+  setConnectionErrorLogger(logger.child({ component: 'kafka-client' }));
   try {
     await checkBrokersReachable({ brokers, clientId: 'brook-gateway', timeoutMs: 10_000, ...clientSecurity });
   } catch (e) {

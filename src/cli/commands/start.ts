@@ -76,6 +76,8 @@ async function start(flags: StartFlags): Promise<number> {
     return EXIT_USAGE;
   }
   const logger = createLogger({ level: options.logLevel });
+  // The embedded gateway's Kafka client logs its connections' errors here (connection-errors.ts).
+  (await import('../../client/index.js')).setConnectionErrorLogger(logger.child({ component: 'kafka-client' }));
   for (const key of options.unknownKeys) logger.warn('ignoring an unknown config key', { key });
   let broker: Broker;
   try {

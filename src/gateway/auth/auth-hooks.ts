@@ -147,7 +147,14 @@ export function registerAuth(app: FastifyInstance, security: HttpSecurity | null
       return filter.rebuild(
         payload,
         items.filter((i) => {
-          const asked = { principal, operation: Op.DESCRIBE, resource: filter.resource, name: filter.name(i), host: request.ip };
+          const access = filter.access(i);
+          if ('within' in access) {
+            // An AMQP vhost: shown to whoever could open it (some right on a resource inside it).
+            if (security.allowsWithin({ principal, prefix: access.within, host: request.ip })) return true;
+            security.filtered?.({ principal, operation: Op.DESCRIBE, resource: 'topic', name: `${access.within}*`, host: request.ip, route });
+            return false;
+          }
+          const asked = { principal, operation: Op.DESCRIBE, resource: access.resource, name: access.name, host: request.ip };
           if (security.allows(asked)) return true;
           security.filtered?.({ ...asked, route });
           return false;

@@ -33,6 +33,11 @@ export interface HttpSecurity {
   authenticatePassword(user: string, password: string, via: { protocol: string; client: string }): Promise<string | null>;
   /** The ACL decision (every request allowed when the broker has no authorizer). */
   allows(request: AccessRequest): boolean;
+  /**
+   * Whether the principal holds some right on a TOPIC resource named with `prefix` (an AMQP vhost's
+   * `amqp:<vhost>:`, the test connection.open makes; super users always), without an audit line.
+   */
+  allowsWithin(request: { principal: string; prefix: string; host?: string }): boolean;
   /** How long a failed password check is held before its 401 (connection.failed.authentication.delay.ms). */
   readonly failedAuthenticationDelayMs?: number;
   /** One audit line for a denied request. */

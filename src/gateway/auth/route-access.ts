@@ -14,9 +14,10 @@
 // Everything else (cluster and broker lists, the overview, the schema registry, /metrics) needs an
 // authenticated principal only; the console's files, the login routes and the health checks are
 // open. Lists (topics, consumer groups, queues, exchanges, bindings) are filtered to what the principal may DESCRIBE, as Kafka's
-// Metadata omits unauthorised topics. A route missing from this table needs ALTER on the cluster,
+// Metadata omits unauthorised topics; lists of AMQP virtual hosts to those the principal could open over
+// AMQP (connection.open: some right on a resource named amqp:<vhost>:..., super users every one). A route missing from this table needs ALTER on the cluster,
 // so a new route is closed until it is mapped.
-import { amqpResourceName, type AmqpResource } from '../../amqp/index.js';
+import { amqpResourceName, amqpVhostPrefix, type AmqpResource } from '../../amqp/index.js';
 import { Op, type OpCode, type ResourceKind } from './http-security.js';
 
 export interface Check {
@@ -101,36 +102,55 @@ export function routeAccess(method: string, url: string | undefined, params: Par
   return ADMIN;
 }
 
-/** Lists filtered to what the principal may describe: which list a route answers, and how to read a name. */
-export function listFilter(url: string | undefined): { resource: ResourceKind; pick: (payload: unknown) => unknown[] | null; name: (item: unknown) => string; rebuild: (payload: unknown, kept: unknown[]) => unknown } | null {
+/** What an item of a filtered list needs: DESCRIBE on a resource, or (an AMQP vhost) some right within a namespace. */
+export type ItemAccess = { resource: ResourceKind; name: string } | { within: string };
+
+export interface ListFilter {
+  /** The list inside the payload (null: not a list, left alone). */
+  pick: (payload: unknown) => unknown[] | null;
+  access: (item: unknown) => ItemAccess;
+  rebuild: (payload: unknown, kept: unknown[]) => unknown;
+}
+
+/** Lists filtered to what the principal may see: which list a route answers, and what each item needs. */
+export function listFilter(url: string | undefined): ListFilter | null {
+  const named = (resource: ResourceKind, name: (item: unknown) => string) => (item: unknown): ItemAccess => ({ resource, name: name(item) });
+  const vhost = (name: unknown): ItemAccess => ({ within: amqpVhostPrefix(String(name)) });
   const field = (key: string) => (item: unknown) => String((item as Record<string, unknown>)[key] ?? '');
   const dataList = (payload: unknown): unknown[] | null => (payload && Array.isArray((payload as { data?: unknown }).data) ? (payload as { data: unknown[] }).data : null);
   const withData = (payload: unknown, kept: unknown[]): unknown => ({ ...(payload as object), data: kept });
   switch (url) {
     case '/v3/clusters/:cluster_id/topics':
-      return { resource: 'topic', pick: dataList, name: field('topic_name'), rebuild: withData };
+      return { pick: dataList, access: named('topic', field('topic_name')), rebuild: withData };
     case '/v3/clusters/:cluster_id/consumer-groups':
-      return { resource: 'group', pick: dataList, name: field('consumer_group_id'), rebuild: withData };
+      return { pick: dataList, access: named('group', field('consumer_group_id')), rebuild: withData };
     case '/topics':
-      return { resource: 'topic', pick: plainList, name: String, rebuild: (_p, kept) => kept };
+      return { pick: plainList, access: named('topic', String), rebuild: (_p, kept) => kept };
     case '/console/api/topics':
       return {
-        resource: 'topic',
         pick: (p) => (p && Array.isArray((p as { topics?: unknown }).topics) ? (p as { topics: unknown[] }).topics : null),
-        name: field('name'),
+        access: named('topic', field('name')),
         rebuild: (p, kept) => ({ ...(p as object), topics: kept }),
+      };
+    case '/api/vhosts':
+      return { pick: plainList, access: (v) => vhost((v as { name?: unknown }).name), rebuild: (_p, kept) => kept };
+    case '/console/api/amqp':
+      return {
+        pick: (p) => (p && Array.isArray((p as { vhosts?: unknown }).vhosts) ? (p as { vhosts: unknown[] }).vhosts : null),
+        access: vhost,
+        rebuild: (p, kept) => ({ ...(p as object), vhosts: kept }),
       };
     case '/api/queues':
     case '/api/queues/:vhost':
-      return { resource: 'topic', pick: plainList, name: (q) => amqpName(q, 'queue', 'name'), rebuild: (_p, kept) => kept };
+      return { pick: plainList, access: named('topic', (q) => amqpName(q, 'queue', 'name')), rebuild: (_p, kept) => kept };
     case '/api/exchanges':
     case '/api/exchanges/:vhost':
-      return { resource: 'topic', pick: plainList, name: (x) => amqpName(x, 'exchange', 'name'), rebuild: (_p, kept) => kept };
+      return { pick: plainList, access: named('topic', (x) => amqpName(x, 'exchange', 'name')), rebuild: (_p, kept) => kept };
     case '/api/bindings':
     case '/api/bindings/:vhost':
     case '/api/queues/:vhost/:name/bindings':
       // A binding is shown to whoever may describe where it leads.
-      return { resource: 'topic', pick: plainList, name: (b) => amqpName(b, (b as { destination_type?: string }).destination_type === 'exchange' ? 'exchange' : 'queue', 'destination'), rebuild: (_p, kept) => kept };
+      return { pick: plainList, access: named('topic', (b) => amqpName(b, (b as { destination_type?: string }).destination_type === 'exchange' ? 'exchange' : 'queue', 'destination')), rebuild: (_p, kept) => kept };
     default:
       return null;
   }

@@ -1,0 +1,134 @@
+// READ taken away after SUBSCRIBE stops MQTT deliveries (docs/security.md, "AMQP and MQTT"): the
+// subscription stays, messages published while the subscriber may not read them are dropped and the
+// denial audited, and deliveries resume once READ is granted again — what mosquitto does when its
+// acl_file loses a read rule (it checks READ per message). A persistent session restored after a
+// restart is still authorised as the principal that connected, for the messages queued while its
+// client is away. A shared subscription's member without READ drops the message for its group, as
+// mosquitto does. Driven by mqtt.js against an in-process broker.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import mqtt from 'mqtt';
+import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { Operation, PatternType, Permission, ResourceType, type AclBinding } from '../../src/broker/security/acl-model.js';
+
+let b: TestBroker;
+
+const allow = (principal: string, operation: number, name: string): AclBinding => ({ resourceType: ResourceType.TOPIC, resourceName: name, patternType: PatternType.LITERAL, principal, host: '*', operation, permission: Permission.ALLOW });
+const bobReads = allow('User:bob', Operation.READ, 'sensors');
+
+before(async () => {
+  b = await startTestBroker({
+    mqttPort: 0,
+    config: {
+      'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+      'brook.mqtt.users': 'alice:alice-pw,bob:bob-pw',
+      'brook.mqtt.topic.mappings': 'sensors/#=sensors',
+    },
+  });
+  await b.broker.state.topics.create({ name: 'sensors', numPartitions: 1, replicationFactor: -1, configs: {} });
+  await b.broker.state.security.acls.add([allow('User:alice', Operation.WRITE, 'sensors'), allow('User:bob', Operation.WRITE, 'sensors'), bobReads]);
+});
+after(async () => {
+  await b.close();
+});
+
+function connect(user: string, options: mqtt.IClientOptions = {}): mqtt.MqttClient {
+  return mqtt.connect(`mqtt://127.0.0.1:${b.broker.mqttPort!}`, { username: user, password: `${user}-pw`, reconnectPeriod: 0, ...options });
+}
+
+const bobDenials = (): number => b.logs.filter((r) => r.msg === 'denied' && r.fields?.protocol === 'mqtt' && r.fields?.principal === 'User:bob' && r.fields?.operation === Operation.READ && r.fields?.name === 'sensors').length;
+
+/** Resolves when `done` holds, re-checked each turn; fails after `limitMs` (a guard against a hang, not a synchronisation). */
+async function until(what: string, done: () => boolean, limitMs = 20_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!done()) {
+    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+test('READ removed after SUBSCRIBE: the next message is not delivered and the denial is audited; READ granted again: deliveries resume', async () => {
+  const bob = connect('bob', { protocolVersion: 5, clientId: 'bob-live' });
+  const received: string[] = [];
+  bob.on('message', (_topic, payload) => received.push(payload.toString()));
+  await new Promise((resolve) => bob.once('connect', resolve));
+  try {
+    await bob.subscribeAsync('sensors/#', { qos: 1 });
+    await bob.publishAsync('sensors/hall', 'one', { qos: 1 });
+    await until('the first message', () => received.length === 1);
+
+    await b.broker.state.security.acls.remove([{ ...bobReads }]);
+    const denials = bobDenials();
+    // bob keeps WRITE: his own publish is stored, and must not come back to him.
+    await bob.publishAsync('sensors/hall', 'two', { qos: 1 });
+    await until('the denial (or, wrongly, the delivery)', () => bobDenials() > denials || received.length > 1);
+    assert.deepEqual(received, ['one'], 'nothing delivered after READ went');
+
+    await b.broker.state.security.acls.add([bobReads]);
+    await bob.publishAsync('sensors/hall', 'three', { qos: 1 });
+    await until('the message after READ came back', () => received.length >= 2);
+    // Same partition, so "two" would have arrived before "three" had it been delivered.
+    assert.deepEqual(received, ['one', 'three']);
+  } finally {
+    await bob.endAsync();
+  }
+});
+
+test('a persistent session restored after a restart is authorised as its principal: a message it may not read is not queued for it', async () => {
+  await b.broker.state.security.acls.add([bobReads]);
+  const first = connect('bob', { protocolVersion: 4, clientId: 'bob-logger', clean: false });
+  await new Promise((resolve) => first.once('connect', resolve));
+  await first.subscribeAsync('sensors/#', { qos: 1 });
+  await first.endAsync();
+
+  b = await b.restart();
+  await b.broker.state.security.acls.remove([{ ...bobReads }]);
+  const alice = connect('alice', { protocolVersion: 5, clientId: 'alice-pub' });
+  await new Promise((resolve) => alice.once('connect', resolve));
+  try {
+    const denials = bobDenials();
+    await alice.publishAsync('sensors/door', 'while-denied', { qos: 1 });
+    // The restored session is checked as User:bob (not as nobody, nor anonymous) and refuses the message.
+    await until('the denial for the restored session', () => bobDenials() > denials);
+    await b.broker.state.security.acls.add([bobReads]);
+    await alice.publishAsync('sensors/door', 'after-grant', { qos: 1 });
+  } finally {
+    await alice.endAsync();
+  }
+
+  const back = connect('bob', { protocolVersion: 4, clientId: 'bob-logger', clean: false });
+  const received: string[] = [];
+  back.on('message', (_topic, payload) => received.push(payload.toString()));
+  try {
+    await until('the queued message', () => received.length >= 1);
+    assert.deepEqual(received, ['after-grant'], 'only the message queued while bob could read it');
+  } finally {
+    await back.endAsync();
+  }
+});
+
+test('a shared subscription whose member loses READ: the message is dropped for the group (as mosquitto drops it), not delivered later', async () => {
+  await b.broker.state.security.acls.add([bobReads]);
+  const bob = connect('bob', { protocolVersion: 5, clientId: 'bob-shared' });
+  const received: string[] = [];
+  bob.on('message', (_topic, payload) => received.push(payload.toString()));
+  await new Promise((resolve) => bob.once('connect', resolve));
+  try {
+    await bob.subscribeAsync('$share/loggers/sensors/#', { qos: 1 });
+    await bob.publishAsync('sensors/porch', 'first', { qos: 1 });
+    await until('the first shared message', () => received.length === 1);
+
+    await b.broker.state.security.acls.remove([{ ...bobReads }]);
+    const denials = bobDenials();
+    await bob.publishAsync('sensors/porch', 'denied', { qos: 1 });
+    await until('the denial (or, wrongly, the delivery)', () => bobDenials() > denials || received.length > 1);
+    assert.deepEqual(received, ['first']);
+
+    await b.broker.state.security.acls.add([bobReads]);
+    await bob.publishAsync('sensors/porch', 'last', { qos: 1 });
+    await until('the message after READ came back', () => received.length >= 2);
+    assert.deepEqual(received, ['first', 'last'], 'the denied message was not handed out again');
+  } finally {
+    await bob.endAsync();
+  }
+});
