@@ -1,7 +1,9 @@
 // Persistent messages of a durable queue that are written to its log but not yet fdatasynced, by
-// offset, so that a consumer's acknowledgement can settle them first (RabbitMQ's rule for classic
-// queues, from its "Introducing Publisher Confirms" announcement on: a persistent message is
-// confirmed once it is on disk *or* once it has been consumed on every queue it went to).
+// offset, so that a consumer's acknowledgement can settle them first. RabbitMQ's rule since its
+// "Introducing Publisher Confirms" announcement (2011): a persistent message is confirmed once it
+// is on disk *or* once it has been consumed on every queue it went to. Here "consumed" is a
+// basic.ack (or a no-ack delivery); rejects, purges and expiry, which RabbitMQ also counts, still
+// wait for the sync.
 //
 // Why that keeps a confirm's promise: the confirm says the broker took responsibility for the
 // message. One that a consumer has received and acknowledged has been handed on, and its
