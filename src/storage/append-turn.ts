@@ -35,6 +35,8 @@ export class PendingAppend implements FlushWaiter {
     readonly durable: boolean,
     readonly resolve: (r: AppendResult) => void,
     readonly reject: (e: Error) => void,
+    /** AppendOptions.onWritten: a durable append's bytes are written, its sync not yet done. */
+    readonly onWritten?: (r: AppendResult) => void,
   ) {}
 
   get flushOffset(): number {
@@ -86,9 +88,9 @@ export class AppendTurn {
   }
 
   /** Queues an append: it joins the turn being formed, or starts the next one. */
-  append(records: Buffer, durable: boolean): Promise<AppendResult> {
+  append(records: Buffer, durable: boolean, onWritten?: (r: AppendResult) => void): Promise<AppendResult> {
     return new Promise<AppendResult>((resolve, reject) => {
-      const pending = new PendingAppend(records, durable, resolve, reject);
+      const pending = new PendingAppend(records, durable, resolve, reject, onWritten);
       if (this.forming) {
         this.forming.push(pending);
         return;

@@ -32,6 +32,12 @@ export interface AppendOptions {
    * skips its own CRC pass (framing and sizes are still checked). CRC once per batch, not twice.
    */
   crcChecked?: boolean;
+  /**
+   * A durable append: called once its bytes are written (offsets assigned, visible under the
+   * 'written' high-watermark policy), before the fdatasync its promise waits for. AMQP confirms a
+   * message consumed and acknowledged in that gap without waiting for the sync (unsynced-publishes.ts).
+   */
+  onWritten?: (result: AppendResult) => void;
 }
 
 export interface AppendResult {

@@ -221,7 +221,7 @@ export class PartitionLog {
     const invalid = validateAppend(records, this.state.config.maxMessageBytes, options.crcChecked === true);
     if (invalid) return Promise.reject(invalid);
     // Durable: resolved by the flusher once fdatasync covers it (writeGathered enqueues it).
-    const result = this.turn.append(records, options.durable);
+    const result = this.turn.append(records, options.durable, options.onWritten);
     // A pooled request frame (util/frame-pool.ts) is not reused while its bytes wait for the write.
     if (framePool.isPooled(records)) {
       framePool.retain(records);
@@ -258,6 +258,7 @@ export class PartitionLog {
       const p = batch[k]!;
       if (p.durable) {
         p.result = results[k]!;
+        p.onWritten?.(p.result);
         this.flusher.enqueue(p);
       } else p.resolve(results[k]!);
     }

@@ -1,8 +1,8 @@
 // Publisher confirms (RabbitMQ's confirm.select extension): after confirm.select every publish on
 // the channel gets a sequence number from 1; the broker answers each with basic.ack once the
 // message is safe (routed nowhere; or written to every queue it was routed to, fdatasynced when
-// persistent and the queue durable) or basic.nack when a queue refused it (x-overflow
-// reject-publish) or its write failed. Acks are coalesced: when the lowest outstanding number
+// persistent and the queue durable unless a consumer acknowledged it first: unsynced-publishes.ts)
+// or basic.nack when a queue refused it (x-overflow reject-publish) or its write failed. Acks are coalesced: when the lowest outstanding number
 // settles, one basic.ack with multiple=true covers every settled number up to the next outstanding
 // one; a nack is sent at once for its number alone.
 

@@ -3,20 +3,32 @@
 // per batch, durable (fdatasync before `done`) when any message of the batch is persistent and the
 // queue durable. One batch per turn carries the publishes of every connection read in that turn.
 //
+// A durable batch's messages can be settled before its fdatasync ends, when a consumer acknowledges
+// them first (unsynced-publishes.ts); each `done` runs once either way.
+//
 // This queue is its log's only writer, so offsets are assigned in flush order: `appendedEnd` (one
 // past the last offset handed to the log) counts messages still being written as ready.
 import { buildRecordBatch } from '../../protocol/records/batch-builder.js';
 import type { RecordInput } from '../../protocol/records/record.js';
 import type { PartitionLog } from '../../storage/index.js';
+import { UnsyncedPublishes, type UnsyncedPublish } from './unsynced-publishes.js';
 
 /** Most bytes of records per appended batch. */
 const APPEND_BATCH_BYTES = 1 << 20;
 
-interface Pending {
-  record: RecordInput;
-  durable: boolean;
-  size: number;
-  done: (error?: unknown) => void;
+class Pending implements UnsyncedPublish {
+  settled = false;
+
+  constructor(
+    readonly record: RecordInput,
+    readonly durable: boolean,
+    readonly size: number,
+    readonly done: (error?: unknown) => void,
+  ) {}
+
+  settle(): void {
+    this.done();
+  }
 }
 
 export interface AppenderHooks {
@@ -37,6 +49,8 @@ export class QueueAppender {
   /** Waiting for the next flush's appends (whenAppended() called while messages were pending). */
   private flushWaiters: Array<() => void> = [];
   private readonly flushBound = (): void => this.flush();
+  /** Durable batches written and not yet synced: consumers' acknowledgements may settle them first. */
+  private readonly unsynced = new UnsyncedPublishes();
 
   constructor(
     private readonly log: PartitionLog,
@@ -59,7 +73,7 @@ export class QueueAppender {
   }
 
   enqueue(record: RecordInput, durable: boolean, size: number, done: (error?: unknown) => void): void {
-    this.pending.push({ record, durable, size, done });
+    this.pending.push(new Pending(record, durable, size, done));
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       // After every I/O callback of this event-loop turn: publishes from all connections read in
@@ -78,10 +92,19 @@ export class QueueAppender {
     return new Promise((resolve) => this.flushWaiters.push(resolve));
   }
 
+  /**
+   * Consumers acknowledged these offsets (sorted; the acknowledgement is written to the state log):
+   * messages among them still waiting for their batch's fdatasync are settled now.
+   */
+  consumed(offsets: readonly number[]): void {
+    this.unsynced.consumed(offsets);
+  }
+
   /** Fails every pending message (the queue is deleted) and releases the waiters. */
   failPending(error: Error): void {
     for (const p of this.pending) p.done(error);
     this.pending = [];
+    this.unsynced.clear();
     for (const w of this.flushWaiters.splice(0)) w();
   }
 
@@ -100,16 +123,30 @@ export class QueueAppender {
         { timestamp: group[0]!.record.timestamp ?? this.hooks.now() },
       );
       this.appendedEnd = Math.max(this.appendedEnd, this.log.logEndOffset) + group.length;
-      this.lastAppend = this.log.append(batch, { durable: group.some((p) => p.durable) }).then(
+      const durable = group.some((p) => p.durable);
+      let writtenAt = -1;
+      const onWritten = durable
+        ? (r: { baseOffset: number }): void => {
+            writtenAt = r.baseOffset;
+            this.unsynced.written(r.baseOffset, group);
+          }
+        : undefined;
+      const untrack = (): void => {
+        if (writtenAt >= 0) this.unsynced.synced(writtenAt);
+      };
+      this.lastAppend = this.log.append(batch, { durable, onWritten }).then(
         () => {
+          untrack();
           let body = 0;
           for (const p of group) body += p.record.value?.length ?? 0;
           this.hooks.written(body);
-          for (const p of group) p.done();
+          for (const p of group) if (!p.settled) p.done();
           this.hooks.appended();
         },
         (e: unknown) => {
-          for (const p of group) p.done(e ?? new Error('append failed'));
+          untrack();
+          // A message settled early was consumed and acknowledged: the failed sync cannot take it back.
+          for (const p of group) if (!p.settled) p.done(e ?? new Error('append failed'));
         },
       );
     }

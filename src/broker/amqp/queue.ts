@@ -4,7 +4,8 @@
 //
 // - publish (queue-appender.ts): messages are appended in one record batch per queue per
 //   event-loop turn, durable (fdatasync before the publisher's confirm) when the message is
-//   persistent and the queue durable;
+//   persistent and the queue durable, unless a consumer acknowledged it before the sync ended
+//   (unsynced-publishes.ts);
 // - delivery: consumers with credit (basic.qos) take turns (round robin; consumer priorities and
 //   single active consumer in consumer-order.ts); each turn acquires up to the consumer's credit
 //   with the channel as the engine member (queue-take.ts);
@@ -203,8 +204,8 @@ export class AmqpQueue {
   // ---- publishing ----
 
   /**
-   * Enqueues a message; `done` is called once it is in the log (fdatasynced when `durable`), with
-   * the error when the write failed. Returns false when x-overflow reject-publish refuses it.
+   * Enqueues a message; `done` is called once it is in the log (fdatasynced when `durable`, or
+   * written and already acknowledged by a consumer), with the error when the write failed. Returns false when x-overflow reject-publish refuses it.
    */
   publish(m: AmqpMessage, durable: boolean, done: (error?: unknown) => void): boolean {
     if (this.args.overflow !== 'drop-head' && this.head.full(m.body.length)) {
@@ -357,7 +358,12 @@ export class AmqpQueue {
     // basic.ack has no reply: accepts (and gaps) are written, their fsync rides the state log's next
     // durable write or its flush.ms (AMQP_STATE_TOPIC_CONFIGS); requeues and rejects are fsynced.
     const refusal = await this.engine.acknowledge(this.slot, member, batches, type !== AckType.Accept && type !== AckType.Gap);
-    if (!refusal && type === AckType.Accept) this.stats.acked += sorted.length;
+    if (!refusal && type === AckType.Accept) {
+      this.stats.acked += sorted.length;
+      // Consumed and acknowledged (and the acknowledgement written): a publisher's confirm for any
+      // of them still waiting for the log's fdatasync goes out now (unsynced-publishes.ts).
+      this.appender.consumed(sorted);
+    }
     if (refusal) this.hooks.logger.debug('acknowledgement refused by the queue engine', { queue: this.name, reason: refusal.message });
     if (type === AckType.Release) {
       this.head.readyBytesValid = false;
