@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LiveProcess } from '../broker/groups/live-process.js';
-import { channel, confirmChannel, connect } from './amqp-helpers.js';
+import { channel, confirmChannel, connect, waitFor } from './amqp-helpers.js';
 
 function startChild(dataDir: string, hold: boolean): LiveProcess {
   const script = join(fileURLToPath(new URL('.', import.meta.url)), 'amqp-broker-child.js');
@@ -51,10 +51,15 @@ test('consumed and acknowledged before the sync: confirmed at once, not redelive
     }, { noAck: true });
 
     const pub = await confirmChannel(c);
-    for (let i = 0; i < 50; i++) pub.sendToQueue('taken', Buffer.from(`t${i}`), { persistent: true });
-    for (let i = 0; i < 20; i++) pub.sendToQueue('auto', Buffer.from(`a${i}`), { persistent: true });
-    // Every queue log sync is held, so these confirms can only come from the consumers' acknowledgements.
-    await pub.waitForConfirms();
+    let confirmed = 0;
+    const counted = (err: unknown): void => {
+      if (!err) confirmed++;
+    };
+    for (let i = 0; i < 50; i++) pub.sendToQueue('taken', Buffer.from(`t${i}`), { persistent: true }, counted);
+    for (let i = 0; i < 20; i++) pub.sendToQueue('auto', Buffer.from(`a${i}`), { persistent: true }, counted);
+    // Every queue log sync is held, so these confirms can only come from the consumers' acknowledgements. A bounded
+    // wait, so that a broker that never confirms fails here and the finally below still kills the child.
+    await waitFor(() => confirmed === 70, 'the confirms of the consumed messages', 60_000);
     assert.equal(acked.length, 50);
     assert.equal(autoSeen.length, 20);
     assert.equal(waitsConfirmed, false, 'an unconsumed persistent message was confirmed before its sync');
@@ -65,8 +70,7 @@ test('consumed and acknowledged before the sync: confirmed at once, not redelive
     assert.ok(Number(held.heldSyncs) > 0, 'no queue log sync was held');
 
     child.send('release');
-    await pubWaits.waitForConfirms();
-    assert.equal(waitsConfirmed, true);
+    await waitFor(() => waitsConfirmed, 'the confirm of the unconsumed message once the sync is released', 60_000);
 
     child.kill();
     await child.exited;
