@@ -144,6 +144,8 @@ export class QueueAppender {
           this.hooks.appended();
         },
         (e: unknown) => {
+          // Refused before it was written (too large, the log offline): the group took no offsets.
+          if (writtenAt < 0) this.appendedEnd -= group.length;
           untrack();
           // A message settled early was consumed and acknowledged: the failed sync cannot take it back.
           for (const p of group) if (!p.settled) p.done(e ?? new Error('append failed'));
