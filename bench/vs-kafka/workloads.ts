@@ -108,7 +108,7 @@ export async function splitPayload(file: string, size: number, count: number, pa
   const per = Math.ceil(count / parts);
   const out: string[] = [];
   for (let i = 0; i < parts; i++) {
-    const path = `${file}.part${i}`;
+    const path = `${file}.${parts}-${i}`;
     const lines = Math.min(per, count - i * per);
     if (lines <= 0) break;
     await pipeline(createReadStream(file, { start: i * per * (size + 1), end: (i * per + lines) * (size + 1) - 1 }), createWriteStream(path));
