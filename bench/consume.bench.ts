@@ -2,7 +2,8 @@
 // (`npm run bench -- consume`; issue 17's consume targets):
 //  - both brokers run side by side (`brook start` with its defaults; Kafka KRaft single node with its
 //    own JVM settings, bench/vs-kafka/systems.ts), each holding the same backlogs produced once by
-//    kcat: 1,000,000 x 100 B in 1 and in 4 partitions, 300,000 x 1 KiB in 4 partitions;
+//    kcat: 1,000,000 x 100 B in 1 and in 4 partitions, 300,000 x 1 KiB in 4 partitions, an equal
+//    share produced into each partition (`kcat -p`) so both brokers hold partitions of the same sizes;
 //  - each round reads every backlog from the beginning with kcat (librdkafka, `-e`: until the end),
 //    once per broker in rotated order, and moves the 1 KiB backlog's bytes over a plain loopback TCP
 //    connection between two Node processes (the machine's ceiling for one stream into one process);
@@ -13,15 +14,21 @@
 // and its wall time (start-up, metadata and offset lookups included: the notes); a kcat run against
 // an empty topic is reported beside them (mostly librdkafka's fetch.wait.max.ms before end-of-partition).
 // Load averages before and after each round go into the JSON with the figures.
+// CONSUME_KCAT_PROPERTIES adds librdkafka settings to the timed kcat runs (space-separated
+// name=value), e.g. `queued.min.messages=10000000`: with the default (100,000) librdkafka stops
+// fetching a partition whose local queue is past it and looks again only when its broker thread next
+// wakes (up to ~1 s later), so the faster a broker fills that queue the more such pauses a 100 B row
+// has; raising it shows the brokers' own rates (docs/performance.md, The consume path).
 import { mkdtempSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { report, type BenchRow } from './harness.js';
 import { loopbackMiBps } from './loopback.js';
 import { cpuSeconds, startSystem, type RunningSystem } from './vs-kafka/systems.js';
-import { consume, consumeTimed, createTopic, payloadFile, produce } from './vs-kafka/workloads.js';
+import { consume, consumeTimed, createTopic, payloadFile, producePartitions, splitPayload } from './vs-kafka/workloads.js';
 
 const ROUNDS = Math.max(1, Number(process.env.CONSUME_ROUNDS ?? 3));
+const KCAT_PROPERTIES = (process.env.CONSUME_KCAT_PROPERTIES ?? '').split(' ').filter((p) => p !== '');
 const MIB = 1 << 20;
 const BACKLOGS = [
   { name: '100 B 1p', topic: 'small-1p', size: 100, count: 1_000_000, partitions: 1 },
@@ -42,10 +49,10 @@ function stat(values: number[]): Stat {
   return { min: s[0]!, median: s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2, max: s[s.length - 1]! };
 }
 
-async function prepare(system: RunningSystem, files: Record<string, string>): Promise<void> {
+async function prepare(system: RunningSystem, files: Record<string, string[]>): Promise<void> {
   for (const b of BACKLOGS) {
     await createTopic(system.bootstrap, b.topic, b.partitions);
-    await produce(system.bootstrap, b.topic, files[b.topic]!, b.count, '1');
+    await producePartitions(system.bootstrap, b.topic, files[b.topic]!, b.count, '1');
     await consume(system.bootstrap, b.topic, b.count); // untimed: page cache and JIT warm
   }
   await createTopic(system.bootstrap, 'empty', 1);
@@ -55,8 +62,8 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'brook-consume-bench-'));
   const systems: Partial<Record<Side, RunningSystem>> = {};
   try {
-    const files: Record<string, string> = {};
-    for (const b of BACKLOGS) files[b.topic] = await payloadFile(dir, b.size, b.count);
+    const files: Record<string, string[]> = {};
+    for (const b of BACKLOGS) files[b.topic] = await splitPayload(await payloadFile(dir, b.size, b.count), b.size, b.count, b.partitions);
     for (const side of ['brook', 'kafka'] as const) {
       systems[side] = await startSystem(side);
       await prepare(systems[side], files);
@@ -75,7 +82,7 @@ async function main(): Promise<void> {
         const system = systems[side]!;
         for (const b of BACKLOGS) {
           const cpu0 = cpuSeconds(system.pid);
-          const t = await consumeTimed(system.bootstrap, b.topic, b.count);
+          const t = await consumeTimed(system.bootstrap, b.topic, b.count, KCAT_PROPERTIES);
           cpu[side].secs += cpuSeconds(system.pid) - cpu0;
           cpu[side].bytes += b.size * b.count;
           (secs[`${side} ${b.name}`] ??= []).push(t.dataS);
@@ -111,8 +118,8 @@ async function main(): Promise<void> {
     }
     const busiest = Math.max(...load.flatMap((l) => [l.before[0]!, l.after[0]!]));
     notes.push(`1-minute load average ${load.map((l) => `${l.before[0]!.toFixed(1)}->${l.after[0]!.toFixed(1)}`).join(', ')} on ${os.cpus().length} cores${busiest > os.cpus().length ? ' (other processes competed: re-run quietly before quoting)' : ''}`);
-    notes.push('clients: kcat -C -e (librdkafka defaults); rows time from its first output to its last');
-    report('consume', rows, notes, { rounds: ROUNDS, dataSeconds: secs, wallSeconds: wall, loopbackMiBs: loop, loadAverage: load });
+    notes.push(`clients: kcat -C -e (${KCAT_PROPERTIES.length > 0 ? `librdkafka defaults but ${KCAT_PROPERTIES.join(', ')}` : 'librdkafka defaults'}); rows time from its first output to its last`);
+    report('consume', rows, notes, { rounds: ROUNDS, kcatProperties: KCAT_PROPERTIES, dataSeconds: secs, wallSeconds: wall, loopbackMiBs: loop, loadAverage: load });
   } finally {
     for (const s of Object.values(systems)) await s.stop();
     rmSync(dir, { recursive: true, force: true });

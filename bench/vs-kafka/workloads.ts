@@ -8,7 +8,8 @@
 // throughput figures use kcat, whose per-record cost is librdkafka's own.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
 import { createAdmin, createConsumer } from '../../src/client/index.js';
 import { repoRoot } from '../../test/helpers/paths.js';
@@ -82,11 +83,44 @@ export async function recordCount(bootstrap: string, topic: string): Promise<num
 
 /** kcat -P of a payload file; returns the wall time in seconds until every record was acknowledged. */
 export async function produce(bootstrap: string, topic: string, file: string, count: number, acks: '1' | 'all'): Promise<number> {
-  const r = await runChild('kcat', ['-P', '-b', bootstrap, '-t', topic, '-X', `acks=${acks === 'all' ? '-1' : '1'}`, '-l', file], 600_000);
-  if (r.code !== 0) throw new Error(`kcat -P exited ${r.code}: ${r.stderr.slice(-2000)}`);
+  const r = await kcatProduce(bootstrap, topic, file, acks, []);
   const stored = await recordCount(bootstrap, topic);
   if (stored !== count) throw new Error(`produced ${count} records to ${topic} but it holds ${stored}: ${r.stderr.slice(-2000)}`);
   return r.ms / 1000;
+}
+
+/**
+ * kcat -P of `files[i]` into partition i (`-p i`), one after another, then checked against `count`.
+ * Why: kcat's own partitioner spreads keyless records at random, so two systems fed the same file get
+ * different partition sizes (measured: the largest of four partitions 40 MB on one broker, 34 MB on
+ * the other), and a consumer reading a backlog spends its last fetches on the largest partition
+ * alone: the read's rate then says as much about the spread as about the broker. Explicit
+ * partitions give every system the same sizes.
+ */
+export async function producePartitions(bootstrap: string, topic: string, files: readonly string[], count: number, acks: '1' | 'all'): Promise<void> {
+  for (let i = 0; i < files.length; i++) await kcatProduce(bootstrap, topic, files[i]!, acks, ['-p', String(i)]);
+  const stored = await recordCount(bootstrap, topic);
+  if (stored !== count) throw new Error(`produced ${count} records to ${topic} but it holds ${stored}`);
+}
+
+/** Splits a payloadFile() of `count` lines of `size` bytes into `parts` files of equal line counts. */
+export async function splitPayload(file: string, size: number, count: number, parts: number): Promise<string[]> {
+  const per = Math.ceil(count / parts);
+  const out: string[] = [];
+  for (let i = 0; i < parts; i++) {
+    const path = `${file}.${parts}-${i}`;
+    const lines = Math.min(per, count - i * per);
+    if (lines <= 0) break;
+    await pipeline(createReadStream(file, { start: i * per * (size + 1), end: (i * per + lines) * (size + 1) - 1 }), createWriteStream(path));
+    out.push(path);
+  }
+  return out;
+}
+
+async function kcatProduce(bootstrap: string, topic: string, file: string, acks: '1' | 'all', extra: string[]): Promise<ChildResult> {
+  const r = await runChild('kcat', ['-P', '-b', bootstrap, '-t', topic, ...extra, '-X', `acks=${acks === 'all' ? '-1' : '1'}`, '-l', file], 600_000);
+  if (r.code !== 0) throw new Error(`kcat -P exited ${r.code}: ${r.stderr.slice(-2000)}`);
+  return r;
 }
 
 /** kcat -C of the whole topic; returns the wall time in seconds. */
@@ -97,13 +131,14 @@ export async function consume(bootstrap: string, topic: string, count: number): 
 /**
  * kcat -C of the whole topic: its wall time, and the time from its first output to its last (the
  * backlog's transfer without kcat's start-up, metadata and offset lookups; kcat's stdout is a pipe,
- * so it writes in blocks of a few thousand records).
+ * so it writes in blocks of a few thousand records). `properties` are extra librdkafka settings
+ * (`-X name=value` each).
  */
-export async function consumeTimed(bootstrap: string, topic: string, count: number): Promise<{ wallS: number; dataS: number }> {
+export async function consumeTimed(bootstrap: string, topic: string, count: number, properties: readonly string[] = []): Promise<{ wallS: number; dataS: number }> {
   let lines = 0;
   let first = 0;
   let last = 0;
-  const r = await runChild('kcat', ['-C', '-b', bootstrap, '-t', topic, '-o', 'beginning', '-e', '-q', '-c', String(count), '-f', '%o\\n'], 600_000, (b) => {
+  const r = await runChild('kcat', ['-C', '-b', bootstrap, '-t', topic, ...properties.flatMap((p) => ['-X', p]), '-o', 'beginning', '-e', '-q', '-c', String(count), '-f', '%o\\n'], 600_000, (b) => {
     last = performance.now();
     if (first === 0) first = last;
     for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) lines++;

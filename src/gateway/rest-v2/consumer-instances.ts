@@ -17,6 +17,8 @@
 import { randomUUID } from 'node:crypto';
 import {
   EARLIEST_TIMESTAMP,
+  FETCH_MAX_BYTES,
+  FETCH_PARTITION_MAX_BYTES,
   commitAsSimpleConsumer,
   GroupOffsets,
   LATEST_TIMESTAMP,
@@ -131,7 +133,10 @@ export class ConsumerInstance {
     const assigned = this.assignment();
     if (assigned.length === 0) return [];
     await this.initPositions(assigned);
-    const reader = new LogReader(this.consumer, { maxWaitMs: timeoutMs, maxBytes, partitionMaxBytes: maxBytes });
+    // max_bytes bounds the answer, not the Fetch: the default (64 MiB) as one Fetch would make the
+    // client's decoding, not the broker, the cost (client/fetch-sizes.ts). A poll returns what one
+    // Fetch of at most the client layer's sizes brings (at least one whole batch, KIP-74).
+    const reader = new LogReader(this.consumer, { maxWaitMs: timeoutMs, maxBytes: Math.min(maxBytes, FETCH_MAX_BYTES), partitionMaxBytes: Math.min(maxBytes, FETCH_PARTITION_MAX_BYTES) });
     const round = await reader.fetch(assigned.map((p) => ({ ...p, offset: this.positions.get(partitionKey(p.topic, p.partition)) ?? 0n })));
     if (round.offsetOutOfRange) {
       // Retention removed data under a position: start over per auto.offset.reset.

@@ -11,7 +11,7 @@
 // So a caught-up standby costs two small requests per interval, and a lagging one catches up at
 // fetch speed without ever holding up the processing loop for more than one round trip.
 
-import type { Consumer, GroupOffsets } from '../../client/index.js';
+import { FETCH_MAX_BYTES, FETCH_PARTITION_MAX_BYTES, type Consumer, type GroupOffsets } from '../../client/index.js';
 import { decodeCommitMetadata } from '../engine/commit-metadata.js';
 import type { StandbyTask } from '../engine/standby-task.js';
 import { topicPartitionKey, type ChangelogRecord } from '../engine/transport.js';
@@ -53,8 +53,10 @@ export class StandbyUpdater {
     const metadata = await this.consumer.metadata({ topics: [...new Set(wanted.map((w) => w.topic))] });
     const fetched = await fetchPartitions(this.consumer, metadata, wanted, {
       maxWaitMs: 0,
-      maxBytes: 16 << 20,
-      maxBytesPerPartition: 4 << 20,
+      // The client layer's sizes (client/fetch-sizes.ts): a 16 MiB response costs the client's decoder
+      // about three times as much per byte as a 4 MiB one.
+      maxBytes: FETCH_MAX_BYTES,
+      maxBytesPerPartition: FETCH_PARTITION_MAX_BYTES,
       isolationLevel: this.options.readCommitted ? 1 : 0,
     });
     for (const f of fetched) {
