@@ -4,7 +4,8 @@
 // acl_file loses a read rule (it checks READ per message). A persistent session restored after a
 // restart is still authorised as the principal that connected, for the messages queued while its
 // client is away. A shared subscription's member without READ drops the message for its group, as
-// mosquitto does. Driven by mqtt.js against an in-process broker.
+// mosquitto does. A QoS 1 message sent but unacknowledged is not sent again on reconnect once READ
+// is gone (mosquitto 2.0 drops the outgoing messages a reconnecting client may not read). Driven by mqtt.js against an in-process broker.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
@@ -130,5 +131,47 @@ test('a shared subscription whose member loses READ: the message is dropped for 
     assert.deepEqual(received, ['first', 'last'], 'the denied message was not handed out again');
   } finally {
     await bob.endAsync();
+  }
+});
+
+test('a QoS 1 message sent but not acknowledged is not sent again on reconnect once READ is gone (mosquitto drops it at reconnect too), and the denial is audited', async () => {
+  await b.broker.state.security.acls.add([bobReads]);
+  // This client receives the PUBLISH and never answers it (mqtt.js leaves the PUBACK to
+  // customHandleAcks on 5.0 only): the message stays in flight in the session.
+  const held: string[] = [];
+  const session = { protocolVersion: 5, clientId: 'bob-unacked', clean: false, properties: { sessionExpiryInterval: 3600 } } as const;
+  const first = connect('bob', {
+    ...session,
+    customHandleAcks: (_topic, payload) => {
+      held.push(payload.toString());
+    },
+  });
+  await new Promise((resolve) => first.once('connect', resolve));
+  await first.subscribeAsync('sensors/#', { qos: 1 });
+  const alice = connect('alice', { protocolVersion: 5, clientId: 'alice-unacked-pub' });
+  await new Promise((resolve) => alice.once('connect', resolve));
+  try {
+    await alice.publishAsync('sensors/attic', 'in-flight', { qos: 1 });
+    await until('the unacknowledged message', () => held.length === 1);
+    await first.endAsync(true);
+
+    await b.broker.state.security.acls.remove([{ ...bobReads }]);
+    const denials = bobDenials();
+    const received: { payload: string; dup: boolean }[] = [];
+    const back = connect('bob', session);
+    back.on('message', (_topic, payload, packet) => received.push({ payload: payload.toString(), dup: packet.dup }));
+    try {
+      await until('the denial at reconnect (or, wrongly, the resent message)', () => bobDenials() > denials || received.length > 0);
+      assert.deepEqual(received, [], 'the unacknowledged message is not resent to a subscriber without READ');
+
+      await b.broker.state.security.acls.add([bobReads]);
+      await alice.publishAsync('sensors/attic', 'after-grant', { qos: 1 });
+      await until('the message after READ came back', () => received.length >= 1);
+      assert.deepEqual(received, [{ payload: 'after-grant', dup: false }], 'the dropped message does not come back with READ');
+    } finally {
+      await back.endAsync();
+    }
+  } finally {
+    await alice.endAsync();
   }
 });
