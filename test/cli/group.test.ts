@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestTarget, type TestTarget } from '../helpers/target.js';
 import { expectSuccess } from '../helpers/processes.js';
-import { brook, spawnBrook, tableRows } from './cli-harness.js';
+import { brook, followBrook, tableRows } from './cli-harness.js';
 
 let tb: TestTarget;
 before(async () => {
@@ -79,7 +79,7 @@ test('a group consumes, commits what it printed, shows lag, seeks and is deleted
   assert.equal(totalLag((await brook(tb.bootstrap, ['group', 'describe', 'billing'])).stdout), 8);
 
   // A live member: describe shows it with its assignment; seek and delete refuse.
-  const member = spawnBrook(tb.bootstrap, ['consume', 'ledger', '--group', 'billing', '--follow']);
+  const member = followBrook(tb.bootstrap, ['consume', 'ledger', '--group', 'billing', '--follow']);
   try {
     await member.lines(8);
     const live = await brook(tb.bootstrap, ['group', 'describe', 'billing']);
@@ -97,7 +97,7 @@ test('a group consumes, commits what it printed, shows lag, seeks and is deleted
   } finally {
     member.child.kill('SIGINT');
   }
-  assert.equal((await member.exited).code, 0);
+  assert.equal(await member.exited, 0);
 
   const deleted = await brook(tb.bootstrap, ['group', 'delete', 'billing']);
   expectSuccess(deleted, 'group delete');

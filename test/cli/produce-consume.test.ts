@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestTarget, type TestTarget } from '../helpers/target.js';
 import { expectSuccess } from '../helpers/processes.js';
-import { brook, spawnBrook } from './cli-harness.js';
+import { brook, followBrook } from './cli-harness.js';
 
 let tb: TestTarget;
 before(async () => {
@@ -108,7 +108,7 @@ test('--offset beginning, end, n, -n and @time; --count', async () => {
 test('--follow prints new records as they arrive and stops cleanly on Ctrl-C', async () => {
   await createTopic('tail', 2);
   // The topic is empty, so the follower waits at offset 0 whenever it starts: no race.
-  const follower = spawnBrook(tb.bootstrap, ['consume', 'tail', '--follow', '-f', '%p:%v\\n']);
+  const follower = followBrook(tb.bootstrap, ['consume', 'tail', '--follow', '-f', '%p:%v\\n']);
   try {
     expectSuccess(await brook(tb.bootstrap, ['produce', 'tail', '-q', '-p', '1'], { input: 'first\nsecond\n' }), 'produce');
     assert.deepEqual(await follower.lines(2), ['1:first', '1:second']);
@@ -117,6 +117,5 @@ test('--follow prints new records as they arrive and stops cleanly on Ctrl-C', a
   } finally {
     follower.child.kill('SIGINT');
   }
-  const exit = await follower.exited;
-  assert.equal(exit.code, 0, exit.stderr);
+  assert.equal(await follower.exited, 0, follower.stderr());
 });

@@ -9,13 +9,15 @@ import { spawn } from 'node:child_process';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { expectSuccess } from '../helpers/processes.js';
 import { cliEntry } from '../helpers/paths.js';
-import { brook, spawnBrook, tableRows } from './cli-harness.js';
+import { killSpawned, launchBrook } from '../helpers/brook-process.js';
+import { brook, followBrook, tableRows } from './cli-harness.js';
 
 let tb: TestBroker;
 before(async () => {
   tb = await startTestBroker();
 });
 after(async () => {
+  killSpawned();
   await tb.close();
 });
 
@@ -32,23 +34,18 @@ function waitForText(read: () => string, subscribe: (wake: () => void) => void, 
 
 test('lines from a pipe that stays open are sent one by one, and SIGINT flushes and prints the summary', { timeout: 60_000 }, async () => {
   expectSuccess(await brook(tb.bootstrap, ['topic', 'create', 'live-pipe']), 'create');
-  const producer = spawn(process.execPath, [cliEntry, 'produce', 'live-pipe'], { env: { ...process.env, BROOK_BROKERS: tb.bootstrap }, stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  producer.stdout.on('data', (b: Buffer) => (out += b.toString()));
-  producer.stderr.on('data', (b: Buffer) => (err += b.toString()));
-  const exited = new Promise<number | null>((resolve) => producer.on('close', (code) => resolve(code)));
-  const consumer = spawnBrook(tb.bootstrap, ['consume', 'live-pipe', '--follow']);
+  const producer = launchBrook(['produce', 'live-pipe'], { env: { BROOK_BROKERS: tb.bootstrap }, stdin: 'pipe' });
+  const consumer = followBrook(tb.bootstrap, ['consume', 'live-pipe', '--follow']);
   try {
-    producer.stdin.write('first\n');
+    producer.child.stdin!.write('first\n');
     assert.deepEqual(await consumer.lines(1), ['first'], 'the first line arrived while stdin was still open');
-    producer.stdin.write('second\n');
+    producer.child.stdin!.write('second\n');
     assert.deepEqual(await consumer.lines(2), ['first', 'second']);
-    producer.kill('SIGINT');
-    assert.equal(await exited, 0, err);
-    assert.match(out, /^Produced 2 records \(11 B\) to live-pipe in [\d.]+ s: /);
+    producer.child.kill('SIGINT');
+    assert.equal(await producer.exited, 0, producer.stderr());
+    assert.match(producer.stdout(), /^Produced 2 records \(11 B\) to live-pipe in [\d.]+ s: /);
   } finally {
-    producer.kill('SIGKILL');
+    producer.child.kill('SIGKILL');
     consumer.child.kill('SIGINT');
     await consumer.exited;
   }
@@ -72,7 +69,7 @@ test('at a terminal: a typed line is sent on Enter, Ctrl+C ends with the summary
     for (const w of wakers.splice(0)) w();
   });
   const exited = new Promise<number | null>((resolve) => terminal.on('close', (code) => resolve(code)));
-  const consumer = spawnBrook(tb.bootstrap, ['consume', 'live-tty', '--follow']);
+  const consumer = followBrook(tb.bootstrap, ['consume', 'live-tty', '--follow']);
   try {
     terminal.stdin.write('typed at a terminal\r');
     assert.deepEqual(await consumer.lines(1), ['typed at a terminal']);

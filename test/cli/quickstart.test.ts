@@ -5,17 +5,16 @@
 // data dir, which the other steps find through BROOK_BROKERS.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LISTENING, killSpawned, spawnBrook, type RunningBrook } from '../helpers/brook-process.js';
 import { cliEntry, repoRoot } from '../helpers/paths.js';
 import { expectSuccess, run } from '../helpers/processes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'brook-quickstart-'));
-let broker: ChildProcess | undefined;
 after(() => {
-  if (broker?.pid !== undefined && broker.exitCode === null) process.kill(broker.pid, 'SIGKILL');
+  killSpawned();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -31,21 +30,9 @@ function quickstartCommands(): string[] {
     .filter((l) => l !== '' && !l.startsWith('#'));
 }
 
-function startBroker(command: string): Promise<number> {
+function startBroker(command: string): Promise<RunningBrook> {
   const args = command.replace(/^npx brook /, '').split(/\s+/);
-  const child = spawn(process.execPath, [cliEntry, ...args, '--port', '0', '--data-dir', join(dir, 'data')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  broker = child;
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /listening on\s+\S+:(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.on('exit', (code) => reject(new Error(`brook start exited ${code}: ${err}`)));
-  });
+  return spawnBrook([...args, '--port', '0', '--data-dir', join(dir, 'data')], LISTENING);
 }
 
 test('the README quickstart works as written', async () => {
@@ -54,8 +41,8 @@ test('the README quickstart works as written', async () => {
     commands.map((c) => /npx brook (\w+(?: \w+)?)/.exec(c)?.[1] ?? c),
     ['npm install', 'start', 'topic create', 'produce orders', 'consume orders', 'group describe'],
   );
-  const port = await startBroker(commands[1]!);
-  const env = { BROOK_BROKERS: `127.0.0.1:${port}` };
+  const broker = await startBroker(commands[1]!);
+  const env = { BROOK_BROKERS: `127.0.0.1:${broker.banner[1]!}` };
   const brook = `'${process.execPath}' '${cliEntry}'`;
   const outputs: string[] = [];
   for (const command of commands.slice(2)) {
@@ -72,7 +59,6 @@ test('the README quickstart works as written', async () => {
   assert.match(described!, /^Group\s+billing$/m);
   assert.match(described!, /^Total lag\s+1$/m);
 
-  broker!.kill('SIGTERM');
-  await new Promise((resolve) => broker!.once('exit', resolve));
-  assert.equal(broker!.exitCode, 0);
+  broker.child.kill('SIGTERM');
+  assert.equal(await broker.exited, 0);
 });

@@ -2,36 +2,29 @@
 // them as they are, and a malformed seed is a usage error.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LISTENING, killSpawned, spawnBrook } from '../helpers/brook-process.js';
 import { cliEntry } from '../helpers/paths.js';
 import { expectSuccess, run } from '../helpers/processes.js';
 import { brook, tableRows } from './cli-harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'brook-seed-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+after(() => {
+  killSpawned();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 async function withBroker(args: string[], use: (bootstrap: string) => Promise<void>): Promise<void> {
   // --no-mqtt: the MQTT listener creates its default topic `mqtt` at start, and these tests list topics.
-  const child = spawn(process.execPath, [cliEntry, 'start', '--port', '0', '--no-mqtt', '--data-dir', join(dir, 'data'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const s = await spawnBrook(['start', '--port', '0', '--no-mqtt', '--data-dir', join(dir, 'data'), ...args], LISTENING);
   try {
-    const port = await new Promise<number>((resolve, reject) => {
-      let out = '';
-      child.stdout!.on('data', (b: Buffer) => {
-        out += b.toString();
-        const m = /listening on\s+\S+:(\d+)/.exec(out);
-        if (m) resolve(Number(m[1]));
-      });
-      void exited.then((code) => reject(new Error(`brook start exited ${code}`)));
-    });
-    await use(`127.0.0.1:${port}`);
+    await use(`127.0.0.1:${s.banner[1]!}`);
   } finally {
-    child.kill('SIGTERM');
+    s.child.kill('SIGTERM');
   }
-  assert.equal(await exited, 0);
+  assert.equal(await s.exited, 0);
 }
 
 test('--seed-topic creates topics at start and leaves existing ones alone', async () => {

@@ -2,21 +2,20 @@
 // on bad input, and config precedence flags > BROOK_* env > --config file.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import kafkajs from 'kafkajs';
 import { CLEAN_SHUTDOWN_FILE } from '../../src/storage/index.js';
+import { LISTENING, killSpawned, spawnBrook, type RunningBrook } from '../helpers/brook-process.js';
 import { cliEntry } from '../helpers/paths.js';
 import { run } from '../helpers/processes.js';
 
 const { ConfigResourceTypes, Kafka, logLevel } = kafkajs;
 
 const dirs: string[] = [];
-const children: ChildProcess[] = [];
 after(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null && c.pid !== undefined) process.kill(c.pid, 'SIGKILL');
+  killSpawned();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -26,29 +25,10 @@ function tempDir(): string {
   return d;
 }
 
-interface Started {
-  child: ChildProcess;
-  port: number;
-  stdout: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
 /** Spawns `brook start` and resolves once its banner names the bound port. */
-function startCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Started> {
-  const child = spawn(process.execPath, [cliEntry, 'start', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  let err = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return new Promise((resolve, reject) => {
-    child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
-    child.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /listening on\s+\S+:(\d+)/.exec(out);
-      if (m) resolve({ child, port: Number(m[1]), stdout: () => out, exited });
-    });
-    void exited.then(({ code }) => reject(new Error(`brook start exited ${code} before listening\n${err}`)));
-  });
+async function startCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunningBrook & { port: number }> {
+  const s = await spawnBrook(['start', ...args], LISTENING, env);
+  return { ...s, port: Number(s.banner[1]) };
 }
 
 test('brook start --port 0 serves a real client and shuts down cleanly on SIGTERM', async () => {
@@ -67,8 +47,7 @@ test('brook start --port 0 serves a real client and shuts down cleanly on SIGTER
     await admin.disconnect();
   }
   s.child.kill('SIGTERM');
-  const { code } = await s.exited;
-  assert.equal(code, 0);
+  assert.equal(await s.exited, 0);
   assert.ok(existsSync(join(dataDir, CLEAN_SHUTDOWN_FILE)), 'clean-shutdown marker written');
   assert.ok(existsSync(join(dataDir, 'cli-topic-1')));
 });
@@ -119,5 +98,5 @@ test('config precedence: --set flags over BROOK_* environment over the --config 
     await admin.disconnect();
   }
   s.child.kill('SIGINT');
-  assert.equal((await s.exited).code, 0);
+  assert.equal(await s.exited, 0);
 });

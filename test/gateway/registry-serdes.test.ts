@@ -9,18 +9,17 @@
 // (as it does not in any real deployment).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cliEntry } from '../helpers/paths.js';
+import { killSpawned, spawnBrook, type RunningBrook } from '../helpers/brook-process.js';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { App, SchemaRegistryClient, avro, jsonSchema, string } from '../../src/streams/index.js';
 import { createTopics, produce, readTopic, waitFor } from '../streams/helpers/kafka.js';
 import { http, until } from './gateway-harness.js';
 
 interface Child {
-  child: ChildProcess;
+  brook: RunningBrook;
   url: string;
   bootstrap: string;
   dir: string;
@@ -29,18 +28,11 @@ interface Child {
 async function brookStart(): Promise<Child> {
   const dir = mkdtempSync(join(tmpdir(), 'brook-serdes-'));
   const args = ['start', '--port', '0', '--http-port', '0', '--data-dir', join(dir, 'data'), '--set', 'group.initial.rebalance.delay.ms=0', '--set', 'group.min.session.timeout.ms=500'];
-  const child = spawn(process.execPath, [cliEntry, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const out = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    child.stdout!.on('data', (b: Buffer) => {
-      text += b.toString();
-      if (/Press Ctrl\+C/.test(text)) resolve(text);
-    });
-    child.on('exit', (code) => reject(new Error(`brook start exited ${code}`)));
-  });
+  const brook = await spawnBrook(args, /Press Ctrl\+C/);
+  const out = brook.stdout();
   const url = /http\s+(http:\/\/\S+:\d+)/.exec(out)![1]!;
   await until('/ready', async () => ((await http(url, 'GET', '/ready')).status === 200 ? true : undefined));
-  return { child, url, bootstrap: /bootstrap\s+(\S+)/.exec(out)![1]!, dir };
+  return { brook, url, bootstrap: /bootstrap\s+(\S+)/.exec(out)![1]!, dir };
 }
 
 interface Reading {
@@ -63,11 +55,11 @@ describe('brook/streams Schema Registry serdes', () => {
   });
   after(async () => {
     if (gw) {
-      const exited = new Promise((resolve) => gw.child.on('exit', resolve));
-      gw.child.kill('SIGTERM');
-      await exited;
+      gw.brook.child.kill('SIGTERM');
+      await gw.brook.exited;
       rmSync(gw.dir, { recursive: true, force: true });
     }
+    killSpawned();
   });
 
   test('Avro: one wire format with another client, and reading a newer writer', async () => {

@@ -5,20 +5,19 @@
 // taken (a system mosquitto), the broker runs without MQTT and the banner says why.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { killSpawned, spawnBrook } from '../helpers/brook-process.js';
 import { cliEntry } from '../helpers/paths.js';
 import { run } from '../helpers/processes.js';
 import { connectClient } from './mqtt-helpers.js';
 
 const dirs: string[] = [];
-const children: ChildProcess[] = [];
 after(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null && c.pid !== undefined) process.kill(c.pid, 'SIGKILL');
+  killSpawned();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -27,22 +26,9 @@ const BANNER = /mqtt\s+127\.0\.0\.1:(\d+) \(WebSocket: (ws:\/\/\S+\/mqtt)\)/;
 test('brook start serves MQTT over TCP and over WebSocket at the HTTP port /mqtt', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'brook-mqtt-cli-'));
   dirs.push(dir);
-  const child = spawn(process.execPath, [cliEntry, 'start', '--port', '0', '--http-port', '0', '--mqtt-port', '0', '--data-dir', join(dir, 'data')], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
-  const m = await new Promise<RegExpExecArray>((resolve, reject) => {
-    child.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      const found = BANNER.exec(out);
-      if (found && out.includes('Press Ctrl+C')) resolve(found);
-    });
-    void exited.then((code) => reject(new Error(`brook start exited ${code}\n${out}\n${err}`)));
-  });
+  // Ready once the whole banner is out: the MQTT line, then the last line.
+  const s = await spawnBrook(['start', '--port', '0', '--http-port', '0', '--mqtt-port', '0', '--data-dir', join(dir, 'data')], new RegExp(`${BANNER.source}[\\s\\S]*Press Ctrl\\+C`));
+  const m = s.banner;
   const tcpUrl = `mqtt://127.0.0.1:${m[1]}`;
   const wsUrl = m[2]!;
 
@@ -68,8 +54,8 @@ test('brook start serves MQTT over TCP and over WebSocket at the HTTP port /mqtt
 
   await device.close();
   // SIGTERM while the WebSocket client is still connected: a clean stop, exit status 0.
-  child.kill('SIGTERM');
-  assert.equal(await exited, 0, err);
+  s.child.kill('SIGTERM');
+  assert.equal(await s.exited, 0, s.stderr());
   await browser.close(true);
 });
 
@@ -89,21 +75,12 @@ test('brook start runs without MQTT when the default port 1883 is taken, and say
     });
     const dir = mkdtempSync(join(tmpdir(), 'brook-mqtt-cli-'));
     dirs.push(dir);
-    const child = spawn(process.execPath, [cliEntry, 'start', '--port', String(kafkaPort), '--no-http', '--data-dir', join(dir, 'data')], { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    let out = '';
-    await new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (b: Buffer) => {
-        out += b.toString();
-        if (out.includes('Press Ctrl+C')) resolve();
-      });
-      void exited.then((code) => reject(new Error(`brook start exited ${code}\n${out}`)));
-    });
+    const started = await spawnBrook(['start', '--port', String(kafkaPort), '--no-http', '--data-dir', join(dir, 'data')], /Press Ctrl\+C/);
+    const out = started.stdout();
     assert.match(out, /mqtt\s+off \(port 1883 is in use; pass --mqtt-port N/);
     assert.match(out, new RegExp(`listening on\\s+127\\.0\\.0\\.1:${kafkaPort}`));
-    child.kill('SIGTERM');
-    assert.equal(await exited, 0);
+    started.child.kill('SIGTERM');
+    assert.equal(await started.exited, 0);
 
     const r = await run(process.execPath, [cliEntry, 'start', '--port', '0', '--mqtt-port', '1883', '--no-http', '--data-dir', join(dir, 'data2')], { limitMs: 30_000 });
     assert.equal(r.code, 1);

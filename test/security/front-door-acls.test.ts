@@ -6,16 +6,12 @@
 // ACCESS_REFUSED channel close, and connection.open to a vhost it has no right in with 530 NOT_ALLOWED. A refused operation changes nothing (no queue declared, deleted or
 // drained, no message stored); the same principal with the mapped ACLs is let through; denials are audited.
 import { test, before, after } from 'node:test';
-import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect as tcpConnect, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import amqplib from 'amqplib';
 import mqtt from 'mqtt';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { clients } from '../helpers/real-clients.js';
+import { mosquittoBinary, skipWithoutMosquitto, startMosquitto } from '../helpers/mosquitto.js';
 import { expectSuccess, jsonLines, runPython } from '../helpers/processes.js';
 import { Operation, PatternType, Permission, ResourceType, type AclBinding } from '../../src/broker/security/acl-model.js';
 
@@ -306,42 +302,11 @@ async function mqttAnswers(port: number): Promise<Record<string, unknown>> {
   return out;
 }
 
-const mosquittoBinary = ['mosquitto', '/usr/sbin/mosquitto'].find((c) => spawnSync(c, ['-h'], { stdio: 'ignore' }).error === undefined);
-
-test('MQTT publish refusals are Mosquitto’s: the same mqtt.js exchanges against mosquitto with an equivalent acl_file get the same reason codes (subscriptions: Brook refuses at SUBACK, mosquitto grants and delivers nothing)', { skip: mosquittoBinary ? false : process.env.CI === 'true' ? undefined : 'mosquitto is not installed' }, async () => {
+test('MQTT publish refusals are Mosquitto’s: the same mqtt.js exchanges against mosquitto with an equivalent acl_file get the same reason codes (subscriptions: Brook refuses at SUBACK, mosquitto grants and delivers nothing)', { skip: skipWithoutMosquitto }, async () => {
   assert.ok(mosquittoBinary, 'mosquitto is installed under CI (scripts/ensure-test-deps.sh)');
-  const dir = mkdtempSync(join(tmpdir(), 'brook-mosquitto-acl-'));
-  // Started as root, mosquitto drops to its own user: it must be able to read its files.
-  chmodSync(dir, 0o755);
-  const port = await new Promise<number>((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const p = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(p));
-    });
-  });
-  writeFileSync(join(dir, 'passwd'), '');
-  for (const u of ['alice', 'mallory']) assert.equal(spawnSync('mosquitto_passwd', ['-b', join(dir, 'passwd'), u, `${u}-pw`]).status, 0);
-  chmodSync(join(dir, 'passwd'), 0o644);
-  writeFileSync(join(dir, 'acl'), 'user alice\ntopic readwrite sensors/#\n');
-  writeFileSync(join(dir, 'mosquitto.conf'), [`listener ${port} 127.0.0.1`, 'allow_anonymous false', `password_file ${join(dir, 'passwd')}`, `acl_file ${join(dir, 'acl')}`, ''].join('\n'));
-  const child = spawn(mosquittoBinary!, ['-c', join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
+  const mosquitto = await startMosquitto({ alice: 'alice-pw', mallory: 'mallory-pw' }, 'user alice\ntopic readwrite sensors/#\n');
   try {
-    // Ready once it accepts connections (a start guard of 20 s, not a synchronisation).
-    const deadline = Date.now() + 20_000;
-    const accepts = (): Promise<boolean> =>
-      new Promise((resolve) => {
-        const probe = tcpConnect(port, '127.0.0.1');
-        probe.once('connect', () => {
-          probe.destroy();
-          resolve(true);
-        });
-        probe.once('error', () => resolve(false));
-      });
-    while (!(await accepts())) {
-      assert.ok(Date.now() < deadline, 'mosquitto did not start');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const fromMosquitto = await mqttAnswers(port);
+    const fromMosquitto = await mqttAnswers(mosquitto.port);
     const fromBrook = await mqttAnswers(mqttPort);
     // The one deliberate difference: mosquitto's acl_file grants a subscription it will deliver nothing
     // to (it checks READ per message); Brook refuses it in the SUBACK (0x87 / 0x80), so a client learns
@@ -357,7 +322,6 @@ test('MQTT publish refusals are Mosquitto’s: the same mqtt.js exchanges agains
     assert.deepEqual(without(fromBrook), without(fromMosquitto));
     assert.equal(fromBrook['5.0 PUBACK'], 0x87);
   } finally {
-    child.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
+    mosquitto.stop();
   }
 });

@@ -4,11 +4,14 @@
 // acl_file loses a read rule (it checks READ per message). A persistent session restored after a
 // restart is still authorised as the principal that connected, for the messages queued while its
 // client is away. A shared subscription's member without READ drops the message for its group, as
-// mosquitto does. Driven by mqtt.js against an in-process broker.
+// mosquitto does. A QoS 1 message sent but unacknowledged is not sent again on reconnect once READ
+// is gone, as mosquitto 2.0 (compared here with an acl_file reloaded on SIGHUP) drops the outgoing
+// messages a reconnecting client may not read. Driven by mqtt.js against an in-process broker.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { skipWithoutMosquitto, startMosquitto } from '../helpers/mosquitto.js';
 import { Operation, PatternType, Permission, ResourceType, type AclBinding } from '../../src/broker/security/acl-model.js';
 
 let b: TestBroker;
@@ -130,5 +133,97 @@ test('a shared subscription whose member loses READ: the message is dropped for 
     assert.deepEqual(received, ['first', 'last'], 'the denied message was not handed out again');
   } finally {
     await bob.endAsync();
+  }
+});
+
+interface Rights {
+  revoke(): Promise<void>;
+  grant(): Promise<void>;
+}
+
+/**
+ * bob (5.0, persistent session) is sent a QoS 1 message by alice and never acknowledges it; he goes
+ * away, loses READ, and reconnects to the session. Then READ comes back and alice publishes again.
+ * Returns what the reconnected client received: an unacknowledged PUBLISH is sent again right after
+ * CONNACK, before anything published later, so it would come before `after-grant`.
+ */
+async function unacknowledgedThenRevoked(port: number, rights: Rights): Promise<{ payload: string; dup: boolean }[]> {
+  const url = `mqtt://127.0.0.1:${port}`;
+  const as = (user: string): mqtt.IClientOptions => ({ username: user, password: `${user}-pw`, reconnectPeriod: 0 });
+  // mqtt.js leaves the PUBACK to customHandleAcks on 5.0 only: never calling back keeps the message in flight.
+  const held: string[] = [];
+  const session = { ...as('bob'), protocolVersion: 5, clientId: 'bob-unacked', clean: false, properties: { sessionExpiryInterval: 3600 } } as const;
+  const first = mqtt.connect(url, { ...session, customHandleAcks: (_topic, payload) => void held.push(payload.toString()) });
+  await new Promise((resolve) => first.once('connect', resolve));
+  await first.subscribeAsync('sensors/#', { qos: 1 });
+  const alice = await mqtt.connectAsync(url, { ...as('alice'), protocolVersion: 5, clientId: 'alice-unacked-pub' });
+  try {
+    await alice.publishAsync('sensors/attic', 'in-flight', { qos: 1 });
+    await until('the unacknowledged message', () => held.length === 1);
+    await first.endAsync(true);
+
+    await rights.revoke();
+    const received: { payload: string; dup: boolean }[] = [];
+    const back = mqtt.connect(url, session);
+    back.on('message', (_topic, payload, packet) => received.push({ payload: payload.toString(), dup: packet.dup }));
+    try {
+      await new Promise((resolve) => back.once('connect', resolve));
+      await rights.grant();
+      await alice.publishAsync('sensors/attic', 'after-grant', { qos: 1 });
+      await until('the message after READ came back', () => received.some((r) => r.payload === 'after-grant'));
+      return received;
+    } finally {
+      await back.endAsync();
+    }
+  } finally {
+    await alice.endAsync();
+  }
+}
+
+test('a QoS 1 message sent but not acknowledged is not sent again on reconnect once READ is gone, and the denial is audited', async () => {
+  await b.broker.state.security.acls.add([bobReads]);
+  let denials = 0;
+  const received = await unacknowledgedThenRevoked(b.broker.mqttPort!, {
+    revoke: async () => {
+      await b.broker.state.security.acls.remove([{ ...bobReads }]);
+      denials = bobDenials();
+    },
+    grant: async () => {
+      assert.ok(bobDenials() > denials, 'the reconnected session was refused the resend, and the denial audited');
+      await b.broker.state.security.acls.add([bobReads]);
+    },
+  });
+  assert.deepEqual(received, [{ payload: 'after-grant', dup: false }], 'the unacknowledged message is neither resent nor delivered once READ is back');
+});
+
+const MOSQUITTO_USERS = { alice: 'alice-pw', bob: 'bob-pw' };
+const MOSQUITTO_ACL = 'user alice\ntopic readwrite sensors/#\n';
+const BOB_READS = 'user bob\ntopic read sensors/#\n';
+
+test('mosquitto does the same: after its acl_file loses bob\'s read rule, the unacknowledged message is not sent again on reconnect', { skip: skipWithoutMosquitto }, async () => {
+  const mosquitto = await startMosquitto(MOSQUITTO_USERS, MOSQUITTO_ACL + BOB_READS);
+  try {
+    const received = await unacknowledgedThenRevoked(mosquitto.port, {
+      revoke: () => mosquitto.reloadAcl(MOSQUITTO_ACL),
+      grant: () => mosquitto.reloadAcl(MOSQUITTO_ACL + BOB_READS),
+    });
+    assert.deepEqual(received, [{ payload: 'after-grant', dup: false }]);
+  } finally {
+    mosquitto.stop();
+  }
+});
+
+test('the comparison is sound: with READ kept, mosquitto and Brook both send the unacknowledged message again, with DUP', { skip: skipWithoutMosquitto }, async () => {
+  const mosquitto = await startMosquitto(MOSQUITTO_USERS, MOSQUITTO_ACL + BOB_READS);
+  try {
+    const kept: Rights = { revoke: async () => undefined, grant: async () => undefined };
+    const fromMosquitto = await unacknowledgedThenRevoked(mosquitto.port, kept);
+    await b.broker.state.security.acls.add([bobReads]);
+    const fromBrook = await unacknowledgedThenRevoked(b.broker.mqttPort!, kept);
+    const expected = [{ payload: 'in-flight', dup: true }, { payload: 'after-grant', dup: false }];
+    assert.deepEqual(fromMosquitto, expected);
+    assert.deepEqual(fromBrook, expected);
+  } finally {
+    mosquitto.stop();
   }
 });

@@ -4,19 +4,17 @@
 // brook.sql.extension.dir=...` loads the modules there (SHOW FUNCTIONS lists them).
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { resolveStartOptions } from '../../src/cli/commands/start-options.js';
 import { brokerConfigByName } from '../../src/broker/config/definitions.js';
-import { cliEntry } from '../helpers/paths.js';
+import { killSpawned, spawnBrook } from '../helpers/brook-process.js';
 import { http, until } from '../gateway/gateway-harness.js';
 
 const root = mkdtempSync(join(tmpdir(), 'brook-udf-key-'));
-const children: ChildProcess[] = [];
 after(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null && c.pid !== undefined) process.kill(c.pid, 'SIGKILL');
+  killSpawned();
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -45,18 +43,13 @@ test('brook start --set brook.sql.extension.dir loads the UDFs there', async () 
   const udfs = mkdtempSync(join(root, 'udfs-'));
   writeFileSync(join(udfs, 'triple.mjs'), MODULE);
   const args = ['start', '--port', '0', '--http-port', '0', '--no-mqtt', '--no-amqp', '--data-dir', join(root, 'data'), '--set', `brook.sql.extension.dir=${udfs}`];
-  const child = spawn(process.execPath, [cliEntry, ...args], { env: { ...process.env, BROOK_SQL_EXTENSION_DIR: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  const url = await until('the banner', () => /http\s+(http:\/\/\S+:\d+)/.exec(out)?.[1], 60_000);
+  const s = await spawnBrook(args, /http\s+(http:\/\/\S+:\d+)/, { BROOK_SQL_EXTENSION_DIR: '' });
+  const url = s.banner[1]!;
   const listed = await until('SHOW FUNCTIONS', async () => {
     const r = await http(url, 'POST', '/ksql', { body: { ksql: 'SHOW FUNCTIONS;' } });
     return r.status === 200 ? (r.json as Array<{ functions: Array<{ name: string }> }>) : undefined;
   }, 60_000);
-  assert.ok(listed[0]!.functions.some((f) => f.name === 'TRIPLE'), out);
-  child.kill('SIGTERM');
-  assert.equal(await exited, 0);
+  assert.ok(listed[0]!.functions.some((f) => f.name === 'TRIPLE'), s.stdout() + s.stderr());
+  s.child.kill('SIGTERM');
+  assert.equal(await s.exited, 0);
 });

@@ -13,12 +13,14 @@
 //                PUBCOMP. Both count against the window until the flow ends.
 //   reconnect -> with the session present, every unacknowledged PUBLISH is sent again with DUP and
 //                its original packet identifier, and every PUBREL again, before anything queued
-//                ([MQTT-4.4.0-1]); a message whose expiry passed while queued is dropped.
+//                ([MQTT-4.4.0-1]); a message whose expiry passed while queued is dropped, and so is
+//                one the subscriber may no longer read (a PUBREL is still sent: it carries no
+//                message, the client has it already, and it frees the client's packet identifier).
 // Each delivery ends in `finished` exactly once: its persisted queue entry is removed, and a shared
 // subscription's acquisition is accepted (delivered) or released (dropped before the client had it).
 //
-// READ is checked when a message is handed to the session and again when it is sent from the queue
-// (read-authorization.ts): a message its subscriber may no longer read is dropped and counted; a
+// READ is checked when a message is handed to the session, when it is sent from the queue and when
+// an unacknowledged one is sent again on reconnect (read-authorization.ts): a message its subscriber may no longer read is dropped and counted; a
 // shared subscription's is accepted for the group, as mosquitto drops a shared message the member it
 // picked may not read.
 import type { AckPacket, ProtocolVersion, QoS, WillMessage } from '../../mqtt/index.js';
@@ -277,6 +279,11 @@ export class Session {
         if (d.message.expiresAt <= Date.now()) {
           this.inflight.delete(id);
           this.finished(d, false, 'expired');
+        } else if (!this.reads.allows(d.position?.topic ?? null, d.message.topic)) {
+          // Sent once while READ was granted; a resend is a delivery too, as for mosquitto, which
+          // drops the outgoing messages a reconnecting client may no longer read.
+          this.inflight.delete(id);
+          this.refused(d);
         } else if (!link.sendPublish(d, id, true)) {
           this.inflight.delete(id);
           this.finished(d, false, 'larger than the client accepts');
