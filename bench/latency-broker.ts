@@ -5,7 +5,7 @@
 // use before each collection less after the previous one; old space after a scavenge less before it).
 // Those two depend far less on other load on the machine than latencies do. Stalls of the event loop
 // are split into time the main thread ran (Brook's own) and time it waited for a CPU (the machine's),
-// stall-watch.ts. Prints one
+// stall-watch.ts. How late records reach the broker (the producer's share) is arrival-watch.ts. Prints one
 // JSON line with the port once listening; each line "report" on stdin prints the figures since the
 // previous report as one JSON line and starts a new interval (so each latency run gets its own).
 // Stops cleanly when stdin closes.
@@ -16,10 +16,13 @@ import { GCProfiler, getHeapStatistics } from 'node:v8';
 import { Broker } from '../src/broker/broker.js';
 import { createLogger } from '../src/util/logger.js';
 import { StallWatch } from './stall-watch.js';
+import { ArrivalWatch } from './arrival-watch.js';
 
 const [dataDir, configText] = process.argv.slice(2);
 const config = JSON.parse(configText ?? '{}') as Record<string, string>;
 
+const arrivals = new ArrivalWatch();
+arrivals.install();
 const broker = await Broker.start({ dataDir: dataDir!, host: '127.0.0.1', port: 0, config, logger: createLogger({ level: 'error' }) });
 
 const delay = monitorEventLoopDelay({ resolution: 1 });
@@ -98,6 +101,7 @@ lines.on('line', (line) => {
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
       heap: heapInterval(),
       stalls: stalls.take(),
+      arrival: arrivals.take(),
     }) + '\n',
   );
   delay.reset();
