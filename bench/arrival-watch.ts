@@ -1,9 +1,10 @@
 // How late records reach the broker (bench/latency-broker.ts): at every append, the wall clock less
 // the newest record's CreateTime (the batch's max timestamp, which librdkafka takes at the produce
 // call; same machine, same clock, millisecond resolution). That is the producer's share of the
-// end-to-end latency (its batching, its process getting a CPU, the socket), before Brook sees the
-// bytes; the rest of the end-to-end figure is the broker's and the consumer's. Counted in a
-// fixed array of 1 ms buckets so the measurement allocates nothing per append.
+// end-to-end latency (its batching, its process getting a CPU, the socket) plus whatever the broker's
+// event loop took to read and decode the request (its stalls show in stall-watch.ts); the rest of the
+// end-to-end figure is the broker's after the append and the consumer's. Counted in a fixed array of
+// 1 ms buckets so the measurement allocates nothing per append.
 import { PartitionLog } from '../src/storage/index.js';
 import { batchMaxTimestamp, batchTotalSize } from '../src/protocol/records/batch-header.js';
 

@@ -169,7 +169,7 @@ async function main(): Promise<void> {
     rows.push({ name: `acks=${acks} end-to-end p99.9, ms`, value: median(rs.map((r) => r.e2e.p999)), unit: 'ms' });
     rows.push({ name: `acks=${acks} end-to-end p99.99, ms`, value: median(rs.map((r) => r.e2e.p9999)), unit: 'ms' });
     rows.push({ name: `acks=${acks} end-to-end max, ms`, value: median(rs.map((r) => r.e2e.max)), unit: 'ms' });
-    rows.push({ name: `acks=${acks} produce call -> broker append p99, ms (the producer's share)`, value: median(rs.map((r) => r.broker.arrival.p99)), unit: 'ms' });
+    rows.push({ name: `acks=${acks} produce call -> broker append p99, ms (producer + request read)`, value: median(rs.map((r) => r.broker.arrival.p99)), unit: 'ms' });
     rows.push({ name: `acks=${acks} acknowledgement p99, ms`, value: median(rs.map((r) => r.ack.p99)), unit: 'ms' });
     rows.push({ name: `acks=${acks} broker event-loop delay max, ms`, value: median(rs.map((r) => r.broker.eventLoopDelayMs.max)), unit: 'ms' });
     rows.push({ name: `acks=${acks} broker worst stall: ms the loop ran (Brook's own)`, value: median(rs.map((r) => r.broker.stalls.worst.runningMs)), unit: 'ms' });
