@@ -4,7 +4,10 @@
 // a CPU, nanoseconds waiting in a run queue), so each stall splits into
 //   - running: the thread had a CPU and spent it on JavaScript, a garbage collection or a synchronous
 //     system call (Brook's own stall), and
-//   - waiting: the thread was runnable but no CPU was free (the machine's stall: other processes).
+//   - waiting: the thread was runnable but no CPU was free (the machine's stall: other processes), and
+//   - blocked: the rest of the interval, when the thread neither ran nor waited for a CPU: asleep in a
+//     system call (a synchronous write the file system holds up, a lock) — Brook's, though the cause
+//     may be the disk.
 // Off Linux (no schedstat) stalls are still counted, without the split.
 import { readFileSync } from 'node:fs';
 
@@ -15,11 +18,15 @@ const STALL_MS = 3;
 export interface StallFigures {
   /** Ticks that came more than STALL_MS late. */
   stalls: number;
-  /** The longest stall, ms, and how much of it the thread spent running and waiting for a CPU. */
-  worst: { ms: number; runningMs: number; waitingMs: number };
-  /** Over all stalls: ms running (Brook's) and ms waiting for a CPU (the machine's). */
+  /**
+   * The longest stall, ms, and how the interval holding it (from the tick before) split: running,
+   * waiting for a CPU, blocked.
+   */
+  worst: { ms: number; runningMs: number; waitingMs: number; blockedMs: number };
+  /** Over all stalls' intervals: ms running (Brook's), waiting for a CPU (the machine's), blocked in a system call. */
   runningMs: number;
   waitingMs: number;
+  blockedMs: number;
   /** Over the whole interval: ms the main thread waited in a run queue (runnable, no CPU free). */
   runQueueMs: number;
 }
@@ -44,7 +51,7 @@ export class StallWatch {
   private figures = StallWatch.empty();
 
   private static empty(): StallFigures {
-    return { stalls: 0, worst: { ms: 0, runningMs: 0, waitingMs: 0 }, runningMs: 0, waitingMs: 0, runQueueMs: 0 };
+    return { stalls: 0, worst: { ms: 0, runningMs: 0, waitingMs: 0, blockedMs: 0 }, runningMs: 0, waitingMs: 0, blockedMs: 0, runQueueMs: 0 };
   }
 
   start(): void {
@@ -75,9 +82,11 @@ export class StallWatch {
       f.stalls++;
       const runningMs = stat && this.lastStat ? (stat[0] - this.lastStat[0]) / 1e6 : 0;
       const waitingMs = stat && this.lastStat ? (stat[1] - this.lastStat[1]) / 1e6 : 0;
+      const blockedMs = stat && this.lastStat ? Math.max(0, t - this.last - runningMs - waitingMs) : 0;
       f.runningMs += runningMs;
       f.waitingMs += waitingMs;
-      if (late > f.worst.ms) f.worst = { ms: late, runningMs, waitingMs };
+      f.blockedMs += blockedMs;
+      if (late > f.worst.ms) f.worst = { ms: late, runningMs, waitingMs, blockedMs };
     }
     this.last = t;
     this.lastStat = stat;
