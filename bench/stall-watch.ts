@@ -9,7 +9,8 @@
 //     system call (a synchronous write the file system holds up, a lock) or in a major page fault
 //     (the kernel reading back from disk a page it had reclaimed: counted from /proc/self/stat, since
 //     a machine that pages out idle memory stalls a process through its code and data too).
-//     Blocked without page faults is Brook's, though the cause may be the disk.
+//     Blocked without page faults is a synchronous system call of Brook's, or the garbage collector
+//     waiting for its helper threads (which may themselves be waiting for a CPU).
 // Off Linux (no schedstat) stalls are still counted, without the split.
 import { readFileSync } from 'node:fs';
 
