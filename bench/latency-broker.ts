@@ -3,7 +3,9 @@
 // resolution), every garbage-collection pause (a PerformanceObserver on 'gc' entries), and the bytes
 // the broker allocated on the JavaScript heap and promoted to its old generation (v8.GCProfiler: heap
 // use before each collection less after the previous one; old space after a scavenge less before it).
-// Those two depend far less on other load on the machine than latencies do. Prints one
+// Those two depend far less on other load on the machine than latencies do. Stalls of the event loop
+// are split into time the main thread ran (Brook's own) and time it waited for a CPU (the machine's),
+// stall-watch.ts. How late records reach the broker (the producer's share) is arrival-watch.ts. Prints one
 // JSON line with the port once listening; each line "report" on stdin prints the figures since the
 // previous report as one JSON line and starts a new interval (so each latency run gets its own).
 // Stops cleanly when stdin closes.
@@ -13,14 +15,20 @@ import { PerformanceObserver, monitorEventLoopDelay, type PerformanceEntry } fro
 import { GCProfiler, getHeapStatistics } from 'node:v8';
 import { Broker } from '../src/broker/broker.js';
 import { createLogger } from '../src/util/logger.js';
+import { StallWatch } from './stall-watch.js';
+import { ArrivalWatch } from './arrival-watch.js';
 
 const [dataDir, configText] = process.argv.slice(2);
 const config = JSON.parse(configText ?? '{}') as Record<string, string>;
 
+const arrivals = new ArrivalWatch();
+arrivals.install();
 const broker = await Broker.start({ dataDir: dataDir!, host: '127.0.0.1', port: 0, config, logger: createLogger({ level: 'error' }) });
 
 const delay = monitorEventLoopDelay({ resolution: 1 });
 delay.enable();
+const stalls = new StallWatch();
+stalls.start();
 let gcPauses: number[] = [];
 const kinds = new Map<number, string>([
   [1, 'minor'],
@@ -79,6 +87,7 @@ lines.on('line', (line) => {
       eventLoopDelayMs: {
         p50: delay.percentile(50) / 1e6,
         p99: delay.percentile(99) / 1e6,
+        p999: delay.percentile(99.9) / 1e6,
         p9999: delay.percentile(99.99) / 1e6,
         max: delay.max / 1e6,
       },
@@ -91,6 +100,8 @@ lines.on('line', (line) => {
       },
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
       heap: heapInterval(),
+      stalls: stalls.take(),
+      arrival: arrivals.take(),
     }) + '\n',
   );
   delay.reset();
@@ -100,6 +111,7 @@ lines.on('line', (line) => {
 });
 lines.on('close', () => {
   gcObserver.disconnect();
+  stalls.stop();
   heapProfiler.stop();
   void broker.close().then(() => process.exit(0));
 });

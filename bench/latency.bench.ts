@@ -13,11 +13,13 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { percentile, report, type BenchRow } from './harness.js';
+import type { StallFigures } from './stall-watch.js';
+import type { ArrivalFigures } from './arrival-watch.js';
 import { createTopic, latency } from './vs-kafka/workloads.js';
 
 const ROUNDS = Math.max(1, Number(process.env.LATENCY_ROUNDS ?? 3));
@@ -25,30 +27,39 @@ const SECONDS = Math.max(2, Number(process.env.LATENCY_SECONDS ?? 20));
 const RATE = Math.max(100, Number(process.env.LATENCY_RATE ?? 10_000));
 const SIZE = 100;
 const PARTITIONS = 4;
+/** Node flags for the broker child, e.g. LATENCY_BROKER_FLAGS='--trace-gc --cpu-prof' to profile it. */
+const BROKER_FLAGS = (process.env.LATENCY_BROKER_FLAGS ?? '').split(' ').filter((f) => f !== '');
 
 interface BrokerReport {
-  eventLoopDelayMs: { p50: number; p99: number; p9999: number; max: number };
+  eventLoopDelayMs: { p50: number; p99: number; p999: number; p9999: number; max: number };
   gc: { count: number; totalMs: number; maxMs: number; p99Ms: number; byKind: Record<string, number> };
   cpuSeconds: number;
   /** JavaScript heap allocated and promoted to the old generation during the run (latency-broker.ts). */
   heap: { allocatedMB: number; promotedMB: number };
+  /** Event-loop stalls split into the broker's own running time and its wait for a CPU (stall-watch.ts). */
+  stalls: StallFigures;
+  /** Produce call -> the broker's append, ms (arrival-watch.ts): the producer's share. */
+  arrival: ArrivalFigures;
 }
 
 interface RunFigures {
-  e2e: { p50: number; p99: number; p9999: number; max: number };
+  e2e: { p50: number; p99: number; p999: number; p9999: number; max: number };
   ack: { p50: number; p99: number; max: number };
   fsync: { p50: number; p99: number; max: number };
   offered: number;
   broker: BrokerReport;
+  /** The machine's 1-minute load average at the end of the run. */
+  load: number;
 }
 
 /** The broker child: resolves once listening; `report()` asks for the figures since the last one. */
 async function startBroker(dataDir: string): Promise<{ port: number; report(): Promise<BrokerReport>; stop(): Promise<void> }> {
   const script = fileURLToPath(new URL('./latency-broker.js', import.meta.url));
-  const child = spawn(process.execPath, [script, dataDir, '{}'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...BROKER_FLAGS, script, dataDir, '{}'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout });
   const waiting: ((line: string) => void)[] = [];
-  lines.on('line', (line) => waiting.shift()?.(line));
+  // Anything else the child prints on stdout (--trace-gc writes there) goes to stderr, unparsed.
+  lines.on('line', (line) => (line.startsWith('{') ? waiting.shift()?.(line) : process.stderr.write(line + '\n')));
   const next = () => new Promise<string>((resolve) => waiting.push(resolve));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const first = JSON.parse(await next()) as { port: number };
@@ -107,11 +118,12 @@ async function run(bootstrap: string, broker: { report(): Promise<BrokerReport> 
   const brokerFigures = await broker.report();
   const ms = (us: number[], p: number) => percentile(us, p) / 1000;
   return {
-    e2e: { p50: ms(lat.endToEndUs, 50), p99: ms(lat.endToEndUs, 99), p9999: ms(lat.endToEndUs, 99.99), max: ms(lat.endToEndUs, 100) },
+    e2e: { p50: ms(lat.endToEndUs, 50), p99: ms(lat.endToEndUs, 99), p999: ms(lat.endToEndUs, 99.9), p9999: ms(lat.endToEndUs, 99.99), max: ms(lat.endToEndUs, 100) },
     ack: { p50: ms(lat.ackUs, 50), p99: ms(lat.ackUs, 99), max: ms(lat.ackUs, 100) },
     fsync: { p50: percentile(fsyncMs, 50), p99: percentile(fsyncMs, 99), max: percentile(fsyncMs, 100) },
     offered: lat.sent / lat.elapsedS,
     broker: brokerFigures,
+    load: loadavg()[0]!,
   };
 }
 
@@ -131,9 +143,11 @@ async function main(): Promise<void> {
       for (const acks of order) {
         const f = await run(bootstrap, broker, dir, acks, `latency-r${round}-acks-${acks}`);
         runs[acks].push(f);
+        const st = f.broker.stalls;
         console.log(
-          `  round ${round + 1} acks=${acks}: e2e p50 ${f.e2e.p50.toFixed(2)} p99 ${f.e2e.p99.toFixed(2)} p99.99 ${f.e2e.p9999.toFixed(2)} max ${f.e2e.max.toFixed(2)} ms; ` +
-            `fdatasync p99 ${f.fsync.p99.toFixed(2)} ms; loop delay p99 ${f.broker.eventLoopDelayMs.p99.toFixed(2)} max ${f.broker.eventLoopDelayMs.max.toFixed(2)} ms; ` +
+          `  round ${round + 1} acks=${acks} (load ${f.load.toFixed(2)}): e2e p50 ${f.e2e.p50.toFixed(2)} p99 ${f.e2e.p99.toFixed(2)} p99.9 ${f.e2e.p999.toFixed(2)} p99.99 ${f.e2e.p9999.toFixed(2)} max ${f.e2e.max.toFixed(2)} ms; ` +
+            `records reached the broker p50 ${f.broker.arrival.p50} p99 ${f.broker.arrival.p99} p99.9 ${f.broker.arrival.p999} max ${f.broker.arrival.max} ms after the produce call; ack p99 ${f.ack.p99.toFixed(2)} ms; fdatasync p99 ${f.fsync.p99.toFixed(2)} ms; loop delay p99 ${f.broker.eventLoopDelayMs.p99.toFixed(2)} p99.9 ${f.broker.eventLoopDelayMs.p999.toFixed(2)} max ${f.broker.eventLoopDelayMs.max.toFixed(2)} ms; ` +
+            `stalls ${st.stalls} (worst ${st.worst.ms.toFixed(1)} ms: ran ${st.worst.runningMs.toFixed(1)}, waited for a CPU ${st.worst.waitingMs.toFixed(1)}, blocked ${st.worst.blockedMs.toFixed(1)}, ${st.worst.majorFaults} major faults; all stalls ran ${st.runningMs.toFixed(0)} ms, waited ${st.waitingMs.toFixed(0)} ms, blocked ${st.blockedMs.toFixed(0)} ms with ${st.stallMajorFaults} of the run's ${st.majorFaults} major page faults; run-queue wait ${st.runQueueMs.toFixed(0)} ms); ` +
             `GC ${f.broker.gc.count} pauses (${Object.entries(f.broker.gc.byKind).map(([k, n]) => `${n} ${k}`).join(', ')}), max ${f.broker.gc.maxMs.toFixed(2)} ms, total ${f.broker.gc.totalMs.toFixed(0)} ms; broker CPU ${f.broker.cpuSeconds.toFixed(2)} s; ` +
             `heap allocated ${f.broker.heap.allocatedMB.toFixed(0)} MB, promoted ${f.broker.heap.promotedMB.toFixed(1)} MB; ${f.offered.toFixed(0)} records/s offered`,
         );
@@ -152,10 +166,15 @@ async function main(): Promise<void> {
     const p99 = median(rs.map((r) => r.e2e.p99));
     rows.push({ name: `acks=${acks} end-to-end p50, ms`, value: median(rs.map((r) => r.e2e.p50)), unit: 'ms' });
     rows.push({ name: `acks=${acks} end-to-end p99, ms (vs the disk's fdatasync p99)`, value: p99, unit: 'ms', baseline: { name: 'fdatasync p99', value: fsyncP99 } });
+    rows.push({ name: `acks=${acks} end-to-end p99.9, ms`, value: median(rs.map((r) => r.e2e.p999)), unit: 'ms' });
     rows.push({ name: `acks=${acks} end-to-end p99.99, ms`, value: median(rs.map((r) => r.e2e.p9999)), unit: 'ms' });
     rows.push({ name: `acks=${acks} end-to-end max, ms`, value: median(rs.map((r) => r.e2e.max)), unit: 'ms' });
+    rows.push({ name: `acks=${acks} produce call -> broker append p99, ms (producer + request read)`, value: median(rs.map((r) => r.broker.arrival.p99)), unit: 'ms' });
     rows.push({ name: `acks=${acks} acknowledgement p99, ms`, value: median(rs.map((r) => r.ack.p99)), unit: 'ms' });
     rows.push({ name: `acks=${acks} broker event-loop delay max, ms`, value: median(rs.map((r) => r.broker.eventLoopDelayMs.max)), unit: 'ms' });
+    rows.push({ name: `acks=${acks} broker worst stall: ms the loop ran (Brook's own)`, value: median(rs.map((r) => r.broker.stalls.worst.runningMs)), unit: 'ms' });
+    rows.push({ name: `acks=${acks} broker worst stall: ms it waited for a CPU (the machine's)`, value: median(rs.map((r) => r.broker.stalls.worst.waitingMs)), unit: 'ms' });
+    rows.push({ name: `acks=${acks} broker worst stall: ms it was blocked in a system call`, value: median(rs.map((r) => r.broker.stalls.worst.blockedMs)), unit: 'ms' });
     rows.push({ name: `acks=${acks} broker GC pause max, ms`, value: median(rs.map((r) => r.broker.gc.maxMs)), unit: 'ms' });
     // Per record: less dependent on other load than the latencies (which a busy machine's scheduler dominates).
     const perRecord = (r: RunFigures, v: number) => v / (r.offered * SECONDS);
@@ -168,6 +187,7 @@ async function main(): Promise<void> {
   rows.push({ name: 'acks=all over acks=1 end-to-end p99', value: median(all.map((r) => r.e2e.p99)), unit: 'ms', baseline: { name: 'acks=1', value: median(one.map((r) => r.e2e.p99)) } });
   notes.push(`disk fdatasync (4 KiB) during the runs: p50 ${median([...all, ...one].map((r) => r.fsync.p50)).toFixed(2)} ms, p99 ${fsyncP99.toFixed(2)} ms, max ${Math.max(...[...all, ...one].map((r) => r.fsync.max)).toFixed(2)} ms`);
   notes.push(`targets (issue 17): acks=1 p99 <= 2 ms: ${median(one.map((r) => r.e2e.p99)) <= 2 ? 'met' : 'MISSED'}; acks=all p99 <= 2 x fdatasync p99: ${median(all.map((r) => r.e2e.p99)) <= 2 * fsyncP99 ? 'met' : 'MISSED'}; nothing over 50 ms: ${Math.max(...[...all, ...one].map((r) => r.e2e.max)) <= 50 ? 'met' : 'MISSED'}`);
+  notes.push(`1-minute load average at the end of each run: ${spread([...all, ...one].map((r) => r.load))}`);
   notes.push(`${RATE} records/s of ${SIZE} B for ${SECONDS} s per run, ${PARTITIONS} partitions, ${ROUNDS} rounds; offered ${spread([...all, ...one].map((r) => r.offered))} records/s`);
   report('latency', rows, notes);
 }

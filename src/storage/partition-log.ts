@@ -63,6 +63,7 @@ import { segmentIndexFor } from './segment-list.js';
 import { StorageError } from './storage-error.js';
 import { TailCache } from './tail-cache.js';
 import { framePool } from '../util/frame-pool.js';
+import { SlotList } from '../util/slot-list.js';
 import { TransactionIndex } from './transaction-index.js';
 import type { AbortedTxnEntry } from './transaction-index.js';
 import { readLatestStateSnapshot, writeStateSnapshot } from './state-snapshots.js';
@@ -86,7 +87,8 @@ export class PartitionLog {
   private closed = false;
   private readonly turn: AppendTurn;
   private readonly flusher: Flusher;
-  private readonly listeners = new Set<() => void>();
+  /** A slot list, not a Set: one add and one delete per parked long poll (util/slot-list.ts). */
+  private readonly listeners = new SlotList<() => void>();
   private readonly sync: PartitionSync;
   private readonly checkpoints: CheckpointWriter;
   private exclusiveChain: Promise<unknown> = Promise.resolve();
@@ -292,14 +294,16 @@ export class PartitionLog {
   }
 
   private notify(): void {
-    for (const l of this.listeners) {
-      try {
-        l();
-      } catch (e) {
-        this.state.logger.error('append listener threw', { dir: this.dir, error: String(e) });
-      }
-    }
+    this.listeners.forEach(this.callListener);
   }
+
+  private readonly callListener = (l: () => void): void => {
+    try {
+      l();
+    } catch (e) {
+      this.state.logger.error('append listener threw', { dir: this.dir, error: String(e) });
+    }
+  };
 
   /** Takes the partition offline after an I/O error; returns the error to throw. */
   private goOffline(cause: unknown): StorageError {

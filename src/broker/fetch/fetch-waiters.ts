@@ -7,9 +7,10 @@
 // has moved by the time the waiter is registered, it returns at once instead of sleeping through an
 // append that landed between the read and the park.
 //
-// Cancellation: the fetch's connection aborts `signal` when it closes; the park is released at once
+// Cancellation: the fetch's connection aborts `signal` when it closes; its parks are released at once
 // ('cancelled': timer cleared, listeners removed) and the handler answers nothing anyone will read.
 import type { PartitionLog } from '../../storage/index.js';
+import { SlotList } from '../../util/slot-list.js';
 import type { BrokerService, ServiceDeps } from '../service.js';
 
 export interface WatchedPartition {
@@ -20,12 +21,40 @@ export interface WatchedPartition {
 
 export type WakeReason = 'appended' | 'timeout' | 'closed' | 'cancelled';
 
-interface Parked {
-  wake(reason: WakeReason): void;
+/**
+ * One parked fetch: what it watches and how to end its wait. A class, so a park costs one object, one
+ * listener closure, a timer and the promise the handler awaits.
+ */
+class Parked {
+  timer: NodeJS.Timeout | null = null;
+  /** The append listener it leaves on each watched partition. */
+  readonly onAppend = (): void => this.wake('appended');
+
+  constructor(
+    private readonly owner: FetchWaiters,
+    private readonly partitions: readonly WatchedPartition[],
+    readonly signal: AbortSignal | undefined,
+    private readonly resolve: (reason: WakeReason) => void,
+  ) {}
+
+  wake(reason: WakeReason): void {
+    if (!this.owner.unpark(this)) return;
+    if (this.timer) clearTimeout(this.timer);
+    for (const p of this.partitions) p.log.removeAppendListener(this.onAppend);
+    this.resolve(reason);
+  }
 }
 
 export class FetchWaiters implements BrokerService {
-  private readonly parked = new Set<Parked>();
+  // Slot lists, not Sets: a park and a wake for about every produce request when consumers keep up
+  // (util/slot-list.ts says why that matters to the garbage collector).
+  private readonly parked = new SlotList<Parked>();
+  /**
+   * The parks of each connection (its abort signal). A connection's signal gets one abort listener
+   * for its lifetime, not one per park: adding and removing the only listener of a type adds and
+   * deletes an entry of the signal's listener map every time.
+   */
+  private readonly bySignal = new WeakMap<AbortSignal, SlotList<Parked>>();
   private closed = false;
 
   constructor(readonly deps: ServiceDeps) {}
@@ -35,7 +64,7 @@ export class FetchWaiters implements BrokerService {
   /** Wakes every parked fetch (they answer with what they have) and refuses new parks. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const p of [...this.parked]) p.wake('closed');
+    for (const p of this.parked.toArray()) p.wake('closed');
   }
 
   /** Fetches parked right now (for tests and metrics). */
@@ -49,28 +78,36 @@ export class FetchWaiters implements BrokerService {
     if (signal?.aborted) return Promise.resolve('cancelled');
     if (maxWaitMs <= 0) return Promise.resolve('timeout');
     return new Promise<WakeReason>((resolve) => {
-      let timer: NodeJS.Timeout | null = null;
-      const onAbort = (): void => parked.wake('cancelled');
-      // One listener for every partition: a park is made for every long poll (about one per produce
-      // request when consumers keep up), so it allocates as little as it can.
-      const onAppend = (): void => parked.wake('appended');
-      const parked: Parked = {
-        wake: (reason) => {
-          if (!this.parked.delete(parked)) return;
-          if (timer) clearTimeout(timer);
-          for (const p of partitions) p.log.removeAppendListener(onAppend);
-          signal?.removeEventListener('abort', onAbort);
-          resolve(reason);
-        },
-      };
+      const parked = new Parked(this, partitions, signal, resolve);
       this.parked.add(parked);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      for (const p of partitions) p.log.addAppendListener(onAppend);
-      if (partitions.some((p) => p.log.highWatermark !== p.seenHighWatermark || p.log.isOffline)) {
-        parked.wake('appended');
-        return;
+      if (signal) this.parksOf(signal).add(parked);
+      for (const p of partitions) p.log.addAppendListener(parked.onAppend);
+      for (const p of partitions) {
+        if (p.log.highWatermark !== p.seenHighWatermark || p.log.isOffline) {
+          parked.wake('appended');
+          return;
+        }
       }
-      timer = setTimeout(() => parked.wake('timeout'), maxWaitMs);
+      parked.timer = setTimeout(() => parked.wake('timeout'), maxWaitMs);
     });
+  }
+
+  /** Forgets `parked`; false when it was not parked (already woken). */
+  unpark(parked: Parked): boolean {
+    if (!this.parked.delete(parked)) return false;
+    if (parked.signal) this.bySignal.get(parked.signal)?.delete(parked);
+    return true;
+  }
+
+  private parksOf(signal: AbortSignal): SlotList<Parked> {
+    let parks = this.bySignal.get(signal);
+    if (!parks) {
+      const list = (parks = new SlotList<Parked>());
+      this.bySignal.set(signal, list);
+      signal.addEventListener('abort', () => {
+        for (const p of list.toArray()) p.wake('cancelled');
+      }, { once: true });
+    }
+    return parks;
   }
 }

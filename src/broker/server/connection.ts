@@ -41,6 +41,7 @@ import { encodeResponse } from './response-encoding.js';
 import { PRE_AUTHENTICATION_APIS, SecuritySession } from '../security/session.js';
 import type { IdleTracked } from './idle-sweep.js';
 import { framePool } from '../../util/frame-pool.js';
+import { SlotList } from '../../util/slot-list.js';
 import { raiseEncodedFetchThrottle, raiseThrottleField, recordResponseTime, requestThrottleMs, responseThrottleMs, throttledFetch } from './request-throttle.js';
 import { evaluateRawToken } from '../security/raw-sasl.js';
 
@@ -83,8 +84,8 @@ export class Connection implements IdleTracked {
   private readonly maxInFlight: number;
   /** This connection's share of memory (a child of the broker-wide budget). */
   readonly budget: ByteBudget;
-  /** Every request's bytes not yet released (released all at once on close). */
-  private readonly holding = new Set<HeldBytes>();
+  /** Every request's bytes not yet released (released all at once on close); a slot list, not a Set (util/slot-list.ts). */
+  private readonly holding = new SlotList<HeldBytes>();
   /** Size of the next frame once admitted to the budget (its bytes may still be arriving), else -1. */
   private admittedFrame = -1;
   private paused = false;
@@ -170,7 +171,7 @@ export class Connection implements IdleTracked {
   /** Gives back every byte this connection holds: queued responses, running requests, an admitted frame. */
   private releaseAll(): void {
     this.responses.close();
-    for (const held of this.holding) held.release();
+    this.holding.forEach((held) => held.release());
     this.holding.clear();
     if (this.admittedFrame >= 0) this.budget.release(this.admittedFrame);
     this.admittedFrame = -1;
