@@ -13,6 +13,7 @@ import { startBanner } from './banner.js';
 import { embeddedGatewayClient } from './embedded-gateway-client.js';
 import { seedTopics } from './seed-topics.js';
 import { DEFAULTS, UsageError, resolveStartOptions, type StartFlags } from './start-options.js';
+import { setConnectionErrorLogger } from '../../client/connection-errors.js';
 
 export const EXIT_USAGE = 2;
 const EXIT_FAILURE = 1;
@@ -76,8 +77,9 @@ async function start(flags: StartFlags): Promise<number> {
     return EXIT_USAGE;
   }
   const logger = createLogger({ level: options.logLevel });
-  // The embedded gateway's Kafka client logs its connections' errors here (connection-errors.ts).
-  (await import('../../client/index.js')).setConnectionErrorLogger(logger.child({ component: 'kafka-client' }));
+  // The embedded gateway's Kafka client logs its connections' errors here. Only the small guard module: the client
+  // layer itself (and the Kafka client library under it) loads when the gateway starts, not on every start.
+  setConnectionErrorLogger(logger.child({ component: 'kafka-client' }));
   for (const key of options.unknownKeys) logger.warn('ignoring an unknown config key', { key });
   let broker: Broker;
   try {
