@@ -44,7 +44,7 @@ export class Flusher {
     private readonly onFlushed: (offset: number) => void,
     private readonly onFailure: (e: Error) => void,
     /** Rounds that may run at once (1: strictly one after another). */
-    private readonly maxInFlight = 2,
+    private readonly maxInFlight = 1,
   ) {}
 
   get failed(): Error | null {

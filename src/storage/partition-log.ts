@@ -24,8 +24,8 @@
 // - Compaction (log-cleaner.ts) reads only flushed, non-active segments, so appends never wait
 //   for it; close() waits for a pass in progress.
 // - A flush round (partition-sync.ts) syncs the directory (new segment entries) and every segment
-//   written since the last round before any durable append it covers is acknowledged; up to two
-//   rounds overlap, and each one alone covers everything below the offset it returns.
+//   written since the last round before any durable append it covers is acknowledged; rounds may
+//   overlap (syncRoundsInFlight), and each one alone covers everything below the offset it returns.
 // - Any failed write or sync takes the partition offline for good (StorageError 'storage-error');
 //   it is never retried. Reads of offline partitions fail too.
 import { batchRecordCount, batchTotalSize } from '../protocol/records/batch-header.js';
@@ -120,6 +120,7 @@ export class PartitionLog {
       state.logEndOffset,
       (offset) => this.onFlushed(offset),
       (e) => this.goOffline(e),
+      options.syncRoundsInFlight ?? 1,
     );
   }
 

@@ -8,7 +8,7 @@
 //   2. every segment written since the last round (fdatasync);
 //   3. for rolled segments: their index files, the aborted-transactions index, the directory again,
 //      and the checkpoint with the recovery point moved past them.
-// Rounds may overlap (flusher.ts runs up to two at once) and finish in any order on the thread
+// Rounds may overlap (flusher.ts runs up to syncRoundsInFlight at once) and finish in any order on the thread
 // pool, so coverage is never inferred from completion order: each round alone makes everything
 // below the offset it returns durable. It takes the bookkeeping of writes since the last round took
 // its own, and also syncs again what the rounds still in flight took (their segments, and the

@@ -161,7 +161,7 @@ async function drain(fs: HeldSyncFs, p: Promise<unknown>): Promise<void> {
 describe('overlapping sync rounds', () => {
   it('a round that started before a write never acknowledges it, even when it finishes first', async () => {
     const fs = new HeldSyncFs();
-    const { log } = await openTestLog(fs, '/data');
+    const { log } = await openTestLog(fs, '/data', { syncRoundsInFlight: 2 });
     const a = checkedAppend(fs, log, 50);
     await fs.heldAtLeast(1); // round A is in its fdatasync
     const b = checkedAppend(fs, log, 50);
@@ -178,7 +178,7 @@ describe('overlapping sync rounds', () => {
 
   it('a later round that finishes first acknowledges everything written before it started', async () => {
     const fs = new HeldSyncFs();
-    const { log } = await openTestLog(fs, '/data');
+    const { log } = await openTestLog(fs, '/data', { syncRoundsInFlight: 2 });
     const a = checkedAppend(fs, log, 50);
     await fs.heldAtLeast(1);
     const b = checkedAppend(fs, log, 50);
@@ -192,7 +192,7 @@ describe('overlapping sync rounds', () => {
 
   it('a round after a roll also syncs the rolled segment a round still in flight holds', async () => {
     const fs = new HeldSyncFs();
-    const { log } = await openTestLog(fs, '/data', { config: { 'segment.bytes': 200 } });
+    const { log } = await openTestLog(fs, '/data', { syncRoundsInFlight: 2, config: { 'segment.bytes': 200 } });
     const a = checkedAppend(fs, log, 120);
     await fs.heldAtLeast(1); // round A: the first segment's fdatasync, held until the end
     const heldA = fs.held[0]!;
@@ -214,14 +214,15 @@ describe('overlapping sync rounds', () => {
     await drain(fs, log.close());
   });
 
-  it('many concurrent appends across rolls, syncs released in random order', async () => {
+  for (const inFlight of [1, 2, 4])
+  it(`many concurrent appends across rolls, syncs released in random order (${inFlight} rounds in flight)`, async () => {
     let seed = 7;
     const random = (n: number): number => {
       seed = (seed * 1103515245 + 12345) % 2147483648;
       return seed % n;
     };
     const fs = new HeldSyncFs();
-    const { log } = await openTestLog(fs, '/data', { config: { 'segment.bytes': 1000 } });
+    const { log } = await openTestLog(fs, '/data', { syncRoundsInFlight: inFlight, config: { 'segment.bytes': 1000 } });
     const appends: Promise<AppendResult>[] = [];
     let over = false;
     const releaser = (async () => {
