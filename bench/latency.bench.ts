@@ -146,7 +146,7 @@ async function main(): Promise<void> {
         const st = f.broker.stalls;
         console.log(
           `  round ${round + 1} acks=${acks} (load ${f.load.toFixed(2)}): e2e p50 ${f.e2e.p50.toFixed(2)} p99 ${f.e2e.p99.toFixed(2)} p99.9 ${f.e2e.p999.toFixed(2)} p99.99 ${f.e2e.p9999.toFixed(2)} max ${f.e2e.max.toFixed(2)} ms; ` +
-            `records reached the broker p50 ${f.broker.arrival.p50} p99 ${f.broker.arrival.p99} p99.9 ${f.broker.arrival.p999} max ${f.broker.arrival.max} ms after the produce call; ack p99 ${f.ack.p99.toFixed(2)} ms; fdatasync p99 ${f.fsync.p99.toFixed(2)} ms; loop delay p99 ${f.broker.eventLoopDelayMs.p99.toFixed(2)} p99.9 ${f.broker.eventLoopDelayMs.p999.toFixed(2)} max ${f.broker.eventLoopDelayMs.max.toFixed(2)} ms; ` +
+            `records reached the broker p50 ${f.broker.arrival.p50} p99 ${f.broker.arrival.p99} p99.9 ${f.broker.arrival.p999} max ${f.broker.arrival.max} ms after the produce call; ack p50 ${f.ack.p50.toFixed(2)} p99 ${f.ack.p99.toFixed(2)} ms; fdatasync p50 ${f.fsync.p50.toFixed(2)} p99 ${f.fsync.p99.toFixed(2)} ms; loop delay p99 ${f.broker.eventLoopDelayMs.p99.toFixed(2)} p99.9 ${f.broker.eventLoopDelayMs.p999.toFixed(2)} max ${f.broker.eventLoopDelayMs.max.toFixed(2)} ms; ` +
             `stalls ${st.stalls} (worst ${st.worst.ms.toFixed(1)} ms: ran ${st.worst.runningMs.toFixed(1)}, waited for a CPU ${st.worst.waitingMs.toFixed(1)}, blocked ${st.worst.blockedMs.toFixed(1)}, ${st.worst.majorFaults} major faults; all stalls ran ${st.runningMs.toFixed(0)} ms, waited ${st.waitingMs.toFixed(0)} ms, blocked ${st.blockedMs.toFixed(0)} ms with ${st.stallMajorFaults} of the run's ${st.majorFaults} major page faults; run-queue wait ${st.runQueueMs.toFixed(0)} ms); ` +
             `GC ${f.broker.gc.count} pauses (${Object.entries(f.broker.gc.byKind).map(([k, n]) => `${n} ${k}`).join(', ')}), max ${f.broker.gc.maxMs.toFixed(2)} ms, total ${f.broker.gc.totalMs.toFixed(0)} ms; broker CPU ${f.broker.cpuSeconds.toFixed(2)} s; ` +
             `heap allocated ${f.broker.heap.allocatedMB.toFixed(0)} MB, promoted ${f.broker.heap.promotedMB.toFixed(1)} MB; ${f.offered.toFixed(0)} records/s offered`,
@@ -170,6 +170,7 @@ async function main(): Promise<void> {
     rows.push({ name: `acks=${acks} end-to-end p99.99, ms`, value: median(rs.map((r) => r.e2e.p9999)), unit: 'ms' });
     rows.push({ name: `acks=${acks} end-to-end max, ms`, value: median(rs.map((r) => r.e2e.max)), unit: 'ms' });
     rows.push({ name: `acks=${acks} produce call -> broker append p99, ms (producer + request read)`, value: median(rs.map((r) => r.broker.arrival.p99)), unit: 'ms' });
+    rows.push({ name: `acks=${acks} acknowledgement p50, ms`, value: median(rs.map((r) => r.ack.p50)), unit: 'ms' });
     rows.push({ name: `acks=${acks} acknowledgement p99, ms`, value: median(rs.map((r) => r.ack.p99)), unit: 'ms' });
     rows.push({ name: `acks=${acks} broker event-loop delay max, ms`, value: median(rs.map((r) => r.broker.eventLoopDelayMs.max)), unit: 'ms' });
     rows.push({ name: `acks=${acks} broker worst stall: ms the loop ran (Brook's own)`, value: median(rs.map((r) => r.broker.stalls.worst.runningMs)), unit: 'ms' });

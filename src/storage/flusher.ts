@@ -1,6 +1,11 @@
 // Group commit for one partition. Durable appends wait here; one sync round covers everything
-// written before it started, then releases every waiter it covers at once. Rounds never overlap:
-// a request arriving during a round schedules exactly one more round after it.
+// written before it took its work (the `taken` call), then releases every waiter it covers at once.
+// Up to `maxInFlight` rounds run at once: a write landing while a round is already in its fdatasync
+// starts the next round at once instead of waiting for that one to end and then for a whole new
+// one. Rounds may finish in any order (the thread pool runs them), so every round makes everything
+// below the offset it returns durable on its own (partition-sync.ts) and the durable offset is the
+// largest one any finished round returned. A request that arrives before the newest round took its
+// work is covered by that round and starts nothing.
 //
 // A failed round is final: the error is kept, every waiter (current and future) is rejected, and
 // no further round runs. Retrying an fsync after EIO would report data safe that the kernel may
@@ -19,19 +24,27 @@ export interface FlushWaiter {
 export class Flusher {
   /** In offset order: appends enqueue as they are written, and offsets only grow. */
   private waiters: FlushWaiter[] = [];
-  private running = false;
+  private inFlight = 0;
+  /** A round started but has not taken its work yet: requests until then are covered by it. */
+  private starting = false;
   private again = false;
+  private idleWaiters: (() => void)[] = [];
   private failure: Error | null = null;
   /** Rounds completed (tests and the bench read it to see group commit at work). */
   rounds = 0;
 
   constructor(
-    /** Syncs everything written so far; resolves to the offset now durable. */
-    private readonly syncRound: () => Promise<number>,
+    /**
+     * Syncs everything written before it calls `taken` (which it calls once, before its first
+     * sync); resolves to the offset now durable (anything not above the current one: nothing new).
+     */
+    private readonly syncRound: (taken: () => void) => Promise<number>,
     /** Offset below which everything is durable. */
     public flushedOffset: number,
     private readonly onFlushed: (offset: number) => void,
     private readonly onFailure: (e: Error) => void,
+    /** Rounds that may run at once (1: strictly one after another). */
+    private readonly maxInFlight = 1,
   ) {}
 
   get failed(): Error | null {
@@ -53,15 +66,20 @@ export class Flusher {
     this.request();
   }
 
-  /** Asks for a round soon (background flush); coalesces with a running one. */
+  /** Asks for a round soon (background flush); coalesces with a round that has not taken its work. */
   request(): void {
-    if (this.failure) return;
-    if (this.running) {
+    if (this.failure || this.starting) return;
+    if (this.inFlight >= this.maxInFlight) {
       this.again = true;
       return;
     }
-    this.running = true;
-    void this.loop();
+    void this.run();
+  }
+
+  /** Resolves once no round is running (close waits for it before closing the files). */
+  idle(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** Fails the flusher from outside (the partition went offline for another reason). */
@@ -73,38 +91,54 @@ export class Flusher {
     for (const w of ws) w.flushFailed(e);
   }
 
-  private async loop(): Promise<void> {
-    do {
-      this.again = false;
-      let offset: number;
-      try {
-        offset = await this.syncRound();
-      } catch (e) {
-        const err = e instanceof Error ? e : new Error(String(e));
-        this.running = false;
-        this.onFailure(err); // the owner maps the error and calls fail() with it
-        this.fail(err);
-        return;
-      }
-      this.rounds++;
-      if (offset > this.flushedOffset) this.flushedOffset = offset;
+  private readonly taken = (): void => {
+    this.starting = false;
+  };
+
+  private async run(): Promise<void> {
+    this.inFlight++;
+    this.starting = true;
+    this.again = false;
+    let offset: number;
+    try {
+      offset = await this.syncRound(this.taken);
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      this.starting = false;
+      this.finished();
+      this.onFailure(err); // the owner maps the error and calls fail() with it
+      this.fail(err);
+      return;
+    }
+    this.rounds++;
+    this.finished();
+    if (offset > this.flushedOffset) {
+      this.flushedOffset = offset;
       let i = 0;
       while (i < this.waiters.length && this.waiters[i]!.flushOffset <= this.flushedOffset) i++;
       const done = i > 0 ? this.waiters.splice(0, i) : [];
       this.onFlushed(this.flushedOffset);
       for (const w of done) w.flushed();
-    } while (this.again && !this.failure);
-    this.running = false;
+    }
+    if (this.again && !this.failure && !this.starting && this.inFlight < this.maxInFlight) void this.run();
+  }
+
+  private finished(): void {
+    this.inFlight--;
+    if (this.inFlight > 0) return;
+    const ws = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of ws) w();
   }
 }
 
 /** Wraps a sync round so `observe` hears its duration in ms (the fsync latency metric); unchanged without one. */
-export function timedSyncRound(round: () => Promise<number>, observe: ((ms: number) => void) | undefined): () => Promise<number> {
+export function timedSyncRound(round: (taken: () => void) => Promise<number>, observe: ((ms: number) => void) | undefined): (taken: () => void) => Promise<number> {
   if (!observe) return round;
-  return async () => {
+  return async (taken) => {
     const started = performance.now();
     try {
-      return await round();
+      return await round(taken);
     } finally {
       observe(performance.now() - started);
     }

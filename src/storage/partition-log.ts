@@ -24,7 +24,8 @@
 // - Compaction (log-cleaner.ts) reads only flushed, non-active segments, so appends never wait
 //   for it; close() waits for a pass in progress.
 // - A flush round (partition-sync.ts) syncs the directory (new segment entries) and every segment
-//   written since the last round before any durable append it covers is acknowledged.
+//   written since the last round before any durable append it covers is acknowledged; rounds may
+//   overlap (syncRoundsInFlight), and each one alone covers everything below the offset it returns.
 // - Any failed write or sync takes the partition offline for good (StorageError 'storage-error');
 //   it is never retried. Reads of offline partitions fail too.
 import { batchRecordCount, batchTotalSize } from '../protocol/records/batch-header.js';
@@ -115,10 +116,11 @@ export class PartitionLog {
       () => this.persistCheckpoint(),
     );
     this.flusher = new Flusher(
-      timedSyncRound(() => this.sync.round(), options.syncObserver),
+      timedSyncRound((taken) => this.sync.round(taken), options.syncObserver),
       state.logEndOffset,
       (offset) => this.onFlushed(offset),
       (e) => this.goOffline(e),
+      options.syncRoundsInFlight ?? 1,
     );
   }
 
@@ -550,6 +552,7 @@ export class PartitionLog {
     if (!this.state.failure) {
       try {
         await this.flusher.waitFor(this.state.logEndOffset);
+        await this.flusher.idle(); // a round that finished later than the one covering the end still uses the files
         await this.state.activeSegment.writeIndexFiles();
         await this.state.txnIndex.sync();
         await this.state.fs.syncDir(this.dir);

@@ -8,8 +8,15 @@
 //   2. every segment written since the last round (fdatasync);
 //   3. for rolled segments: their index files, the aborted-transactions index, the directory again,
 //      and the checkpoint with the recovery point moved past them.
-// Rounds never overlap (the flusher runs them one at a time), so the bookkeeping taken by a round
-// is exactly what was written before it started.
+// Rounds may overlap (flusher.ts runs up to syncRoundsInFlight at once) and finish in any order on the thread
+// pool, so coverage is never inferred from completion order: each round alone makes everything
+// below the offset it returns durable. It takes the bookkeeping of writes since the last round took
+// its own, and also syncs again what the rounds still in flight took (their segments, and the
+// directory if one of them had to): an fdatasync begun after a write completed covers it whatever
+// an earlier, still-running fdatasync of the same file does. When nothing was written since the
+// last round, a round syncs nothing and claims nothing. Step 3 runs one round at a time, in start
+// order, so the checkpoint's recovery point never passes a rolled segment whose indexes a round
+// still in flight is writing.
 import type { LogSegment } from './log-segment.js';
 import type { PartitionState } from './partition-state.js';
 
@@ -19,6 +26,10 @@ export class PartitionSync {
   private dirDirty = false;
   private unflushed = 0;
   private firstUnflushedMs = -1;
+  /** What the rounds in flight took (their segments, and whether they sync the directory). */
+  private readonly inFlight = new Set<{ segments: LogSegment[]; dirDirty: boolean }>();
+  /** The last round's step 3 (rolled segments' indexes and the checkpoint): the next one's waits for it. */
+  private finalizing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly state: PartitionState,
@@ -51,36 +62,60 @@ export class PartitionSync {
     return this.firstUnflushedMs >= 0 && now - this.firstUnflushedMs >= flushMs;
   }
 
-  /** One round; resolves to the offset now durable. */
-  async round(): Promise<number> {
+  /**
+   * One round; calls `taken` once it took its work, before its first sync, and resolves to the
+   * offset now durable (-1 when nothing had been written since the last round took its work).
+   */
+  async round(taken: () => void): Promise<number> {
     const state = this.state;
     // Group commit: let appenders just released by the previous round queue their next writes,
     // and let every write already queued finish, so this one fsync covers all of them.
     await new Promise<void>((resolve) => setImmediate(resolve));
     await this.appendsIdle();
     const target = state.logEndOffset;
-    const segments = [...this.unsynced];
-    this.unsynced.clear();
+    const own = { segments: [...this.unsynced], dirDirty: this.dirDirty };
     const finalize = this.pendingFinalize;
+    taken();
+    if (own.segments.length === 0 && !own.dirDirty && finalize.length === 0) return -1;
+    this.unsynced.clear();
     this.pendingFinalize = [];
-    const dirDirty = this.dirDirty;
     this.dirDirty = false;
     this.unflushed = 0;
     this.firstUnflushedMs = -1;
-    if (dirDirty) await state.fs.syncDir(state.dir);
-    for (const s of segments) await s.file.datasync();
+    const segments = new Set(own.segments);
+    let dirDirty = own.dirDirty;
+    for (const r of this.inFlight) {
+      for (const s of r.segments) segments.add(s);
+      dirDirty ||= r.dirDirty;
+    }
+    this.inFlight.add(own);
+    try {
+      if (dirDirty) await state.fs.syncDir(state.dir);
+      for (const s of segments) await s.file.datasync();
+    } finally {
+      this.inFlight.delete(own);
+    }
     if (finalize.length > 0) {
-      for (const s of finalize) await s.writeIndexFiles();
-      await state.txnIndex.sync();
-      await state.fs.syncDir(state.dir);
-      const all = state.segments;
-      const last = all.indexOf(finalize[finalize.length - 1]!);
-      const point = all[last + 1]?.baseOffset ?? target;
-      if (point > state.recoveryPoint) {
-        state.recoveryPoint = point;
-        await this.persistCheckpoint();
-      }
+      const previous = this.finalizing;
+      const done = previous.then(() => this.finalize(finalize, target));
+      this.finalizing = done.catch(() => {});
+      await done;
     }
     return target;
+  }
+
+  /** Step 3 for the segments rolled before a round took its work. */
+  private async finalize(finalize: LogSegment[], target: number): Promise<void> {
+    const state = this.state;
+    for (const s of finalize) await s.writeIndexFiles();
+    await state.txnIndex.sync();
+    await state.fs.syncDir(state.dir);
+    const all = state.segments;
+    const last = all.indexOf(finalize[finalize.length - 1]!);
+    const point = all[last + 1]?.baseOffset ?? target;
+    if (point > state.recoveryPoint) {
+      state.recoveryPoint = point;
+      await this.persistCheckpoint();
+    }
   }
 }

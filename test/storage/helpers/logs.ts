@@ -22,6 +22,7 @@ export interface TestLogOptions {
   clock?: FakeClock;
   policy?: HighWatermarkPolicy;
   tailCacheBytes?: number;
+  syncRoundsInFlight?: number;
 }
 
 export async function openTestLog(fs: FileSystem, root: string, o: TestLogOptions = {}): Promise<{ log: PartitionLog; lines: LogRecord[] }> {
@@ -35,6 +36,7 @@ export async function openTestLog(fs: FileSystem, root: string, o: TestLogOption
     logger,
     highWatermarkPolicy: o.policy ?? 'durable',
     tailCacheBytes: o.tailCacheBytes ?? 0,
+    syncRoundsInFlight: o.syncRoundsInFlight,
   });
   return { log, lines: records };
 }
