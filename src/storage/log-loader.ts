@@ -25,6 +25,11 @@ export interface LoadedLog {
   recoveryPoint: number;
   /** What recovery dropped, for callers and tests (also logged). */
   recovery: RecoveryReport;
+  /**
+   * Segments recovery scanned and kept whose bytes may still be only in the page cache (the killed process wrote
+   * them, nothing synced them). The recovery point stays below them until a sync round has made them durable.
+   */
+  unsyncedRecovered: LogSegment[];
 }
 
 export interface RecoveryReport {
@@ -44,6 +49,12 @@ export async function loadLog(
   clean: boolean,
   nowMs: number,
   options: SegmentOptions,
+  /**
+   * Leave recovered segments' unsynced bytes to the log's first sync round (unsyncedRecovered) rather than
+   * fdatasync them before returning. Not when consumers may see only durable data (high watermark policy
+   * 'durable'): the recovered bytes are visible as soon as the log opens.
+   */
+  deferRecoverySync = false,
 ): Promise<LoadedLog> {
   const log: Logger = options.logger;
   if (!(await fs.isDirectory(dir))) {
@@ -74,10 +85,11 @@ export async function loadLog(
     const start = checkpoint?.logStartOffset ?? 0;
     segments.push(await LogSegment.create(fs, dir, start, nowMs, options));
     await fs.syncDir(dir);
-    return { segments, logStartOffset: start, recoveryPoint: start, recovery: report };
+    return { segments, logStartOffset: start, recoveryPoint: start, recovery: report, unsyncedRecovered: [] };
   }
 
   const recoverFromOffset = clean && checkpoint ? Infinity : (checkpoint?.recoveryPoint ?? 0);
+  const unsyncedRecovered: LogSegment[] = [];
   let first = segments.length - 1;
   if (recoverFromOffset !== Infinity) {
     while (first > 0 && segments[first]!.baseOffset > recoverFromOffset) first--;
@@ -94,8 +106,12 @@ export async function loadLog(
       const scan = await seg.rebuildIndexes(true);
       const badStart = expected > seg.baseOffset;
       if (scan.problem === null && !badStart) {
-        // A killed process leaves its writes in the page cache: make the kept bytes durable.
-        await seg.file.datasync();
+        // A killed process leaves its writes in the page cache. They are made durable by the log's first sync round,
+        // in the background, not here: an fdatasync of a segment of unsynced acks=1 writes may take a second per GiB
+        // before the broker could listen. Until that round the recovery point stays at or below this segment, so a
+        // crash before it scans the segment again (Kafka also leaves its recovery point behind after recovering).
+        if (deferRecoverySync) unsyncedRecovered.push(seg);
+        else await seg.file.datasync();
         expected = seg.nextOffset;
         continue;
       }
@@ -129,9 +145,12 @@ export async function loadLog(
   const active = segments[segments.length - 1]!;
   await active.loadFirstBatchTimestamp();
   const logStartOffset = Math.min(Math.max(checkpoint?.logStartOffset ?? 0, segments[0]!.baseOffset), active.nextOffset);
-  // The active segment's index files go stale with the first append: recovery restarts there.
-  await writeCheckpoint(fs, dir, { logStartOffset, recoveryPoint: active.baseOffset });
-  return { segments, logStartOffset, recoveryPoint: active.baseOffset, recovery: report };
+  // The active segment's index files go stale with the first append: recovery restarts there -- or at the first
+  // recovered segment not yet synced (one that a truncation deleted is gone from the list).
+  const kept = unsyncedRecovered.filter((seg) => segments.includes(seg));
+  const recoveryPoint = kept.length > 0 ? kept[0]!.baseOffset : active.baseOffset;
+  await writeCheckpoint(fs, dir, { logStartOffset, recoveryPoint });
+  return { segments, logStartOffset, recoveryPoint, recovery: report, unsyncedRecovered: kept };
 }
 
 /** Removes a segment's three files (missing ones are fine). */

@@ -129,7 +129,7 @@ export class PartitionLog {
     const logger = options.logger ?? silentLogger;
     const now = options.now ?? Date.now;
     const segOptions: SegmentOptions = { indexIntervalBytes: options.config.indexIntervalBytes, logger };
-    const loaded = await loadLog(options.fs, options.dir, options.cleanShutdown ?? false, now(), segOptions);
+    const loaded = await loadLog(options.fs, options.dir, options.cleanShutdown ?? false, now(), segOptions, (options.highWatermarkPolicy ?? 'durable') === 'written');
     const logEnd = loaded.segments[loaded.segments.length - 1]!.nextOffset;
     const txnIndex = await TransactionIndex.load(options.fs, options.dir, loaded.segments[0]!.baseOffset, logEnd);
     const state = new PartitionState({
@@ -144,7 +144,16 @@ export class PartitionLog {
       config: options.config,
       rollJitterMs: randomRollJitter(options.config),
     });
-    return new PartitionLog(options.dir, state, { ...options, logger, now }, loaded.recovery);
+    const log = new PartitionLog(options.dir, state, { ...options, logger, now }, loaded.recovery);
+    log.syncRecovered(loaded.unsyncedRecovered);
+    return log;
+  }
+
+  /** Recovered segments not yet durable are synced by a background round (log-loader.ts says why). */
+  private syncRecovered(segments: readonly LogSegment[]): void {
+    if (segments.length === 0) return;
+    this.sync.noteRecovered(segments, this.state.segments[this.state.segments.length - 1]!);
+    this.flusher.request();
   }
 
   get logStartOffset(): number {

@@ -51,6 +51,17 @@ export class PartitionSync {
     if (this.firstUnflushedMs < 0) this.firstUnflushedMs = now;
   }
 
+  /**
+   * Segments recovered after an unclean stop whose bytes nothing has synced yet (log-loader.ts): the next round
+   * syncs them, and for the inactive ones writes their indexes and moves the recovery point past them.
+   */
+  noteRecovered(segments: readonly LogSegment[], active: LogSegment): void {
+    for (const s of segments) {
+      this.unsynced.add(s);
+      if (s !== active) this.pendingFinalize.push(s);
+    }
+  }
+
   /** `old` stopped being the active segment; a new segment file exists in the directory. */
   noteRoll(old: LogSegment): void {
     this.dirDirty = true;

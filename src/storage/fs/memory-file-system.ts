@@ -7,7 +7,10 @@
 //   'drop-unsynced'  every file holds its synced image, every directory its synced entries
 //                    (the strict POSIX worst case);
 //   'keep-written'   everything written so far survives, including a torn last write
-//                    (the page cache happened to reach the disk; the torn tail is the test).
+//                    (the page cache happened to reach the disk; the torn tail is the test);
+//   'process-killed' not a power failure: the process died (kill -9) and the machine runs on. Files
+//                    and directories read as written, but only what was synced is on disk, so a
+//                    later restartAfterCrash('drop-unsynced') on the result still loses the rest.
 // Faults:
 //   armCrash({ afterBytes, afterOps })  the write that crosses the byte budget is torn at it
 //                    (only its first bytes land), then every later call fails with ECRASHED;
@@ -44,7 +47,7 @@ class Dir {
   synced = new Map<string, Inode | Dir>();
 }
 
-export type CrashMode = 'drop-unsynced' | 'keep-written';
+export type CrashMode = 'drop-unsynced' | 'keep-written' | 'process-killed';
 
 export interface CrashPlan {
   /** Crash inside the write that crosses this many bytes written (counted from arming). */
@@ -171,26 +174,29 @@ export class MemoryFileSystem implements FileSystem {
     this.crashed = true;
     const next = new MemoryFileSystem();
     const copied = new Map<Inode, Inode>();
-    const copyDir = (d: Dir): Dir => {
-      const out = new Dir();
-      for (const [name, node] of mode === 'keep-written' ? d.entries : d.synced) {
-        let copy: Inode | Dir;
-        if (node instanceof Dir) copy = copyDir(node);
-        else {
-          let ino = copied.get(node);
-          if (!ino) {
-            ino = new Inode();
-            const img = mode === 'keep-written' ? node.view() : node.synced;
-            ino.data = Buffer.from(img);
-            ino.length = img.length;
-            ino.synced = Buffer.from(img);
-            copied.set(node, ino);
-          }
-          copy = ino;
-        }
-        out.entries.set(name, copy);
-        out.synced.set(name, copy);
+    const copiedDirs = new Map<Dir, Dir>();
+    const copyNode = (node: Inode | Dir): Inode | Dir => {
+      if (node instanceof Dir) return copyDir(node);
+      let ino = copied.get(node);
+      if (!ino) {
+        ino = new Inode();
+        const img = mode === 'drop-unsynced' ? node.synced : node.view();
+        ino.data = Buffer.from(img);
+        ino.length = img.length;
+        // A killed process leaves the page cache to the kernel: the files hold what was written, the disk what was synced.
+        ino.synced = Buffer.from(mode === 'process-killed' ? node.synced : img);
+        copied.set(node, ino);
       }
+      return ino;
+    };
+    const copyDir = (d: Dir): Dir => {
+      const known = copiedDirs.get(d);
+      if (known) return known;
+      const out = new Dir();
+      copiedDirs.set(d, out);
+      for (const [name, node] of mode === 'drop-unsynced' ? d.synced : d.entries) out.entries.set(name, copyNode(node));
+      if (mode === 'process-killed') for (const [name, node] of d.synced) out.synced.set(name, copyNode(node));
+      else for (const [name, node] of out.entries) out.synced.set(name, node);
       return out;
     };
     next.root = copyDir(this.root);
