@@ -1,12 +1,16 @@
 // A filesystem for tests of what a confirm waits for: the real disk (NodeFileSystem), except that
 // while `hold()` is on, fdatasync of AMQP queue logs (`__amqp.q.*` segment .log files) does not
 // finish until `release()`. Everything else, the queue state log included, syncs as usual.
-import { NodeFileSystem, type FileHandle, type FileSystem, type OpenMode } from '../../src/storage/index.js';
+import { NodeFileSystem, type FileHandle, type OpenMode } from '../../src/storage/index.js';
+import { DelegatingFileSystem } from '../helpers/delegating-fs.js';
 
 const QUEUE_LOG = /__amqp\.q\.[^/]*\/[0-9]+\.log$/;
 
-export class HeldSyncFileSystem implements FileSystem {
-  private readonly disk = new NodeFileSystem();
+export class HeldSyncFileSystem extends DelegatingFileSystem {
+  constructor() {
+    super(new NodeFileSystem());
+  }
+
   private gate: Promise<void> | null = null;
   private open_: (() => void) | null = null;
   /** Queue-log syncs started while held (and so still waiting, until release()). */
@@ -23,7 +27,7 @@ export class HeldSyncFileSystem implements FileSystem {
     this.open_ = null;
   }
 
-  async open(path: string, mode: OpenMode): Promise<FileHandle> {
+  override async open(path: string, mode: OpenMode): Promise<FileHandle> {
     const h = await this.disk.open(path, mode);
     if (!QUEUE_LOG.test(path)) return h;
     return {
@@ -42,33 +46,5 @@ export class HeldSyncFileSystem implements FileSystem {
         await h.datasync();
       },
     };
-  }
-
-  readFile(path: string): Promise<Buffer> {
-    return this.disk.readFile(path);
-  }
-  mkdir(path: string): Promise<void> {
-    return this.disk.mkdir(path);
-  }
-  readdir(path: string): Promise<string[]> {
-    return this.disk.readdir(path);
-  }
-  rename(from: string, to: string): Promise<void> {
-    return this.disk.rename(from, to);
-  }
-  unlink(path: string): Promise<void> {
-    return this.disk.unlink(path);
-  }
-  removeTree(path: string): Promise<void> {
-    return this.disk.removeTree(path);
-  }
-  exists(path: string): Promise<boolean> {
-    return this.disk.exists(path);
-  }
-  isDirectory(path: string): Promise<boolean> {
-    return this.disk.isDirectory(path);
-  }
-  syncDir(path: string): Promise<void> {
-    return this.disk.syncDir(path);
   }
 }

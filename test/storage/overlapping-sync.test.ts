@@ -6,7 +6,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { dirname } from 'node:path';
-import type { FileHandle, FileSystem, OpenMode } from '../../src/storage/fs/file-system.js';
+import type { FileHandle, OpenMode } from '../../src/storage/fs/file-system.js';
+import { DelegatingFileSystem } from '../helpers/delegating-fs.js';
 import { MemoryFileSystem } from '../../src/storage/fs/memory-file-system.js';
 import type { AppendResult } from '../../src/storage/partition-log.js';
 import { simpleBatch } from './helpers/batches.js';
@@ -27,8 +28,11 @@ interface FileRecord {
 }
 
 /** A MemoryFileSystem whose segment fdatasyncs wait for the test, recording what each one covers. */
-class HeldSyncFs implements FileSystem {
-  private readonly disk = new MemoryFileSystem();
+class HeldSyncFs extends DelegatingFileSystem {
+  constructor() {
+    super(new MemoryFileSystem());
+  }
+
   readonly held: HeldSync[] = [];
   private heldListeners: (() => void)[] = [];
   readonly files = new Map<string, FileRecord>();
@@ -64,7 +68,7 @@ class HeldSyncFs implements FileSystem {
     }
   }
 
-  async open(path: string, mode: OpenMode): Promise<FileHandle> {
+  override async open(path: string, mode: OpenMode): Promise<FileHandle> {
     const h = await this.disk.open(path, mode);
     if (!SEGMENT.test(path)) return h;
     let f = this.files.get(path);
@@ -100,35 +104,11 @@ class HeldSyncFs implements FileSystem {
     };
   }
 
-  async syncDir(path: string): Promise<void> {
+  override async syncDir(path: string): Promise<void> {
     const d = this.dirs.get(path);
     const covers = d?.created ?? 0;
     await this.disk.syncDir(path);
     if (d) d.durable = Math.max(d.durable, covers);
-  }
-  readFile(path: string): Promise<Buffer> {
-    return this.disk.readFile(path);
-  }
-  mkdir(path: string): Promise<void> {
-    return this.disk.mkdir(path);
-  }
-  readdir(path: string): Promise<string[]> {
-    return this.disk.readdir(path);
-  }
-  rename(from: string, to: string): Promise<void> {
-    return this.disk.rename(from, to);
-  }
-  unlink(path: string): Promise<void> {
-    return this.disk.unlink(path);
-  }
-  removeTree(path: string): Promise<void> {
-    return this.disk.removeTree(path);
-  }
-  exists(path: string): Promise<boolean> {
-    return this.disk.exists(path);
-  }
-  isDirectory(path: string): Promise<boolean> {
-    return this.disk.isDirectory(path);
   }
 }
 
