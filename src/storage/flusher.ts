@@ -1,11 +1,10 @@
 // Group commit for one partition. Durable appends wait here; one sync round covers everything
 // written before it took its work (the `taken` call), then releases every waiter it covers at once.
-// Up to `maxInFlight` rounds run at once: a write landing while a round is already in its fdatasync
-// starts the next round at once instead of waiting for that one to end and then for a whole new
-// one. Rounds may finish in any order (the thread pool runs them), so every round makes everything
-// below the offset it returns durable on its own (partition-sync.ts) and the durable offset is the
-// largest one any finished round returned. A request that arrives before the newest round took its
-// work is covered by that round and starts nothing.
+// Rounds run one after another: a write landing while a round is in its fdatasync waits for that
+// round to end and then for the next one. Overlapping rounds were built and measured: on ext4 a
+// second fdatasync of the same file started during the first did not finish sooner, so they added
+// bookkeeping and no speed (docs/performance.md, "Overlapping sync rounds"). A request that arrives
+// before the running round took its work is covered by that round and starts nothing.
 //
 // A failed round is final: the error is kept, every waiter (current and future) is rejected, and
 // no further round runs. Retrying an fsync after EIO would report data safe that the kernel may
@@ -24,7 +23,7 @@ export interface FlushWaiter {
 export class Flusher {
   /** In offset order: appends enqueue as they are written, and offsets only grow. */
   private waiters: FlushWaiter[] = [];
-  private inFlight = 0;
+  private running = false;
   /** A round started but has not taken its work yet: requests until then are covered by it. */
   private starting = false;
   private again = false;
@@ -43,8 +42,6 @@ export class Flusher {
     public flushedOffset: number,
     private readonly onFlushed: (offset: number) => void,
     private readonly onFailure: (e: Error) => void,
-    /** Rounds that may run at once (1: strictly one after another). */
-    private readonly maxInFlight = 1,
   ) {}
 
   get failed(): Error | null {
@@ -69,7 +66,7 @@ export class Flusher {
   /** Asks for a round soon (background flush); coalesces with a round that has not taken its work. */
   request(): void {
     if (this.failure || this.starting) return;
-    if (this.inFlight >= this.maxInFlight) {
+    if (this.running) {
       this.again = true;
       return;
     }
@@ -78,7 +75,7 @@ export class Flusher {
 
   /** Resolves once no round is running (close waits for it before closing the files). */
   idle(): Promise<void> {
-    if (this.inFlight === 0) return Promise.resolve();
+    if (!this.running) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -96,7 +93,7 @@ export class Flusher {
   };
 
   private async run(): Promise<void> {
-    this.inFlight++;
+    this.running = true;
     this.starting = true;
     this.again = false;
     let offset: number;
@@ -120,12 +117,11 @@ export class Flusher {
       this.onFlushed(this.flushedOffset);
       for (const w of done) w.flushed();
     }
-    if (this.again && !this.failure && !this.starting && this.inFlight < this.maxInFlight) void this.run();
+    if (this.again && !this.failure) void this.run();
   }
 
   private finished(): void {
-    this.inFlight--;
-    if (this.inFlight > 0) return;
+    this.running = false;
     const ws = this.idleWaiters;
     this.idleWaiters = [];
     for (const w of ws) w();

@@ -15,7 +15,7 @@ export type {
   RetentionResult,
 } from './partition-log.js';
 export type { RecoveryReport } from './log-loader.js';
-export { isCompacted, resolveLogConfig, validateTopicConfig, topicConfigNames } from './log-config.js';
+export { resolveLogConfig, validateTopicConfig, topicConfigNames } from './log-config.js';
 export type { ConfigValues, LogConfig } from './log-config.js';
 export { StorageError, kafkaErrorCodes } from './storage-error.js';
 export type { StorageErrorKind } from './storage-error.js';

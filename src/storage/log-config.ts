@@ -20,6 +20,9 @@ export interface LogConfig {
   timestampAfterMaxMs: number;
   maxMessageBytes: number;
   cleanupPolicy: string; // 'delete' | 'compact' | 'compact,delete' (retention applies when it includes delete)
+  // Derived from cleanupPolicy when the config is resolved, because the produce path asks for every batch.
+  compacted: boolean; // the policy includes `compact`
+  deleteRetention: boolean; // the policy includes `delete`: time/size retention applies
   // Compaction (see log-cleaner.ts); Kafka's names and defaults.
   minCleanableDirtyRatio: number; // min.cleanable.dirty.ratio, 0..1
   minCompactionLagMs: number; // records younger than this are never compacted
@@ -46,7 +49,9 @@ interface Key {
   max?: number;
 }
 
-const keys: Record<keyof LogConfig, Key> = {
+type DerivedField = 'compacted' | 'deleteRetention';
+
+const keys: Record<Exclude<keyof LogConfig, DerivedField>, Key> = {
   segmentBytes: { topic: 'segment.bytes', broker: 'log.segment.bytes', fallback: '1073741824', kind: 'int', min: 14 },
   segmentMs: { topic: 'segment.ms', broker: 'log.roll.ms', fallback: '604800000', kind: 'int', min: 1 },
   retentionMs: {
@@ -98,7 +103,7 @@ function parseInt64(name: string, raw: string | number, min: number | undefined)
 /** Resolves a LogConfig; throws StorageError('invalid-config') on a bad value. */
 export function resolveLogConfig(brokerDefaults: ConfigValues, topicOverrides: ConfigValues): LogConfig {
   const out: Record<string, number | boolean | string> = {};
-  for (const [field, key] of Object.entries(keys) as [keyof LogConfig, Key][]) {
+  for (const [field, key] of Object.entries(keys) as [Exclude<keyof LogConfig, DerivedField>, Key][]) {
     let raw: string | number = key.fallback;
     let name = key.topic;
     if (topicOverrides[key.topic] !== undefined) raw = topicOverrides[key.topic]!;
@@ -115,6 +120,11 @@ export function resolveLogConfig(brokerDefaults: ConfigValues, topicOverrides: C
       out[field] = parseInt64(name, raw, key.min);
     }
   }
+  const policy = String(out.cleanupPolicy)
+    .split(',')
+    .map((x) => x.trim());
+  out.compacted = policy.includes('compact');
+  out.deleteRetention = policy.includes('delete');
   return out as unknown as LogConfig;
 }
 
@@ -123,41 +133,11 @@ export function validateTopicConfig(overrides: ConfigValues): void {
   resolveLogConfig({}, overrides);
 }
 
-/** cleanup.policy includes `compact` (compacted topics: __consumer_offsets, changelogs). */
-export function isCompacted(config: LogConfig): boolean {
-  return policyOf(config.cleanupPolicy).compact;
-}
-
-/** cleanup.policy includes `delete` (time/size retention applies). */
-export function hasDeleteRetention(config: LogConfig): boolean {
-  return policyOf(config.cleanupPolicy).delete;
-}
-
-interface Policy {
-  compact: boolean;
-  delete: boolean;
-}
-
-// The produce path asks isCompacted for every batch: the policy string is split once per distinct value (there are
-// a handful in practice), not per call. Bounded, as the strings come from users' topic configs.
-const POLICIES = new Map<string, Policy>();
-const MAX_POLICIES = 64;
-
-function policyOf(cleanupPolicy: string): Policy {
-  let p = POLICIES.get(cleanupPolicy);
-  if (p) return p;
-  const parts = cleanupPolicy.split(',').map((x) => x.trim());
-  p = { compact: parts.includes('compact'), delete: parts.includes('delete') };
-  if (POLICIES.size >= MAX_POLICIES) POLICIES.clear();
-  POLICIES.set(cleanupPolicy, p);
-  return p;
-}
-
 /**
  * The segment age that forces a roll: segment.ms, capped by max.compaction.lag.ms on compacted
  * topics so records cannot stay in the never-cleaned active segment longer than that (Kafka's
  * LogConfig.maxSegmentMs, KIP-354).
  */
 export function maxSegmentMs(config: LogConfig): number {
-  return isCompacted(config) ? Math.min(config.segmentMs, config.maxCompactionLagMs) : config.segmentMs;
+  return config.compacted ? Math.min(config.segmentMs, config.maxCompactionLagMs) : config.segmentMs;
 }

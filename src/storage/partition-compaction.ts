@@ -9,7 +9,6 @@
 import { planCleaning } from './cleaning-schedule.js';
 import { readCleanerCheckpoint, writeCleanerCheckpoint } from './cleaner-checkpoint.js';
 import type { CleanerCheckpoint } from './cleaner-checkpoint.js';
-import { isCompacted } from './log-config.js';
 import { cleanSegments } from './log-cleaner.js';
 import type { CleanerHost } from './log-cleaner.js';
 import type { CompactionPass } from './partition-log-types.js';
@@ -28,7 +27,7 @@ export class PartitionCompactor {
   constructor(private readonly host: CompactionHost) {}
 
   compact(now: number): Promise<CompactionPass | null> {
-    if (!isCompacted(this.host.config)) return Promise.resolve(null);
+    if (!this.host.config.compacted) return Promise.resolve(null);
     this.running ??= this.pass(now).finally(() => (this.running = null));
     return this.running;
   }

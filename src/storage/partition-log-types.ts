@@ -22,12 +22,6 @@ export interface PartitionLogOptions {
   tailCacheBytes?: number;
   /** Told the duration (ms) of every fdatasync round. */
   syncObserver?: ((ms: number) => void) | undefined;
-  /**
-   * Sync rounds that may run at once (flusher.ts; default 1). 2 lets a write that lands during a
-   * round's fdatasync start its own at once; on ext4 it did not shorten acknowledgements
-   * (docs/performance.md, "Overlapping sync rounds").
-   */
-  syncRoundsInFlight?: number;
 }
 
 export interface AppendOptions {

@@ -24,8 +24,8 @@
 // - Compaction (log-cleaner.ts) reads only flushed, non-active segments, so appends never wait
 //   for it; close() waits for a pass in progress.
 // - A flush round (partition-sync.ts) syncs the directory (new segment entries) and every segment
-//   written since the last round before any durable append it covers is acknowledged; rounds may
-//   overlap (syncRoundsInFlight), and each one alone covers everything below the offset it returns.
+//   written since the last round before any durable append it covers is acknowledged; rounds run
+//   one at a time.
 // - Any failed write or sync takes the partition offline for good (StorageError 'storage-error');
 //   it is never retried. Reads of offline partitions fail too.
 import { batchRecordCount, batchTotalSize } from '../protocol/records/batch-header.js';
@@ -34,7 +34,7 @@ import { AppendTurn } from './append-turn.js';
 import type { PendingAppend } from './append-turn.js';
 import { validateAppend } from './append-validation.js';
 import { Flusher, timedSyncRound } from './flusher.js';
-import { hasDeleteRetention, maxSegmentMs } from './log-config.js';
+import { maxSegmentMs } from './log-config.js';
 import type { LogConfig } from './log-config.js';
 import { loadLog } from './log-loader.js';
 import type { RecoveryReport } from './log-loader.js';
@@ -120,7 +120,6 @@ export class PartitionLog {
       state.logEndOffset,
       (offset) => this.onFlushed(offset),
       (e) => this.goOffline(e),
-      options.syncRoundsInFlight ?? 1,
     );
   }
 
@@ -397,7 +396,7 @@ export class PartitionLog {
    * retention.bytes, or that lie wholly below the log start offset (partition-retention.ts).
    */
   async applyRetention(now = this.now()): Promise<RetentionResult> {
-    if (this.state.failure || this.closed || !hasDeleteRetention(this.state.config)) return { segmentsDeleted: 0, bytesDeleted: 0 };
+    if (this.state.failure || this.closed || !this.state.config.deleteRetention) return { segmentsDeleted: 0, bytesDeleted: 0 };
     return this.deleteOldSegments(() => retentionBreach(this.state.config, this.state.segments, now));
   }
 

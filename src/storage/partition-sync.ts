@@ -8,15 +8,9 @@
 //   2. every segment written since the last round (fdatasync);
 //   3. for rolled segments: their index files, the aborted-transactions index, the directory again,
 //      and the checkpoint with the recovery point moved past them.
-// Rounds may overlap (flusher.ts runs up to syncRoundsInFlight at once) and finish in any order on the thread
-// pool, so coverage is never inferred from completion order: each round alone makes everything
-// below the offset it returns durable. It takes the bookkeeping of writes since the last round took
-// its own, and also syncs again what the rounds still in flight took (their segments, and the
-// directory if one of them had to): an fdatasync begun after a write completed covers it whatever
-// an earlier, still-running fdatasync of the same file does. When nothing was written since the
-// last round, a round syncs nothing and claims nothing. Step 3 runs one round at a time, in start
-// order, so the checkpoint's recovery point never passes a rolled segment whose indexes a round
-// still in flight is writing.
+// Rounds run one at a time (flusher.ts). A round covers what was written before it took its work:
+// an fdatasync begun after a write completed covers that write. When nothing was written since the
+// last round, a round syncs nothing and claims nothing.
 import type { LogSegment } from './log-segment.js';
 import type { PartitionState } from './partition-state.js';
 
@@ -26,10 +20,6 @@ export class PartitionSync {
   private dirDirty = false;
   private unflushed = 0;
   private firstUnflushedMs = -1;
-  /** What the rounds in flight took (their segments, and whether they sync the directory). */
-  private readonly inFlight = new Set<{ segments: LogSegment[]; dirDirty: boolean }>();
-  /** The last round's step 3 (rolled segments' indexes and the checkpoint): the next one's waits for it. */
-  private finalizing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly state: PartitionState,
@@ -84,34 +74,19 @@ export class PartitionSync {
     await new Promise<void>((resolve) => setImmediate(resolve));
     await this.appendsIdle();
     const target = state.logEndOffset;
-    const own = { segments: [...this.unsynced], dirDirty: this.dirDirty };
+    const segments = [...this.unsynced];
+    const dirDirty = this.dirDirty;
     const finalize = this.pendingFinalize;
     taken();
-    if (own.segments.length === 0 && !own.dirDirty && finalize.length === 0) return -1;
+    if (segments.length === 0 && !dirDirty && finalize.length === 0) return -1;
     this.unsynced.clear();
     this.pendingFinalize = [];
     this.dirDirty = false;
     this.unflushed = 0;
     this.firstUnflushedMs = -1;
-    const segments = new Set(own.segments);
-    let dirDirty = own.dirDirty;
-    for (const r of this.inFlight) {
-      for (const s of r.segments) segments.add(s);
-      dirDirty ||= r.dirDirty;
-    }
-    this.inFlight.add(own);
-    try {
-      if (dirDirty) await state.fs.syncDir(state.dir);
-      for (const s of segments) await s.file.datasync();
-    } finally {
-      this.inFlight.delete(own);
-    }
-    if (finalize.length > 0) {
-      const previous = this.finalizing;
-      const done = previous.then(() => this.finalize(finalize, target));
-      this.finalizing = done.catch(() => {});
-      await done;
-    }
+    if (dirDirty) await state.fs.syncDir(state.dir);
+    for (const s of segments) await s.file.datasync();
+    if (finalize.length > 0) await this.finalize(finalize, target);
     return target;
   }
 

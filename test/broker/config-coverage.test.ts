@@ -29,7 +29,7 @@ const log = (field: keyof LogConfig, value: string): How => ({ kind: 'log', fiel
 const broker = (readBy: string): How => ({ kind: 'broker', readBy });
 
 const TOPIC: Record<string, How> = {
-  'cleanup.policy': log('cleanupPolicy', 'compact'),
+  'cleanup.policy': log('compacted', 'compact'),
   'compression.type': log('compressionType', 'zstd'),
   'delete.retention.ms': log('deleteRetentionMs', '1234'),
   'file.delete.delay.ms': { kind: 'limited', refused: '60000' },

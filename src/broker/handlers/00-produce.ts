@@ -33,7 +33,7 @@ import type { ProduceResponsePartitionProduceResponse, ProduceResponseTopicProdu
 import type { MessageInput } from '../../protocol/primitives/codec.js';
 import { batchIsTransactional, batchProducerId, forEachBatch } from '../../protocol/records/batch-header.js';
 import { explainProduceRecords, type ProduceRecordsRejection, type ProduceTimestampPolicy, type ProduceValidationOptions } from '../../protocol/records/produce-validation.js';
-import { isCompacted, type LogConfig, type PartitionLog } from '../../storage/index.js';
+import { type LogConfig, type PartitionLog } from '../../storage/index.js';
 import type { BrokerState } from '../broker-state.js';
 import { errorCodeOf, lookupPartition } from '../topics/partition-lookup.js';
 import { isInternalTopic } from '../topics/internal-topics.js';
@@ -104,7 +104,7 @@ async function producePartition(
   const options: ProduceValidationOptions = {
     maxMessageBytes: config.maxMessageBytes,
     produceVersion: version,
-    compactedTopic: isCompacted(config),
+    compactedTopic: config.compacted,
     timestamps: timestampPolicy(config),
   };
   // Large batches are validated on a worker thread; then this partition's later batches wait their

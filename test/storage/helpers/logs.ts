@@ -22,7 +22,6 @@ export interface TestLogOptions {
   clock?: FakeClock;
   policy?: HighWatermarkPolicy;
   tailCacheBytes?: number;
-  syncRoundsInFlight?: number;
 }
 
 export async function openTestLog(fs: FileSystem, root: string, o: TestLogOptions = {}): Promise<{ log: PartitionLog; lines: LogRecord[] }> {
@@ -36,7 +35,6 @@ export async function openTestLog(fs: FileSystem, root: string, o: TestLogOption
     logger,
     highWatermarkPolicy: o.policy ?? 'durable',
     tailCacheBytes: o.tailCacheBytes ?? 0,
-    syncRoundsInFlight: o.syncRoundsInFlight,
   });
   return { log, lines: records };
 }
