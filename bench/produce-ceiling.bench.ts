@@ -86,6 +86,8 @@ interface Run {
   mockUs: number;
   brokerUs: number;
   brokerSwitches: number;
+  /** Produce requests the broker answered during the run (0 for the mock). */
+  requests: number;
   load1: number;
 }
 
@@ -126,23 +128,29 @@ function processUsage(pid: number): { cpu: number; switches: number } {
 class BrokerProcess {
   private constructor(
     private readonly child: ChildProcessByStdio<Writable, Readable, null>,
+    private readonly lines: AsyncIterator<string>,
     readonly pid: number,
     readonly bootstrap: string,
     private readonly dataDir: string,
   ) {}
+
+  /** Produce requests answered so far. */
+  async produceRequests(): Promise<number> {
+    this.child.stdin.write('stats\n');
+    const line = await this.lines.next();
+    return (JSON.parse(line.value as string) as { produceRequests: number }).produceRequests;
+  }
 
   static async start(distDir: string | undefined): Promise<BrokerProcess> {
     const dataDir = mkdtempSync(join(tmpdir(), 'brook-ceiling-'));
     const script = fileURLToPath(new URL('./produce-broker.js', import.meta.url));
     const args = [script, dataDir, '{}', ...(distDir ? [distDir] : [])];
     const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
-    const first = await new Promise<string>((resolve, reject) => {
-      const lines = createInterface({ input: child.stdout });
-      lines.once('line', resolve);
-      child.once('exit', (code) => reject(new Error(`broker exited ${code}`)));
-    });
-    const { port, pid } = JSON.parse(first) as { port: number; pid: number };
-    return new BrokerProcess(child, pid, `127.0.0.1:${port}`, dataDir);
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    const first = await lines.next();
+    if (first.done) throw new Error('broker exited before listening');
+    const { port, pid } = JSON.parse(first.value as string) as { port: number; pid: number };
+    return new BrokerProcess(child, lines, pid, `127.0.0.1:${port}`, dataDir);
   }
 
   async stop(): Promise<void> {
@@ -164,9 +172,11 @@ let topicNo = 0;
 async function measure(side: Side, acks: string, count: number): Promise<Run> {
   const topic = `ceiling-${topicNo++}`;
   const load1 = loadavg()[0]!;
+  const requestsBefore = (await side.broker?.produceRequests()) ?? 0;
   const before = side.broker ? processUsage(side.broker.pid) : null;
   const r = await runClient(side.broker?.bootstrap ?? 'mock', topic, acks, count);
   const after = side.broker ? processUsage(side.broker.pid) : null;
+  const requests = ((await side.broker?.produceRequests()) ?? 0) - requestsBefore;
   const us = (secs: number | undefined): number => ((secs ?? 0) / count) * 1e6;
   return {
     rate: count / r.secs,
@@ -177,6 +187,7 @@ async function measure(side: Side, acks: string, count: number): Promise<Run> {
     mockUs: us(r.cpu.mock),
     brokerUs: before && after ? us(after.cpu - before.cpu) : 0,
     brokerSwitches: before && after ? after.switches - before.switches : 0,
+    requests,
     load1,
   };
 }
@@ -207,7 +218,7 @@ async function main(): Promise<void> {
           runs.get(s.name)!.push(r);
           console.log(
             `  acks=${acks} ${s.name.padEnd(12)} ${(r.rate / 1000).toFixed(0).padStart(5)} k msg/s  loop ${r.loopSecs.toFixed(2)} s of ${r.secs.toFixed(2)} s  ` +
-              `CPU µs/record: app ${r.appUs.toFixed(2)} librdkafka ${r.librdkafkaUs.toFixed(2)} mock ${r.mockUs.toFixed(2)} broker ${r.brokerUs.toFixed(2)}  load ${r.load1.toFixed(1)}`,
+              `CPU µs/record: app ${r.appUs.toFixed(2)} librdkafka ${r.librdkafkaUs.toFixed(2)} mock ${r.mockUs.toFixed(2)} broker ${r.brokerUs.toFixed(2)}  ${r.requests ? `${(RECORDS / r.requests).toFixed(0)} records/request  ` : ''}load ${r.load1.toFixed(1)}`,
           );
         }
       }
@@ -227,7 +238,7 @@ async function main(): Promise<void> {
         rows.push({ name: `Brook (${b.name}) CPU per record acks=${acks}`, value: med(mine.map((r) => r.brokerUs)), unit: 'µs' });
         notes.push(
           `acks=${acks} ${b.name} msg/s min/median/max ${spread(mine.map((r) => r.rate))}; broker CPU µs/record ${spread(mine.map((r) => r.brokerUs), 3)}; ` +
-            `broker context switches per 1000 records ${spread(mine.map((r) => (r.brokerSwitches / RECORDS) * 1000), 2)}; client app ${spread(mine.map((r) => r.appUs), 2)}, librdkafka ${spread(mine.map((r) => r.librdkafkaUs), 2)}`,
+            `broker context switches per 1000 records ${spread(mine.map((r) => (r.brokerSwitches / RECORDS) * 1000), 2)}; records per Produce request ${spread(mine.map((r) => RECORDS / r.requests))}; client app ${spread(mine.map((r) => r.appUs), 2)}, librdkafka ${spread(mine.map((r) => r.librdkafkaUs), 2)}`,
         );
       }
       for (const [name, rs] of runs) all[`acks=${acks} ${name}`] = rs;
