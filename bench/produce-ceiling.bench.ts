@@ -14,7 +14,8 @@
 // Besides wall-clock rates, which on a shared machine depend on what else runs, it reports CPU time
 // per record from /proc, which depends far less on load: the client's application thread (the Python
 // loop calling produce(), the thread that bounds the client), librdkafka's own threads, the mock
-// broker thread, and Brook (all its threads). On 2 cores the client and the broker share the machine,
+// broker thread, and Brook (all its threads); and the application thread's CPU time over the run's
+// wall time (its share of a core: near 1 when nothing took its core from it). On 2 cores the client and the broker share the machine,
 // so these decide what ratio is possible at all (docs/performance.md, "Against the client's ceiling").
 //   npm run bench -- produce-ceiling   (BENCH_ROUNDS=5, BENCH_RECORDS=1000000, BENCH_ACKS=1,all;
 //     BENCH_BUILDS=before=/path/to/old/dist,... alternates other builds' brokers beside this one)
@@ -82,6 +83,8 @@ interface Run {
   loopSecs: number;
   secs: number;
   appUs: number;
+  /** The client's produce() thread's CPU time over the run's wall time: its share of one core. */
+  appShare: number;
   librdkafkaUs: number;
   mockUs: number;
   brokerUs: number;
@@ -183,6 +186,7 @@ async function measure(side: Side, acks: string, count: number): Promise<Run> {
     loopSecs: r.loop,
     secs: r.secs,
     appUs: us(r.cpu.app),
+    appShare: (r.cpu.app ?? 0) / r.secs,
     librdkafkaUs: us(r.cpu.librdkafka),
     mockUs: us(r.cpu.mock),
     brokerUs: before && after ? us(after.cpu - before.cpu) : 0,
@@ -218,14 +222,14 @@ async function main(): Promise<void> {
           runs.get(s.name)!.push(r);
           console.log(
             `  acks=${acks} ${s.name.padEnd(12)} ${(r.rate / 1000).toFixed(0).padStart(5)} k msg/s  loop ${r.loopSecs.toFixed(2)} s of ${r.secs.toFixed(2)} s  ` +
-              `CPU µs/record: app ${r.appUs.toFixed(2)} librdkafka ${r.librdkafkaUs.toFixed(2)} mock ${r.mockUs.toFixed(2)} broker ${r.brokerUs.toFixed(2)}  ${r.requests ? `${(RECORDS / r.requests).toFixed(0)} records/request  ` : ''}load ${r.load1.toFixed(1)}`,
+              `app thread ${(r.appShare * 100).toFixed(0)} % of a core  CPU µs/record: app ${r.appUs.toFixed(2)} librdkafka ${r.librdkafkaUs.toFixed(2)} mock ${r.mockUs.toFixed(2)} broker ${r.brokerUs.toFixed(2)}  ${r.requests ? `${(RECORDS / r.requests).toFixed(0)} records/request  ` : ''}load ${r.load1.toFixed(1)}`,
           );
         }
       }
       const mock = runs.get('mock')!;
       const mockRate = med(mock.map((r) => r.rate));
       rows.push({ name: `librdkafka mock cluster 100 B acks=${acks} (client ceiling)`, value: mockRate, unit: 'msg/s' });
-      notes.push(`acks=${acks} mock msg/s min/median/max ${spread(mock.map((r) => r.rate))}; client CPU µs/record app ${spread(mock.map((r) => r.appUs), 2)}, librdkafka ${spread(mock.map((r) => r.librdkafkaUs), 2)}, mock broker ${spread(mock.map((r) => r.mockUs), 2)}`);
+      notes.push(`acks=${acks} mock msg/s min/median/max ${spread(mock.map((r) => r.rate))}; app thread's share of a core ${spread(mock.map((r) => r.appShare), 2)}; client CPU µs/record app ${spread(mock.map((r) => r.appUs), 2)}, librdkafka ${spread(mock.map((r) => r.librdkafkaUs), 2)}, mock broker ${spread(mock.map((r) => r.mockUs), 2)}`);
       for (const b of builds) {
         const mine = runs.get(b.name)!;
         rows.push({
@@ -238,7 +242,7 @@ async function main(): Promise<void> {
         rows.push({ name: `Brook (${b.name}) CPU per record acks=${acks}`, value: med(mine.map((r) => r.brokerUs)), unit: 'µs' });
         notes.push(
           `acks=${acks} ${b.name} msg/s min/median/max ${spread(mine.map((r) => r.rate))}; broker CPU µs/record ${spread(mine.map((r) => r.brokerUs), 3)}; ` +
-            `broker context switches per 1000 records ${spread(mine.map((r) => (r.brokerSwitches / RECORDS) * 1000), 2)}; records per Produce request ${spread(mine.map((r) => RECORDS / r.requests))}; client app ${spread(mine.map((r) => r.appUs), 2)}, librdkafka ${spread(mine.map((r) => r.librdkafkaUs), 2)}`,
+            `broker context switches per 1000 records ${spread(mine.map((r) => (r.brokerSwitches / RECORDS) * 1000), 2)}; records per Produce request ${spread(mine.map((r) => RECORDS / r.requests))}; app thread's share of a core ${spread(mine.map((r) => r.appShare), 2)}; client CPU µs/record app ${spread(mine.map((r) => r.appUs), 2)}, librdkafka ${spread(mine.map((r) => r.librdkafkaUs), 2)}`,
         );
       }
       for (const [name, rs] of runs) all[`acks=${acks} ${name}`] = rs;
