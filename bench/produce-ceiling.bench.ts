@@ -14,8 +14,9 @@
 // Besides wall-clock rates, which on a shared machine depend on what else runs, it reports CPU time
 // per record from /proc, which depends far less on load: the client's application thread (the Python
 // loop calling produce(), the thread that bounds the client), librdkafka's own threads, the mock
-// broker thread, and Brook (all its threads); and the application thread's CPU time over the run's
-// wall time (its share of a core: near 1 when nothing took its core from it). On 2 cores the client and the broker share the machine,
+// broker thread, and Brook (all its threads); and, from /proc schedstat, the application thread's
+// time on a CPU and time runnable but waiting for one, over the run's wall time (on a CPU near 1:
+// nothing took its core from it). On 2 cores the client and the broker share the machine,
 // so these decide what ratio is possible at all (docs/performance.md, "Against the client's ceiling").
 //   npm run bench -- produce-ceiling   (BENCH_ROUNDS=5, BENCH_RECORDS=1000000, BENCH_ACKS=1,all;
 //     BENCH_BUILDS=before=/path/to/old/dist,... alternates other builds' brokers beside this one)
@@ -57,10 +58,14 @@ def threads():
         except OSError:
             pass
     return out
+def sched():
+    run, wait = open('/proc/self/task/%d/schedstat' % os.getpid()).read().split()[:2]
+    return int(run), int(wait)
 p = Producer(conf)
 value = b'x' * size
 p.produce(topic, value, partition=0); p.flush(30)
 before = threads()
+run0, wait0 = sched()
 t = time.time()
 for i in range(count):
     while True:
@@ -71,11 +76,12 @@ for i in range(count):
 loop = time.time() - t
 p.flush(120)
 secs = time.time() - t
+run1, wait1 = sched()
 cpu = {}
 for tid, (name, ticks) in threads().items():
     group = 'app' if name == 'app' else 'mock' if name.startswith('rdk:mock') else 'librdkafka'
     cpu[group] = cpu.get(group, 0) + (ticks - before.get(tid, (name, 0))[1]) / os.sysconf('SC_CLK_TCK')
-print(json.dumps({'secs': secs, 'loop': loop, 'cpu': cpu}))
+print(json.dumps({'secs': secs, 'loop': loop, 'cpu': cpu, 'appRun': (run1 - run0) / 1e9, 'appWait': (wait1 - wait0) / 1e9}))
 `;
 
 interface Run {
@@ -83,8 +89,10 @@ interface Run {
   loopSecs: number;
   secs: number;
   appUs: number;
-  /** The client's produce() thread's CPU time over the run's wall time: its share of one core. */
+  /** The client's produce() thread's time on a CPU over the run's wall time: its share of one core. */
   appShare: number;
+  /** The same thread's time runnable but waiting for a CPU, over the run's wall time. */
+  appWaitShare: number;
   librdkafkaUs: number;
   mockUs: number;
   brokerUs: number;
@@ -94,7 +102,17 @@ interface Run {
   load1: number;
 }
 
-function runClient(bootstrap: string, topic: string, acks: string, count: number): Promise<{ secs: number; loop: number; cpu: Record<string, number> }> {
+interface ClientResult {
+  secs: number;
+  loop: number;
+  /** CPU seconds per thread group (/proc ticks). */
+  cpu: Record<string, number>;
+  /** The produce() thread's time on a CPU and waiting for one, in seconds (/proc schedstat). */
+  appRun: number;
+  appWait: number;
+}
+
+function runClient(bootstrap: string, topic: string, acks: string, count: number): Promise<ClientResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(PY, ['-c', CLIENT, bootstrap, topic, String(SIZE), String(count), acks], { stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
@@ -104,7 +122,7 @@ function runClient(bootstrap: string, topic: string, acks: string, count: number
     const guard = setTimeout(() => child.kill('SIGKILL'), 180_000);
     child.on('close', (code) => {
       clearTimeout(guard);
-      if (code === 0) resolve(JSON.parse(Buffer.concat(out).toString().trim().split('\n').pop()!) as { secs: number; loop: number; cpu: Record<string, number> });
+      if (code === 0) resolve(JSON.parse(Buffer.concat(out).toString().trim().split('\n').pop()!) as ClientResult);
       else reject(new Error(`client exited ${code}: ${Buffer.concat(err).toString().slice(-2000)}`));
     });
   });
@@ -186,7 +204,8 @@ async function measure(side: Side, acks: string, count: number): Promise<Run> {
     loopSecs: r.loop,
     secs: r.secs,
     appUs: us(r.cpu.app),
-    appShare: (r.cpu.app ?? 0) / r.secs,
+    appShare: r.appRun / r.secs,
+    appWaitShare: r.appWait / r.secs,
     librdkafkaUs: us(r.cpu.librdkafka),
     mockUs: us(r.cpu.mock),
     brokerUs: before && after ? us(after.cpu - before.cpu) : 0,
@@ -222,14 +241,14 @@ async function main(): Promise<void> {
           runs.get(s.name)!.push(r);
           console.log(
             `  acks=${acks} ${s.name.padEnd(12)} ${(r.rate / 1000).toFixed(0).padStart(5)} k msg/s  loop ${r.loopSecs.toFixed(2)} s of ${r.secs.toFixed(2)} s  ` +
-              `app thread ${(r.appShare * 100).toFixed(0)} % of a core  CPU µs/record: app ${r.appUs.toFixed(2)} librdkafka ${r.librdkafkaUs.toFixed(2)} mock ${r.mockUs.toFixed(2)} broker ${r.brokerUs.toFixed(2)}  ${r.requests ? `${(RECORDS / r.requests).toFixed(0)} records/request  ` : ''}load ${r.load1.toFixed(1)}`,
+              `app thread on a CPU ${(r.appShare * 100).toFixed(0)} %, waiting ${(r.appWaitShare * 100).toFixed(0)} %  CPU µs/record: app ${r.appUs.toFixed(2)} librdkafka ${r.librdkafkaUs.toFixed(2)} mock ${r.mockUs.toFixed(2)} broker ${r.brokerUs.toFixed(2)}  ${r.requests ? `${(RECORDS / r.requests).toFixed(0)} records/request  ` : ''}load ${r.load1.toFixed(1)}`,
           );
         }
       }
       const mock = runs.get('mock')!;
       const mockRate = med(mock.map((r) => r.rate));
       rows.push({ name: `librdkafka mock cluster 100 B acks=${acks} (client ceiling)`, value: mockRate, unit: 'msg/s' });
-      notes.push(`acks=${acks} mock msg/s min/median/max ${spread(mock.map((r) => r.rate))}; app thread's share of a core ${spread(mock.map((r) => r.appShare), 2)}; client CPU µs/record app ${spread(mock.map((r) => r.appUs), 2)}, librdkafka ${spread(mock.map((r) => r.librdkafkaUs), 2)}, mock broker ${spread(mock.map((r) => r.mockUs), 2)}`);
+      notes.push(`acks=${acks} mock msg/s min/median/max ${spread(mock.map((r) => r.rate))}; app thread's share of a core ${spread(mock.map((r) => r.appShare), 2)}, waiting for one ${spread(mock.map((r) => r.appWaitShare), 2)}; client CPU µs/record app ${spread(mock.map((r) => r.appUs), 2)}, librdkafka ${spread(mock.map((r) => r.librdkafkaUs), 2)}, mock broker ${spread(mock.map((r) => r.mockUs), 2)}`);
       for (const b of builds) {
         const mine = runs.get(b.name)!;
         rows.push({
@@ -242,7 +261,7 @@ async function main(): Promise<void> {
         rows.push({ name: `Brook (${b.name}) CPU per record acks=${acks}`, value: med(mine.map((r) => r.brokerUs)), unit: 'µs' });
         notes.push(
           `acks=${acks} ${b.name} msg/s min/median/max ${spread(mine.map((r) => r.rate))}; broker CPU µs/record ${spread(mine.map((r) => r.brokerUs), 3)}; ` +
-            `broker context switches per 1000 records ${spread(mine.map((r) => (r.brokerSwitches / RECORDS) * 1000), 2)}; records per Produce request ${spread(mine.map((r) => RECORDS / r.requests))}; app thread's share of a core ${spread(mine.map((r) => r.appShare), 2)}; client CPU µs/record app ${spread(mine.map((r) => r.appUs), 2)}, librdkafka ${spread(mine.map((r) => r.librdkafkaUs), 2)}`,
+            `broker context switches per 1000 records ${spread(mine.map((r) => (r.brokerSwitches / RECORDS) * 1000), 2)}; records per Produce request ${spread(mine.map((r) => RECORDS / r.requests))}; app thread's share of a core ${spread(mine.map((r) => r.appShare), 2)}, waiting for one ${spread(mine.map((r) => r.appWaitShare), 2)}; client CPU µs/record app ${spread(mine.map((r) => r.appUs), 2)}, librdkafka ${spread(mine.map((r) => r.librdkafkaUs), 2)}`,
         );
       }
       for (const [name, rs] of runs) all[`acks=${acks} ${name}`] = rs;
