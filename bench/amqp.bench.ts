@@ -14,6 +14,9 @@
 // round, so a burst of load from elsewhere on the machine falls on all of them); the table gives
 // the median with min..max, ratios are of medians, and the JSON in bench/results/amqp.json keeps
 // every run, Brook's event-loop delay per case and the machine (CPU model, cores, load average).
+// The table also gives this process's own event-loop utilization per run ("client loop busy"): the
+// publishers and the consumer share it, so with one publisher it shows how much of the round trip
+// is the client's turn.
 //
 //   npm run bench -- amqp
 //   AMQP_BENCH_MESSAGES=N    messages per run (default 30000)
@@ -47,6 +50,8 @@ interface RunResult {
   rate: number;
   p50: number;
   p99: number;
+  /** The bench's own event loop (publishers and consumer are amqplib in this one process): busy share. */
+  clientUtilization: number;
 }
 
 interface System {
@@ -87,6 +92,7 @@ async function runCase(sys: System, size: number, publishers: number, tag: strin
   const pubChannels = await Promise.all(pubConns.map((c) => c.createConfirmChannel()));
   const perPublisher = Math.ceil(MESSAGES / publishers);
   const started = performance.now();
+  const clientElu = performance.eventLoopUtilization();
   await Promise.all(
     pubChannels.map(async (ch, p) => {
       const count = Math.min(perPublisher, MESSAGES - p * perPublisher);
@@ -108,13 +114,14 @@ async function runCase(sys: System, size: number, publishers: number, tag: strin
     }),
   );
   await done;
+  const clientUtilization = performance.eventLoopUtilization(clientElu).utilization;
   const elapsedMs = lastAt - started;
   for (const c of pubConns) await c.close();
   await consumerConn.close();
   await ach.deleteQueue(queue);
   await admin.close();
   const lat = Array.from(latencies.subarray(0, MESSAGES));
-  return { rate: (MESSAGES / elapsedMs) * 1000, p50: percentile(lat, 50), p99: percentile(lat, 99) };
+  return { rate: (MESSAGES / elapsedMs) * 1000, p50: percentile(lat, 50), p99: percentile(lat, 99), clientUtilization };
 }
 
 interface BrookProcess {
@@ -233,7 +240,7 @@ try {
     const line = systems
       .map((s) => {
         const rs = per.get(s.name)!;
-        return `${s.name} ${span(rs.map((r) => r.rate))} msg/s, p50 ${span(rs.map((r) => r.p50))} p99 ${span(rs.map((r) => r.p99))} ms`;
+        return `${s.name} ${span(rs.map((r) => r.rate))} msg/s, p50 ${span(rs.map((r) => r.p50))} p99 ${span(rs.map((r) => r.p99))} ms, client loop busy ${span(rs.map((r) => r.clientUtilization))}`;
       })
       .join(' | ');
     console.log(`${name}: ${line}`);
