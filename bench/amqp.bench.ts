@@ -14,6 +14,9 @@
 // round, so a burst of load from elsewhere on the machine falls on all of them); the table gives
 // the median with min..max, ratios are of medians, and the JSON in bench/results/amqp.json keeps
 // every run, Brook's event-loop delay per case and the machine (CPU model, cores, load average).
+// The table also gives this process's own event-loop utilization per run ("client loop busy"): the
+// publishers and the consumer share it, so with one publisher it shows how much of the round trip
+// is the client's turn.
 //
 //   npm run bench -- amqp
 //   AMQP_BENCH_MESSAGES=N    messages per run (default 30000)
@@ -24,6 +27,8 @@
 //   AMQP_BENCH_RABBIT_BUSY_WAIT=1  leave RabbitMQ's scheduler busy-waiting on (see below)
 //   AMQP_BENCH_ONLY_BROOK=1  no RabbitMQ (profiling runs; no ratios)
 //   AMQP_BENCH_NO_QUORUM=1   RabbitMQ's classic queue only (quicker runs; no quorum rows)
+//   AMQP_BENCH_NODELAY=1     the bench's connections set TCP_NODELAY (amqplib's default leaves Nagle on;
+//                            the Java client turns it off): the same for every system
 //   AMQP_BENCH_BASELINE=dir  a second Brook from another compiled tree (its bench/amqp-broker.js), as
 //                            "Brook (baseline)" in the same run: before/after figures of a change
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -40,6 +45,7 @@ import { percentile, report, type BenchRow } from './harness.js';
 const MESSAGES = Number(process.env.AMQP_BENCH_MESSAGES ?? 30_000);
 const ROUNDS = Math.max(1, Number(process.env.AMQP_BENCH_ROUNDS ?? 3));
 const WINDOW = 256;
+const SOCKET_OPTIONS = { noDelay: process.env.AMQP_BENCH_NODELAY === '1' };
 const PREFETCH = 500;
 const ACK_EVERY = 20;
 
@@ -47,6 +53,8 @@ interface RunResult {
   rate: number;
   p50: number;
   p99: number;
+  /** The bench's own event loop (publishers and consumer are amqplib in this one process): busy share. */
+  clientUtilization: number;
 }
 
 interface System {
@@ -60,11 +68,11 @@ interface System {
 async function runCase(sys: System, size: number, publishers: number, tag: string): Promise<RunResult> {
   const url = sys.url;
   const queue = `bench-${tag}-${size}-${publishers}-${sys.queueType}`;
-  const admin = await amqplib.connect(url);
+  const admin = await amqplib.connect(url, SOCKET_OPTIONS);
   const ach = await admin.createChannel();
   await ach.assertQueue(queue, { durable: true, arguments: sys.queueType === 'quorum' ? { 'x-queue-type': 'quorum' } : {} });
   await ach.purgeQueue(queue);
-  const consumerConn = await amqplib.connect(url);
+  const consumerConn = await amqplib.connect(url, SOCKET_OPTIONS);
   const cch = await consumerConn.createChannel();
   await cch.prefetch(PREFETCH);
   const latencies = new Float64Array(MESSAGES);
@@ -83,10 +91,11 @@ async function runCase(sys: System, size: number, publishers: number, tag: strin
       }
     });
   });
-  const pubConns = await Promise.all(Array.from({ length: publishers }, () => amqplib.connect(url)));
+  const pubConns = await Promise.all(Array.from({ length: publishers }, () => amqplib.connect(url, SOCKET_OPTIONS)));
   const pubChannels = await Promise.all(pubConns.map((c) => c.createConfirmChannel()));
   const perPublisher = Math.ceil(MESSAGES / publishers);
   const started = performance.now();
+  const clientElu = performance.eventLoopUtilization();
   await Promise.all(
     pubChannels.map(async (ch, p) => {
       const count = Math.min(perPublisher, MESSAGES - p * perPublisher);
@@ -108,13 +117,14 @@ async function runCase(sys: System, size: number, publishers: number, tag: strin
     }),
   );
   await done;
+  const clientUtilization = performance.eventLoopUtilization(clientElu).utilization;
   const elapsedMs = lastAt - started;
   for (const c of pubConns) await c.close();
   await consumerConn.close();
   await ach.deleteQueue(queue);
   await admin.close();
   const lat = Array.from(latencies.subarray(0, MESSAGES));
-  return { rate: (MESSAGES / elapsedMs) * 1000, p50: percentile(lat, 50), p99: percentile(lat, 99) };
+  return { rate: (MESSAGES / elapsedMs) * 1000, p50: percentile(lat, 50), p99: percentile(lat, 99), clientUtilization };
 }
 
 interface BrookProcess {
@@ -212,6 +222,7 @@ const runs: Record<string, unknown>[] = [];
 const notes: string[] = [
   `${MESSAGES} messages per run, ${ROUNDS} runs per system and case (systems alternate, order rotating), window ${WINDOW} unconfirmed per publisher, prefetch ${PREFETCH}, acks multiple every ${ACK_EVERY}`,
   'values are medians of the runs; ratios are of medians',
+  ...(SOCKET_OPTIONS.noDelay ? ['client connections with TCP_NODELAY (AMQP_BENCH_NODELAY=1)'] : []),
   ...(busyWaitOff ? ['RabbitMQ runs with scheduler busy-waiting off (+sbwt none +sbwtdcpu none +sbwtdio none), so it does not spin during the other systems\' runs'] : []),
 ];
 try {
@@ -233,7 +244,7 @@ try {
     const line = systems
       .map((s) => {
         const rs = per.get(s.name)!;
-        return `${s.name} ${span(rs.map((r) => r.rate))} msg/s, p50 ${span(rs.map((r) => r.p50))} p99 ${span(rs.map((r) => r.p99))} ms`;
+        return `${s.name} ${span(rs.map((r) => r.rate))} msg/s, p50 ${span(rs.map((r) => r.p50))} p99 ${span(rs.map((r) => r.p99))} ms, client loop busy ${span(rs.map((r) => r.clientUtilization))}`;
       })
       .join(' | ');
     console.log(`${name}: ${line}`);
