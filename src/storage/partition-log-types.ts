@@ -5,6 +5,7 @@ import type { CleaningReason } from './cleaning-schedule.js';
 import type { FileSystem } from './fs/file-system.js';
 import type { LogConfig } from './log-config.js';
 import type { CompactionResult } from './log-cleaner.js';
+import type { StateRebuilderFactory } from './state-rebuild.js';
 
 export type HighWatermarkPolicy = 'durable' | 'written';
 
@@ -28,6 +29,8 @@ export interface PartitionLogOptions {
    * (docs/performance.md, "Overlapping sync rounds").
    */
   syncRoundsInFlight?: number;
+  /** After an unclean stop, rebuilds the owner's state in recovery's pass over the log (state-rebuild.ts). */
+  stateRebuilder?: StateRebuilderFactory | undefined;
 }
 
 export interface AppendOptions {

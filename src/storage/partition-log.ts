@@ -41,7 +41,8 @@ import type { RecoveryReport } from './log-loader.js';
 import { LogSegment } from './log-segment.js';
 import type { SegmentOptions } from './log-segment.js';
 import { CheckpointWriter } from './partition-checkpoint.js';
-import { PartitionCompactor } from './partition-compaction.js';
+import { compactorFor } from './partition-compaction.js';
+import type { PartitionCompactor } from './partition-compaction.js';
 import type {
   AppendOptions,
   AppendResult,
@@ -96,6 +97,8 @@ export class PartitionLog {
   private readonly compactor: PartitionCompactor;
   private readonly now: () => number;
   private readonly policy: HighWatermarkPolicy;
+  /** The owner's state as rebuilt by recovery (never written as a file; state-rebuild.ts). */
+  private rebuiltState: StateSnapshot | null = null;
 
   private constructor(
     readonly dir: string,
@@ -107,7 +110,7 @@ export class PartitionLog {
     this.state = state;
     this.now = options.now ?? Date.now;
     this.policy = options.highWatermarkPolicy ?? 'durable';
-    this.compactor = this.makeCompactor();
+    this.compactor = compactorFor(state, (fn) => this.exclusive(fn), (cause) => this.goOffline(cause));
     this.turn = this.makeAppendTurn();
     this.checkpoints = new CheckpointWriter(state.fs, dir);
     this.sync = new PartitionSync(
@@ -129,9 +132,18 @@ export class PartitionLog {
     const logger = options.logger ?? silentLogger;
     const now = options.now ?? Date.now;
     const segOptions: SegmentOptions = { indexIntervalBytes: options.config.indexIntervalBytes, logger };
-    const loaded = await loadLog(options.fs, options.dir, options.cleanShutdown ?? false, now(), segOptions, (options.highWatermarkPolicy ?? 'durable') === 'written');
+    const loaded = await loadLog(options.fs, options.dir, options.cleanShutdown ?? false, now(), segOptions, {
+      deferRecoverySync: (options.highWatermarkPolicy ?? 'durable') === 'written',
+      stateRebuilder: options.stateRebuilder?.(options.dir, options.config),
+      // Roll snapshots keep the gap to about a segment; a larger one (no snapshot yet) is left to the first use.
+      maxRebuildGapBytes: 2 * options.config.segmentBytes,
+    });
     const logEnd = loaded.segments[loaded.segments.length - 1]!.nextOffset;
     const txnIndex = await TransactionIndex.load(options.fs, options.dir, loaded.segments[0]!.baseOffset, logEnd);
+    // ABORT markers the rebuild saw whose index entries the crash lost before they were synced.
+    for (const e of loaded.rebuiltState?.aborted ?? []) {
+      if (!txnIndex.has(e.lastOffset)) txnIndex.append(loaded.segments[segmentIndexFor(loaded.segments, e.lastOffset)]!.baseOffset, e);
+    }
     const state = new PartitionState({
       fs: options.fs,
       dir: options.dir,
@@ -145,6 +157,7 @@ export class PartitionLog {
       rollJitterMs: randomRollJitter(options.config),
     });
     const log = new PartitionLog(options.dir, state, { ...options, logger, now }, loaded.recovery);
+    if (loaded.rebuiltState) log.rebuiltState = { offset: loaded.rebuiltState.offset, payload: loaded.rebuiltState.payload };
     log.syncRecovered(loaded.unsyncedRecovered);
     return log;
   }
@@ -429,37 +442,6 @@ export class PartitionLog {
     return this.compactor.compact(now);
   }
 
-  private makeCompactor(): PartitionCompactor {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const log = this;
-    return new PartitionCompactor({
-      fs: this.state.fs,
-      dir: this.dir,
-      logger: this.state.logger,
-      get config() {
-        return log.state.config;
-      },
-      get segmentOptions() {
-        return { indexIntervalBytes: log.state.config.indexIntervalBytes, logger: log.state.logger };
-      },
-      get logStartOffset() {
-        return log.state.logStartOffset;
-      },
-      get flushedUpTo() {
-        return Math.min(log.state.recoveryPoint, log.state.highWatermark);
-      },
-      segments: () => this.state.segments,
-      exclusive: (fn) => this.exclusive(fn),
-      replaceSegments: (old, replacement) => {
-        const i = this.state.segments.indexOf(old[0]!);
-        if (i < 0 || !old.every((s, k) => this.state.segments[i + k] === s)) return false;
-        this.state.segments = [...this.state.segments.slice(0, i), replacement, ...this.state.segments.slice(i + old.length)];
-        return true;
-      },
-      fail: (cause) => this.goOffline(cause),
-    });
-  }
-
   private makeAppendTurn(): AppendTurn {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const log = this;
@@ -536,9 +518,14 @@ export class PartitionLog {
     await writeStateSnapshot(this.state.fs, this.dir, offset, payload);
   }
 
-  /** The newest valid state snapshot at or below the log end, or null. */
-  readStateSnapshot(): Promise<StateSnapshot | null> {
-    return readLatestStateSnapshot(this.state.fs, this.dir, this.state.logEndOffset);
+  /**
+   * The newest valid state snapshot at or below the log end, or null: a file, or the state recovery rebuilt at the
+   * recovered log end (state-rebuild.ts) when no file is newer.
+   */
+  async readStateSnapshot(): Promise<StateSnapshot | null> {
+    const file = await readLatestStateSnapshot(this.state.fs, this.dir, this.state.logEndOffset, this.state.logger);
+    const rebuilt = this.rebuiltState;
+    return rebuilt && (!file || rebuilt.offset >= file.offset) ? rebuilt : file;
   }
 
   /** Resolves once everything appended so far is durable. */
