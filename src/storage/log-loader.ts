@@ -35,6 +35,8 @@ export interface LoadedLog {
   unsyncedRecovered: LogSegment[];
   /** The owner's state rebuilt in the rescan, as of the recovered log end (state-rebuild.ts), or null. */
   rebuiltState: (RebuiltState & { offset: number }) | null;
+  /** The partition directory did not exist: a new, empty partition. */
+  created: boolean;
 }
 
 /** What recovery may do besides the log itself (state-rebuild.ts). */
@@ -72,7 +74,8 @@ export async function loadLog(
 ): Promise<LoadedLog> {
   const deferRecoverySync = extras.deferRecoverySync ?? false;
   const log: Logger = options.logger;
-  if (!(await fs.isDirectory(dir))) {
+  const created = !(await fs.isDirectory(dir));
+  if (created) {
     // A new partition: its directory entry must be durable before anything in it is acknowledged.
     await fs.mkdir(dir);
     await fs.syncDir(dirname(dir));
@@ -100,7 +103,7 @@ export async function loadLog(
     const start = checkpoint?.logStartOffset ?? 0;
     segments.push(await LogSegment.create(fs, dir, start, nowMs, options));
     await fs.syncDir(dir);
-    return { segments, logStartOffset: start, recoveryPoint: start, recovery: report, unsyncedRecovered: [], rebuiltState: null };
+    return { segments, logStartOffset: start, recoveryPoint: start, recovery: report, unsyncedRecovered: [], rebuiltState: null, created };
   }
 
   const recoverFromOffset = clean && checkpoint ? Infinity : (checkpoint?.recoveryPoint ?? 0);
@@ -178,7 +181,7 @@ export async function loadLog(
     rebuiltState = rebuild?.finish(active.nextOffset) ?? null;
     if (rebuiltState) log.info('rebuilt producer state during recovery', { dir, snapshotOffset: rebuild!.snapshotOffset, logEnd: rebuiltState.offset });
   }
-  return { segments, logStartOffset, recoveryPoint, recovery: report, unsyncedRecovered: kept, rebuiltState };
+  return { segments, logStartOffset, recoveryPoint, recovery: report, unsyncedRecovered: kept, rebuiltState, created };
 }
 
 /** Removes a segment's three files (missing ones are fine). */

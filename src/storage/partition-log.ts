@@ -68,7 +68,7 @@ import { framePool } from '../util/frame-pool.js';
 import { SlotList } from '../util/slot-list.js';
 import { TransactionIndex } from './transaction-index.js';
 import type { AbortedTxnEntry } from './transaction-index.js';
-import { readLatestStateSnapshot, writeStateSnapshot } from './state-snapshots.js';
+import { PartitionSnapshots } from './partition-snapshots.js';
 import type { StateSnapshot } from './state-snapshots.js';
 import type { TimestampOffset } from './time-index.js';
 
@@ -97,8 +97,8 @@ export class PartitionLog {
   private readonly compactor: PartitionCompactor;
   private readonly now: () => number;
   private readonly policy: HighWatermarkPolicy;
-  /** The owner's state as rebuilt by recovery (never written as a file; state-rebuild.ts). */
-  private rebuiltState: StateSnapshot | null = null;
+  /** State snapshots for the owner, and the one at every roll (partition-snapshots.ts). */
+  private readonly snapshots: PartitionSnapshots;
 
   private constructor(
     readonly dir: string,
@@ -113,6 +113,7 @@ export class PartitionLog {
     this.compactor = compactorFor(state, (fn) => this.exclusive(fn), (cause) => this.goOffline(cause));
     this.turn = this.makeAppendTurn();
     this.checkpoints = new CheckpointWriter(state.fs, dir);
+    this.snapshots = new PartitionSnapshots(state.fs, dir, state.logger, state.txnIndex);
     this.sync = new PartitionSync(
       state,
       () => this.turn.idle(),
@@ -132,9 +133,10 @@ export class PartitionLog {
     const logger = options.logger ?? silentLogger;
     const now = options.now ?? Date.now;
     const segOptions: SegmentOptions = { indexIntervalBytes: options.config.indexIntervalBytes, logger };
+    const rebuilder = options.stateRebuilder?.(options.dir, options.config);
     const loaded = await loadLog(options.fs, options.dir, options.cleanShutdown ?? false, now(), segOptions, {
       deferRecoverySync: (options.highWatermarkPolicy ?? 'durable') === 'written',
-      stateRebuilder: options.stateRebuilder?.(options.dir, options.config),
+      stateRebuilder: rebuilder,
       // Roll snapshots keep the gap to about a segment; a larger one (no snapshot yet) is left to the first use.
       maxRebuildGapBytes: 2 * options.config.segmentBytes,
     });
@@ -157,7 +159,12 @@ export class PartitionLog {
       rollJitterMs: randomRollJitter(options.config),
     });
     const log = new PartitionLog(options.dir, state, { ...options, logger, now }, loaded.recovery);
-    if (loaded.rebuiltState) log.rebuiltState = { offset: loaded.rebuiltState.offset, payload: loaded.rebuiltState.payload };
+    if (loaded.rebuiltState) log.snapshots.useRebuilt({ offset: loaded.rebuiltState.offset, payload: loaded.rebuiltState.payload });
+    else if (loaded.created && rebuilder) {
+      // A new partition: the owner's empty state, so rolls write snapshots before anyone asks for the state.
+      rebuilder.start(null, 0);
+      log.snapshots.useRebuilt({ offset: logEnd, payload: rebuilder.finish().payload });
+    } else if (loaded.recovery.clean) await log.snapshots.useFileAt(logEnd);
     log.syncRecovered(loaded.unsyncedRecovered);
     return log;
   }
@@ -304,6 +311,7 @@ export class PartitionLog {
     this.sync.noteRoll(old);
     this.state.cache.clear();
     this.state.logger.debug('rolled segment', { dir: this.dir, baseOffset: seg.baseOffset });
+    this.snapshots.rolled(seg.baseOffset);
     this.flusher.request();
   }
 
@@ -514,18 +522,21 @@ export class PartitionLog {
   async writeStateSnapshot(offset: number, payload: Buffer): Promise<void> {
     if (this.state.failure) throw this.state.failure;
     if (this.closed) throw new StorageError('closed', 'the log is closed');
-    await this.state.txnIndex.sync();
-    await writeStateSnapshot(this.state.fs, this.dir, offset, payload);
+    await this.snapshots.write(offset, payload);
   }
 
   /**
-   * The newest valid state snapshot at or below the log end, or null: a file, or the state recovery rebuilt at the
-   * recovered log end (state-rebuild.ts) when no file is newer.
+   * The owner's state: the newest valid snapshot at or below the log end, a file or the state recovery rebuilt
+   * (state-rebuild.ts), or null. The caller becomes the owner: it writes the snapshots from now on, and `onRoll`
+   * tells it when the log rolls (partition-snapshots.ts).
    */
-  async readStateSnapshot(): Promise<StateSnapshot | null> {
-    const file = await readLatestStateSnapshot(this.state.fs, this.dir, this.state.logEndOffset, this.state.logger);
-    const rebuilt = this.rebuiltState;
-    return rebuilt && (!file || rebuilt.offset >= file.offset) ? rebuilt : file;
+  readStateSnapshot(): Promise<StateSnapshot | null> {
+    return this.snapshots.read(this.state.logEndOffset);
+  }
+
+  /** The owner's roll listener: called synchronously at every roll, in the append turn (the log end is the new base). */
+  onRoll(listener: (() => void) | null): void {
+    this.snapshots.setRollListener(listener);
   }
 
   /** Resolves once everything appended so far is durable. */
@@ -550,6 +561,7 @@ export class PartitionLog {
         await this.flusher.waitFor(this.state.logEndOffset);
         await this.flusher.idle(); // a round that finished later than the one covering the end still uses the files
         await this.state.activeSegment.writeIndexFiles();
+        await this.snapshots.closing(this.state.logEndOffset);
         await this.state.txnIndex.sync();
         await this.state.fs.syncDir(this.dir);
         this.state.recoveryPoint = this.state.logEndOffset;

@@ -187,3 +187,44 @@ test('kill -9 with roll snapshots: a corrupt newest snapshot falls back to the o
   assert.deepEqual(logLines(s, 'loaded producer state', partitionDir), [], 'the first use replayed nothing');
   await kill(s);
 });
+
+test('every roll writes a snapshot named by the new segment base, whether or not the producer state was loaded; kill -9 rebuilds from the newest', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'brook-pst-rolls-'));
+  dirs.push(dataDir);
+  let s = await start(dataDir);
+  let c = await RawClient.open(s.port);
+  const plain = (seq: number) => buildRecordBatch([{ value: Buffer.from(`plain-${seq}-${'q'.repeat(120)}`) }]);
+  // 'rolls-plain': plain appends only, nobody asks for its producer state. 'rolls-owned': one idempotent batch
+  // first (the state is loaded), then plain appends.
+  for (const topic of ['rolls-plain', 'rolls-owned']) await createTopic(c, topic, [{ name: 'segment.bytes', value: '2048' }]);
+  const pid = await initProducerId(c);
+  const idem = await produce(c, 'rolls-owned', batch(pid, 0, 2));
+  assert.equal(idem.errorCode, 0);
+  for (let i = 0; i < 60; i++) {
+    for (const topic of ['rolls-plain', 'rolls-owned']) assert.equal((await produce(c, topic, plain(i))).errorCode, 0);
+  }
+  c.close();
+  await kill(s);
+
+  const newest = new Map<string, number>();
+  for (const topic of ['rolls-plain', 'rolls-owned']) {
+    const dir = join(dataDir, `${topic}-0`);
+    const names = readdirSync(dir);
+    const bases = new Set(names.filter((n) => n.endsWith('.log')).map((n) => Number(n.slice(0, 20))));
+    const snaps = names.filter((n) => n.endsWith('.snapshot')).map((n) => Number(n.slice(0, 20))).sort((x, y) => y - x);
+    assert.ok(bases.size >= 4, `${topic} rolled (${[...bases].join(', ')})`);
+    assert.ok(snaps.length >= 2, `${topic}: roll snapshots were written (${snaps.join(', ')})`);
+    for (const o of snaps) assert.ok(bases.has(o) && o > 0, `${topic}: snapshot ${o} is named by a segment base (${[...bases].join(', ')})`);
+    newest.set(topic, snaps[0]!);
+  }
+
+  s = await start(dataDir);
+  c = await RawClient.open(s.port);
+  assert.deepEqual(await produce(c, 'rolls-owned', batch(pid, 0, 2)), idem, 'the idempotent batch is still a duplicate');
+  c.close();
+  for (const topic of ['rolls-plain', 'rolls-owned']) {
+    const rebuilt = logLines(s, 'rebuilt producer state during recovery', join(dataDir, `${topic}-0`)).map((r) => r.snapshotOffset);
+    assert.deepEqual(rebuilt, [newest.get(topic)], `${topic}: rebuilt from the newest roll snapshot`);
+  }
+  await kill(s);
+});
