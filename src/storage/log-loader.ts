@@ -6,7 +6,8 @@
 // increasing); the first bad batch ends the log: the segment is truncated there and later segments
 // are deleted, and each drop is logged with its bytes and offsets. Segments before the recovery
 // point were flushed with their indexes before it advanced, so they are not rescanned; a framing
-// error found there later by a read is reported as a storage error, never served.
+// error found there later by a read is reported as a storage error, never served. The same pass
+// rebuilds the owner's state (the broker's producer state) when given a rebuilder (state-rebuild.ts).
 //
 // Before any of that, a compaction swap interrupted by a crash is rolled back (uncommitted
 // `.cleaned` files) or finished (committed `.swap` files): see segment-swap.ts.
