@@ -5,8 +5,8 @@
 // the same round (what the process start alone costs on this machine, at this moment). The issue's
 // target is the recovery's share, <= 0.5 s: restart to first fetch, less the empty start and kcat's
 // own start-and-fetch time (the same fetch repeated on the warm broker). Segments are recovered before
-// the broker listens; a partition's producer state is replayed from the log on its first use (the
-// first fetch, as librdkafka reads committed), so that part shows after listening.
+// the broker listens, and the same pass rebuilds the partition's producer state; whatever the first
+// fetch (librdkafka reads committed, so it needs that state) still has to replay shows after listening.
 //   RECOVERY_ROUNDS (default 3), RECOVERY_MIB (default 1024).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -17,6 +17,7 @@ import { FetchWaiters } from './fetch/fetch-waiters.js';
 import { ReadAhead } from './fetch/read-ahead.js';
 import { GroupCoordinator } from './groups/group-coordinator.js';
 import { ShareGroupCoordinator } from './groups/share/share-group-coordinator.js';
+import { producerStateRebuilder } from './producers/producer-state-rebuilder.js';
 import { ProducerStateManager } from './producers/producer-state-manager.js';
 import { OrderedValidation, offloadThresholds } from './produce/ordered-validation.js';
 import { TransactionCoordinator } from './transactions/transaction-coordinator.js';
@@ -158,6 +159,7 @@ export class Broker {
     const metrics = new BrokerMetrics(new Map(handlers.map((h) => [h.api.apiKey, h.api.name])));
     const logs = await LogManager.open({
       syncObserver: metrics.observeFsync,
+      stateRebuilder: producerStateRebuilder,
       dataDir: options.dataDir,
       fs,
       brokerConfig: brokerLogDefaults(config),

@@ -1,5 +1,5 @@
 // Sequential scan of the batches stored in a segment file, reading large chunks with positional
-// reads. Recovery uses it with CRC checks to find the valid prefix of a log; index rebuilds and
+// reads, the next ones in flight while one is checked (read-ahead-window.ts). Recovery uses it with CRC checks to find the valid prefix of a log; index rebuilds and
 // timestamp lookups use it for framing only. It never decodes records.
 //
 // A scan stops at the first batch that is not acceptable and says why; the caller decides whether
@@ -15,8 +15,16 @@ import {
   batchMaxTimestamp,
 } from '../protocol/records/batch-header.js';
 import type { FileHandle } from './fs/file-system.js';
+import { ReadAheadWindow } from './read-ahead-window.js';
 
-const CHUNK = 1 << 20;
+/** The first read: what a lookup that stops after a few batches needs at most. */
+const FIRST_CHUNK = 1 << 20;
+/**
+ * The reads after it, one in flight while the previous chunk is checked. On a 1 GiB segment in the page cache, 4 MiB
+ * reads scanned with CRC checks in about 0.55x the time of 1 MiB reads one after the other (docs/performance.md).
+ */
+const CHUNK = 4 << 20;
+const READS_AHEAD = 1;
 
 export interface ScannedBatch {
   /** Byte position of the batch in the file. */
@@ -54,42 +62,39 @@ export async function scanBatches(
   options: ScanOptions,
   onBatch: (b: ScannedBatch) => boolean | void,
 ): Promise<ScanResult> {
-  let buf = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(end - start, BATCH_OVERHEAD)));
-  let bufStart = start; // file position of buf[0]
-  let bufLen = 0;
+  const window = new ReadAheadWindow(file, start, end, FIRST_CHUNK, CHUNK, READS_AHEAD);
+  try {
+    return await scanWindow(window, start, end, options, onBatch);
+  } finally {
+    await window.close();
+  }
+}
+
+async function scanWindow(
+  window: ReadAheadWindow,
+  start: number,
+  end: number,
+  options: ScanOptions,
+  onBatch: (b: ScannedBatch) => boolean | void,
+): Promise<ScanResult> {
   let pos = start;
   let nextOffset = options.minBaseOffset;
   let batches = 0;
-  const batch: ScannedBatch = { position: 0, size: 0, baseOffset: 0, lastOffset: 0, maxTimestamp: 0, buf, bufPos: 0 };
+  const batch: ScannedBatch = { position: 0, size: 0, baseOffset: 0, lastOffset: 0, maxTimestamp: 0, buf: Buffer.alloc(0), bufPos: 0 };
   const result = (problem: string | null): ScanResult => ({ validEnd: pos, nextOffset, batches, problem });
 
-  const fill = async (need: number): Promise<boolean> => {
-    // Makes buf hold at least `need` bytes from `pos`, if the file has them.
-    if (pos + need > end) return false;
-    if (pos - bufStart + need <= bufLen) return true;
-    if (need > buf.length) buf = Buffer.allocUnsafe(need);
-    const len = Math.min(buf.length, end - pos);
-    let got = 0;
-    while (got < len) {
-      const n = await file.read(buf, got, len - got, pos + got);
-      if (n === 0) break;
-      got += n;
-    }
-    bufStart = pos;
-    bufLen = got;
-    return got >= need;
-  };
-
   while (pos < end) {
-    if (!(await fill(BATCH_OVERHEAD + 5))) return result(`${end - pos} trailing bytes are too few for a batch header`);
-    const at = pos - bufStart;
-    const length = buf.readInt32BE(at + 8);
+    const head = pos + BATCH_OVERHEAD + 5 <= end ? await window.view(pos, BATCH_OVERHEAD + 5) : null;
+    if (!head) return result(`${end - pos} trailing bytes are too few for a batch header`);
+    const length = head.buf.readInt32BE(head.at + 8);
     const size = BATCH_OVERHEAD + length;
     if (length < 0 || size < MIN_MAGIC_V2_BATCH_SIZE) return result(`batch length ${length} is invalid`);
-    if (buf.readInt8(at + MAGIC_OFFSET) !== CURRENT_MAGIC) return result(`magic ${buf.readInt8(at + MAGIC_OFFSET)} is not 2`);
+    const magic = head.buf.readInt8(head.at + MAGIC_OFFSET);
+    if (magic !== CURRENT_MAGIC) return result(`magic ${magic} is not 2`);
     if (pos + size > end) return result(`batch of ${size} bytes runs past the end (${end - pos} bytes left)`);
-    if (!(await fill(size))) return result(`batch of ${size} bytes could not be read whole`);
-    const p = pos - bufStart;
+    const whole = await window.view(pos, size);
+    if (!whole) return result(`batch of ${size} bytes could not be read whole`);
+    const { buf, at: p } = whole;
     const baseOffset = batchBaseOffset(buf, p);
     const delta = batchLastOffsetDelta(buf, p);
     if (baseOffset < nextOffset) return result(`base offset ${baseOffset} is below the expected ${nextOffset}`);

@@ -26,3 +26,4 @@ export { MemoryFileSystem } from './fs/memory-file-system.js';
 export type { CrashMode, CrashPlan } from './fs/memory-file-system.js';
 export type { AbortedTxnEntry } from './transaction-index.js';
 export type { StateSnapshot } from './state-snapshots.js';
+export type { RebuiltState, StateRebuilder, StateRebuilderFactory } from './state-rebuild.js';

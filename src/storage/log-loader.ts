@@ -6,7 +6,8 @@
 // increasing); the first bad batch ends the log: the segment is truncated there and later segments
 // are deleted, and each drop is logged with its bytes and offsets. Segments before the recovery
 // point were flushed with their indexes before it advanced, so they are not rescanned; a framing
-// error found there later by a read is reported as a storage error, never served.
+// error found there later by a read is reported as a storage error, never served. The same pass
+// rebuilds the owner's state (the broker's producer state) when given a rebuilder (state-rebuild.ts).
 //
 // Before any of that, a compaction swap interrupted by a crash is rolled back (uncommitted
 // `.cleaned` files) or finished (committed `.swap` files): see segment-swap.ts.
@@ -18,6 +19,9 @@ import type { SegmentOptions } from './log-segment.js';
 import { readCheckpoint, writeCheckpoint } from './partition-checkpoint.js';
 import { DELETED_SUFFIX, INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, TMP_SUFFIX, parseLogFileName } from './segment-files.js';
 import { finishInterruptedSwaps } from './segment-swap.js';
+import { RecoveryRebuild } from './state-rebuild.js';
+import type { RebuiltState, StateRebuilder } from './state-rebuild.js';
+import { deleteStateSnapshotsAbove } from './state-snapshots.js';
 
 export interface LoadedLog {
   segments: LogSegment[];
@@ -30,6 +34,24 @@ export interface LoadedLog {
    * them, nothing synced them). The recovery point stays below them until a sync round has made them durable.
    */
   unsyncedRecovered: LogSegment[];
+  /** The owner's state rebuilt in the rescan, as of the recovered log end (state-rebuild.ts), or null. */
+  rebuiltState: (RebuiltState & { offset: number }) | null;
+  /** The partition directory did not exist: a new, empty partition. */
+  created: boolean;
+}
+
+/** What recovery may do besides the log itself (state-rebuild.ts). */
+export interface RecoveryExtras {
+  /**
+   * Leave recovered segments' unsynced bytes to the log's first sync round (unsyncedRecovered) rather than
+   * fdatasync them before returning. Not when consumers may see only durable data (high watermark policy
+   * 'durable'): the recovered bytes are visible as soon as the log opens.
+   */
+  deferRecoverySync?: boolean;
+  /** Rebuilds the owner's state in the same pass (state-rebuild.ts). */
+  stateRebuilder?: StateRebuilder | undefined;
+  /** The rebuild is skipped when more flushed bytes than this lie between its snapshot and the rescan. */
+  maxRebuildGapBytes?: number;
 }
 
 export interface RecoveryReport {
@@ -49,15 +71,12 @@ export async function loadLog(
   clean: boolean,
   nowMs: number,
   options: SegmentOptions,
-  /**
-   * Leave recovered segments' unsynced bytes to the log's first sync round (unsyncedRecovered) rather than
-   * fdatasync them before returning. Not when consumers may see only durable data (high watermark policy
-   * 'durable'): the recovered bytes are visible as soon as the log opens.
-   */
-  deferRecoverySync = false,
+  extras: RecoveryExtras = {},
 ): Promise<LoadedLog> {
+  const deferRecoverySync = extras.deferRecoverySync ?? false;
   const log: Logger = options.logger;
-  if (!(await fs.isDirectory(dir))) {
+  const created = !(await fs.isDirectory(dir));
+  if (created) {
     // A new partition: its directory entry must be durable before anything in it is acknowledged.
     await fs.mkdir(dir);
     await fs.syncDir(dirname(dir));
@@ -85,26 +104,34 @@ export async function loadLog(
     const start = checkpoint?.logStartOffset ?? 0;
     segments.push(await LogSegment.create(fs, dir, start, nowMs, options));
     await fs.syncDir(dir);
-    return { segments, logStartOffset: start, recoveryPoint: start, recovery: report, unsyncedRecovered: [] };
+    return { segments, logStartOffset: start, recoveryPoint: start, recovery: report, unsyncedRecovered: [], rebuiltState: null, created };
   }
 
   const recoverFromOffset = clean && checkpoint ? Infinity : (checkpoint?.recoveryPoint ?? 0);
+  const startedMs = performance.now();
   const unsyncedRecovered: LogSegment[] = [];
   let first = segments.length - 1;
   if (recoverFromOffset !== Infinity) {
     while (first > 0 && segments[first]!.baseOffset > recoverFromOffset) first--;
   }
+  let rebuild: RecoveryRebuild | null = null;
   if (recoverFromOffset === Infinity) {
     // Clean: only the active segment needs its in-memory state now.
     await segments[segments.length - 1]!.loadIndexes();
   } else {
+    if (extras.stateRebuilder) {
+      const logStart = Math.max(checkpoint?.logStartOffset ?? 0, segments[0]!.baseOffset);
+      const maxGap = extras.maxRebuildGapBytes ?? 0;
+      rebuild = await RecoveryRebuild.begin(fs, dir, extras.stateRebuilder, segments, first, logStart, maxGap, log);
+    }
     let expected = first > 0 ? -1 : 0;
     for (let i = first; i < segments.length; i++) {
       const seg = segments[i]!;
       report.segmentsScanned++;
       const sizeBefore = seg.size;
-      const scan = await seg.rebuildIndexes(true);
       const badStart = expected > seg.baseOffset;
+      // The rebuild sees exactly the batches recovery keeps: the scan stops at the first bad one.
+      const scan = await seg.rebuildIndexes(true, badStart ? undefined : rebuild?.visit);
       if (scan.problem === null && !badStart) {
         // A killed process leaves its writes in the page cache. They are made durable by the log's first sync round,
         // in the background, not here: an fdatasync of a segment of unsynced acks=1 writes may take a second per GiB
@@ -140,7 +167,9 @@ export async function loadLog(
     // Recovered inactive segments get fresh index files now; the active one keeps them in memory.
     for (let i = first; i < segments.length - 1; i++) await segments[i]!.writeIndexFiles();
     await fs.syncDir(dir);
-    if (report.problems.length === 0) log.info('recovered partition after an unclean shutdown', { dir, segmentsScanned: report.segmentsScanned });
+    // How long the rescan took (with the rebuild), for the recovery figures in docs/performance.md.
+    const scanMs = Math.round(performance.now() - startedMs);
+    if (report.problems.length === 0) log.info('recovered partition after an unclean shutdown', { dir, segmentsScanned: report.segmentsScanned, scanMs });
   }
   const active = segments[segments.length - 1]!;
   await active.loadFirstBatchTimestamp();
@@ -150,7 +179,13 @@ export async function loadLog(
   const kept = unsyncedRecovered.filter((seg) => segments.includes(seg));
   const recoveryPoint = kept.length > 0 ? kept[0]!.baseOffset : active.baseOffset;
   await writeCheckpoint(fs, dir, { logStartOffset, recoveryPoint });
-  return { segments, logStartOffset, recoveryPoint, recovery: report, unsyncedRecovered: kept };
+  let rebuiltState: LoadedLog['rebuiltState'] = null;
+  if (recoverFromOffset !== Infinity) {
+    await deleteStateSnapshotsAbove(fs, dir, active.nextOffset, log);
+    rebuiltState = rebuild?.finish(active.nextOffset) ?? null;
+    if (rebuiltState) log.info('rebuilt producer state during recovery', { dir, snapshotOffset: rebuild!.snapshotOffset, logEnd: rebuiltState.offset });
+  }
+  return { segments, logStartOffset, recoveryPoint, recovery: report, unsyncedRecovered: kept, rebuiltState, created };
 }
 
 /** Removes a segment's three files (missing ones are fine). */

@@ -27,6 +27,7 @@ import { partitionDirName } from './segment-files.js';
 import { StorageError } from './storage-error.js';
 import { TopicMetadataStore } from './topic-metadata-store.js';
 import type { TopicMetadata } from './topic-metadata-store.js';
+import type { StateRebuilderFactory } from './state-rebuild.js';
 
 export const CLEAN_SHUTDOWN_FILE = '.brook-clean-shutdown';
 const DELETE_SUFFIX = '-delete';
@@ -58,6 +59,8 @@ export interface LogManagerOptions {
   tailCacheBytes?: number;
   /** Told the duration (ms) of every fdatasync round (the broker's fsync latency metric). */
   syncObserver?: (ms: number) => void;
+  /** After an unclean stop, rebuilds each partition's producer state in recovery's pass (state-rebuild.ts). */
+  stateRebuilder?: StateRebuilderFactory;
 }
 
 export interface TopicInfo {
@@ -158,6 +161,7 @@ export class LogManager {
       highWatermarkPolicy: this.options.highWatermarkPolicy ?? 'written',
       tailCacheBytes: this.options.tailCacheBytes ?? 1 << 20,
       syncObserver: this.options.syncObserver,
+      stateRebuilder: this.options.stateRebuilder,
     });
   }
 

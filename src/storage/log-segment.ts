@@ -191,10 +191,10 @@ export class LogSegment {
   }
 
   /**
-   * Rebuilds both indexes by scanning the whole file (with CRC checks when `verifyCrc`). Returns the
-   * scan result; the caller truncates at `validEnd` when it reports a problem.
+   * Rebuilds both indexes by scanning the whole file (with CRC checks when `verifyCrc`), showing each accepted
+   * batch to `visit`. Returns the scan result; the caller truncates at `validEnd` when it reports a problem.
    */
-  async rebuildIndexes(verifyCrc: boolean): Promise<ScanResult> {
+  async rebuildIndexes(verifyCrc: boolean, visit?: (buf: Buffer, pos: number) => void): Promise<ScanResult> {
     this.offsetIndex = new OffsetIndex(this.baseOffset);
     this.timeIndex = new TimeIndex(this.baseOffset);
     this.bytesSinceIndexEntry = 0;
@@ -204,6 +204,7 @@ export class LogSegment {
     this.nextOffset = this.baseOffset;
     const scan = await scanBatches(this.file, 0, this.size, { verifyCrc, minBaseOffset: this.baseOffset }, (b) => {
       this.recordBatch(b.baseOffset, b.lastOffset, b.maxTimestamp, b.position, b.size);
+      visit?.(b.buf, b.bufPos);
     });
     return scan;
   }

@@ -12,6 +12,7 @@ import type { CleanerCheckpoint } from './cleaner-checkpoint.js';
 import { cleanSegments } from './log-cleaner.js';
 import type { CleanerHost } from './log-cleaner.js';
 import type { CompactionPass } from './partition-log-types.js';
+import type { PartitionState } from './partition-state.js';
 import { acquireFrom } from './segment-list.js';
 
 export interface CompactionHost extends CleanerHost {
@@ -63,4 +64,34 @@ export class PartitionCompactor {
       release();
     }
   }
+}
+
+/** The compactor of a partition log; `exclusive` runs its swaps in the log's exclusive section, `fail` takes it offline. */
+export function compactorFor(state: PartitionState, exclusive: CompactionHost['exclusive'], fail: CompactionHost['fail']): PartitionCompactor {
+  return new PartitionCompactor({
+    fs: state.fs,
+    dir: state.dir,
+    logger: state.logger,
+    get config() {
+      return state.config;
+    },
+    get segmentOptions() {
+      return { indexIntervalBytes: state.config.indexIntervalBytes, logger: state.logger };
+    },
+    get logStartOffset() {
+      return state.logStartOffset;
+    },
+    get flushedUpTo() {
+      return Math.min(state.recoveryPoint, state.highWatermark);
+    },
+    segments: () => state.segments,
+    exclusive,
+    replaceSegments: (old, replacement) => {
+      const i = state.segments.indexOf(old[0]!);
+      if (i < 0 || !old.every((s, k) => state.segments[i + k] === s)) return false;
+      state.segments = [...state.segments.slice(0, i), replacement, ...state.segments.slice(i + old.length)];
+      return true;
+    },
+    fail,
+  });
 }

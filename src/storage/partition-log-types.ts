@@ -5,6 +5,7 @@ import type { CleaningReason } from './cleaning-schedule.js';
 import type { FileSystem } from './fs/file-system.js';
 import type { LogConfig } from './log-config.js';
 import type { CompactionResult } from './log-cleaner.js';
+import type { StateRebuilderFactory } from './state-rebuild.js';
 
 export type HighWatermarkPolicy = 'durable' | 'written';
 
@@ -22,6 +23,8 @@ export interface PartitionLogOptions {
   tailCacheBytes?: number;
   /** Told the duration (ms) of every fdatasync round. */
   syncObserver?: ((ms: number) => void) | undefined;
+  /** After an unclean stop, rebuilds the owner's state in recovery's pass over the log (state-rebuild.ts). */
+  stateRebuilder?: StateRebuilderFactory | undefined;
 }
 
 export interface AppendOptions {

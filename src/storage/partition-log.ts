@@ -41,7 +41,8 @@ import type { RecoveryReport } from './log-loader.js';
 import { LogSegment } from './log-segment.js';
 import type { SegmentOptions } from './log-segment.js';
 import { CheckpointWriter } from './partition-checkpoint.js';
-import { PartitionCompactor } from './partition-compaction.js';
+import { compactorFor } from './partition-compaction.js';
+import type { PartitionCompactor } from './partition-compaction.js';
 import type {
   AppendOptions,
   AppendResult,
@@ -67,7 +68,7 @@ import { framePool } from '../util/frame-pool.js';
 import { SlotList } from '../util/slot-list.js';
 import { TransactionIndex } from './transaction-index.js';
 import type { AbortedTxnEntry } from './transaction-index.js';
-import { readLatestStateSnapshot, writeStateSnapshot } from './state-snapshots.js';
+import { PartitionSnapshots } from './partition-snapshots.js';
 import type { StateSnapshot } from './state-snapshots.js';
 import type { TimestampOffset } from './time-index.js';
 
@@ -96,6 +97,8 @@ export class PartitionLog {
   private readonly compactor: PartitionCompactor;
   private readonly now: () => number;
   private readonly policy: HighWatermarkPolicy;
+  /** State snapshots for the owner, and the one at every roll (partition-snapshots.ts). */
+  private readonly snapshots: PartitionSnapshots;
 
   private constructor(
     readonly dir: string,
@@ -107,9 +110,10 @@ export class PartitionLog {
     this.state = state;
     this.now = options.now ?? Date.now;
     this.policy = options.highWatermarkPolicy ?? 'durable';
-    this.compactor = this.makeCompactor();
+    this.compactor = compactorFor(state, (fn) => this.exclusive(fn), (cause) => this.goOffline(cause));
     this.turn = this.makeAppendTurn();
     this.checkpoints = new CheckpointWriter(state.fs, dir);
+    this.snapshots = new PartitionSnapshots(state.fs, dir, state.logger, state.txnIndex);
     this.sync = new PartitionSync(
       state,
       () => this.turn.idle(),
@@ -128,9 +132,19 @@ export class PartitionLog {
     const logger = options.logger ?? silentLogger;
     const now = options.now ?? Date.now;
     const segOptions: SegmentOptions = { indexIntervalBytes: options.config.indexIntervalBytes, logger };
-    const loaded = await loadLog(options.fs, options.dir, options.cleanShutdown ?? false, now(), segOptions, (options.highWatermarkPolicy ?? 'durable') === 'written');
+    const rebuilder = options.stateRebuilder?.(options.dir, options.config);
+    const loaded = await loadLog(options.fs, options.dir, options.cleanShutdown ?? false, now(), segOptions, {
+      deferRecoverySync: (options.highWatermarkPolicy ?? 'durable') === 'written',
+      stateRebuilder: rebuilder,
+      // Roll snapshots keep the gap to about a segment; a larger one (no snapshot yet) is left to the first use.
+      maxRebuildGapBytes: 2 * options.config.segmentBytes,
+    });
     const logEnd = loaded.segments[loaded.segments.length - 1]!.nextOffset;
     const txnIndex = await TransactionIndex.load(options.fs, options.dir, loaded.segments[0]!.baseOffset, logEnd);
+    // ABORT markers the rebuild saw whose index entries the crash lost before they were synced.
+    for (const e of loaded.rebuiltState?.aborted ?? []) {
+      if (!txnIndex.has(e.lastOffset)) txnIndex.append(loaded.segments[segmentIndexFor(loaded.segments, e.lastOffset)]!.baseOffset, e);
+    }
     const state = new PartitionState({
       fs: options.fs,
       dir: options.dir,
@@ -144,6 +158,12 @@ export class PartitionLog {
       rollJitterMs: randomRollJitter(options.config),
     });
     const log = new PartitionLog(options.dir, state, { ...options, logger, now }, loaded.recovery);
+    if (loaded.rebuiltState) log.snapshots.useRebuilt({ offset: loaded.rebuiltState.offset, payload: loaded.rebuiltState.payload });
+    else if (loaded.created && rebuilder) {
+      // A new partition: the owner's empty state, so rolls write snapshots before anyone asks for the state.
+      rebuilder.start(null, 0);
+      log.snapshots.useRebuilt({ offset: logEnd, payload: rebuilder.finish().payload });
+    } else if (loaded.recovery.clean) await log.snapshots.useFileAt(logEnd);
     log.syncRecovered(loaded.unsyncedRecovered);
     return log;
   }
@@ -290,6 +310,7 @@ export class PartitionLog {
     this.sync.noteRoll(old);
     this.state.cache.clear();
     this.state.logger.debug('rolled segment', { dir: this.dir, baseOffset: seg.baseOffset });
+    this.snapshots.rolled(seg.baseOffset);
     this.flusher.request();
   }
 
@@ -428,37 +449,6 @@ export class PartitionLog {
     return this.compactor.compact(now);
   }
 
-  private makeCompactor(): PartitionCompactor {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const log = this;
-    return new PartitionCompactor({
-      fs: this.state.fs,
-      dir: this.dir,
-      logger: this.state.logger,
-      get config() {
-        return log.state.config;
-      },
-      get segmentOptions() {
-        return { indexIntervalBytes: log.state.config.indexIntervalBytes, logger: log.state.logger };
-      },
-      get logStartOffset() {
-        return log.state.logStartOffset;
-      },
-      get flushedUpTo() {
-        return Math.min(log.state.recoveryPoint, log.state.highWatermark);
-      },
-      segments: () => this.state.segments,
-      exclusive: (fn) => this.exclusive(fn),
-      replaceSegments: (old, replacement) => {
-        const i = this.state.segments.indexOf(old[0]!);
-        if (i < 0 || !old.every((s, k) => this.state.segments[i + k] === s)) return false;
-        this.state.segments = [...this.state.segments.slice(0, i), replacement, ...this.state.segments.slice(i + old.length)];
-        return true;
-      },
-      fail: (cause) => this.goOffline(cause),
-    });
-  }
-
   private makeAppendTurn(): AppendTurn {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const log = this;
@@ -531,13 +521,21 @@ export class PartitionLog {
   async writeStateSnapshot(offset: number, payload: Buffer): Promise<void> {
     if (this.state.failure) throw this.state.failure;
     if (this.closed) throw new StorageError('closed', 'the log is closed');
-    await this.state.txnIndex.sync();
-    await writeStateSnapshot(this.state.fs, this.dir, offset, payload);
+    await this.snapshots.write(offset, payload);
   }
 
-  /** The newest valid state snapshot at or below the log end, or null. */
+  /**
+   * The owner's state: the newest valid snapshot at or below the log end, a file or the state recovery rebuilt
+   * (state-rebuild.ts), or null. The caller becomes the owner: it writes the snapshots from now on, and `onRoll`
+   * tells it when the log rolls (partition-snapshots.ts).
+   */
   readStateSnapshot(): Promise<StateSnapshot | null> {
-    return readLatestStateSnapshot(this.state.fs, this.dir, this.state.logEndOffset);
+    return this.snapshots.read(this.state.logEndOffset);
+  }
+
+  /** The owner's roll listener: called synchronously at every roll, in the append turn (the log end is the new base). */
+  onRoll(listener: (() => void) | null): void {
+    this.snapshots.setRollListener(listener);
   }
 
   /** Resolves once everything appended so far is durable. */
@@ -562,6 +560,7 @@ export class PartitionLog {
         await this.flusher.waitFor(this.state.logEndOffset);
         await this.flusher.idle(); // a round that finished later than the one covering the end still uses the files
         await this.state.activeSegment.writeIndexFiles();
+        await this.snapshots.closing(this.state.logEndOffset);
         await this.state.txnIndex.sync();
         await this.state.fs.syncDir(this.dir);
         this.state.recoveryPoint = this.state.logEndOffset;

@@ -19,6 +19,7 @@
 import { join } from 'node:path';
 import { crc32c } from '../protocol/records/crc32c.js';
 import { writeFileAtomic } from './atomic-file.js';
+import type { Logger } from '../util/logger.js';
 import type { FileSystem } from './fs/file-system.js';
 import { segmentFileName } from './segment-files.js';
 
@@ -59,7 +60,8 @@ function parseSnapshotName(name: string): number | null {
   return Number.isSafeInteger(n) ? n : null;
 }
 
-async function listSnapshots(fs: FileSystem, dir: string): Promise<number[]> {
+/** Offsets of the snapshot files in `dir`, newest first. */
+export async function listStateSnapshots(fs: FileSystem, dir: string): Promise<number[]> {
   const out: number[] = [];
   for (const name of await fs.readdir(dir)) {
     const n = parseSnapshotName(name);
@@ -71,17 +73,39 @@ async function listSnapshots(fs: FileSystem, dir: string): Promise<number[]> {
 /** Writes the snapshot at `offset` and deletes all but the newest KEEP. */
 export async function writeStateSnapshot(fs: FileSystem, dir: string, offset: number, payload: Buffer): Promise<void> {
   await writeFileAtomic(fs, dir, segmentFileName(offset, SNAPSHOT_SUFFIX), encodeSnapshotFile(payload));
-  const all = await listSnapshots(fs, dir);
+  const all = await listStateSnapshots(fs, dir);
   for (const old of all.slice(KEEP)) await fs.unlink(join(dir, segmentFileName(old, SNAPSHOT_SUFFIX)));
 }
 
+/** The snapshot at `offset` when its file is whole and valid, else null (an unreadable file too). */
+export async function readStateSnapshotAt(fs: FileSystem, dir: string, offset: number): Promise<StateSnapshot | null> {
+  try {
+    const payload = decodeSnapshotFile(await fs.readFile(join(dir, segmentFileName(offset, SNAPSHOT_SUFFIX))));
+    return payload ? { offset, payload } : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The newest valid snapshot at or below `logEnd`; invalid ones and those past `logEnd` are deleted. */
-export async function readLatestStateSnapshot(fs: FileSystem, dir: string, logEnd: number): Promise<StateSnapshot | null> {
-  for (const offset of await listSnapshots(fs, dir)) {
-    const path = join(dir, segmentFileName(offset, SNAPSHOT_SUFFIX));
-    const payload = offset <= logEnd ? decodeSnapshotFile(await fs.readFile(path)) : null;
-    if (payload) return { offset, payload };
-    await fs.unlink(path);
+export async function readLatestStateSnapshot(fs: FileSystem, dir: string, logEnd: number, logger?: Logger): Promise<StateSnapshot | null> {
+  for (const offset of await listStateSnapshots(fs, dir)) {
+    const snapshot = offset <= logEnd ? await readStateSnapshotAt(fs, dir, offset) : null;
+    if (snapshot) return snapshot;
+    if (offset <= logEnd) logger?.warn('a producer-state snapshot is unreadable; deleted, trying an older one', { dir, offset });
+    await fs.unlink(join(dir, segmentFileName(offset, SNAPSHOT_SUFFIX)));
   }
   return null;
+}
+
+/**
+ * Deletes the snapshots past `logEnd` (recovery cut the tail they described). Done when the log opens, before anything
+ * is appended: new data could otherwise reach such an offset and make the stale snapshot look valid.
+ */
+export async function deleteStateSnapshotsAbove(fs: FileSystem, dir: string, logEnd: number, logger: Logger): Promise<void> {
+  for (const offset of await listStateSnapshots(fs, dir)) {
+    if (offset <= logEnd) break;
+    logger.warn('deleted a producer-state snapshot past the recovered log end', { dir, offset, logEnd });
+    await fs.unlink(join(dir, segmentFileName(offset, SNAPSHOT_SUFFIX)));
+  }
 }

@@ -1,10 +1,11 @@
 // Producer-state snapshots and the aborted-transactions index across restarts (KafkaJS 2.2.4):
 // - a roll of the log writes a snapshot (as Kafka does at segment roll), a clean shutdown another at
 //   the log end, and the next clean start replays nothing;
-// - an unclean start replays only the log after the newest snapshot, and re-indexes ABORT markers of
-//   that tail whose index entries were lost (simulated: the entries at or past the roll snapshot are
-//   cut from the .txnindex files, the clean-shutdown snapshot and marker removed); read_committed
-//   still skips every aborted transaction.
+// - an unclean start rebuilds the producer state in recovery's own pass from the newest snapshot (the
+//   flushed segments between it and the recovery point read first), so the first use replays nothing,
+//   and re-indexes ABORT markers of that tail whose index entries were lost (simulated: the entries at
+//   or past the roll snapshot are cut from the .txnindex files, the clean-shutdown snapshot and marker
+//   removed); read_committed still skips every aborted transaction.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -50,9 +51,10 @@ const snapshots = () =>
     .filter((n) => n.endsWith('.snapshot'))
     .map((n) => Number(n.slice(0, 20)))
     .sort((x, y) => x - y);
+const rebuiltFrom = () => b.logs.filter((r) => r.msg === 'rebuilt producer state during recovery' && r.fields.dir === dir()).map((r) => r.fields.snapshotOffset as number);
 const loadedFrom = () => b.logs.filter((r) => r.msg === 'loaded producer state' && r.fields.dir === dir()).map((r) => r.fields.scannedFrom as number);
 
-test('roll and shutdown snapshots; an unclean start replays only the tail after the roll snapshot and re-indexes lost ABORT entries', async () => {
+test('roll and shutdown snapshots; an unclean start rebuilds from the roll snapshot during recovery and re-indexes lost ABORT entries', async () => {
   const admin = kafka().admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 1, configEntries: [{ name: 'segment.bytes', value: '4096' }] }] });
@@ -97,5 +99,6 @@ test('roll and shutdown snapshots; an unclean start replays only the tail after 
   assert.ok(cut > 0, 'some ABORT markers after the roll snapshot lost their index entries');
   b = await b.restart();
   assert.deepEqual(await readCommitted('snap-rc-3', last), committed, 'read_committed still skips every aborted transaction');
-  assert.deepEqual(loadedFrom(), [rollSnapshot], 'replayed from the roll snapshot, not from the log start');
+  assert.deepEqual(rebuiltFrom(), [rollSnapshot], 'recovery rebuilt the state from the roll snapshot, not from the log start');
+  assert.deepEqual(loadedFrom(), [], 'the first use after the crash replays nothing');
 });

@@ -5,11 +5,13 @@
 // are never decoded otherwise.
 //
 // What gets scanned:
-//   snapshot at N (clean shutdown writes one at the log end)  -> [max(N, log start), log end): after a
-//                                                                 clean stop nothing, after a crash the
-//                                                                 tail written since the last snapshot
+//   snapshot at N (clean shutdown writes one at the log end;  -> [max(N, log start), log end): after a
+//     after a crash, recovery rebuilds one at the recovered       clean stop or a crash, nothing but
+//     log end in its own pass: producer-state-rebuilder.ts)       what was appended since the start
 //   no snapshot (first start of a log written by an older Brook) -> [log start, log end), once; the
 //                                                                 next clean shutdown writes a snapshot
+//
+// How one batch changes the state is replayBatch, shared with the rebuild during recovery.
 //
 // The aborted transactions themselves are not rebuilt here: they are read from the on-disk index
 // (storage/transaction-index.ts). The replay only re-indexes ABORT markers of the scanned tail whose
@@ -63,33 +65,42 @@ async function replayTail(log: PartitionLog, from: number, producers: PartitionP
   await scanPartition(
     log,
     (chunk, pos) => {
-      const pid = batchProducerId(chunk, pos);
-      if (pid < 0) return;
-      const base = batchBaseOffset(chunk, pos);
-      const last = base + batchLastOffsetDelta(chunk, pos);
-      if (last < from) return;
-      const ts = batchMaxTimestamp(chunk, pos);
-      batches++;
-      if (batchIsControl(chunk, pos)) {
-        // A marker at a higher epoch fences the producer's older epochs, as it did when written.
-        producers.raiseEpoch(pid, batchProducerEpoch(chunk, pos), ts);
-        if (!batchIsTransactional(chunk, pos)) return;
-        try {
-          const marker = parseEndTransactionMarker(chunk, pos);
-          txns.replayMarker(pid, base, marker.type === ControlRecordType.Commit);
-        } catch {
-          // Another control type: nothing to replay.
-        }
-        return;
-      }
-      const firstSeq = batchBaseSequence(chunk, pos);
-      const identity = { producerId: pid, epoch: batchProducerEpoch(chunk, pos), firstSeq, lastSeq: sequenceAfter(firstSeq, last - base) };
-      producers.replay(identity, base, last, ts, logAppendTime ? ts : -1);
-      if (batchIsTransactional(chunk, pos)) txns.replayData(pid, base);
+      if (replayBatch(chunk, pos, from, logAppendTime, producers, txns)) batches++;
     },
     from,
     // Headers and one control record are read; nothing is kept: the chunks may be reused.
     { transient: true },
   );
   return batches;
+}
+
+/**
+ * How one stored batch updates a partition's producer and transaction state when read back (this replay, and
+ * recovery's rebuild in producer-state-rebuilder.ts). Batches ending below `from` and plain (non-idempotent) batches
+ * change nothing; returns whether the batch was replayed.
+ */
+export function replayBatch(chunk: Buffer, pos: number, from: number, logAppendTime: boolean, producers: PartitionProducers, txns: PartitionTransactions): boolean {
+  const pid = batchProducerId(chunk, pos);
+  if (pid < 0) return false;
+  const base = batchBaseOffset(chunk, pos);
+  const last = base + batchLastOffsetDelta(chunk, pos);
+  if (last < from) return false;
+  const ts = batchMaxTimestamp(chunk, pos);
+  if (batchIsControl(chunk, pos)) {
+    // A marker at a higher epoch fences the producer's older epochs, as it did when written.
+    producers.raiseEpoch(pid, batchProducerEpoch(chunk, pos), ts);
+    if (!batchIsTransactional(chunk, pos)) return true;
+    try {
+      const marker = parseEndTransactionMarker(chunk, pos);
+      txns.replayMarker(pid, base, marker.type === ControlRecordType.Commit);
+    } catch {
+      // Another control type: nothing to replay.
+    }
+    return true;
+  }
+  const firstSeq = batchBaseSequence(chunk, pos);
+  const identity = { producerId: pid, epoch: batchProducerEpoch(chunk, pos), firstSeq, lastSeq: sequenceAfter(firstSeq, last - base) };
+  producers.replay(identity, base, last, ts, logAppendTime ? ts : -1);
+  if (batchIsTransactional(chunk, pos)) txns.replayData(pid, base);
+  return true;
 }

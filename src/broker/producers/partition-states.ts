@@ -5,11 +5,14 @@
 // plain data path pays nothing.
 //
 // Snapshots are written, as Kafka does, at clean shutdown (at the log end: the next start replays
-// nothing) and after the log rolls a segment, so a crash replays at most about a segment. A roll
+// nothing) and when the log rolls a segment, so a crash replays at most about a segment. A roll
 // snapshot must describe exactly the batches below its offset, so it is taken only at a quiescent
 // moment: no idempotent/transactional append or marker of the partition between its admission and
 // the end of its write (`trackWrite`). The state is encoded synchronously at that moment with the log
-// end offset as the snapshot offset; batches admitted later get offsets at or above it.
+// end offset as the snapshot offset; batches admitted later get offsets at or above it. That moment is
+// the roll itself when nothing is in flight (the log tells the owner, PartitionLog.onRoll; the snapshot
+// is then named by the new segment's base), else the end of the last write in flight. Before the state
+// is loaded, storage writes the roll snapshots itself (storage/partition-snapshots.ts).
 import type { PartitionLog } from '../../storage/index.js';
 import type { Logger } from '../../util/logger.js';
 import { PartitionProducers } from './partition-producers.js';
@@ -76,6 +79,9 @@ export class PartitionStates {
 
   private async load(log: PartitionLog, state: PartitionState): Promise<void> {
     const r = await loadPartitionState(log, state.producers, state.txns);
+    log.onRoll(() => {
+      if (state.loading === null && state.writesInFlight === 0 && !state.snapshotWrite && !log.isOffline && !log.isClosed) this.snapshotAfterRoll(log, state);
+    });
     state.producers.expire(Date.now(), this.expirationMs());
     if (r.batchesReplayed > 0) {
       this.logger.info('loaded producer state', { dir: log.dir, snapshotOffset: r.snapshotOffset, scannedFrom: r.scannedFrom, batches: r.batchesReplayed, producers: state.producers.size });
