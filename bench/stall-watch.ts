@@ -68,6 +68,8 @@ export class StallWatch {
   private lastFaults = majorFaults();
   private startFaults = this.lastFaults;
   private figures = StallWatch.empty();
+  /** The same figures over a shorter window (the time series of a long run), without the run-queue total. */
+  private window = StallWatch.empty();
 
   private static empty(): StallFigures {
     return { stalls: 0, worst: { ms: 0, runningMs: 0, waitingMs: 0, blockedMs: 0, majorFaults: 0 }, runningMs: 0, waitingMs: 0, blockedMs: 0, stallMajorFaults: 0, majorFaults: 0, runQueueMs: 0 };
@@ -95,22 +97,30 @@ export class StallWatch {
     return out;
   }
 
+  /** Stalls since the previous call of this (not of take()): one point of a time series. */
+  takeWindow(): StallFigures {
+    const out = this.window;
+    this.window = StallWatch.empty();
+    return out;
+  }
+
   private tick(): void {
     const t = performance.now();
     const stat = schedstat();
     const faults = majorFaults();
     const late = t - this.last - TICK_MS;
     if (late > STALL_MS) {
-      const f = this.figures;
-      f.stalls++;
       const runningMs = stat && this.lastStat ? (stat[0] - this.lastStat[0]) / 1e6 : 0;
       const waitingMs = stat && this.lastStat ? (stat[1] - this.lastStat[1]) / 1e6 : 0;
       const blockedMs = stat && this.lastStat ? Math.max(0, t - this.last - runningMs - waitingMs) : 0;
-      f.runningMs += runningMs;
-      f.waitingMs += waitingMs;
-      f.blockedMs += blockedMs;
-      f.stallMajorFaults += faults - this.lastFaults;
-      if (late > f.worst.ms) f.worst = { ms: late, runningMs, waitingMs, blockedMs, majorFaults: faults - this.lastFaults };
+      for (const f of [this.figures, this.window]) {
+        f.stalls++;
+        f.runningMs += runningMs;
+        f.waitingMs += waitingMs;
+        f.blockedMs += blockedMs;
+        f.stallMajorFaults += faults - this.lastFaults;
+        if (late > f.worst.ms) f.worst = { ms: late, runningMs, waitingMs, blockedMs, majorFaults: faults - this.lastFaults };
+      }
     }
     this.last = t;
     this.lastStat = stat;
