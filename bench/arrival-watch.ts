@@ -18,20 +18,16 @@ export interface ArrivalFigures {
   max: number;
 }
 
-export class ArrivalWatch {
+/** Arrival delays in 1 ms buckets over one interval. */
+class ArrivalHistogram {
   private counts = new Float64Array(BUCKETS + 1);
   private n = 0;
   private max = 0;
 
-  /** Wraps PartitionLog.append for the whole process. */
-  install(): void {
-    const append = PartitionLog.prototype.append;
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const watch = this;
-    PartitionLog.prototype.append = function (records, options) {
-      watch.note(records);
-      return append.call(this, records, options);
-    };
+  add(late: number): void {
+    this.counts[Math.min(BUCKETS, Math.floor(late))]! += 1;
+    this.n++;
+    if (late > this.max) this.max = late;
   }
 
   /** The figures since the previous call (ms); starts a new interval. */
@@ -51,6 +47,33 @@ export class ArrivalWatch {
     this.max = 0;
     return out;
   }
+}
+
+export class ArrivalWatch {
+  private run = new ArrivalHistogram();
+  /** The same over a shorter window: one point of a long run's time series. */
+  private window = new ArrivalHistogram();
+
+  /** Wraps PartitionLog.append for the whole process. */
+  install(): void {
+    const append = PartitionLog.prototype.append;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const watch = this;
+    PartitionLog.prototype.append = function (records, options) {
+      watch.note(records);
+      return append.call(this, records, options);
+    };
+  }
+
+  /** The figures since the previous call (ms); starts a new interval. */
+  take(): ArrivalFigures {
+    return this.run.take();
+  }
+
+  /** The figures since the previous call of this (not of take()). */
+  takeWindow(): ArrivalFigures {
+    return this.window.take();
+  }
 
   private note(records: Buffer): void {
     const now = Date.now();
@@ -58,9 +81,8 @@ export class ArrivalWatch {
       size = batchTotalSize(records, pos);
       if (size <= 61) return; // not a batch (validation refuses it after this)
       const late = Math.max(0, now - batchMaxTimestamp(records, pos));
-      this.counts[Math.min(BUCKETS, Math.floor(late))]! += 1;
-      this.n++;
-      if (late > this.max) this.max = late;
+      this.run.add(late);
+      this.window.add(late);
     }
   }
 }

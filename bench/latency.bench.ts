@@ -40,6 +40,8 @@ interface BrokerReport {
   stalls: StallFigures;
   /** Produce call -> the broker's append, ms (arrival-watch.ts): the producer's share. */
   arrival: ArrivalFigures;
+  /** One point per LATENCY_WINDOW_S of the run (latency-broker.ts). */
+  series: { atS: number; cpuMs: number; oldSpaceMB: number; gc: { pauses: number; marks: number; maxMs: number }; stalls: { n: number; worstMs: number; runningMs: number; waitingMs: number; blockedMs: number }; arrival: { batches: number; p99: number; max: number } }[];
 }
 
 interface RunFigures {
@@ -50,7 +52,12 @@ interface RunFigures {
   broker: BrokerReport;
   /** The machine's 1-minute load average at the end of the run. */
   load: number;
+  /** End-to-end p99 and max per window of WINDOW_S worth of records (in the order they arrived), ms. */
+  e2eSeries: { p99: number; max: number }[];
 }
+
+/** Seconds per point of the time series printed under each run. */
+const WINDOW_S = Math.max(1, Number(process.env.LATENCY_WINDOW_S ?? 10));
 
 /** The broker child: resolves once listening; `report()` asks for the figures since the last one. */
 async function startBroker(dataDir: string): Promise<{ port: number; report(): Promise<BrokerReport>; stop(): Promise<void> }> {
@@ -124,7 +131,34 @@ async function run(bootstrap: string, broker: { report(): Promise<BrokerReport> 
     offered: lat.sent / lat.elapsedS,
     broker: brokerFigures,
     load: loadavg()[0]!,
+    e2eSeries: windows(lat.endToEndUs, RATE * WINDOW_S).map((w) => ({ p99: ms(w, 99), max: ms(w, 100) })),
   };
+}
+
+/** `xs` cut into consecutive slices of `n`. */
+function windows(xs: number[], n: number): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}
+
+/** One line per window: the consumer's p99/max beside the broker's point for the same stretch of the run. */
+function printSeries(f: RunFigures): void {
+  // The broker's windows start at the run's start, before the clients are ready: its series is
+  // aligned to the consumer's from the first window that had appends (to within a window).
+  const first = f.broker.series.findIndex((p) => p.arrival.batches > 0);
+  const brokerSeries = first < 0 ? [] : f.broker.series.slice(first);
+  const points = Math.max(f.e2eSeries.length, brokerSeries.length);
+  for (let i = 0; i < points; i++) {
+    const e = f.e2eSeries[i];
+    const b = brokerSeries[i];
+    const end2end = e ? `e2e p99 ${e.p99.toFixed(1)} max ${e.max.toFixed(1)}` : 'e2e -';
+    const broker = b
+      ? `arrival p99 ${b.arrival.p99} max ${b.arrival.max}; stalls ${b.stalls.n} worst ${b.stalls.worstMs} (ran ${b.stalls.runningMs} waited ${b.stalls.waitingMs} blocked ${b.stalls.blockedMs} summed); ` +
+        `GC ${b.gc.pauses} (${b.gc.marks} marks) max ${b.gc.maxMs.toFixed(1)}; old space ${b.oldSpaceMB} MB; CPU ${b.cpuMs} ms`
+      : 'broker -';
+    console.log(`    ${String((i + 1) * WINDOW_S).padStart(4)} s: ${end2end} | ${broker}`);
+  }
 }
 
 const median = (xs: number[]) => percentile(xs, 50);
@@ -151,6 +185,7 @@ async function main(): Promise<void> {
             `GC ${f.broker.gc.count} pauses (${Object.entries(f.broker.gc.byKind).map(([k, n]) => `${n} ${k}`).join(', ')}), max ${f.broker.gc.maxMs.toFixed(2)} ms, total ${f.broker.gc.totalMs.toFixed(0)} ms; broker CPU ${f.broker.cpuSeconds.toFixed(2)} s; ` +
             `heap allocated ${f.broker.heap.allocatedMB.toFixed(0)} MB, promoted ${f.broker.heap.promotedMB.toFixed(1)} MB; ${f.offered.toFixed(0)} records/s offered`,
         );
+        if (process.env.LATENCY_SERIES !== '0') printSeries(f);
       }
     }
   } finally {

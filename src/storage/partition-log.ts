@@ -56,7 +56,7 @@ import type {
 import { retentionBreach } from './partition-retention.js';
 import type { SegmentPredicate } from './partition-retention.js';
 import { maxTimestampOffset, offsetForTimestamp } from './partition-timestamps.js';
-import { readPartition } from './partition-read.js';
+import { readPartition, readPartitionCached } from './partition-read.js';
 import { PartitionState } from './partition-state.js';
 import { PartitionSync } from './partition-sync.js';
 import { deleteOldSegments } from './segment-deletion.js';
@@ -362,6 +362,15 @@ export class PartitionLog {
     if (this.state.failure) throw this.state.failure;
     if (this.closed) throw new StorageError('closed', 'the log is closed');
     return readPartition(this.state, offset, maxBytes, options);
+  }
+
+  /**
+   * read() up to the high watermark, answered now when no file needs reading (from the tail cache, or
+   * nothing at the high watermark); null when read() must be awaited (it also reports errors).
+   */
+  readCached(offset: number, maxBytes: number): ReadResult | null {
+    if (this.state.failure || this.closed) return null;
+    return readPartitionCached(this.state, offset, maxBytes);
   }
 
   /**

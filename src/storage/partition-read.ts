@@ -67,4 +67,26 @@ export async function readPartition(view: ReadView, offset: number, maxBytes: nu
   return done([], 0, offset);
 }
 
+/**
+ * readPartition() without waiting, when the answer needs no file read: records from the tail cache
+ * (a consumer keeping up reads nothing else), or none at the high watermark. Null when storage must be
+ * read or the offset is out of range (the caller then reads as usual and gets the same answer, or the
+ * error, from readPartition). Up to the high watermark only (READ_UNCOMMITTED).
+ */
+export function readPartitionCached(view: ReadView, offset: number, maxBytes: number): ReadResult | null {
+  if (offset < view.logStartOffset || offset > view.logEndOffset) return null;
+  const upper = view.highWatermark;
+  const cached = offset >= upper ? null : view.cache.read(offset, maxBytes, upper);
+  if (offset < upper && !cached) return null;
+  return {
+    kind: 'records',
+    chunks: cached ? cached.chunks : [],
+    bytes: cached ? cached.bytes : 0,
+    nextOffset: cached ? cached.nextOffset : offset,
+    highWatermark: upper,
+    logStartOffset: view.logStartOffset,
+    release: noop,
+  };
+}
+
 function noop(): void {}

@@ -71,3 +71,19 @@ test('unit variants reach storage folded into their ms key (storage knows only t
   // A topic override wins over both.
   assert.equal(resolveLogConfig(brokerLogDefaults(c), { 'retention.ms': '7' }).retentionMs, 7);
 });
+
+test('get() answers what resolveBroker() resolves, for every broker key and every layer', async () => {
+  const { brokerConfigByName } = await import('../../src/broker/config/definitions.js');
+  const empty = new BrokerConfig();
+  const layered = new BrokerConfig({ 'log.retention.hours': '2', 'log.retention.minutes': '30', 'log.roll.hours': '3', 'num.partitions': '4', 'broker.id': '7' });
+  assert.equal(layered.setDynamic('message.max.bytes', '3000', 'cluster-default'), null);
+  assert.equal(layered.setDynamic('log.retention.ms', '5000', 'cluster-default'), null);
+  assert.equal(layered.setDynamic('log.segment.bytes', '100000'), null);
+  assert.equal(layered.setDynamic('num.partitions', '5', 'cluster-default'), null);
+  for (const c of [empty, layered]) {
+    for (const name of brokerConfigByName.keys()) assert.equal(c.get(name), c.resolveBroker(name).value, name);
+  }
+  assert.equal(layered.get('log.retention.ms'), '5000');
+  assert.equal(layered.get('log.roll.ms'), String(3 * 3_600_000));
+  assert.throws(() => empty.get('no.such.key'), ConfigError);
+});

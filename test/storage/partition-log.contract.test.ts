@@ -54,6 +54,31 @@ for (const impl of fsImplementations) {
       await log.close();
     });
 
+    it('answers a read from the tail cache without waiting, the same bytes read() returns; null when storage must be read', async () => {
+      const batch = simpleBatch(5, 50);
+      // Room for the last four appends only: the earlier ones are on disk and no longer cached.
+      const { log } = await openTestLog(fx.fs, fx.root, { tailCacheBytes: batch.length * 4 });
+      for (let i = 0; i < 10; i++) await log.append(simpleBatch(5, 50), { durable: true });
+      for (const [offset, maxBytes] of [
+        [37, 10],
+        [45, 10_000],
+        [30, batch.length * 2],
+      ] as const) {
+        const now = log.readCached(offset, maxBytes);
+        const later = await log.read(offset, maxBytes);
+        assert.ok(now && now.kind === 'records' && later.kind === 'records', `offset ${offset}`);
+        assert.deepEqual(Buffer.concat(now.chunks), Buffer.concat(later.chunks));
+        assert.equal(now.nextOffset, later.nextOffset);
+        assert.equal(now.highWatermark, 50);
+      }
+      assert.equal(log.readCached(3, 10_000), null, 'evicted from the cache: storage must be read');
+      assert.equal(log.readCached(51, 100), null, 'out of range: read() reports it');
+      const atEnd = log.readCached(50, 100);
+      assert.ok(atEnd && atEnd.kind === 'records' && atEnd.chunks.length === 0 && atEnd.nextOffset === 50);
+      await log.close();
+      assert.equal(log.readCached(45, 100), null, 'closed: read() reports it');
+    });
+
     it('rejects corrupt, oversized and empty input without writing', async () => {
       const { log } = await openTestLog(fx.fs, fx.root, { config: { 'max.message.bytes': 500 } });
       const bad = simpleBatch(2, 10);

@@ -139,8 +139,17 @@ export class BrokerConfig {
     return this.staticValues.get(name);
   }
 
+  /**
+   * resolveBroker(name).value without building its synonym list: some values are read per request
+   * (fetch.max.bytes by every Fetch), where the list was garbage each time.
+   */
   get(name: string): string | null {
-    return this.resolveBroker(name).value;
+    if (!brokerConfigByName.has(name)) throw new ConfigError(`unknown broker config ${name}`);
+    for (const variant of UNIT_VARIANTS[name] ?? [{ name, factor: 1 }]) {
+      const value = this.dynamicValues.node.get(variant.name) ?? this.dynamicValues['cluster-default'].get(variant.name) ?? this.staticValues.get(variant.name);
+      if (value !== undefined) return scale(value, variant.factor);
+    }
+    return defaultOf(name);
   }
 
   getNumber(name: string): number {

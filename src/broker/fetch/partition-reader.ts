@@ -87,7 +87,7 @@ export async function readPartitions(
   let wanted = 0;
   for (const p of parts) if (p.log) wanted += Math.max(0, p.partitionMaxBytes);
   const parallel = wanted <= maxBytes;
-  const outcomes: (Promise<PartitionOutcome> | null)[] = [];
+  const outcomes: (Promise<PartitionOutcome> | PartitionOutcome | null)[] = [];
   // The high watermark of each partition found with nothing to read (-1 otherwise), decided before
   // any await so the lost-wakeup rule sees exactly what was read.
   const idleAt: number[] = [];
@@ -125,7 +125,8 @@ export async function readPartitions(
       continue;
     }
     const limit = Math.min(p.partitionMaxBytes, budget);
-    const outcome = await (outcomes[i] ?? readOne(p, log, limit, readCommitted, txns, readAhead));
+    const pendingOutcome = outcomes[i] ?? readOne(p, log, limit, readCommitted, txns, readAhead);
+    const outcome = pendingOutcome instanceof Promise ? await pendingOutcome : pendingOutcome;
     if (outcome.kind === 'error') {
       entry.errorCode = outcome.errorCode;
       if (outcome.highWatermark !== undefined) fillOffsets(entry, outcome.highWatermark, outcome.logStartOffset!);
@@ -169,8 +170,32 @@ type PartitionOutcome =
   | { kind: 'no-room' }
   | { kind: 'error'; errorCode: number; highWatermark?: number; logStartOffset?: number };
 
-/** Reads one partition; never throws (errors become the partition's error code). */
-async function readOne(
+/**
+ * Reads one partition; never throws (errors become the partition's error code). Answers without a
+ * promise when nothing has to be waited for: a READ_UNCOMMITTED read the tail cache serves (a consumer
+ * keeping up), with no read ahead for the partition. That is most fetches at a steady rate, and each
+ * await below would cost a promise and a microtask turn per partition.
+ */
+function readOne(
+  p: PartitionToRead,
+  log: PartitionLog,
+  limit: number,
+  readCommitted: boolean,
+  txns: PartitionTransactionsRegistry,
+  readAhead: ReadAhead | null,
+): PartitionOutcome | Promise<PartitionOutcome> {
+  const epochError = checkLeaderEpoch(p.currentLeaderEpoch);
+  if (epochError !== ErrorCode.NONE) return { kind: 'error', errorCode: epochError };
+  if (limit <= 0) return { kind: 'no-room' };
+  if (!readCommitted && !readAhead?.has(log)) {
+    const r = log.readCached(p.fetchOffset, limit);
+    if (r && r.kind === 'records') return { kind: 'read', read: r, txns: null, lso: -1 };
+  }
+  return readStored(p, log, limit, readCommitted, txns, readAhead);
+}
+
+/** readOne() through storage (and the read ahead, or the partition's transaction state). */
+async function readStored(
   p: PartitionToRead,
   log: PartitionLog,
   limit: number,
@@ -178,9 +203,6 @@ async function readOne(
   txns: PartitionTransactionsRegistry,
   readAhead: ReadAhead | null,
 ): Promise<PartitionOutcome> {
-  const epochError = checkLeaderEpoch(p.currentLeaderEpoch);
-  if (epochError !== ErrorCode.NONE) return { kind: 'error', errorCode: epochError };
-  if (limit <= 0) return { kind: 'no-room' };
   try {
     const partitionTxns = readCommitted ? (txns.peek(log) ?? (await txns.get(log))) : null;
     const lso = partitionTxns ? partitionTxns.lastStableOffset(log.highWatermark) : -1;

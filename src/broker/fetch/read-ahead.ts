@@ -54,6 +54,11 @@ export class ReadAhead implements BrokerService {
     return this.pending.size;
   }
 
+  /** Whether a read ahead is pending or held for `log` (a fetch must then go through take()). */
+  has(log: PartitionLog): boolean {
+    return this.pending.has(log);
+  }
+
   /**
    * Starts reading `limit` bytes of `log` from `offset` (where the fetch just answered up to), when
    * data is stored there below the high watermark, or below `lastStableOffset` when given
