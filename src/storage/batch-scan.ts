@@ -1,6 +1,7 @@
 // Sequential scan of the batches stored in a segment file, reading large chunks with positional
-// reads, the next ones in flight while one is checked (read-ahead-window.ts). Recovery uses it with CRC checks to find the valid prefix of a log; index rebuilds and
-// timestamp lookups use it for framing only. It never decodes records.
+// reads, the next one in flight while one is checked (read-ahead-window.ts). Recovery uses it with
+// CRC checks to find the valid prefix of a log; index rebuilds and timestamp lookups use it for
+// framing only. It never decodes records.
 //
 // A scan stops at the first batch that is not acceptable and says why; the caller decides whether
 // that position is a torn tail to truncate (recovery) or corruption to report (reads).
