@@ -29,6 +29,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { percentile, report, type BenchRow } from './harness.js';
+import { cpuSeconds } from './vs-kafka/systems.js';
 
 const PY = '/usr/bin/python3';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -129,12 +130,9 @@ function runClient(bootstrap: string, topic: string, acks: string, count: number
   });
 }
 
-const TICK = 0.01; // USER_HZ on Linux
-
 /** CPU seconds (user + system, all threads) and context switches (voluntary and not) of a process. */
 function processUsage(pid: number): { cpu: number; switches: number } {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  const cpu = (Number(fields[11]) + Number(fields[12])) * TICK;
+  const cpu = cpuSeconds(pid);
   let switches = 0;
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {

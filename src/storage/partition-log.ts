@@ -567,7 +567,7 @@ export class PartitionLog {
     if (!this.state.failure) {
       try {
         await this.flusher.waitFor(this.state.logEndOffset);
-        await this.flusher.idle(); // a round that finished later than the one covering the end still uses the files
+        await this.flusher.idle(); // a round requested after the one covering the end may still be using the files
         await this.state.activeSegment.writeIndexFiles();
         await this.snapshots.closing(this.state.logEndOffset);
         await this.state.txnIndex.sync();

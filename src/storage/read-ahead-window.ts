@@ -71,7 +71,7 @@ export class ReadAheadWindow {
   }
 
   private async nextChunk(): Promise<Chunk | null> {
-    this.fill();
+    this.fill(1);
     const p = this.inFlight.shift();
     if (!p) return null;
     const chunk = await p;
@@ -80,13 +80,14 @@ export class ReadAheadWindow {
       // The file ended early: nothing after this chunk exists (reads already in flight past it find nothing).
       this.dataEnd = chunk.start + chunk.len;
     }
-    this.fill();
+    // Read ahead only once the scan has gone past its first chunk: a lookup that stops inside it (a
+    // timestamp search, an index's tail) must not start, and then wait for, a read it never uses.
+    if (this.chunksTaken > 1) this.fill(this.depth);
     return chunk.len > 0 ? chunk : null;
   }
 
   /** Keeps `depth` reads in flight. */
-  private fill(): void {
-    const depth = this.chunksTaken === 0 ? 1 : this.depth;
+  private fill(depth: number): void {
     while (this.inFlight.length < depth && this.nextRead < this.dataEnd) {
       const start = this.nextRead;
       const size = this.inFlight.length === 0 && this.chunksTaken === 0 ? this.firstChunkBytes : this.chunkBytes;

@@ -55,12 +55,17 @@ export class ConfigError extends Error {
 }
 
 export class BrokerConfig {
-  private readonly staticValues: Map<string, string>;
+  private readonly staticValues = new Map<string, string>();
   private readonly dynamicValues: Record<DynamicScope, Map<string, string>> = { node: new Map(), 'cluster-default': new Map() };
+  /** Where a broker key's value comes from, highest precedence first (Kafka's order). */
+  private readonly layerOrder: readonly { values: Map<string, string>; source: ConfigSourceName }[] = [
+    { values: this.dynamicValues.node, source: 'DYNAMIC_BROKER_CONFIG' },
+    { values: this.dynamicValues['cluster-default'], source: 'DYNAMIC_DEFAULT_BROKER_CONFIG' },
+    { values: this.staticValues, source: 'STATIC_BROKER_CONFIG' },
+  ];
 
   /** `values` are static settings (flags, environment, file); unknown keys are kept but ignored. */
   constructor(values: Record<string, string> = {}) {
-    this.staticValues = new Map();
     for (const [name, value] of Object.entries(values)) {
       const definition = brokerConfigByName.get(name);
       if (definition) {
@@ -103,12 +108,10 @@ export class BrokerConfig {
   /** Every layer that sets one broker key (without unit-variant fallback), most specific first. */
   private layers(name: string): { value: string; source: ConfigSourceName }[] {
     const out: { value: string; source: ConfigSourceName }[] = [];
-    const node = this.dynamicValues.node.get(name);
-    if (node !== undefined) out.push({ value: node, source: 'DYNAMIC_BROKER_CONFIG' });
-    const clusterDefault = this.dynamicValues['cluster-default'].get(name);
-    if (clusterDefault !== undefined) out.push({ value: clusterDefault, source: 'DYNAMIC_DEFAULT_BROKER_CONFIG' });
-    const stat = this.staticValues.get(name);
-    if (stat !== undefined) out.push({ value: stat, source: 'STATIC_BROKER_CONFIG' });
+    for (const layer of this.layerOrder) {
+      const value = layer.values.get(name);
+      if (value !== undefined) out.push({ value, source: layer.source });
+    }
     return out;
   }
 
@@ -146,8 +149,10 @@ export class BrokerConfig {
   get(name: string): string | null {
     if (!brokerConfigByName.has(name)) throw new ConfigError(`unknown broker config ${name}`);
     for (const variant of UNIT_VARIANTS[name] ?? [{ name, factor: 1 }]) {
-      const value = this.dynamicValues.node.get(variant.name) ?? this.dynamicValues['cluster-default'].get(variant.name) ?? this.staticValues.get(variant.name);
-      if (value !== undefined) return scale(value, variant.factor);
+      for (const layer of this.layerOrder) {
+        const value = layer.values.get(variant.name);
+        if (value !== undefined) return scale(value, variant.factor);
+      }
     }
     return defaultOf(name);
   }
