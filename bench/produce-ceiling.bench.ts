@@ -21,14 +21,13 @@
 // so these decide what ratio is possible at all (docs/performance.md, "Against the client's ceiling").
 //   npm run bench -- produce-ceiling   (BENCH_ROUNDS=5, BENCH_RECORDS=1000000, BENCH_ACKS=1,all;
 //     BENCH_BUILDS=before=/path/to/old/dist,... alternates other builds' brokers beside this one)
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { percentile, report, type BenchRow } from './harness.js';
+import { JsonLineChild } from './json-line-child.js';
 import { cpuSeconds } from './vs-kafka/systems.js';
 
 const PY = '/usr/bin/python3';
@@ -147,8 +146,7 @@ function processUsage(pid: number): { cpu: number; switches: number } {
 
 class BrokerProcess {
   private constructor(
-    private readonly child: ChildProcessByStdio<Writable, Readable, null>,
-    private readonly lines: AsyncIterator<string>,
+    private readonly child: JsonLineChild,
     readonly pid: number,
     readonly bootstrap: string,
     private readonly dataDir: string,
@@ -156,27 +154,18 @@ class BrokerProcess {
 
   /** Produce requests answered so far. */
   async produceRequests(): Promise<number> {
-    this.child.stdin.write('stats\n');
-    const line = await this.lines.next();
-    return (JSON.parse(line.value as string) as { produceRequests: number }).produceRequests;
+    return (await this.child.ask<{ produceRequests: number }>('stats')).produceRequests;
   }
 
   static async start(distDir: string | undefined): Promise<BrokerProcess> {
     const dataDir = mkdtempSync(join(tmpdir(), 'brook-ceiling-'));
     const script = fileURLToPath(new URL('./produce-broker.js', import.meta.url));
-    const args = [script, dataDir, '{}', ...(distDir ? [distDir] : [])];
-    const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
-    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-    const first = await lines.next();
-    if (first.done) throw new Error('broker exited before listening');
-    const { port, pid } = JSON.parse(first.value as string) as { port: number; pid: number };
-    return new BrokerProcess(child, lines, pid, `127.0.0.1:${port}`, dataDir);
+    const { child, ready } = await JsonLineChild.start<{ port: number; pid: number }>(script, [dataDir, '{}', ...(distDir ? [distDir] : [])], { label: 'produce broker' });
+    return new BrokerProcess(child, ready.pid, `127.0.0.1:${ready.port}`, dataDir);
   }
 
   async stop(): Promise<void> {
-    const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
-    this.child.stdin.end();
-    await exited;
+    await this.child.stop();
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 }

@@ -11,12 +11,10 @@
 // min/median/max over runs, with the load average at each run.
 //   npm run bench -- produce-offload   (BENCH_CODECS=gzip,lz4 picks cases; BENCH_SECONDS=6;
 //                                       BENCH_THREADS=2 sets the workers' side's pool size)
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { apis } from '../src/protocol/messages/index.js';
 import { FrameDecoder } from '../src/protocol/framing.js';
@@ -26,6 +24,7 @@ import { ByteReader } from '../src/protocol/primitives/byte-reader.js';
 import { buildRecordBatch } from '../src/protocol/records/batch-builder.js';
 import { COMPRESSION_NAMES } from '../src/protocol/records/compression/index.js';
 import { percentile, report, type BenchRow } from './harness.js';
+import { JsonLineChild } from './json-line-child.js';
 
 const RUNS = 3;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
@@ -128,19 +127,13 @@ async function run(codec: number, offload: boolean, large: { batch: Buffer; coun
   const dataDir = mkdtempSync(join(tmpdir(), 'brook-offload-bench-'));
   const config: Record<string, string> = { 'brook.produce.validation.threads': offload ? WORKER_THREADS : '0' };
   const script = fileURLToPath(new URL('./latency-broker.js', import.meta.url));
-  const child = spawn(process.execPath, [script, dataDir, JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout });
-  const waiting: ((line: string) => void)[] = [];
-  lines.on('line', (line) => waiting.shift()?.(line));
-  const next = () => new Promise<string>((resolve) => waiting.push(resolve));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const { child, ready } = await JsonLineChild.start<{ port: number }>(script, [dataDir, JSON.stringify(config)], { label: 'offload broker' });
   try {
-    const { port } = JSON.parse(await next()) as { port: number };
+    const { port } = ready;
     await createTopic(port, 'large', 2);
     await createTopic(port, 'probe', 1);
     const load1 = loadavg()[0]!;
-    child.stdin.write('report\n'); // start the broker's interval here
-    await next();
+    await child.ask('report'); // start the broker's interval here
     const stopAt = Date.now() + SECONDS * 1000;
     let largeAcked = 0;
     let errors = 0;
@@ -173,8 +166,7 @@ async function run(codec: number, offload: boolean, large: { batch: Buffer; coun
     const started = Date.now();
     await Promise.all([...senders, probe]);
     const elapsed = (Date.now() - started) / 1000;
-    child.stdin.write('report\n');
-    const broker = JSON.parse(await next()) as { eventLoopDelayMs: { p99: number; max: number }; cpuSeconds: number };
+    const broker = await child.ask<{ eventLoopDelayMs: { p99: number; max: number }; cpuSeconds: number }>('report');
     if (errors > 0) throw new Error(`${errors} produce requests failed`);
     const bytes = largeAcked * large.batch.length;
     return {
@@ -190,8 +182,7 @@ async function run(codec: number, offload: boolean, large: { batch: Buffer; coun
       load1,
     };
   } finally {
-    child.stdin.end();
-    await exited;
+    await child.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

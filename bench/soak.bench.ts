@@ -19,17 +19,16 @@
 //      aborted one was.
 // The table goes to bench/results/soak.json and the 10 s samples to bench/results/soak-samples.json, nothing talks to anything but 127.0.0.1,
 // and every process and temp dir is gone at the end.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { apis } from '../src/protocol/messages/index.js';
 import { encodeRequestFrame } from '../src/protocol/headers.js';
 import { percentile, report, type BenchRow } from './harness.js';
+import { JsonLineChild } from './json-line-child.js';
 
 const DURATION_S = Number(process.env.BROOK_SOAK_SECONDS ?? 30 * 60);
 const SAMPLE_MS = Number(process.env.BROOK_SOAK_SAMPLE_MS ?? 10_000);
@@ -81,22 +80,16 @@ class SeqSet {
   }
 }
 
-function startBroker(): Promise<{ child: ChildProcess; port: number; samples: BrokerSample[] }> {
+async function startBroker(): Promise<{ child: JsonLineChild; port: number; samples: BrokerSample[] }> {
   const script = fileURLToPath(new URL('./soak-broker.js', import.meta.url));
   const config = { 'num.partitions': String(PARTITIONS), 'log.retention.check.interval.ms': '10000' };
-  const child = spawn(process.execPath, ['--expose-gc', script, join(root, 'data'), String(SAMPLE_MS), JSON.stringify(config)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
   const samples: BrokerSample[] = [];
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    lines.on('line', (line) => {
-      const msg = JSON.parse(line) as { port?: number } & BrokerSample;
-      if (msg.port !== undefined) resolve({ child, port: msg.port, samples });
-      else samples.push(msg);
-    });
-    child.once('exit', (code) => reject(new Error(`broker exited ${code}`)));
+  const { child, ready } = await JsonLineChild.start<{ port: number }>(script, [join(root, 'data'), String(SAMPLE_MS), JSON.stringify(config)], {
+    label: 'soak broker',
+    nodeArgs: ['--expose-gc'],
+    onReport: (sample) => samples.push(sample as unknown as BrokerSample),
   });
+  return { child, port: ready.port, samples };
 }
 
 /** Sends `count` records per call from `index`, returning the acknowledged sequence numbers' latency. */
@@ -340,8 +333,7 @@ async function main(): Promise<void> {
   for (const c of [...consumers, txnConsumer]) await c.disconnect();
   for (const p of [...producers, txp]) await p.disconnect();
   await admin.disconnect();
-  broker.child.stdin!.end();
-  await new Promise((r) => broker.child.once('exit', r));
+  await broker.child.stop('end-stdin', 120_000);
   rmSync(root, { recursive: true, force: true });
 
   // Flatness after warm-up: the fitted growth over the run must stay under 10% of the mean (RSS) or 5 fds.
