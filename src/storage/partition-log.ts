@@ -365,12 +365,13 @@ export class PartitionLog {
   }
 
   /**
-   * read() up to the high watermark, answered now when no file needs reading (from the tail cache, or
-   * nothing at the high watermark); null when read() must be awaited (it also reports errors).
+   * read() up to the high watermark (or `maxOffset`, as read()'s option, when lower), answered now
+   * when no file needs reading (from the tail cache, or nothing at the bound); null when read() must
+   * be awaited (it also reports errors).
    */
-  readCached(offset: number, maxBytes: number): ReadResult | null {
+  readCached(offset: number, maxBytes: number, maxOffset?: number): ReadResult | null {
     if (this.state.failure || this.closed) return null;
-    return readPartitionCached(this.state, offset, maxBytes);
+    return readPartitionCached(this.state, offset, maxBytes, maxOffset);
   }
 
   /**

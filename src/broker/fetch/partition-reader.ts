@@ -103,7 +103,9 @@ export async function readPartitions(
       records: NO_RECORDS,
     };
     out.push(entry);
-    const idle = !readCommitted && p.partitionMaxBytes > 0 && nothingToRead(p);
+    // READ_COMMITTED needs the partition's transaction state for its last stable offset: idle without
+    // a read only once that is loaded (the read below loads it).
+    const idle = p.partitionMaxBytes > 0 && nothingToRead(p) && (!readCommitted || txns.peek(p.log!) !== null);
     idleAt.push(idle ? p.fetchOffset : -1);
     outcomes.push(parallel && p.log !== null && !idle ? readOne(p, p.log, Math.min(p.partitionMaxBytes, maxBytes), readCommitted, txns, readAhead) : null);
   }
@@ -172,9 +174,10 @@ type PartitionOutcome =
 
 /**
  * Reads one partition; never throws (errors become the partition's error code). Answers without a
- * promise when nothing has to be waited for: a READ_UNCOMMITTED read the tail cache serves (a consumer
- * keeping up), with no read ahead for the partition. That is most fetches at a steady rate, and each
- * await below would cost a promise and a microtask turn per partition.
+ * promise when nothing has to be waited for: a read the tail cache serves (a consumer keeping up),
+ * with no read ahead for the partition, READ_UNCOMMITTED or READ_COMMITTED once the partition's
+ * transaction state is loaded (librdkafka's consumers read committed by default). That is most fetches
+ * at a steady rate, and each await below would cost a promise and a microtask turn per partition.
  */
 function readOne(
   p: PartitionToRead,
@@ -187,9 +190,19 @@ function readOne(
   const epochError = checkLeaderEpoch(p.currentLeaderEpoch);
   if (epochError !== ErrorCode.NONE) return { kind: 'error', errorCode: epochError };
   if (limit <= 0) return { kind: 'no-room' };
-  if (!readCommitted && !readAhead?.has(log)) {
-    const r = log.readCached(p.fetchOffset, limit);
-    if (r && r.kind === 'records') return { kind: 'read', read: r, txns: null, lso: -1 };
+  if (!readAhead?.has(log)) {
+    if (!readCommitted) {
+      const r = log.readCached(p.fetchOffset, limit);
+      if (r && r.kind === 'records') return { kind: 'read', read: r, txns: null, lso: -1 };
+    } else {
+      // As readStored: up to the last stable offset as it is now, with the state it came from.
+      const partitionTxns = txns.peek(log);
+      if (partitionTxns) {
+        const lso = partitionTxns.lastStableOffset(log.highWatermark);
+        const r = log.readCached(p.fetchOffset, limit, lso);
+        if (r && r.kind === 'records') return { kind: 'read', read: r, txns: partitionTxns, lso };
+      }
+    }
   }
   return readStored(p, log, limit, readCommitted, txns, readAhead);
 }
