@@ -41,6 +41,8 @@ interface BrokerReport {
   eventLoopDelayMs: { p50: number; p99: number; p999: number; p9999: number; max: number };
   gc: { count: number; totalMs: number; maxMs: number; p99Ms: number; byKind: Record<string, number> };
   cpuSeconds: number;
+  /** The user-mode part of cpuSeconds (the rest is the kernel's: system calls, the loopback's TCP); absent from builds before it was added. */
+  cpuUserSeconds?: number;
   /** JavaScript heap allocated and promoted to the old generation during the run (latency-broker.ts). */
   heap: { allocatedMB: number; promotedMB: number };
   /** Event-loop stalls split into the broker's own running time and its wait for a CPU (stall-watch.ts). */
@@ -207,7 +209,7 @@ async function main(): Promise<void> {
             `  round ${round + 1} ${side.label}acks=${acks} (load ${f.load.toFixed(2)}): e2e p50 ${f.e2e.p50.toFixed(2)} p99 ${f.e2e.p99.toFixed(2)} p99.9 ${f.e2e.p999.toFixed(2)} p99.99 ${f.e2e.p9999.toFixed(2)} max ${f.e2e.max.toFixed(2)} ms; ` +
               `records reached the broker p50 ${f.broker.arrival.p50} p99 ${f.broker.arrival.p99} p99.9 ${f.broker.arrival.p999} max ${f.broker.arrival.max} ms after the produce call; ack p50 ${f.ack.p50.toFixed(2)} p99 ${f.ack.p99.toFixed(2)} ms; fdatasync p50 ${f.fsync.p50.toFixed(2)} p99 ${f.fsync.p99.toFixed(2)} ms; loop delay p99 ${f.broker.eventLoopDelayMs.p99.toFixed(2)} p99.9 ${f.broker.eventLoopDelayMs.p999.toFixed(2)} max ${f.broker.eventLoopDelayMs.max.toFixed(2)} ms; ` +
               `stalls ${st.stalls} (worst ${st.worst.ms.toFixed(1)} ms: ran ${st.worst.runningMs.toFixed(1)}, waited for a CPU ${st.worst.waitingMs.toFixed(1)}, blocked ${st.worst.blockedMs.toFixed(1)}, ${st.worst.majorFaults} major faults; all stalls ran ${st.runningMs.toFixed(0)} ms, waited ${st.waitingMs.toFixed(0)} ms, blocked ${st.blockedMs.toFixed(0)} ms with ${st.stallMajorFaults} of the run's ${st.majorFaults} major page faults; run-queue wait ${st.runQueueMs.toFixed(0)} ms); ` +
-              `GC ${f.broker.gc.count} pauses (${Object.entries(f.broker.gc.byKind).map(([k, n]) => `${n} ${k}`).join(', ')}), max ${f.broker.gc.maxMs.toFixed(2)} ms, total ${f.broker.gc.totalMs.toFixed(0)} ms; broker CPU ${f.broker.cpuSeconds.toFixed(2)} s (${perRecord(f, f.broker.cpuSeconds * 1e6).toFixed(1)} µs/record); ` +
+              `GC ${f.broker.gc.count} pauses (${Object.entries(f.broker.gc.byKind).map(([k, n]) => `${n} ${k}`).join(', ')}), max ${f.broker.gc.maxMs.toFixed(2)} ms, total ${f.broker.gc.totalMs.toFixed(0)} ms; broker CPU ${f.broker.cpuSeconds.toFixed(2)} s (${perRecord(f, f.broker.cpuSeconds * 1e6).toFixed(1)} µs/record${f.broker.cpuUserSeconds === undefined ? '' : `, ${perRecord(f, f.broker.cpuUserSeconds * 1e6).toFixed(1)} of it user`}); ` +
               `heap allocated ${f.broker.heap.allocatedMB.toFixed(0)} MB (${perRecord(f, f.broker.heap.allocatedMB * 1048576).toFixed(0)} B/record), promoted ${f.broker.heap.promotedMB.toFixed(1)} MB; ${f.offered.toFixed(0)} records/s offered`,
           );
           if (process.env.LATENCY_SERIES !== '0') printSeries(f);
