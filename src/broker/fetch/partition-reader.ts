@@ -80,7 +80,8 @@ export async function readPartitions(
   const aborted = readCommitted ? [] : null;
   const out: PartitionRead[] = [];
   const watched: WatchedPartition[] = [];
-  const releases: (() => void)[] = [];
+  /** Release functions of pooled reads (a round answered from the tail cache has none). */
+  let releases: (() => void)[] | null = null;
   let budget = maxBytes;
   let bytes = 0;
   let hasError = false;
@@ -151,7 +152,7 @@ export async function readPartitions(
       continue;
     }
     entry.records = r.chunks;
-    releases.push(r.release);
+    if (outcome.pooled) (releases ??= []).push(r.release);
     const lso = outcome.txns ? outcome.txns.lastStableOffset(log.highWatermark) : undefined;
     readAhead?.prefetch(log, r.nextOffset, parallel ? Math.min(p.partitionMaxBytes, maxBytes) : limit, lso);
     if (outcome.txns) {
@@ -162,13 +163,15 @@ export async function readPartitions(
     bytes += r.bytes;
     budget -= r.bytes;
   }
-  return { partitions: out, bytes, hasError, watched, release: () => releaseAll(releases) };
+  const held = releases;
+  return { partitions: out, bytes, hasError, watched, release: held === null ? noRelease : () => releaseAll(held) };
 }
 
 type StoredRead = Extract<ReadResult, { kind: 'records' }>;
 
 type PartitionOutcome =
-  | { kind: 'read'; read: StoredRead; txns: PartitionTransactions | null; lso: number }
+  /** `pooled`: the read's buffers are pooled and go back with its release (else release is a no-op). */
+  | { kind: 'read'; read: StoredRead; txns: PartitionTransactions | null; lso: number; pooled: boolean }
   | { kind: 'no-room' }
   | { kind: 'error'; errorCode: number; highWatermark?: number; logStartOffset?: number };
 
@@ -193,14 +196,14 @@ function readOne(
   if (!readAhead?.has(log)) {
     if (!readCommitted) {
       const r = log.readCached(p.fetchOffset, limit);
-      if (r && r.kind === 'records') return { kind: 'read', read: r, txns: null, lso: -1 };
+      if (r && r.kind === 'records') return { kind: 'read', read: r, txns: null, lso: -1, pooled: false };
     } else {
       // As readStored: up to the last stable offset as it is now, with the state it came from.
       const partitionTxns = txns.peek(log);
       if (partitionTxns) {
         const lso = partitionTxns.lastStableOffset(log.highWatermark);
         const r = log.readCached(p.fetchOffset, limit, lso);
-        if (r && r.kind === 'records') return { kind: 'read', read: r, txns: partitionTxns, lso };
+        if (r && r.kind === 'records') return { kind: 'read', read: r, txns: partitionTxns, lso, pooled: false };
       }
     }
   }
@@ -220,18 +223,20 @@ async function readStored(
     const partitionTxns = readCommitted ? (txns.peek(log) ?? (await txns.get(log))) : null;
     const lso = partitionTxns ? partitionTxns.lastStableOffset(log.highWatermark) : -1;
     const ahead = readAhead ? await readAhead.take(log, p.fetchOffset, limit, readCommitted) : null;
-    if (ahead) return { kind: 'read', read: ahead, txns: partitionTxns, lso };
+    if (ahead) return { kind: 'read', read: ahead, txns: partitionTxns, lso, pooled: true };
     const r = await log.read(p.fetchOffset, limit, partitionTxns ? { maxOffset: lso, pooled: true } : POOLED);
     if (r.kind === 'offset-out-of-range') {
       return { kind: 'error', errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, highWatermark: r.highWatermark, logStartOffset: r.logStartOffset };
     }
-    return { kind: 'read', read: r, txns: partitionTxns, lso };
+    return { kind: 'read', read: r, txns: partitionTxns, lso, pooled: true };
   } catch (e) {
     return { kind: 'error', errorCode: errorCodeOf(e) };
   }
 }
 
 const POOLED = { pooled: true } as const;
+
+function noRelease(): void {}
 
 function releaseAll(releases: readonly (() => void)[]): void {
   for (const r of releases) r();
