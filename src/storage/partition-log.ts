@@ -268,7 +268,8 @@ export class PartitionLog {
     if (batch.length === 0) return;
     const segment = this.state.activeSegment;
     try {
-      await segment.appendChunks(batch.map((p) => p.records));
+      const writing = segment.appendChunks(batch.map((p) => p.records));
+      if (writing) await writing;
     } catch (e) {
       throw this.goOffline(e);
     }
