@@ -268,7 +268,9 @@ export class PartitionLog {
     if (batch.length === 0) return;
     const segment = this.state.activeSegment;
     try {
-      const writing = segment.appendChunks(batch.map((p) => p.records));
+      const chunks: Buffer[] = [];
+      for (const p of batch) chunks.push(p.records);
+      const writing = segment.appendChunks(chunks);
       if (writing) await writing;
     } catch (e) {
       throw this.goOffline(e);

@@ -122,8 +122,7 @@ export async function readPartitions(
     if (hw >= 0) {
       // What a read at the high watermark would answer, without the read (most partitions of a
       // consumer that keeps up, at every fetch).
-      fillOffsets(entry, hw, log.logStartOffset);
-      entry.lastStableOffset = BigInt(txns.lastStableOffsetOrHw(log));
+      fillOffsets(entry, hw, log.logStartOffset, txns.lastStableOffsetOrHw(log));
       watched.push({ log, seenHighWatermark: hw });
       continue;
     }
@@ -142,8 +141,7 @@ export async function readPartitions(
       continue;
     }
     const r = outcome.read;
-    fillOffsets(entry, r.highWatermark, r.logStartOffset);
-    entry.lastStableOffset = BigInt(outcome.lso >= 0 ? outcome.lso : txns.lastStableOffsetOrHw(log));
+    fillOffsets(entry, r.highWatermark, r.logStartOffset, outcome.lso >= 0 ? outcome.lso : txns.lastStableOffsetOrHw(log));
     watched.push({ log, seenHighWatermark: r.highWatermark });
     // A read made before the earlier partitions' sizes were known may exceed what they left: it waits
     // for a later fetch, as any partition whose next batch does not fit (KIP-74).
@@ -242,9 +240,10 @@ function releaseAll(releases: readonly (() => void)[]): void {
   for (const r of releases) r();
 }
 
-function fillOffsets(entry: PartitionRead, highWatermark: number, logStartOffset: number): void {
+function fillOffsets(entry: PartitionRead, highWatermark: number, logStartOffset: number, lastStableOffset = highWatermark): void {
   entry.highWatermark = BigInt(highWatermark);
-  entry.lastStableOffset = entry.highWatermark;
+  // Usually the same offset (no open transaction): one BigInt for both.
+  entry.lastStableOffset = lastStableOffset === highWatermark ? entry.highWatermark : BigInt(lastStableOffset);
   entry.logStartOffset = BigInt(logStartOffset);
 }
 
