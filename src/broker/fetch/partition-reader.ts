@@ -4,7 +4,8 @@
 // consumer can never be stuck behind a batch larger than its limits. Later partitions whose next batch
 // does not fit get no records this time (they come first in a later fetch).
 //
-// Records are the stored batch slices themselves (zero copy, see server/response-encoding.ts).
+// Records are the stored batch slices themselves (not copied, except into a small response's one
+// buffer: server/response-encoding.ts).
 import { ErrorCode } from '../../protocol/errors.js';
 import type { PartitionLog, ReadResult } from '../../storage/index.js';
 import type { PartitionTransactions } from '../producers/partition-transactions.js';
