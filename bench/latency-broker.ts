@@ -141,6 +141,7 @@ lines.on('line', (line) => {
         byKind: gcByKind,
       },
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      cpuUserSeconds: cpu.user / 1e6,
       heap: heapInterval(),
       stalls: stalls.take(),
       arrival: arrivals.take(),

@@ -78,10 +78,18 @@ export function encodeResponseFrame<T>(
 }
 
 /**
+ * Frames up to this size are encoded as one Buffer even when they carry records (copied in): the
+ * connection writes responses that small as one piece anyway (server/response-queue.ts).
+ */
+export const GATHER_MIN_BYTES = 16 * 1024;
+
+/**
  * The same frame as encodeResponseFrame, as a list of Buffers for one writev: the non-records bytes
  * live in one allocation (sliced around the records fields), and each `records` field contributes
- * the caller's Buffers themselves, in order, never copied. A records field may be given as one
- * Buffer or as a list of stored batch slices. Concatenating the list gives the copying encoding.
+ * the caller's Buffers themselves, in order, never copied; except in a frame of at most
+ * GATHER_MIN_BYTES, which comes back as one Buffer with its records copied in. A records field may
+ * be given as one Buffer or as a list of stored batch slices. Concatenating the list gives the
+ * copying encoding.
  *
  *   socket.cork(); for (const b of encodeResponseFrameGather(...)) socket.write(b); socket.uncork();
  */
@@ -96,6 +104,16 @@ export function encodeResponseFrameGather<T>(
   takeRecordsContentBytes(); // restart the count: a size pass that threw may have left some
   const size = responseHeaderSize(hv) + codec.size(body, apiVersion);
   const recordsBytes = takeRecordsContentBytes();
+  if (recordsBytes === 0 || 4 + size <= GATHER_MIN_BYTES) {
+    // Small: one buffer, the few record bytes copied in. Cheaper than the slices and list of a
+    // gathered frame (a long poll answering a few records), and the socket gets one piece anyway.
+    const one = new ByteWriter(Buffer.allocUnsafe(4 + size));
+    one.int32(size);
+    writeResponseHeader(one, correlationId, hv);
+    codec.write(one, body, apiVersion);
+    if (one.pos !== one.buf.length) throw new Error(`response encoder wrote ${one.pos} bytes, sized ${one.buf.length}`);
+    return [one.buf];
+  }
   const w = new GatherWriter(Buffer.allocUnsafe(4 + size - recordsBytes));
   w.int32(size);
   writeResponseHeader(w, correlationId, hv);

@@ -90,10 +90,23 @@ export class LogSegment {
     await this.appendChunks([records]);
   }
 
-  /** `append` for several buffers of whole batches, back to back, still in one writev. */
-  async appendChunks(chunks: readonly Buffer[]): Promise<void> {
+  /**
+   * `append` for several buffers of whole batches, back to back, still in one writev. Undefined when the write was done on the
+   * calling thread (FileHandle.writevNow: a small append, the common case), else a promise: an append
+   * turn runs for every produce request, and awaiting a write that is already done cost it a promise
+   * and a microtask hop at each level.
+   */
+  appendChunks(chunks: readonly Buffer[]): Promise<void> | undefined {
     const start = this.size;
-    await this.file.writev(chunks, start);
+    if (this.file.writevNow?.(chunks, start)) {
+      this.appended(chunks, start);
+      return undefined;
+    }
+    return this.file.writev(chunks, start).then(() => this.appended(chunks, start));
+  }
+
+  /** The bookkeeping of appendChunks once its bytes are in the file from `start`. */
+  private appended(chunks: readonly Buffer[], start: number): void {
     let position = start;
     for (const records of chunks) {
       forEachBatch(records, 0, records.length, (pos, size) => {

@@ -268,7 +268,10 @@ export class PartitionLog {
     if (batch.length === 0) return;
     const segment = this.state.activeSegment;
     try {
-      await segment.appendChunks(batch.map((p) => p.records));
+      const chunks: Buffer[] = [];
+      for (const p of batch) chunks.push(p.records);
+      const writing = segment.appendChunks(chunks);
+      if (writing) await writing;
     } catch (e) {
       throw this.goOffline(e);
     }
@@ -365,12 +368,13 @@ export class PartitionLog {
   }
 
   /**
-   * read() up to the high watermark, answered now when no file needs reading (from the tail cache, or
-   * nothing at the high watermark); null when read() must be awaited (it also reports errors).
+   * read() up to the high watermark (or `maxOffset`, as read()'s option, when lower), answered now
+   * when no file needs reading (from the tail cache, or nothing at the bound); null when read() must
+   * be awaited (it also reports errors).
    */
-  readCached(offset: number, maxBytes: number): ReadResult | null {
+  readCached(offset: number, maxBytes: number, maxOffset?: number): ReadResult | null {
     if (this.state.failure || this.closed) return null;
-    return readPartitionCached(this.state, offset, maxBytes);
+    return readPartitionCached(this.state, offset, maxBytes, maxOffset);
   }
 
   /**

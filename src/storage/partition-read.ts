@@ -69,13 +69,15 @@ export async function readPartition(view: ReadView, offset: number, maxBytes: nu
 
 /**
  * readPartition() without waiting, when the answer needs no file read: records from the tail cache
- * (a consumer keeping up reads nothing else), or none at the high watermark. Null when storage must be
- * read or the offset is out of range (the caller then reads as usual and gets the same answer, or the
- * error, from readPartition). Up to the high watermark only (READ_UNCOMMITTED).
+ * (a consumer keeping up reads nothing else), or none at the bound. Null when storage must be read or
+ * the offset is out of range (the caller then reads as usual and gets the same answer, or the error,
+ * from readPartition). Up to the high watermark (READ_UNCOMMITTED), or up to `maxOffset` when it is
+ * lower (a last stable offset, READ_COMMITTED), as readPartition's options.maxOffset.
  */
-export function readPartitionCached(view: ReadView, offset: number, maxBytes: number): ReadResult | null {
+export function readPartitionCached(view: ReadView, offset: number, maxBytes: number, maxOffset?: number): ReadResult | null {
   if (offset < view.logStartOffset || offset > view.logEndOffset) return null;
-  const upper = view.highWatermark;
+  const hw = view.highWatermark;
+  const upper = maxOffset !== undefined && maxOffset < hw ? maxOffset : hw;
   const cached = offset >= upper ? null : view.cache.read(offset, maxBytes, upper);
   if (offset < upper && !cached) return null;
   return {
@@ -83,7 +85,7 @@ export function readPartitionCached(view: ReadView, offset: number, maxBytes: nu
     chunks: cached ? cached.chunks : [],
     bytes: cached ? cached.bytes : 0,
     nextOffset: cached ? cached.nextOffset : offset,
-    highWatermark: upper,
+    highWatermark: hw,
     logStartOffset: view.logStartOffset,
     release: noop,
   };

@@ -21,6 +21,28 @@ test('fixed-width reads at the end of input are truncation errors', () => {
   assert.equal(reader(0xff, 0xfe).uint16(), 0xfffe);
 });
 
+test('int64: the same bytes as Buffer.writeBigInt64BE / readBigInt64BE, safe integers or not', () => {
+  const edges = [0n, 1n, -1n, 2n ** 31n - 1n, -(2n ** 31n), 2n ** 32n - 1n, 2n ** 32n, -(2n ** 32n), 2n ** 53n - 1n, -(2n ** 53n - 1n), 2n ** 53n, -(2n ** 53n), 2n ** 63n - 1n, -(2n ** 63n)];
+  const check = (v: bigint): void => {
+    const expected = Buffer.alloc(8);
+    expected.writeBigInt64BE(v);
+    const w = new ByteWriter(Buffer.alloc(8));
+    w.int64(v);
+    assert.deepEqual(w.buf, expected, String(v));
+    assert.equal(w.pos, 8);
+    assert.equal(new ByteReader(expected).int64(), v, String(v));
+  };
+  for (const v of edges) check(v);
+  fc.assert(fc.property(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), (v) => check(v)));
+  fc.assert(fc.property(fc.maxSafeInteger(), (n) => check(BigInt(n))));
+  // Out of range, or no room left: the RangeError writeBigInt64BE throws.
+  assert.throws(() => new ByteWriter(Buffer.alloc(8)).int64(2n ** 63n), RangeError);
+  const short = new ByteWriter(Buffer.alloc(12));
+  short.int32(0);
+  short.int32(0);
+  assert.throws(() => short.int64(1n), RangeError);
+});
+
 test('varints: over-long and overflowing encodings are rejected', () => {
   assert.throws(() => reader(0x80, 0x80, 0x80, 0x80, 0x10).uvarint(), isDecodeError('bad-varint'));
   assert.throws(() => reader(0x80, 0x80, 0x80, 0x80, 0x80, 0x01).uvarint(), isDecodeError('bad-varint'));

@@ -71,6 +71,15 @@ for (const impl of fsImplementations) {
         assert.equal(now.nextOffset, later.nextOffset);
         assert.equal(now.highWatermark, 50);
       }
+      // Bounded by a last stable offset (READ_COMMITTED), as read()'s maxOffset: batches from 40 and 45 are past it.
+      const bounded = log.readCached(30, 10_000, 40);
+      const boundedLater = await log.read(30, 10_000, { maxOffset: 40 });
+      assert.ok(bounded && bounded.kind === 'records' && boundedLater.kind === 'records');
+      assert.deepEqual(Buffer.concat(bounded.chunks), Buffer.concat(boundedLater.chunks));
+      assert.equal(bounded.nextOffset, 40);
+      assert.equal(bounded.highWatermark, 50);
+      const atBound = log.readCached(40, 10_000, 40);
+      assert.ok(atBound && atBound.kind === 'records' && atBound.chunks.length === 0 && atBound.nextOffset === 40);
       assert.equal(log.readCached(3, 10_000), null, 'evicted from the cache: storage must be read');
       assert.equal(log.readCached(51, 100), null, 'out of range: read() reports it');
       const atEnd = log.readCached(50, 100);

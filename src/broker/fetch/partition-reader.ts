@@ -4,7 +4,8 @@
 // consumer can never be stuck behind a batch larger than its limits. Later partitions whose next batch
 // does not fit get no records this time (they come first in a later fetch).
 //
-// Records are the stored batch slices themselves (zero copy, see server/response-encoding.ts).
+// Records are the stored batch slices themselves (not copied, except into a small response's one
+// buffer: server/response-encoding.ts).
 import { ErrorCode } from '../../protocol/errors.js';
 import type { PartitionLog, ReadResult } from '../../storage/index.js';
 import type { PartitionTransactions } from '../producers/partition-transactions.js';
@@ -80,7 +81,8 @@ export async function readPartitions(
   const aborted = readCommitted ? [] : null;
   const out: PartitionRead[] = [];
   const watched: WatchedPartition[] = [];
-  const releases: (() => void)[] = [];
+  /** Release functions of pooled reads (a round answered from the tail cache has none). */
+  let releases: (() => void)[] | null = null;
   let budget = maxBytes;
   let bytes = 0;
   let hasError = false;
@@ -103,7 +105,9 @@ export async function readPartitions(
       records: NO_RECORDS,
     };
     out.push(entry);
-    const idle = !readCommitted && p.partitionMaxBytes > 0 && nothingToRead(p);
+    // READ_COMMITTED needs the partition's transaction state for its last stable offset: idle without
+    // a read only once that is loaded (the read below loads it).
+    const idle = p.partitionMaxBytes > 0 && nothingToRead(p) && (!readCommitted || txns.peek(p.log!) !== null);
     idleAt.push(idle ? p.fetchOffset : -1);
     outcomes.push(parallel && p.log !== null && !idle ? readOne(p, p.log, Math.min(p.partitionMaxBytes, maxBytes), readCommitted, txns, readAhead) : null);
   }
@@ -119,8 +123,7 @@ export async function readPartitions(
     if (hw >= 0) {
       // What a read at the high watermark would answer, without the read (most partitions of a
       // consumer that keeps up, at every fetch).
-      fillOffsets(entry, hw, log.logStartOffset);
-      entry.lastStableOffset = BigInt(txns.lastStableOffsetOrHw(log));
+      fillOffsets(entry, hw, log.logStartOffset, txns.lastStableOffsetOrHw(log));
       watched.push({ log, seenHighWatermark: hw });
       continue;
     }
@@ -139,8 +142,7 @@ export async function readPartitions(
       continue;
     }
     const r = outcome.read;
-    fillOffsets(entry, r.highWatermark, r.logStartOffset);
-    entry.lastStableOffset = BigInt(outcome.lso >= 0 ? outcome.lso : txns.lastStableOffsetOrHw(log));
+    fillOffsets(entry, r.highWatermark, r.logStartOffset, outcome.lso >= 0 ? outcome.lso : txns.lastStableOffsetOrHw(log));
     watched.push({ log, seenHighWatermark: r.highWatermark });
     // A read made before the earlier partitions' sizes were known may exceed what they left: it waits
     // for a later fetch, as any partition whose next batch does not fit (KIP-74).
@@ -149,7 +151,7 @@ export async function readPartitions(
       continue;
     }
     entry.records = r.chunks;
-    releases.push(r.release);
+    if (outcome.pooled) (releases ??= []).push(r.release);
     const lso = outcome.txns ? outcome.txns.lastStableOffset(log.highWatermark) : undefined;
     readAhead?.prefetch(log, r.nextOffset, parallel ? Math.min(p.partitionMaxBytes, maxBytes) : limit, lso);
     if (outcome.txns) {
@@ -160,21 +162,24 @@ export async function readPartitions(
     bytes += r.bytes;
     budget -= r.bytes;
   }
-  return { partitions: out, bytes, hasError, watched, release: () => releaseAll(releases) };
+  const held = releases;
+  return { partitions: out, bytes, hasError, watched, release: held === null ? noRelease : () => releaseAll(held) };
 }
 
 type StoredRead = Extract<ReadResult, { kind: 'records' }>;
 
 type PartitionOutcome =
-  | { kind: 'read'; read: StoredRead; txns: PartitionTransactions | null; lso: number }
+  /** `pooled`: the read's buffers are pooled and go back with its release (else release is a no-op). */
+  | { kind: 'read'; read: StoredRead; txns: PartitionTransactions | null; lso: number; pooled: boolean }
   | { kind: 'no-room' }
   | { kind: 'error'; errorCode: number; highWatermark?: number; logStartOffset?: number };
 
 /**
  * Reads one partition; never throws (errors become the partition's error code). Answers without a
- * promise when nothing has to be waited for: a READ_UNCOMMITTED read the tail cache serves (a consumer
- * keeping up), with no read ahead for the partition. That is most fetches at a steady rate, and each
- * await below would cost a promise and a microtask turn per partition.
+ * promise when nothing has to be waited for: a read the tail cache serves (a consumer keeping up),
+ * with no read ahead for the partition, READ_UNCOMMITTED or READ_COMMITTED once the partition's
+ * transaction state is loaded (librdkafka's consumers read committed by default). That is most fetches
+ * at a steady rate, and each await below would cost a promise and a microtask turn per partition.
  */
 function readOne(
   p: PartitionToRead,
@@ -187,9 +192,19 @@ function readOne(
   const epochError = checkLeaderEpoch(p.currentLeaderEpoch);
   if (epochError !== ErrorCode.NONE) return { kind: 'error', errorCode: epochError };
   if (limit <= 0) return { kind: 'no-room' };
-  if (!readCommitted && !readAhead?.has(log)) {
-    const r = log.readCached(p.fetchOffset, limit);
-    if (r && r.kind === 'records') return { kind: 'read', read: r, txns: null, lso: -1 };
+  if (!readAhead?.has(log)) {
+    if (!readCommitted) {
+      const r = log.readCached(p.fetchOffset, limit);
+      if (r && r.kind === 'records') return { kind: 'read', read: r, txns: null, lso: -1, pooled: false };
+    } else {
+      // As readStored: up to the last stable offset as it is now, with the state it came from.
+      const partitionTxns = txns.peek(log);
+      if (partitionTxns) {
+        const lso = partitionTxns.lastStableOffset(log.highWatermark);
+        const r = log.readCached(p.fetchOffset, limit, lso);
+        if (r && r.kind === 'records') return { kind: 'read', read: r, txns: partitionTxns, lso, pooled: false };
+      }
+    }
   }
   return readStored(p, log, limit, readCommitted, txns, readAhead);
 }
@@ -207,12 +222,12 @@ async function readStored(
     const partitionTxns = readCommitted ? (txns.peek(log) ?? (await txns.get(log))) : null;
     const lso = partitionTxns ? partitionTxns.lastStableOffset(log.highWatermark) : -1;
     const ahead = readAhead ? await readAhead.take(log, p.fetchOffset, limit, readCommitted) : null;
-    if (ahead) return { kind: 'read', read: ahead, txns: partitionTxns, lso };
+    if (ahead) return { kind: 'read', read: ahead, txns: partitionTxns, lso, pooled: true };
     const r = await log.read(p.fetchOffset, limit, partitionTxns ? { maxOffset: lso, pooled: true } : POOLED);
     if (r.kind === 'offset-out-of-range') {
       return { kind: 'error', errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, highWatermark: r.highWatermark, logStartOffset: r.logStartOffset };
     }
-    return { kind: 'read', read: r, txns: partitionTxns, lso };
+    return { kind: 'read', read: r, txns: partitionTxns, lso, pooled: true };
   } catch (e) {
     return { kind: 'error', errorCode: errorCodeOf(e) };
   }
@@ -220,13 +235,16 @@ async function readStored(
 
 const POOLED = { pooled: true } as const;
 
+function noRelease(): void {}
+
 function releaseAll(releases: readonly (() => void)[]): void {
   for (const r of releases) r();
 }
 
-function fillOffsets(entry: PartitionRead, highWatermark: number, logStartOffset: number): void {
+function fillOffsets(entry: PartitionRead, highWatermark: number, logStartOffset: number, lastStableOffset = highWatermark): void {
   entry.highWatermark = BigInt(highWatermark);
-  entry.lastStableOffset = entry.highWatermark;
+  // Usually the same offset (no open transaction): one BigInt for both.
+  entry.lastStableOffset = lastStableOffset === highWatermark ? entry.highWatermark : BigInt(lastStableOffset);
   entry.logStartOffset = BigInt(logStartOffset);
 }
 

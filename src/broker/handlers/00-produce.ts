@@ -58,7 +58,11 @@ export default defineHandler({
     const acks = request.acks;
     const validAcks = acks === 0 || acks === 1 || acks === -1;
     const responses: (MessageInput<ProduceResponseTopicProduceResponse> & { name: string; partitionResponses: PartitionOut[] })[] = [];
-    const pending: Promise<unknown>[] = [];
+    // Appends still running: each one's promise, and where its answer goes (list and index), so the
+    // request waits on one Promise.all without a closure and a promise per partition.
+    const pending: Promise<PartitionOut>[] = [];
+    const pendingIn: PartitionOut[][] = [];
+    const pendingAt: number[] = [];
     // ACLs (KafkaApis.handleProduceRequest): WRITE on the transactional id when there is one, else
     // TRANSACTIONAL_ID_AUTHORIZATION_FAILED everywhere; WRITE on each topic, else TOPIC_AUTHORIZATION_FAILED.
     const transactionDenied = request.transactionalId != null && !authorize(ctx, AclOperation.WRITE, 'transactional-id', request.transactionalId);
@@ -72,28 +76,40 @@ export default defineHandler({
         } else if (denied !== ErrorCode.NONE) {
           partitionResponses.push(failure(pd.index, denied, null));
         } else {
-          const slot = partitionResponses.length;
-          partitionResponses.push(failure(pd.index, ErrorCode.UNKNOWN_SERVER_ERROR, null));
-          pending.push(
-            producePartition(broker, topic.name, pd.index, pd.records, acks === -1, header.apiVersion).then((r) => (partitionResponses[slot] = r)),
-          );
+          let answer: PartitionOut | Promise<PartitionOut>;
+          try {
+            answer = producePartition(broker, topic.name, pd.index, pd.records, acks === -1, header.apiVersion);
+          } catch (e) {
+            // As when it was async: the other partitions still go ahead, and the request fails after them.
+            answer = Promise.reject(e);
+          }
+          if (answer instanceof Promise) {
+            pending.push(answer);
+            pendingIn.push(partitionResponses);
+            pendingAt.push(partitionResponses.length);
+            partitionResponses.push(failure(pd.index, ErrorCode.UNKNOWN_SERVER_ERROR, null));
+          } else partitionResponses.push(answer);
         }
       }
     }
-    await Promise.all(pending);
+    if (pending.length > 0) {
+      const answers = pending.length === 1 ? [await pending[0]!] : await Promise.all(pending);
+      for (let i = 0; i < answers.length; i++) pendingIn[i]![pendingAt[i]!] = answers[i]!;
+    }
     if (acks === 0) return failedAcksZero(responses) ?? NO_RESPONSE;
     return { responses, throttleTimeMs: 0 };
   },
 });
 
-async function producePartition(
+/** The partition's answer: at once when refused before any append, else once the append is done. */
+function producePartition(
   broker: BrokerState,
   topic: string,
   partition: number,
   records: Buffer | null,
   durable: boolean,
   version: number,
-): Promise<PartitionOut> {
+): PartitionOut | Promise<PartitionOut> {
   // Kafka refuses client writes to its internal topics with INVALID_TOPIC_EXCEPTION.
   if (isInternalTopic(topic)) return failure(partition, ErrorCode.INVALID_TOPIC_EXCEPTION, `cannot produce to internal topic ${topic}`);
   const found = lookupPartition(broker, topic, partition);
@@ -112,6 +128,11 @@ async function producePartition(
   // case, are validated here and now.
   const turn = broker.produceValidation.turn(log, records, options);
   if (turn === null) return appendValidated(broker, log, topic, partition, records, durable, explainProduceRecords(records, options), null);
+  return appendAfterWorker(broker, log, topic, partition, records, durable, turn);
+}
+
+/** A large batch: its validation's verdict from the worker thread, then the append in its turn. */
+async function appendAfterWorker(broker: BrokerState, log: PartitionLog, topic: string, partition: number, records: Buffer, durable: boolean, turn: ValidationTurn): Promise<PartitionOut> {
   try {
     const rejection = await turn.verdict;
     // Resolves once the append is under way (or refused): from here the partition's next batch may go.

@@ -29,7 +29,7 @@ import { ErrorCode } from '../../protocol/errors.js';
 import { apis } from '../../protocol/messages/index.js';
 import type { FetchRequest } from '../../protocol/messages/fetch.js';
 import { lookupPartition } from '../topics/partition-lookup.js';
-import { caughtUpPartitions, readPartitions, type PartitionToRead, type ReadRound } from '../fetch/partition-reader.js';
+import { caughtUpPartitions, readPartitions, type PartitionRead, type PartitionToRead, type ReadRound } from '../fetch/partition-reader.js';
 import { ZERO_UUID } from '../topics/topic-ids.js';
 import { defineHandler, type RequestContext } from './handler.js';
 import { authorize } from './authorize.js';
@@ -54,7 +54,9 @@ export default defineHandler({
       return { throttleTimeMs: 0, errorCode, sessionId: 0, responses: [] };
     }
     const topics = resolveTopics(ctx, request, v >= FIRST_TOPIC_ID_VERSION);
-    const flat = topics.flatMap((t) => t.partitions);
+    // A loop, not flatMap: flatMap with its closure was the handler's costliest line in a CPU profile.
+    const flat: PartitionToRead[] = [];
+    for (const t of topics) for (const p of t.partitions) flat.push(p);
     const deadline = Date.now() + request.maxWaitMs;
     const planned = plannedBytes(flat, Math.min(request.maxBytes, ctx.broker.config.getNumber('fetch.max.bytes')));
     let granted = 0;
@@ -148,9 +150,11 @@ function resolveTopics(ctx: RequestContext, request: FetchRequest, byId: boolean
 
 function toResponses(topics: readonly TopicToRead[], round: ReadRound) {
   let i = 0;
-  return topics.map((t) => ({
-    topic: t.name,
-    topicId: t.topicId,
-    partitions: t.partitions.map(() => round.partitions[i++]!),
-  }));
+  const out: { topic: string; topicId: string; partitions: PartitionRead[] }[] = [];
+  for (const t of topics) {
+    const partitions: PartitionRead[] = [];
+    for (let n = 0; n < t.partitions.length; n++) partitions.push(round.partitions[i++]!);
+    out.push({ topic: t.name, topicId: t.topicId, partitions });
+  }
+  return out;
 }

@@ -290,7 +290,8 @@ export class Connection implements IdleTracked {
     } finally {
       if (!running) framePool.release(frame);
     }
-    if (running) void running.finally(() => framePool.release(frame));
+    // Only a pooled frame has anything to give back (most frames are views of socket reads).
+    if (running && framePool.isPooled(frame)) void running.finally(() => framePool.release(frame));
   }
 
   /** A promise while the handler may still use the frame, else undefined. */

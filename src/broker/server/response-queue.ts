@@ -10,8 +10,9 @@
 // - a slot resolved with `null` (acks=0 Produce) takes no bytes on the wire;
 // - a slot's `afterWrite` runs when the slot's turn comes, after every earlier response went to the
 //   socket (a failed acks=0 Produce closes the connection there, so earlier answers are not lost);
-// - all buffers of one response, and of consecutive ready responses, go out in one
-//   corked batch so the kernel sees a single writev;
+// - all buffers of one response, and of consecutive ready responses, go out in one write: copied
+//   into one buffer when they are small together (COALESCE_BYTES), else as one corked batch so the
+//   kernel sees a single writev;
 // - a slot's `onWritten` runs once its bytes have been handed to the operating system (the socket's
 //   write callback), or at once for a slot with no bytes, or when the queue closes: the connection
 //   releases the slot's memory budget there (limits/byte-budget.ts).
@@ -31,6 +32,15 @@ interface Slot {
 
 /** Completes a reserved slot: the response's buffers (null for none), and what to run after. */
 export type CompleteSlot = (chunks: readonly Buffer[] | null, afterWrite?: () => void) => void;
+
+/**
+ * Ready responses up to this many bytes together are copied into one buffer and written with one
+ * write() instead of corked writes of their pieces. A long-polled Fetch answering a few records is a
+ * header slice, a record slice or two and a tail slice: copying them costs less than the stream's
+ * corked path (a buffered entry per piece, the writev's array and its native walk), and a Produce
+ * answer is one piece anyway. Larger responses keep their record bytes uncopied (gather writes).
+ */
+const COALESCE_BYTES = 16 * 1024;
 
 export class ResponseQueue {
   private readonly slots: Slot[] = [];
@@ -71,34 +81,94 @@ export class ResponseQueue {
 
   private flush(): void {
     if (this.closed) return;
-    let corked = false;
-    while (this.head < this.slots.length && this.slots[this.head]!.done) {
-      const slot = this.slots[this.head++]!;
-      if (slot.chunks && slot.chunks.length > 0) {
-        if (!corked) {
-          this.sink.cork();
-          corked = true;
+    const slots = this.slots;
+    while (this.head < slots.length && slots[this.head]!.done) {
+      // The run of ready slots to write together: up to the next one not ready, or through the first
+      // with something to run after its write.
+      const from = this.head;
+      let to = from;
+      let bytes = 0;
+      let pieces = 0;
+      let after: (() => void) | undefined;
+      while (to < slots.length && slots[to]!.done) {
+        const slot = slots[to++]!;
+        if (slot.chunks) {
+          for (const c of slot.chunks) bytes += c.length;
+          pieces += slot.chunks.length;
         }
-        const last = slot.chunks.length - 1;
-        for (let i = 0; i < last; i++) this.sink.write(slot.chunks[i]!);
-        this.sink.write(slot.chunks[last]!, slot.onWritten ? () => written(slot) : undefined);
-      } else {
-        written(slot);
+        after = slot.afterWrite;
+        if (after) break;
       }
-      slot.chunks = null;
-      if (slot.afterWrite) {
-        if (corked) this.sink.uncork();
-        corked = false;
-        slot.afterWrite();
+      this.head = to;
+      this.writeRun(from, to, bytes, pieces);
+      if (after) {
+        after();
         if (this.closed) return;
       }
     }
-    if (corked) this.sink.uncork();
     // Compact occasionally so a long-lived connection does not grow the array forever.
-    if (this.head > 1024 && this.head * 2 > this.slots.length) {
-      this.slots.splice(0, this.head);
+    if (this.head > 1024 && this.head * 2 > slots.length) {
+      slots.splice(0, this.head);
       this.head = 0;
     }
+  }
+
+  /** Writes slots [from, to): `pieces` buffers of `bytes` in all. */
+  private writeRun(from: number, to: number, bytes: number, pieces: number): void {
+    const slots = this.slots;
+    if (pieces === 1 || (pieces > 1 && bytes <= COALESCE_BYTES)) {
+      // One write. Its callback tells every slot that had bytes in it; slots without bytes are done now.
+      let out: Buffer | null = pieces === 1 ? null : Buffer.allocUnsafe(bytes);
+      let at = 0;
+      let first: Slot | null = null;
+      let more: Slot[] | null = null;
+      for (let i = from; i < to; i++) {
+        const slot = slots[i]!;
+        const chunks = slot.chunks;
+        slot.chunks = null;
+        if (!chunks || chunks.length === 0) {
+          written(slot);
+          continue;
+        }
+        if (out === null) out = chunks[0]!;
+        else for (const c of chunks) at += c.copy(out, at);
+        if (!slot.onWritten) continue;
+        if (first === null) first = slot;
+        else (more ??= []).push(slot);
+      }
+      const only = first;
+      const rest = more;
+      this.sink.write(
+        out!,
+        only === null
+          ? undefined
+          : rest === null
+            ? () => written(only)
+            : () => {
+                written(only);
+                for (const s of rest) written(s);
+              },
+      );
+      return;
+    }
+    let corked = false;
+    for (let i = from; i < to; i++) {
+      const slot = slots[i]!;
+      const chunks = slot.chunks;
+      slot.chunks = null;
+      if (!chunks || chunks.length === 0) {
+        written(slot);
+        continue;
+      }
+      if (!corked) {
+        this.sink.cork();
+        corked = true;
+      }
+      const last = chunks.length - 1;
+      for (let k = 0; k < last; k++) this.sink.write(chunks[k]!);
+      this.sink.write(chunks[last]!, slot.onWritten ? () => written(slot) : undefined);
+    }
+    if (corked) this.sink.uncork();
   }
 }
 

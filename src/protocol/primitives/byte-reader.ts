@@ -76,8 +76,14 @@ export class ByteReader {
   uint32(): number {
     return this.buf.readUInt32BE(this.need(4));
   }
+  /** As ByteWriter.int64: a safe integer becomes one BigInt, without readBigInt64BE's intermediate ones. */
   int64(): bigint {
-    return this.buf.readBigInt64BE(this.need(8));
+    const p = this.need(8);
+    const buf = this.buf;
+    const hi = (buf[p]! << 24) | (buf[p + 1]! << 16) | (buf[p + 2]! << 8) | buf[p + 3]!;
+    if (hi < -0x200000 || hi >= 0x200000) return buf.readBigInt64BE(p);
+    const lo = buf[p + 4]! * 0x1000000 + ((buf[p + 5]! << 16) | (buf[p + 6]! << 8) | buf[p + 7]!);
+    return BigInt(hi * 0x100000000 + lo);
   }
   float64(): number {
     return this.buf.readDoubleBE(this.need(8));

@@ -53,8 +53,30 @@ export class ByteWriter {
   uint32(n: number): void {
     this.pos = this.buf.writeUInt32BE(n, this.pos);
   }
+  /**
+   * Offsets, timestamps, producer ids and -1 are safe integers: they are written as two 32-bit halves
+   * of a Number, without the BigInt masks and shifts (each a new heap BigInt) of writeBigInt64BE,
+   * which writes the rest (and throws for values out of range or a buffer too short, as before).
+   */
   int64(n: bigint): void {
-    this.pos = this.buf.writeBigInt64BE(n, this.pos);
+    const v = Number(n);
+    const p = this.pos;
+    const buf = this.buf;
+    if (!Number.isSafeInteger(v) || p + 8 > buf.length) {
+      this.pos = buf.writeBigInt64BE(n, p);
+      return;
+    }
+    const hi = Math.floor(v / 0x100000000);
+    const lo = v - hi * 0x100000000;
+    buf[p] = hi >>> 24;
+    buf[p + 1] = hi >>> 16;
+    buf[p + 2] = hi >>> 8;
+    buf[p + 3] = hi;
+    buf[p + 4] = lo >>> 24;
+    buf[p + 5] = lo >>> 16;
+    buf[p + 6] = lo >>> 8;
+    buf[p + 7] = lo;
+    this.pos = p + 8;
   }
   float64(n: number): void {
     this.pos = this.buf.writeDoubleBE(n, this.pos);

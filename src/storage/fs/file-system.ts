@@ -13,6 +13,13 @@ export interface FileHandle {
   readonly path: string;
   /** Writes every chunk, in order, starting at `position` (one writev; loops on short writes). */
   writev(chunks: readonly Uint8Array[], position: number): Promise<void>;
+  /**
+   * writev() done on the calling thread when this file system writes such a write synchronously
+   * anyway (NodeFileSystem: small writes go to the page cache at once): true once every chunk is
+   * written; false when nothing was written and writev() must be used. Optional: an append that
+   * can skip the promise and its microtask hop uses it (log-segment.ts appendChunks).
+   */
+  writevNow?(chunks: readonly Uint8Array[], position: number): boolean;
   /** Reads up to `length` bytes at file `position` into `buf[offset..]`; returns the count read (0 at EOF). */
   read(buf: Uint8Array, offset: number, length: number, position: number): Promise<number>;
   /** fdatasync: file data (and the size) reach stable storage. */

@@ -21,6 +21,14 @@ class NodeFileHandle implements FileHandle {
     private readonly fd: number,
   ) {}
 
+  writevNow(chunks: readonly Uint8Array[], position: number): boolean {
+    let total = 0;
+    for (const c of chunks) total += c.byteLength;
+    if (total > SYNC_WRITE_MAX_BYTES) return false;
+    writevNow(this.fd, chunks, position, total);
+    return true;
+  }
+
   async writev(chunks: readonly Uint8Array[], position: number): Promise<void> {
     let total = 0;
     for (const c of chunks) total += c.byteLength;
