@@ -15,14 +15,13 @@
 //                             e.g. a copy of dist made before a change): each round runs both builds,
 //                             the order flipping each round, and the report gives baseline rows and
 //                             same-run ratios (this build / baseline) of CPU and heap per record.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { percentile, report, type BenchRow } from './harness.js';
+import { JsonLineChild } from './json-line-child.js';
 import type { StallFigures } from './stall-watch.js';
 import type { ArrivalFigures } from './arrival-watch.js';
 import { createTopic, latency } from './vs-kafka/workloads.js';
@@ -70,27 +69,11 @@ const WINDOW_S = Math.max(1, Number(process.env.LATENCY_WINDOW_S ?? 10));
 
 /** The broker child: resolves once listening; `report()` asks for the figures since the last one. */
 async function startBroker(dataDir: string, script: string): Promise<{ port: number; report(): Promise<BrokerReport>; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [...BROKER_FLAGS, script, dataDir, '{}'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout });
-  const waiting: ((line: string) => void)[] = [];
-  // Anything else the child prints on stdout (--trace-gc writes there) goes to stderr, unparsed.
-  lines.on('line', (line) => (line.startsWith('{') ? waiting.shift()?.(line) : process.stderr.write(line + '\n')));
-  const next = () => new Promise<string>((resolve) => waiting.push(resolve));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const first = JSON.parse(await next()) as { port: number };
+  const { child, ready } = await JsonLineChild.start<{ port: number }>(script, [dataDir, '{}'], { label: 'latency broker', nodeArgs: BROKER_FLAGS });
   return {
-    port: first.port,
-    report: async () => {
-      const line = next();
-      child.stdin.write('report\n');
-      return JSON.parse(await line) as BrokerReport;
-    },
-    stop: async () => {
-      child.stdin.end();
-      const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      await exited;
-      clearTimeout(guard);
-    },
+    port: ready.port,
+    report: () => child.ask<BrokerReport>('report'),
+    stop: () => child.stop('end-stdin', 20_000),
   };
 }
 
