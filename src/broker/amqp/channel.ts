@@ -95,8 +95,11 @@ export class Channel {
 
   /** The queue engine member owning this channel's acquisitions. */
   get member(): string {
-    return `${this.host.connectionId}/${this.id}`;
+    // Built once: it is looked up on every delivery turn and acknowledgement.
+    return (this.memberName ??= `${this.host.connectionId}/${this.id}`);
   }
+
+  private memberName: string | undefined;
 
   channelCredit(): number {
     if (this.channelPrefetch === 0) return Infinity;
@@ -225,6 +228,25 @@ export class Channel {
           settled();
         },
       );
+      return;
+    }
+    // The default exchange reaches the queue its routing key names: found, that is the whole route
+    // (it cannot have an alternate exchange), with no sets or closures per message.
+    const direct = m.exchange === '' ? vhost.queues.get(m.routingKey) : undefined;
+    if (direct) {
+      const confirms = this.confirms;
+      const done =
+        confirms === null && settled === noop
+          ? noop
+          : (error?: unknown): void => {
+              if (confirms) {
+                if (error === undefined) confirms.ack(seq);
+                else confirms.nack(seq);
+              }
+              settled();
+            };
+      if (!direct.publish(message, message.persistent, done)) done(new Error('rejected'));
+      else if (direct.backlogOver()) this.host.holdForBacklog?.(direct);
       return;
     }
     const queues = vhost.route(x, m.routingKey, () => (scan.hasHeaders ? decodeHeaders(properties) : undefined));
