@@ -16,7 +16,8 @@
 // every run, Brook's event-loop delay per case and the machine (CPU model, cores, load average).
 // The table also gives this process's own event-loop utilization per run ("client loop busy"): the
 // publishers and the consumer share it, so with one publisher it shows how much of the round trip
-// is the client's turn.
+// is the client's turn. For Brook it gives the broker process's CPU time per message ("broker CPU",
+// user + system over all its threads, during the run).
 //
 //   npm run bench -- amqp
 //   AMQP_BENCH_MESSAGES=N    messages per run (default 30000)
@@ -230,6 +231,8 @@ try {
     const name = `${size} B, ${publishers} publisher${publishers > 1 ? 's' : ''}`;
     for (const s of systems) await runCase(s, size, publishers, 'warm');
     const per = new Map<string, RunResult[]>(systems.map((s) => [s.name, []]));
+    /** Brook's CPU time (every thread) per message, µs, per run (systems that report it). */
+    const cpuPer = new Map<string, number[]>(systems.map((s) => [s.name, []]));
     for (let round = 0; round < ROUNDS; round++) {
       const order = systems.map((_, i) => systems[(i + round) % systems.length]!);
       for (const s of order) {
@@ -237,6 +240,7 @@ try {
         const r = await runCase(s, size, publishers, `r${round}`);
         const loop = s.stats ? await s.stats() : undefined;
         per.get(s.name)!.push(r);
+        if (typeof loop?.cpuUserUs === 'number' && typeof loop.cpuSystemUs === 'number') cpuPer.get(s.name)!.push((loop.cpuUserUs + loop.cpuSystemUs) / MESSAGES);
         runs.push({ case: name, round, system: s.name, ...r, eventLoop: loop, loadavg: os.loadavg()[0] });
       }
     }
@@ -244,7 +248,9 @@ try {
     const line = systems
       .map((s) => {
         const rs = per.get(s.name)!;
-        return `${s.name} ${span(rs.map((r) => r.rate))} msg/s, p50 ${span(rs.map((r) => r.p50))} p99 ${span(rs.map((r) => r.p99))} ms, client loop busy ${span(rs.map((r) => r.clientUtilization))}`;
+        const cpu = cpuPer.get(s.name)!;
+        const brookCpu = cpu.length > 0 ? `, broker CPU ${span(cpu)} µs/msg` : '';
+        return `${s.name} ${span(rs.map((r) => r.rate))} msg/s, p50 ${span(rs.map((r) => r.p50))} p99 ${span(rs.map((r) => r.p99))} ms, client loop busy ${span(rs.map((r) => r.clientUtilization))}${brookCpu}`;
       })
       .join(' | ');
     console.log(`${name}: ${line}`);

@@ -86,6 +86,20 @@ export class DecodedBatches {
     if (!this.entries.has(base)) this.insert(base, { last: messages[messages.length - 1]!.offset, size, messages });
   }
 
+  /**
+   * Forgets the batches wholly below `offset` (the queue's next fetch offset: nothing below it is
+   * taken again unless released, and then it is read back). What stays is what consumers are still
+   * taking from, so the messages kept on the heap are few: every young-generation collection copies
+   * the live ones, and a cache filled to its byte limit with 100-byte messages is tens of thousands.
+   */
+  dropBelow(offset: number): void {
+    for (const [base, e] of this.entries) {
+      if (e.last >= offset) return;
+      this.entries.delete(base);
+      this.bytes -= e.size;
+    }
+  }
+
   private insert(base: number, entry: Entry): Entry {
     this.entries.set(base, entry);
     this.bytes += entry.size;
