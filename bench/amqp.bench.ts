@@ -54,6 +54,9 @@ interface RunResult {
   rate: number;
   p50: number;
   p99: number;
+  /** Further publish-to-deliver percentiles, kept in the JSON (the shape of the tail). */
+  p90: number;
+  p999: number;
   /** The bench's own event loop (publishers and consumer are amqplib in this one process): busy share. */
   clientUtilization: number;
 }
@@ -125,7 +128,7 @@ async function runCase(sys: System, size: number, publishers: number, tag: strin
   await ach.deleteQueue(queue);
   await admin.close();
   const lat = Array.from(latencies.subarray(0, MESSAGES));
-  return { rate: (MESSAGES / elapsedMs) * 1000, p50: percentile(lat, 50), p99: percentile(lat, 99), clientUtilization };
+  return { rate: (MESSAGES / elapsedMs) * 1000, p50: percentile(lat, 50), p99: percentile(lat, 99), p90: percentile(lat, 90), p999: percentile(lat, 99.9), clientUtilization };
 }
 
 interface BrookProcess {

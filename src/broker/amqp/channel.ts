@@ -109,11 +109,12 @@ export class Channel {
   }
 
   /** Records a delivery and returns its tag (no-ack deliveries, and direct replies (queue null), are not tracked). */
-  track(queue: AmqpQueue | null, offset: number, consumer: ChannelConsumer | null): number {
+  track(queue: AmqpQueue | null, offset: number, consumer: ChannelConsumer | null, now?: number): number {
     const tag = this.nextTag++;
     if (!queue || (consumer && consumer.noAck)) return tag;
     const timeoutMs = queue.args.type === 'stream' ? 0 : (queue.args.consumerTimeout ?? this.host.consumerTimeoutMs);
-    const deadline = timeoutMs > 0 ? this.host.now() + timeoutMs : Infinity;
+    // `now`: the time a whole delivery turn goes out (read once for the turn, not per message).
+    const deadline = timeoutMs > 0 ? (now ?? this.host.now()) + timeoutMs : Infinity;
     this.unacked.set(tag, { tag, queue, offset, consumer, deadline, timeoutMs });
     this.ackTimeout.watch(deadline);
     if (consumer) consumer.unacked++;
