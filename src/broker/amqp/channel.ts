@@ -206,7 +206,7 @@ export class Channel {
       if (!this.replyTo) throw withMethod(Reply.preconditionFailed('fast reply consumer does not exist'), 60, 40);
       properties = encodeProperties({ ...decodeProperties(properties), replyTo: `${REPLY_TO_QUEUE}.${this.replyTo.token}` });
     }
-    if (m.exchange === '' && m.routingKey.startsWith(`${REPLY_TO_QUEUE}.`)) {
+    if (m.exchange === '' && m.routingKey.startsWith(REPLY_TO_PREFIX)) {
       const target = vhost.replyConsumers.get(m.routingKey.slice(REPLY_TO_QUEUE.length + 1));
       if (target) target.deliverReply(m.exchange, m.routingKey, properties, body);
       else if (m.mandatory) this.returnMessage(m, properties, body);
@@ -437,6 +437,9 @@ export class Channel {
 }
 
 const noop = (): void => {};
+
+/** Routing keys of direct replies start with this (built once, not per publish). */
+const REPLY_TO_PREFIX = `${REPLY_TO_QUEUE}.`;
 
 function encodeMethod(channel: number, m: AmqpMethod): Buffer {
   return encodeMethodFrame(channel, m);
