@@ -16,7 +16,8 @@
 // every run, Brook's event-loop delay per case and the machine (CPU model, cores, load average).
 // The table also gives this process's own event-loop utilization per run ("client loop busy"): the
 // publishers and the consumer share it, so with one publisher it shows how much of the round trip
-// is the client's turn.
+// is the client's turn. For Brook it gives the broker process's CPU time per message ("broker CPU",
+// user + system over all its threads, during the run).
 //
 //   npm run bench -- amqp
 //   AMQP_BENCH_MESSAGES=N    messages per run (default 30000)
@@ -53,6 +54,9 @@ interface RunResult {
   rate: number;
   p50: number;
   p99: number;
+  /** Further publish-to-deliver percentiles, kept in the JSON (the shape of the tail). */
+  p90: number;
+  p999: number;
   /** The bench's own event loop (publishers and consumer are amqplib in this one process): busy share. */
   clientUtilization: number;
 }
@@ -124,7 +128,7 @@ async function runCase(sys: System, size: number, publishers: number, tag: strin
   await ach.deleteQueue(queue);
   await admin.close();
   const lat = Array.from(latencies.subarray(0, MESSAGES));
-  return { rate: (MESSAGES / elapsedMs) * 1000, p50: percentile(lat, 50), p99: percentile(lat, 99), clientUtilization };
+  return { rate: (MESSAGES / elapsedMs) * 1000, p50: percentile(lat, 50), p99: percentile(lat, 99), p90: percentile(lat, 90), p999: percentile(lat, 99.9), clientUtilization };
 }
 
 interface BrookProcess {
@@ -230,6 +234,8 @@ try {
     const name = `${size} B, ${publishers} publisher${publishers > 1 ? 's' : ''}`;
     for (const s of systems) await runCase(s, size, publishers, 'warm');
     const per = new Map<string, RunResult[]>(systems.map((s) => [s.name, []]));
+    /** Brook's CPU time (every thread) per message, µs, per run (systems that report it). */
+    const cpuPer = new Map<string, number[]>(systems.map((s) => [s.name, []]));
     for (let round = 0; round < ROUNDS; round++) {
       const order = systems.map((_, i) => systems[(i + round) % systems.length]!);
       for (const s of order) {
@@ -237,6 +243,7 @@ try {
         const r = await runCase(s, size, publishers, `r${round}`);
         const loop = s.stats ? await s.stats() : undefined;
         per.get(s.name)!.push(r);
+        if (typeof loop?.cpuUserUs === 'number' && typeof loop.cpuSystemUs === 'number') cpuPer.get(s.name)!.push((loop.cpuUserUs + loop.cpuSystemUs) / MESSAGES);
         runs.push({ case: name, round, system: s.name, ...r, eventLoop: loop, loadavg: os.loadavg()[0] });
       }
     }
@@ -244,7 +251,9 @@ try {
     const line = systems
       .map((s) => {
         const rs = per.get(s.name)!;
-        return `${s.name} ${span(rs.map((r) => r.rate))} msg/s, p50 ${span(rs.map((r) => r.p50))} p99 ${span(rs.map((r) => r.p99))} ms, client loop busy ${span(rs.map((r) => r.clientUtilization))}`;
+        const cpu = cpuPer.get(s.name)!;
+        const brookCpu = cpu.length > 0 ? `, broker CPU ${span(cpu)} µs/msg` : '';
+        return `${s.name} ${span(rs.map((r) => r.rate))} msg/s, p50 ${span(rs.map((r) => r.p50))} p99 ${span(rs.map((r) => r.p99))} ms, client loop busy ${span(rs.map((r) => r.clientUtilization))}${brookCpu}`;
       })
       .join(' | ');
     console.log(`${name}: ${line}`);

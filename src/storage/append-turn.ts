@@ -35,7 +35,7 @@ export class PendingAppend implements FlushWaiter {
     readonly durable: boolean,
     readonly resolve: (r: AppendResult) => void,
     readonly reject: (e: Error) => void,
-    /** AppendOptions.onWritten: a durable append's bytes are written, its sync not yet done. */
+    /** AppendOptions.onWritten: the append's bytes are written (a durable one's sync not yet done). */
     readonly onWritten?: (r: AppendResult) => void,
   ) {}
 

@@ -36,9 +36,11 @@ export interface AppendOptions {
    */
   crcChecked?: boolean;
   /**
-   * A durable append: called once its bytes are written (offsets assigned, visible under the
-   * 'written' high-watermark policy), before the fdatasync its promise waits for. AMQP confirms a
-   * message consumed and acknowledged in that gap without waiting for the sync (unsynced-publishes.ts).
+   * Called once the append's bytes are written (offsets assigned, visible under the 'written'
+   * high-watermark policy), synchronously with the write's completion: before a durable append's
+   * fdatasync, which its promise waits for, and before any reader can have read the bytes back. AMQP
+   * confirms a message consumed and acknowledged in that gap without waiting for the sync
+   * (unsynced-publishes.ts), and keeps the messages it just wrote for their delivery.
    */
   onWritten?: (result: AppendResult) => void;
 }

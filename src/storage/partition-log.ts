@@ -286,6 +286,8 @@ export class PartitionLog {
     }
     this.state.logEndOffset = results[results.length - 1]!.lastOffset + 1;
     this.sync.noteWrite(segment, messages, now);
+    // Before the high watermark moves: nothing can have read these bytes back yet.
+    for (let k = 0; k < batch.length; k++) batch[k]!.onWritten?.(results[k]!);
     if (this.policy === 'written') this.advanceHighWatermark(this.state.logEndOffset);
     if (requestFlush && (this.policy === 'durable' || this.sync.unflushedMessages >= this.state.config.flushMessages)) this.flusher.request();
     // Durable appends resolve when the flusher covers them (acks=all: only after fdatasync).
@@ -293,7 +295,6 @@ export class PartitionLog {
       const p = batch[k]!;
       if (p.durable) {
         p.result = results[k]!;
-        p.onWritten?.(p.result);
         this.flusher.enqueue(p);
       } else p.resolve(results[k]!);
     }

@@ -66,9 +66,10 @@ export class ChannelConsumer implements QueueConsumer {
     const frames: Buffer[] = [];
     let pos = 0;
     let from = 0;
+    const now = ch.host.now();
     for (const d of deliveries) {
       const m = d.message;
-      const tag = ch.track(queue, m.offset, this);
+      const tag = ch.track(queue, m.offset, this, now);
       pos = writeDeliverHead(buf, pos, ch.id, tagBytes, tag, d.deliveryCount > 1, m.exchangeBytes, m.routingKeyBytes, m.properties, m.body.length);
       if (m.body.length <= INLINE_BODY_BYTES) pos = writeBodyFrames(buf, pos, ch.id, m.body, frameMax);
       else {

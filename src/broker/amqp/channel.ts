@@ -95,8 +95,11 @@ export class Channel {
 
   /** The queue engine member owning this channel's acquisitions. */
   get member(): string {
-    return `${this.host.connectionId}/${this.id}`;
+    // Built once: it is looked up on every delivery turn and acknowledgement.
+    return (this.memberName ??= `${this.host.connectionId}/${this.id}`);
   }
+
+  private memberName: string | undefined;
 
   channelCredit(): number {
     if (this.channelPrefetch === 0) return Infinity;
@@ -106,11 +109,12 @@ export class Channel {
   }
 
   /** Records a delivery and returns its tag (no-ack deliveries, and direct replies (queue null), are not tracked). */
-  track(queue: AmqpQueue | null, offset: number, consumer: ChannelConsumer | null): number {
+  track(queue: AmqpQueue | null, offset: number, consumer: ChannelConsumer | null, now?: number): number {
     const tag = this.nextTag++;
     if (!queue || (consumer && consumer.noAck)) return tag;
     const timeoutMs = queue.args.type === 'stream' ? 0 : (queue.args.consumerTimeout ?? this.host.consumerTimeoutMs);
-    const deadline = timeoutMs > 0 ? this.host.now() + timeoutMs : Infinity;
+    // `now`: the time a whole delivery turn goes out (read once for the turn, not per message).
+    const deadline = timeoutMs > 0 ? (now ?? this.host.now()) + timeoutMs : Infinity;
     this.unacked.set(tag, { tag, queue, offset, consumer, deadline, timeoutMs });
     this.ackTimeout.watch(deadline);
     if (consumer) consumer.unacked++;
@@ -202,7 +206,7 @@ export class Channel {
       if (!this.replyTo) throw withMethod(Reply.preconditionFailed('fast reply consumer does not exist'), 60, 40);
       properties = encodeProperties({ ...decodeProperties(properties), replyTo: `${REPLY_TO_QUEUE}.${this.replyTo.token}` });
     }
-    if (m.exchange === '' && m.routingKey.startsWith(`${REPLY_TO_QUEUE}.`)) {
+    if (m.exchange === '' && m.routingKey.startsWith(REPLY_TO_PREFIX)) {
       const target = vhost.replyConsumers.get(m.routingKey.slice(REPLY_TO_QUEUE.length + 1));
       if (target) target.deliverReply(m.exchange, m.routingKey, properties, body);
       else if (m.mandatory) this.returnMessage(m, properties, body);
@@ -225,6 +229,25 @@ export class Channel {
           settled();
         },
       );
+      return;
+    }
+    // The default exchange reaches the queue its routing key names: found, that is the whole route
+    // (it cannot have an alternate exchange), with no sets or closures per message.
+    const direct = m.exchange === '' ? vhost.queues.get(m.routingKey) : undefined;
+    if (direct) {
+      const confirms = this.confirms;
+      const done =
+        confirms === null && settled === noop
+          ? noop
+          : (error?: unknown): void => {
+              if (confirms) {
+                if (error === undefined) confirms.ack(seq);
+                else confirms.nack(seq);
+              }
+              settled();
+            };
+      if (!direct.publish(message, message.persistent, done)) done(new Error('rejected'));
+      else if (direct.backlogOver()) this.host.holdForBacklog?.(direct);
       return;
     }
     const queues = vhost.route(x, m.routingKey, () => (scan.hasHeaders ? decodeHeaders(properties) : undefined));
@@ -414,6 +437,9 @@ export class Channel {
 }
 
 const noop = (): void => {};
+
+/** Routing keys of direct replies start with this (built once, not per publish). */
+const REPLY_TO_PREFIX = `${REPLY_TO_QUEUE}.`;
 
 function encodeMethod(channel: number, m: AmqpMethod): Buffer {
   return encodeMethodFrame(channel, m);

@@ -6,10 +6,21 @@
 // settles, one basic.ack with multiple=true covers every settled number up to the next outstanding
 // one; a nack is sent at once for its number alone.
 
+const PENDING = 0;
+const ACKED = 1;
+const NACKED = 2;
+
 export class ConfirmTracker {
   private next = 1;
-  /** Outstanding sequence numbers in order, with whether they settled. */
-  private readonly outstanding = new Map<number, boolean>();
+  /**
+   * The state of every number from `head` (the lowest not yet passed by a drain) to next - 1, in a
+   * ring (capacity a power of two, grown when full): numbers are taken in order and leave from the
+   * front, so no per-message map entry is made or deleted.
+   */
+  private states = new Uint8Array(256);
+  private head = 1;
+  /** Outstanding numbers (taken, not nacked, not yet acked to the client). */
+  private outstanding = 0;
   /** The highest number acked so far. */
   private acked = 0;
 
@@ -18,21 +29,37 @@ export class ConfirmTracker {
   /** Numbers the next publish. */
   take(): number {
     const n = this.next++;
-    this.outstanding.set(n, false);
+    if (n - this.head >= this.states.length) this.grow();
+    this.states[n & (this.states.length - 1)] = PENDING;
+    this.outstanding++;
     return n;
   }
 
   ack(n: number): void {
-    if (!this.outstanding.has(n)) return;
-    this.outstanding.set(n, true);
+    if (this.stateOf(n) !== PENDING) return;
+    this.states[n & (this.states.length - 1)] = ACKED;
     this.scheduleDrain();
   }
 
   nack(n: number): void {
-    if (!this.outstanding.has(n)) return;
-    this.outstanding.delete(n);
+    const state = this.stateOf(n);
+    if (state !== PENDING && state !== ACKED) return;
+    this.states[n & (this.states.length - 1)] = NACKED;
+    this.outstanding--;
     this.send('nack', n, false);
     this.scheduleDrain();
+  }
+
+  /** The state of an outstanding number, or -1 when it is not one (never taken, or passed). */
+  private stateOf(n: number): number {
+    return n >= this.head && n < this.next ? this.states[n & (this.states.length - 1)]! : -1;
+  }
+
+  private grow(): void {
+    const old = this.states;
+    const states = new Uint8Array(old.length * 2);
+    for (let n = this.head; n < this.next; n++) states[n & (states.length - 1)] = old[n & (old.length - 1)]!;
+    this.states = states;
   }
 
   private drainScheduled = false;
@@ -50,21 +77,25 @@ export class ConfirmTracker {
   private drain(): void {
     let upTo = 0;
     let count = 0;
-    // Settled numbers at the front leave the map as they are passed (a Map tolerates deletion
-    // while iterating), so each number is visited once however many are outstanding.
-    for (const [n, done] of this.outstanding) {
-      if (!done) break;
-      upTo = n;
-      count++;
-      this.outstanding.delete(n);
+    const mask = this.states.length - 1;
+    // Settled numbers at the front are passed; nacked ones were answered already and only skipped.
+    while (this.head < this.next) {
+      const state = this.states[this.head & mask]!;
+      if (state === PENDING) break;
+      if (state === ACKED) {
+        upTo = this.head;
+        count++;
+      }
+      this.head++;
     }
     if (count === 0) return;
+    this.outstanding -= count;
     // multiple=true acks every unacked number <= upTo (nacked ones are already settled client-side).
     this.send('ack', upTo, count > 1 || upTo - this.acked > 1);
     this.acked = upTo;
   }
 
   get pending(): number {
-    return this.outstanding.size;
+    return this.outstanding;
   }
 }

@@ -19,8 +19,11 @@ export interface ConsumerChannel {
   readonly member: string;
   /** Deliveries the channel may still hand out under a global basic.qos (Infinity without one). */
   channelCredit(): number;
-  /** Allocates the next delivery tag and, unless no-ack, remembers what it holds. */
-  track(queue: AmqpQueue | null, offset: number, consumer: CreditHolder | null): number;
+  /**
+   * Allocates the next delivery tag and, unless no-ack, remembers what it holds; `now` is when the
+   * delivery goes out (read by the channel when not given).
+   */
+  track(queue: AmqpQueue | null, offset: number, consumer: CreditHolder | null, now?: number): number;
   /** Marks a tracked delivery as a stream queue's (its acknowledgement only returns credit). */
   markStreamDelivery(tag: number, stream: CreditHolder): void;
   /** The server cancels a consumer of this channel (its queue was deleted). */

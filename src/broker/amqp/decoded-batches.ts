@@ -9,6 +9,8 @@
 // 20 from a batch of 1000 visits 20, not 1000), and the batch CRC is not checked again: these are
 // the queue's own batches, checked when the log was loaded (Kafka's fetch path does not re-check
 // them either; its consumers do, and here the broker is the consumer of what it wrote itself).
+// A batch the queue itself just wrote while it has consumers is not scanned at all: the appender
+// hands its messages over as it writes them (add), so a consumer that keeps up never decodes.
 import { batchBaseOffset, batchBaseTimestamp, batchIsControl, batchLastOffset, batchLastOffsetDelta, batchMaxTimestamp, batchRecordCount, batchTimestampType, forEachBatch } from '../../protocol/records/batch-header.js';
 import { batchRecordsPayload, checkRecordCount, scanRecords } from '../../protocol/records/record-reader.js';
 import { fromScan, type StoredMessage } from './message-record.js';
@@ -71,9 +73,36 @@ export class DecodedBatches {
     scanRecords(payload, count, batchLastOffsetDelta(chunk, pos), (scan, _i, v) => {
       messages.push(fromScan(payload, base + scan.offsetDelta, logAppendTime ? maxTimestamp : baseTimestamp + scan.timestampDelta, scan, v));
     });
-    const entry: Entry = { last, size, messages };
+    return this.insert(base, { last, size, messages });
+  }
+
+  /**
+   * A batch of `size` bytes whose messages (in offset order, at consecutive offsets) are already
+   * known, as decoding it would give them: the queue's own batch, just written.
+   */
+  add(messages: StoredMessage[], size: number): void {
+    if (messages.length === 0) return;
+    const base = messages[0]!.offset;
+    if (!this.entries.has(base)) this.insert(base, { last: messages[messages.length - 1]!.offset, size, messages });
+  }
+
+  /**
+   * Forgets the batches wholly below `offset` (the queue's next fetch offset: nothing below it is
+   * taken again unless released, and then it is read back). What stays is what consumers are still
+   * taking from, so the messages kept on the heap are few: every young-generation collection copies
+   * the live ones, and a cache filled to its byte limit with 100-byte messages is tens of thousands.
+   */
+  dropBelow(offset: number): void {
+    for (const [base, e] of this.entries) {
+      if (e.last >= offset) return;
+      this.entries.delete(base);
+      this.bytes -= e.size;
+    }
+  }
+
+  private insert(base: number, entry: Entry): Entry {
     this.entries.set(base, entry);
-    this.bytes += size;
+    this.bytes += entry.size;
     while (this.bytes > this.limitBytes && this.entries.size > 1) {
       const [oldest, e] = this.entries.entries().next().value as [number, Entry];
       this.entries.delete(oldest);

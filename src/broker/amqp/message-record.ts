@@ -83,6 +83,21 @@ class Utf8Cache {
 const exchangeNames = new Utf8Cache();
 const routingKeys = new Utf8Cache();
 
+/** An exchange name as stored (UTF-8; shared, never to be written to). */
+export function exchangeBytes(exchange: string): Buffer {
+  return exchangeNames.get(exchange);
+}
+
+/** A routing key as stored (UTF-8; shared, never to be written to). */
+export function routingKeyBytes(routingKey: string): Buffer {
+  return routingKeys.get(routingKey);
+}
+
+/**
+ * The record of a message the queue accepted at `now` (`expiresAt` Infinity without a TTL), for the
+ * generic batch builder. Queues append through message-batch.ts, which writes these same bytes
+ * without building it; this is the reference it is checked against.
+ */
 export function toRecord(m: AmqpMessage, now: number, expiresAt: number): RecordInput {
   const headers: RecordHeader[] = [
     { key: EXCHANGE_HEADER, value: exchangeNames.get(m.exchange) },

@@ -8,19 +8,27 @@
 //
 // This queue is its log's only writer, so offsets are assigned in flush order: `appendedEnd` (one
 // past the last offset handed to the log) counts messages still being written as ready.
-import { buildRecordBatch } from '../../protocol/records/batch-builder.js';
-import type { RecordInput } from '../../protocol/records/record.js';
 import type { PartitionLog } from '../../storage/index.js';
+import { encodeMessageBatch, storedMessagesOf, type QueuedMessage } from './message-batch.js';
+import type { StoredMessage } from './message-record.js';
 import { UnsyncedPublishes, type UnsyncedPublish } from './unsynced-publishes.js';
 
 /** Most bytes of records per appended batch. */
 const APPEND_BATCH_BYTES = 1 << 20;
 
-class Pending implements UnsyncedPublish {
+/** One accepted message: what its record holds, and its publisher's wait. */
+class Pending implements UnsyncedPublish, QueuedMessage {
   settled = false;
+  propertiesAt = 0;
+  bodyAt = 0;
 
   constructor(
-    readonly record: RecordInput,
+    readonly exchange: Buffer,
+    readonly routingKey: Buffer,
+    readonly properties: Buffer,
+    readonly body: Buffer,
+    readonly timestamp: number,
+    readonly expiresAt: number,
     readonly durable: boolean,
     readonly size: number,
     readonly done: (error?: unknown) => void,
@@ -33,6 +41,11 @@ class Pending implements UnsyncedPublish {
 
 export interface AppenderHooks {
   now(): number;
+  /**
+   * A batch was just written, before anything could read it back: its messages as a read would
+   * give them (views of the batch), `batchBytes` long.
+   */
+  stored(messages: StoredMessage[], batchBytes: number): void;
   /** A batch is in the log: `bodyBytes` of message bodies became ready (before its `done`s run). */
   written(bodyBytes: number): void;
   /** After the `done`s of a written batch (drop-head, expiry, delivery). */
@@ -69,11 +82,25 @@ export class QueueAppender {
 
   /** Body bytes of the messages not yet handed to the log. */
   pendingBodyBytes(): number {
-    return this.pending.reduce((s, p) => s + (p.record.value?.length ?? 0), 0);
+    return this.pending.reduce((s, p) => s + p.body.length, 0);
   }
 
-  enqueue(record: RecordInput, durable: boolean, size: number, done: (error?: unknown) => void): void {
-    this.pending.push(new Pending(record, durable, size, done));
+  /**
+   * Accepts a message (exchange and routing key as UTF-8 bytes; expiresAt Infinity without a TTL)
+   * for the next batch; `size` is its share of APPEND_BATCH_BYTES.
+   */
+  enqueue(
+    exchange: Buffer,
+    routingKey: Buffer,
+    properties: Buffer,
+    body: Buffer,
+    timestamp: number,
+    expiresAt: number,
+    durable: boolean,
+    size: number,
+    done: (error?: unknown) => void,
+  ): void {
+    this.pending.push(new Pending(exchange, routingKey, properties, body, timestamp, expiresAt, durable, size, done));
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       // After every I/O callback of this event-loop turn: publishes from all connections read in
@@ -118,27 +145,25 @@ export class QueueAppender {
       while (j < all.length && (j === i || bytes + all[j]!.size <= APPEND_BATCH_BYTES)) bytes += all[j++]!.size;
       const group = all.slice(i, j);
       i = j;
-      const batch = buildRecordBatch(
-        group.map((p) => p.record),
-        { timestamp: group[0]!.record.timestamp ?? this.hooks.now() },
-      );
+      const batch = encodeMessageBatch(group, 0, group.length);
       this.appendedEnd = Math.max(this.appendedEnd, this.log.logEndOffset) + group.length;
       const durable = group.some((p) => p.durable);
       let writtenAt = -1;
-      const onWritten = durable
-        ? (r: { baseOffset: number }): void => {
-            writtenAt = r.baseOffset;
-            this.unsynced.written(r.baseOffset, group);
-          }
-        : undefined;
+      const onWritten = (r: { baseOffset: number }): void => {
+        this.hooks.stored(storedMessagesOf(batch, r.baseOffset, group, 0, group.length), batch.length);
+        if (!durable) return;
+        writtenAt = r.baseOffset;
+        this.unsynced.written(r.baseOffset, group);
+      };
       const untrack = (): void => {
         if (writtenAt >= 0) this.unsynced.synced(writtenAt);
       };
-      this.lastAppend = this.log.append(batch, { durable, onWritten }).then(
+      // The batch was built here, so its CRC is known good: the log skips checking it again.
+      this.lastAppend = this.log.append(batch, { durable, onWritten, crcChecked: true }).then(
         () => {
           untrack();
           let body = 0;
-          for (const p of group) body += p.record.value?.length ?? 0;
+          for (const p of group) body += p.body.length;
           this.hooks.written(body);
           for (const p of group) if (!p.settled) p.done();
           this.hooks.appended();

@@ -39,6 +39,7 @@ export interface TakeHost {
 export async function takeFromLog(q: TakeHost, member: string, max: number, autoAccept: boolean): Promise<Delivery[] | null> {
   if (!q.engine.hasAcquirable(q.slot)) return null;
   const from = q.engine.nextFetchOffset(q.slot);
+  q.decoded.dropBelow(from);
   const read = await readWindow(q.log, from, Math.min(READ_BYTES, Math.max(16 * 1024, max * 1024)), null);
   if (!read || read.extents.length === 0) return null;
   const now = q.now();

@@ -24,7 +24,7 @@ import type { PartitionLog } from '../../storage/index.js';
 import type { Logger } from '../../util/logger.js';
 import { AckType, type AckBatch, type QueueEngine, type ShareSlot } from '../queues/index.js';
 import type { QueueDefinition } from './definitions-store.js';
-import { toRecord, type AmqpMessage } from './message-record.js';
+import { exchangeBytes, routingKeyBytes, type AmqpMessage } from './message-record.js';
 import type { QueueArguments } from './queue-arguments.js';
 import { DecodedBatches } from './decoded-batches.js';
 import { ConsumerOrder } from './consumer-order.js';
@@ -113,6 +113,11 @@ export class AmqpQueue {
   ) {
     this.appender = new QueueAppender(log, {
       now: () => hooks.now(),
+      // With consumers, the batch just written is likely their next delivery: it is kept as
+      // messages so that delivery does not scan it again (a stream queue's readers have their own).
+      stored: (messages, batchBytes) => {
+        if (this.consumers.length > 0) this.decoded.add(messages, batchBytes);
+      },
       written: (bodyBytes) => (this.head.readyBytes += bodyBytes),
       appended: () => {
         this.head.afterAppend();
@@ -215,9 +220,10 @@ export class AmqpQueue {
     const now = this.hooks.now();
     const ttl = minDefined(this.args.messageTtl, m.expirationMs);
     if (m.expirationMs !== undefined) this.head.mayExpire = true;
-    const record = toRecord(m, now, ttl === undefined ? Infinity : now + ttl);
     this.stats.published++;
-    this.appender.enqueue(record, durable && this.def.durable, m.body.length + m.properties.length + m.routingKey.length + 64, done);
+    const size = m.body.length + m.properties.length + m.routingKey.length + 64;
+    const expiresAt = ttl === undefined ? Infinity : now + ttl;
+    this.appender.enqueue(exchangeBytes(m.exchange), routingKeyBytes(m.routingKey), m.properties, m.body, now, expiresAt, durable && this.def.durable, size, done);
     return true;
   }
 

@@ -35,6 +35,13 @@ export interface StateLogRecord {
   value: Buffer | null;
 }
 
+/** What append() keeps of a share-partition's key: the fields it was made from, and its results. */
+interface KnownKey extends StateKey {
+  logPartition: number;
+  /** Encoded record keys by record type (snapshot, update), made on first use. */
+  encoded: [Buffer | null, Buffer | null];
+}
+
 export class ShareStateLog {
   constructor(
     private readonly logs: LogManager,
@@ -61,10 +68,21 @@ export class ShareStateLog {
 
   /** Appends one record; resolves to its offset (after fdatasync when durable). */
   async append(type: StateKeyRecord['type'], key: StateKey, value: Buffer | null, durable: boolean, now: number): Promise<number> {
-    const log = this.log(this.partitionFor(key));
-    const r = await log.append(buildRecordBatch([{ key: encodeStateKey(type, key), value }], { timestamp: now }), { durable });
+    // A share-partition's key object lives as long as it does and is written on every change (an
+    // AMQP queue: every delivery turn and acknowledgement): its partition and key bytes are kept.
+    let known = this.keys.get(key);
+    if (!known || known.groupId !== key.groupId || known.topicId !== key.topicId || known.partition !== key.partition) {
+      known = { groupId: key.groupId, topicId: key.topicId, partition: key.partition, logPartition: this.partitionFor(key), encoded: [null, null] };
+      this.keys.set(key, known);
+    }
+    const log = this.log(known.logPartition);
+    const recordKey = (known.encoded[type] ??= encodeStateKey(type, key));
+    // Built just here, so its CRC is known good: the log does not check it again.
+    const r = await log.append(buildRecordBatch([{ key: recordKey, value }], { timestamp: now }), { durable, crcChecked: true });
     return r.baseOffset;
   }
+
+  private readonly keys = new WeakMap<StateKey, KnownKey>();
 
   /** Every record of every partition, oldest first per partition. */
   async readAll(logger: Logger, each: (r: StateLogRecord) => void): Promise<number> {

@@ -79,6 +79,15 @@ export function buildRecordBatch(records: readonly RecordInput[], options: Batch
   return finishBatch(Buffer.allocUnsafe(BATCH_HEADER_SIZE + compressed.length), compressed, n, baseTimestamp, maxTimestamp, codec, options);
 }
 
+/**
+ * Fills the header and CRC of an uncompressed batch whose `count` records are already in place after
+ * BATCH_HEADER_SIZE (base offset 0, CreateTime, no producer id): for encoders of their own record
+ * layout (src/broker/amqp/message-batch.ts).
+ */
+export function finishPlainBatch(batch: Buffer, count: number, baseTimestamp: number, maxTimestamp: number): Buffer {
+  return finishBatch(batch, null, count, baseTimestamp, maxTimestamp, 0, {});
+}
+
 /** Body sizes of the batch being built; grown on demand, reused (building is synchronous). */
 let bodySizeScratch = new Float64Array(1024);
 

@@ -179,11 +179,11 @@ function zigzagNumber(n: number): number {
   return n >= 0 ? n * 2 : -n * 2 - 1;
 }
 
-function varlongSize(n: number): number {
+export function varlongSize(n: number): number {
   return Math.abs(n) < NUMBER_VARLONG_LIMIT ? unsignedVarintSize(zigzagNumber(n)) : signedVarlongSize(BigInt(n));
 }
 
-function writeVarlong(buf: Buffer, pos: number, n: number): number {
+export function writeVarlong(buf: Buffer, pos: number, n: number): number {
   return Math.abs(n) < NUMBER_VARLONG_LIMIT ? writeUnsignedVarint(buf, pos, zigzagNumber(n)) : writeSignedVarlong(buf, pos, BigInt(n));
 }
 
