@@ -32,7 +32,6 @@
 //                            the Java client turns it off): the same for every system
 //   AMQP_BENCH_BASELINE=dir  a second Brook from another compiled tree (its bench/amqp-broker.js), as
 //                            "Brook (baseline)" in the same run: before/after figures of a change
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import os from 'node:os';
@@ -42,6 +41,7 @@ import { performance } from 'node:perf_hooks';
 import amqplib from 'amqplib';
 import { startRabbitMq } from '../test/amqp/rabbitmq-server.js';
 import { percentile, report, type BenchRow } from './harness.js';
+import { JsonLineChild } from './json-line-child.js';
 
 const MESSAGES = Number(process.env.AMQP_BENCH_MESSAGES ?? 30_000);
 const ROUNDS = Math.max(1, Number(process.env.AMQP_BENCH_ROUNDS ?? 3));
@@ -144,39 +144,12 @@ async function startBrook(distRoot: string, label: string): Promise<BrookProcess
   const profileDir = process.env.AMQP_BENCH_PROFILE;
   const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`, `--cpu-prof-name=${label}-${process.pid}.cpuprofile`] : [];
   if (process.env.AMQP_BENCH_NODE_ARGS) nodeArgs.push(...process.env.AMQP_BENCH_NODE_ARGS.split(' ').filter(Boolean));
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [...nodeArgs, script, dataDir], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
-  const waiters: ((e: Record<string, unknown>) => void)[] = [];
-  let partial = '';
-  child.stdout.on('data', (b: Buffer) => {
-    partial += b.toString();
-    const lines = partial.split('\n');
-    partial = lines.pop()!;
-    for (const l of lines) if (l.startsWith('{')) waiters.shift()?.(JSON.parse(l) as Record<string, unknown>);
-  });
-  const next = (): Promise<Record<string, unknown>> =>
-    new Promise((res, rej) => {
-      const t = setTimeout(() => rej(new Error(`${label} did not answer: ${stderr}`)), 60_000);
-      waiters.push((e) => {
-        clearTimeout(t);
-        res(e);
-      });
-    });
-  const started = await next();
-  const exited = new Promise<void>((r) => child.once('close', () => r()));
+  const { child, ready } = await JsonLineChild.start<{ amqpPort: number }>(script, [dataDir], { label, nodeArgs, captureStderr: true });
   return {
-    url: `amqp://guest:guest@127.0.0.1:${String(started.amqpPort)}`,
-    stats: () => {
-      const p = next();
-      child.stdin.write('stats\n');
-      return p;
-    },
+    url: `amqp://guest:guest@127.0.0.1:${String(ready.amqpPort)}`,
+    stats: () => child.ask('stats'),
     stop: async () => {
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      await exited;
-      clearTimeout(t);
+      await child.stop('SIGTERM');
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
