@@ -124,12 +124,8 @@ export class ResponseQueue {
       let more: Slot[] | null = null;
       for (let i = from; i < to; i++) {
         const slot = slots[i]!;
-        const chunks = slot.chunks;
-        slot.chunks = null;
-        if (!chunks || chunks.length === 0) {
-          written(slot);
-          continue;
-        }
+        const chunks = takeChunks(slot);
+        if (!chunks) continue;
         if (out === null) out = chunks[0]!;
         else for (const c of chunks) at += c.copy(out, at);
         if (!slot.onWritten) continue;
@@ -154,12 +150,8 @@ export class ResponseQueue {
     let corked = false;
     for (let i = from; i < to; i++) {
       const slot = slots[i]!;
-      const chunks = slot.chunks;
-      slot.chunks = null;
-      if (!chunks || chunks.length === 0) {
-        written(slot);
-        continue;
-      }
+      const chunks = takeChunks(slot);
+      if (!chunks) continue;
       if (!corked) {
         this.sink.cork();
         corked = true;
@@ -170,6 +162,15 @@ export class ResponseQueue {
     }
     if (corked) this.sink.uncork();
   }
+}
+
+/** The slot's buffers, taken from it; null, and the slot done at once, when it has none to write. */
+function takeChunks(slot: Slot): readonly Buffer[] | null {
+  const chunks = slot.chunks;
+  slot.chunks = null;
+  if (chunks && chunks.length > 0) return chunks;
+  written(slot);
+  return null;
 }
 
 function written(slot: Slot): void {
