@@ -68,7 +68,11 @@ export function encodeResponseFrame<T>(
   body: MessageInput<T>,
 ): Buffer {
   const hv = responseHeaderVersion(apiKey, apiVersion);
-  const size = responseHeaderSize(hv) + codec.size(body, apiVersion);
+  return writeWholeFrame(responseHeaderSize(hv) + codec.size(body, apiVersion), correlationId, hv, codec, body, apiVersion);
+}
+
+/** The frame of a response whose size (header and body, without the length prefix) is known. */
+function writeWholeFrame<T>(size: number, correlationId: number, hv: number, codec: MessageCodec<T>, body: MessageInput<T>, apiVersion: number): Buffer {
   const w = new ByteWriter(Buffer.allocUnsafe(4 + size));
   w.int32(size);
   writeResponseHeader(w, correlationId, hv);
@@ -107,12 +111,7 @@ export function encodeResponseFrameGather<T>(
   if (recordsBytes === 0 || 4 + size <= GATHER_MIN_BYTES) {
     // Small: one buffer, the few record bytes copied in. Cheaper than the slices and list of a
     // gathered frame (a long poll answering a few records), and the socket gets one piece anyway.
-    const one = new ByteWriter(Buffer.allocUnsafe(4 + size));
-    one.int32(size);
-    writeResponseHeader(one, correlationId, hv);
-    codec.write(one, body, apiVersion);
-    if (one.pos !== one.buf.length) throw new Error(`response encoder wrote ${one.pos} bytes, sized ${one.buf.length}`);
-    return [one.buf];
+    return [writeWholeFrame(size, correlationId, hv, codec, body, apiVersion)];
   }
   const w = new GatherWriter(Buffer.allocUnsafe(4 + size - recordsBytes));
   w.int32(size);

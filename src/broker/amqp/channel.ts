@@ -232,48 +232,24 @@ export class Channel {
       return;
     }
     // The default exchange reaches the queue its routing key names: found, that is the whole route
-    // (it cannot have an alternate exchange), with no sets or closures per message.
+    // (it cannot have an alternate exchange), and no route set is built for it.
     const direct = m.exchange === '' ? vhost.queues.get(m.routingKey) : undefined;
-    if (direct) {
-      const confirms = this.confirms;
-      const done =
-        confirms === null && settled === noop
-          ? noop
-          : (error?: unknown): void => {
-              if (confirms) {
-                if (error === undefined) confirms.ack(seq);
-                else confirms.nack(seq);
-              }
-              settled();
-            };
-      if (!direct.publish(message, message.persistent, done)) done(new Error('rejected'));
-      else if (direct.backlogOver()) this.host.holdForBacklog?.(direct);
-      return;
-    }
-    const queues = vhost.route(x, m.routingKey, () => (scan.hasHeaders ? decodeHeaders(properties) : undefined));
-    if (queues.size === 0) {
+    const routed = direct ? null : vhost.route(x, m.routingKey, () => (scan.hasHeaders ? decodeHeaders(properties) : undefined));
+    if (routed && routed.size === 0) {
       if (m.mandatory) this.returnMessage(m, properties, body);
       if (this.confirms) this.confirms.ack(seq);
       settled();
       return;
     }
-    const confirms = this.confirms;
-    // The confirm goes out once every queue has the message; a refusal or a failed write nacks it.
-    let waiting = queues.size;
-    let failed = false;
-    const done = (error?: unknown): void => {
-      if (error !== undefined) failed = true;
-      if (--waiting > 0) return;
-      if (confirms) {
-        if (failed) confirms.nack(seq);
-        else confirms.ack(seq);
-      }
-      settled();
-    };
-    for (const q of queues) {
-      if (!q.publish(message, message.persistent, done)) done(new Error('rejected'));
-      else if (q.backlogOver()) this.host.holdForBacklog?.(q);
-    }
+    const done = publishDone(this.confirms, seq, settled, routed ? routed.size : 1);
+    if (direct) this.enqueue(direct, message, done);
+    else for (const q of routed!) this.enqueue(q, message, done);
+  }
+
+  /** Hands a routed message to one of its queues; a refusal counts as that queue's failure. */
+  private enqueue(q: AmqpQueue, message: AmqpMessage, done: (error?: unknown) => void): void {
+    if (!q.publish(message, message.persistent, done)) done(new Error('rejected'));
+    else if (q.backlogOver()) this.host.holdForBacklog?.(q);
   }
 
   private returnMessage(m: BasicPublish, properties: Buffer, body: Buffer): void {
@@ -437,6 +413,26 @@ export class Channel {
 }
 
 const noop = (): void => {};
+
+/**
+ * The callback each of a message's `targets` queues calls once it has the message (or failed): the
+ * confirm goes out after the last, a nack if any refused or failed, then `settled`. Nothing to do
+ * without confirms or a transaction: no closure per message then.
+ */
+function publishDone(confirms: ConfirmTracker | null, seq: number, settled: () => void, targets: number): (error?: unknown) => void {
+  if (confirms === null && settled === noop) return noop;
+  let waiting = targets;
+  let failed = false;
+  return (error?: unknown): void => {
+    if (error !== undefined) failed = true;
+    if (--waiting > 0) return;
+    if (confirms) {
+      if (failed) confirms.nack(seq);
+      else confirms.ack(seq);
+    }
+    settled();
+  };
+}
 
 /** Routing keys of direct replies start with this (built once, not per publish). */
 const REPLY_TO_PREFIX = `${REPLY_TO_QUEUE}.`;

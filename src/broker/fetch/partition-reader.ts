@@ -192,19 +192,13 @@ function readOne(
   const epochError = checkLeaderEpoch(p.currentLeaderEpoch);
   if (epochError !== ErrorCode.NONE) return { kind: 'error', errorCode: epochError };
   if (limit <= 0) return { kind: 'no-room' };
-  if (!readAhead?.has(log)) {
-    if (!readCommitted) {
-      const r = log.readCached(p.fetchOffset, limit);
-      if (r && r.kind === 'records') return { kind: 'read', read: r, txns: null, lso: -1, pooled: false };
-    } else {
-      // As readStored: up to the last stable offset as it is now, with the state it came from.
-      const partitionTxns = txns.peek(log);
-      if (partitionTxns) {
-        const lso = partitionTxns.lastStableOffset(log.highWatermark);
-        const r = log.readCached(p.fetchOffset, limit, lso);
-        if (r && r.kind === 'records') return { kind: 'read', read: r, txns: partitionTxns, lso, pooled: false };
-      }
-    }
+  // READ_COMMITTED reads as readStored does, up to the last stable offset as it is now and with the
+  // state it came from; until that state is loaded, readStored loads it.
+  const partitionTxns = readCommitted ? txns.peek(log) : null;
+  if (!readAhead?.has(log) && (!readCommitted || partitionTxns)) {
+    const lso = partitionTxns ? partitionTxns.lastStableOffset(log.highWatermark) : -1;
+    const r = log.readCached(p.fetchOffset, limit, partitionTxns ? lso : undefined);
+    if (r && r.kind === 'records') return { kind: 'read', read: r, txns: partitionTxns, lso, pooled: false };
   }
   return readStored(p, log, limit, readCommitted, txns, readAhead);
 }
