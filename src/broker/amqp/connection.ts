@@ -36,6 +36,7 @@ import { startHeartbeats } from './heartbeats.js';
 import { decodeMethod, rethrowWithMethod } from './method-decoding.js';
 import type { ChannelHost } from './session.js';
 import type { AmqpQueue } from './queue.js';
+import { FLOW_DRAIN_MS } from './drain-pace.js';
 import type { VirtualHost } from './vhost.js';
 
 export interface ConnectionLimits {
@@ -63,8 +64,6 @@ export interface ConnectionServices {
 type State = 'header' | 'start' | 'tune' | 'open' | 'running' | 'closing' | 'closed';
 
 const INPUT_PAUSE_BYTES = 16 * 1024 * 1024;
-/** Longest a publishing connection is held by a queue's backlog before it is read again. */
-const FLOW_MAX_HOLD_MS = 1000;
 let nextId = 1;
 
 export class AmqpConnection implements ChannelHost {
@@ -151,9 +150,10 @@ export class AmqpConnection implements ChannelHost {
   }
 
   /**
-   * Publisher flow control (RabbitMQ's credit flow, by queue backlog): this connection published to
+   * Publisher flow control (drain-pace.ts: a backlog that fast consumers are taking): this connection published to
    * a queue whose consumers are behind, so it is not read (the frames already read wait in the
-   * parser) until that queue is down to half its bound, for at most FLOW_MAX_HOLD_MS at a time.
+   * parser) until that queue is down to half its bound, for at most FLOW_DRAIN_MS at a time (the
+   * queue's consumers were taking the backlog faster than that; if they slowed, the hold ends).
    * Connections that consume are never held: their acknowledgements are what drains the backlog.
    */
   holdForBacklog(queue: AmqpQueue): void {
@@ -170,7 +170,7 @@ export class AmqpConnection implements ChannelHost {
         if (this.state !== 'closed') this.drain();
       });
     };
-    this.heldByBacklog = setTimeout(release, FLOW_MAX_HOLD_MS);
+    this.heldByBacklog = setTimeout(release, FLOW_DRAIN_MS);
     this.heldByBacklog.unref();
     this.socket.pause();
     queue.onBacklogDrained(release);

@@ -27,6 +27,7 @@ import type { QueueDefinition } from './definitions-store.js';
 import { exchangeBytes, routingKeyBytes, type AmqpMessage } from './message-record.js';
 import type { QueueArguments } from './queue-arguments.js';
 import { DecodedBatches } from './decoded-batches.js';
+import { DrainPace, FLOW_BACKLOG } from './drain-pace.js';
 import { ConsumerOrder } from './consumer-order.js';
 import { QueueAppender } from './queue-appender.js';
 import { QueueHead } from './queue-head.js';
@@ -61,14 +62,6 @@ export interface QueueHooks {
   onRefused?(queue: AmqpQueue, m: AmqpMessage): void;
 }
 
-/**
- * Publisher flow control: a queue with consumers that holds more ready messages than this
- * stops reading the connections publishing to it (see AmqpQueue.backlogOver) until it is down to half.
- */
-export const FLOW_BACKLOG = 1000;
-/** A queue that delivered nothing for this long is not draining: it holds no publisher. */
-const FLOW_STALL_MS = 1000;
-
 /** A stream queue's consumer (stream-consumer.ts) as the queue sees it: told to read when the log grows. */
 export interface StreamReader {
   pump(): void;
@@ -97,8 +90,8 @@ export class AmqpQueue {
   private idleTimer: NodeJS.Timeout | null = null;
   private readonly unsubscribe: () => void;
   private readonly decoded = new DecodedBatches();
-  /** When a delivery turn last handed messages to a consumer (publisher flow control). */
-  private lastDeliveryAt = 0;
+  /** Messages handed to consumers lately (publisher flow control). */
+  private readonly pace = new DrainPace();
   /** Connections held by this queue's backlog: called once it is down to FLOW_BACKLOG / 2. */
   private backlogWaiters: (() => void)[] = [];
 
@@ -182,15 +175,13 @@ export class AmqpQueue {
   // ---- publisher flow control ----
 
   /**
-   * Whether publishers to this queue should be held (RabbitMQ's credit flow, by backlog): the queue
-   * has consumers, delivered within the last second or got a consumer then (it is draining, so the
-   * hold ends), and holds more than FLOW_BACKLOG ready messages. Without it a consumer slower than
-   * its publishers turns publish-to-deliver latency into backlog.
+   * Whether publishers to this queue should be held (drain-pace.ts): its consumers stream and it
+   * holds more than FLOW_BACKLOG ready messages, so publish-to-deliver latency does not turn into
+   * backlog. Slower consumers (a work queue's) hold nobody: the queue buffers what publishers send.
    */
   backlogOver(): boolean {
     if (this.consumers.length === 0 || this.args.type === 'stream' || this.deleted) return false;
-    if (this.hooks.now() - this.lastDeliveryAt > FLOW_STALL_MS) return false;
-    return this.readyCount() > FLOW_BACKLOG;
+    return this.readyCount() > FLOW_BACKLOG && this.pace.streaming(this.hooks.now());
   }
 
   /** Calls fn once the backlog is down to half the bound (or the queue stops draining or goes). */
@@ -248,8 +239,6 @@ export class AmqpQueue {
     this.consumers.push(c);
     this.order.added(c);
     this.hadConsumer = true;
-    // A new consumer counts as draining (flow control) until it has had a second to take messages.
-    this.lastDeliveryAt = this.hooks.now();
     this.touch();
     this.pump();
   }
@@ -324,7 +313,7 @@ export class AmqpQueue {
       if (next === null) return;
       const { source, deliveries: took } = next;
       if (took.length === 0) continue;
-      this.lastDeliveryAt = this.hooks.now();
+      this.pace.took(took.length, this.hooks.now());
       if (c.live()) {
         c.deliver(source, took);
         this.checkBacklog();
