@@ -11,6 +11,8 @@
 // LATENCY_SECONDS per run (default 20; the figure is LATENCY_SECONDS=300), LATENCY_RATE
 // records/s (default 10,000) of 100 bytes. Reports min / median / max over the rounds.
 //   LATENCY_ACKS=1 (or all)   only that acks setting (quicker A/B runs of CPU and allocation)
+//   LATENCY_LINGER_MS=N       the producer's linger.ms (default 1; 0 sends each record as soon as the
+//                             client's thread wakes: lower latency, several times the requests)
 //   LATENCY_BASELINE=dir      a second broker from another compiled tree (its bench/latency-broker.js,
 //                             e.g. a copy of dist made before a change): each round runs both builds,
 //                             the order flipping each round, and the report gives baseline rows and

@@ -10,11 +10,13 @@ includes the producer's batching (linger.ms), the broker's append and the fetch'
       assigns every partition at its end, prints {"ready": true}, then one JSON line of
       latencies in microseconds once <count> records arrived (or <limit_s> passed).
   latency.py produce <bootstrap> <topic> <rate> <seconds> <size> <acks>
+      (linger.ms from LATENCY_LINGER_MS, default 1)
       after one untimed warm-up record per partition (zero timestamp; the consumer skips it),
       sends rate*seconds records of <size> bytes, paced per millisecond; prints a JSON line
       with what was sent, how long it took and the acknowledgement latencies in microseconds.
 """
 import json
+import os
 import sys
 import time
 
@@ -63,7 +65,7 @@ def produce(bootstrap, topic, rate, seconds, size, acks):
         if err is None:
             acked.append((time.time_ns() - int.from_bytes(msg.value()[:8], 'big')) // 1000)
 
-    p = Producer({'bootstrap.servers': bootstrap, 'acks': acks, 'linger.ms': 1})
+    p = Producer({'bootstrap.servers': bootstrap, 'acks': acks, 'linger.ms': float(os.environ.get('LATENCY_LINGER_MS', '1'))})
     total = rate * seconds
     pad = b'x' * max(0, size - 8)
     # Warm-up, not timed: librdkafka holds the first records of a topic until it has the topic's
