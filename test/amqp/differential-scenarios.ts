@@ -227,6 +227,40 @@ export const SCENARIOS: Record<string, Scenario> = {
       await conn.close();
     }
   },
+  // A burst of jobs to a work queue whose one worker is slow (prefetch 1, 20 ms a job): a queue is a
+  // buffer, so the publisher's confirms do not wait for the worker (Brook's flow control once paced
+  // publishers to it; src/broker/amqp/drain-pace.ts).
+  workQueueBurst: async (_port, url) => {
+    const conn = await connect(url);
+    const worker = await connect(url);
+    try {
+      const total = 2_000;
+      const ch = await confirmChannel(conn);
+      await ch.assertQueue('diff-burst', { durable: true });
+      const wch = await channel(worker);
+      await wch.prefetch(1);
+      let taken = 0;
+      let stopped = false;
+      await wch.consume('diff-burst', (m) => {
+        if (!m) return;
+        setTimeout(() => {
+          if (stopped) return;
+          taken++;
+          wch.ack(m);
+        }, 20);
+      });
+      for (let i = 0; i < total; i++) ch.sendToQueue('diff-burst', Buffer.from(`job-${i}`), { persistent: true });
+      await ch.waitForConfirms();
+      const outcome = `confirmed with the worker under half-way: ${String(taken < total / 2)}`;
+      stopped = true;
+      await wch.close();
+      await ch.deleteQueue('diff-burst');
+      return outcome;
+    } finally {
+      await worker.close();
+      await conn.close();
+    }
+  },
   exclusiveFromOtherConnection: async (_port, url) => {
     const a = await connect(url);
     const b = await connect(url);
