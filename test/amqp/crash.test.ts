@@ -114,3 +114,44 @@ test('kill -9 mid-run: no confirmed persistent message lost, unacked ones redeli
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('kill -9 while an exclusive durable queue is open: after the restart it is gone, an ordinary durable queue is not', async () => {
+  // amqplib declares queues durable unless told otherwise, so `assertQueue('', { exclusive: true })`
+  // is a durable exclusive queue. Its connection ends with the broker; RabbitMQ does not bring it back.
+  const dataDir = mkdtempSync(join(tmpdir(), 'brook-amqp-excl-'));
+  let child = startChild(dataDir);
+  try {
+    const started = await child.waitFor((e) => e.ev === 'started');
+    const c = await connect(`amqp://guest:guest@127.0.0.1:${String(started.amqpPort)}`);
+    const ch = await confirmChannel(c);
+    const excl = await ch.assertQueue('', { durable: true, exclusive: true });
+    await ch.assertQueue('kept', { durable: true });
+    await ch.bindQueue(excl.queue, 'amq.fanout', '');
+    await ch.bindQueue('kept', 'amq.fanout', '');
+    ch.publish('amq.fanout', '', Buffer.from('both'), { persistent: true });
+    await ch.waitForConfirms();
+    child.kill();
+    await child.exited;
+    await c.close().catch(() => {});
+
+    child = startChild(dataDir);
+    const restarted = await child.waitFor((e) => e.ev === 'started');
+    const c2 = await connect(`amqp://guest:guest@127.0.0.1:${String(restarted.amqpPort)}`);
+    try {
+      const probe = await channel(c2);
+      await assert.rejects(probe.checkQueue(excl.queue), /404/);
+      const ch2 = await confirmChannel(c2);
+      assert.equal((await ch2.checkQueue('kept')).messageCount, 1);
+      // The fanout's binding to the exclusive queue went with it: a publish reaches only 'kept'.
+      ch2.publish('amq.fanout', '', Buffer.from('again'), { persistent: true });
+      await ch2.waitForConfirms();
+      assert.equal((await ch2.checkQueue('kept')).messageCount, 2);
+    } finally {
+      await c2.close();
+    }
+  } finally {
+    child.kill();
+    await child.exited;
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

@@ -54,6 +54,16 @@ export interface ExchangeHooks {
   deleted(vhost: string, x: Exchange): Promise<void>;
 }
 
+/**
+ * Whether a queue is in the definitions file (restored at start). An exclusive queue is not, even
+ * when declared durable (amqplib's default): it belongs to its connection, which a restart ends,
+ * and RabbitMQ does not bring it back either. Persisting it would restore it after a crash as an
+ * ordinary durable queue that no connection owns and nothing deletes.
+ */
+function survivesRestart(def: QueueDefinition): boolean {
+  return def.durable && !def.exclusive;
+}
+
 export class VirtualHost {
   readonly exchanges = new Map<string, Exchange>();
   readonly queues = new Map<string, AmqpQueue>();
@@ -73,7 +83,10 @@ export class VirtualHost {
 
   /** What the definitions file keeps of this vhost. */
   definitions(): VhostDefinitions {
-    const durableQueue = (n: string): boolean => this.queues.get(n)?.def.durable ?? false;
+    const durableQueue = (n: string): boolean => {
+      const q = this.queues.get(n);
+      return q !== undefined && survivesRestart(q.def);
+    };
     const durableExchange = (n: string): boolean => this.exchanges.get(n)?.def.durable ?? false;
     const bindings: BindingDefinition[] = [];
     for (const x of this.exchanges.values()) {
@@ -87,7 +100,7 @@ export class VirtualHost {
     return {
       name: this.name,
       exchanges: [...this.exchanges.values()].filter((x) => x.def.durable && !PREDECLARED.some(([n]) => n === x.name)).map((x) => x.def),
-      queues: [...this.queues.values()].filter((q) => q.def.durable).map((q) => q.def),
+      queues: [...this.queues.values()].filter((q) => survivesRestart(q.def)).map((q) => q.def),
       bindings,
     };
   }
@@ -200,7 +213,7 @@ export class VirtualHost {
     if (m.exclusive) q.exclusiveOwner = connection;
     this.queues.set(m.queue, q);
     // Every queue is bound to the default exchange by its name (implicitly, as in RabbitMQ).
-    if (def.durable) await this.persist();
+    if (survivesRestart(def)) await this.persist();
     return q;
   }
 
@@ -232,7 +245,7 @@ export class VirtualHost {
       if (removed && x.def.autoDelete && x.bindingCount === 0) emptied.push(x);
     }
     this.onQueueDeleted(q);
-    if (q.def.durable) await this.persist();
+    if (survivesRestart(q.def)) await this.persist();
     await this.factory.destroy(q);
     for (const x of emptied) if (this.exchanges.get(x.name) === x) await this.removeExchange(x);
   }
@@ -242,7 +255,7 @@ export class VirtualHost {
   async bind(d: BindingDefinition, connection: unknown): Promise<void> {
     if (d.source === '' || (d.destinationKind === 'exchange' && d.destination === '')) throw Reply.accessRefused('operation not permitted on the default exchange');
     const source = this.exchange(d.source);
-    const durableDestination = d.destinationKind === 'queue' ? this.queue(d.destination, connection).def.durable : this.exchange(d.destination).def.durable;
+    const durableDestination = d.destinationKind === 'queue' ? survivesRestart(this.queue(d.destination, connection).def) : this.exchange(d.destination).def.durable;
     if (source.add(makeBinding(d, source.def.type)) && source.def.durable && durableDestination) await this.persist();
   }
 
