@@ -150,10 +150,10 @@ export class AmqpConnection implements ChannelHost {
   }
 
   /**
-   * Publisher flow control (drain-pace.ts: a backlog that fast consumers are taking): this connection published to
-   * a queue whose consumers are behind, so it is not read (the frames already read wait in the
-   * parser) until that queue is down to half its bound, for at most FLOW_DRAIN_MS at a time (the
-   * queue's consumers were taking the backlog faster than that; if they slowed, the hold ends).
+   * Publisher flow control (drain-pace.ts): this connection published to a queue whose streaming
+   * consumers are behind, so it is not read (the frames already read wait in the parser) until
+   * that queue is down to half its bound, for at most FLOW_DRAIN_MS at a time (its consumers were
+   * taking that many messages within the window; if they slowed down, the hold ends anyway).
    * Connections that consume are never held: their acknowledgements are what drains the backlog.
    */
   holdForBacklog(queue: AmqpQueue): void {

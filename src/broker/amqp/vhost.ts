@@ -83,7 +83,7 @@ export class VirtualHost {
 
   /** What the definitions file keeps of this vhost. */
   definitions(): VhostDefinitions {
-    const durableQueue = (n: string): boolean => {
+    const restoredQueue = (n: string): boolean => {
       const q = this.queues.get(n);
       return q !== undefined && survivesRestart(q.def);
     };
@@ -92,7 +92,7 @@ export class VirtualHost {
     for (const x of this.exchanges.values()) {
       if (!x.def.durable) continue;
       for (const b of x.bindings) {
-        if (b.destinationKind === 'queue' ? durableQueue(b.destination) : durableExchange(b.destination)) {
+        if (b.destinationKind === 'queue' ? restoredQueue(b.destination) : durableExchange(b.destination)) {
           bindings.push({ source: b.source, destinationKind: b.destinationKind, destination: b.destination, routingKey: b.routingKey, arguments: b.arguments });
         }
       }
