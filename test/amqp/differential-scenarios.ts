@@ -27,6 +27,44 @@ async function opened(port: number, tune: { channelMax?: number } = {}): Promise
   return c;
 }
 
+/**
+ * A burst of 2,000 persistent jobs to a work queue whose one worker is slow (prefetch 1, 20 ms a
+ * job): how many jobs the worker had acknowledged when the publisher's confirms were all in. A
+ * queue is a buffer, so the confirms do not wait for the worker (Brook's flow control once paced
+ * publishers to it; src/broker/amqp/drain-pace.ts). Also run by flow-control.test.ts.
+ */
+export async function workQueueBurst(url: string): Promise<{ total: number; taken: number }> {
+  const conn = await connect(url);
+  const worker = await connect(url);
+  try {
+    const total = 2_000;
+    const ch = await confirmChannel(conn);
+    await ch.assertQueue('diff-burst', { durable: true });
+    const wch = await channel(worker);
+    await wch.prefetch(1);
+    let taken = 0;
+    let stopped = false;
+    await wch.consume('diff-burst', (m) => {
+      if (!m) return;
+      setTimeout(() => {
+        if (stopped) return;
+        taken++;
+        wch.ack(m);
+      }, 20);
+    });
+    for (let i = 0; i < total; i++) ch.sendToQueue('diff-burst', Buffer.from(`job-${i}`), { persistent: true });
+    await ch.waitForConfirms();
+    const takenWhenConfirmed = taken;
+    stopped = true;
+    await wch.close();
+    await ch.deleteQueue('diff-burst');
+    return { total, taken: takenWhenConfirmed };
+  } finally {
+    await worker.close();
+    await conn.close();
+  }
+}
+
 export const SCENARIOS: Record<string, Scenario> = {
   wrongHeader: async (port) => {
     const c = await RawClient.open(port);
@@ -227,39 +265,9 @@ export const SCENARIOS: Record<string, Scenario> = {
       await conn.close();
     }
   },
-  // A burst of jobs to a work queue whose one worker is slow (prefetch 1, 20 ms a job): a queue is a
-  // buffer, so the publisher's confirms do not wait for the worker (Brook's flow control once paced
-  // publishers to it; src/broker/amqp/drain-pace.ts).
   workQueueBurst: async (_port, url) => {
-    const conn = await connect(url);
-    const worker = await connect(url);
-    try {
-      const total = 2_000;
-      const ch = await confirmChannel(conn);
-      await ch.assertQueue('diff-burst', { durable: true });
-      const wch = await channel(worker);
-      await wch.prefetch(1);
-      let taken = 0;
-      let stopped = false;
-      await wch.consume('diff-burst', (m) => {
-        if (!m) return;
-        setTimeout(() => {
-          if (stopped) return;
-          taken++;
-          wch.ack(m);
-        }, 20);
-      });
-      for (let i = 0; i < total; i++) ch.sendToQueue('diff-burst', Buffer.from(`job-${i}`), { persistent: true });
-      await ch.waitForConfirms();
-      const outcome = `confirmed with the worker under half-way: ${String(taken < total / 2)}`;
-      stopped = true;
-      await wch.close();
-      await ch.deleteQueue('diff-burst');
-      return outcome;
-    } finally {
-      await worker.close();
-      await conn.close();
-    }
+    const { total, taken } = await workQueueBurst(url);
+    return `confirmed with the worker under half-way: ${String(taken < total / 2)}`;
   },
   exclusiveFromOtherConnection: async (_port, url) => {
     const a = await connect(url);

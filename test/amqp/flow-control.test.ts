@@ -8,6 +8,7 @@ import type { ChannelModel, ConfirmChannel } from 'amqplib';
 import type { TestBroker } from '../helpers/broker.js';
 import { FLOW_BACKLOG } from '../../src/broker/amqp/drain-pace.js';
 import { channel, confirmChannel, connect, startAmqpBroker, waitFor } from './amqp-helpers.js';
+import { workQueueBurst } from './differential-scenarios.js';
 
 let broker: TestBroker & { amqpUrl: string };
 let publisher: ChannelModel;
@@ -84,31 +85,10 @@ test('publishers ahead of a streaming consumer are held: the ready backlog stays
 });
 
 test('a burst to a work queue with a slow consumer is taken at the publisher\'s speed, not the consumer\'s', async () => {
-  // A worker that takes one message at a time and needs 20 ms for each (about 50 a second).
-  const total = 10 * FLOW_BACKLOG;
-  const cch = await channel(consumer);
-  await cch.assertQueue('work-q', { durable: true });
-  await cch.prefetch(1);
-  let acked = 0;
-  let stopped = false;
-  await cch.consume('work-q', (m) => {
-    if (!m) return;
-    setTimeout(() => {
-      if (stopped) return;
-      acked++;
-      cch.ack(m);
-    }, 20);
-  });
-  const pch = await confirmChannel(publisher);
-  for (let i = 0; i < total; i++) pch.sendToQueue('work-q', Buffer.from(`job-${i}`), { persistent: true });
-  await pch.waitForConfirms();
-  const ackedWhenConfirmed = acked;
-  // Paced to the worker (the rule before drain-pace.ts), every confirm would wait until the worker had
+  const { total, taken } = await workQueueBurst(broker.amqpUrl);
+  // Paced to the worker (the rule before drain-pace.ts), every confirm waited until the worker had
   // taken all but the last few hundred jobs; as a buffer, the burst is confirmed while it has taken few.
-  assert.ok(ackedWhenConfirmed < total / 2, `the worker had acknowledged ${ackedWhenConfirmed} of ${total} jobs when the burst was confirmed`);
-  stopped = true;
-  await cch.close();
-  await pch.deleteQueue('work-q');
+  assert.ok(taken < total / 2, `the worker had acknowledged ${taken} of ${total} jobs when the burst was confirmed`);
 });
 
 test('a queue whose consumer stopped acknowledging holds no publisher: every publish is confirmed', async () => {
