@@ -29,60 +29,55 @@ function queue(name: string): QueueDefinition {
   return { name, topic: `__amqp.q.${name}`, type: 'classic', durable: true, exclusive: false, autoDelete: false, arguments: [] };
 }
 
-/** The broker's state as the server's snapshot function sees it. */
-function state(): { queues: QueueDefinition[]; snapshot: () => VhostDefinitions[] } {
+/**
+ * A store on a counting file system, with the broker's state as the server's snapshot function sees
+ * it: `declare` changes that state and asks for a save, as a queue.declare does.
+ */
+function setup(): { fs: CountingFs; declare: (name: string) => Promise<void>; declared: () => string[]; stored: () => Promise<string[]> } {
+  const fs = new CountingFs();
+  const store = new DefinitionsStore(fs, '/data');
   const queues: QueueDefinition[] = [];
-  return { queues, snapshot: () => [{ name: '/', exchanges: [], queues: [...queues], bindings: [] }] };
+  const snapshot = (): VhostDefinitions[] => [{ name: '/', exchanges: [], queues: [...queues], bindings: [] }];
+  return {
+    fs,
+    declare: (name) => {
+      queues.push(queue(name));
+      return store.save(snapshot);
+    },
+    declared: () => queues.map((q) => q.name),
+    stored: async () => (await store.load())[0]!.queues.map((q) => q.name),
+  };
 }
 
 test('saves asked for in one turn are one write that holds every change', async () => {
-  const fs = new CountingFs();
-  const store = new DefinitionsStore(fs, '/data');
-  const s = state();
-  const saves: Promise<void>[] = [];
-  for (let i = 0; i < 20; i++) {
-    s.queues.push(queue(`q${i}`));
-    saves.push(store.save(s.snapshot));
-  }
-  await Promise.all(saves);
-  assert.equal(fs.writes, 1);
-  assert.deepEqual((await store.load())[0]!.queues.map((q) => q.name), s.queues.map((q) => q.name));
+  const t = setup();
+  await Promise.all(Array.from({ length: 20 }, (_, i) => t.declare(`q${i}`)));
+  assert.equal(t.fs.writes, 1);
+  assert.deepEqual(await t.stored(), t.declared());
 });
 
 test('saves asked for while a write is in progress share the next write, which includes them all', async () => {
-  const fs = new CountingFs();
-  const store = new DefinitionsStore(fs, '/data');
-  const s = state();
-  const release = fs.holdNextWrite();
-  s.queues.push(queue('first'));
-  const first = store.save(s.snapshot);
+  const t = setup();
+  const release = t.fs.holdNextWrite();
+  const first = t.declare('first');
   // Let the first write reach its rename (held), so its snapshot is taken without the changes below.
-  while (fs.writes === 0) await new Promise((r) => setImmediate(r));
-  const later: Promise<void>[] = [];
-  for (let i = 0; i < 10; i++) {
-    s.queues.push(queue(`later${i}`));
-    later.push(store.save(s.snapshot));
-  }
+  while (t.fs.writes === 0) await new Promise((r) => setImmediate(r));
+  const later = Array.from({ length: 10 }, (_, i) => t.declare(`later${i}`));
   release();
   await first;
   await Promise.all(later);
-  assert.equal(fs.writes, 2);
-  assert.deepEqual((await store.load())[0]!.queues.map((q) => q.name), s.queues.map((q) => q.name));
+  assert.equal(t.fs.writes, 2);
+  assert.deepEqual(await t.stored(), t.declared());
 });
 
 test('a failed write rejects every save that shared it; the next save writes again', async () => {
-  const fs = new CountingFs();
-  const store = new DefinitionsStore(fs, '/data');
-  const s = state();
-  fs.failSyncs(() => true);
-  s.queues.push(queue('a'));
-  const a = store.save(s.snapshot);
-  s.queues.push(queue('b'));
-  const b = store.save(s.snapshot);
+  const t = setup();
+  t.fs.failSyncs(() => true);
+  const a = t.declare('a');
+  const b = t.declare('b');
   await assert.rejects(a);
   await assert.rejects(b);
-  fs.failSyncs(null);
-  s.queues.push(queue('c'));
-  await store.save(s.snapshot);
-  assert.deepEqual((await store.load())[0]!.queues.map((q) => q.name), ['a', 'b', 'c']);
+  t.fs.failSyncs(null);
+  await t.declare('c');
+  assert.deepEqual(await t.stored(), ['a', 'b', 'c']);
 });

@@ -42,10 +42,10 @@ class Pending implements UnsyncedPublish, QueuedMessage {
 export interface AppenderHooks {
   now(): number;
   /**
-   * A batch was just written, before anything could read it back: its messages as a read would
-   * give them (views of the batch), `batchBytes` long.
+   * A batch was just written, before anything could read it back: `messages()` gives its messages
+   * as a read would (views of the batch, built only if called), `batchBytes` long.
    */
-  stored(messages: StoredMessage[], batchBytes: number): void;
+  stored(messages: () => StoredMessage[], batchBytes: number): void;
   /** A batch is in the log: `bodyBytes` of message bodies became ready (before its `done`s run). */
   written(bodyBytes: number): void;
   /** After the `done`s of a written batch (drop-head, expiry, delivery). */
@@ -150,7 +150,7 @@ export class QueueAppender {
       const durable = group.some((p) => p.durable);
       let writtenAt = -1;
       const onWritten = (r: { baseOffset: number }): void => {
-        this.hooks.stored(storedMessagesOf(batch, r.baseOffset, group, 0, group.length), batch.length);
+        this.hooks.stored(() => storedMessagesOf(batch, r.baseOffset, group, 0, group.length), batch.length);
         if (!durable) return;
         writtenAt = r.baseOffset;
         this.unsynced.written(r.baseOffset, group);

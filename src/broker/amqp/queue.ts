@@ -109,7 +109,7 @@ export class AmqpQueue {
       // With consumers, the batch just written is likely their next delivery: it is kept as
       // messages so that delivery does not scan it again (a stream queue's readers have their own).
       stored: (messages, batchBytes) => {
-        if (this.consumers.length > 0) this.decoded.add(messages, batchBytes);
+        if (this.consumers.length > 0) this.decoded.add(messages(), batchBytes);
       },
       written: (bodyBytes) => (this.head.readyBytes += bodyBytes),
       appended: () => {
